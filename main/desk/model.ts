@@ -1,0 +1,272 @@
+/**
+ * The desk's one vocabulary. Every platform connector translates its vendor's words into these
+ * types; nothing outside `main/vendors/<vendor>/` ever sees a vendor term. Everything here is plain,
+ * JSON-serialisable data, so the same values cross the Electron IPC bridge and the web host's
+ * WebSocket unchanged.
+ *
+ * Conventions: times are ISO-8601 UTC strings (`2026-11-20T09:15:00.000Z`); durations carry their
+ * unit in the name (`…Sec`, `…Ms`). A `key` is unique across the whole desk (`<accountId>/<id>`),
+ * an `id` only within its account.
+ */
+
+/** Which platform an account talks to. */
+export type VendorId = 'enreach' | 'genesys';
+
+/**
+ * The agent's presence, in contact-center terms.
+ * - `ready`: can be offered work (Enreach "Available", Genesys "Ready").
+ * - `not-ready`: logged in but not taking work (Enreach "Busy"/"Away"/"BRB", Genesys "NotReady").
+ * - `wrap-up`: after-call work (ACW) (Enreach wrap-up time, Genesys "AfterCallWork").
+ * - `do-not-disturb`: no direct calls, no allocations (Enreach "DoNotDisturb", Genesys DND on).
+ * - `offline`: off work / logged out (Enreach "OffWork").
+ */
+export type PresenceState = 'ready' | 'not-ready' | 'wrap-up' | 'do-not-disturb' | 'offline';
+
+/** Every presence state, in the order menus list them. */
+export const PRESENCE_STATES: readonly PresenceState[] = ['ready', 'not-ready', 'wrap-up', 'do-not-disturb', 'offline'];
+
+/** Human labels of the canonical presence states (menus, status lines). */
+export const PRESENCE_LABELS: Readonly<Record<PresenceState, string>> = {
+  ready: 'Ready',
+  'not-ready': 'Not ready',
+  'wrap-up': 'Wrap-up',
+  'do-not-disturb': 'Do not disturb',
+  offline: 'Offline',
+};
+
+/**
+ * An account's presence as the platform reports it: the canonical state plus the platform's own
+ * label (e.g. state `not-ready`, label "BRB") so the UI can show both (ARCHITECTURE.md, principle 1).
+ */
+export interface Presence {
+  state: PresenceState;
+  /** The vendor's own word for it, shown beside the canonical label. */
+  label: string;
+  /** A not-ready reason or the agent's note, when the platform gives one. */
+  reason?: string;
+  /** ISO time the state began, when known. */
+  since?: string;
+  /** ISO time the state ends; absent when open-ended. */
+  until?: string;
+}
+
+/** How a call reached or left the agent. */
+export type CallDirection = 'inbound' | 'outbound' | 'internal' | 'consult';
+
+/**
+ * A call's state from the agent's point of view.
+ * `dialing` is an outbound call not yet answered by the far end; `ringing` an inbound one offered
+ * to the agent; `ended` is terminal: no event moves an ended call back.
+ */
+export type CallState = 'dialing' | 'ringing' | 'connected' | 'held' | 'ended';
+
+/** What the agent may do with a call right now (the platform says which, per call). */
+export type CallAction = 'answer' | 'hangup' | 'hold' | 'retrieve';
+
+/** A call, folded from every event the platform sends about the same call id. */
+export interface Call {
+  /** Desk-wide key: `<accountId>/<id>`. */
+  key: string;
+  accountId: string;
+  /** The platform's call id (Enreach `CallId`, Genesys `call.id`). */
+  id: string;
+  /** The agent's call leg, when the platform names legs. */
+  legId?: string;
+  direction: CallDirection;
+  state: CallState;
+  /** The calling party's number (ANI), as the platform gives it. */
+  caller?: string;
+  /** The number or service the call was made to (DNIS / target number). */
+  target?: string;
+  /** The service queue the call came through, when known. */
+  queue?: { id?: string; name?: string };
+  /** ISO time the desk first heard of the call. */
+  startedAt: string;
+  /** ISO time the agent was connected. */
+  connectedAt?: string;
+  /** ISO time the call ended. */
+  endedAt?: string;
+  /** Why it ended, in the platform's words (e.g. "remote", "local", "overflow: NoAnswer"). */
+  endReason?: string;
+  /** Actions the platform currently allows on this call. */
+  actions: CallAction[];
+  /** Attached data (screen-pop data), as flat strings. */
+  userData?: Record<string, string>;
+}
+
+/** Who a chat participant is. */
+export type ParticipantRole = 'customer' | 'agent' | 'supervisor' | 'bot' | 'system';
+
+export interface ChatParticipant {
+  id: string;
+  name: string;
+  role: ParticipantRole;
+}
+
+/** `invited`: offered to the agent, not yet accepted; `active`: the agent is in it; `ended`: over. */
+export type ChatState = 'invited' | 'active' | 'ended';
+
+/** What the agent may do with a chat right now (the platform's capabilities, per chat). */
+export type ChatAction = 'accept' | 'reject' | 'send' | 'complete' | 'leave';
+
+/** One line of a chat transcript. */
+export interface ChatMessage {
+  /**
+   * Identity of the message within its chat: the platform's message index plus what makes a
+   * duplicate index distinct (Genesys' own example repeats an index). Re-delivered messages carry
+   * the same id and are dropped.
+   */
+  id: string;
+  /** The platform's ordering index. */
+  index: number;
+  from: ChatParticipant;
+  text: string;
+  /** ISO time the platform stamped the message with. */
+  at: string;
+  /** `text` for what a person typed; `notice` for joins, leaves and other system lines. */
+  kind: 'text' | 'notice';
+}
+
+export interface Chat {
+  key: string;
+  accountId: string;
+  id: string;
+  state: ChatState;
+  participants: ChatParticipant[];
+  actions: ChatAction[];
+  userData: Record<string, string>;
+  /** The transcript, ordered by index then time; each message exactly once. */
+  messages: ChatMessage[];
+  /** Messages from others since the agent last looked at this chat. */
+  unread: number;
+  /** ISO time the desk first heard of the chat. */
+  startedAt: string;
+  /** The last operation error the platform reported on this chat, shown on the chat. */
+  error?: string;
+}
+
+/** A callback request (a "call me back" the agent or their lists must return). */
+export interface Callback {
+  key: string;
+  accountId: string;
+  id: string;
+  /** The call list (callback list) it belongs to. */
+  listId?: string;
+  contactNumber: string;
+  contactName?: string;
+  /** Message left by the contact or configured on the queue. */
+  message?: string;
+  note?: string;
+  queueId?: string;
+  /** ISO times. */
+  createdAt: string;
+  dueAt?: string;
+  expiresAt?: string;
+  notBefore?: string;
+  /** Whether it is assigned to this agent personally (vs. to one of their lists). */
+  assignedToMe: boolean;
+  attempts: number;
+}
+
+/** Whether a queue accepts calls now. */
+export type QueueOpenState = 'open' | 'closed' | 'unknown';
+
+/** A service queue's live figures. */
+export interface Queue {
+  key: string;
+  accountId: string;
+  id: string;
+  name: string;
+  /** Calls waiting for an agent. */
+  waiting: number;
+  /** Longest current wait, seconds. */
+  longestWaitSec: number;
+  /** Agents immediately free to take a call. */
+  agentsFree: number;
+  /** Agents serving in the queue (away or not). */
+  agentsServing: number;
+  /** Agents in wrap-up. */
+  agentsWrapUp: number;
+  open: QueueOpenState;
+  /** ISO time of the latest figures. */
+  updatedAt: string;
+}
+
+/** A colleague's state, where the platform offers team status. */
+export interface TeamMember {
+  key: string;
+  accountId: string;
+  id: string;
+  name: string;
+  presence: Presence;
+  onCall: boolean;
+}
+
+/**
+ * A connection's life: `connecting` (first attempt), `connected`, `reconnecting` (lost, trying again
+ * with backoff), `failed` (needs a person: wrong credentials, licence, configuration), `stopped`.
+ */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'stopped';
+
+/** A subscription the platform refused, shown per entity (e.g. Enreach "Unauthorized"). */
+export interface SubscriptionIssue {
+  entity: string;
+  topic: string;
+  message: string;
+}
+
+/** Wrap-up (ACW) in progress on an account. */
+export interface WrapUp {
+  /** ISO start. */
+  startedAt: string;
+  /** ISO time it ends by itself; absent when not time-limited. */
+  endsAt?: string;
+  callId?: string;
+}
+
+/** One configured platform account and everything the desk knows about its connection. */
+export interface Account {
+  id: string;
+  vendor: VendorId;
+  /** Display name, e.g. "Enreach (sales)". */
+  label: string;
+  /** True when this account talks to the bundled simulator (demo mode). */
+  demo: boolean;
+  connection: ConnectionState;
+  /** Why it is reconnecting or failed, in words a person can act on. */
+  reason?: string;
+  /** Reconnect attempt number while reconnecting (1-based). */
+  attempt?: number;
+  /** ISO time of the next attempt while reconnecting. */
+  nextAttemptAt?: string;
+  /** ISO time of the last change of `connection`. */
+  since: string;
+  presence?: Presence;
+  /** Presence states this platform accepts from the agent. */
+  presenceOptions: PresenceState[];
+  /** Whether the platform reports the agent talking / serving right now. */
+  talking?: boolean;
+  wrapUp?: WrapUp;
+  subscriptionIssues: SubscriptionIssue[];
+}
+
+/** The whole picture of the agent's desk. Slices are records by `key` (accounts by `id`). */
+export interface DeskState {
+  accounts: Record<string, Account>;
+  /** Calls not yet ended. */
+  calls: Record<string, Call>;
+  /** The most recent ended calls, newest first (bounded). */
+  recentCalls: Call[];
+  chats: Record<string, Chat>;
+  /** Open callback requests; closed ones leave the desk. */
+  callbacks: Record<string, Callback>;
+  queues: Record<string, Queue>;
+  team: Record<string, TeamMember>;
+  /** True when every account is a demo account. */
+  demo: boolean;
+}
+
+/** Builds the desk-wide key of an entity. */
+export function entityKey(accountId: string, id: string): string {
+  return `${accountId}/${id}`;
+}

@@ -1,0 +1,344 @@
+/**
+ * The desk store: a pure reducer `(DeskState, StoreAction) → DeskState`.
+ *
+ * It never mutates its input; an action that changes nothing returns the very same state object,
+ * and a slice that did not change keeps its identity. The bridge relies on that to send only what
+ * changed (see `main/bridge.ts`).
+ *
+ * Rules it enforces for every platform alike (ARCHITECTURE.md, principle 5):
+ * - one call per call id: every event about it merges into it; `ended` is terminal and moves the call
+ *   to `recentCalls`; later events about an ended call are ignored;
+ * - one transcript line per message id, in index order, whatever order or how often they arrive;
+ * - one callback per id; a closed callback leaves the desk.
+ */
+import type { ChatPatch, CallPatch, CallbackData, DeskEvent, QueuePatch } from './events.js';
+import {
+  entityKey,
+  type Account,
+  type Call,
+  type Chat,
+  type ChatMessage,
+  type DeskState,
+  type PresenceState,
+  type Queue,
+  type VendorId,
+} from './model.js';
+
+/** How many ended calls the desk remembers. */
+export const RECENT_CALLS_LIMIT = 20;
+/** How many ended chats stay on the desk before the oldest is dropped. */
+export const ENDED_CHATS_LIMIT = 50;
+
+/** The agent looked at a chat: its unread count goes to zero. */
+export interface ChatReadAction {
+  type: 'chat.read';
+  chatKey: string;
+}
+/** The agent put an ended chat away. */
+export interface ChatDismissAction {
+  type: 'chat.dismiss';
+  chatKey: string;
+}
+/** Everything the store folds: connector events plus the agent's local view actions. */
+export type StoreAction = DeskEvent | ChatReadAction | ChatDismissAction;
+
+/** What the desk knows of an account before it connects. */
+export interface AccountSeed {
+  id: string;
+  vendor: VendorId;
+  label: string;
+  demo: boolean;
+  presenceOptions: PresenceState[];
+}
+
+/**
+ * The state before any event: every configured account, `connecting`.
+ * @param accounts the configured accounts, in display order.
+ * @param now ISO time used as each account's `since`.
+ */
+export function initialState(accounts: readonly AccountSeed[], now: string): DeskState {
+  const records: Record<string, Account> = {};
+  for (const seed of accounts) {
+    records[seed.id] = {
+      ...seed,
+      presenceOptions: [...seed.presenceOptions],
+      connection: 'connecting',
+      since: now,
+      subscriptionIssues: [],
+    };
+  }
+  return {
+    accounts: records,
+    calls: {},
+    recentCalls: [],
+    chats: {},
+    callbacks: {},
+    queues: {},
+    team: {},
+    demo: accounts.length > 0 && accounts.every((a) => a.demo),
+  };
+}
+
+/** Folds one action into the state. Pure; returns `state` itself when nothing changed. */
+export function reduce(state: DeskState, action: StoreAction): DeskState {
+  switch (action.type) {
+    case 'chat.read': {
+      const chat = state.chats[action.chatKey];
+      if (!chat || chat.unread === 0) return state;
+      return { ...state, chats: { ...state.chats, [chat.key]: { ...chat, unread: 0 } } };
+    }
+    case 'chat.dismiss': {
+      const chat = state.chats[action.chatKey];
+      if (!chat || chat.state !== 'ended') return state;
+      const chats = { ...state.chats };
+      delete chats[chat.key];
+      return { ...state, chats };
+    }
+    default:
+      return reduceDeskEvent(state, action);
+  }
+}
+
+function reduceDeskEvent(state: DeskState, event: DeskEvent): DeskState {
+  const account = state.accounts[event.accountId];
+  if (!account) return state; // an event from an account that was removed: nothing to fold it into
+  switch (event.type) {
+    case 'connection': {
+      const changed = account.connection !== event.state;
+      return withAccount(state, {
+        ...account,
+        connection: event.state,
+        reason: event.state === 'connected' ? undefined : event.reason,
+        attempt: event.attempt,
+        nextAttemptAt: event.nextAttemptAt,
+        since: changed ? event.at : account.since,
+      });
+    }
+    case 'presence':
+      return withAccount(state, { ...account, presence: { ...event.presence } });
+    case 'presence.options':
+      return withAccount(state, { ...account, presenceOptions: [...event.options] });
+    case 'talking':
+      return account.talking === event.talking ? state : withAccount(state, { ...account, talking: event.talking });
+    case 'wrapup':
+      return withAccount(state, { ...account, wrapUp: event.wrapUp ?? undefined });
+    case 'subscriptions':
+      return withAccount(state, { ...account, subscriptionIssues: [...event.issues] });
+    case 'call':
+      return foldCall(state, event.accountId, event.call, event.at);
+    case 'calls.sync':
+      return syncCalls(state, event.accountId, event.calls, event.at);
+    case 'chat':
+      return foldChat(state, event.accountId, event.chat, event.at);
+    case 'chat.messages':
+      return foldMessages(state, event.accountId, event.chatId, event.messages, event.at);
+    case 'chats.sync':
+      return syncChats(state, event.accountId, event.chats, event.at);
+    case 'callback':
+      return foldCallback(state, event.accountId, event.callback, event.closed);
+    case 'callbacks.sync':
+      return syncCallbacks(state, event.accountId, event.callbacks);
+    case 'queue':
+      return foldQueue(state, event.accountId, event.queue, event.at);
+    case 'queues.sync':
+      return syncQueues(state, event.accountId, event.queues, event.at);
+    case 'team': {
+      const key = entityKey(event.accountId, event.member.id);
+      return { ...state, team: { ...state.team, [key]: { ...event.member, key, accountId: event.accountId } } };
+    }
+  }
+}
+
+function withAccount(state: DeskState, account: Account): DeskState {
+  return { ...state, accounts: { ...state.accounts, [account.id]: account } };
+}
+
+// ---- calls ---------------------------------------------------------------------------------------
+
+function foldCall(state: DeskState, accountId: string, patch: CallPatch, at: string): DeskState {
+  const key = entityKey(accountId, patch.id);
+  const known = state.calls[key];
+  if (!known && state.recentCalls.some((c) => c.key === key)) return state; // late event of an ended call
+  const merged: Call = {
+    direction: 'inbound',
+    state: 'connected',
+    actions: [],
+    startedAt: at,
+    ...known,
+    ...definedOnly(patch),
+    id: patch.id,
+    key,
+    accountId,
+  };
+  if (merged.state === 'connected' && !merged.connectedAt) merged.connectedAt = at;
+  if (merged.state === 'ended') return endCall(state, merged, at);
+  return { ...state, calls: { ...state.calls, [key]: merged } };
+}
+
+function endCall(state: DeskState, call: Call, at: string): DeskState {
+  const calls = { ...state.calls };
+  delete calls[call.key];
+  const ended: Call = { ...call, state: 'ended', actions: [], endedAt: call.endedAt ?? at };
+  return { ...state, calls, recentCalls: [ended, ...state.recentCalls].slice(0, RECENT_CALLS_LIMIT) };
+}
+
+function syncCalls(state: DeskState, accountId: string, current: readonly CallPatch[], at: string): DeskState {
+  const present = new Set(current.map((c) => entityKey(accountId, c.id)));
+  let next = state;
+  for (const call of Object.values(state.calls)) {
+    if (call.accountId === accountId && !present.has(call.key)) {
+      next = endCall(next, { ...call, endReason: call.endReason ?? 'ended while disconnected' }, at);
+    }
+  }
+  for (const patch of current) next = foldCall(next, accountId, patch, at);
+  return next;
+}
+
+// ---- chats ---------------------------------------------------------------------------------------
+
+function foldChat(state: DeskState, accountId: string, patch: ChatPatch, at: string): DeskState {
+  const key = entityKey(accountId, patch.id);
+  const known = state.chats[key];
+  if (known?.state === 'ended' && patch.state !== undefined && patch.state !== 'ended') return state;
+  const merged: Chat = {
+    state: 'invited',
+    participants: [],
+    actions: [],
+    userData: {},
+    messages: [],
+    unread: 0,
+    startedAt: at,
+    ...known,
+    ...definedOnly(patch),
+    id: patch.id,
+    key,
+    accountId,
+  };
+  if ('error' in patch && patch.error === undefined) delete merged.error; // an explicit clear
+  const chats = { ...state.chats, [key]: merged };
+  return { ...state, chats: merged.state === 'ended' ? boundEndedChats(chats) : chats };
+}
+
+function boundEndedChats(chats: Record<string, Chat>): Record<string, Chat> {
+  const ended = Object.values(chats).filter((c) => c.state === 'ended');
+  if (ended.length <= ENDED_CHATS_LIMIT) return chats;
+  ended.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  for (const chat of ended.slice(0, ended.length - ENDED_CHATS_LIMIT)) delete chats[chat.key];
+  return chats;
+}
+
+/** Orders transcript lines: by index, then time, then id (a total order, so folds are stable). */
+function compareMessages(a: ChatMessage, b: ChatMessage): number {
+  return a.index - b.index || a.at.localeCompare(b.at) || a.id.localeCompare(b.id);
+}
+
+function foldMessages(
+  state: DeskState,
+  accountId: string,
+  chatId: string,
+  incoming: readonly ChatMessage[],
+  at: string,
+): DeskState {
+  const key = entityKey(accountId, chatId);
+  const chat: Chat = state.chats[key] ?? {
+    key,
+    accountId,
+    id: chatId,
+    state: 'active',
+    participants: [],
+    actions: [],
+    userData: {},
+    messages: [],
+    unread: 0,
+    startedAt: at,
+  };
+  const seen = new Set(chat.messages.map((m) => m.id));
+  const fresh: ChatMessage[] = [];
+  for (const message of incoming) {
+    if (seen.has(message.id)) continue;
+    seen.add(message.id);
+    fresh.push(message);
+  }
+  if (fresh.length === 0) return state;
+  const last = chat.messages[chat.messages.length - 1];
+  fresh.sort(compareMessages);
+  const messages =
+    !last || compareMessages(last, fresh[0]!) <= 0 ? [...chat.messages, ...fresh] : [...chat.messages, ...fresh].sort(compareMessages);
+  const unread = chat.unread + fresh.filter((m) => m.kind === 'text' && m.from.role !== 'agent').length;
+  return { ...state, chats: { ...state.chats, [key]: { ...chat, messages, unread } } };
+}
+
+function syncChats(state: DeskState, accountId: string, current: readonly ChatPatch[], at: string): DeskState {
+  const present = new Set(current.map((c) => entityKey(accountId, c.id)));
+  let next = state;
+  for (const chat of Object.values(state.chats)) {
+    if (chat.accountId === accountId && chat.state !== 'ended' && !present.has(chat.key)) {
+      next = foldChat(next, accountId, { id: chat.id, state: 'ended', actions: [] }, at);
+    }
+  }
+  for (const patch of current) next = foldChat(next, accountId, patch, at);
+  return next;
+}
+
+// ---- callbacks -----------------------------------------------------------------------------------
+
+function foldCallback(state: DeskState, accountId: string, data: CallbackData, closed: boolean): DeskState {
+  const key = entityKey(accountId, data.id);
+  if (closed) {
+    if (!state.callbacks[key]) return state;
+    const callbacks = { ...state.callbacks };
+    delete callbacks[key];
+    return { ...state, callbacks };
+  }
+  return { ...state, callbacks: { ...state.callbacks, [key]: { ...data, key, accountId } } };
+}
+
+function syncCallbacks(state: DeskState, accountId: string, current: readonly CallbackData[]): DeskState {
+  const callbacks = Object.fromEntries(Object.entries(state.callbacks).filter(([, c]) => c.accountId !== accountId));
+  for (const data of current) {
+    const key = entityKey(accountId, data.id);
+    callbacks[key] = { ...data, key, accountId };
+  }
+  return { ...state, callbacks };
+}
+
+// ---- queues --------------------------------------------------------------------------------------
+
+function mergeQueue(known: Queue | undefined, accountId: string, patch: QueuePatch, at: string): Queue {
+  return {
+    name: patch.id,
+    waiting: 0,
+    longestWaitSec: 0,
+    agentsFree: 0,
+    agentsServing: 0,
+    agentsWrapUp: 0,
+    open: 'unknown',
+    ...known,
+    ...definedOnly(patch),
+    updatedAt: patch.updatedAt ?? at,
+    id: patch.id,
+    key: entityKey(accountId, patch.id),
+    accountId,
+  };
+}
+
+function foldQueue(state: DeskState, accountId: string, patch: QueuePatch, at: string): DeskState {
+  const key = entityKey(accountId, patch.id);
+  return { ...state, queues: { ...state.queues, [key]: mergeQueue(state.queues[key], accountId, patch, at) } };
+}
+
+function syncQueues(state: DeskState, accountId: string, current: readonly QueuePatch[], at: string): DeskState {
+  const queues = Object.fromEntries(Object.entries(state.queues).filter(([, q]) => q.accountId !== accountId));
+  for (const patch of current) {
+    const key = entityKey(accountId, patch.id);
+    queues[key] = mergeQueue(state.queues[key], accountId, patch, at);
+  }
+  return { ...state, queues };
+}
+
+/** Drops `undefined` members so a patch never erases what an earlier event told us. */
+function definedOnly<T extends object>(patch: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(patch)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
