@@ -1,0 +1,104 @@
+/**
+ * The alert policy, pure: which state becomes an OS toast.
+ *
+ * - One toast per ringing call, keyed by the call's desk key, never twice — however many events the
+ *   platform sends about the call (Enreach: Coming, Arrived, Allocated…) and however often the
+ *   state is re-read after a reconnect.
+ * - One toast per chat invitation.
+ * - None for an account in do-not-disturb; the decision is final for that call (leaving DND while it
+ *   still rings does not raise a late toast).
+ * - The text names the caller's number, the queue or number called, and the account.
+ */
+import type { Toast } from '../../preload/bridge.js';
+import { PRESENCE_LABELS, type Account, type Call, type Chat, type DeskState } from './model.js';
+
+/** What the agent chose to be alerted about (display preferences in the config). */
+export interface AlertPreferences {
+  calls: boolean;
+  chats: boolean;
+}
+
+export const DEFAULT_ALERT_PREFERENCES: AlertPreferences = { calls: true, chats: true };
+
+/** How many decided toast ids the policy remembers (oldest forgotten first). */
+export const ALERT_MEMORY_LIMIT = 2_000;
+
+/**
+ * The toast ids already decided (shown or suppressed). Insertion-ordered and bounded; treat as
+ * immutable: {@link decideToasts} returns a new one when it changes.
+ */
+export type AlertMemory = ReadonlySet<string>;
+
+function suppressed(account: Account | undefined): boolean {
+  return account?.presence?.state === 'do-not-disturb';
+}
+
+function callToast(call: Call, account: Account | undefined): Toast {
+  const caller = call.caller || 'Unknown number';
+  const via = call.queue?.name ?? call.target;
+  const accountLabel = account?.label ?? call.accountId;
+  return {
+    id: `call:${call.key}`,
+    title: `Incoming call from ${caller}`,
+    body: [via ? `To ${via}` : undefined, accountLabel].filter(Boolean).join(' · '),
+    target: { kind: 'call', key: call.key },
+  };
+}
+
+function chatToast(chat: Chat, account: Account | undefined): Toast {
+  const customer = chat.participants.find((p) => p.role === 'customer')?.name ?? 'a customer';
+  const first = chat.messages.find((m) => m.kind === 'text' && m.from.role === 'customer')?.text;
+  return {
+    id: `chat:${chat.key}`,
+    title: `New chat from ${customer}`,
+    body: [first, account?.label ?? chat.accountId].filter(Boolean).join(' · '),
+    target: { kind: 'chat', key: chat.key },
+  };
+}
+
+/**
+ * Decides the toasts a state calls for.
+ * @param state the desk state now.
+ * @param memory ids already decided.
+ * @param preferences which kinds of toast the agent wants.
+ * @returns the toasts to show now (each at most once, ever) and the memory to pass next time
+ *   (the same object when nothing was decided).
+ */
+export function decideToasts(
+  state: DeskState,
+  memory: AlertMemory,
+  preferences: AlertPreferences = DEFAULT_ALERT_PREFERENCES,
+): { toasts: Toast[]; memory: AlertMemory } {
+  const toasts: Toast[] = [];
+  let next: Set<string> | undefined;
+  const decide = (id: string, toast: () => Toast, show: boolean): void => {
+    if (memory.has(id) || next?.has(id)) return;
+    next ??= new Set(memory);
+    next.add(id);
+    if (show) toasts.push(toast());
+  };
+  for (const call of Object.values(state.calls)) {
+    if (call.state !== 'ringing') continue;
+    const account = state.accounts[call.accountId];
+    decide(`call:${call.key}`, () => callToast(call, account), preferences.calls && !suppressed(account));
+  }
+  for (const chat of Object.values(state.chats)) {
+    if (chat.state !== 'invited') continue;
+    const account = state.accounts[chat.accountId];
+    decide(`chat:${chat.key}`, () => chatToast(chat, account), preferences.chats && !suppressed(account));
+  }
+  if (!next) return { toasts, memory };
+  if (next.size > ALERT_MEMORY_LIMIT) {
+    const excess = next.size - ALERT_MEMORY_LIMIT;
+    next = new Set([...next].slice(excess));
+  }
+  return { toasts, memory: next };
+}
+
+/** A one-line description of an account's presence for status lines: "Ready", "Not ready · BRB". */
+export function presenceLine(account: Account): string {
+  if (!account.presence) return 'Presence unknown';
+  const canonical = PRESENCE_LABELS[account.presence.state];
+  const vendor = account.presence.reason ?? account.presence.label;
+  return vendor && vendor.toLowerCase() !== canonical.toLowerCase() ? `${canonical} · ${vendor}` : canonical;
+}

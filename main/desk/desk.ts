@@ -1,0 +1,186 @@
+/**
+ * The desk: owns the accounts and their connectors, folds their events into one state, routes the
+ * agent's commands to the connector that owns the entity, and tells listeners when the state
+ * changed. Host-independent: the Electron shell and the web host both drive one of these.
+ */
+import type { Logger } from '../log.js';
+import { CommandError, type Connector, type ConnectorCommand } from '../vendors/connector.js';
+import type { ConnectorEvent } from './events.js';
+import type { CallAction, DeskState, PresenceState, VendorId } from './model.js';
+import { initialState, reduce, type AccountSeed, type StoreAction } from './store.js';
+
+/** An account as the desk runs it: what it shows before connecting, and its connector. */
+export interface DeskAccount extends AccountSeed {
+  connector: Connector;
+}
+
+export interface DeskOptions {
+  accounts: readonly DeskAccount[];
+  log: Logger;
+  /** Clock, ISO string (tests pass a fixed one). */
+  now?: () => string;
+}
+
+/** Called after every change with the new and the previous state. */
+export type DeskListener = (state: DeskState, previous: DeskState) => void;
+
+/** The chat actions the desk routes (sending text is `sendChatMessage`). */
+export type DeskChatAction = 'accept' | 'reject' | 'complete' | 'leave';
+
+export class Desk {
+  private current: DeskState;
+  private readonly listeners = new Set<DeskListener>();
+  private readonly accounts = new Map<string, DeskAccount>();
+  private readonly now: () => string;
+  private started = false;
+
+  constructor(private readonly options: DeskOptions) {
+    this.now = options.now ?? (() => new Date().toISOString());
+    for (const account of options.accounts) {
+      if (this.accounts.has(account.id)) throw new Error(`two accounts share the id "${account.id}"`);
+      this.accounts.set(account.id, account);
+    }
+    this.current = initialState(options.accounts, this.now());
+  }
+
+  /** The state now. */
+  get state(): DeskState {
+    return this.current;
+  }
+
+  /** The vendor of an account, for logs and diagnostics. */
+  vendorOf(accountId: string): VendorId | undefined {
+    return this.accounts.get(accountId)?.vendor;
+  }
+
+  /** Starts every connector. Idempotent. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    for (const account of this.accounts.values()) {
+      const log = this.options.log.child({ account: account.id, vendor: account.vendor });
+      account.connector.start({ emit: (event) => this.receive(account.id, event, log), log });
+    }
+  }
+
+  /** Stops every connector (each closes its session cleanly). */
+  async stop(): Promise<void> {
+    this.started = false;
+    await Promise.allSettled([...this.accounts.values()].map((a) => a.connector.stop()));
+  }
+
+  /** Listens to every change. Returns the unsubscribe function. */
+  subscribe(listener: DeskListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Applies a local view action (chat read, chat dismissed). */
+  apply(action: StoreAction): void {
+    const previous = this.current;
+    const next = reduce(previous, action);
+    if (next === previous) return;
+    this.current = next;
+    for (const listener of this.listeners) {
+      try {
+        listener(next, previous);
+      } catch (error) {
+        this.options.log.error({ err: error }, 'a desk listener failed');
+      }
+    }
+  }
+
+  private receive(accountId: string, event: ConnectorEvent, log: Logger): void {
+    try {
+      this.apply({ ...event, accountId, at: this.now() });
+    } catch (error) {
+      // A connector event that breaks the store is a bug in that connector: log it with the
+      // connector's logger and keep the desk running.
+      log.error({ err: error, event: event.type }, 'dropped an event the desk could not fold');
+    }
+  }
+
+  // ---- commands -----------------------------------------------------------------------------------
+
+  /**
+   * Sets the agent's presence on every connected account that accepts it.
+   * @throws {CommandError} when no account accepts it, or naming each account that refused.
+   */
+  async setPresence(state: PresenceState): Promise<void> {
+    const targets = Object.values(this.current.accounts).filter(
+      (a) => a.presenceOptions.includes(state) && a.connection === 'connected',
+    );
+    if (targets.length === 0) throw new CommandError(`No connected account accepts “${state}” right now.`);
+    const results = await Promise.allSettled(targets.map((a) => this.route(a.id, { type: 'presence.set', state })));
+    const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [`${targets[i]!.label}: ${messageOf(r.reason)}`] : []));
+    if (failures.length) throw new CommandError(`Presence not changed on ${failures.join('; ')}`);
+  }
+
+  /** Sets the presence on one account. @throws {CommandError} */
+  async setAccountPresence(accountId: string, state: PresenceState): Promise<void> {
+    const account = this.current.accounts[accountId];
+    if (!account) throw new CommandError('That account does not exist.');
+    if (!account.presenceOptions.includes(state)) throw new CommandError(`${account.label} does not accept “${state}”.`);
+    await this.route(accountId, { type: 'presence.set', state });
+  }
+
+  /** Answers, hangs up, holds or retrieves a call. @throws {CommandError} if the call does not allow it now. */
+  async callAction(callKey: string, action: CallAction): Promise<void> {
+    const call = this.current.calls[callKey];
+    if (!call) throw new CommandError('That call has ended.');
+    if (!call.actions.includes(action)) throw new CommandError(`This call cannot be put through “${action}” now.`);
+    await this.route(call.accountId, { type: 'call.action', callId: call.id, action });
+  }
+
+  /** Click-to-dial on an account. @throws {CommandError} */
+  async dial(accountId: string, number: string): Promise<void> {
+    await this.route(accountId, { type: 'call.dial', number });
+  }
+
+  /** Accepts, rejects, completes or leaves a chat. @throws {CommandError} if the chat does not allow it now. */
+  async chatAction(chatKey: string, action: DeskChatAction): Promise<void> {
+    const chat = this.current.chats[chatKey];
+    if (!chat) throw new CommandError('That chat is no longer on the desk.');
+    if (!chat.actions.includes(action)) throw new CommandError(`This chat cannot be put through “${action}” now.`);
+    await this.route(chat.accountId, { type: 'chat.action', chatId: chat.id, action });
+  }
+
+  /** Sends a reply in a chat. @throws {CommandError} if the chat does not take replies now. */
+  async sendChatMessage(chatKey: string, text: string): Promise<void> {
+    const chat = this.current.chats[chatKey];
+    if (!chat) throw new CommandError('That chat is no longer on the desk.');
+    if (!chat.actions.includes('send')) throw new CommandError('This chat does not take replies now.');
+    await this.route(chat.accountId, { type: 'chat.send', chatId: chat.id, text });
+  }
+
+  /** Closes a callback request. @throws {CommandError} */
+  async closeCallback(callbackKey: string): Promise<void> {
+    const callback = this.current.callbacks[callbackKey];
+    if (!callback) throw new CommandError('That callback is no longer open.');
+    await this.route(callback.accountId, { type: 'callback.close', callbackId: callback.id });
+  }
+
+  /** Asks an account's connector to connect again now. @throws {CommandError} for an unknown account. */
+  retryAccount(accountId: string): void {
+    const account = this.accounts.get(accountId);
+    if (!account) throw new CommandError('That account does not exist.');
+    account.connector.retry();
+  }
+
+  private async route(accountId: string, command: ConnectorCommand): Promise<void> {
+    const account = this.accounts.get(accountId);
+    if (!account) throw new CommandError('That account does not exist.');
+    const connection = this.current.accounts[accountId]?.connection;
+    if (connection !== 'connected') throw new CommandError(`${account.label} is not connected (${connection}).`);
+    try {
+      await account.connector.execute(command);
+    } catch (error) {
+      this.options.log.warn({ account: accountId, command: command.type, err: error }, 'command failed');
+      throw error instanceof CommandError ? error : new CommandError(messageOf(error));
+    }
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,88 @@
+/**
+ * The tray menu as data, pure: `DeskState → TrayModel`. The Electron shell turns it into a native
+ * menu one-to-one and routes clicks back by item `id`; the web host has no tray.
+ *
+ * Layout: a status line per account (label, connection, presence), the presence radio items (the
+ * agent's shared presence checked; items no account accepts left out), Show, Quit.
+ */
+import { presenceLine } from './alerts.js';
+import { PRESENCE_LABELS, type Account, type DeskState, type PresenceState } from './model.js';
+import { activeCalls, agentPresence, selectablePresences } from './selectors.js';
+
+/** One menu entry. `id` comes back on click: `presence:<state>`, `show`, `quit`, `retry:<account>`. */
+export type TrayItem =
+  | { kind: 'label'; text: string }
+  | { kind: 'radio'; id: string; text: string; checked: boolean; enabled: boolean }
+  | { kind: 'action'; id: string; text: string }
+  | { kind: 'separator' };
+
+/** Which tray icon to show: the agent's presence, or a state that needs a look. */
+export type TrayIcon = PresenceState | 'mixed' | 'ringing' | 'trouble' | 'unknown';
+
+export interface TrayModel {
+  icon: TrayIcon;
+  /** Hover text, one line. */
+  tooltip: string;
+  items: TrayItem[];
+}
+
+const CONNECTION_WORDS: Record<Account['connection'], string> = {
+  connecting: 'connecting…',
+  connected: '',
+  reconnecting: 'reconnecting…',
+  failed: 'needs attention',
+  stopped: 'stopped',
+};
+
+function accountLine(account: Account): string {
+  const connection = CONNECTION_WORDS[account.connection];
+  const demo = account.demo ? ' (demo)' : '';
+  return connection ? `${account.label}${demo}: ${connection}` : `${account.label}${demo}: ${presenceLine(account)}`;
+}
+
+/** Builds the tray model for a state. */
+export function trayModel(state: DeskState): TrayModel {
+  const accounts = Object.values(state.accounts);
+  const presence = agentPresence(state);
+  const ringing = activeCalls(state).filter((c) => c.state === 'ringing').length;
+  const trouble = accounts.filter((a) => a.connection === 'failed' || a.connection === 'reconnecting');
+
+  const items: TrayItem[] = accounts.length
+    ? accounts.map((a): TrayItem => ({ kind: 'label', text: accountLine(a) }))
+    : [{ kind: 'label', text: 'No accounts configured' }];
+  for (const account of accounts.filter((a) => a.connection === 'failed')) {
+    items.push({ kind: 'action', id: `retry:${account.id}`, text: `Reconnect ${account.label}` });
+  }
+  items.push({ kind: 'separator' });
+  for (const option of selectablePresences(state)) {
+    items.push({
+      kind: 'radio',
+      id: `presence:${option}`,
+      text: PRESENCE_LABELS[option],
+      checked: presence === option,
+      enabled: accounts.some((a) => a.connection === 'connected' && a.presenceOptions.includes(option)),
+    });
+  }
+  items.push({ kind: 'separator' }, { kind: 'action', id: 'show', text: 'Show Agent Companion' }, { kind: 'action', id: 'quit', text: 'Quit' });
+
+  const icon: TrayIcon = ringing > 0 ? 'ringing' : trouble.length > 0 ? 'trouble' : (presence ?? 'unknown');
+  const presenceText = presence === 'mixed' ? 'Mixed presence' : presence ? PRESENCE_LABELS[presence] : 'Presence unknown';
+  const parts = [
+    `Agent Companion${state.demo ? ' (demo)' : ''}`,
+    presenceText,
+    ringing ? `${ringing} ringing` : undefined,
+    trouble.length ? `${trouble.length} account${trouble.length > 1 ? 's need' : ' needs'} attention` : undefined,
+  ];
+  return { icon, tooltip: parts.filter(Boolean).join(' — '), items };
+}
+
+/** Parses a clicked item id back into what it means. */
+export function trayAction(
+  id: string,
+): { kind: 'presence'; state: PresenceState } | { kind: 'retry'; accountId: string } | { kind: 'show' } | { kind: 'quit' } | undefined {
+  if (id === 'show' || id === 'quit') return { kind: id };
+  const [kind, value] = id.split(/:(.*)/s, 2);
+  if (kind === 'presence' && value && value in PRESENCE_LABELS) return { kind: 'presence', state: value as PresenceState };
+  if (kind === 'retry' && value) return { kind: 'retry', accountId: value };
+  return undefined;
+}

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { decideToasts, type AlertMemory } from '../../main/desk/alerts.js';
+import type { ConnectorEvent } from '../../main/desk/events.js';
+import type { DeskState } from '../../main/desk/model.js';
+import { initialState, reduce } from '../../main/desk/store.js';
+import { trayAction, trayModel } from '../../main/desk/tray.js';
+
+function desk(): DeskState {
+  return initialState(
+    [
+      { id: 'voice', vendor: 'enreach', label: 'Voice', demo: false, presenceOptions: ['ready', 'not-ready', 'do-not-disturb', 'offline'] },
+      { id: 'chat', vendor: 'genesys', label: 'Chat', demo: false, presenceOptions: ['ready', 'not-ready', 'wrap-up'] },
+    ],
+    '2026-11-20T09:00:00.000Z',
+  );
+}
+
+function fold(state: DeskState, accountId: string, ...events: ConnectorEvent[]): DeskState {
+  return events.reduce((s, e) => reduce(s, { ...e, accountId, at: '2026-11-20T09:00:01.000Z' }), state);
+}
+
+describe('alert policy', () => {
+  it('raises exactly one toast per ringing call, whatever the platform repeats', () => {
+    let memory: AlertMemory = new Set();
+    let s = fold(desk(), 'voice', { type: 'call', call: { id: 'c1', state: 'ringing', caller: '+358401234567', queue: { name: 'Sales' } } });
+    const first = decideToasts(s, memory);
+    memory = first.memory;
+    assert.equal(first.toasts.length, 1);
+    assert.equal(first.toasts[0]!.title, 'Incoming call from +358401234567');
+    assert.equal(first.toasts[0]!.body, 'To Sales · Voice');
+    assert.deepEqual(first.toasts[0]!.target, { kind: 'call', key: 'voice/c1' });
+
+    s = fold(s, 'voice', { type: 'call', call: { id: 'c1', state: 'ringing', target: '+35810' } });
+    s = fold(s, 'voice', { type: 'calls.sync', calls: [{ id: 'c1', state: 'ringing' }] });
+    const again = decideToasts(s, memory);
+    assert.equal(again.toasts.length, 0);
+    assert.equal(again.memory, memory, 'memory is unchanged when nothing new was decided');
+  });
+
+  it('raises no toast for a call on an account in do-not-disturb, and none later for the same call', () => {
+    let s = fold(desk(), 'voice', { type: 'presence', presence: { state: 'do-not-disturb', label: 'DoNotDisturb' } });
+    s = fold(s, 'voice', { type: 'call', call: { id: 'c1', state: 'ringing', caller: '1' } });
+    const quiet = decideToasts(s, new Set());
+    assert.equal(quiet.toasts.length, 0);
+    s = fold(s, 'voice', { type: 'presence', presence: { state: 'ready', label: 'Available' } });
+    assert.equal(decideToasts(s, quiet.memory).toasts.length, 0);
+    s = fold(s, 'voice', { type: 'call', call: { id: 'c2', state: 'ringing', caller: '2' } });
+    assert.equal(decideToasts(s, quiet.memory).toasts.length, 1);
+  });
+
+  it('raises no toast for a connected or outbound dialing call', () => {
+    const s = fold(
+      desk(),
+      'voice',
+      { type: 'call', call: { id: 'a', state: 'connected' } },
+      { type: 'call', call: { id: 'b', state: 'dialing', direction: 'outbound' } },
+    );
+    assert.equal(decideToasts(s, new Set()).toasts.length, 0);
+  });
+
+  it('raises one toast per chat invitation, naming the customer', () => {
+    const s = fold(desk(), 'chat', {
+      type: 'chat',
+      chat: { id: 'k', state: 'invited', participants: [{ id: 'p', name: 'Ann Customer', role: 'customer' }] },
+    });
+    const { toasts, memory } = decideToasts(s, new Set());
+    assert.equal(toasts.length, 1);
+    assert.equal(toasts[0]!.title, 'New chat from Ann Customer');
+    assert.equal(decideToasts(s, memory).toasts.length, 0);
+  });
+
+  it('honours the agent turning call toasts off', () => {
+    const s = fold(desk(), 'voice', { type: 'call', call: { id: 'c1', state: 'ringing' } });
+    assert.equal(decideToasts(s, new Set(), { calls: false, chats: true }).toasts.length, 0);
+  });
+});
+
+describe('tray model', () => {
+  it('offers the presences some account accepts, checks the shared one, and routes clicks', () => {
+    let s = fold(desk(), 'voice', { type: 'connection', state: 'connected' }, { type: 'presence', presence: { state: 'ready', label: 'Available' } });
+    s = fold(s, 'chat', { type: 'connection', state: 'connected' }, { type: 'presence', presence: { state: 'ready', label: 'Ready' } });
+    const model = trayModel(s);
+    const radios = model.items.filter((i) => i.kind === 'radio');
+    assert.deepEqual(radios.map((r) => r.text), ['Ready', 'Not ready', 'Wrap-up', 'Do not disturb', 'Offline']);
+    assert.deepEqual(radios.filter((r) => r.checked).map((r) => r.id), ['presence:ready']);
+    assert.equal(model.icon, 'ready');
+    assert.deepEqual(trayAction('presence:not-ready'), { kind: 'presence', state: 'not-ready' });
+    assert.deepEqual(trayAction('presence:bogus'), undefined);
+    assert.deepEqual(trayAction('quit'), { kind: 'quit' });
+  });
+
+  it('shows each account on its own line, with the vendor label beside the canonical presence', () => {
+    const s = fold(desk(), 'voice', { type: 'connection', state: 'connected' }, { type: 'presence', presence: { state: 'not-ready', label: 'BRB' } });
+    const labels = trayModel(s).items.filter((i) => i.kind === 'label').map((i) => (i.kind === 'label' ? i.text : ''));
+    assert.deepEqual(labels, ['Voice: Not ready · BRB', 'Chat: connecting…']);
+  });
+
+  it('signals a ringing call and a failed account in the icon, tooltip and a reconnect item', () => {
+    let s = fold(desk(), 'chat', { type: 'connection', state: 'failed', reason: 'wrong password' });
+    let model = trayModel(s);
+    assert.equal(model.icon, 'trouble');
+    assert.match(model.tooltip, /1 account needs attention/);
+    assert.ok(model.items.some((i) => i.kind === 'action' && i.id === 'retry:chat'));
+    s = fold(s, 'voice', { type: 'call', call: { id: 'c1', state: 'ringing' } });
+    model = trayModel(s);
+    assert.equal(model.icon, 'ringing');
+    assert.match(model.tooltip, /1 ringing/);
+  });
+});

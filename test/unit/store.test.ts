@@ -1,0 +1,204 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ConnectorEvent } from '../../main/desk/events.js';
+import type { ChatMessage, DeskState } from '../../main/desk/model.js';
+import { initialState, reduce, RECENT_CALLS_LIMIT } from '../../main/desk/store.js';
+import { activeCalls, agentPresence, callbacksInOrder } from '../../main/desk/selectors.js';
+
+const T0 = '2026-11-20T09:00:00.000Z';
+
+function desk(): DeskState {
+  return initialState(
+    [
+      { id: 'voice', vendor: 'enreach', label: 'Voice', demo: false, presenceOptions: ['ready', 'not-ready'] },
+      { id: 'chat', vendor: 'genesys', label: 'Chat', demo: false, presenceOptions: ['ready', 'wrap-up'] },
+    ],
+    T0,
+  );
+}
+
+function fold(state: DeskState, accountId: string, ...events: ConnectorEvent[]): DeskState {
+  return events.reduce((s, e, i) => reduce(s, { ...e, accountId, at: `2026-11-20T09:00:${String(i).padStart(2, '0')}.000Z` }), state);
+}
+
+function message(index: number, text: string, role: 'customer' | 'agent' = 'customer'): ChatMessage {
+  return {
+    id: `${index}|${text}`,
+    index,
+    from: { id: role, name: role === 'customer' ? 'Ann' : 'Me', role },
+    text,
+    at: `2026-11-20T09:01:${String(index).padStart(2, '0')}.000Z`,
+    kind: 'text',
+  };
+}
+
+describe('desk store: calls', () => {
+  it('folds the several events of one call into one call, keeping what earlier events said', () => {
+    const s = fold(
+      desk(),
+      'voice',
+      { type: 'call', call: { id: 'c1', state: 'ringing', caller: '+358401234567', direction: 'inbound' } },
+      { type: 'call', call: { id: 'c1', state: 'ringing', queue: { id: 'q1', name: 'Sales' } } },
+      { type: 'call', call: { id: 'c1', state: 'connected' } },
+    );
+    const calls = activeCalls(s);
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0]!.caller, '+358401234567');
+    assert.equal(calls[0]!.queue?.name, 'Sales');
+    assert.equal(calls[0]!.state, 'connected');
+    assert.equal(calls[0]!.connectedAt, '2026-11-20T09:00:02.000Z');
+    assert.equal(calls[0]!.startedAt, '2026-11-20T09:00:00.000Z');
+  });
+
+  it('moves an ended call to the recent list and ignores late events about it', () => {
+    const s = fold(
+      desk(),
+      'voice',
+      { type: 'call', call: { id: 'c1', state: 'ringing', caller: '100' } },
+      { type: 'call', call: { id: 'c1', state: 'ended', endReason: 'remote' } },
+      { type: 'call', call: { id: 'c1', state: 'ringing' } },
+    );
+    assert.deepEqual(Object.keys(s.calls), []);
+    assert.equal(s.recentCalls.length, 1);
+    assert.equal(s.recentCalls[0]!.endReason, 'remote');
+  });
+
+  it('keys calls per account, so equal ids on two platforms stay two calls', () => {
+    let s = fold(desk(), 'voice', { type: 'call', call: { id: 'same', state: 'ringing' } });
+    s = fold(s, 'chat', { type: 'call', call: { id: 'same', state: 'ringing' } });
+    assert.equal(activeCalls(s).length, 2);
+  });
+
+  it('ends calls missing from a re-sync after a reconnect, and keeps the others', () => {
+    let s = fold(
+      desk(),
+      'voice',
+      { type: 'call', call: { id: 'a', state: 'connected' } },
+      { type: 'call', call: { id: 'b', state: 'held' } },
+    );
+    s = fold(s, 'voice', { type: 'calls.sync', calls: [{ id: 'b', state: 'connected' }] });
+    assert.deepEqual(activeCalls(s).map((c) => [c.id, c.state]), [['b', 'connected']]);
+    assert.equal(s.recentCalls[0]!.id, 'a');
+    assert.equal(s.recentCalls[0]!.endReason, 'ended while disconnected');
+  });
+
+  it('lists ringing calls before connected ones and bounds the recent list', () => {
+    let s = fold(desk(), 'voice', { type: 'call', call: { id: 'old', state: 'connected' } });
+    s = fold(s, 'voice', { type: 'call', call: { id: 'new', state: 'ringing' } });
+    assert.deepEqual(activeCalls(s).map((c) => c.id), ['new', 'old']);
+    for (let i = 0; i < RECENT_CALLS_LIMIT + 5; i++) {
+      s = fold(s, 'voice', { type: 'call', call: { id: `x${i}`, state: 'ringing' } }, { type: 'call', call: { id: `x${i}`, state: 'ended' } });
+    }
+    assert.equal(s.recentCalls.length, RECENT_CALLS_LIMIT);
+  });
+});
+
+describe('desk store: chats', () => {
+  it('shows every message exactly once, in index order, however often and in whatever order it arrives', () => {
+    let s = fold(desk(), 'chat', { type: 'chat', chat: { id: 'k', state: 'active' } });
+    s = fold(s, 'chat', { type: 'chat.messages', chatId: 'k', messages: [message(2, 'second'), message(1, 'first')] });
+    s = fold(s, 'chat', { type: 'chat.messages', chatId: 'k', messages: [message(1, 'first'), message(3, 'third')] });
+    s = fold(s, 'chat', { type: 'chat.messages', chatId: 'k', messages: [message(2, 'second')] });
+    const chat = s.chats['chat/k']!;
+    assert.deepEqual(chat.messages.map((m) => m.text), ['first', 'second', 'third']);
+    assert.equal(chat.unread, 3);
+  });
+
+  it('keeps two different messages that share an index (as the Genesys example does)', () => {
+    const s = fold(desk(), 'chat', {
+      type: 'chat.messages',
+      chatId: 'k',
+      messages: [message(3, 'How may I help you?', 'agent'), message(3, 'Are you still there?', 'agent')],
+    });
+    assert.equal(s.chats['chat/k']!.messages.length, 2);
+  });
+
+  it('counts unread customer lines only and clears them when the agent reads the chat', () => {
+    let s = fold(desk(), 'chat', {
+      type: 'chat.messages',
+      chatId: 'k',
+      messages: [message(1, 'hi'), message(2, 'hello, how can I help', 'agent'), message(3, 'my order')],
+    });
+    assert.equal(s.chats['chat/k']!.unread, 2);
+    s = reduce(s, { type: 'chat.read', chatKey: 'chat/k' });
+    assert.equal(s.chats['chat/k']!.unread, 0);
+  });
+
+  it('shows an operation error on the chat until a patch clears it', () => {
+    let s = fold(desk(), 'chat', { type: 'chat', chat: { id: 'k', state: 'active', error: 'SendMessage failed' } });
+    s = fold(s, 'chat', { type: 'chat', chat: { id: 'k', participants: [] } });
+    assert.equal(s.chats['chat/k']!.error, 'SendMessage failed');
+    s = fold(s, 'chat', { type: 'chat', chat: { id: 'k', error: undefined } });
+    assert.equal(s.chats['chat/k']!.error, undefined);
+  });
+
+  it('does not reopen an ended chat, and lets the agent dismiss it', () => {
+    let s = fold(desk(), 'chat', { type: 'chat', chat: { id: 'k', state: 'ended' } }, { type: 'chat', chat: { id: 'k', state: 'active' } });
+    assert.equal(s.chats['chat/k']!.state, 'ended');
+    s = reduce(s, { type: 'chat.dismiss', chatKey: 'chat/k' });
+    assert.equal(s.chats['chat/k'], undefined);
+  });
+
+  it('ends chats missing from a re-sync', () => {
+    let s = fold(desk(), 'chat', { type: 'chat', chat: { id: 'a', state: 'active' } }, { type: 'chat', chat: { id: 'b', state: 'active' } });
+    s = fold(s, 'chat', { type: 'chats.sync', chats: [{ id: 'b' }] });
+    assert.equal(s.chats['chat/a']!.state, 'ended');
+    assert.equal(s.chats['chat/b']!.state, 'active');
+  });
+});
+
+describe('desk store: callbacks, queues, accounts', () => {
+  const callback = {
+    id: 'cb1',
+    contactNumber: '+358501112223',
+    createdAt: '2026-11-20T08:00:00.000Z',
+    assignedToMe: true,
+    attempts: 0,
+  };
+
+  it('shows a callback once however often it is updated, and takes it off when closed', () => {
+    let s = fold(desk(), 'voice', { type: 'callback', callback, closed: false }, { type: 'callback', callback: { ...callback, note: 'VIP' }, closed: false });
+    assert.equal(Object.keys(s.callbacks).length, 1);
+    assert.equal(s.callbacks['voice/cb1']!.note, 'VIP');
+    s = fold(s, 'voice', { type: 'callback', callback, closed: true });
+    assert.deepEqual(s.callbacks, {});
+  });
+
+  it('orders callbacks due first, then newest first', () => {
+    const s = fold(
+      desk(),
+      'voice',
+      { type: 'callback', callback: { ...callback, id: 'old', createdAt: '2026-11-20T07:00:00.000Z' }, closed: false },
+      { type: 'callback', callback: { ...callback, id: 'new', createdAt: '2026-11-20T08:30:00.000Z' }, closed: false },
+      { type: 'callback', callback: { ...callback, id: 'due', dueAt: '2026-11-20T10:00:00.000Z' }, closed: false },
+    );
+    assert.deepEqual(callbacksInOrder(s).map((c) => c.id), ['due', 'new', 'old']);
+  });
+
+  it('merges queue counters into the queue the agent serves, keeping its name', () => {
+    let s = fold(desk(), 'voice', { type: 'queues.sync', queues: [{ id: 'q1', name: 'Sales' }] });
+    s = fold(s, 'voice', { type: 'queue', queue: { id: 'q1', waiting: 4, longestWaitSec: 95, open: 'open' } });
+    const q = s.queues['voice/q1']!;
+    assert.equal(q.name, 'Sales');
+    assert.equal(q.waiting, 4);
+    assert.equal(q.longestWaitSec, 95);
+  });
+
+  it('tracks each account connection with its reason, and the presence the agent shares across accounts', () => {
+    let s = fold(desk(), 'voice', { type: 'connection', state: 'reconnecting', reason: 'socket closed', attempt: 2 });
+    assert.equal(s.accounts.voice!.connection, 'reconnecting');
+    assert.equal(s.accounts.voice!.reason, 'socket closed');
+    s = fold(s, 'voice', { type: 'connection', state: 'connected' }, { type: 'presence', presence: { state: 'ready', label: 'Available' } });
+    assert.equal(s.accounts.voice!.reason, undefined);
+    assert.equal(agentPresence(s), 'ready');
+    s = fold(s, 'chat', { type: 'connection', state: 'connected' }, { type: 'presence', presence: { state: 'wrap-up', label: 'AfterCallWork' } });
+    assert.equal(agentPresence(s), 'mixed');
+  });
+
+  it('returns the same state object when an event changes nothing', () => {
+    const s = fold(desk(), 'voice', { type: 'talking', talking: false });
+    const again = reduce(s, { type: 'talking', talking: false, accountId: 'voice', at: T0 });
+    assert.equal(again, s);
+    assert.equal(reduce(s, { type: 'chat.read', chatKey: 'nope' }), s);
+  });
+});
