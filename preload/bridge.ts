@@ -28,6 +28,8 @@ export type * from '../main/desk/model.js';
 export const CHANNELS = {
   /** renderer → main: `{ method, args }` → result. */
   invoke: 'desk:invoke',
+  /** renderer → main, once per page load: start pushing changes to this window (full state first). */
+  subscribe: 'desk:subscribe',
   /** main → renderer: a {@link DeskChange}. */
   change: 'desk:change',
   /** main → renderer: a {@link FocusTarget} (a toast was clicked). */

@@ -1,0 +1,112 @@
+/**
+ * The core both hosts run: config → accounts (or demo mode) → connectors → desk → bridge hub and
+ * alerts. The Electron shell and the web host differ only in the edges they wire to it (IPC vs.
+ * WebSocket, OS notifications vs. Web Notifications, a tray vs. none).
+ */
+import type { Toast } from '../preload/bridge.js';
+import { enabledAccounts, resolveSecret, type AccountConfig, type AppConfig } from './config.js';
+import { decideToasts, type AlertMemory } from './desk/alerts.js';
+import { Desk, type DeskAccount } from './desk/desk.js';
+import { BridgeHub } from './bridge.js';
+import { startDemo, type Demo } from './demo/index.js';
+import type { Logger } from './log.js';
+import type { SecretRef } from './vendors/account.js';
+import { ConnectionError, type BackoffPolicy, type Connector, type ConnectorContext } from './vendors/connector.js';
+import { accountSeed, createConnector } from './vendors/index.js';
+
+export interface CoreOptions {
+  config: AppConfig;
+  log: Logger;
+  /** Decrypts `{encrypted}` secrets (Electron `safeStorage`); absent in the web host. */
+  decrypt?: (base64: string) => string;
+  env?: NodeJS.ProcessEnv;
+  /** Demo mode's mean time between scripted calls, ms. */
+  demoIntervalMs?: number;
+  /** Reconnect backoff for every connector (tests use a fast one). */
+  backoff?: BackoffPolicy;
+}
+
+/** The running core. */
+export interface Core {
+  desk: Desk;
+  hub: BridgeHub;
+  /** The demo's simulators when running in demo mode. */
+  demo?: Demo;
+  /** Listens to toasts the alert policy raises (each toast once, ever). Returns the unsubscribe function. */
+  onToast(listener: (toast: Toast) => void): () => void;
+  /** Stops connectors (cleanly ending vendor sessions), the demo, and the hub. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A connector for an account that cannot start (e.g. its secret's environment variable is unset):
+ * it shows `failed` with the reason, so the agent and the admin see what to fix.
+ */
+function unusableConnector(reason: string): Connector {
+  let context: ConnectorContext | undefined;
+  return {
+    start(ctx) {
+      context = ctx;
+      ctx.emit({ type: 'connection', state: 'failed', reason });
+    },
+    retry() {
+      context?.emit({ type: 'connection', state: 'failed', reason });
+    },
+    async stop() {},
+    async execute() {
+      throw new ConnectionError(reason, true);
+    },
+  };
+}
+
+/**
+ * Starts the core: demo mode when no account is enabled, else the configured accounts.
+ * @throws when demo mode's simulators cannot listen on loopback.
+ */
+export async function startCore(options: CoreOptions): Promise<Core> {
+  const { config, log } = options;
+  let accounts: AccountConfig[] = enabledAccounts(config);
+  let demo: Demo | undefined;
+  if (accounts.length === 0) {
+    log.info('no account configured: starting demo mode');
+    demo = await startDemo({ log, intervalMs: options.demoIntervalMs });
+    accounts = demo.accounts;
+  }
+  const secret = (ref: SecretRef): string => resolveSecret(ref, options.env, options.decrypt);
+  const deskAccounts: DeskAccount[] = accounts.map((account) => {
+    let connector: Connector;
+    try {
+      connector = createConnector(account, secret, { backoff: options.backoff });
+    } catch (error) {
+      log.error({ account: account.id, err: error }, 'account cannot start');
+      connector = unusableConnector((error as Error).message);
+    }
+    return { ...accountSeed(account, demo !== undefined), connector };
+  });
+
+  const desk = new Desk({ accounts: deskAccounts, log });
+  const hub = new BridgeHub(desk, log);
+  const toastListeners = new Set<(toast: Toast) => void>();
+  let memory: AlertMemory = new Set();
+  desk.subscribe((state) => {
+    const decided = decideToasts(state, memory, config.display.toasts);
+    memory = decided.memory;
+    for (const toast of decided.toasts) for (const listener of toastListeners) listener(toast);
+  });
+  desk.start();
+
+  return {
+    desk,
+    hub,
+    demo,
+    onToast(listener) {
+      toastListeners.add(listener);
+      return () => toastListeners.delete(listener);
+    },
+    async stop() {
+      await desk.stop();
+      hub.close();
+      await demo?.stop();
+    },
+  };
+}

@@ -1,0 +1,232 @@
+/**
+ * The web host: the same core as the Electron app, served to a browser on this machine.
+ *
+ * - HTTP on 127.0.0.1 only, serving the built renderer (`dist/renderer`) with a strict CSP; requests
+ *   whose Host is not this loopback address are refused (DNS-rebinding guard).
+ * - The bridge is a WebSocket at `/bridge`: a foreign `Origin` is refused at the upgrade, and the
+ *   first frame must carry the random launch token (printed in the URL's fragment, which browsers
+ *   never send to servers), else the socket closes with 4401.
+ * - Toasts become Web Notifications in the page (see renderer/web-bridge.ts).
+ *
+ * Run it: `npm run start:web [-- --config PATH] [-- --port N]`.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import sirv from 'sirv';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { WEB_BRIDGE_PATH, WEB_CLOSE_UNAUTHORIZED, type WebServerMessage } from '../preload/bridge.js';
+import { startCore, type Core } from './app.js';
+import { ConfigError, configPathFrom, loadConfigFile, parseConfig } from './config.js';
+import { rootLogger, type Logger } from './log.js';
+
+/** Where the built renderer lives. */
+export const RENDERER_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer');
+
+/** The Content-Security-Policy the page is served with (the same as the Electron window's). */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** How long a new socket may take to say hello with the token, ms. */
+const HELLO_TIMEOUT_MS = 5_000;
+/** The largest frame a renderer may send, bytes. */
+const MAX_FRAME_BYTES = 64 * 1024;
+
+export interface WebHostOptions {
+  core: Core;
+  log: Logger;
+  /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** The launch token; a random 256-bit one by default. */
+  token?: string;
+  rendererDir?: string;
+}
+
+export interface WebHost {
+  /** The page's URL, token included in the fragment: open this. */
+  url: string;
+  /** The page's URL without the token. */
+  origin: string;
+  port: number;
+  token: string;
+  /** Closes sockets and the server (not the core). */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the renderer and the bridge for a running core.
+ * @throws when the port cannot be bound.
+ */
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const { core, log } = options;
+  const token = options.token ?? randomBytes(32).toString('base64url');
+  const rendererDir = options.rendererDir ?? RENDERER_DIR;
+  const serveStatic = existsSync(rendererDir) ? sirv(rendererDir, { etag: true, dotfiles: false }) : undefined;
+  let allowedHosts = new Set<string>();
+
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    if (!allowedHosts.has(req.headers.host ?? '')) {
+      res.writeHead(421, { 'Content-Type': 'text/plain' }).end('Misdirected request');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (!serveStatic) {
+      res.writeHead(503, { 'Content-Type': 'text/plain' }).end('The window is not built yet: run `npm run build:renderer`.');
+      return;
+    }
+    serveStatic(req, res, () => {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
+    });
+  });
+
+  const sockets = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+  });
+
+  server.on('upgrade', (req, socket, head) => {
+    const origin = req.headers.origin ?? '';
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const originHost = origin.startsWith('http://') ? origin.slice('http://'.length) : '';
+    if (path !== WEB_BRIDGE_PATH || !allowedHosts.has(req.headers.host ?? '') || !allowedHosts.has(originHost)) {
+      log.warn({ origin, path }, 'refused a bridge connection from a foreign origin');
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    sockets.handleUpgrade(req, socket, head, (ws) => accept(ws));
+  });
+
+  const expected = Buffer.from(token);
+  function tokenMatches(candidate: unknown): boolean {
+    if (typeof candidate !== 'string') return false;
+    const given = Buffer.from(candidate);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+
+  function accept(ws: WebSocket): void {
+    let disconnect: (() => void) | undefined;
+    const helloTimer = setTimeout(() => ws.close(WEB_CLOSE_UNAUTHORIZED, 'no token'), HELLO_TIMEOUT_MS);
+    const send = (message: WebServerMessage): void => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    };
+    ws.on('message', (data) => {
+      let frame: { type?: unknown; token?: unknown; id?: unknown; method?: unknown; args?: unknown };
+      try {
+        frame = JSON.parse(data.toString()) as typeof frame;
+      } catch {
+        log.warn('dropped a bridge frame that is not JSON');
+        return;
+      }
+      if (!disconnect) {
+        if (frame?.type !== 'hello' || !tokenMatches(frame.token)) {
+          log.warn('refused a bridge connection with a missing or wrong token');
+          ws.close(WEB_CLOSE_UNAUTHORIZED, 'wrong token');
+          return;
+        }
+        clearTimeout(helloTimer);
+        disconnect = core.hub.connect({
+          send: (_message, json) => {
+            if (ws.readyState === ws.OPEN) ws.send(json());
+          },
+        });
+        return;
+      }
+      if (frame?.type !== 'invoke' || typeof frame.id !== 'number') {
+        log.warn({ type: String(frame?.type) }, 'dropped an unknown bridge frame');
+        return;
+      }
+      const id = frame.id;
+      void core.hub.invoke({ method: frame.method, args: frame.args }).then((result) => send({ type: 'result', id, result }));
+    });
+    ws.on('close', () => {
+      clearTimeout(helloTimer);
+      disconnect?.();
+    });
+    ws.on('error', (error) => log.warn({ err: error }, 'bridge socket error'));
+  }
+
+  const unsubscribeToasts = core.onToast((toast) => core.hub.broadcast({ type: 'toast', toast }));
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
+  });
+  const port = (server.address() as AddressInfo).port;
+  allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  const origin = `http://127.0.0.1:${port}/`;
+  return {
+    url: `${origin}#token=${token}`,
+    origin,
+    port,
+    token,
+    async close() {
+      unsubscribeToasts();
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+}
+
+/** `npm run start:web`: loads the config (or runs the demo), starts the core and serves it. */
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  const log = rootLogger();
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { config: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write('Usage: npm run start:web -- [--config PATH] [--port N]\n');
+    return;
+  }
+  const path = configPathFrom(argv);
+  let config;
+  try {
+    config = path ? await loadConfigFile(path) : parseConfig({});
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Agent Companion: ${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw error;
+  }
+  const core = await startCore({ config, log });
+  const port = values.port !== undefined ? Number(values.port) : config.webHost.port;
+  const host = await startWebHost({ core, log, port });
+  process.stdout.write(
+    `Agent Companion is running${core.demo ? ' in demo mode' : ''}.\nOpen ${host.url} in your browser (the link carries this session's key; keep it to yourself).\n`,
+  );
+  let stopping = false;
+  const shutdown = (): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('Stopping…\n');
+    void host
+      .close()
+      .then(() => core.stop())
+      .finally(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`Agent Companion could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

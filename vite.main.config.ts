@@ -1,0 +1,37 @@
+/**
+ * Builds the Electron side: the main process (ESM, `dist/main/electron.js`, dependencies left to
+ * node_modules) and the sandboxed preload (CommonJS, everything but `electron` bundled, because a
+ * sandboxed preload cannot load modules: `dist/preload/index.cjs`).
+ * `npm run build:main` runs both (`--mode preload` selects the second).
+ */
+import { builtinModules } from 'node:module';
+import { defineConfig } from 'vite';
+
+const node = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+export default defineConfig(({ mode }) =>
+  mode === 'preload'
+    ? {
+        build: {
+          outDir: 'dist/preload',
+          emptyOutDir: true,
+          target: 'node22',
+          minify: false,
+          sourcemap: true,
+          lib: { entry: 'preload/index.ts', formats: ['cjs'], fileName: () => 'index.cjs' },
+          rollupOptions: { external: ['electron', ...node] },
+        },
+      }
+    : {
+        ssr: { noExternal: [] },
+        build: {
+          ssr: 'main/electron.ts',
+          outDir: 'dist/main',
+          emptyOutDir: true,
+          target: 'node22',
+          minify: false,
+          sourcemap: true,
+          rollupOptions: { output: { format: 'es', entryFileNames: 'electron.js' } },
+        },
+      },
+);
