@@ -1,0 +1,80 @@
+/**
+ * The browser the end-to-end tests drive: Chromium through playwright-core, from `CHROMIUM_PATH`,
+ * else Debian's `/usr/bin/chromium`, else Playwright's own browser (if one was installed).
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/** The Chromium executable to use, or undefined for Playwright's own. */
+export function chromiumPath(): string | undefined {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  return existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
+}
+
+/** Launches headless Chromium with the flags this closed network needs. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** What a page recorded of the Web Notifications it raised. */
+export interface RecordedNotification {
+  title: string;
+  body?: string;
+  tag?: string;
+}
+
+/**
+ * Replaces the page's `Notification` with a recorder before any script runs (headless Chromium
+ * shows no OS toasts): permission is granted, each construction is recorded in
+ * `window.__notifications`, and `window.__clickNotification(i)` clicks one.
+ */
+export async function recordNotifications(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const recorded: Array<{ title: string; body?: string; tag?: string; instance: EventTarget }> = [];
+    class RecordingNotification extends EventTarget {
+      static permission: NotificationPermission = 'granted';
+      static requestPermission(): Promise<NotificationPermission> {
+        return Promise.resolve('granted');
+      }
+      onclick: ((event: Event) => void) | null = null;
+      onclose: ((event: Event) => void) | null = null;
+      constructor(
+        readonly title: string,
+        options: NotificationOptions = {},
+      ) {
+        super();
+        recorded.push({ title, body: options.body, tag: options.tag, instance: this });
+      }
+      close(): void {}
+    }
+    Object.assign(window, {
+      Notification: RecordingNotification,
+      __notifications: recorded,
+      __clickNotification(index: number) {
+        const target = recorded[index]?.instance as RecordingNotification | undefined;
+        const event = new Event('click');
+        target?.onclick?.(event);
+        target?.dispatchEvent(event);
+      },
+    });
+  });
+}
+
+/** The notifications a page raised so far. */
+export function notifications(page: Page): Promise<RecordedNotification[]> {
+  return page.evaluate(() =>
+    (window as unknown as { __notifications: RecordedNotification[] }).__notifications.map(({ title, body, tag }) => ({ title, body, tag })),
+  );
+}

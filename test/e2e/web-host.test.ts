@@ -1,0 +1,117 @@
+/**
+ * End to end, as the agent sees it: the web host in Chromium, connected through the real
+ * connectors to both simulators.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import WebSocket from 'ws';
+import { notifications } from './browser.js';
+import { eventually, startRunningDesk, type RunningDesk } from './harness.js';
+
+describe('web host in Chromium', () => {
+  let desk: RunningDesk;
+  before(async () => {
+    desk = await startRunningDesk();
+  });
+  after(async () => {
+    await desk?.stop();
+  });
+
+  it('shows a ringing Enreach call with its caller number and raises exactly one notification', async () => {
+    const { page, enreach } = desk;
+    const before = (await notifications(page)).length;
+    const callId = enreach.ringCall({ caller: '+358401112233' });
+    const row = page.locator(`[data-testid="call"][data-key="voice/${callId}"]`);
+    await row.waitFor();
+    assert.match(await row.innerText(), /\+358401112233/);
+    assert.equal(await row.getAttribute('data-state'), 'ringing');
+    const raised = await eventually(async () => {
+      const all = await notifications(page);
+      return all.length > before ? all.slice(before) : undefined;
+    }, 'a notification for the ringing call');
+    enreach.answerCall(callId);
+    await page.locator(`[data-testid="call"][data-key="voice/${callId}"][data-state="connected"]`).waitFor();
+    enreach.hangupCall(callId);
+    await row.waitFor({ state: 'detached' });
+    const all = (await notifications(page)).slice(before);
+    assert.equal(all.length, 1, `one notification, got ${JSON.stringify(all)}`);
+    assert.match(raised[0]!.title, /\+358401112233/);
+  });
+
+  it('sends the presence chosen in the window to the platforms', async () => {
+    const { page, enreach } = desk;
+    await page.locator('[data-testid="presence-select"]').selectOption('not-ready');
+    await eventually(() => enreach.availability !== 'Available' && enreach.availability, 'Enreach availability set over REST');
+    await page.locator('[data-testid="account-status"][data-account="voice"]', { hasText: /Not ready/ }).waitFor();
+    await page.locator('[data-testid="presence-select"]').selectOption('ready');
+    await eventually(() => enreach.availability === 'Available', 'Enreach back to Available');
+  });
+
+  it('shows a callback when it is assigned and takes it off when it is closed', async () => {
+    const { page, enreach } = desk;
+    const id = enreach.createCallback({ contactNumber: '+358409998877', contactName: 'Liisa Lahti', message: 'About my invoice' });
+    const row = page.locator(`[data-testid="callback"][data-key="voice/${id}"]`);
+    await row.waitFor();
+    assert.match(await row.innerText(), /\+358409998877/);
+    assert.equal(await page.locator(`[data-testid="callback"][data-key="voice/${id}"]`).count(), 1);
+    enreach.closeCallback(id);
+    await row.waitFor({ state: 'detached' });
+  });
+
+  it('shows a Genesys chat transcript and delivers the reply typed in the window', async () => {
+    const { page, genesys } = desk;
+    const chatId = genesys.offerChat({ customer: 'Maija Meikäläinen', text: 'Hello, my parcel is late' });
+    const item = page.locator(`[data-testid="chat-item"][data-key="contact/${chatId}"]`);
+    await item.waitFor();
+    await item.click();
+    const accept = page.locator('[data-testid="chat-accept"]');
+    if (await accept.count()) await accept.click();
+    await page.locator('[data-testid="transcript"] [data-testid="message"]', { hasText: 'my parcel is late' }).waitFor();
+    genesys.customerWrites(chatId, 'Order 4471');
+    await page.locator('[data-testid="transcript"] [data-testid="message"]', { hasText: 'Order 4471' }).waitFor();
+    await page.locator('[data-testid="reply-input"]').fill('Let me check that for you.');
+    await page.locator('[data-testid="reply-send"]').click();
+    await eventually(
+      () => genesys.operations.find((op) => op.operationName === 'SendMessage' && JSON.stringify(op.body).includes('Let me check that for you.')),
+      'SendMessage reached the simulator',
+    );
+    await page.locator('[data-testid="transcript"] [data-testid="message"]', { hasText: 'Let me check that for you.' }).waitFor();
+    assert.equal(await page.locator('[data-testid="transcript"] [data-testid="message"]', { hasText: 'Order 4471' }).count(), 1);
+  });
+
+  it('raises one notification for a ringing Genesys call and answers it from the window', async () => {
+    const { page, genesys } = desk;
+    const before = (await notifications(page)).length;
+    const callId = genesys.ringCall({ ani: '+4420794600' });
+    const row = page.locator(`[data-testid="call"][data-key="contact/${callId}"]`);
+    await row.waitFor();
+    await row.locator('[data-testid="call-answer"]').click();
+    await eventually(() => genesys.operations.find((op) => op.operationName === 'Answer'), 'Answer reached the simulator');
+    await page.locator(`[data-testid="call"][data-key="contact/${callId}"][data-state="connected"]`).waitFor();
+    const raised = (await notifications(page)).slice(before);
+    assert.equal(raised.length, 1);
+    assert.match(raised[0]!.title, /\+4420794600/);
+    genesys.releaseCall(callId);
+    await row.waitFor({ state: 'detached' });
+  });
+
+  it('refuses a bridge connection from a foreign origin or without the launch token', async () => {
+    const { host } = desk;
+    const url = `ws://127.0.0.1:${host.port}/bridge`;
+    const foreign = new WebSocket(url, { headers: { Origin: 'http://evil.example' } });
+    const refusal = await new Promise<string>((resolve) => {
+      foreign.on('unexpected-response', (_req, res) => resolve(String(res.statusCode)));
+      foreign.on('open', () => resolve('open'));
+      foreign.on('error', () => resolve('error'));
+    });
+    assert.equal(refusal, '403');
+
+    const tokenless = new WebSocket(url, { headers: { Origin: `http://127.0.0.1:${host.port}` } });
+    const closed = await new Promise<number>((resolve) => {
+      tokenless.on('open', () => tokenless.send(JSON.stringify({ type: 'hello', token: 'guess' })));
+      tokenless.on('message', () => resolve(-1));
+      tokenless.on('close', (code) => resolve(code));
+    });
+    assert.equal(closed, 4401);
+  });
+});
