@@ -1,0 +1,147 @@
+/**
+ * The window's view of the desk: the state folded from `window.desk`'s changes, what the agent has
+ * selected, and the invocations (every error ends up on the status line, never swallowed).
+ */
+import { getContext, setContext } from 'svelte';
+import {
+  applyChange,
+  type Account,
+  type DeskApi,
+  type DeskChange,
+  type DeskState,
+  type FocusTarget,
+} from '../../preload/bridge.js';
+
+export interface StatusMessage {
+  id: number;
+  text: string;
+  tone: 'error' | 'info';
+}
+
+const STATUS_MS = 6000;
+const HIGHLIGHT_MS = 4000;
+
+export class DeskModel {
+  readonly api: DeskApi;
+  /** The latest state; undefined until the first full state arrives. */
+  state = $state.raw<DeskState | undefined>(undefined);
+  /** The chat whose transcript is open. */
+  selectedChatKey = $state<string | undefined>(undefined);
+  /** The call a toast click asked to show, highlighted for a moment. */
+  highlightedCallKey = $state<string | undefined>(undefined);
+  /** Bumped on each call focus request, so the same call can be focused twice. */
+  callFocusSeq = $state(0);
+  /** Unsent replies by chat key (kept while the agent switches chats). */
+  drafts = $state<Record<string, string>>({});
+  /** The inline status line. */
+  status = $state<StatusMessage | undefined>(undefined);
+
+  #current: { seq: number; state: DeskState } | undefined;
+  #unsubscribeChange: (() => void) | undefined;
+  #statusTimer: ReturnType<typeof setTimeout> | undefined;
+  #highlightTimer: ReturnType<typeof setTimeout> | undefined;
+  #statusSeq = 0;
+  /** A focus target whose entity has not arrived yet. */
+  #pendingFocus: FocusTarget | undefined;
+
+  constructor(api: DeskApi) {
+    this.api = api;
+  }
+
+  /** Subscribes to changes and focus requests; returns the teardown. */
+  start(): () => void {
+    this.#subscribe();
+    const offFocus = this.api.onFocus((target) => this.focus(target));
+    return () => {
+      this.#unsubscribeChange?.();
+      this.#unsubscribeChange = undefined;
+      offFocus();
+      clearTimeout(this.#statusTimer);
+      clearTimeout(this.#highlightTimer);
+    };
+  }
+
+  #subscribe(): void {
+    this.#unsubscribeChange?.();
+    this.#current = undefined;
+    this.#unsubscribeChange = this.api.onChange((change) => this.#receive(change));
+  }
+
+  #receive(change: DeskChange): void {
+    const next = applyChange(this.#current, change);
+    if (!next) {
+      // Out of sequence: subscribe again, which delivers a fresh full state. Deferred so we do not
+      // resubscribe from inside the bridge's own listener loop.
+      queueMicrotask(() => this.#subscribe());
+      return;
+    }
+    this.#current = next;
+    this.state = next.state;
+    if (this.selectedChatKey && !next.state.chats[this.selectedChatKey]) this.selectedChatKey = undefined;
+    if (this.#pendingFocus) this.focus(this.#pendingFocus);
+  }
+
+  /** Shows what a toast click asked for: highlights a call or opens a chat. */
+  focus(target: FocusTarget): void {
+    const state = this.state;
+    const known = target.kind === 'call' ? state?.calls[target.key] : state?.chats[target.key];
+    this.#pendingFocus = known ? undefined : target;
+    if (!known) return;
+    if (target.kind === 'chat') {
+      this.selectedChatKey = target.key;
+      return;
+    }
+    this.highlightedCallKey = target.key;
+    this.callFocusSeq += 1;
+    clearTimeout(this.#highlightTimer);
+    this.#highlightTimer = setTimeout(() => {
+      this.highlightedCallKey = undefined;
+    }, HIGHLIGHT_MS);
+  }
+
+  /** Shows a message on the status line for a few seconds. */
+  say(text: string, tone: StatusMessage['tone'] = 'info'): void {
+    this.#statusSeq += 1;
+    this.status = { id: this.#statusSeq, text, tone };
+    clearTimeout(this.#statusTimer);
+    this.#statusTimer = setTimeout(() => {
+      this.status = undefined;
+    }, STATUS_MS);
+  }
+
+  /**
+   * Runs an invocation; a rejection is shown on the status line (prefixed with what was being done)
+   * and reported as `false`.
+   */
+  async run(what: string, invoke: (api: DeskApi) => Promise<void>): Promise<boolean> {
+    try {
+      await invoke(this.api);
+      return true;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.say(`${what}: ${message || 'something went wrong.'}`, 'error');
+      return false;
+    }
+  }
+
+  /** An account's display label, or its id when unknown. */
+  accountLabel(accountId: string): string {
+    return this.state?.accounts[accountId]?.label ?? accountId;
+  }
+
+  account(accountId: string): Account | undefined {
+    return this.state?.accounts[accountId];
+  }
+}
+
+const KEY = Symbol('desk');
+
+export function provideDesk(model: DeskModel): void {
+  setContext(KEY, model);
+}
+
+export function useDesk(): DeskModel {
+  const model = getContext<DeskModel | undefined>(KEY);
+  if (!model) throw new Error('useDesk() outside the desk window');
+  return model;
+}

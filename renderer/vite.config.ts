@@ -1,0 +1,33 @@
+import { fileURLToPath } from 'node:url';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { defineConfig } from 'vite';
+
+const rendererRoot = fileURLToPath(new URL('.', import.meta.url));
+const outDir = fileURLToPath(new URL('../dist/renderer', import.meta.url));
+
+// The agent window. Loaded over file:// by Electron (hence the relative base) and served by the web
+// host. index.html carries a strict CSP: no inline scripts or styles, so Svelte's CSS is emitted to
+// a file and nothing may inject <style> elements at run time.
+export default defineConfig({
+  root: rendererRoot,
+  base: './',
+  publicDir: false,
+  plugins: [
+    svelte({
+      configFile: false,
+      emitCss: true,
+      compilerOptions: { runes: true, css: 'external' },
+    }),
+  ],
+  build: {
+    outDir,
+    emptyOutDir: true,
+    target: 'chrome120',
+    // The module-preload polyfill is unnecessary in Chromium.
+    modulePreload: { polyfill: false },
+    // Never inline assets as data: URLs for scripts; small images may still be data: (CSP allows img data:).
+    assetsInlineLimit: 0,
+    sourcemap: true,
+  },
+  server: { host: '127.0.0.1' },
+});
