@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * `npm run bench`: how fast the desk folds events, and how soon a wire event reaches the DOM.
  *

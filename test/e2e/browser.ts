@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The browser the end-to-end tests drive: Chromium through playwright-core, from `CHROMIUM_PATH`,
  * else Debian's `/usr/bin/chromium`, else Playwright's own browser (if one was installed).
