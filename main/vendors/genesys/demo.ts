@@ -1,0 +1,181 @@
+/**
+ * Demo mode for Genesys: the simulator on loopback plus a scripted working day — chats with
+ * customers arrive (customers write several lines, some wait for the agent's reply, chats end),
+ * calls ring now and then (the caller gives up if nobody answers, answered calls end after a
+ * while, followed by a short after-call work), and the agent's state changes.
+ *
+ * The desk connects to it through the real connector and the real protocol; nothing here talks
+ * to the desk directly.
+ */
+import type { Logger } from '../../log.js';
+import { genesysAccountSchema, type GenesysAccount } from './config.js';
+import { startGenesysSimulator, type GenesysOperation, type GenesysSimulator } from './simulator.js';
+
+/** Options of {@link startGenesysDemo}. */
+export interface GenesysDemoOptions {
+  log: Logger;
+  /** Mean time between scripted calls, ms (default 30 000); chats arrive a little more often. */
+  intervalMs?: number;
+}
+
+/** A running Genesys demo. */
+export interface GenesysDemo {
+  /** The account to connect with (its password is a secret reference: see `secrets`). */
+  account: GenesysAccount;
+  /** The simulator's password, to write inline into the demo account. */
+  secrets: { password: string };
+  simulator: GenesysSimulator;
+  /** Clears every timer of the script and closes the simulator. */
+  stop(): Promise<void>;
+}
+
+const CUSTOMERS = ['Maija Meikäläinen', 'Jonas Berg', 'Priya Raman', 'Tom Fischer', 'Ana Souza', 'Kenji Sato', 'Lea Novak'];
+
+/** Each conversation: the opening lines, then what the customer answers to each agent reply. */
+const CONVERSATIONS: Array<{ opening: string[]; replies: string[]; waitsForReply: boolean }> = [
+  {
+    opening: ['Hello, my parcel is late', 'Order 4471, it was due on Monday'],
+    replies: ['Thanks! Any idea when it will arrive?', 'Great, thank you for your help.'],
+    waitsForReply: true,
+  },
+  {
+    opening: ['Hi', 'I cannot log in to my account', 'It says my password expired'],
+    replies: ['I did not get the reset e-mail yet', 'Got it now, it works. Thanks!'],
+    waitsForReply: true,
+  },
+  {
+    opening: ['Do you ship to Norway?'],
+    replies: ['And how long does it take?', 'Perfect, thanks.'],
+    waitsForReply: true,
+  },
+  {
+    opening: ['Just wanted to say the new app is great', 'That is all, have a nice day!'],
+    replies: ['😊'],
+    waitsForReply: false,
+  },
+];
+
+const CALLERS = ['+358401234567', '+4420794600', '+4930123456', '+15551234567', '+46701234567'];
+
+/**
+ * Starts the simulator and its scripted day.
+ * @throws if the simulator cannot listen on loopback.
+ */
+export async function startGenesysDemo(options: GenesysDemoOptions): Promise<GenesysDemo> {
+  const { log } = options;
+  const interval = Math.max(1_000, options.intervalMs ?? 30_000);
+  const simulator = await startGenesysSimulator({ user: 'demo.agent', agentName: 'Alex', log });
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  let stopped = false;
+  let round = 0;
+
+  const jitter = (ms: number): number => Math.round(ms * (0.6 + Math.random() * 0.8));
+  function after(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (stopped) return;
+      try {
+        fn();
+      } catch (error) {
+        log.debug({ err: error }, 'Genesys demo step skipped');
+      }
+    }, ms);
+    timers.add(timer);
+  }
+
+  /** Per chat: which conversation, and how many agent replies were answered. */
+  const chats = new Map<string, { script: (typeof CONVERSATIONS)[number]; answered: number }>();
+  /** Calls waiting to be answered. */
+  const ringing = new Set<string>();
+
+  function offerChat(): void {
+    const script = CONVERSATIONS[round % CONVERSATIONS.length]!;
+    const customer = CUSTOMERS[round % CUSTOMERS.length]!;
+    round += 1;
+    const [first, ...rest] = script.opening;
+    const chatId = simulator.offerChat({ customer, text: first, userData: { Origin: 'Web shop', Language: 'en' } });
+    chats.set(chatId, { script, answered: 0 });
+    rest.forEach((line, i) => after(jitter(2_500) * (i + 1), () => simulator.openChats().includes(chatId) && simulator.customerWrites(chatId, line)));
+    // Customers who do not wait leave by themselves; everybody gives up after a while.
+    after(script.waitsForReply ? jitter(interval * 4) : jitter(interval), () => {
+      if (simulator.openChats().includes(chatId)) simulator.endChat(chatId);
+      chats.delete(chatId);
+    });
+    after(jitter(interval * 0.8), offerChat);
+  }
+
+  function ringCall(): void {
+    const ani = CALLERS[Math.floor(Math.random() * CALLERS.length)]!;
+    const callId = simulator.ringCall({ ani, dnis: '800 100 200', userData: { Queue: 'Sales', CustomerTier: 'Gold' } });
+    ringing.add(callId);
+    after(jitter(20_000), () => {
+      // Nobody answered: the caller gives up.
+      if (ringing.delete(callId)) simulator.releaseCall(callId);
+    });
+    after(jitter(interval), ringCall);
+  }
+
+  const unsubscribe = simulator.onOperation((op: GenesysOperation) => {
+    const chatMatch = /^\/api\/v2\/me\/chats\/([^/]+)$/.exec(op.path);
+    if (chatMatch && op.operationName === 'SendMessage') {
+      const chatId = decodeURIComponent(chatMatch[1]!);
+      const chat = chats.get(chatId);
+      if (!chat) return;
+      const reply = chat.script.replies[chat.answered];
+      chat.answered += 1;
+      if (reply) after(jitter(3_000), () => simulator.openChats().includes(chatId) && simulator.customerWrites(chatId, reply));
+      else after(jitter(4_000), () => simulator.endChat(chatId));
+      return;
+    }
+    const callMatch = /^\/api\/v2\/me\/calls\/([^/]+)$/.exec(op.path);
+    if (callMatch && op.operationName === 'Answer') {
+      const callId = decodeURIComponent(callMatch[1]!);
+      ringing.delete(callId);
+      // The caller hangs up after a while, then a short after-call work.
+      after(jitter(25_000), () => {
+        if (!simulator.openCalls().includes(callId)) return;
+        simulator.releaseCall(callId);
+        after(500, () => simulator.setAgentState('AfterCallWork'));
+        after(jitter(8_000), () => simulator.setAgentState('Ready'));
+      });
+    }
+  });
+
+  // The day begins: the supervisor makes the agent ready shortly after login, work arrives.
+  after(3_000, () => {
+    if (simulator.agentState.loggedIn) simulator.setAgentState('Ready');
+  });
+  after(jitter(Math.min(interval, 6_000)), offerChat);
+  after(jitter(Math.min(interval, 12_000)), ringCall);
+  after(jitter(interval * 5), function breakTime() {
+    if (simulator.agentState.loggedIn && simulator.openCalls().length === 0) {
+      simulator.setAgentState('NotReady', 'Coffee');
+      after(jitter(15_000), () => simulator.setAgentState('Ready'));
+    }
+    after(jitter(interval * 5), breakTime);
+  });
+
+  const account = genesysAccountSchema.parse({
+    id: 'genesys-demo',
+    vendor: 'genesys',
+    label: 'Genesys (demo)',
+    baseUrl: simulator.baseUrl,
+    user: simulator.credentials.user,
+    password: simulator.credentials.password,
+    channels: ['voice', 'chat'],
+  });
+
+  return {
+    account,
+    secrets: { password: simulator.credentials.password },
+    simulator,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      unsubscribe();
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      await simulator.close();
+    },
+  };
+}
