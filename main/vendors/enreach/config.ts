@@ -1,0 +1,48 @@
+/**
+ * The configuration of one Enreach Voice account (formerly Benemen).
+ *
+ * Sources: VENDOR-NOTES.md, Enreach section — discovery [C], REST Basic auth with the API
+ * SecretKey [C], a SecretKey obtained from a password with `POST {api}/authuser/{email}/` [C].
+ */
+import { z } from 'zod';
+import { accountBase, secretSchema } from '../account.js';
+
+/** Enreach's public service discovery (VENDOR-NOTES [C]): `GET …?user={email}` → silos. */
+export const ENREACH_DISCOVERY_URL = 'https://discover.enreachvoice.com/api/user';
+
+/**
+ * An Enreach account in the config file.
+ *
+ * - `user`: the login email; also the Basic-auth user name on every REST call.
+ * - `apiUrl`: the silo's REST base (e.g. `https://api-silo1.enreachvoice.com`); when absent the
+ *   connector asks `discoveryUrl` for it.
+ * - `discoveryUrl`: defaults to {@link ENREACH_DISCOVERY_URL}.
+ * - `secretKey` / `password`: at least one; the SecretKey is preferred, a password is traded for a
+ *   SecretKey once per run.
+ *
+ * Parsing fails (zod issue on `secretKey`) when neither secret is given.
+ */
+export const enreachAccountSchema = accountBase
+  .extend({
+    vendor: z.literal('enreach'),
+    user: z.email('must be the Enreach login email'),
+    apiUrl: z.url().optional(),
+    discoveryUrl: z.url().default(ENREACH_DISCOVERY_URL),
+    secretKey: secretSchema.optional(),
+    password: secretSchema.optional(),
+  })
+  .refine((account) => account.secretKey !== undefined || account.password !== undefined, {
+    message: 'give the Enreach API secretKey (preferred) or the password',
+    path: ['secretKey'],
+  });
+
+/** A parsed Enreach account (defaults applied). */
+export type EnreachAccount = z.infer<typeof enreachAccountSchema>;
+
+/** The account's secrets, already resolved to their values by the caller. */
+export interface EnreachSecrets {
+  /** The REST API SecretKey (Basic-auth password). */
+  secretKey?: string;
+  /** The user's password; traded for a SecretKey when no `secretKey` is given. */
+  password?: string;
+}

@@ -1,0 +1,178 @@
+/**
+ * One RTE hub connection (document: "Establishing a connection", "Hub Methods", "Receiving
+ * events"): a `@microsoft/signalr` HubConnection over WebSockets only, with the JWT from
+ * `GET token/{userId}/rte/` as its access token.
+ *
+ * One session is one HubConnection and is never restarted: the SignalR client's own automatic
+ * reconnect gives up after 0, 2, 10, 30 s (VENDOR-NOTES [C]) and would reuse a token the hub only
+ * checks at connect time, so the connector's {@link ConnectionSupervisor} opens a new session,
+ * with a fresh token, for every (re)connection.
+ *
+ * Independent of the process's globals: the `ws` WebSocket implementation and a fetch-based HTTP
+ * client are passed in explicitly, so a fake `window`/`XMLHttpRequest` installed by another
+ * connector (cometd-nodejs-client's `adapt()`) changes nothing here.
+ */
+import {
+  AbortError,
+  HttpClient,
+  HttpError,
+  HttpResponse,
+  HttpTransportType,
+  HubConnectionBuilder,
+  LogLevel,
+  TimeoutError,
+  type HttpRequest,
+  type HubConnection,
+  type IHttpConnectionOptions,
+  type ILogger,
+} from '@microsoft/signalr';
+import WebSocket from 'ws';
+import type { Logger } from '../../log.js';
+import type { Session } from '../connector.js';
+
+/** The hub refused the access token (HTTP 401 at negotiate or at the WebSocket upgrade). */
+export class RteAuthError extends Error {
+  override name = 'RteAuthError';
+}
+
+/**
+ * The SignalR client's HTTP (negotiate) over the global `fetch`, with a per-connection cookie jar
+ * (so a load balancer's affinity cookie from negotiate reaches the WebSocket upgrade) and the last
+ * status code kept, so a 401 can be told apart from a network error.
+ */
+class RteHttpClient extends HttpClient {
+  lastStatus: number | undefined;
+  private readonly cookies = new Map<string, string>();
+
+  override async send(request: HttpRequest): Promise<HttpResponse> {
+    if (request.abortSignal?.aborted) throw new AbortError();
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = request.timeout
+      ? setTimeout(() => {
+          timedOut = true;
+          controller.abort();
+        }, request.timeout)
+      : undefined;
+    if (request.abortSignal) request.abortSignal.onabort = () => controller.abort();
+    const cookie = this.getCookieString();
+    try {
+      const response = await fetch(request.url!, {
+        method: request.method,
+        headers: { ...request.headers, ...(cookie ? { Cookie: cookie } : {}) },
+        body: request.content as string | ArrayBuffer | undefined,
+        signal: controller.signal,
+      });
+      this.lastStatus = response.status;
+      for (const line of response.headers.getSetCookie()) {
+        const pair = line.split(';')[0] ?? '';
+        const eq = pair.indexOf('=');
+        if (eq > 0) this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+      }
+      if (!response.ok) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new HttpError(response.statusText || `HTTP ${response.status}`, response.status);
+      }
+      const content = request.responseType === 'arraybuffer' ? await response.arrayBuffer() : await response.text();
+      return new HttpResponse(response.status, response.statusText, content);
+    } catch (error) {
+      if (error instanceof HttpError) throw error;
+      if (timedOut) throw new TimeoutError();
+      if (controller.signal.aborted) throw new AbortError();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      if (request.abortSignal) request.abortSignal.onabort = null;
+    }
+  }
+
+  override getCookieString(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+}
+
+/** Forwards the SignalR client's own log lines to pino (errors at warn: the supervisor decides). */
+function signalrLogger(log: Logger): ILogger {
+  return {
+    log(level: LogLevel, message: string): void {
+      if (level >= LogLevel.Error) log.warn({ signalr: true }, message);
+      else if (level >= LogLevel.Information) log.debug({ signalr: true }, message);
+      else log.trace({ signalr: true }, message);
+    },
+  };
+}
+
+export interface RteSessionOptions {
+  /** The hub URL (http(s), see `rteEndpointUrl`). */
+  url: string;
+  /** The JWT for this connection; fetched fresh for every session. */
+  token: string;
+  log: Logger;
+  /** Called with each MessageReceived argument; exceptions are caught and logged, never rethrown. */
+  onMessage(message: unknown): void;
+  /** Server timeout, ms (SignalR default 30 000): no message for this long closes the session. */
+  serverTimeoutMs?: number;
+  /** Client ping interval, ms (SignalR default 15 000). */
+  keepAliveMs?: number;
+}
+
+/** A live hub connection. */
+export interface RteSession extends Session {
+  /** Calls a hub method and waits for its completion. @throws the hub's error, or when closed. */
+  invoke<T = unknown>(method: string, ...args: unknown[]): Promise<T>;
+}
+
+/**
+ * Opens one hub connection (WebSockets only; negotiate first, as the document's clients do).
+ * @throws {RteAuthError} when the hub answers 401 (token refused);
+ * @throws {Error} for anything else (unreachable, timed out, protocol error) — transient.
+ */
+export async function openRteSession(options: RteSessionOptions): Promise<RteSession> {
+  const { log } = options;
+  const httpClient = new RteHttpClient();
+  const token = options.token;
+  // `WebSocket` is read by the client at run time (HttpConnection) but is not in its public type.
+  const connectionOptions: IHttpConnectionOptions & { WebSocket: unknown } = {
+    transport: HttpTransportType.WebSockets,
+    accessTokenFactory: () => token,
+    httpClient,
+    WebSocket,
+    logger: signalrLogger(log),
+  };
+  const builder = new HubConnectionBuilder().withUrl(options.url, connectionOptions).configureLogging(signalrLogger(log));
+  if (options.serverTimeoutMs) builder.withServerTimeout(options.serverTimeoutMs);
+  if (options.keepAliveMs) builder.withKeepAliveInterval(options.keepAliveMs);
+  const connection: HubConnection = builder.build();
+
+  let settle!: (cause: Error | undefined) => void;
+  const closed = new Promise<Error | undefined>((resolve) => (settle = resolve));
+  connection.onclose((error) => settle(error ?? undefined));
+  connection.on('MessageReceived', (message: unknown) => {
+    try {
+      options.onMessage(message);
+    } catch (error) {
+      log.warn({ err: error }, 'an Enreach RTE message could not be handled; dropped');
+    }
+  });
+
+  try {
+    await connection.start();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (httpClient.lastStatus === 401 || /\b401\b/.test(message)) {
+      throw new RteAuthError('the RTE hub refused the access token (HTTP 401)', { cause: error });
+    }
+    throw new Error(`could not connect to the Enreach RTE hub: ${message}`, { cause: error });
+  }
+
+  return {
+    closed,
+    async close() {
+      await connection.stop().catch(() => undefined);
+      settle(undefined);
+    },
+    invoke<T>(method: string, ...args: unknown[]): Promise<T> {
+      return connection.invoke<T>(method, ...args);
+    },
+  };
+}
