@@ -128,16 +128,16 @@ export function sortedCallbacks(state: DeskState, now: number): Callback[] {
   });
 }
 
-/** Queues by account order, then name. */
+const QUEUE_OPEN_ORDER: Readonly<Record<Queue['open'], number>> = { open: 0, unknown: 1, closed: 2 };
+
+/** Queues: open ones first, the busiest (most waiting, then longest wait) first, then by name. */
 export function sortedQueues(state: DeskState): Queue[] {
-  const accountOrder = Object.keys(state.accounts);
   return Object.values(state.queues).sort(
     (a, b) =>
-      accountOrder.indexOf(a.accountId) - accountOrder.indexOf(b.accountId) || a.name.localeCompare(b.name),
+      QUEUE_OPEN_ORDER[a.open] - QUEUE_OPEN_ORDER[b.open] ||
+      b.waiting - a.waiting ||
+      b.longestWaitSec - a.longestWaitSec ||
+      a.name.localeCompare(b.name) ||
+      a.key.localeCompare(b.key),
   );
-}
-
-/** Whether more than one account is configured (then entities name their account). */
-export function multiAccount(state: DeskState): boolean {
-  return Object.keys(state.accounts).length > 1;
 }
