@@ -37,6 +37,12 @@ describe('Genesys connector against the simulator', () => {
     await eventually(() => desk.account().presence?.state === 'not-ready', 'presence not-ready after login');
   });
 
+  it('keeps one CometD session polling: JSESSIONID and BAYEUX_BROWSER come back from the shared jar', async () => {
+    const start = sim.metaConnects;
+    await eventually(() => sim.metaConnects >= start + 3, 'three more held long polls');
+    assert.equal(sim.handshakes, 1, 'no re-handshake loop (the BAYEUX_BROWSER cookie trap)');
+  });
+
   it('offers, accepts, transcribes, replies to and completes a chat', async () => {
     const chatId = sim.offerChat({ customer: 'Maija', text: 'Hello, my parcel is late' });
     const invited = await eventually(() => desk.chat(chatId)?.state === 'invited' && desk.chat(chatId), 'chat invited');

@@ -87,6 +87,8 @@ export interface GenesysConnectorOptions {
   cometd?: CometdTuning;
   /** Per REST request timeout, ms (default 15 000). */
   requestTimeoutMs?: number;
+  /** The `fetch` REST requests use (default: the global one); a seam for tests and proxies. */
+  fetch?: typeof fetch;
 }
 
 /**
@@ -139,6 +141,7 @@ class GenesysConnector implements Connector {
       jar: this.jar,
       log: context.log,
       timeoutMs: this.options.requestTimeoutMs,
+      fetch: this.options.fetch,
     });
     this.supervisor = new ConnectionSupervisor({
       connect: (attempt) => this.connect(attempt),

@@ -72,6 +72,8 @@ export interface GenesysSimulator {
   readonly contactCenterSessions: number;
   /** How many CometD handshakes succeeded. */
   readonly handshakes: number;
+  /** How many `/meta/connect` long polls were held (a healthy client keeps polling one session). */
+  readonly metaConnects: number;
   readonly agentState: GenesysAgentState;
   /** The device id of the agent's phone (for `Dial`). */
   readonly deviceId: string;
@@ -265,6 +267,7 @@ export async function startGenesysSimulator(options: GenesysSimulatorOptions = {
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let contactCenterSessions = 0;
   let handshakes = 0;
+  let metaConnects = 0;
   let idCounter = 0;
   let closed = false;
   const agent: GenesysAgentState = {
@@ -277,6 +280,7 @@ export async function startGenesysSimulator(options: GenesysSimulatorOptions = {
   cometd.addListener('sessionAdded', (session: ServerSession) => {
     cometdSessions.add(session);
     handshakes += 1;
+    session.addListener('suspended', () => (metaConnects += 1));
   });
   cometd.addListener('sessionRemoved', (session: ServerSession) => cometdSessions.delete(session));
   cometd.policy = {
@@ -672,6 +676,9 @@ export async function startGenesysSimulator(options: GenesysSimulatorOptions = {
     },
     get handshakes() {
       return handshakes;
+    },
+    get metaConnects() {
+      return metaConnects;
     },
     get agentState() {
       return structuredClone(agent);

@@ -1,0 +1,188 @@
+/**
+ * The Genesys connector's resilience against the simulator: re-handshake (re-subscribe, no lost or
+ * doubled message, no second contact-center session), CSRF refusal, wrong credentials, malformed
+ * notifications, presence and dialling, clean stop.
+ */
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import type { Connector } from '../../main/vendors/connector.js';
+import { createGenesysConnector } from '../../main/vendors/genesys/connector.js';
+import { startGenesysSimulator, type GenesysSimulator } from '../../main/vendors/genesys/simulator.js';
+import { accountFor, captureLog, deskHarness, eventually, FAST } from '../fixtures/genesys/harness.js';
+
+describe('Genesys connector resilience', () => {
+  let sim: GenesysSimulator | undefined;
+  let connector: Connector | undefined;
+
+  afterEach(async () => {
+    await connector?.stop();
+    await sim?.close();
+    connector = undefined;
+    sim = undefined;
+  });
+
+  async function connect(opts: Parameters<typeof startGenesysSimulator>[0] = {}, password?: string) {
+    sim = await startGenesysSimulator({ longPollTimeoutMs: 1_000, operationDelayMs: 5, ...opts });
+    const logs = captureLog('debug');
+    const desk = deskHarness('gen', logs.log);
+    connector = createGenesysConnector(accountFor(sim), { password: password ?? sim.credentials.password }, FAST);
+    connector.start(desk.context);
+    return { sim, desk, logs, connector };
+  }
+
+  it('re-handshakes: re-subscribes, recovers over REST, loses and doubles no message, starts no second session', async () => {
+    const { sim, desk, connector } = await connect();
+    await eventually(() => desk.account().connection === 'connected', 'connected');
+    const chatId = sim.offerChat({ customer: 'Jonas', text: 'one' });
+    await eventually(() => desk.chat(chatId)?.state === 'invited', 'invited');
+    await connector.execute({ type: 'chat.action', chatId, action: 'accept' });
+    await eventually(() => desk.chat(chatId)?.state === 'active', 'active');
+    sim.customerWrites(chatId, 'two');
+    await eventually(() => desk.chat(chatId)?.messages.some((m) => m.text === 'two'), 'two');
+    const handshakesBefore = sim.handshakes;
+
+    sim.forceRehandshake();
+    // Written while the client has no session: CometD drops it; REST recovery must bring it.
+    sim.customerWrites(chatId, 'three (during the gap)');
+    const ringing = sim.ringCall({ ani: '+4930123456' });
+
+    await eventually(() => sim.handshakes > handshakesBefore, 're-handshake');
+    await eventually(() => desk.chat(chatId)?.messages.some((m) => m.text === 'three (during the gap)'), 'gap line recovered');
+    await eventually(() => desk.call(ringing)?.state === 'ringing', 'ringing call recovered');
+    await eventually(() => desk.account().connection === 'connected', 'connected again');
+
+    // The new subscriptions deliver.
+    sim.customerWrites(chatId, 'four');
+    await eventually(() => desk.chat(chatId)?.messages.some((m) => m.text === 'four'), 'four after re-handshake');
+    const texts = desk.chat(chatId)!.messages.filter((m) => m.kind === 'text').map((m) => m.text);
+    assert.deepEqual(texts, ['one', 'two', 'three (during the gap)', 'four']);
+    assert.equal(sim.contactCenterSessions, 1, 'no second StartContactCenterSession');
+    const subscriptionEvents = desk.events.filter((e) => e.type === 'subscriptions');
+    assert.ok(subscriptionEvents.length >= 2, 'subscribed again after the re-handshake');
+  });
+
+  it('a second forced re-handshake and a server-side chat end are recovered too', async () => {
+    const { sim, desk } = await connect();
+    await eventually(() => desk.account().connection === 'connected', 'connected');
+    const chatId = sim.offerChat({ customer: 'Priya', text: 'hello' });
+    await eventually(() => desk.chat(chatId), 'chat');
+    sim.forceRehandshake();
+    sim.endChat(chatId);
+    await eventually(() => desk.chat(chatId)?.state === 'ended', 'chat ended (from the event or the sync)');
+    sim.forceRehandshake();
+    const later = sim.offerChat({ customer: 'Tom', text: 'still there?' });
+    await eventually(() => desk.chat(later)?.messages.some((m) => m.text === 'still there?'), 'new chat after two re-handshakes');
+    assert.equal(sim.contactCenterSessions, 1);
+  });
+
+  it('a CSRF refusal surfaces as a clear account error', async () => {
+    const { desk } = await connect({ csrfHeaderName: 'X-Custom-Csrf' });
+    await eventually(() => desk.account().connection === 'connected', 'connected with the announced header name');
+    await connector!.stop();
+    connector = undefined;
+
+    // A server that demands CSRF but whose token never matches: a proxy strips the header.
+    const broken = await startGenesysSimulator({ longPollTimeoutMs: 1_000 });
+    try {
+      const logs = captureLog('warn');
+      const desk2 = deskHarness('gen', logs.log);
+      const stripping: typeof fetch = (input, init) => {
+        const headers = new Headers(init?.headers);
+        headers.delete('X-CSRF-TOKEN');
+        return fetch(input, { ...init, headers });
+      };
+      const c = createGenesysConnector(accountFor(broken), { password: broken.credentials.password }, { ...FAST, fetch: stripping });
+      try {
+        c.start(desk2.context);
+        const account = await eventually(() => desk2.account().connection === 'failed' && desk2.account(), 'failed');
+        assert.match(account.reason ?? '', /CSRF/);
+        assert.match(account.reason ?? '', /403/);
+      } finally {
+        await c.stop();
+      }
+      assert.equal(broken.contactCenterSessions, 0);
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it('wrong credentials fail with an actionable reason and no retry storm', async () => {
+    const { desk, sim } = await connect({}, 'wrong-password');
+    const account = await eventually(() => desk.account().connection === 'failed' && desk.account(), 'failed');
+    assert.match(account.reason ?? '', /user name or password/);
+    assert.match(account.reason ?? '', /401/);
+    assert.equal(sim.handshakes, 0);
+  });
+
+  it('drops a malformed notification with a warning naming it, and lives on', async () => {
+    const { sim, desk, logs } = await connect();
+    await eventually(() => desk.account().connection === 'connected', 'connected');
+    sim.publishRaw('/v2/me/calls', { messageType: 'CallStateChangeMessage', call: { state: 42 } });
+    sim.publishRaw('/v2/me/chats', { messageType: 'MessageLogUpdated', notificationType: 'NewMessages', messages: 'nope' });
+    sim.publishRaw('/v2/me/chats', { messageType: 'SomethingElseEntirely' });
+    await eventually(
+      () => logs.lines.filter((l) => l.msg === 'dropped a malformed Genesys notification').length >= 2,
+      'two warnings',
+    );
+    const warning = logs.lines.find((l) => l.msg === 'dropped a malformed Genesys notification')!;
+    assert.equal(warning.level, 40);
+    assert.equal(warning.messageType, 'CallStateChangeMessage');
+    const callId = sim.ringCall({ ani: '+15551234567' });
+    await eventually(() => desk.call(callId)?.state === 'ringing', 'still delivering');
+    assert.equal(desk.account().connection, 'connected');
+  });
+
+  it('shows the document examples on the desk when the server publishes them', async () => {
+    const { sim, desk } = await connect();
+    await eventually(() => desk.account().connection === 'connected', 'connected');
+    sim.publishDocumentExamples();
+    const chat = await eventually(() => desk.chat('0000Wa9CAM6W00FN')?.messages.length === 2 && desk.chat('0000Wa9CAM6W00FN'), 'both lines');
+    assert.deepEqual(chat.messages.map((m) => m.text), ['How may I help you?', 'Are you still there?']);
+    assert.deepEqual(desk.chat('0000Wa9CAM6W00J')?.userData, { key1: 'value1', key2: 'value2' });
+  });
+
+  it('sets presence on both channels, dials, refuses what capabilities forbid, errors show on the chat', async () => {
+    const { sim, desk, connector } = await connect();
+    await eventually(() => desk.account().connection === 'connected', 'connected');
+    await connector.execute({ type: 'presence.set', state: 'ready' });
+    assert.deepEqual(
+      sim.operations.filter((o) => o.operationName === 'Ready').map((o) => o.path),
+      ['/api/v2/me/channels/voice', '/api/v2/me/channels/chat'],
+    );
+    await eventually(() => desk.account().presence?.state === 'ready', 'ready');
+    await connector.execute({ type: 'presence.set', state: 'wrap-up' });
+    await eventually(() => desk.account().presence?.state === 'wrap-up' && desk.account().wrapUp, 'wrap-up');
+    await connector.execute({ type: 'presence.set', state: 'not-ready' });
+    await eventually(() => desk.account().presence?.state === 'not-ready' && !desk.account().wrapUp, 'not-ready');
+    await assert.rejects(connector.execute({ type: 'presence.set', state: 'offline' }), /cannot choose/);
+
+    await connector.execute({ type: 'call.dial', number: '+358401234567' });
+    const dial = sim.operations.find((o) => o.operationName === 'Dial')!;
+    assert.equal(dial.path, `/api/v2/me/devices/${sim.deviceId}/calls`);
+    assert.deepEqual(dial.body.destination, { phoneNumber: '+358401234567' });
+    const outbound = await eventually(() => Object.values(desk.state.calls).find((c) => c.target === '+358401234567'), 'outbound call');
+    assert.equal(outbound.direction, 'outbound');
+    await eventually(() => desk.call(outbound.id)?.state === 'connected', 'outbound connected');
+    await assert.rejects(connector.execute({ type: 'call.action', callId: outbound.id, action: 'answer' }), /cannot be answered/);
+    await connector.execute({ type: 'call.action', callId: outbound.id, action: 'hangup' });
+    await eventually(() => desk.call(outbound.id)?.state === 'ended', 'hung up');
+
+    const chatId = sim.offerChat({ customer: 'Ana' });
+    await eventually(() => desk.chat(chatId)?.state === 'invited', 'invited');
+    await assert.rejects(connector.execute({ type: 'chat.action', chatId, action: 'complete' }), /cannot be completed/);
+    sim.chatError(chatId, 'Accept failed: the chat was taken by another agent');
+    await eventually(() => desk.chat(chatId)?.error === 'Accept failed: the chat was taken by another agent', 'error shown');
+    await connector.execute({ type: 'chat.action', chatId, action: 'reject' });
+    await eventually(() => desk.chat(chatId)?.state === 'ended', 'rejected');
+    assert.equal(desk.chat(chatId)?.error, undefined, 'a new action clears the old error');
+  });
+
+  it('stop() ends the contact-center session', async () => {
+    const { sim, desk, connector } = await connect();
+    await eventually(() => desk.account().connection === 'connected', 'connected');
+    await connector.stop();
+    assert.ok(sim.operations.some((o) => o.operationName === 'EndContactCenterSession'));
+    assert.equal(sim.agentState.loggedIn, false);
+    assert.equal(desk.account().connection, 'stopped');
+  });
+});
