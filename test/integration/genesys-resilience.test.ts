@@ -75,6 +75,26 @@ describe('Genesys connector resilience', () => {
     assert.equal(sim.contactCenterSessions, 1);
   });
 
+  it('an expired HTTP session (handshake denied) logs in again from scratch, without a second contact-center session', async () => {
+    const { sim, desk } = await connect();
+    await eventually(() => desk.account().connection === 'connected', 'connected');
+    const chatId = sim.offerChat({ customer: 'Kenji', text: 'before' });
+    await eventually(() => desk.chat(chatId)?.messages.some((m) => m.text === 'before'), 'before');
+    const handshakes = sim.handshakes;
+    sim.expireHttpSessions();
+    sim.customerWrites(chatId, 'while logged out');
+    await eventually(() => sim.handshakes > handshakes, 'a new handshake with a new JSESSIONID');
+    await eventually(() => desk.chat(chatId)?.messages.some((m) => m.text === 'while logged out'), 'recovered line');
+    await eventually(() => desk.account().connection === 'connected', 'connected again');
+    sim.customerWrites(chatId, 'after');
+    await eventually(() => desk.chat(chatId)?.messages.some((m) => m.text === 'after'), 'after');
+    assert.equal(sim.contactCenterSessions, 1);
+    assert.deepEqual(
+      desk.chat(chatId)!.messages.filter((m) => m.kind === 'text').map((m) => m.text),
+      ['before', 'while logged out', 'after'],
+    );
+  });
+
   it('a CSRF refusal surfaces as a clear account error', async () => {
     const { desk } = await connect({ csrfHeaderName: 'X-Custom-Csrf' });
     await eventually(() => desk.account().connection === 'connected', 'connected with the announced header name');

@@ -93,6 +93,8 @@ export interface GenesysSimulator {
   setAgentState(state: 'Ready' | 'NotReady' | 'AfterCallWork', reason?: string): void;
   /** Drops every CometD session on the server: clients must re-handshake (messages meanwhile are lost). */
   forceRehandshake(): void;
+  /** Forgets every HTTP session (JSESSIONID) and drops the CometD sessions: clients must log in again. */
+  expireHttpSessions(): void;
   /** Turns CSRF enforcement on REST POSTs on or off. */
   requireCsrf(on: boolean): void;
   /** Publishes `data` as-is on a channel (malformed-message tests, document examples). */
@@ -735,6 +737,10 @@ export async function startGenesysSimulator(options: GenesysSimulatorOptions = {
         (cometd as unknown as { _removeServerSession(s: ServerSession, timeout: boolean): unknown })._removeServerSession(session, false);
         (session as unknown as { _scheduler?: { resume(): void } | null })._scheduler?.resume();
       }
+    },
+    expireHttpSessions() {
+      httpSessions.clear();
+      this.forceRehandshake();
     },
     requireCsrf(on) {
       csrfRequired = on;
