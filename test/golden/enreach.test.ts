@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import type { ConnectorEvent } from '../../main/desk/events.js';
 import { routeEvent, subscriptionIssues } from '../../main/vendors/enreach/normalize.js';
 import { readRteToken } from '../../main/vendors/enreach/rest.js';
 import {
