@@ -663,6 +663,14 @@ export async function startGenesysSimulator(options: GenesysSimulatorOptions = {
 
   // ---- scripting API -------------------------------------------------------------------------
 
+  function dropCometdSessions(): void {
+    for (const session of [...cometdSessions]) {
+      (cometd as unknown as { _removeServerSession(s: ServerSession, timeout: boolean): unknown })._removeServerSession(session, false);
+      // Answer the held long poll now, so the client learns at once that its session is gone.
+      (session as unknown as { _scheduler?: { resume(): void } | null })._scheduler?.resume();
+    }
+  }
+
   function chatOrThrow(chatId: string): SimChat {
     const chat = chats.get(chatId);
     if (!chat) throw new Error(`Genesys simulator: no open chat ${chatId}`);
@@ -732,15 +740,10 @@ export async function startGenesysSimulator(options: GenesysSimulatorOptions = {
     setAgentState(state, reason) {
       setChannels(Object.keys(agent.channels), state, reason);
     },
-    forceRehandshake() {
-      for (const session of [...cometdSessions]) {
-        (cometd as unknown as { _removeServerSession(s: ServerSession, timeout: boolean): unknown })._removeServerSession(session, false);
-        (session as unknown as { _scheduler?: { resume(): void } | null })._scheduler?.resume();
-      }
-    },
+    forceRehandshake: dropCometdSessions,
     expireHttpSessions() {
       httpSessions.clear();
-      this.forceRehandshake();
+      dropCometdSessions();
     },
     requireCsrf(on) {
       csrfRequired = on;
