@@ -145,6 +145,15 @@ describe('Enreach connector against the simulator', () => {
     await eventually(() => connected(h), 'connected after retry');
   });
 
+  it('keeps retrying (reconnecting, never failed) while the API is unreachable', async () => {
+    const h = (harness = await startHarness({ account: () => ({ apiUrl: 'http://127.0.0.1:9/api', secretKey: 'configured' }) }));
+    await eventually(() => h.events.filter((e) => e.type === 'connection' && e.state === 'reconnecting').length >= 3, 'three reconnect attempts');
+    const last = [...h.events].reverse().find((e) => e.type === 'connection');
+    assert.ok(last?.type === 'connection' && (last.state === 'reconnecting' || last.state === 'connecting'));
+    assert.ok(!h.events.some((e) => e.type === 'connection' && e.state === 'failed'));
+    assert.match(h.account.reason ?? '', /could not reach Enreach/);
+  });
+
   it('fails with an actionable reason on a wrong secret key', async () => {
     const h = (harness = await startHarness({ secrets: () => ({ secretKey: 'wrong' }) }));
     await eventually(() => h.account.connection === 'failed', 'failed');
