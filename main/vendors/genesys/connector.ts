@@ -120,6 +120,9 @@ class GenesysConnector implements Connector {
   private readonly callActions = new Map<string, CallAction[]>();
   private readonly talkingCalls = new Set<string>();
   private talking = false;
+  /** Counts notifications; `touched` remembers the count at each entity's latest notification. */
+  private sequence = 0;
+  private readonly touched = new Map<string, number>();
   private recovering: Promise<void> | undefined;
   private recoverAgain = false;
 
@@ -260,6 +263,10 @@ class GenesysConnector implements Connector {
   private async recoverOnce(reason: string): Promise<void> {
     const log = this.ctx!.log;
     const now = new Date().toISOString();
+    const mark = this.sequence;
+    /** A REST snapshot older than a live notification must not roll that entity back: keep only its id. */
+    const fresh = <T extends { id: string }>(kind: string, patch: T): T | { id: string } =>
+      (this.touched.get(`${kind}:${patch.id}`) ?? -1) > mark ? { id: patch.id } : patch;
     try {
       if (reason === 're-handshake') this.absorbMe(await this.rest.get('/me?subresources=*', meResponseSchema));
       const [callsAnswer, chatsAnswer] = await Promise.all([
@@ -269,15 +276,27 @@ class GenesysConnector implements Connector {
       const calls = parseEach(callResourceSchema, callsAnswer.calls);
       const chats = parseEach(chatResourceSchema, chatsAnswer.chats);
       for (const issues of [...calls.rejected, ...chats.rejected]) log.warn({ issues }, 'dropped a malformed Genesys resource');
-      const callPatches = calls.items.map(callPatchOf).filter((c) => c.state !== 'ended');
-      const chatPatches = chats.items.map(chatPatchOf);
-      this.callActions.clear();
-      this.talkingCalls.clear();
+      const callPatches = calls.items
+        .map(callPatchOf)
+        .filter((c) => c.state !== 'ended')
+        .map((c) => fresh('call', c));
+      const chatPatches = chats.items.map(chatPatchOf).map((c) => fresh('chat', c));
+      // Entities that appeared live after the snapshot was taken are not over: keep them in the lists.
+      for (const [key, seq] of this.touched) {
+        if (seq <= mark) continue;
+        const [kind, id] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+        const list: Array<{ id: string }> = kind === 'call' ? callPatches : chatPatches;
+        if (!list.some((p) => p.id === id)) list.push({ id });
+      }
+      for (const id of [...this.callActions.keys()]) if (!callPatches.some((c) => c.id === id)) this.trackCall({ id, state: 'ended' });
+      for (const id of [...this.talkingCalls]) if (!callPatches.some((c) => c.id === id)) this.talkingCalls.delete(id);
       for (const patch of callPatches) this.trackCall(patch);
       this.updateTalking();
       this.emit({ type: 'calls.sync', calls: callPatches });
+      for (const id of [...this.chatActions.keys()]) if (!chatPatches.some((c) => c.id === id)) this.chatActions.delete(id);
       for (const patch of chatPatches) this.trackChat(patch);
       this.emit({ type: 'chats.sync', chats: chatPatches });
+      this.touched.clear();
       for (const chat of chats.items) {
         const transcript = await this.rest.get(`/me/chats/${encodeURIComponent(chat.id)}/messages`, messagesResponseSchema);
         const parsed = parseEach(chatMessageSchema, transcript.messages);
@@ -317,8 +336,13 @@ class GenesysConnector implements Connector {
       log.info({ chatId: n.chat.id }, 'Genesys reported an error on a chat');
     }
     for (const event of routeNotification(n, new Date().toISOString())) {
-      if (event.type === 'chat') this.trackChat(event.chat);
+      this.sequence += 1;
+      if (event.type === 'chat') {
+        this.trackChat(event.chat);
+        this.touched.set(`chat:${event.chat.id}`, this.sequence);
+      }
       if (event.type === 'call') {
+        this.touched.set(`call:${event.call.id}`, this.sequence);
         this.trackCall(event.call);
         this.updateTalking();
       }
