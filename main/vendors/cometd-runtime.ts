@@ -158,14 +158,17 @@ export function inCometdScope<T>(fn: () => T, log?: Logger): T {
   if (log) currentLog = log;
   if (depth++ === 0) {
     saved = Object.getOwnPropertyDescriptor(globalThis, 'window');
-    Object.defineProperty(globalThis, 'window', { value: scopedWindow, configurable: true, writable: true, enumerable: false });
+    // A real browser `window` cannot be replaced (non-configurable): then CometD uses it as it is.
+    if (!saved || saved.configurable) {
+      Object.defineProperty(globalThis, 'window', { value: scopedWindow, configurable: true, writable: true, enumerable: false });
+    }
   }
   try {
     return fn();
   } finally {
     if (--depth === 0) {
-      if (saved) Object.defineProperty(globalThis, 'window', saved);
-      else delete (globalThis as { window?: unknown }).window;
+      if (saved?.configurable) Object.defineProperty(globalThis, 'window', saved);
+      else if (!saved) delete (globalThis as { window?: unknown }).window;
       saved = undefined;
     }
     currentLog = outerLog;
