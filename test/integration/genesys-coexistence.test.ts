@@ -191,4 +191,27 @@ describe('Genesys (CometD) side by side with SignalR in one process', () => {
     }
     assert.deepEqual([...watch.seen], ['undefined']);
   });
+
+  it('runs a second Genesys account beside the first, each with its own cookie jar', async () => {
+    const other = await startGenesysSimulator({ longPollTimeoutMs: 1_000, operationDelayMs: 5 });
+    const desk2 = deskHarness('gen2', captureLog('warn').log);
+    const second = createGenesysConnector(accountFor(other, { id: 'gen2' }), { password: other.credentials.password }, FAST);
+    try {
+      second.start(desk2.context);
+      await eventually(() => desk2.account().connection === 'connected', 'second account connected');
+      const a = genesysSim.offerChat({ customer: 'First', text: 'to account one' });
+      const b = other.offerChat({ customer: 'Second', text: 'to account two' });
+      await eventually(() => genesysDesk.chat(a)?.messages.some((m) => m.text === 'to account one'), 'first desk');
+      await eventually(() => desk2.chat(b)?.messages.some((m) => m.text === 'to account two'), 'second desk');
+      assert.equal(desk2.chat(a), undefined);
+      assert.equal(genesysDesk.chat(b), undefined);
+      const polls = other.metaConnects;
+      await eventually(() => other.metaConnects >= polls + 2, 'second account keeps polling');
+      assert.equal(other.handshakes, 1);
+      assert.equal(genesysSim.handshakes, 1);
+    } finally {
+      await second.stop();
+      await other.close();
+    }
+  });
 });
