@@ -15,6 +15,7 @@ import type { Logger } from '../../log.js';
 import { enreachAccountSchema, type EnreachAccount } from './config.js';
 import { startEnreachSimulator, type EnreachSimulator } from './simulator.js';
 
+/** Options of {@link startEnreachDemo}. */
 export interface EnreachDemoOptions {
   log: Logger;
   /** Mean time between scripted calls, ms (default 30 000). */

@@ -26,6 +26,7 @@ export interface RouteContext {
 
 /** The availabilities of the document (UserAvailability → `Availability`). */
 export const ENREACH_AVAILABILITIES = ['Available', 'Busy', 'DoNotDisturb', 'OffWork', 'BRB', 'Away'] as const;
+/** One of the document's availability values (UserAvailability → `Availability`). */
 export type EnreachAvailability = (typeof ENREACH_AVAILABILITIES)[number];
 
 /**

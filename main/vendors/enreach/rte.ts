@@ -102,6 +102,7 @@ function signalrLogger(log: Logger): ILogger {
   };
 }
 
+/** What {@link openRteSession} needs for one connection. */
 export interface RteSessionOptions {
   /** The hub URL (http(s), see `rteEndpointUrl`). */
   url: string;

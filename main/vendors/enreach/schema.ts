@@ -516,6 +516,7 @@ export const subscriptionSchema = z.looseObject({
   entityId: text,
   allEntities: bool,
 });
+/** A parsed Subscription (document, "Subscription"), camelCase keys. */
 export type RteSubscription = z.output<typeof subscriptionSchema>;
 
 /** MessageReceived (document, "MessageReceived"): `{subscription, data}`. */
@@ -531,6 +532,7 @@ export const subscriptionResultSchema = z.looseObject({
   entityId: text,
   eventName: text,
 });
+/** A parsed SubscriptionResult: `{subscribed, message?, entityId?, eventName?}`. */
 export type SubscriptionResult = z.output<typeof subscriptionResultSchema>;
 /** The array `Subscribe` / `Unsubscribe` return. */
 export const subscriptionResultsSchema = z.array(subscriptionResultSchema);

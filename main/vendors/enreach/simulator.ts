@@ -63,6 +63,7 @@ export interface SimQueueFigures {
   openStatus: number;
 }
 
+/** Options of {@link startEnreachSimulator}; every one has a default. */
 export interface EnreachSimulatorOptions {
   /** Listening port (default 0: any free port). Always on 127.0.0.1. */
   port?: number;
