@@ -1,9 +1,10 @@
-import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
 
-const rendererRoot = fileURLToPath(new URL('.', import.meta.url));
-const outDir = fileURLToPath(new URL('../dist/renderer', import.meta.url));
+// A Node config file inside renderer/, which may not import Node modules (lint rule): paths come
+// from import.meta.dirname, which Vite sets for bundled configs.
+const rendererRoot = import.meta.dirname;
+const outDir = `${import.meta.dirname}/../dist/renderer`;
 
 // The agent window. Loaded over file:// by Electron (hence the relative base) and served by the web
 // host. index.html carries a strict CSP: no inline scripts or styles, so Svelte's CSS is emitted to
