@@ -207,10 +207,6 @@ function dotnetLocal(ms: number = Date.now()): string {
   return new Date(ms).toISOString().replace('Z', '');
 }
 
-function pascalToCamelDeep(value: unknown): unknown {
-  return normalizeKeys(value);
-}
-
 /**
  * Starts the simulator on 127.0.0.1.
  * @throws when it cannot listen.
@@ -664,7 +660,7 @@ export async function startEnreachSimulator(options: EnreachSimulatorOptions = {
       const n = NUMBER_OF_EVENT.get(String(data.EventType));
       if (n !== undefined) out = { ...out, EventType: n };
     }
-    return casing === 'camel' ? pascalToCamelDeep(out) : out;
+    return casing === 'camel' ? normalizeKeys(out) : out;
   }
 
   function deliver(eventName: string, entityId: string, data: unknown): void {
@@ -727,7 +723,6 @@ export async function startEnreachSimulator(options: EnreachSimulatorOptions = {
       LegId: call.legId,
       UserId: userId,
       OrganizationId: organizationId,
-      ...(call.direction === 'in' ? { UserName: user } : { UserName: user }),
       ...extra,
       CallerNumber: call.caller,
       TargetNumber: call.target,
@@ -839,7 +834,7 @@ export async function startEnreachSimulator(options: EnreachSimulatorOptions = {
         state: 'ringing',
       };
       calls.set(call.id, call);
-      if (queue) publish('UserCallInUserAllocated', 'User', userId, callFields(call, { UserNumber: userNumber, DetailedReason: '' }));
+      if (queue) publish('UserCallInUserAllocated', 'User', userId, callFields(call, { UserName: user, UserNumber: userNumber, DetailedReason: '' }));
       else publish('UserCallInComing', 'User', userId, callFields(call, { Username: user }));
       publishUserStatus();
       return call.id;
@@ -848,7 +843,7 @@ export async function startEnreachSimulator(options: EnreachSimulatorOptions = {
     dialCall({ target, callAs }) {
       const call: SimCall = { id: randomUUID(), legId: randomBytes(6).toString('hex'), direction: 'out', caller: userNumber, target, state: 'dialing' };
       calls.set(call.id, call);
-      publish('UserCallOutGoing', 'User', userId, callFields(call, { CallAsNumber: callAs ?? '' }));
+      publish('UserCallOutGoing', 'User', userId, callFields(call, { UserName: user, CallAsNumber: callAs ?? '' }));
       publishUserStatus();
       return call.id;
     },
@@ -856,8 +851,8 @@ export async function startEnreachSimulator(options: EnreachSimulatorOptions = {
     answerCall(callId) {
       const call = callOf(callId);
       call.state = 'connected';
-      if (call.direction === 'in') publish('UserCallInUserConnected', 'User', userId, callFields(call, { AgentLegId: `${call.legId}-a`, UserNumber: userNumber }));
-      else publish('UserCallOutConnected', 'User', userId, callFields(call));
+      if (call.direction === 'in') publish('UserCallInUserConnected', 'User', userId, callFields(call, { AgentLegId: `${call.legId}-a`, UserName: user, UserNumber: userNumber }));
+      else publish('UserCallOutConnected', 'User', userId, callFields(call, { UserName: user }));
     },
 
     holdCall(callId) {
@@ -879,14 +874,14 @@ export async function startEnreachSimulator(options: EnreachSimulatorOptions = {
       if (call.direction === 'in') {
         publish('UserCallInDisconnected', 'User', userId, callFields(call, { Username: user, Reason: reason, TechQueueId: null, TechReason: '16' }));
       } else {
-        publish('UserCallOutDisconnected', 'User', userId, callFields(call, { Reason: reason, TechReason: '16' }));
+        publish('UserCallOutDisconnected', 'User', userId, callFields(call, { UserName: user, Reason: reason, TechReason: '16' }));
       }
       endCall(call);
     },
 
     missCall(callId) {
       const call = callOf(callId);
-      publish('UserCallInUserCancelled', 'User', userId, callFields(call, { Reason: 'NoAnswer', DetailedReason: 'Allocation timeout' }));
+      publish('UserCallInUserCancelled', 'User', userId, callFields(call, { UserName: user, Reason: 'NoAnswer', DetailedReason: 'Allocation timeout' }));
       endCall(call);
     },
 
