@@ -42,34 +42,33 @@ export interface RecordedNotification {
  * `window.__notifications`, and `window.__clickNotification(i)` clicks one.
  */
 export async function recordNotifications(context: BrowserContext): Promise<void> {
-  await context.addInitScript(() => {
-    const recorded: Array<{ title: string; body?: string; tag?: string; instance: EventTarget }> = [];
-    class RecordingNotification extends EventTarget {
-      static permission: NotificationPermission = 'granted';
-      static requestPermission(): Promise<NotificationPermission> {
-        return Promise.resolve('granted');
+  // Plain JavaScript source: a function would be serialised after the TypeScript transform, whose
+  // helpers do not exist in the page.
+  await context.addInitScript({
+    content: `(() => {
+      const recorded = [];
+      class RecordingNotification extends EventTarget {
+        static permission = 'granted';
+        static requestPermission() { return Promise.resolve('granted'); }
+        constructor(title, options = {}) {
+          super();
+          this.title = title;
+          this.onclick = null;
+          this.onclose = null;
+          recorded.push({ title, body: options.body, tag: options.tag, instance: this });
+        }
+        close() {}
       }
-      onclick: ((event: Event) => void) | null = null;
-      onclose: ((event: Event) => void) | null = null;
-      constructor(
-        readonly title: string,
-        options: NotificationOptions = {},
-      ) {
-        super();
-        recorded.push({ title, body: options.body, tag: options.tag, instance: this });
-      }
-      close(): void {}
-    }
-    Object.assign(window, {
-      Notification: RecordingNotification,
-      __notifications: recorded,
-      __clickNotification(index: number) {
-        const target = recorded[index]?.instance as RecordingNotification | undefined;
+      window.Notification = RecordingNotification;
+      window.__notifications = recorded;
+      window.__clickNotification = (index) => {
+        const target = recorded[index] && recorded[index].instance;
+        if (!target) return;
         const event = new Event('click');
-        target?.onclick?.(event);
-        target?.dispatchEvent(event);
-      },
-    });
+        if (target.onclick) target.onclick(event);
+        target.dispatchEvent(event);
+      };
+    })();`,
   });
 }
 
