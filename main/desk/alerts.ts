@@ -10,7 +10,7 @@
  * - The text names the caller's number, the queue or number called, and the account.
  */
 import type { Toast } from '../../preload/bridge.js';
-import { PRESENCE_LABELS, type Account, type Call, type Chat, type DeskState } from './model.js';
+import type { Account, Call, Chat, DeskState } from './model.js';
 
 /** What the agent chose to be alerted about (display preferences in the config). */
 export interface AlertPreferences {
@@ -93,12 +93,4 @@ export function decideToasts(
     next = new Set([...next].slice(excess));
   }
   return { toasts, memory: next };
-}
-
-/** A one-line description of an account's presence for status lines: "Ready", "Not ready · BRB". */
-export function presenceLine(account: Account): string {
-  if (!account.presence) return 'Presence unknown';
-  const canonical = PRESENCE_LABELS[account.presence.state];
-  const vendor = account.presence.reason ?? account.presence.label;
-  return vendor && vendor.toLowerCase() !== canonical.toLowerCase() ? `${canonical} · ${vendor}` : canonical;
 }

@@ -244,6 +244,8 @@ export interface Account {
   presence?: Presence;
   /** Presence states this platform accepts from the agent. */
   presenceOptions: PresenceState[];
+  /** Whether the platform places calls for the agent (click-to-dial). */
+  canDial: boolean;
   /** Whether the platform reports the agent talking / serving right now. */
   talking?: boolean;
   wrapUp?: WrapUp;

@@ -2,7 +2,7 @@
  * Pure read-only views of the desk state, shared by the tray model, the alert policy and the
  * renderer. No Node, no DOM.
  */
-import type { Account, Call, Callback, DeskState, PresenceState } from './model.js';
+import { PRESENCE_LABELS, type Account, type Call, type Callback, type DeskState, type Presence, type PresenceState } from './model.js';
 
 /**
  * The agent's presence across accounts: the state every connected account that reports a presence
@@ -29,21 +29,37 @@ const CALL_ORDER: Record<Call['state'], number> = { ringing: 0, dialing: 1, conn
 /** Live calls of every account: ringing first, then by start time (oldest first). */
 export function activeCalls(state: DeskState): Call[] {
   return Object.values(state.calls).sort(
-    (a, b) => CALL_ORDER[a.state] - CALL_ORDER[b.state] || a.startedAt.localeCompare(b.startedAt),
+    (a, b) => CALL_ORDER[a.state] - CALL_ORDER[b.state] || a.startedAt.localeCompare(b.startedAt) || a.key.localeCompare(b.key),
   );
 }
 
+/** Whether a callback is due (or overdue) at `nowMs` (epoch ms). */
+export function isDue(callback: Callback, nowMs: number): boolean {
+  const due = callback.dueAt ? Date.parse(callback.dueAt) : Number.NaN;
+  return !Number.isNaN(due) && due <= nowMs;
+}
+
 /**
- * Open callbacks in the order an agent works them: those with a due time first (earliest due
- * first, so overdue ones lead), then the rest newest first.
+ * Open callbacks in the order an agent works them: due and overdue ones first (earliest due
+ * first), then the rest newest first.
+ * @param nowMs the present, epoch ms.
  */
-export function callbacksInOrder(state: DeskState): Callback[] {
+export function callbacksInOrder(state: DeskState, nowMs: number): Callback[] {
   return Object.values(state.callbacks).sort((a, b) => {
-    if (a.dueAt && b.dueAt) return a.dueAt.localeCompare(b.dueAt);
-    if (a.dueAt) return -1;
-    if (b.dueAt) return 1;
-    return b.createdAt.localeCompare(a.createdAt);
+    const aDue = isDue(a, nowMs);
+    const bDue = isDue(b, nowMs);
+    if (aDue !== bDue) return aDue ? -1 : 1;
+    if (aDue) return Date.parse(a.dueAt!) - Date.parse(b.dueAt!) || a.key.localeCompare(b.key);
+    return Date.parse(b.createdAt) - Date.parse(a.createdAt) || a.key.localeCompare(b.key);
   });
+}
+
+/** "Not ready · BRB": the canonical label, plus the platform's own word when it says something else. */
+export function presenceText(presence: Presence | undefined): string {
+  if (!presence) return 'Presence unknown';
+  const canonical = PRESENCE_LABELS[presence.state];
+  const vendor = presence.label.trim();
+  return vendor && vendor.toLowerCase() !== canonical.toLowerCase() ? `${canonical} · ${vendor}` : canonical;
 }
 
 /** Accounts that need the agent's attention: reconnecting or failed. */

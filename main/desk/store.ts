@@ -49,6 +49,8 @@ export interface AccountSeed {
   label: string;
   demo: boolean;
   presenceOptions: PresenceState[];
+  /** Whether the platform places calls for the agent (click-to-dial); default false. */
+  canDial?: boolean;
 }
 
 /**
@@ -62,6 +64,7 @@ export function initialState(accounts: readonly AccountSeed[], now: string): Des
     records[seed.id] = {
       ...seed,
       presenceOptions: [...seed.presenceOptions],
+      canDial: seed.canDial ?? false,
       connection: 'connecting',
       since: now,
       subscriptionIssues: [],

@@ -5,9 +5,8 @@
  * Layout: a status line per account (label, connection, presence), the presence radio items (the
  * agent's shared presence checked; items no account accepts left out), Show, Quit.
  */
-import { presenceLine } from './alerts.js';
 import { PRESENCE_LABELS, type Account, type DeskState, type PresenceState } from './model.js';
-import { activeCalls, agentPresence, selectablePresences } from './selectors.js';
+import { activeCalls, agentPresence, presenceText, selectablePresences } from './selectors.js';
 
 /** One menu entry. `id` comes back on click: `presence:<state>`, `show`, `quit`, `retry:<account>`. */
 export type TrayItem =
@@ -37,7 +36,7 @@ const CONNECTION_WORDS: Record<Account['connection'], string> = {
 function accountLine(account: Account): string {
   const connection = CONNECTION_WORDS[account.connection];
   const demo = account.demo ? ' (demo)' : '';
-  return connection ? `${account.label}${demo}: ${connection}` : `${account.label}${demo}: ${presenceLine(account)}`;
+  return connection ? `${account.label}${demo}: ${connection}` : `${account.label}${demo}: ${presenceText(account.presence)}`;
 }
 
 /** Builds the tray model for a state. */

@@ -51,5 +51,7 @@ export function accountSeed(account: AccountConfig, demo: boolean): AccountSeed 
     label: account.label ?? VENDOR_NAMES[account.vendor],
     demo,
     presenceOptions: [...(account.vendor === 'enreach' ? ENREACH_PRESENCE_OPTIONS : GENESYS_PRESENCE_OPTIONS)],
+    // Enreach's RTE and REST documents offer no call control; Genesys dials through the device.
+    canDial: account.vendor === 'genesys',
   };
 }

@@ -1,5 +1,6 @@
 /** Pure selectors over the desk state: what the window lists, in which order. */
-import { PRESENCE_LABELS, PRESENCE_STATES } from '../../main/desk/model.js';
+import { PRESENCE_STATES } from '../../main/desk/model.js';
+import { activeCalls, agentPresence as sharedPresence, callbacksInOrder, isDue, presenceText } from '../../main/desk/selectors.js';
 import type {
   Account,
   Call,
@@ -18,13 +19,7 @@ import type {
 export type AgentPresence = PresenceState | 'mixed' | 'unknown';
 
 export function agentPresence(state: DeskState): AgentPresence {
-  const states = new Set<PresenceState>();
-  for (const account of Object.values(state.accounts)) {
-    if (account.connection === 'connected' && account.presence) states.add(account.presence.state);
-  }
-  if (states.size === 0) return 'unknown';
-  if (states.size > 1) return 'mixed';
-  return [...states][0] ?? 'unknown';
+  return sharedPresence(state) ?? 'unknown';
 }
 
 /** Presence states any connected account accepts from the agent, in menu order. */
@@ -37,13 +32,7 @@ export function acceptedPresence(state: DeskState): Set<PresenceState> {
   return new Set(PRESENCE_STATES.filter((s) => accepted.has(s)));
 }
 
-/** "Not ready · BRB": the canonical label, plus the platform's own when it says something else. */
-export function presenceText(presence: Presence | undefined): string {
-  if (!presence) return 'No presence';
-  const canonical = PRESENCE_LABELS[presence.state];
-  const vendor = presence.label.trim();
-  return vendor && vendor.toLowerCase() !== canonical.toLowerCase() ? `${canonical} · ${vendor}` : canonical;
-}
+export { presenceText };
 
 export const CONNECTION_LABELS: Readonly<Record<Account['connection'], string>> = {
   connecting: 'Connecting',
@@ -53,25 +42,8 @@ export const CONNECTION_LABELS: Readonly<Record<Account['connection'], string>> 
   stopped: 'Stopped',
 };
 
-const CALL_STATE_ORDER: Readonly<Record<Call['state'], number>> = {
-  ringing: 0,
-  dialing: 1,
-  connected: 2,
-  held: 3,
-  ended: 4,
-};
-
 /** Live calls of every account: ringing first, then by when they started. */
-export function sortedCalls(state: DeskState): Call[] {
-  return Object.values(state.calls)
-    .filter((call) => call.state !== 'ended')
-    .sort(
-      (a, b) =>
-        CALL_STATE_ORDER[a.state] - CALL_STATE_ORDER[b.state] ||
-        Date.parse(a.startedAt) - Date.parse(b.startedAt) ||
-        a.key.localeCompare(b.key),
-    );
-}
+export const sortedCalls = activeCalls;
 
 /** The order call buttons appear in. */
 export const CALL_ACTION_ORDER: readonly CallAction[] = ['answer', 'retrieve', 'hold', 'hangup'];
@@ -111,22 +83,10 @@ export function sortedChats(state: DeskState): Chat[] {
   );
 }
 
-/** Whether a callback is due (or overdue) at `now`. */
-export function isDue(callback: Callback, now: number): boolean {
-  const due = callback.dueAt ? Date.parse(callback.dueAt) : NaN;
-  return !Number.isNaN(due) && due <= now;
-}
+export { isDue };
 
 /** Callbacks: due and overdue first (earliest due first), then the newest first. */
-export function sortedCallbacks(state: DeskState, now: number): Callback[] {
-  return Object.values(state.callbacks).sort((a, b) => {
-    const aDue = isDue(a, now);
-    const bDue = isDue(b, now);
-    if (aDue !== bDue) return aDue ? -1 : 1;
-    if (aDue && bDue) return Date.parse(a.dueAt ?? '') - Date.parse(b.dueAt ?? '') || a.key.localeCompare(b.key);
-    return Date.parse(b.createdAt) - Date.parse(a.createdAt) || a.key.localeCompare(b.key);
-  });
-}
+export const sortedCallbacks = callbacksInOrder;
 
 const QUEUE_OPEN_ORDER: Readonly<Record<Queue['open'], number>> = { open: 0, unknown: 1, closed: 2 };
 

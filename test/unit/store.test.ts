@@ -164,7 +164,7 @@ describe('desk store: callbacks, queues, accounts', () => {
     assert.deepEqual(s.callbacks, {});
   });
 
-  it('orders callbacks due first, then newest first', () => {
+  it('orders callbacks that are due first, then the newest first', () => {
     const s = fold(
       desk(),
       'voice',
@@ -172,7 +172,9 @@ describe('desk store: callbacks, queues, accounts', () => {
       { type: 'callback', callback: { ...callback, id: 'new', createdAt: '2026-11-20T08:30:00.000Z' }, closed: false },
       { type: 'callback', callback: { ...callback, id: 'due', dueAt: '2026-11-20T10:00:00.000Z' }, closed: false },
     );
-    assert.deepEqual(callbacksInOrder(s).map((c) => c.id), ['due', 'new', 'old']);
+    assert.deepEqual(callbacksInOrder(s, Date.parse('2026-11-20T11:00:00.000Z')).map((c) => c.id), ['due', 'new', 'old']);
+    // Before it is due, a callback with a due time waits its turn by age like the others.
+    assert.deepEqual(callbacksInOrder(s, Date.parse('2026-11-20T09:00:00.000Z')).map((c) => c.id), ['new', 'due', 'old']);
   });
 
   it('merges queue counters into the queue the agent serves, keeping its name', () => {
