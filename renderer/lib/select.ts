@@ -3,14 +3,11 @@ import { PRESENCE_STATES } from '../../main/desk/model.js';
 import { activeCalls, agentPresence as sharedPresence, callbacksInOrder, isDue, presenceText } from '../../main/desk/selectors.js';
 import type {
   Account,
-  Call,
   CallAction,
-  Callback,
   Chat,
   ChatAction,
   ChatParticipant,
   DeskState,
-  Presence,
   PresenceState,
   Queue,
 } from '../../preload/bridge.js';
