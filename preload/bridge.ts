@@ -83,12 +83,19 @@ export interface SlicePatch<T> {
   remove: string[];
 }
 
+/**
+ * A changed chat. When its transcript only grew, `messages` holds just the new lines and
+ * `messagesFrom` says how many earlier lines to keep, so a long transcript is not re-sent for
+ * every new line.
+ */
+export type ChatUpsert = Chat & { messagesFrom?: number };
+
 /** What changed between two states. Absent members did not change. */
 export interface DeskPatch {
   accounts?: SlicePatch<Account>;
   calls?: SlicePatch<Call>;
   recentCalls?: Call[];
-  chats?: SlicePatch<Chat>;
+  chats?: SlicePatch<ChatUpsert>;
   callbacks?: SlicePatch<Callback>;
   queues?: SlicePatch<Queue>;
   team?: SlicePatch<TeamMember>;
@@ -130,6 +137,7 @@ export function diffState(prev: DeskState, next: DeskState): DeskPatch | undefin
       any = true;
     }
   }
+  if (patch.chats) patch.chats.upsert = patch.chats.upsert.map((chat) => chatDelta(prev.chats[chat.key], chat));
   if (prev.recentCalls !== next.recentCalls) {
     patch.recentCalls = next.recentCalls;
     any = true;
@@ -141,6 +149,14 @@ export function diffState(prev: DeskState, next: DeskState): DeskPatch | undefin
   return any ? patch : undefined;
 }
 
+/** A chat's upsert: only the new lines when the transcript grew by appending (the store keeps old lines by reference). */
+function chatDelta(before: Chat | undefined, after: Chat): ChatUpsert {
+  const old = before?.messages;
+  if (!old || old.length === 0 || old === after.messages || old.length > after.messages.length) return after;
+  for (let i = old.length - 1; i >= 0; i--) if (old[i] !== after.messages[i]) return after;
+  return { ...after, messages: after.messages.slice(old.length), messagesFrom: old.length };
+}
+
 /** Applies a patch to a state (the renderer's side of {@link diffState}). Pure. */
 export function applyPatch(state: DeskState, patch: DeskPatch): DeskState {
   const next: DeskState = { ...state };
@@ -149,12 +165,19 @@ export function applyPatch(state: DeskState, patch: DeskPatch): DeskState {
     if (!sp) continue;
     const record = { ...(state[slice] as Record<string, Keyed>) };
     for (const key of sp.remove) delete record[key];
-    for (const entity of sp.upsert) record[keyOf(entity)] = entity;
+    for (const entity of sp.upsert) record[keyOf(entity)] = slice === 'chats' ? fullChat(record, entity as ChatUpsert) : entity;
     (next as unknown as Record<string, unknown>)[slice] = record;
   }
   if (patch.recentCalls) next.recentCalls = patch.recentCalls;
   if (patch.demo !== undefined) next.demo = patch.demo;
   return next;
+}
+
+function fullChat(chats: Record<string, Keyed>, upsert: ChatUpsert): Chat {
+  const { messagesFrom, ...chat } = upsert;
+  if (messagesFrom === undefined) return chat;
+  const before = (chats[chat.key] as Chat | undefined)?.messages ?? [];
+  return { ...chat, messages: [...before.slice(0, messagesFrom), ...chat.messages] };
 }
 
 /**

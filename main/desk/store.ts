@@ -255,7 +255,11 @@ function foldMessages(
     unread: 0,
     startedAt: at,
   };
-  const seen = new Set(chat.messages.map((m) => m.id));
+  const last = chat.messages[chat.messages.length - 1];
+  // Fast path: lines that sort after the transcript's last one cannot repeat any line in it (a
+  // repeat has the same index, time and id as its original), so only the batch itself is checked.
+  const appendOnly = !last || incoming.every((m) => compareMessages(last, m) < 0);
+  const seen = appendOnly ? new Set<string>() : new Set(chat.messages.map((m) => m.id));
   const fresh: ChatMessage[] = [];
   for (const message of incoming) {
     if (seen.has(message.id)) continue;
@@ -263,7 +267,6 @@ function foldMessages(
     fresh.push(message);
   }
   if (fresh.length === 0) return state;
-  const last = chat.messages[chat.messages.length - 1];
   fresh.sort(compareMessages);
   const messages =
     !last || compareMessages(last, fresh[0]!) <= 0 ? [...chat.messages, ...fresh] : [...chat.messages, ...fresh].sort(compareMessages);

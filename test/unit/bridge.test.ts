@@ -55,6 +55,33 @@ describe('bridge hub', () => {
     assert.ok('full' in changes(pushes)[0]!);
   });
 
+  it('sends only the new lines of a growing transcript, and the renderer still rebuilds it whole', () => {
+    const { connector, desk, hub, pushes } = setup();
+    const line = (index: number, text: string) => ({
+      id: `${index}|${text}`,
+      index,
+      from: { id: 'c', name: 'Ann', role: 'customer' as const },
+      text,
+      at: `2026-11-20T09:00:0${index}.000Z`,
+      kind: 'text' as const,
+    });
+    connector.emit({ type: 'chat', chat: { id: 'k', state: 'active' } });
+    connector.emit({ type: 'chat.messages', chatId: 'k', messages: [line(1, 'a long first line '.repeat(50))] });
+    hub.flush();
+    connector.emit({ type: 'chat.messages', chatId: 'k', messages: [line(2, 'second')] });
+    hub.flush();
+    const last = changes(pushes).at(-1) as { patch: { chats: { upsert: Array<{ messages: unknown[]; messagesFrom?: number }> } } };
+    assert.equal(last.patch.chats.upsert[0]!.messagesFrom, 1);
+    assert.equal(last.patch.chats.upsert[0]!.messages.length, 1);
+    // An out-of-order line re-sorts the transcript: then the whole transcript travels.
+    connector.emit({ type: 'chat.messages', chatId: 'k', messages: [line(0, 'zeroth')] });
+    hub.flush();
+    let view: ReturnType<typeof applyChange>;
+    for (const change of changes(pushes)) view = applyChange(view, change);
+    assert.deepEqual(view!.state, desk.state);
+    assert.deepEqual(view!.state.chats['voice/k']!.messages.map((m) => m.index), [0, 1, 2]);
+  });
+
   it('coalesces a burst of events into one patch holding only what changed', async () => {
     const { connector, pushes } = setup();
     for (let i = 0; i < 100; i++) connector.emit({ type: 'queue', queue: { id: 'q', name: 'Sales', waiting: i } });
