@@ -10,6 +10,7 @@ import { Desk, type DeskAccount } from './desk/desk.js';
 import { BridgeHub } from './bridge.js';
 import { startDemo, type Demo } from './demo/index.js';
 import type { Logger } from './log.js';
+import { ReadOnlySettings, type SettingsStore } from './settings.js';
 import type { SecretRef } from './vendors/account.js';
 import { ConnectionError, type BackoffPolicy, type Connector, type ConnectorContext } from './vendors/connector.js';
 import { accountSeed, createConnector } from './vendors/index.js';
@@ -24,6 +25,8 @@ export interface CoreOptions {
   demoIntervalMs?: number;
   /** Reconnect backoff for every connector (tests use a fast one). */
   backoff?: BackoffPolicy;
+  /** What the settings screen edits; read-only by default. */
+  settings?: SettingsStore;
 }
 
 /** The running core. */
@@ -85,7 +88,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   });
 
   const desk = new Desk({ accounts: deskAccounts, log });
-  const hub = new BridgeHub(desk, log);
+  const hub = new BridgeHub(desk, log, options.settings ?? new ReadOnlySettings(config, 'the built-in defaults'));
   const toastListeners = new Set<(toast: Toast) => void>();
   let memory: AlertMemory = new Set();
   desk.subscribe((state) => {

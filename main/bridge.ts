@@ -18,6 +18,7 @@ import {
 import type { Desk } from './desk/desk.js';
 import type { DeskState } from './desk/model.js';
 import type { Logger } from './log.js';
+import type { SettingsStore } from './settings.js';
 
 const presenceState = z.enum(['ready', 'not-ready', 'wrap-up', 'do-not-disturb', 'offline']);
 const key = z.string().min(3).max(300);
@@ -35,22 +36,33 @@ const ARGUMENTS = {
   dismissChat: z.tuple([key]),
   closeCallback: z.tuple([key]),
   retryAccount: z.tuple([accountId]),
+  getSettings: z.tuple([]),
+  // The document's own schema is checked by the settings store (it names every bad field).
+  saveSettings: z.tuple([z.record(z.string(), z.unknown())]),
 } satisfies Record<DeskMethod, z.ZodType>;
 
 type Arguments = { [M in DeskMethod]: z.infer<(typeof ARGUMENTS)[M]> };
 
-/** What each method does on the desk, with its validated arguments. */
-const HANDLERS: { [M in DeskMethod]: (desk: Desk, args: Arguments[M]) => Promise<void> | void } = {
-  setPresence: (desk, [state]) => desk.setPresence(state),
-  setAccountPresence: (desk, [account, state]) => desk.setAccountPresence(account, state),
-  callAction: (desk, [call, action]) => desk.callAction(call, action),
-  dial: (desk, [account, number]) => desk.dial(account, number),
-  chatAction: (desk, [chat, action]) => desk.chatAction(chat, action),
-  sendChatMessage: (desk, [chat, text]) => desk.sendChatMessage(chat, text),
-  markChatRead: (desk, [chat]) => desk.apply({ type: 'chat.read', chatKey: chat }),
-  dismissChat: (desk, [chat]) => desk.apply({ type: 'chat.dismiss', chatKey: chat }),
-  closeCallback: (desk, [callback]) => desk.closeCallback(callback),
-  retryAccount: (desk, [account]) => desk.retryAccount(account),
+/** What an invocation works on. */
+interface Target {
+  desk: Desk;
+  settings: SettingsStore;
+}
+
+/** What each method does, with its validated arguments; a returned value goes back to the renderer. */
+const HANDLERS: { [M in DeskMethod]: (target: Target, args: Arguments[M]) => unknown } = {
+  setPresence: ({ desk }, [state]) => desk.setPresence(state),
+  setAccountPresence: ({ desk }, [account, state]) => desk.setAccountPresence(account, state),
+  callAction: ({ desk }, [call, action]) => desk.callAction(call, action),
+  dial: ({ desk }, [account, number]) => desk.dial(account, number),
+  chatAction: ({ desk }, [chat, action]) => desk.chatAction(chat, action),
+  sendChatMessage: ({ desk }, [chat, text]) => desk.sendChatMessage(chat, text),
+  markChatRead: ({ desk }, [chat]) => desk.apply({ type: 'chat.read', chatKey: chat }),
+  dismissChat: ({ desk }, [chat]) => desk.apply({ type: 'chat.dismiss', chatKey: chat }),
+  closeCallback: ({ desk }, [callback]) => desk.closeCallback(callback),
+  retryAccount: ({ desk }, [account]) => desk.retryAccount(account),
+  getSettings: ({ settings }) => settings.view(),
+  saveSettings: ({ settings }, [document]) => settings.save(document),
 };
 
 const request = z.object({ method: z.enum(Object.keys(ARGUMENTS) as [DeskMethod, ...DeskMethod[]]), args: z.array(z.unknown()).max(4) });
@@ -77,6 +89,7 @@ export class BridgeHub {
   constructor(
     private readonly desk: Desk,
     private readonly log: Logger,
+    private readonly settings: SettingsStore,
   ) {
     this.lastSent = desk.state;
     this.unsubscribe = desk.subscribe(() => this.scheduleFlush());
@@ -132,9 +145,9 @@ export class BridgeHub {
       return { ok: false, error: `Refused ${method}: ${z.prettifyError(checked.error)}` };
     }
     try {
-      const handler = HANDLERS[method] as (desk: Desk, args: unknown) => Promise<void> | void;
-      await handler(this.desk, checked.data);
-      return { ok: true };
+      const handler = HANDLERS[method] as (target: Target, args: unknown) => unknown;
+      const value = await handler({ desk: this.desk, settings: this.settings }, checked.data);
+      return value === undefined ? { ok: true } : { ok: true, value };
     } catch (error) {
       return { ok: false, error: error instanceof Error ? error.message : String(error) };
     }

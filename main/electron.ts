@@ -21,6 +21,7 @@ import { startCore, type Core } from './app.js';
 import { ConfigError, configPathFrom, loadConfigFile, parseConfig, type AppConfig } from './config.js';
 import { trayAction, trayModel, type TrayIcon, type TrayModel } from './desk/tray.js';
 import { rootLogger } from './log.js';
+import { ReadOnlySettings, StoredSettings, type SettingsStore } from './settings.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(here, '..', '..');
@@ -36,11 +37,34 @@ let quitting = false;
 /** Live notifications, kept referenced so their click handlers survive garbage collection. */
 const notifications = new Map<string, Notification>();
 
-async function loadSettings(): Promise<AppConfig> {
+/**
+ * The settings: a managed config file (`--config` / `AGENT_COMPANION_CONFIG`) is read-only; else
+ * electron-store, edited by the settings screen. Saving restarts the app so every connection
+ * starts from the new settings.
+ * @throws {ConfigError} when the file or the store does not match the schema.
+ */
+async function loadSettings(): Promise<{ config: AppConfig; settings: SettingsStore }> {
   const path = configPathFrom(process.argv);
-  if (path) return loadConfigFile(path);
+  if (path) {
+    const config = await loadConfigFile(path);
+    return { config, settings: new ReadOnlySettings(config, `the config file ${path}, managed by your administrator`) };
+  }
   const store = new Store<Record<string, unknown>>({ name: 'settings' });
-  return parseConfig(store.store, `settings (${store.path})`);
+  const config = parseConfig(store.store, `settings (${store.path})`);
+  const persist = async (raw: Record<string, unknown>): Promise<void> => {
+    store.store = raw;
+    log.info('settings saved; restarting to apply them');
+    setTimeout(() => {
+      app.relaunch();
+      app.quit();
+    }, 500);
+  };
+  return { config, settings: new StoredSettings(config, `this computer's settings (${store.path})`, persist, encrypt) };
+}
+
+function encrypt(plain: string): string {
+  if (!safeStorage.isEncryptionAvailable()) throw new ConfigError('the OS keychain is not available, so secrets cannot be stored safely; use a config file with {"env": …}');
+  return safeStorage.encryptString(plain).toString('base64');
 }
 
 function decrypt(base64: string): string {
@@ -218,16 +242,17 @@ async function boot(): Promise<void> {
   harden();
   await app.whenReady();
   app.on('session-created', (session) => session.setPermissionRequestHandler((_c, _p, callback) => callback(false)));
-  let config: AppConfig;
+  let loaded: Awaited<ReturnType<typeof loadSettings>>;
   try {
-    config = await loadSettings();
+    loaded = await loadSettings();
   } catch (error) {
     const message = error instanceof ConfigError ? error.message : String(error);
     log.error({ err: error }, 'settings are not valid');
     notify('Agent Companion: settings are not valid', message);
-    config = parseConfig({});
+    const config = parseConfig({});
+    loaded = { config, settings: new ReadOnlySettings(config, `defaults, because the settings are not valid: ${message}`) };
   }
-  core = await startCore({ config, log, decrypt });
+  core = await startCore({ config: loaded.config, settings: loaded.settings, log, decrypt });
   wireIpc(core);
   wireTray(core);
   wireNotifications(core);

@@ -23,6 +23,7 @@ import { WEB_BRIDGE_PATH, WEB_CLOSE_UNAUTHORIZED, type WebServerMessage } from '
 import { startCore, type Core } from './app.js';
 import { ConfigError, configPathFrom, loadConfigFile, parseConfig } from './config.js';
 import { rootLogger, type Logger } from './log.js';
+import { ReadOnlySettings } from './settings.js';
 
 /** Where the built renderer lives. */
 export const RENDERER_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer');
@@ -204,7 +205,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     }
     throw error;
   }
-  const core = await startCore({ config, log });
+  const settings = new ReadOnlySettings(config, path ? `the config file ${path}` : 'the command line (the web host reads settings only from --config PATH)');
+  const core = await startCore({ config, log, settings });
   const port = values.port !== undefined ? Number(values.port) : config.webHost.port;
   const host = await startWebHost({ core, log, port });
   process.stdout.write(

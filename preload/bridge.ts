@@ -56,10 +56,54 @@ export interface DeskApi {
   closeCallback(callbackKey: string): Promise<void>;
   /** Asks a failed account to connect again. */
   retryAccount(accountId: string): Promise<void>;
+  /** The settings, secrets masked, with the fields each platform's account takes. */
+  getSettings(): Promise<SettingsView>;
+  /**
+   * Validates and stores new settings, then applies them (the desktop app restarts its connections).
+   * A secret field holds the new value as a string, or {@link SECRET_KEPT} to keep the stored one.
+   * Rejects with one line per problem, each starting with the field path (`accounts[0].user: …`),
+   * or when the settings are managed elsewhere (`editable: false`).
+   */
+  saveSettings(settings: SettingsDocument): Promise<void>;
   /** Receives the full state at once, then every change. Returns an unsubscribe function. */
   onChange(listener: (change: DeskChange) => void): () => void;
   /** Receives focus requests (a toast was clicked). Returns an unsubscribe function. */
   onFocus(listener: (target: FocusTarget) => void): () => void;
+}
+
+/** Stands in for a stored secret: the window never receives secrets; sending this back keeps it. */
+export const SECRET_KEPT = Object.freeze({ kept: true as const });
+export type SecretKept = typeof SECRET_KEPT;
+
+/** The settings document: the config file's schema (see README), secrets masked by {@link SECRET_KEPT}. */
+export interface SettingsDocument {
+  accounts: Array<Record<string, unknown> & { id: string; vendor: string }>;
+  display: { theme: 'system' | 'light' | 'dark'; toasts: { calls: boolean; chats: boolean } };
+  webHost?: { port: number };
+}
+
+/** One field of an account form, described by the main process so the window needs no vendor knowledge. */
+export interface SettingsField {
+  /** The account property it edits. */
+  key: string;
+  label: string;
+  kind: 'text' | 'email' | 'url' | 'secret' | 'choices';
+  required: boolean;
+  /** For `choices`: the values offered (several may be chosen). */
+  choices?: string[];
+  /** One line of help, shown under the field. */
+  help?: string;
+}
+
+/** What the settings screen shows. */
+export interface SettingsView {
+  /** False when an administrator manages the settings (a config file): the screen is read-only. */
+  editable: boolean;
+  /** Where the settings live, in words (e.g. the config file's path). */
+  source: string;
+  settings: SettingsDocument;
+  /** The platforms an account can be for, with their fields. */
+  vendors: Array<{ id: string; name: string; fields: SettingsField[] }>;
 }
 
 /** Method names of {@link DeskApi} that are invocations (not subscriptions). */
@@ -72,7 +116,7 @@ export interface InvokeRequest {
 }
 
 /** The wire shape of an invocation's answer (errors travel as data, never as thrown IPC errors). */
-export type InvokeResult = { ok: true } | { ok: false; error: string };
+export type InvokeResult = { ok: true; value?: unknown } | { ok: false; error: string };
 
 /** What a click on a toast asks the window to show. */
 export type FocusTarget = { kind: 'call'; key: string } | { kind: 'chat'; key: string };

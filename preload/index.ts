@@ -15,6 +15,7 @@ import {
   type DeskState,
   type FocusTarget,
   type InvokeResult,
+  type SettingsView,
 } from './bridge.js';
 
 let latest: { seq: number; state: DeskState } | undefined;
@@ -37,9 +38,10 @@ ipcRenderer.on(CHANNELS.focus, (_event, target: FocusTarget) => {
 });
 ipcRenderer.send(CHANNELS.subscribe);
 
-async function invoke(method: DeskMethod, ...args: unknown[]): Promise<void> {
+async function invoke<T = void>(method: DeskMethod, ...args: unknown[]): Promise<T> {
   const result = (await ipcRenderer.invoke(CHANNELS.invoke, { method, args })) as InvokeResult;
   if (!result.ok) throw new Error(result.error);
+  return result.value as T;
 }
 
 const desk: DeskApi = {
@@ -53,6 +55,8 @@ const desk: DeskApi = {
   dismissChat: (chatKey) => invoke('dismissChat', chatKey),
   closeCallback: (callbackKey) => invoke('closeCallback', callbackKey),
   retryAccount: (accountId) => invoke('retryAccount', accountId),
+  getSettings: () => invoke<SettingsView>('getSettings'),
+  saveSettings: (settings) => invoke('saveSettings', settings),
   onChange(listener) {
     changeListeners.add(listener);
     if (latest) listener({ seq: latest.seq, full: latest.state });

@@ -3,6 +3,7 @@
  * The only place that knows every vendor; adding a platform means one schema in `main/config.ts`
  * and one case here.
  */
+import type { SettingsField } from '../../preload/bridge.js';
 import type { AccountConfig } from '../config.js';
 import type { AccountSeed } from '../desk/store.js';
 import type { VendorId } from '../desk/model.js';
@@ -16,6 +17,33 @@ export const VENDOR_NAMES: Readonly<Record<VendorId, string>> = {
   enreach: 'Enreach Voice',
   genesys: 'Genesys',
 };
+
+/**
+ * The account form of each platform, for the settings screen (the window renders it generically, so
+ * vendor field names stay here). `secret` fields are masked before they reach the window.
+ */
+export const VENDOR_FORMS: ReadonlyArray<{ id: VendorId; name: string; fields: SettingsField[] }> = [
+  {
+    id: 'enreach',
+    name: VENDOR_NAMES.enreach,
+    fields: [
+      { key: 'user', label: 'Login email', kind: 'email', required: true },
+      { key: 'secretKey', label: 'API secret key', kind: 'secret', required: false, help: 'Preferred. Or give the password instead.' },
+      { key: 'password', label: 'Password', kind: 'secret', required: false, help: 'Used only to obtain a secret key.' },
+      { key: 'apiUrl', label: 'API address', kind: 'url', required: false, help: 'Leave empty to find it from the login email.' },
+    ],
+  },
+  {
+    id: 'genesys',
+    name: VENDOR_NAMES.genesys,
+    fields: [
+      { key: 'baseUrl', label: 'Server address', kind: 'url', required: true, help: 'e.g. https://gws.example.com' },
+      { key: 'user', label: 'User name', kind: 'text', required: true },
+      { key: 'password', label: 'Password', kind: 'secret', required: true },
+      { key: 'channels', label: 'Channels', kind: 'choices', required: false, choices: ['voice', 'chat'] },
+    ],
+  },
+];
 
 /** Options every connector takes. */
 export interface ConnectorOptions {

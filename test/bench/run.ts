@@ -16,6 +16,8 @@ import { BridgeHub } from '../../main/bridge.js';
 import { Desk } from '../../main/desk/desk.js';
 import type { ConnectorEvent } from '../../main/desk/events.js';
 import { createLogger } from '../../main/log.js';
+import { parseConfig } from '../../main/config.js';
+import { ReadOnlySettings } from '../../main/settings.js';
 import type { Connector, ConnectorContext } from '../../main/vendors/connector.js';
 import { routeEvent } from '../../main/vendors/enreach/normalize.js';
 import { parseMessage } from '../../main/vendors/enreach/schema.js';
@@ -83,7 +85,7 @@ function genesysFrame(i: number): unknown {
 function throughput(name: string, frames: unknown[], toEvents: (frame: unknown) => ConnectorEvent[], coalesce: number): { name: string; eventsPerSec: number; bytesPerEvent: number } {
   const feed = new Feed();
   const desk = new Desk({ accounts: [{ id: 'a', vendor: 'enreach', label: 'A', demo: false, presenceOptions: ['ready'], connector: feed }], log });
-  const hub = new BridgeHub(desk, log);
+  const hub = new BridgeHub(desk, log, new ReadOnlySettings(parseConfig({}), 'the bench'));
   let bytes = 0;
   hub.connect({ send: (_m, json) => void (bytes += json().length) });
   desk.start();

@@ -5,6 +5,8 @@ import { BridgeHub, type BridgePush } from '../../main/bridge.js';
 import { Desk } from '../../main/desk/desk.js';
 import type { ConnectorEvent } from '../../main/desk/events.js';
 import { createLogger } from '../../main/log.js';
+import { parseConfig } from '../../main/config.js';
+import { ReadOnlySettings } from '../../main/settings.js';
 import type { Connector, ConnectorCommand, ConnectorContext } from '../../main/vendors/connector.js';
 
 /** A connector double: records commands, lets the test emit events. */
@@ -32,7 +34,7 @@ function setup() {
     accounts: [{ id: 'voice', vendor: 'enreach', label: 'Voice', demo: false, presenceOptions: ['ready', 'not-ready'], connector }],
     log,
   });
-  const hub = new BridgeHub(desk, log);
+  const hub = new BridgeHub(desk, log, new ReadOnlySettings(parseConfig({}), 'the test'));
   desk.start();
   const pushes: BridgePush[] = [];
   hub.connect({ send: (message) => pushes.push(message) });
