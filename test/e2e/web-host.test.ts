@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * End to end, as the agent sees it: the web host in Chromium, connected through the real
  * connectors to both simulators.
@@ -17,7 +18,7 @@ describe('web host in Chromium', () => {
     await desk?.stop();
   });
 
-  it('shows a ringing Enreach call with its caller number and raises exactly one notification', async () => {
+  it('shows a ringing Enreach call with its caller number, raises exactly one notification, and a click on it shows the call', async () => {
     const { page, enreach } = desk;
     const before = (await notifications(page)).length;
     const callId = enreach.ringCall({ caller: '+358401112233' });
@@ -29,6 +30,9 @@ describe('web host in Chromium', () => {
       const all = await notifications(page);
       return all.length > before ? all.slice(before) : undefined;
     }, 'a notification for the ringing call');
+    // A click on the notification brings the agent to that call.
+    await page.evaluate((index) => (window as unknown as { __clickNotification(i: number): void }).__clickNotification(index), before);
+    await page.waitForFunction((key) => document.activeElement?.getAttribute('data-key') === key, `voice/${callId}`);
     enreach.answerCall(callId);
     await page.locator(`[data-testid="call"][data-key="voice/${callId}"][data-state="connected"]`).waitFor();
     enreach.hangupCall(callId);
