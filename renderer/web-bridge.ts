@@ -90,8 +90,12 @@ function isResult(value: unknown): value is InvokeResult {
   return typeof value === 'object' && value !== null && typeof (value as { ok?: unknown }).ok === 'boolean';
 }
 
+/** What an invocation of `method` resolves with (`getSettings`: the {@link SettingsView}). */
+type InvokeValue<M extends DeskMethod> = Awaited<ReturnType<DeskApi[M]>>;
+
 interface Pending {
-  resolve: () => void;
+  /** Receives the result's `value` (the main side validated the call; the value is its answer). */
+  resolve: (value: unknown) => void;
   reject: (error: Error) => void;
 }
 
@@ -231,7 +235,7 @@ export function connectWebBridge(options: WebBridgeOptions = {}): WebBridge {
         if (!entry) return;
         pending.delete(message.id);
         const result: unknown = message.result;
-        if (isResult(result) && result.ok) entry.resolve();
+        if (isResult(result) && result.ok) entry.resolve(result.value);
         else entry.reject(new Error(isResult(result) && !result.ok ? result.error : 'Agent Companion gave no answer.'));
         return;
       }
@@ -272,8 +276,8 @@ export function connectWebBridge(options: WebBridgeOptions = {}): WebBridge {
     window.addEventListener('keydown', ask, true);
   }
 
-  function invoke(method: DeskMethod, args: unknown[]): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  function invoke<M extends DeskMethod>(method: M, args: Parameters<DeskApi[M]>): Promise<InvokeValue<M>> {
+    return new Promise<InvokeValue<M>>((resolve, reject) => {
       if (status.kind === 'unauthorized') {
         reject(new Error('This Agent Companion link is no longer valid. Open a new one from the app.'));
         return;
@@ -283,7 +287,7 @@ export function connectWebBridge(options: WebBridgeOptions = {}): WebBridge {
         reject(new Error('Not connected to Agent Companion. Reconnecting…'));
         return;
       }
-      pending.set(id, { resolve, reject });
+      pending.set(id, { resolve: (value) => resolve(value as InvokeValue<M>), reject });
     });
   }
 
@@ -300,6 +304,8 @@ export function connectWebBridge(options: WebBridgeOptions = {}): WebBridge {
     dismissChat: (chatKey) => invoke('dismissChat', [chatKey]),
     closeCallback: (callbackKey) => invoke('closeCallback', [callbackKey]),
     retryAccount: (accountId) => invoke('retryAccount', [accountId]),
+    getSettings: () => invoke('getSettings', []),
+    saveSettings: (settings) => invoke('saveSettings', [settings]),
     onChange(listener) {
       changeListeners.add(listener);
       if (current) listener({ seq: current.seq, full: current.state });
