@@ -1,0 +1,212 @@
+/**
+ * The settings screen's model, without any component: the editable draft built from a
+ * {@link SettingsView}, the {@link SettingsDocument} built back from it, and the save error turned
+ * into per-field messages.
+ *
+ * Nothing here knows a platform: an account's fields come from the view's `vendors`.
+ */
+import { SECRET_KEPT, type SettingsDocument, type SettingsField, type SettingsView } from '../../preload/bridge.js';
+
+export type Vendor = SettingsView['vendors'][number];
+export type Theme = SettingsDocument['display']['theme'];
+export const THEMES: readonly Theme[] = ['system', 'light', 'dark'];
+
+/** One account being edited. */
+export interface AccountDraft {
+  /** Stable key for the form while ids are being edited. */
+  uid: number;
+  vendor: string;
+  id: string;
+  label: string;
+  enabled: boolean;
+  /** The vendor fields' values: a string for text, email, url and secret (the new secret), a list for choices. */
+  values: Record<string, string | string[]>;
+  /** Secret fields that hold a stored value, by key: the value to send back to keep it. */
+  stored: Record<string, unknown>;
+  /** The account as loaded, so properties the form does not show are sent back unchanged. */
+  original: Record<string, unknown>;
+}
+
+/** The whole draft. */
+export interface SettingsDraft {
+  accounts: AccountDraft[];
+  theme: Theme;
+  toastCalls: boolean;
+  toastChats: boolean;
+  /** Sent back as loaded (not edited here). */
+  webHost: SettingsDocument['webHost'];
+}
+
+let nextUid = 1;
+
+/** Fields every account has, handled by the form itself rather than from the vendor's descriptors. */
+const COMMON_KEYS = new Set(['id', 'vendor', 'label', 'enabled']);
+
+export function vendorOf(vendors: readonly Vendor[], id: string): Vendor | undefined {
+  return vendors.find((vendor) => vendor.id === id);
+}
+
+function isStoredSecret(value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  return typeof value !== 'string' || value.length > 0;
+}
+
+function isKept(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as { kept?: unknown }).kept === true;
+}
+
+function fieldValue(field: SettingsField, raw: unknown): string | string[] {
+  if (field.kind === 'secret') return '';
+  if (field.kind === 'choices') {
+    const list = Array.isArray(raw) ? raw.filter((item): item is string => typeof item === 'string') : [];
+    return list;
+  }
+  return typeof raw === 'string' || typeof raw === 'number' ? String(raw) : '';
+}
+
+function accountDraft(account: Record<string, unknown>, vendors: readonly Vendor[]): AccountDraft {
+  const vendor = typeof account['vendor'] === 'string' ? account['vendor'] : '';
+  const values: Record<string, string | string[]> = {};
+  const stored: Record<string, unknown> = {};
+  for (const field of vendorOf(vendors, vendor)?.fields ?? []) {
+    const raw = account[field.key];
+    values[field.key] = fieldValue(field, raw);
+    if (field.kind === 'secret' && isStoredSecret(raw)) stored[field.key] = isKept(raw) ? SECRET_KEPT : raw;
+  }
+  return {
+    uid: nextUid++,
+    vendor,
+    id: typeof account['id'] === 'string' ? account['id'] : '',
+    label: typeof account['label'] === 'string' ? account['label'] : '',
+    enabled: account['enabled'] !== false,
+    values,
+    stored,
+    original: account,
+  };
+}
+
+/** The editable copy of a view's settings. */
+export function draftOf(view: SettingsView): SettingsDraft {
+  const { settings } = view;
+  return {
+    accounts: settings.accounts.map((account) => accountDraft(account, view.vendors)),
+    theme: THEMES.includes(settings.display.theme) ? settings.display.theme : 'system',
+    toastCalls: settings.display.toasts.calls,
+    toastChats: settings.display.toasts.chats,
+    webHost: settings.webHost,
+  };
+}
+
+/** A new, empty account of `vendor`, with an id not used by `taken`. */
+export function newAccount(vendor: Vendor, taken: readonly AccountDraft[]): AccountDraft {
+  const base =
+    vendor.id
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 36) || 'account';
+  const used = new Set(taken.map((account) => account.id));
+  let id = base;
+  for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
+  return accountDraft({ id, vendor: vendor.id, enabled: true }, [vendor]);
+}
+
+/** The document to save. Empty text is sent as absent, so the main side's validation names what is missing. */
+export function documentOf(draft: SettingsDraft, vendors: readonly Vendor[]): SettingsDocument {
+  const accounts = draft.accounts.map((account) => {
+    const fields = vendorOf(vendors, account.vendor)?.fields ?? [];
+    const out: Record<string, unknown> & { id: string; vendor: string } = { id: account.id.trim(), vendor: account.vendor };
+    const label = account.label.trim();
+    if (label) out['label'] = label;
+    out['enabled'] = account.enabled;
+    // Properties the form does not edit (set in a config file, say) go back as they came.
+    const edited = new Set(fields.map((field) => field.key));
+    for (const [key, value] of Object.entries(account.original)) {
+      if (!COMMON_KEYS.has(key) && !edited.has(key)) out[key] = value;
+    }
+    for (const field of fields) {
+      const value = account.values[field.key];
+      if (field.kind === 'choices') {
+        const chosen = Array.isArray(value) ? (field.choices ?? []).filter((choice) => value.includes(choice)) : [];
+        if (chosen.length || field.key in account.original) out[field.key] = chosen;
+      } else if (field.kind === 'secret') {
+        const typed = typeof value === 'string' ? value : '';
+        if (typed) out[field.key] = typed;
+        else if (field.key in account.stored) out[field.key] = account.stored[field.key];
+      } else {
+        const text = typeof value === 'string' ? value.trim() : '';
+        if (text) out[field.key] = text;
+      }
+    }
+    return out;
+  });
+  const document: SettingsDocument = {
+    accounts,
+    display: { theme: draft.theme, toasts: { calls: draft.toastCalls, chats: draft.toastChats } },
+  };
+  if (draft.webHost) document.webHost = draft.webHost;
+  return document;
+}
+
+/** One problem of a rejected save. */
+export interface SaveProblem {
+  /** The line as the agent sees it (`accounts[0].user: Invalid email address`). */
+  text: string;
+  /** Where to show it besides the top list, when the path names a field. */
+  target?: { account: number; key: string | undefined } | { display: string };
+  message: string;
+}
+
+const PROBLEM_LINE = /^((?:[A-Za-z_$][\w$]*)(?:\[\d+\]|\.[A-Za-z_$][\w$]*)*): (.+)$/;
+
+/**
+ * Splits a save error into its lead line (e.g. "settings are not valid:") and its problems, one per
+ * `path: message` line. A message with no such line is all lead.
+ */
+export function parseSaveError(message: string): { lead: string[]; problems: SaveProblem[] } {
+  const lines = message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const lead: string[] = [];
+  const problems: SaveProblem[] = [];
+  for (const line of lines) {
+    const match = PROBLEM_LINE.exec(line);
+    if (!match) {
+      lead.push(line);
+      continue;
+    }
+    const path = match[1] ?? '';
+    const text = match[2] ?? '';
+    const problem: SaveProblem = { text: line, message: text };
+    const account = /^accounts\[(\d+)\](?:\.([A-Za-z_$][\w$]*))?/.exec(path);
+    if (account) problem.target = { account: Number(account[1]), key: account[2] };
+    else if (path.startsWith('display.') || path === 'display') problem.target = { display: path.replace(/\[\d+\]/g, '') };
+    problems.push(problem);
+  }
+  if (!problems.length && !lead.length) lead.push('The settings could not be saved.');
+  return { lead, problems };
+}
+
+/** Inline messages by place: `"<uid>"` (the account), `"<uid>.<key>"` (a field) or a `display.…` path. */
+export type FieldErrors = Record<string, string[]>;
+
+/** Files each problem under the account (by its draft `uid`, so it follows the account) or display field. */
+export function fieldErrorsOf(problems: readonly SaveProblem[], accounts: readonly AccountDraft[]): FieldErrors {
+  const errors: FieldErrors = {};
+  const add = (place: string, message: string): void => {
+    (errors[place] ??= []).push(message);
+  };
+  for (const problem of problems) {
+    const target = problem.target;
+    if (!target) continue;
+    if ('display' in target) {
+      add(target.display, problem.message);
+      continue;
+    }
+    const account = accounts[target.account];
+    if (!account) continue;
+    add(target.key ? `${account.uid}.${target.key}` : `${account.uid}`, problem.message);
+  }
+  return errors;
+}
