@@ -99,6 +99,18 @@ describe('web host in Chromium', () => {
     await row.waitFor({ state: 'detached' });
   });
 
+  it('shows the settings read-only in the web host, with no secret in the page', async () => {
+    const { page, enreach, genesys } = desk;
+    await page.locator('[data-testid="settings-open"]').click();
+    await page.locator('[data-testid="settings-readonly"]').waitFor();
+    assert.equal(await page.locator('[data-testid="settings-account"]').count(), 2);
+    assert.equal(await page.locator('[data-testid="settings-save"]').count(), 0);
+    const html = await page.content();
+    assert.ok(!html.includes(enreach.credentials.secretKey) && !html.includes(genesys.credentials.password), 'a secret reached the page');
+    await page.keyboard.press('Escape');
+    await page.locator('[data-testid="settings"]').waitFor({ state: 'detached' });
+  });
+
   it('refuses a bridge connection from a foreign origin or without the launch token', async () => {
     const { host } = desk;
     const url = `ws://127.0.0.1:${host.port}/bridge`;
