@@ -81,7 +81,7 @@ export class ReadOnlySettings implements SettingsStore {
   view(): SettingsView {
     return { editable: false, source: this.source, settings: maskSecrets(this.config), vendors: structuredClone([...VENDOR_FORMS]) };
   }
-  async save(): Promise<void> {
+  async save(_document: unknown): Promise<void> {
     throw new ConfigError(`these settings are managed in ${this.source}; change them there`);
   }
 }
