@@ -48,6 +48,23 @@ export interface Connector {
   execute(command: ConnectorCommand): Promise<void>;
 }
 
+/** Options of a vendor's demo script (`main/vendors/<vendor>/demo.ts`). */
+export interface DemoOptions {
+  log: Logger;
+  /** Mean time between scripted calls, ms (default: about 30 000). */
+  intervalMs?: number;
+}
+
+/** A running vendor demo: an account pointing at the vendor's simulator on loopback. */
+export interface VendorDemo<Account, Secrets, Simulator> {
+  /** The account to connect with (its secrets in `secrets`, to be written inline). */
+  account: Account;
+  secrets: Secrets;
+  simulator: Simulator;
+  /** Clears every timer of the script and closes the simulator. */
+  stop(): Promise<void>;
+}
+
 /** A command could not be carried out; `message` is written for the agent. */
 export class CommandError extends Error {
   override name = 'CommandError';

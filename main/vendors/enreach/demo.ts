@@ -11,28 +11,17 @@
  * - now and then the availability changes "elsewhere" (BRB for a while, then Available again).
  * Randomness is seeded, so a demo day is repeatable.
  */
-import type { Logger } from '../../log.js';
+import type { DemoOptions, VendorDemo } from '../connector.js';
 import { enreachAccountSchema, type EnreachAccount } from './config.js';
 import { startEnreachSimulator, type EnreachSimulator } from './simulator.js';
 
-/** Options of {@link startEnreachDemo}. */
-export interface EnreachDemoOptions {
-  log: Logger;
-  /** Mean time between scripted calls, ms (default 30 000). */
-  intervalMs?: number;
-  /** PRNG seed (default 20261120). */
+/** Options of {@link startEnreachDemo}: the shared ones plus a PRNG seed (default 20261120). */
+export interface EnreachDemoOptions extends DemoOptions {
   seed?: number;
 }
 
 /** A running Enreach demo. */
-export interface EnreachDemo {
-  /** The account pointing at the simulator (its secret in `secrets`). */
-  account: EnreachAccount;
-  secrets: { secretKey: string };
-  simulator: EnreachSimulator;
-  /** Clears every script timer and closes the simulator. */
-  stop(): Promise<void>;
-}
+export type EnreachDemo = VendorDemo<EnreachAccount, { secretKey: string }, EnreachSimulator>;
 
 const CALLERS = ['+358401234501', '+358407654302', '+358501112203', '+358442223304', '+46701234505', '+358453334406', '+4915112345607'];
 const CONTACTS: Array<{ name: string; number: string; message: string }> = [

@@ -7,27 +7,15 @@
  * The desk connects to it through the real connector and the real protocol; nothing here talks
  * to the desk directly.
  */
-import type { Logger } from '../../log.js';
+import type { DemoOptions, VendorDemo } from '../connector.js';
 import { genesysAccountSchema, type GenesysAccount } from './config.js';
 import { startGenesysSimulator, type GenesysOperation, type GenesysSimulator } from './simulator.js';
 
-/** Options of {@link startGenesysDemo}. */
-export interface GenesysDemoOptions {
-  log: Logger;
-  /** Mean time between scripted calls, ms (default 30 000); chats arrive a little more often. */
-  intervalMs?: number;
-}
+/** Options of {@link startGenesysDemo}. Chats arrive a little more often than calls. */
+export type GenesysDemoOptions = DemoOptions;
 
 /** A running Genesys demo. */
-export interface GenesysDemo {
-  /** The account to connect with (its password is a secret reference: see `secrets`). */
-  account: GenesysAccount;
-  /** The simulator's password, to write inline into the demo account. */
-  secrets: { password: string };
-  simulator: GenesysSimulator;
-  /** Clears every timer of the script and closes the simulator. */
-  stop(): Promise<void>;
-}
+export type GenesysDemo = VendorDemo<GenesysAccount, { password: string }, GenesysSimulator>;
 
 const CUSTOMERS = ['Maija Meikäläinen', 'Jonas Berg', 'Priya Raman', 'Tom Fischer', 'Ana Souza', 'Kenji Sato', 'Lea Novak'];
 
