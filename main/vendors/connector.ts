@@ -65,6 +65,41 @@ export interface VendorDemo<Account, Secrets, Simulator> {
   stop(): Promise<void>;
 }
 
+/**
+ * The timers of a demo script: steps run after a delay unless the script stopped; a failing step
+ * is logged and skipped, never thrown (a demo must not take the app down).
+ */
+export class DemoSchedule {
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private stopped = false;
+
+  constructor(private readonly log: Logger) {}
+
+  /** Runs `step` after `ms` milliseconds, unless {@link stop} ran first. */
+  after(ms: number, step: () => void): void {
+    if (this.stopped) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (this.stopped) return;
+      try {
+        step();
+      } catch (error) {
+        this.log.debug({ err: error }, 'demo step skipped');
+      }
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  /** Cancels every pending step. Returns false when it had already stopped. */
+  stop(): boolean {
+    if (this.stopped) return false;
+    this.stopped = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    return true;
+  }
+}
+
 /** A command could not be carried out; `message` is written for the agent. */
 export class CommandError extends Error {
   override name = 'CommandError';

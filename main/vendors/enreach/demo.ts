@@ -11,7 +11,7 @@
  * - now and then the availability changes "elsewhere" (BRB for a while, then Available again).
  * Randomness is seeded, so a demo day is repeatable.
  */
-import type { DemoOptions, VendorDemo } from '../connector.js';
+import { DemoSchedule, type DemoOptions, type VendorDemo } from '../connector.js';
 import { enreachAccountSchema, type EnreachAccount } from './config.js';
 import { startEnreachSimulator, type EnreachSimulator } from './simulator.js';
 
@@ -53,26 +53,13 @@ export async function startEnreachDemo(options: EnreachDemoOptions): Promise<Enr
   const random = prng(options.seed ?? 20261120);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const simulator = await startEnreachSimulator({ user: 'alex.agent@demo.example', log: log.child({ simulator: 'enreach' }) });
-  const timers = new Set<NodeJS.Timeout>();
-  let stopped = false;
   let activeCall: string | undefined;
   let tick = 0;
   let brbUntilTick: number | undefined;
   const callbackAges = new Map<string, number>();
 
-  /** Runs `fn` after `ms` unless stopped; a failing step is logged, never thrown. */
-  function later(ms: number, fn: () => void): void {
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      if (stopped) return;
-      try {
-        fn();
-      } catch (error) {
-        log.debug({ err: error }, 'demo step skipped');
-      }
-    }, ms);
-    timers.add(timer);
-  }
+  const schedule = new DemoSchedule(log);
+  const later = (ms: number, step: () => void): void => schedule.after(ms, step);
 
   function driftQueues(): void {
     for (const queue of simulator.queues) {
@@ -174,9 +161,7 @@ export async function startEnreachDemo(options: EnreachDemoOptions): Promise<Enr
     secrets: { secretKey: simulator.credentials.secretKey },
     simulator,
     async stop() {
-      stopped = true;
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
+      schedule.stop();
       await simulator.close();
     },
   };

@@ -7,7 +7,7 @@
  * The desk connects to it through the real connector and the real protocol; nothing here talks
  * to the desk directly.
  */
-import type { DemoOptions, VendorDemo } from '../connector.js';
+import { DemoSchedule, type DemoOptions, type VendorDemo } from '../connector.js';
 import { genesysAccountSchema, type GenesysAccount } from './config.js';
 import { startGenesysSimulator, type GenesysOperation, type GenesysSimulator } from './simulator.js';
 
@@ -53,23 +53,11 @@ export async function startGenesysDemo(options: GenesysDemoOptions): Promise<Gen
   const { log } = options;
   const interval = Math.max(1_000, options.intervalMs ?? 30_000);
   const simulator = await startGenesysSimulator({ user: 'demo.agent', agentName: 'Alex', log });
-  const timers = new Set<ReturnType<typeof setTimeout>>();
-  let stopped = false;
   let round = 0;
 
   const jitter = (ms: number): number => Math.round(ms * (0.6 + Math.random() * 0.8));
-  function after(ms: number, fn: () => void): void {
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      if (stopped) return;
-      try {
-        fn();
-      } catch (error) {
-        log.debug({ err: error }, 'Genesys demo step skipped');
-      }
-    }, ms);
-    timers.add(timer);
-  }
+  const schedule = new DemoSchedule(log);
+  const after = (ms: number, step: () => void): void => schedule.after(ms, step);
 
   /** Per chat: which conversation, and how many agent replies were answered. */
   const chats = new Map<string, { script: (typeof CONVERSATIONS)[number]; answered: number }>();
@@ -158,11 +146,8 @@ export async function startGenesysDemo(options: GenesysDemoOptions): Promise<Gen
     secrets: { password: simulator.credentials.password },
     simulator,
     async stop() {
-      if (stopped) return;
-      stopped = true;
+      if (!schedule.stop()) return;
       unsubscribe();
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
       await simulator.close();
     },
   };
