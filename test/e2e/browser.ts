@@ -1,21 +1,18 @@
 /// <reference lib="dom" />
 /**
- * The browser the end-to-end tests drive: Chromium through playwright-core, from `CHROMIUM_PATH`,
- * else Debian's `/usr/bin/chromium`, else Playwright's own browser (if one was installed).
+ * The browser the end-to-end tests drive: Chromium through playwright-core, found by
+ * scripts/chromium.mjs (`CHROMIUM_PATH`, else Debian's `/usr/bin/chromium`, else Playwright's own
+ * browser; `npm test` obtains one first when there is none and passes it on as `CHROMIUM_PATH`).
  */
-import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { findChromium, NO_CHROMIUM } from '../../scripts/chromium.mjs';
 
-/** The Chromium executable to use, or undefined for Playwright's own. */
-export function chromiumPath(): string | undefined {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  return existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
-}
-
-/** Launches headless Chromium with the flags this closed network needs. */
-export function launchChromium(): Promise<Browser> {
+/** Launches headless Chromium with the flags this closed network needs; says what to install if there is none. */
+export async function launchChromium(): Promise<Browser> {
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error(NO_CHROMIUM);
   return chromium.launch({
-    executablePath: chromiumPath(),
+    executablePath,
     headless: true,
     args: [
       '--no-sandbox',
