@@ -4,33 +4,31 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { startCore, type Core } from '../../main/app.js';
+import type { Page } from 'playwright-core';
+import { startCore } from '../../main/app.js';
 import { parseConfig } from '../../main/config.js';
 import { createLogger } from '../../main/log.js';
-import { startWebHost, type WebHost } from '../../main/web.js';
+import { startWebHost } from '../../main/web.js';
 import { launchChromium, recordNotifications } from './browser.js';
+import { Closers } from './harness.js';
 
 describe('demo mode in the web host', () => {
-  let core: Core;
-  let host: WebHost;
-  let browser: Browser;
+  const closers = new Closers();
   let page: Page;
-  before(async () => {
-    const log = createLogger('warn');
-    core = await startCore({ config: parseConfig({}), log, demoIntervalMs: 1_500 });
-    host = await startWebHost({ core, log });
-    browser = await launchChromium();
-    const context = await browser.newContext();
-    await recordNotifications(context);
-    page = await context.newPage();
-    await page.goto(host.url);
-  });
-  after(async () => {
-    await browser?.close();
-    await host?.close();
-    await core?.stop();
-  });
+  // A setup that fails halfway stops what it started (the closers) before the error propagates.
+  before(() =>
+    closers.setUp(async () => {
+      const log = createLogger('warn');
+      const core = closers.add(await startCore({ config: parseConfig({}), log, demoIntervalMs: 1_500 }), (started) => started.stop());
+      const host = closers.add(await startWebHost({ core, log }), (started) => started.close());
+      const browser = closers.add(await launchChromium(), (launched) => launched.close());
+      const context = await browser.newContext();
+      await recordNotifications(context);
+      page = await context.newPage();
+      await page.goto(host.url);
+    }),
+  );
+  after(() => closers.closeAll());
 
   it('labels the desk as a demo and connects both demo platforms', async () => {
     await page.locator('[data-testid="demo-badge"]').waitFor();

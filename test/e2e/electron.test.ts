@@ -6,8 +6,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { _electron as electron, type ElectronApplication, type Page } from 'playwright-core';
+import { _electron as electron, type Page } from 'playwright-core';
 import { electronBinary } from '../../scripts/electron-binary.mjs';
+import { Closers } from './harness.js';
 
 const binary = electronBinary();
 const skip = binary
@@ -16,21 +17,25 @@ const skip = binary
 if (skip) process.stdout.write(`# Electron end-to-end tests skipped: ${skip}\n`);
 
 describe('Electron app', { skip }, () => {
-  let app: ElectronApplication;
+  const closers = new Closers();
   let page: Page;
-  before(async () => {
-    const build = spawnSync('npm', ['run', '--silent', 'build:main'], { stdio: 'inherit' });
-    assert.equal(build.status, 0, 'build:main failed');
-    app = await electron.launch({
-      executablePath: binary as string,
-      args: ['.', '--no-sandbox'],
-      env: { ...process.env, AGENT_COMPANION_LOG: 'warn' },
-    });
-    page = await app.firstWindow();
-  });
-  after(async () => {
-    await app?.close();
-  });
+  // A setup that fails halfway closes the app it launched before the error propagates.
+  before(() =>
+    closers.setUp(async () => {
+      const build = spawnSync('npm', ['run', '--silent', 'build:main'], { stdio: 'inherit' });
+      assert.equal(build.status, 0, 'build:main failed');
+      const app = closers.add(
+        await electron.launch({
+          executablePath: binary as string,
+          args: ['.', '--no-sandbox'],
+          env: { ...process.env, AGENT_COMPANION_LOG: 'warn' },
+        }),
+        (launched) => launched.close(),
+      );
+      page = await app.firstWindow();
+    }),
+  );
+  after(() => closers.closeAll());
 
   it('opens the desk window in demo mode with both demo accounts connected', async () => {
     await page.locator('[data-testid="demo-badge"]').waitFor();
