@@ -8,7 +8,7 @@
  *   never send to servers), else the socket closes with 4401.
  * - Toasts become Web Notifications in the page (see renderer/web-bridge.ts).
  *
- * Run it: `npm run start:web [-- --config PATH] [-- --port N]`.
+ * Run it: `npm run start:web -- [--config PATH] [--port N]`.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
