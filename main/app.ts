@@ -3,10 +3,10 @@
  * alerts. The Electron shell and the web host differ only in the edges they wire to it (IPC vs.
  * WebSocket, OS notifications vs. Web Notifications, a tray vs. none).
  */
-import type { Toast } from '../preload/bridge.js';
 import { enabledAccounts, resolveSecret, type AccountConfig, type AppConfig } from './config.js';
 import { decideToasts, type AlertMemory } from './desk/alerts.js';
 import { Desk, type DeskAccount } from './desk/desk.js';
+import type { DeskSetup, Toast } from './desk/model.js';
 import { BridgeHub } from './bridge.js';
 import { startDemo, type Demo } from './demo/index.js';
 import type { Logger } from './log.js';
@@ -17,6 +17,10 @@ import { accountSeed, createConnector } from './vendors/index.js';
 
 export interface CoreOptions {
   config: AppConfig;
+  /** Run the built-in simulators instead of the config's accounts (see `loadConfiguration`). */
+  demo?: boolean;
+  /** Where the settings came from, and why they could not be used (shown when the desk is empty). */
+  setup?: DeskSetup;
   log: Logger;
   /** Decrypts `{encrypted}` secrets (Electron `safeStorage`); absent in the web host. */
   decrypt?: (base64: string) => string;
@@ -55,6 +59,7 @@ function unusableConnector(reason: string): Connector {
     retry() {
       context?.emit({ type: 'connection', state: 'failed', reason });
     },
+    resume() {},
     async stop() {},
     async execute() {
       throw new ConnectionError(reason, true);
@@ -63,15 +68,16 @@ function unusableConnector(reason: string): Connector {
 }
 
 /**
- * Starts the core: demo mode when no account is enabled, else the configured accounts.
+ * Starts the core: the config's enabled accounts (none: an empty desk that says where the settings
+ * came from), or the demo's when `demo` is set.
  * @throws when demo mode's simulators cannot listen on loopback.
  */
 export async function startCore(options: CoreOptions): Promise<Core> {
   const { config, log } = options;
   let accounts: AccountConfig[] = enabledAccounts(config);
   let demo: Demo | undefined;
-  if (accounts.length === 0) {
-    log.info('no account configured: starting demo mode');
+  if (options.demo) {
+    log.info('starting demo mode');
     demo = await startDemo({ log, intervalMs: options.demoIntervalMs });
     accounts = demo.accounts;
   }
@@ -84,10 +90,10 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       log.error({ account: account.id, err: error }, 'account cannot start');
       connector = unusableConnector((error as Error).message);
     }
-    return { ...accountSeed(account, demo !== undefined), connector };
+    return { seed: accountSeed(account, demo !== undefined), connector };
   });
 
-  const desk = new Desk({ accounts: deskAccounts, log });
+  const desk = new Desk({ accounts: deskAccounts, log, setup: options.setup });
   const hub = new BridgeHub(desk, log, options.settings ?? new ReadOnlySettings(config, 'the built-in defaults'));
   const toastListeners = new Set<(toast: Toast) => void>();
   let memory: AlertMemory = new Set();

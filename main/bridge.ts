@@ -1,47 +1,30 @@
 /**
- * The main side of the bridge, shared by both hosts: validates every invocation from a renderer
- * (nothing from the renderer is trusted; the main side is authoritative) and pushes the desk's
- * changes to every connected renderer as one sequence of {@link DeskChange}s.
+ * The main side of the bridge, shared by both hosts: it speaks the one wire (`preload/bridge.ts`),
+ * JSON text both ways, so the Electron shell and the web host only carry text.
  *
- * Changes are coalesced: however many events arrive in one turn of the event loop, renderers get one
- * patch holding only the entities that changed (see `diffState` in preload/bridge.ts).
+ * - Every client message is validated, then every invocation's arguments against
+ *   {@link DESK_METHODS}: nothing from a renderer is trusted, the main side is authoritative.
+ * - The desk's changes go to every subscribed renderer as one sequence of {@link DeskChange}s,
+ *   coalesced: however many events arrive in one turn of the event loop, renderers get one patch
+ *   holding only the entities that changed (see `diffState`).
+ * - Each push is serialised once, whatever the number of windows.
  */
 import { z } from 'zod';
 import {
+  clientMessageSchema,
+  DESK_METHODS,
   diffState,
-  type DeskChange,
+  type CheckedArgs,
   type DeskMethod,
-  type FocusTarget,
   type InvokeResult,
-  type Toast,
+  type Json,
+  type MethodResult,
+  type ServerMessage,
 } from '../preload/bridge.js';
 import type { Desk } from './desk/desk.js';
 import type { DeskState } from './desk/model.js';
 import type { Logger } from './log.js';
 import type { SettingsStore } from './settings.js';
-
-const presenceState = z.enum(['ready', 'not-ready', 'wrap-up', 'do-not-disturb', 'offline']);
-const key = z.string().min(3).max(300);
-const accountId = z.string().min(1).max(40);
-
-/** The argument tuple each method takes. Anything else is refused. */
-const ARGUMENTS = {
-  setPresence: z.tuple([presenceState]),
-  setAccountPresence: z.tuple([accountId, presenceState]),
-  callAction: z.tuple([key, z.enum(['answer', 'hangup', 'hold', 'retrieve'])]),
-  dial: z.tuple([accountId, z.string().trim().regex(/^\+?[0-9*#]{2,32}$/, 'is not a dialable number')]),
-  chatAction: z.tuple([key, z.enum(['accept', 'reject', 'complete', 'leave'])]),
-  sendChatMessage: z.tuple([key, z.string().trim().min(1, 'is empty').max(4000, 'is longer than 4000 characters')]),
-  markChatRead: z.tuple([key]),
-  dismissChat: z.tuple([key]),
-  closeCallback: z.tuple([key]),
-  retryAccount: z.tuple([accountId]),
-  getSettings: z.tuple([]),
-  // The document's own schema is checked by the settings store (it names every bad field).
-  saveSettings: z.tuple([z.record(z.string(), z.unknown())]),
-} satisfies Record<DeskMethod, z.ZodType>;
-
-type Arguments = { [M in DeskMethod]: z.infer<(typeof ARGUMENTS)[M]> };
 
 /** What an invocation works on. */
 interface Target {
@@ -49,8 +32,8 @@ interface Target {
   settings: SettingsStore;
 }
 
-/** What each method does, with its validated arguments; a returned value goes back to the renderer. */
-const HANDLERS: { [M in DeskMethod]: (target: Target, args: Arguments[M]) => unknown } = {
+/** What each method does, with its validated arguments; the answer goes back to the renderer. */
+const HANDLERS: { [M in DeskMethod]: (target: Target, args: CheckedArgs<M>) => MethodResult<M> | Promise<MethodResult<M>> } = {
   setPresence: ({ desk }, [state]) => desk.setPresence(state),
   setAccountPresence: ({ desk }, [account, state]) => desk.setAccountPresence(account, state),
   callAction: ({ desk }, [call, action]) => desk.callAction(call, action),
@@ -65,22 +48,17 @@ const HANDLERS: { [M in DeskMethod]: (target: Target, args: Arguments[M]) => unk
   saveSettings: ({ settings }, [document]) => settings.save(document),
 };
 
-const request = z.object({ method: z.enum(Object.keys(ARGUMENTS) as [DeskMethod, ...DeskMethod[]]), args: z.array(z.unknown()).max(4) });
-
-/** Where a {@link BridgeHub} delivers pushes: one renderer (an Electron window, a browser tab). */
-export interface BridgePeer {
-  /**
-   * Delivers a push. `json` gives the message encoded once for all peers (the web host sends it
-   * as is; Electron IPC sends the object).
-   */
-  send(message: BridgePush, json: () => string): void;
+/** One renderer's end of the wire, on the main side. */
+export interface BridgeConnection {
+  /** Feeds one message from the renderer (untrusted JSON text). Answers go out through `send`. */
+  receive(text: string): void;
+  /** Forgets the renderer (its window closed, its socket dropped). */
+  close(): void;
 }
 
-/** What the hub pushes. The web host frames these as `WebServerMessage`s verbatim. */
-export type BridgePush = { type: 'change'; change: DeskChange } | { type: 'focus'; target: FocusTarget } | { type: 'toast'; toast: Toast };
-
 export class BridgeHub {
-  private readonly peers = new Set<BridgePeer>();
+  /** Connections that asked for changes, with their send function. */
+  private readonly subscribers = new Map<object, (text: string) => void>();
   private lastSent: DeskState;
   private seq = 0;
   private flushScheduled = false;
@@ -95,23 +73,45 @@ export class BridgeHub {
     this.unsubscribe = desk.subscribe(() => this.scheduleFlush());
   }
 
-  /** Adds a renderer: it gets the full state at once, then every change. Returns the disconnect function. */
-  connect(peer: BridgePeer): () => void {
-    this.peers.add(peer);
-    const message: BridgePush = { type: 'change', change: { seq: this.seq, full: this.lastSent } };
-    peer.send(message, memo(message));
-    return () => this.peers.delete(peer);
+  /**
+   * Opens the wire to one renderer. Nothing is sent until it subscribes.
+   * @param send delivers one JSON text message to that renderer; it may throw when the renderer is
+   *   gone, which drops the connection.
+   */
+  open(send: (text: string) => void): BridgeConnection {
+    const handle = {};
+    const reply = (message: ServerMessage): void => {
+      try {
+        send(encode(message));
+      } catch (error) {
+        this.log.warn({ err: error }, 'a renderer could not take a message; dropping it');
+        this.subscribers.delete(handle);
+      }
+    };
+    return {
+      receive: (text) => {
+        const message = this.decode(text);
+        if (!message) return;
+        if (message.type === 'subscribe') {
+          this.subscribers.set(handle, send);
+          reply({ type: 'change', change: { seq: this.seq, full: this.lastSent } });
+          return;
+        }
+        void this.invoke(message.method, message.args).then((result) => reply({ type: 'result', id: message.id, result }));
+      },
+      close: () => void this.subscribers.delete(handle),
+    };
   }
 
-  /** Sends a push to every renderer (toasts in the web host, focus requests from a toast click). */
-  broadcast(message: BridgePush): void {
-    const json = memo(message);
-    for (const peer of this.peers) {
+  /** Sends a message to every subscribed renderer, serialised once (toasts in the web host, focus requests). */
+  broadcast(message: ServerMessage): void {
+    const text = encode(message);
+    for (const [handle, send] of this.subscribers) {
       try {
-        peer.send(message, json);
+        send(text);
       } catch (error) {
         this.log.warn({ err: error }, 'a renderer could not take a push; dropping it');
-        this.peers.delete(peer);
+        this.subscribers.delete(handle);
       }
     }
   }
@@ -127,36 +127,47 @@ export class BridgeHub {
     this.broadcast({ type: 'change', change: { seq: this.seq, patch } });
   }
 
-  /**
-   * Validates and carries out one invocation from a renderer.
-   * @param raw the untrusted `{method, args}` as received.
-   * @returns `{ok: true}` or `{ok: false, error}` with a message for the agent; never throws.
-   */
-  async invoke(raw: unknown): Promise<InvokeResult> {
-    const parsed = request.safeParse(raw);
-    if (!parsed.success) {
-      this.log.warn({ issues: parsed.error.issues.length }, 'refused a malformed bridge request');
-      return { ok: false, error: `Refused: ${z.prettifyError(parsed.error)}` };
+  /** Stops listening to the desk and forgets every renderer. */
+  close(): void {
+    this.unsubscribe();
+    this.subscribers.clear();
+  }
+
+  /** Parses and checks one client message; logs and drops (returns undefined) what is not one. */
+  private decode(text: string): z.infer<typeof clientMessageSchema> | undefined {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      this.log.warn({ bytes: text.length }, 'dropped a bridge message that is not JSON');
+      return undefined;
     }
-    const { method, args } = parsed.data;
-    const checked = ARGUMENTS[method].safeParse(args);
+    const parsed = clientMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      // Never log the message itself: a settings document carries secrets.
+      this.log.warn({ issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'dropped a malformed bridge message');
+      return undefined;
+    }
+    return parsed.data;
+  }
+
+  /**
+   * Validates an invocation's arguments and carries it out.
+   * @returns `{ok: true, value?}` or `{ok: false, error}` with a message for the agent; never throws.
+   */
+  private async invoke(method: DeskMethod, args: unknown[]): Promise<InvokeResult> {
+    const checked = DESK_METHODS[method].args.safeParse(args);
     if (!checked.success) {
       this.log.warn({ method }, 'refused bridge arguments');
       return { ok: false, error: `Refused ${method}: ${z.prettifyError(checked.error)}` };
     }
     try {
-      const handler = HANDLERS[method] as (target: Target, args: unknown) => unknown;
+      const handler = HANDLERS[method] as (target: Target, args: unknown) => Json | void | Promise<Json | void>;
       const value = await handler({ desk: this.desk, settings: this.settings }, checked.data);
       return value === undefined ? { ok: true } : { ok: true, value };
     } catch (error) {
       return { ok: false, error: error instanceof Error ? error.message : String(error) };
     }
-  }
-
-  /** Stops listening to the desk and forgets every renderer. */
-  close(): void {
-    this.unsubscribe();
-    this.peers.clear();
   }
 
   private scheduleFlush(): void {
@@ -168,7 +179,7 @@ export class BridgeHub {
   }
 }
 
-function memo(message: BridgePush): () => string {
-  let json: string | undefined;
-  return () => (json ??= JSON.stringify(message));
+/** The one place a server message becomes text. `Json`-typed, so only plain data gets here. */
+function encode(message: ServerMessage & Json): string {
+  return JSON.stringify(message);
 }

@@ -1,11 +1,15 @@
 /**
  * Settings: one schema for the managed-deployment config file and for what the Electron settings
- * store keeps. Validated with zod; every error names the field it is about.
+ * store keeps. Validated with zod; every error names the field it is about, and an unknown field
+ * names the nearest known one (`accounts[0].pasword: unknown field; did you mean "password"?`).
  *
  * Where it comes from: `--config PATH`, else the `AGENT_COMPANION_CONFIG` environment variable,
- * else (Electron) the settings store; with no account configured the app runs in demo mode.
+ * else (Electron) the settings store. Demo mode runs only when there is no configuration at all,
+ * or when asked (`--demo`, `"demo": true`); a configuration without an enabled account is an empty
+ * desk that says where it was read from.
  */
 import { readFile } from 'node:fs/promises';
+import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import type { SecretRef } from './vendors/account.js';
 import { enreachAccountSchema } from './vendors/enreach/config.js';
@@ -25,18 +29,22 @@ export const displaySchema = z
   })
   .strict();
 
+/** The web host's own settings. */
+export const webHostSchema = z
+  .object({
+    /** TCP port on 127.0.0.1; 0 picks a free one. */
+    port: z.number().int().min(0).max(65535).default(0),
+  })
+  .strict();
+
 /** The whole config file. */
 export const configSchema = z
   .object({
+    /** Run the built-in simulators instead of the accounts (a trial, a training room). */
+    demo: z.boolean().default(false),
     accounts: z.array(accountSchema).default([]),
     display: displaySchema.default({ theme: 'system', toasts: { calls: true, chats: true } }),
-    webHost: z
-      .object({
-        /** TCP port on 127.0.0.1; 0 picks a free one. */
-        port: z.number().int().min(0).max(65535).default(0),
-      })
-      .strict()
-      .default({ port: 0 }),
+    webHost: webHostSchema.default({ port: 0 }),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -57,15 +65,73 @@ function fieldPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), '') || '(root)';
 }
 
+/** The keys an object schema accepts, unwrapping defaults, optionals and pipes. */
+function objectKeys(schema: z.ZodType | undefined): string[] | undefined {
+  let current: unknown = schema;
+  for (let depth = 0; depth < 8 && current; depth++) {
+    if (current instanceof z.ZodObject) return Object.keys(current.shape);
+    if (current instanceof z.ZodDefault || current instanceof z.ZodOptional || current instanceof z.ZodNullable) current = current.unwrap();
+    else if (current instanceof z.ZodPipe) current = current.in;
+    else return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The schema of the object at `path` in `raw`, following arrays and discriminated unions (by the
+ * raw object's discriminator), so an unknown field can be compared with the fields allowed there.
+ */
+function schemaAt(schema: z.ZodType, path: readonly PropertyKey[], raw: unknown): z.ZodType | undefined {
+  let current: unknown = schema;
+  let value: unknown = raw;
+  for (const part of path) {
+    for (let depth = 0; depth < 8; depth++) {
+      if (current instanceof z.ZodDefault || current instanceof z.ZodOptional || current instanceof z.ZodNullable) current = current.unwrap();
+      else if (current instanceof z.ZodPipe) current = current.in;
+      else break;
+    }
+    if (current instanceof z.ZodObject) current = (current.shape as Record<string, z.ZodType>)[String(part)];
+    else if (current instanceof z.ZodArray) current = current.element;
+    else return undefined;
+    value = (value as Record<PropertyKey, unknown> | undefined)?.[part];
+    if (current instanceof z.ZodDiscriminatedUnion) {
+      const tag = current.def.discriminator;
+      const wanted = (value as Record<string, unknown> | undefined)?.[tag];
+      current = (current.options as z.ZodType[]).find((option) => objectKeys(option) && (option as z.ZodObject).shape[tag]?.def?.values?.includes(wanted));
+    }
+  }
+  return current as z.ZodType | undefined;
+}
+
+/** One line per problem, each starting with its field path. */
+function problemLines(error: z.ZodError, raw: unknown): string[] {
+  return error.issues.flatMap((issue) => {
+    if (issue.code !== 'unrecognized_keys') return [`${fieldPath(issue.path)}: ${issue.message}`];
+    const known = objectKeys(schemaAt(configSchema, issue.path, raw)) ?? [];
+    return issue.keys.map((key) => {
+      const near = known.length ? closest(key, known) : undefined;
+      const hint = near && isNear(key, near) ? `; did you mean "${near}"?` : known.length ? `; the fields here are ${known.join(', ')}` : '';
+      return `${fieldPath([...issue.path, key])}: unknown field${hint}`;
+    });
+  });
+}
+
+/** Whether `near` is a plausible typo of `key`: a shared prefix or a small edit distance. */
+function isNear(key: string, near: string): boolean {
+  const a = key.toLowerCase();
+  const b = near.toLowerCase();
+  return a.startsWith(b) || b.startsWith(a) || distance(a, b) <= Math.max(2, Math.floor(b.length / 3));
+}
+
 /**
  * Validates a parsed config object.
- * @throws {ConfigError} naming each bad field, e.g. `accounts[0].user: Invalid email address`.
+ * @throws {ConfigError} naming each bad field, e.g. `accounts[0].user: Invalid email address`, and
+ *   each unknown one with the nearest known field.
  */
 export function parseConfig(raw: unknown, source = 'config'): AppConfig {
   const result = configSchema.safeParse(raw);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `  ${fieldPath(issue.path)}: ${issue.message}`);
-  throw new ConfigError(`${source} is not valid:\n${lines.join('\n')}`);
+  throw new ConfigError(`${source} is not valid:\n${problemLines(result.error, raw).map((line) => `  ${line}`).join('\n')}`);
 }
 
 /**
@@ -98,7 +164,66 @@ export function configPathFrom(argv: readonly string[], env: NodeJS.ProcessEnv =
   return env.AGENT_COMPANION_CONFIG || undefined;
 }
 
-/** The accounts that should connect. None means demo mode. */
+/**
+ * What a host runs: a validated config (or, when it is not valid, an empty one and the problems),
+ * whether to run the demo, and where the settings came from, in words for the agent and the admin.
+ */
+export interface Configuration {
+  config: AppConfig;
+  /** True when the built-in simulators run instead of accounts. */
+  demo: boolean;
+  /** Where the settings were read, e.g. "the config file /etc/agent-companion.json". */
+  source: string;
+  /** Why the settings could not be used, one line per field; empty when they are valid. */
+  problems: string[];
+}
+
+/** Where {@link loadConfiguration} looks. */
+export interface ConfigurationSources {
+  argv: readonly string[];
+  env?: NodeJS.ProcessEnv;
+  /** The desktop app's settings store (absent in the web host); `{}` when nothing was ever saved. */
+  store?: { document: Record<string, unknown>; path: string };
+}
+
+/**
+ * Decides what to run. A config file (`--config PATH` / `AGENT_COMPANION_CONFIG`) wins; else the
+ * settings store; demo mode only with no configuration at all (no file, an empty store, or no
+ * store: the web host without `--config`) or when asked (`--demo`, `"demo": true`). An invalid file
+ * or store never falls back to the demo: the result carries the problems and no account.
+ */
+export async function loadConfiguration(sources: ConfigurationSources): Promise<Configuration> {
+  const askedDemo = sources.argv.includes('--demo');
+  const path = configPathFrom(sources.argv, sources.env);
+  const empty = parseConfig({});
+  const invalid = (source: string, error: unknown): Configuration => ({
+    config: empty,
+    demo: askedDemo,
+    source,
+    problems: error instanceof ConfigError ? error.message.split('\n').slice(1).map((line) => line.trim()) : [String(error)],
+  });
+  if (path) {
+    const source = `the config file ${path}`;
+    try {
+      const config = await loadConfigFile(path);
+      return { config, demo: askedDemo || config.demo, source, problems: [] };
+    } catch (error) {
+      if (error instanceof ConfigError && !error.message.startsWith(`${path} is not valid`)) return { ...invalid(source, error), problems: [error.message] };
+      return invalid(source, error);
+    }
+  }
+  if (!sources.store) return { config: empty, demo: true, source: 'no configuration (start with --config PATH to use your accounts)', problems: [] };
+  const source = `this computer's settings (${sources.store.path})`;
+  if (Object.keys(sources.store.document).length === 0) return { config: empty, demo: true, source, problems: [] };
+  try {
+    const config = parseConfig(sources.store.document, 'settings');
+    return { config, demo: askedDemo || config.demo, source, problems: [] };
+  } catch (error) {
+    return invalid(source, error);
+  }
+}
+
+/** The accounts that should connect. */
 export function enabledAccounts(config: AppConfig): AccountConfig[] {
   return config.accounts.filter((a) => a.enabled);
 }

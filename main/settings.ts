@@ -4,8 +4,8 @@
  * secrets encrypted). The Electron shell persists it in electron-store; the web host and managed
  * deployments (a config file) serve it read-only.
  */
-import { SECRET_KEPT, type SettingsDocument, type SettingsView } from '../preload/bridge.js';
-import { ConfigError, parseConfig, type AppConfig } from './config.js';
+import { SECRET_KEPT, type SecretStorage, type SettingsAccount, type SettingsDocument, type SettingsView } from '../preload/bridge.js';
+import { ConfigError, displaySchema, parseConfig, webHostSchema, type AppConfig } from './config.js';
 import { VENDOR_FORMS } from './vendors/index.js';
 
 /** Where the settings screen reads and writes. */
@@ -22,16 +22,28 @@ function secretKeys(vendor: string): string[] {
   return VENDOR_FORMS.find((v) => v.id === vendor)?.fields.filter((f) => f.kind === 'secret').map((f) => f.key) ?? [];
 }
 
-/** The config as the window may see it: every secret replaced by {@link SECRET_KEPT}. */
-export function maskSecrets(config: AppConfig): SettingsDocument {
+/** What a settings document may be read from: a valid config, or (invalid settings) the raw stored document. */
+type ConfigLike = { accounts?: unknown; display?: unknown; webHost?: unknown };
+
+/**
+ * The config as the window may see it: every secret replaced by {@link SECRET_KEPT}. Also takes a
+ * raw document that failed validation, so the settings screen can show it for correction.
+ */
+export function maskSecrets(config: ConfigLike): SettingsDocument {
+  const accounts = Array.isArray(config.accounts) ? (config.accounts as unknown[]) : [];
+  const display = displaySchema.safeParse(config.display ?? {}).data ?? displaySchema.parse({});
+  const webHost = webHostSchema.safeParse(config.webHost ?? {}).data ?? webHostSchema.parse({});
   return {
-    accounts: config.accounts.map((account) => {
-      const masked: Record<string, unknown> & { id: string; vendor: string } = { ...account };
-      for (const key of secretKeys(account.vendor)) if (masked[key] !== undefined) masked[key] = SECRET_KEPT;
-      return masked;
+    accounts: accounts.flatMap((item) => {
+      if (typeof item !== 'object' || item === null) return [];
+      const masked = structuredClone(item) as SettingsAccount;
+      masked.id = typeof masked.id === 'string' ? masked.id : '';
+      masked.vendor = typeof masked.vendor === 'string' ? masked.vendor : '';
+      for (const key of secretKeys(masked.vendor)) if (masked[key] !== undefined) masked[key] = SECRET_KEPT;
+      return [masked];
     }),
-    display: structuredClone(config.display),
-    webHost: { ...config.webHost },
+    display: structuredClone(display),
+    webHost: { ...webHost },
   };
 }
 
@@ -47,7 +59,7 @@ function isKept(value: unknown): boolean {
  */
 export function restoreSecrets(
   document: unknown,
-  stored: AppConfig,
+  stored: ConfigLike,
   encrypt?: (plain: string) => string,
 ): { raw: Record<string, unknown>; config: AppConfig } {
   if (typeof document !== 'object' || document === null) throw new ConfigError('settings are not valid:\n  (root): expected an object');
@@ -55,7 +67,7 @@ export function restoreSecrets(
   const accounts = Array.isArray(raw.accounts) ? (raw.accounts as Array<Record<string, unknown>>) : [];
   const problems: string[] = [];
   accounts.forEach((account, i) => {
-    const before = stored.accounts.find((a) => a.id === account.id) as Record<string, unknown> | undefined;
+    const before = (Array.isArray(stored.accounts) ? (stored.accounts as Array<Record<string, unknown>>) : []).find((a) => a?.id === account.id);
     for (const key of secretKeys(String(account.vendor))) {
       const value = account[key];
       if (isKept(value)) {
@@ -77,29 +89,49 @@ export class ReadOnlySettings implements SettingsStore {
   constructor(
     private readonly config: AppConfig,
     private readonly source: string,
+    private readonly problems: readonly string[] = [],
   ) {}
   view(): SettingsView {
-    return { editable: false, source: this.source, settings: maskSecrets(this.config), vendors: structuredClone([...VENDOR_FORMS]) };
+    return { editable: false, source: this.source, settings: maskSecrets(this.config), vendors: structuredClone([...VENDOR_FORMS]), problems: [...this.problems] };
   }
   async save(_document: unknown): Promise<void> {
     throw new ConfigError(`these settings are managed in ${this.source}; change them there`);
   }
 }
 
+/** What the host knows of its settings store beyond the parsed config. */
+export interface StoredSettingsExtras {
+  /** Why the stored settings could not be used (the screen opens with them). */
+  problems?: readonly string[];
+  /** What protects secrets at rest here. */
+  secrets?: SecretStorage;
+  /** The stored document as written (shown for correction when it is not valid; the source of kept secrets). */
+  raw?: Record<string, unknown>;
+}
+
 /** Editable settings kept by the host (Electron: electron-store + safeStorage). */
 export class StoredSettings implements SettingsStore {
+  private raw: ConfigLike;
+  private problems: readonly string[];
   constructor(
-    private current: AppConfig,
+    current: AppConfig,
     private readonly source: string,
     private readonly persist: (raw: Record<string, unknown>, config: AppConfig) => Promise<void>,
     private readonly encrypt?: (plain: string) => string,
-  ) {}
+    private readonly extras: StoredSettingsExtras = {},
+  ) {
+    this.raw = extras.raw ?? current;
+    this.problems = extras.problems ?? [];
+  }
   view(): SettingsView {
-    return { editable: true, source: this.source, settings: maskSecrets(this.current), vendors: structuredClone([...VENDOR_FORMS]) };
+    const view: SettingsView = { editable: true, source: this.source, settings: maskSecrets(this.raw), vendors: structuredClone([...VENDOR_FORMS]), problems: [...this.problems] };
+    if (this.extras.secrets) view.secrets = { ...this.extras.secrets };
+    return view;
   }
   async save(document: unknown): Promise<void> {
-    const { raw, config } = restoreSecrets(document, this.current, this.encrypt);
+    const { raw, config } = restoreSecrets(document, this.raw, this.encrypt);
     await this.persist(raw, config);
-    this.current = config;
+    this.raw = raw;
+    this.problems = [];
   }
 }

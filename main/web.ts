@@ -19,9 +19,10 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import sirv from 'sirv';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { WEB_BRIDGE_PATH, WEB_CLOSE_UNAUTHORIZED, type WebServerMessage } from '../preload/bridge.js';
+import { WEB_BRIDGE_PATH, WEB_CLOSE_UNAUTHORIZED, type WebHello } from '../preload/bridge.js';
+import type { BridgeConnection } from './bridge.js';
 import { startCore, type Core } from './app.js';
-import { ConfigError, configPathFrom, loadConfigFile, parseConfig } from './config.js';
+import { loadConfiguration } from './config.js';
 import { rootLogger, type Logger } from './log.js';
 import { ReadOnlySettings } from './settings.js';
 
@@ -115,44 +116,32 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
 
+  /** After `hello` with the token, the socket carries the one wire's text both ways, unchanged. */
   function accept(ws: WebSocket): void {
-    let disconnect: (() => void) | undefined;
+    let connection: BridgeConnection | undefined;
     const helloTimer = setTimeout(() => ws.close(WEB_CLOSE_UNAUTHORIZED, 'no token'), HELLO_TIMEOUT_MS);
-    const send = (message: WebServerMessage): void => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
-    };
-    ws.on('message', (data) => {
-      let frame: { type?: unknown; token?: unknown; id?: unknown; method?: unknown; args?: unknown };
+    ws.on('message', (data, isBinary) => {
+      const text = isBinary ? '' : data.toString();
+      if (connection) return connection.receive(text);
+      let hello: Partial<WebHello> | undefined;
       try {
-        frame = JSON.parse(data.toString()) as typeof frame;
+        hello = JSON.parse(text) as Partial<WebHello>;
       } catch {
-        log.warn('dropped a bridge frame that is not JSON');
+        hello = undefined;
+      }
+      if (hello?.type !== 'hello' || !tokenMatches(hello.token)) {
+        log.warn('refused a bridge connection with a missing or wrong token');
+        ws.close(WEB_CLOSE_UNAUTHORIZED, 'wrong token');
         return;
       }
-      if (!disconnect) {
-        if (frame?.type !== 'hello' || !tokenMatches(frame.token)) {
-          log.warn('refused a bridge connection with a missing or wrong token');
-          ws.close(WEB_CLOSE_UNAUTHORIZED, 'wrong token');
-          return;
-        }
-        clearTimeout(helloTimer);
-        disconnect = core.hub.connect({
-          send: (_message, json) => {
-            if (ws.readyState === ws.OPEN) ws.send(json());
-          },
-        });
-        return;
-      }
-      if (frame?.type !== 'invoke' || typeof frame.id !== 'number') {
-        log.warn({ type: String(frame?.type) }, 'dropped an unknown bridge frame');
-        return;
-      }
-      const id = frame.id;
-      void core.hub.invoke({ method: frame.method, args: frame.args }).then((result) => send({ type: 'result', id, result }));
+      clearTimeout(helloTimer);
+      connection = core.hub.open((message) => {
+        if (ws.readyState === ws.OPEN) ws.send(message);
+      });
     });
     ws.on('close', () => {
       clearTimeout(helloTimer);
-      disconnect?.();
+      connection?.close();
     });
     ws.on('error', (error) => log.warn({ err: error }, 'bridge socket error'));
   }
@@ -186,28 +175,23 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const log = rootLogger();
   const { values } = parseArgs({
     args: [...argv],
-    options: { config: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { config: { type: 'string' }, port: { type: 'string' }, demo: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
   });
   if (values.help) {
-    process.stdout.write('Usage: npm run start:web -- [--config PATH] [--port N]\n');
+    process.stdout.write('Usage: npm run start:web -- [--config PATH] [--port N] [--demo]\n');
     return;
   }
-  const path = configPathFrom(argv);
-  let config;
-  try {
-    config = path ? await loadConfigFile(path) : parseConfig({});
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`Agent Companion: ${error.message}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    throw error;
+  const loaded = await loadConfiguration({ argv });
+  if (loaded.problems.length) {
+    // A managed file with mistakes: say which fields, and start nothing (never the demo instead).
+    process.stderr.write(`Agent Companion: ${loaded.source} is not valid:\n${loaded.problems.map((line) => `  ${line}`).join('\n')}\n`);
+    process.exitCode = 2;
+    return;
   }
-  const settings = new ReadOnlySettings(config, path ? `the config file ${path}` : 'the command line (the web host reads settings only from --config PATH)');
-  const core = await startCore({ config, log, settings });
-  const port = values.port !== undefined ? Number(values.port) : config.webHost.port;
+  const settings = new ReadOnlySettings(loaded.config, loaded.source);
+  const core = await startCore({ config: loaded.config, demo: loaded.demo, setup: { source: loaded.source, problems: [] }, log, settings });
+  const port = values.port !== undefined ? Number(values.port) : loaded.config.webHost.port;
   const host = await startWebHost({ core, log, port });
   process.stdout.write(
     `Agent Companion is running${core.demo ? ' in demo mode' : ''}.\nOpen ${host.url} in your browser (the link carries this session's key; keep it to yourself).\n`,

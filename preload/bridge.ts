@@ -1,89 +1,126 @@
 /**
  * The one contract between the core (main process or web host) and the renderer.
  *
- * - {@link DeskApi} is what the renderer sees as `window.desk`: invoke methods plus push
- *   subscriptions. The Electron preload builds it over IPC; `renderer/web-bridge.ts` builds the very
- *   same object over the web host's WebSocket.
+ * - {@link DESK_METHODS} is the table of what the renderer may ask: each method's argument schema
+ *   (checked on the main side, which is authoritative) and the type of its answer. {@link DeskApi}
+ *   (what the renderer sees as `window.desk`), the main side's handlers and both client stubs
+ *   (the Electron preload's and the web bridge's) are all derived from it.
  * - Changes are pushed as {@link DeskChange}s: a full state first, then patches holding only the
  *   entities whose identity changed (the store keeps unchanged entities by reference).
+ * - One wire (ARCHITECTURE.md, principle 8): every message is JSON text, {@link ClientMessage} one
+ *   way and {@link ServerMessage} the other, encoded once by the hub. Electron IPC and the web
+ *   host's WebSocket carry the same text, and `preload/client.ts` decodes it for both.
  *
- * Pure TypeScript: no Node, no Electron, no DOM, so main, preload and renderer all import it.
- * The main side validates every invoke payload (see `main/bridge.ts`); nothing here is trusted.
+ * No Node, no Electron, no DOM, so main, preload and renderer all import it.
  */
-import type {
-  Account,
-  Call,
-  CallAction,
-  Callback,
-  Chat,
-  DeskState,
-  PresenceState,
-  Queue,
-  TeamMember,
+import { z } from 'zod';
+import {
+  CALL_ACTIONS,
+  CHAT_COMMANDS,
+  PRESENCE_STATES,
+  type Account,
+  type Call,
+  type Callback,
+  type Chat,
+  type DeskSetup,
+  type DeskState,
+  type FocusTarget,
+  type Json,
+  type JsonOnly,
+  type Queue,
+  type TeamMember,
+  type Toast,
 } from '../main/desk/model.js';
 
 export type * from '../main/desk/model.js';
 
-/** IPC channel names (Electron) and message kinds (web host). */
-export const CHANNELS = {
-  /** renderer → main: `{ method, args }` → result. */
-  invoke: 'desk:invoke',
-  /** renderer → main, once per page load: start pushing changes to this window (full state first). */
-  subscribe: 'desk:subscribe',
-  /** main → renderer: a {@link DeskChange}. */
-  change: 'desk:change',
-  /** main → renderer: a {@link FocusTarget} (a toast was clicked). */
-  focus: 'desk:focus',
-} as const;
+/** The Electron IPC channel that carries the wire's JSON text, both ways. */
+export const WIRE_CHANNEL = 'desk:wire';
 
-/** Chat actions that take no text. */
-export type ChatCommand = 'accept' | 'reject' | 'complete' | 'leave';
+declare const resultType: unique symbol;
+/** Marks the type a method answers with (a compile-time tag; nothing at run time). */
+type Returns<T extends Json> = { readonly [resultType]?: T };
+const returns = <T extends Json>(): Returns<T> => ({});
 
-/** What the renderer may ask of the desk. Every method rejects with an Error whose message is for the agent. */
-export interface DeskApi {
-  /** Sets the agent's presence on every account that accepts `state`. */
-  setPresence(state: PresenceState): Promise<void>;
+const key = z.string().min(3).max(300);
+const accountId = z.string().min(1).max(40);
+const presence = z.enum(PRESENCE_STATES);
+/** A settings document: its own schema is checked by the settings store, which names every bad field. */
+const settingsDocument = z.custom<SettingsDocument>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'must be an object');
+
+/**
+ * Every invocation the renderer may make: its argument tuple (anything else is refused before it
+ * reaches the desk) and, where it answers with a value, that value's type. Every method rejects
+ * with an Error whose message is written for the agent.
+ */
+export const DESK_METHODS = {
+  /** Sets the agent's presence on every account that accepts the state. */
+  setPresence: { args: z.tuple([presence]) },
   /** Sets the presence on one account only. */
-  setAccountPresence(accountId: string, state: PresenceState): Promise<void>;
-  callAction(callKey: string, action: CallAction): Promise<void>;
-  /** Click-to-dial on the given account. */
-  dial(accountId: string, number: string): Promise<void>;
-  chatAction(chatKey: string, action: ChatCommand): Promise<void>;
-  /** Sends a reply; `text` is 1–4000 characters. */
-  sendChatMessage(chatKey: string, text: string): Promise<void>;
-  markChatRead(chatKey: string): Promise<void>;
-  dismissChat(chatKey: string): Promise<void>;
-  closeCallback(callbackKey: string): Promise<void>;
+  setAccountPresence: { args: z.tuple([accountId, presence]) },
+  /** Answers, hangs up, holds or retrieves a call (by desk key). */
+  callAction: { args: z.tuple([key, z.enum(CALL_ACTIONS)]) },
+  /** Click-to-dial on the given account: digits, `*`, `#`, an optional leading `+`. */
+  dial: { args: z.tuple([accountId, z.string().trim().regex(/^\+?[0-9*#]{2,32}$/, 'is not a dialable number')]) },
+  /** Accepts, rejects, completes or leaves a chat (by desk key). */
+  chatAction: { args: z.tuple([key, z.enum(CHAT_COMMANDS)]) },
+  /** Sends a reply; the text is 1–4000 characters. */
+  sendChatMessage: { args: z.tuple([key, z.string().trim().min(1, 'is empty').max(4000, 'is longer than 4000 characters')]) },
+  /** The agent looked at a chat: its unread count goes to zero. */
+  markChatRead: { args: z.tuple([key]) },
+  /** Puts an ended chat away. */
+  dismissChat: { args: z.tuple([key]) },
+  /** Closes a callback request. */
+  closeCallback: { args: z.tuple([key]) },
   /** Asks a failed account to connect again. */
-  retryAccount(accountId: string): Promise<void>;
+  retryAccount: { args: z.tuple([accountId]) },
   /** The settings, secrets masked, with the fields each platform's account takes. */
-  getSettings(): Promise<SettingsView>;
+  getSettings: { args: z.tuple([]), returns: returns<SettingsView>() },
   /**
    * Validates and stores new settings, then applies them (the desktop app restarts its connections).
    * A secret field holds the new value as a string, or {@link SECRET_KEPT} to keep the stored one.
    * Rejects with one line per problem, each starting with the field path (`accounts[0].user: …`),
    * or when the settings are managed elsewhere (`editable: false`).
    */
-  saveSettings(settings: SettingsDocument): Promise<void>;
+  saveSettings: { args: z.tuple([settingsDocument]) },
+} as const;
+
+type Methods = typeof DESK_METHODS;
+/** The name of an invocation. */
+export type DeskMethod = keyof Methods;
+/** Every invocation's name, in the table's order. */
+export const DESK_METHOD_NAMES = Object.keys(DESK_METHODS) as DeskMethod[];
+/** The arguments a method takes, as the renderer passes them. */
+export type MethodArgs<M extends DeskMethod> = z.input<Methods[M]['args']>;
+/** The arguments a method takes, as the main side receives them after validation. */
+export type CheckedArgs<M extends DeskMethod> = z.output<Methods[M]['args']>;
+/** What a method answers with (`undefined` for most). */
+export type MethodResult<M extends DeskMethod> = Methods[M] extends { returns: Returns<infer R> } ? R : void;
+
+/** What the renderer sees as `window.desk`: every method of {@link DESK_METHODS}, plus the pushes. */
+export type DeskApi = { [M in DeskMethod]: (...args: MethodArgs<M>) => Promise<MethodResult<M>> } & {
   /** Receives the full state at once, then every change. Returns an unsubscribe function. */
   onChange(listener: (change: DeskChange) => void): () => void;
   /** Receives focus requests (a toast was clicked). Returns an unsubscribe function. */
   onFocus(listener: (target: FocusTarget) => void): () => void;
-}
+};
 
 /** Stands in for a stored secret: the window never receives secrets; sending this back keeps it. */
 export const SECRET_KEPT = Object.freeze({ kept: true as const });
 export type SecretKept = typeof SECRET_KEPT;
 
 /** The settings document: the config file's schema (see README), secrets masked by {@link SECRET_KEPT}. */
-export interface SettingsDocument {
-  accounts: Array<Record<string, unknown> & { id: string; vendor: string }>;
+export type SettingsDocument = {
+  accounts: SettingsAccount[];
   display: { theme: 'system' | 'light' | 'dark'; toasts: { calls: boolean; chats: boolean } };
   webHost?: { port: number };
-}
+};
+
+/** One account in a settings document: its id, its platform, and its platform's own fields. */
+export type SettingsAccount = { [field: string]: Json | undefined; id: string; vendor: string };
 
 /** One field of an account form, described by the main process so the window needs no vendor knowledge. */
-export interface SettingsField {
+export type SettingsField = {
   /** The account property it edits. */
   key: string;
   label: string;
@@ -93,10 +130,10 @@ export interface SettingsField {
   choices?: string[];
   /** One line of help, shown under the field. */
   help?: string;
-}
+};
 
 /** What the settings screen shows. */
-export interface SettingsView {
+export type SettingsView = {
   /** False when an administrator manages the settings (a config file): the screen is read-only. */
   editable: boolean;
   /** Where the settings live, in words (e.g. the config file's path). */
@@ -104,28 +141,27 @@ export interface SettingsView {
   settings: SettingsDocument;
   /** The platforms an account can be for, with their fields. */
   vendors: Array<{ id: string; name: string; fields: SettingsField[] }>;
-}
+  /** Why the settings as stored could not be used, one line per field (the screen opens with them). */
+  problems: string[];
+  /** What protects secrets stored here (the desktop app); absent where none are stored. */
+  secrets?: SecretStorage;
+};
 
-/** Method names of {@link DeskApi} that are invocations (not subscriptions). */
-export type DeskMethod = Exclude<keyof DeskApi, 'onChange' | 'onFocus'>;
-
-/** The wire shape of an invocation. */
-export interface InvokeRequest {
-  method: DeskMethod;
-  args: unknown[];
-}
+/** What protects secrets at rest, in words the agent and the admin can act on. */
+export type SecretStorage = {
+  /** False when stored secrets are only obfuscated (Linux without a keyring) or cannot be stored. */
+  protected: boolean;
+  note: string;
+};
 
 /** The wire shape of an invocation's answer (errors travel as data, never as thrown IPC errors). */
-export type InvokeResult = { ok: true; value?: unknown } | { ok: false; error: string };
-
-/** What a click on a toast asks the window to show. */
-export type FocusTarget = { kind: 'call'; key: string } | { kind: 'chat'; key: string };
+export type InvokeResult = { ok: true; value?: Json } | { ok: false; error: string };
 
 /** Upserts and removals of one keyed slice. */
-export interface SlicePatch<T> {
+export type SlicePatch<T> = {
   upsert: T[];
   remove: string[];
-}
+};
 
 /**
  * A changed chat. When its transcript only grew, `messages` holds just the new lines and
@@ -135,7 +171,7 @@ export interface SlicePatch<T> {
 export type ChatUpsert = Chat & { messagesFrom?: number };
 
 /** What changed between two states. Absent members did not change. */
-export interface DeskPatch {
+export type DeskPatch = {
   accounts?: SlicePatch<Account>;
   calls?: SlicePatch<Call>;
   recentCalls?: Call[];
@@ -144,7 +180,8 @@ export interface DeskPatch {
   queues?: SlicePatch<Queue>;
   team?: SlicePatch<TeamMember>;
   demo?: boolean;
-}
+  setup?: DeskSetup;
+};
 
 /** A pushed change: `full` on subscribe (and after a gap), else `patch`. `seq` counts up by one. */
 export type DeskChange = { seq: number; full: DeskState } | { seq: number; patch: DeskPatch };
@@ -190,6 +227,10 @@ export function diffState(prev: DeskState, next: DeskState): DeskPatch | undefin
     patch.demo = next.demo;
     any = true;
   }
+  if (prev.setup !== next.setup) {
+    patch.setup = next.setup;
+    any = true;
+  }
   return any ? patch : undefined;
 }
 
@@ -214,6 +255,7 @@ export function applyPatch(state: DeskState, patch: DeskPatch): DeskState {
   }
   if (patch.recentCalls) next.recentCalls = patch.recentCalls;
   if (patch.demo !== undefined) next.demo = patch.demo;
+  if (patch.setup) next.setup = patch.setup;
   return next;
 }
 
@@ -238,30 +280,35 @@ export function applyChange(
   return { seq: change.seq, state: applyPatch(current.state, change.patch) };
 }
 
-/** A notification the host asks to show (the web host's Web Notification; Electron shows its own). */
-export interface Toast {
-  /** Dedupe key: one toast per id, ever (e.g. `call:<callKey>`). */
-  id: string;
-  title: string;
-  body: string;
-  /** What a click on it shows. */
-  target: FocusTarget;
-}
-
 /**
- * The web host's WebSocket protocol (`ws://127.0.0.1:<port>/bridge`), JSON text frames.
- * The first client frame must be `hello` with the launch token; anything else closes the socket
- * with code 4401. Invocations are answered by `result` with the same `id`.
+ * What a window sends, as JSON text. `subscribe` asks for the full state, then every change (sent
+ * once the transport is open, and again after a gap in the sequence); `invoke` is answered by a
+ * `result` with the same `id`.
  */
-export type WebClientMessage =
-  | { type: 'hello'; token: string }
-  | { type: 'invoke'; id: number; method: DeskMethod; args: unknown[] };
+export type ClientMessage = { type: 'subscribe' } | { type: 'invoke'; id: number; method: DeskMethod; args: Json[] };
 
-export type WebServerMessage =
+/** What the core sends, as JSON text. */
+export type ServerMessage =
   | { type: 'change'; change: DeskChange }
   | { type: 'focus'; target: FocusTarget }
   | { type: 'toast'; toast: Toast }
   | { type: 'result'; id: number; result: InvokeResult };
+
+/** The shape of a client message, checked on the main side before anything else is read. */
+export const clientMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('subscribe') }),
+  z.object({ type: z.literal('invoke'), id: z.number().int().nonnegative(), method: z.enum(DESK_METHOD_NAMES as [DeskMethod, ...DeskMethod[]]), args: z.array(z.unknown()).max(4) }),
+]);
+
+/** Compile-time proof that every message on the wire is plain JSON. */
+export type WireProof = [JsonOnly<ServerMessage>, JsonOnly<ClientMessage>];
+
+/**
+ * The web host's transport (`ws://127.0.0.1:<port>/bridge`): before any {@link ClientMessage}, the
+ * first frame must be `hello` with the launch token; anything else closes the socket with
+ * {@link WEB_CLOSE_UNAUTHORIZED}.
+ */
+export type WebHello = { type: 'hello'; token: string };
 
 /** WebSocket close code for a missing or wrong launch token. */
 export const WEB_CLOSE_UNAUTHORIZED = 4401;

@@ -1,71 +1,26 @@
 /**
- * The Electron preload (sandboxed, context-isolated): exposes exactly one object, `window.desk`,
- * built from the contract in `bridge.ts`. No Node or Electron API reaches the page.
+ * The Electron preload (sandboxed, context-isolated): exposes exactly one object, `window.desk`.
  *
- * It subscribes once at load and keeps the latest state, so a listener that subscribes late still
- * gets the full state first (the same semantics as renderer/web-bridge.ts).
+ * It is a pipe for the one wire: JSON text goes both ways on {@link WIRE_CHANNEL}, and the same
+ * client as the web host's (`client.ts`) encodes and decodes it. No Node or Electron API reaches
+ * the page.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import {
-  applyChange,
-  CHANNELS,
-  type DeskApi,
-  type DeskChange,
-  type DeskMethod,
-  type DeskState,
-  type FocusTarget,
-  type InvokeResult,
-  type SettingsView,
-} from './bridge.js';
+import { WIRE_CHANNEL } from './bridge.js';
+import { createBridgeClient } from './client.js';
 
-let latest: { seq: number; state: DeskState } | undefined;
-const changeListeners = new Set<(change: DeskChange) => void>();
-const focusListeners = new Set<(target: FocusTarget) => void>();
-
-ipcRenderer.on(CHANNELS.change, (_event, change: DeskChange) => {
-  const next = applyChange(latest, change);
-  if (!next) {
-    // A gap in the sequence: ask again for a full state.
-    latest = undefined;
-    ipcRenderer.send(CHANNELS.subscribe);
-    return;
-  }
-  latest = next;
-  for (const listener of changeListeners) listener(change);
-});
-ipcRenderer.on(CHANNELS.focus, (_event, target: FocusTarget) => {
-  for (const listener of focusListeners) listener(target);
-});
-ipcRenderer.send(CHANNELS.subscribe);
-
-async function invoke<T = void>(method: DeskMethod, ...args: unknown[]): Promise<T> {
-  const result = (await ipcRenderer.invoke(CHANNELS.invoke, { method, args })) as InvokeResult;
-  if (!result.ok) throw new Error(result.error);
-  return result.value as T;
-}
-
-const desk: DeskApi = {
-  setPresence: (state) => invoke('setPresence', state),
-  setAccountPresence: (accountId, state) => invoke('setAccountPresence', accountId, state),
-  callAction: (callKey, action) => invoke('callAction', callKey, action),
-  dial: (accountId, number) => invoke('dial', accountId, number),
-  chatAction: (chatKey, action) => invoke('chatAction', chatKey, action),
-  sendChatMessage: (chatKey, text) => invoke('sendChatMessage', chatKey, text),
-  markChatRead: (chatKey) => invoke('markChatRead', chatKey),
-  dismissChat: (chatKey) => invoke('dismissChat', chatKey),
-  closeCallback: (callbackKey) => invoke('closeCallback', callbackKey),
-  retryAccount: (accountId) => invoke('retryAccount', accountId),
-  getSettings: () => invoke<SettingsView>('getSettings'),
-  saveSettings: (settings) => invoke('saveSettings', settings),
-  onChange(listener) {
-    changeListeners.add(listener);
-    if (latest) listener({ seq: latest.seq, full: latest.state });
-    return () => changeListeners.delete(listener);
+const client = createBridgeClient({
+  transport: {
+    send(text) {
+      ipcRenderer.send(WIRE_CHANNEL, text);
+      return true;
+    },
   },
-  onFocus(listener) {
-    focusListeners.add(listener);
-    return () => focusListeners.delete(listener);
-  },
-};
+});
 
-contextBridge.exposeInMainWorld('desk', desk);
+ipcRenderer.on(WIRE_CHANNEL, (_event, text: unknown) => {
+  if (typeof text === 'string') client.receive(text);
+});
+client.opened();
+
+contextBridge.exposeInMainWorld('desk', client.api);

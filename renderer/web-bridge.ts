@@ -1,30 +1,17 @@
 /**
- * `window.desk` for a plain browser: the very same {@link DeskApi} the Electron preload builds over
- * IPC, here over the web host's WebSocket (`ws(s)://<host>/bridge`, protocol in preload/bridge.ts).
+ * `window.desk` for a plain browser: the very same {@link DeskApi} the Electron preload builds, from
+ * the same client (`preload/client.ts`) over the same wire; here the wire's JSON text rides the web
+ * host's WebSocket (`ws(s)://<host>/bridge`) instead of IPC.
  *
  * - The launch token comes from `location.hash` (`#token=…`). It is sent as the first frame, then
  *   removed from the visible URL; it stays in memory only, for reconnects.
- * - The bridge keeps the last full state and folds patches into it, so a late `onChange` subscriber
- *   gets the current full state at once. A sequence gap reconnects to get a fresh full state.
- * - `toast` frames become Web Notifications, one per toast id ever; a click focuses the window and
+ * - `toast` messages become Web Notifications, one per toast id ever; a click focuses the window and
  *   delivers the toast's target to `onFocus` listeners.
  * - A close with {@link WEB_CLOSE_UNAUTHORIZED} means the link is invalid: no retry. Any other close
  *   reconnects with a capped backoff.
  */
-import {
-  WEB_BRIDGE_PATH,
-  WEB_CLOSE_UNAUTHORIZED,
-  applyChange,
-  type DeskApi,
-  type DeskChange,
-  type DeskMethod,
-  type DeskState,
-  type FocusTarget,
-  type InvokeResult,
-  type Toast,
-  type WebClientMessage,
-  type WebServerMessage,
-} from '../preload/bridge.js';
+import { WEB_BRIDGE_PATH, WEB_CLOSE_UNAUTHORIZED, type DeskApi, type Toast, type WebHello } from '../preload/bridge.js';
+import { createBridgeClient } from '../preload/client.js';
 
 /** Where the bridge's connection stands, for the window to show. */
 export type BridgeStatus =
@@ -82,23 +69,6 @@ function defaultUrl(): string {
   return `${scheme}://${location.host}${WEB_BRIDGE_PATH}`;
 }
 
-function isServerMessage(value: unknown): value is WebServerMessage {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
-}
-
-function isResult(value: unknown): value is InvokeResult {
-  return typeof value === 'object' && value !== null && typeof (value as { ok?: unknown }).ok === 'boolean';
-}
-
-/** What an invocation of `method` resolves with (`getSettings`: the {@link SettingsView}). */
-type InvokeValue<M extends DeskMethod> = Awaited<ReturnType<DeskApi[M]>>;
-
-interface Pending {
-  /** Receives the result's `value` (the main side validated the call; the value is its answer). */
-  resolve: (value: unknown) => void;
-  reject: (error: Error) => void;
-}
-
 /** Connects to the web host and returns a live {@link WebBridge}. */
 export function connectWebBridge(options: WebBridgeOptions = {}): WebBridge {
   const url = options.url ?? defaultUrl();
@@ -112,45 +82,37 @@ export function connectWebBridge(options: WebBridgeOptions = {}): WebBridge {
         : null;
   const backoff = options.backoffMs?.length ? options.backoffMs : DEFAULT_BACKOFF_MS;
 
-  const changeListeners = new Set<(change: DeskChange) => void>();
-  const focusListeners = new Set<(target: FocusTarget) => void>();
   const statusListeners = new Set<(status: BridgeStatus) => void>();
-  const pending = new Map<number, Pending>();
   const toastsSeen = new Set<string>();
 
-  let current: { seq: number; state: DeskState } | undefined;
   let status: BridgeStatus = { kind: 'connecting' };
   let socket: WebSocket | undefined;
   /** Whether `hello` went out on the current socket (nothing may precede it). */
   let greeted = false;
-  let nextId = 1;
   let failures = 0;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
   let permission: Promise<NotificationPermission> | undefined;
 
+  const client = createBridgeClient({
+    transport: {
+      send(text) {
+        if (!socket || !greeted || socket.readyState !== Socket.OPEN) return false;
+        socket.send(text);
+        return true;
+      },
+    },
+    onToast: (toast) => void notify(toast),
+    onSynced() {
+      failures = 0;
+      if (status.kind !== 'connected') setStatus({ kind: 'connected' });
+    },
+    notConnectedMessage: 'Not connected to Agent Companion. Reconnecting…',
+  });
+
   function setStatus(next: BridgeStatus): void {
     status = next;
     for (const listener of [...statusListeners]) listener(next);
-  }
-
-  function emitChange(change: DeskChange): void {
-    for (const listener of [...changeListeners]) listener(change);
-  }
-
-  function emitFocus(target: FocusTarget): void {
-    for (const listener of [...focusListeners]) listener(target);
-  }
-
-  function rejectPending(message: string): void {
-    for (const { reject } of pending.values()) reject(new Error(message));
-    pending.clear();
-  }
-
-  function send(message: WebClientMessage): boolean {
-    if (!socket || !greeted || socket.readyState !== Socket.OPEN) return false;
-    socket.send(JSON.stringify(message));
-    return true;
   }
 
   function connect(): void {
@@ -160,18 +122,12 @@ export function connectWebBridge(options: WebBridgeOptions = {}): WebBridge {
     greeted = false;
     ws.addEventListener('open', () => {
       if (socket !== ws) return;
-      ws.send(JSON.stringify({ type: 'hello', token } satisfies WebClientMessage));
+      ws.send(JSON.stringify({ type: 'hello', token } satisfies WebHello));
       greeted = true;
+      client.opened();
     });
     ws.addEventListener('message', (event: MessageEvent) => {
-      if (socket !== ws || typeof event.data !== 'string') return;
-      let message: unknown;
-      try {
-        message = JSON.parse(event.data);
-      } catch {
-        return;
-      }
-      if (isServerMessage(message)) receive(ws, message);
+      if (socket === ws && typeof event.data === 'string') client.receive(event.data);
     });
     ws.addEventListener('close', (event: CloseEvent) => {
       if (socket !== ws) return;
@@ -181,7 +137,7 @@ export function connectWebBridge(options: WebBridgeOptions = {}): WebBridge {
   }
 
   function onClosed(code: number): void {
-    rejectPending('The connection to Agent Companion was lost. Please try again.');
+    client.lost('The connection to Agent Companion was lost. Please try again.');
     if (closed) return;
     if (code === WEB_CLOSE_UNAUTHORIZED) {
       closed = true;
@@ -197,51 +153,6 @@ export function connectWebBridge(options: WebBridgeOptions = {}): WebBridge {
     setStatus({ kind: 'reconnecting', attempt: failures, retryAt: Date.now() + delay });
     clearTimeout(retryTimer);
     retryTimer = setTimeout(connect, delay);
-  }
-
-  /** Drops the socket (a sequence gap) and connects again at once for a fresh full state. */
-  function resync(ws: WebSocket): void {
-    socket = undefined;
-    ws.close(1000, 'resync');
-    rejectPending('The connection to Agent Companion was interrupted. Please try again.');
-    setStatus({ kind: 'connecting' });
-    connect();
-  }
-
-  function receive(ws: WebSocket, message: WebServerMessage): void {
-    switch (message.type) {
-      case 'change': {
-        const next = applyChange(current, message.change);
-        if (!next) {
-          resync(ws);
-          return;
-        }
-        current = next;
-        if ('full' in message.change) {
-          failures = 0;
-          if (status.kind !== 'connected') setStatus({ kind: 'connected' });
-        }
-        emitChange(message.change);
-        return;
-      }
-      case 'focus':
-        emitFocus(message.target);
-        return;
-      case 'toast':
-        void notify(message.toast);
-        return;
-      case 'result': {
-        const entry = pending.get(message.id);
-        if (!entry) return;
-        pending.delete(message.id);
-        const result: unknown = message.result;
-        if (isResult(result) && result.ok) entry.resolve(result.value);
-        else entry.reject(new Error(isResult(result) && !result.ok ? result.error : 'Agent Companion gave no answer.'));
-        return;
-      }
-      default:
-        return;
-    }
   }
 
   function requestPermission(): Promise<NotificationPermission> {
@@ -260,7 +171,7 @@ export function connectWebBridge(options: WebBridgeOptions = {}): WebBridge {
     notification.onclick = () => {
       window.focus();
       notification.close();
-      emitFocus(toast.target);
+      client.focus(toast.target);
     };
   }
 
@@ -276,49 +187,10 @@ export function connectWebBridge(options: WebBridgeOptions = {}): WebBridge {
     window.addEventListener('keydown', ask, true);
   }
 
-  function invoke<M extends DeskMethod>(method: M, args: Parameters<DeskApi[M]>): Promise<InvokeValue<M>> {
-    return new Promise<InvokeValue<M>>((resolve, reject) => {
-      if (status.kind === 'unauthorized') {
-        reject(new Error('This Agent Companion link is no longer valid. Open a new one from the app.'));
-        return;
-      }
-      const id = nextId++;
-      if (!send({ type: 'invoke', id, method, args })) {
-        reject(new Error('Not connected to Agent Companion. Reconnecting…'));
-        return;
-      }
-      pending.set(id, { resolve: (value) => resolve(value as InvokeValue<M>), reject });
-    });
-  }
-
   connect();
 
   return {
-    setPresence: (state) => invoke('setPresence', [state]),
-    setAccountPresence: (accountId, state) => invoke('setAccountPresence', [accountId, state]),
-    callAction: (callKey, action) => invoke('callAction', [callKey, action]),
-    dial: (accountId, number) => invoke('dial', [accountId, number]),
-    chatAction: (chatKey, action) => invoke('chatAction', [chatKey, action]),
-    sendChatMessage: (chatKey, text) => invoke('sendChatMessage', [chatKey, text]),
-    markChatRead: (chatKey) => invoke('markChatRead', [chatKey]),
-    dismissChat: (chatKey) => invoke('dismissChat', [chatKey]),
-    closeCallback: (callbackKey) => invoke('closeCallback', [callbackKey]),
-    retryAccount: (accountId) => invoke('retryAccount', [accountId]),
-    getSettings: () => invoke('getSettings', []),
-    saveSettings: (settings) => invoke('saveSettings', [settings]),
-    onChange(listener) {
-      changeListeners.add(listener);
-      if (current) listener({ seq: current.seq, full: current.state });
-      return () => {
-        changeListeners.delete(listener);
-      };
-    },
-    onFocus(listener) {
-      focusListeners.add(listener);
-      return () => {
-        focusListeners.delete(listener);
-      };
-    },
+    ...client.api,
     onStatus(listener) {
       statusListeners.add(listener);
       listener(status);
@@ -332,7 +204,7 @@ export function connectWebBridge(options: WebBridgeOptions = {}): WebBridge {
       const ws = socket;
       socket = undefined;
       ws?.close(1000, 'closed');
-      rejectPending('The connection to Agent Companion was closed.');
+      client.lost('The connection to Agent Companion was closed.');
     },
   };
 }

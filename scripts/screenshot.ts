@@ -12,7 +12,7 @@ import { launchChromium } from '../test/e2e/browser.js';
 const out = process.argv[2] ?? 'docs/screenshot.png';
 const scheme = process.argv[3] === 'dark' ? 'dark' : 'light';
 const log = createLogger('warn');
-const core = await startCore({ config: parseConfig({}), log, demoIntervalMs: 2_000 });
+const core = await startCore({ config: parseConfig({}), demo: true, log, demoIntervalMs: 2_000 });
 const host = await startWebHost({ core, log });
 const browser = await launchChromium();
 try {

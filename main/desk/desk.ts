@@ -4,19 +4,25 @@
  * changed. Host-independent: the Electron shell and the web host both drive one of these.
  */
 import type { Logger } from '../log.js';
-import { CommandError, type Connector, type ConnectorCommand } from '../vendors/connector.js';
+import { CommandError, type Connector, type ConnectorCommand } from './port.js';
 import type { ConnectorEvent } from './events.js';
-import type { CallAction, DeskState, PresenceState, VendorId } from './model.js';
+import type { CallAction, DeskSetup, DeskState, PresenceState, VendorId } from './model.js';
 import { initialState, reduce, type AccountSeed, type StoreAction } from './store.js';
 
-/** An account as the desk runs it: what it shows before connecting, and its connector. */
-export interface DeskAccount extends AccountSeed {
+/**
+ * An account as the desk runs it: what it shows before connecting (plain data, copied into the
+ * state) and its connector (a live object holding credentials, kept out of the state).
+ */
+export interface DeskAccount {
+  seed: AccountSeed;
   connector: Connector;
 }
 
 export interface DeskOptions {
   accounts: readonly DeskAccount[];
   log: Logger;
+  /** Where the settings came from, and their problems (shown when the desk is empty). */
+  setup?: DeskSetup;
   /** Clock, ISO string (tests pass a fixed one). */
   now?: () => string;
 }
@@ -37,10 +43,14 @@ export class Desk {
   constructor(private readonly options: DeskOptions) {
     this.now = options.now ?? (() => new Date().toISOString());
     for (const account of options.accounts) {
-      if (this.accounts.has(account.id)) throw new Error(`two accounts share the id "${account.id}"`);
-      this.accounts.set(account.id, account);
+      if (this.accounts.has(account.seed.id)) throw new Error(`two accounts share the id "${account.seed.id}"`);
+      this.accounts.set(account.seed.id, account);
     }
-    this.current = initialState(options.accounts, this.now());
+    this.current = initialState(
+      options.accounts.map((a) => a.seed),
+      this.now(),
+      options.setup,
+    );
   }
 
   /** The state now. */
@@ -50,7 +60,7 @@ export class Desk {
 
   /** The vendor of an account, for logs and diagnostics. */
   vendorOf(accountId: string): VendorId | undefined {
-    return this.accounts.get(accountId)?.vendor;
+    return this.accounts.get(accountId)?.seed.vendor;
   }
 
   /** Starts every connector. Idempotent. */
@@ -58,8 +68,9 @@ export class Desk {
     if (this.started) return;
     this.started = true;
     for (const account of this.accounts.values()) {
-      const log = this.options.log.child({ account: account.id, vendor: account.vendor });
-      account.connector.start({ emit: (event) => this.receive(account.id, event, log), log });
+      const { id, vendor } = account.seed;
+      const log = this.options.log.child({ account: id, vendor });
+      account.connector.start({ emit: (event) => this.receive(id, event, log), log });
     }
   }
 
@@ -160,6 +171,13 @@ export class Desk {
     await this.route(callback.accountId, { type: 'callback.close', callbackId: callback.id });
   }
 
+  /** The machine woke from sleep: every connection proves it is alive, or reconnects. */
+  resume(): void {
+    if (!this.started) return;
+    this.options.log.info('the machine resumed; checking every connection');
+    for (const account of this.accounts.values()) account.connector.resume();
+  }
+
   /** Asks an account's connector to connect again now. @throws {CommandError} for an unknown account. */
   retryAccount(accountId: string): void {
     const account = this.accounts.get(accountId);
@@ -171,7 +189,7 @@ export class Desk {
     const account = this.accounts.get(accountId);
     if (!account) throw new CommandError('That account does not exist.');
     const connection = this.current.accounts[accountId]?.connection;
-    if (connection !== 'connected') throw new CommandError(`${account.label} is not connected (${connection}).`);
+    if (connection !== 'connected') throw new CommandError(`${account.seed.label} is not connected (${connection}).`);
     try {
       await account.connector.execute(command);
     } catch (error) {

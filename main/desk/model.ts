@@ -4,6 +4,10 @@
  * JSON-serialisable data, so the same values cross the Electron IPC bridge and the web host's
  * WebSocket unchanged.
  *
+ * Every type here is a type alias (not an interface) so that it is checked against {@link Json}:
+ * `JsonOnly<DeskState>` below fails to compile the day a function, a class instance, a `Date` or a
+ * `Map` is put into the state (ARCHITECTURE.md, principle 8).
+ *
  * Conventions: times are ISO-8601 UTC strings (`2026-11-20T09:15:00.000Z`); durations carry their
  * unit in the name (`…Sec`, `…Ms`). A `key` is unique across the whole desk (`<accountId>/<id>`),
  * an `id` only within its account.
@@ -20,10 +24,10 @@ export type VendorId = 'enreach' | 'genesys';
  * - `do-not-disturb`: no direct calls, no allocations (Enreach "DoNotDisturb", Genesys DND on).
  * - `offline`: off work / logged out (Enreach "OffWork").
  */
-export type PresenceState = 'ready' | 'not-ready' | 'wrap-up' | 'do-not-disturb' | 'offline';
+export type PresenceState = (typeof PRESENCE_STATES)[number];
 
 /** Every presence state, in the order menus list them. */
-export const PRESENCE_STATES: readonly PresenceState[] = ['ready', 'not-ready', 'wrap-up', 'do-not-disturb', 'offline'];
+export const PRESENCE_STATES = ['ready', 'not-ready', 'wrap-up', 'do-not-disturb', 'offline'] as const;
 
 /** Human labels of the canonical presence states (menus, status lines). */
 export const PRESENCE_LABELS: Readonly<Record<PresenceState, string>> = {
@@ -38,7 +42,7 @@ export const PRESENCE_LABELS: Readonly<Record<PresenceState, string>> = {
  * An account's presence as the platform reports it: the canonical state plus the platform's own
  * label (e.g. state `not-ready`, label "BRB") so the UI can show both (ARCHITECTURE.md, principle 1).
  */
-export interface Presence {
+export type Presence = {
   state: PresenceState;
   /** The vendor's own word for it, shown beside the canonical label. */
   label: string;
@@ -48,7 +52,7 @@ export interface Presence {
   since?: string;
   /** ISO time the state ends; absent when open-ended. */
   until?: string;
-}
+};
 
 /** How a call reached or left the agent. */
 export type CallDirection = 'inbound' | 'outbound' | 'internal' | 'consult';
@@ -61,10 +65,12 @@ export type CallDirection = 'inbound' | 'outbound' | 'internal' | 'consult';
 export type CallState = 'dialing' | 'ringing' | 'connected' | 'held' | 'ended';
 
 /** What the agent may do with a call right now (the platform says which, per call). */
-export type CallAction = 'answer' | 'hangup' | 'hold' | 'retrieve';
+export type CallAction = (typeof CALL_ACTIONS)[number];
+/** Every call action. */
+export const CALL_ACTIONS = ['answer', 'hangup', 'hold', 'retrieve'] as const;
 
 /** A call, folded from every event the platform sends about the same call id. */
-export interface Call {
+export type Call = {
   /** Desk-wide key: `<accountId>/<id>`. */
   key: string;
   accountId: string;
@@ -92,25 +98,29 @@ export interface Call {
   actions: CallAction[];
   /** Attached data (screen-pop data), as flat strings. */
   userData?: Record<string, string>;
-}
+};
 
 /** Who a chat participant is. */
 export type ParticipantRole = 'customer' | 'agent' | 'supervisor' | 'bot' | 'system';
 
-export interface ChatParticipant {
+export type ChatParticipant = {
   id: string;
   name: string;
   role: ParticipantRole;
-}
+};
 
 /** `invited`: offered to the agent, not yet accepted; `active`: the agent is in it; `ended`: over. */
 export type ChatState = 'invited' | 'active' | 'ended';
 
 /** What the agent may do with a chat right now (the platform's capabilities, per chat). */
-export type ChatAction = 'accept' | 'reject' | 'send' | 'complete' | 'leave';
+export type ChatAction = ChatCommand | 'send';
+/** The chat actions that take no text (sending a reply is its own command). */
+export const CHAT_COMMANDS = ['accept', 'reject', 'complete', 'leave'] as const;
+/** A chat action that takes no text. */
+export type ChatCommand = (typeof CHAT_COMMANDS)[number];
 
 /** One line of a chat transcript. */
-export interface ChatMessage {
+export type ChatMessage = {
   /**
    * Identity of the message within its chat: the platform's message index plus what makes a
    * duplicate index distinct (Genesys' own example repeats an index). Re-delivered messages carry
@@ -125,9 +135,9 @@ export interface ChatMessage {
   at: string;
   /** `text` for what a person typed; `notice` for joins, leaves and other system lines. */
   kind: 'text' | 'notice';
-}
+};
 
-export interface Chat {
+export type Chat = {
   key: string;
   accountId: string;
   id: string;
@@ -143,10 +153,10 @@ export interface Chat {
   startedAt: string;
   /** The last operation error the platform reported on this chat, shown on the chat. */
   error?: string;
-}
+};
 
 /** A callback request (a "call me back" the agent or their lists must return). */
-export interface Callback {
+export type Callback = {
   key: string;
   accountId: string;
   id: string;
@@ -166,13 +176,13 @@ export interface Callback {
   /** Whether it is assigned to this agent personally (vs. to one of their lists). */
   assignedToMe: boolean;
   attempts: number;
-}
+};
 
 /** Whether a queue accepts calls now. */
 export type QueueOpenState = 'open' | 'closed' | 'unknown';
 
 /** A service queue's live figures. */
-export interface Queue {
+export type Queue = {
   key: string;
   accountId: string;
   id: string;
@@ -190,17 +200,17 @@ export interface Queue {
   open: QueueOpenState;
   /** ISO time of the latest figures. */
   updatedAt: string;
-}
+};
 
 /** A colleague's state, where the platform offers team status. */
-export interface TeamMember {
+export type TeamMember = {
   key: string;
   accountId: string;
   id: string;
   name: string;
   presence: Presence;
   onCall: boolean;
-}
+};
 
 /**
  * A connection's life: `connecting` (first attempt), `connected`, `reconnecting` (lost, trying again
@@ -209,23 +219,23 @@ export interface TeamMember {
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'stopped';
 
 /** A subscription the platform refused, shown per entity (e.g. Enreach "Unauthorized"). */
-export interface SubscriptionIssue {
+export type SubscriptionIssue = {
   entity: string;
   topic: string;
   message: string;
-}
+};
 
 /** Wrap-up (ACW) in progress on an account. */
-export interface WrapUp {
+export type WrapUp = {
   /** ISO start. */
   startedAt: string;
   /** ISO time it ends by itself; absent when not time-limited. */
   endsAt?: string;
   callId?: string;
-}
+};
 
 /** One configured platform account and everything the desk knows about its connection. */
-export interface Account {
+export type Account = {
   id: string;
   vendor: VendorId;
   /** Display name, e.g. "Enreach (sales)". */
@@ -250,10 +260,10 @@ export interface Account {
   talking?: boolean;
   wrapUp?: WrapUp;
   subscriptionIssues: SubscriptionIssue[];
-}
+};
 
 /** The whole picture of the agent's desk. Slices are records by `key` (accounts by `id`). */
-export interface DeskState {
+export type DeskState = {
   accounts: Record<string, Account>;
   /** Calls not yet ended. */
   calls: Record<string, Call>;
@@ -266,7 +276,45 @@ export interface DeskState {
   team: Record<string, TeamMember>;
   /** True when every account is a demo account. */
   demo: boolean;
-}
+  /** Where the settings came from and what is wrong with them (shown when the desk is empty). */
+  setup: DeskSetup;
+};
+
+/** Where the desk's settings were read, and why they could not be used (empty when valid). */
+export type DeskSetup = {
+  /** In words, e.g. "the config file /etc/agent-companion.json". */
+  source: string;
+  /** One line per problem, each starting with the field path. */
+  problems: string[];
+};
+
+/** What a click on a toast asks the window to show. */
+export type FocusTarget = { kind: 'call'; key: string } | { kind: 'chat'; key: string };
+
+/** A notification the alert policy raises (Electron shows an OS notification, the web host a Web Notification). */
+export type Toast = {
+  /** Dedupe key: one toast per id, ever (e.g. `call:<callKey>`). */
+  id: string;
+  title: string;
+  body: string;
+  /** What a click on it shows. */
+  target: FocusTarget;
+};
+
+/**
+ * A JSON value: what `JSON.stringify` writes and `JSON.parse` gives back unchanged. Optional
+ * members (`undefined`) are allowed: JSON leaves them out.
+ */
+export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json | undefined };
+
+/**
+ * `T` itself when it holds only JSON values; a compile error otherwise. Use it to pin a type that
+ * crosses the bridge: `const _: JsonOnly<DeskState> = …` or as a generic bound (`T extends Json`).
+ */
+export type JsonOnly<T extends Json> = T;
+
+/** Compile-time proof that the desk state and what the alert policy hands to hosts are plain data. */
+export type PlainDataProof = [JsonOnly<DeskState>, JsonOnly<Toast>];
 
 /** Builds the desk-wide key of an entity. */
 export function entityKey(accountId: string, id: string): string {

@@ -18,6 +18,7 @@ import {
   type Call,
   type Chat,
   type ChatMessage,
+  type DeskSetup,
   type DeskState,
   type PresenceState,
   type Queue,
@@ -57,19 +58,11 @@ export interface AccountSeed {
  * The state before any event: every configured account, `connecting`.
  * @param accounts the configured accounts, in display order.
  * @param now ISO time used as each account's `since`.
+ * @param setup where the settings came from, and their problems.
  */
-export function initialState(accounts: readonly AccountSeed[], now: string): DeskState {
+export function initialState(accounts: readonly AccountSeed[], now: string, setup: DeskSetup = { source: '', problems: [] }): DeskState {
   const records: Record<string, Account> = {};
-  for (const seed of accounts) {
-    records[seed.id] = {
-      ...seed,
-      presenceOptions: [...seed.presenceOptions],
-      canDial: seed.canDial ?? false,
-      connection: 'connecting',
-      since: now,
-      subscriptionIssues: [],
-    };
-  }
+  for (const seed of accounts) records[seed.id] = accountRecord(seed, now);
   return {
     accounts: records,
     calls: {},
@@ -79,6 +72,25 @@ export function initialState(accounts: readonly AccountSeed[], now: string): Des
     queues: {},
     team: {},
     demo: accounts.length > 0 && accounts.every((a) => a.demo),
+    setup: { source: setup.source, problems: [...setup.problems] },
+  };
+}
+
+/**
+ * An account's first record, built field by field: whatever else the caller's object carries (a
+ * connector, its credentials) never enters the state, which crosses the bridge to the window.
+ */
+function accountRecord(seed: AccountSeed, now: string): Account {
+  return {
+    id: seed.id,
+    vendor: seed.vendor,
+    label: seed.label,
+    demo: seed.demo,
+    presenceOptions: [...seed.presenceOptions],
+    canDial: seed.canDial ?? false,
+    connection: 'connecting',
+    since: now,
+    subscriptionIssues: [],
   };
 }
 

@@ -10,15 +10,18 @@ import { z } from 'zod';
  * environment variable (`{"env": "NAME"}`), or encrypted by the OS keychain through Electron
  * `safeStorage` (`{"encrypted": "<base64>"}`, written by the settings screen).
  */
-export const secretSchema = z.union([
-  z.string().min(1, 'must not be empty'),
-  z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') }).strict(),
-  z.object({ encrypted: z.base64().min(1) }).strict(),
-]);
+export const secretSchema = z.union(
+  [
+    z.string().min(1, 'must not be empty'),
+    z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') }).strict(),
+    z.object({ encrypted: z.base64().min(1) }).strict(),
+  ],
+  { error: (issue) => (issue.input === undefined ? 'is required' : 'must be the secret itself, {"env": "VARIABLE"} or {"encrypted": "…"}') },
+);
 export type SecretRef = z.infer<typeof secretSchema>;
 
-/** Fields every account has. */
-export const accountBase = z.object({
+/** Fields every account has. Strict: an unknown field (a typo such as `pasword`) is an error that names it. */
+export const accountBase = z.strictObject({
   /** Stable id, used in desk keys and logs: lowercase letters, digits and dashes. */
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'use 1–40 lowercase letters, digits or dashes'),
   /** Display name; defaults to the vendor's name. */

@@ -12,41 +12,9 @@
  */
 import type { Logger } from '../log.js';
 import type { ConnectorEvent } from '../desk/events.js';
-import type { CallAction, ChatAction, PresenceState } from '../desk/model.js';
+import { ConnectionError } from '../desk/port.js';
 
-/** A command the desk routes to the connector that owns the entity. Ids are the platform's own. */
-export type ConnectorCommand =
-  | { type: 'presence.set'; state: PresenceState }
-  | { type: 'call.action'; callId: string; action: CallAction }
-  /** Click-to-dial: place an outbound call to `number` (E.164 or a dialable extension). */
-  | { type: 'call.dial'; number: string }
-  | { type: 'chat.action'; chatId: string; action: Exclude<ChatAction, 'send'> }
-  | { type: 'chat.send'; chatId: string; text: string }
-  | { type: 'callback.close'; callbackId: string };
-
-/** Where a connector sends what it learns. */
-export interface ConnectorContext {
-  /** Hands an event to the desk. Safe to call at any rate; never throws. */
-  emit(event: ConnectorEvent): void;
-  /** A logger already bound to this account and vendor. */
-  log: Logger;
-}
-
-/** One account's connection to one platform. */
-export interface Connector {
-  /** Begins connecting and keeps the connection alive until {@link stop}. Returns at once. */
-  start(context: ConnectorContext): void;
-  /** Closes the connection cleanly (e.g. ends the contact-center session) and stops retrying. */
-  stop(): Promise<void>;
-  /** Asks a `failed` connection to try again now (after a person fixed the cause). */
-  retry(): void;
-  /**
-   * Carries out a desk command on the platform.
-   * @throws {CommandError} when the platform refuses, the command is not supported here, or the
-   *   connection is down; its message is meant for the agent.
-   */
-  execute(command: ConnectorCommand): Promise<void>;
-}
+export { CommandError, ConnectionError, type Connector, type ConnectorCommand, type ConnectorContext } from '../desk/port.js';
 
 /** Options of a vendor's demo script (`main/vendors/<vendor>/demo.ts`). */
 export interface DemoOptions {
@@ -100,26 +68,6 @@ export class DemoSchedule {
   }
 }
 
-/** A command could not be carried out; `message` is written for the agent. */
-export class CommandError extends Error {
-  override name = 'CommandError';
-}
-
-/**
- * A connection attempt or session failed. `fatal` errors need a person (credentials, licence,
- * configuration): the supervisor goes to `failed` and stops retrying until {@link Connector.retry}.
- */
-export class ConnectionError extends Error {
-  override name = 'ConnectionError';
-  constructor(
-    message: string,
-    readonly fatal: boolean = false,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
 /** A live connection, as the supervisor sees it. */
 export interface Session {
   /** Settles when the connection is lost or closed: with the cause, or `undefined` for a clean close. */
@@ -169,6 +117,10 @@ export class ConnectionSupervisor {
   private session: Session | undefined;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
+  /** A session was closed on purpose by {@link resume}: reconnect at once, without backoff. */
+  private resumed = false;
+  /** Waiting for a person (a fatal error). */
+  private failed = false;
 
   constructor(private readonly options: SupervisorOptions) {}
 
@@ -194,6 +146,23 @@ export class ConnectionSupervisor {
     this.options.emit({ type: 'connection', state: 'stopped' });
   }
 
+  /**
+   * The machine woke from sleep: a session opened before the sleep cannot be trusted (its socket
+   * may look open while the server dropped it), so it is closed and a fresh one opened now, with
+   * authentication, subscriptions and a re-read of state; a supervisor waiting to retry tries now.
+   * A `failed` one waits for a person.
+   */
+  resume(): void {
+    if (!this.running) return;
+    if (this.session) {
+      this.options.log.info('machine resumed: reconnecting to prove the connection');
+      this.resumed = true;
+      void this.session.close().catch(() => undefined);
+    } else if (!this.failed) {
+      this.wake?.();
+    }
+  }
+
   /** True while a session is open. */
   get connected(): boolean {
     return this.session !== undefined;
@@ -217,6 +186,11 @@ export class ConnectionSupervisor {
         cause = await session.closed;
         this.session = undefined;
         if (!this.running) break;
+        if (this.resumed) {
+          this.resumed = false;
+          emit({ type: 'connection', state: 'reconnecting', reason: 'the computer woke from sleep', attempt: 1 });
+          continue;
+        }
         cause ??= new Error('the server closed the connection');
       } catch (error) {
         cause = error instanceof Error ? error : new Error(String(error));
@@ -225,7 +199,9 @@ export class ConnectionSupervisor {
       if (cause instanceof ConnectionError && cause.fatal) {
         log.error({ err: cause }, 'connection failed; waiting for a person to fix it');
         emit({ type: 'connection', state: 'failed', reason: cause.message });
+        this.failed = true;
         await this.sleep(Number.POSITIVE_INFINITY);
+        this.failed = false;
         attempt = 0;
         if (this.running) emit({ type: 'connection', state: 'connecting' });
         continue;

@@ -5,7 +5,7 @@
  *
  * Nothing here knows a platform: an account's fields come from the view's `vendors`.
  */
-import { SECRET_KEPT, type SettingsDocument, type SettingsField, type SettingsView } from '../../preload/bridge.js';
+import { SECRET_KEPT, type Json, type SettingsAccount, type SettingsDocument, type SettingsField, type SettingsView } from '../../preload/bridge.js';
 
 export type Vendor = SettingsView['vendors'][number];
 export type Theme = SettingsDocument['display']['theme'];
@@ -22,9 +22,9 @@ export interface AccountDraft {
   /** The vendor fields' values: a string for text, email, url and secret (the new secret), a list for choices. */
   values: Record<string, string | string[]>;
   /** Secret fields that hold a stored value, by key: the value to send back to keep it. */
-  stored: Record<string, unknown>;
+  stored: Record<string, Json | undefined>;
   /** The account as loaded, so properties the form does not show are sent back unchanged. */
-  original: Record<string, unknown>;
+  original: Record<string, Json | undefined>;
 }
 
 /** The whole draft. */
@@ -64,10 +64,10 @@ function fieldValue(field: SettingsField, raw: unknown): string | string[] {
   return typeof raw === 'string' || typeof raw === 'number' ? String(raw) : '';
 }
 
-function accountDraft(account: Record<string, unknown>, vendors: readonly Vendor[]): AccountDraft {
+function accountDraft(account: Record<string, Json | undefined>, vendors: readonly Vendor[]): AccountDraft {
   const vendor = typeof account['vendor'] === 'string' ? account['vendor'] : '';
   const values: Record<string, string | string[]> = {};
-  const stored: Record<string, unknown> = {};
+  const stored: Record<string, Json | undefined> = {};
   for (const field of vendorOf(vendors, vendor)?.fields ?? []) {
     const raw = account[field.key];
     values[field.key] = fieldValue(field, raw);
@@ -115,7 +115,7 @@ export function newAccount(vendor: Vendor, taken: readonly AccountDraft[]): Acco
 export function documentOf(draft: SettingsDraft, vendors: readonly Vendor[]): SettingsDocument {
   const accounts = draft.accounts.map((account) => {
     const fields = vendorOf(vendors, account.vendor)?.fields ?? [];
-    const out: Record<string, unknown> & { id: string; vendor: string } = { id: account.id.trim(), vendor: account.vendor };
+    const out: SettingsAccount = { id: account.id.trim(), vendor: account.vendor };
     const label = account.label.trim();
     if (label) out['label'] = label;
     out['enabled'] = account.enabled;

@@ -33,6 +33,7 @@ class Feed implements Connector {
     context.emit({ type: 'connection', state: 'connected' });
   }
   retry(): void {}
+  resume(): void {}
   async stop(): Promise<void> {}
   async execute(): Promise<void> {}
 }
@@ -84,10 +85,10 @@ function genesysFrame(i: number): unknown {
 
 function throughput(name: string, frames: unknown[], toEvents: (frame: unknown) => ConnectorEvent[], coalesce: number): { name: string; eventsPerSec: number; bytesPerEvent: number } {
   const feed = new Feed();
-  const desk = new Desk({ accounts: [{ id: 'a', vendor: 'enreach', label: 'A', demo: false, presenceOptions: ['ready'], connector: feed }], log });
+  const desk = new Desk({ accounts: [{ seed: { id: 'a', vendor: 'enreach', label: 'A', demo: false, presenceOptions: ['ready'] }, connector: feed }], log });
   const hub = new BridgeHub(desk, log, new ReadOnlySettings(parseConfig({}), 'the bench'));
   let bytes = 0;
-  hub.connect({ send: (_m, json) => void (bytes += json().length) });
+  hub.open((text) => void (bytes += text.length)).receive(JSON.stringify({ type: 'subscribe' }));
   desk.start();
   bytes = 0;
   const started = performance.now();

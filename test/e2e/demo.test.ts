@@ -19,7 +19,7 @@ describe('demo mode in the web host', () => {
   before(() =>
     closers.setUp(async () => {
       const log = createLogger('warn');
-      const core = closers.add(await startCore({ config: parseConfig({}), log, demoIntervalMs: 1_500 }), (started) => started.stop());
+      const core = closers.add(await startCore({ config: parseConfig({}), demo: true, log, demoIntervalMs: 1_500 }), (started) => started.stop());
       const host = closers.add(await startWebHost({ core, log }), (started) => started.close());
       const browser = closers.add(await launchChromium(), (launched) => launched.close());
       const context = await browser.newContext();

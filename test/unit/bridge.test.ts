@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyChange, type DeskChange } from '../../preload/bridge.js';
-import { BridgeHub, type BridgePush } from '../../main/bridge.js';
+import { BridgeHub, type BridgeConnection } from '../../main/bridge.js';
+import { createBridgeClient } from '../../preload/client.js';
 import { Desk } from '../../main/desk/desk.js';
 import type { ConnectorEvent } from '../../main/desk/events.js';
 import { createLogger } from '../../main/log.js';
@@ -21,44 +22,85 @@ class ScriptedConnector implements Connector {
     this.context!.emit(event);
   }
   retry(): void {}
+  resume(): void {}
   async stop(): Promise<void> {}
   async execute(command: ConnectorCommand): Promise<void> {
     this.commands.push(command);
   }
 }
 
+/** A value as it arrives through JSON (members that are `undefined` left out). */
+const asJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/**
+ * A desk, its hub, and a window's client joined by the one wire (JSON text both ways), exactly as
+ * the Electron preload and the web bridge join them; `texts` records every message the hub sent.
+ */
 function setup() {
   const connector = new ScriptedConnector();
   const log = createLogger('silent');
   const desk = new Desk({
-    accounts: [{ id: 'voice', vendor: 'enreach', label: 'Voice', demo: false, presenceOptions: ['ready', 'not-ready'], connector }],
+    accounts: [{ seed: { id: 'voice', vendor: 'enreach', label: 'Voice', demo: false, presenceOptions: ['ready', 'not-ready'] }, connector }],
     log,
   });
   const hub = new BridgeHub(desk, log, new ReadOnlySettings(parseConfig({}), 'the test'));
   desk.start();
-  const pushes: BridgePush[] = [];
-  hub.connect({ send: (message) => pushes.push(message) });
-  return { connector, desk, hub, pushes };
+  const texts: string[] = [];
+  const wire: { connection?: BridgeConnection } = {};
+  const client = createBridgeClient({ transport: { send: (text) => (wire.connection?.receive(text), true) } });
+  const connection = hub.open((text) => {
+    texts.push(text);
+    client.receive(text);
+  });
+  wire.connection = connection;
+  const changes: DeskChange[] = [];
+  client.opened();
+  client.api.onChange((change) => changes.push(change));
+  /** Sends raw text as a window would, and resolves with the hub's answer, if any. */
+  const raw = async (text: string): Promise<unknown> => {
+    const before = texts.length;
+    connection.receive(text);
+    await new Promise((resolve) => setImmediate(resolve));
+    return texts.slice(before).map((t) => JSON.parse(t) as unknown).find((m) => (m as { type: string }).type === 'result');
+  };
+  return { connector, desk, hub, api: client.api, changes, texts, raw };
 }
 
-const changes = (pushes: BridgePush[]): DeskChange[] => pushes.flatMap((p) => (p.type === 'change' ? [p.change] : []));
-
-describe('bridge hub', () => {
-  it('gives a renderer the full state first, then patches that rebuild exactly the desk state', () => {
-    const { connector, desk, hub, pushes } = setup();
+describe('bridge hub and client over the one wire', () => {
+  it('gives a window the full state first, then patches that rebuild exactly the desk state', () => {
+    const { connector, desk, hub, changes } = setup();
     connector.emit({ type: 'call', call: { id: 'c1', state: 'ringing', caller: '+3584000' } });
     hub.flush();
     connector.emit({ type: 'call', call: { id: 'c1', state: 'ended' } });
     connector.emit({ type: 'queue', queue: { id: 'q', name: 'Sales', waiting: 2 } });
     hub.flush();
     let view: ReturnType<typeof applyChange>;
-    for (const change of changes(pushes)) view = applyChange(view, change);
-    assert.deepEqual(view!.state, desk.state);
-    assert.ok('full' in changes(pushes)[0]!);
+    for (const change of changes) view = applyChange(view, change);
+    assert.deepEqual(view!.state, asJson(desk.state));
+    assert.ok('full' in changes[0]!);
   });
 
-  it('sends only the new lines of a growing transcript, and the renderer still rebuilds it whole', () => {
-    const { connector, desk, hub, pushes } = setup();
+  it('asks for a fresh full state after a gap in the sequence, and is whole again', () => {
+    const { connector, desk, hub, changes, texts } = setup();
+    const asked: string[] = [];
+    const client = createBridgeClient({ transport: { send: (text) => (asked.push(text), true) } });
+    client.receive(texts[0]!);
+    connector.emit({ type: 'queue', queue: { id: 'q', name: 'Sales', waiting: 1 } });
+    hub.flush();
+    connector.emit({ type: 'queue', queue: { id: 'q', name: 'Sales', waiting: 2 } });
+    hub.flush();
+    // The second window missed the first patch: it must not apply the second one.
+    const seen: DeskChange[] = [];
+    client.api.onChange((change) => seen.push(change));
+    client.receive(texts.at(-1)!);
+    assert.equal(seen.filter((c) => 'patch' in c).length, 0);
+    assert.deepEqual(asked.map((t) => JSON.parse(t) as unknown), [{ type: 'subscribe' }]);
+    assert.ok(changes.length >= 3);
+    assert.deepEqual(changes.reduce<ReturnType<typeof applyChange>>((v, c) => applyChange(v, c), undefined)!.state, asJson(desk.state));
+  });
+
+  it('sends only the new lines of a growing transcript, and the window still rebuilds it whole', () => {
+    const { connector, desk, hub, changes } = setup();
     const line = (index: number, text: string) => ({
       id: `${index}|${text}`,
       index,
@@ -72,62 +114,68 @@ describe('bridge hub', () => {
     hub.flush();
     connector.emit({ type: 'chat.messages', chatId: 'k', messages: [line(2, 'second')] });
     hub.flush();
-    const last = changes(pushes).at(-1) as { patch: { chats: { upsert: Array<{ messages: unknown[]; messagesFrom?: number }> } } };
+    const last = changes.at(-1) as { patch: { chats: { upsert: Array<{ messages: unknown[]; messagesFrom?: number }> } } };
     assert.equal(last.patch.chats.upsert[0]!.messagesFrom, 1);
     assert.equal(last.patch.chats.upsert[0]!.messages.length, 1);
     // An out-of-order line re-sorts the transcript: then the whole transcript travels.
     connector.emit({ type: 'chat.messages', chatId: 'k', messages: [line(0, 'zeroth')] });
     hub.flush();
     let view: ReturnType<typeof applyChange>;
-    for (const change of changes(pushes)) view = applyChange(view, change);
-    assert.deepEqual(view!.state, desk.state);
+    for (const change of changes) view = applyChange(view, change);
+    assert.deepEqual(view!.state, asJson(desk.state));
     assert.deepEqual(view!.state.chats['voice/k']!.messages.map((m) => m.index), [0, 1, 2]);
   });
 
   it('coalesces a burst of events into one patch holding only what changed', async () => {
-    const { connector, pushes } = setup();
+    const { connector, changes } = setup();
     for (let i = 0; i < 100; i++) connector.emit({ type: 'queue', queue: { id: 'q', name: 'Sales', waiting: i } });
     await new Promise((resolve) => setImmediate(resolve));
-    const patches = changes(pushes).filter((c) => 'patch' in c);
+    const patches = changes.filter((c) => 'patch' in c);
     assert.equal(patches.length, 1);
     const patch = (patches[0] as { patch: { queues?: { upsert: Array<{ waiting: number }> }; calls?: unknown } }).patch;
     assert.equal(patch.queues!.upsert[0]!.waiting, 99);
     assert.equal(patch.calls, undefined);
   });
 
-  it('refuses malformed invocations with a clear error and never reaches the connector', async () => {
-    const { connector, hub } = setup();
+  it('refuses malformed messages and arguments with a clear error and never reaches the connector', async () => {
+    const { connector, raw, api } = setup();
+    assert.equal(await raw('not json'), undefined);
+    assert.equal(await raw(JSON.stringify({ type: 'invoke', id: 1, method: 'rmRf', args: [] })), undefined);
     const bad = [
-      undefined,
-      { method: 'rmRf', args: [] },
       { method: 'setPresence', args: ['sleeping'] },
       { method: 'sendChatMessage', args: ['voice/k', ''] },
       { method: 'dial', args: ['voice', 'call me maybe'] },
       { method: 'callAction', args: ['voice/c1'] },
     ];
-    for (const request of bad) {
-      const result = await hub.invoke(request);
-      assert.equal(result.ok, false, JSON.stringify(request));
-      assert.match((result as { error: string }).error, /^Refused/);
+    for (const [i, request] of bad.entries()) {
+      const answer = (await raw(JSON.stringify({ type: 'invoke', id: 100 + i, ...request }))) as { id: number; result: { ok: boolean; error?: string } };
+      assert.equal(answer.id, 100 + i);
+      assert.equal(answer.result.ok, false, JSON.stringify(request));
+      assert.match(answer.result.error!, /^Refused/);
     }
+    await assert.rejects(api.setPresence('sleeping' as 'ready'), /^Error: Refused setPresence/);
     assert.deepEqual(connector.commands, []);
   });
 
   it('routes a valid invocation to the connector that owns the entity, with the platform id', async () => {
-    const { connector, hub } = setup();
+    const { connector, api } = setup();
     connector.emit({ type: 'call', call: { id: 'c1', state: 'ringing', actions: ['answer'] } });
-    assert.deepEqual(await hub.invoke({ method: 'callAction', args: ['voice/c1', 'answer'] }), { ok: true });
+    await api.callAction('voice/c1', 'answer');
     assert.deepEqual(connector.commands, [{ type: 'call.action', callId: 'c1', action: 'answer' }]);
-    const refused = await hub.invoke({ method: 'callAction', args: ['voice/c1', 'hold'] });
-    assert.equal(refused.ok, false);
-    assert.match((refused as { error: string }).error, /cannot be put through “hold”/);
+    await assert.rejects(api.callAction('voice/c1', 'hold'), /cannot be put through “hold”/);
   });
 
   it('sends presence to every connected account that accepts it', async () => {
-    const { connector, hub } = setup();
-    assert.deepEqual(await hub.invoke({ method: 'setPresence', args: ['not-ready'] }), { ok: true });
+    const { connector, api } = setup();
+    await api.setPresence('not-ready');
     assert.deepEqual(connector.commands, [{ type: 'presence.set', state: 'not-ready' }]);
-    const refused = await hub.invoke({ method: 'setPresence', args: ['wrap-up'] });
-    assert.equal(refused.ok, false);
+    await assert.rejects(api.setPresence('wrap-up'));
+  });
+
+  it('answers with values: the settings view crosses the wire as plain data', async () => {
+    const { api } = setup();
+    const view = await api.getSettings();
+    assert.equal(view.editable, false);
+    assert.equal(view.source, 'the test');
   });
 });

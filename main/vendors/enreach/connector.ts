@@ -294,6 +294,9 @@ export function createEnreachConnector(account: EnreachAccount, secrets: Enreach
       live = undefined;
     },
 
+    resume(): void {
+      supervisor?.resume();
+    },
     retry(): void {
       supervisor?.retry();
     },

@@ -173,6 +173,10 @@ class GenesysConnector implements Connector {
     this.supervisor?.retry();
   }
 
+  resume(): void {
+    this.supervisor?.resume();
+  }
+
   // ---- connection ----------------------------------------------------------------------------
 
   private emit(event: ConnectorEvent): void {

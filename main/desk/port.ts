@@ -1,0 +1,69 @@
+/**
+ * The desk's port: what the desk needs from a platform connector, and the commands it routes to one.
+ * The desk owns these types; every platform's connector implements them (layers point one way:
+ * vendors depend on the desk, never the reverse).
+ */
+import type { Logger } from '../log.js';
+import type { ConnectorEvent } from './events.js';
+import type { CallAction, ChatAction, PresenceState } from './model.js';
+
+/** A command the desk routes to the connector that owns the entity. Ids are the platform's own. */
+export type ConnectorCommand =
+  | { type: 'presence.set'; state: PresenceState }
+  | { type: 'call.action'; callId: string; action: CallAction }
+  /** Click-to-dial: place an outbound call to `number` (E.164 or a dialable extension). */
+  | { type: 'call.dial'; number: string }
+  | { type: 'chat.action'; chatId: string; action: Exclude<ChatAction, 'send'> }
+  | { type: 'chat.send'; chatId: string; text: string }
+  | { type: 'callback.close'; callbackId: string };
+
+/** Where a connector sends what it learns. */
+export interface ConnectorContext {
+  /** Hands an event to the desk. Safe to call at any rate; never throws. */
+  emit(event: ConnectorEvent): void;
+  /** A logger already bound to this account and vendor. */
+  log: Logger;
+}
+
+/** One account's connection to one platform. */
+export interface Connector {
+  /** Begins connecting and keeps the connection alive until {@link stop}. Returns at once. */
+  start(context: ConnectorContext): void;
+  /** Closes the connection cleanly (e.g. ends the contact-center session) and stops retrying. */
+  stop(): Promise<void>;
+  /** Asks a `failed` connection to try again now (after a person fixed the cause). */
+  retry(): void;
+  /**
+   * The machine woke from sleep (or the network came back): prove the connection is alive within
+   * seconds (a ping, a poll), or drop it and reconnect. Sockets left from before a sleep often look
+   * open while the server forgot them long ago [I].
+   */
+  resume(): void;
+  /**
+   * Carries out a desk command on the platform.
+   * @throws {CommandError} when the platform refuses, the command is not supported here, or the
+   *   connection is down; its message is meant for the agent.
+   */
+  execute(command: ConnectorCommand): Promise<void>;
+}
+
+/** A command could not be carried out; `message` is written for the agent. */
+export class CommandError extends Error {
+  override name = 'CommandError';
+}
+
+/**
+ * A connection attempt or session failed. `fatal` errors need a person (credentials, licence,
+ * configuration): the supervisor goes to `failed` and stops retrying until {@link Connector.retry}.
+ */
+export class ConnectionError extends Error {
+  override name = 'ConnectionError';
+  constructor(
+    message: string,
+    readonly fatal: boolean = false,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+

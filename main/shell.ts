@@ -1,0 +1,373 @@
+/**
+ * The Electron shell, thin on purpose: it only translates between Electron's APIs and the core
+ * (`app.ts`), so reading it is enough to trust it (ARCHITECTURE.md, principle 2). It takes Electron
+ * as a parameter ({@link ShellElectron}): `main/electron.ts` passes the real module, the tests a
+ * typed fake, so this very code runs under `npm test` (principle 9).
+ *
+ * - single-instance lock (a second launch shows the first window);
+ * - one window, served from the `app://desk/` protocol (not `file://`): context isolation,
+ *   sandbox, no Node, CSP; navigation, new windows and webviews denied; every permission request
+ *   and check denied (handlers installed before any window exists); the wire accepted only from
+ *   our own page;
+ * - the one wire over IPC: the hub's JSON text goes to the window unchanged (principle 8);
+ * - tray icon per presence with the presence menu (`desk/tray.ts`);
+ * - OS notification per toast (`desk/alerts.ts`); a click shows the window on that call or chat;
+ *   on macOS a ringing call's toast has an Answer button;
+ * - closing the window hides it to the tray; Quit leaves, ending vendor sessions cleanly;
+ * - the machine waking from sleep makes every connection prove it is alive;
+ * - settings: a managed config file (read-only), else the settings store, validated by the same
+ *   schema; secrets encrypted with `safeStorage`. Invalid settings open the settings screen with
+ *   the problems, never the demo.
+ */
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import { WIRE_CHANNEL, type SecretStorage } from '../preload/bridge.js';
+import { startCore, type Core } from './app.js';
+import { ConfigError, loadConfiguration, type Configuration } from './config.js';
+import type { FocusTarget } from './desk/model.js';
+import { trayAction, trayModel, type TrayIcon, type TrayModel } from './desk/tray.js';
+import type { IpcMainEvent, MenuItemConstructorOptions, ShellElectron, ShellNotification, ShellTray, ShellWindow } from './electron-api.js';
+import type { Logger } from './log.js';
+import { ReadOnlySettings, StoredSettings, type SettingsStore } from './settings.js';
+import type { BackoffPolicy } from './vendors/connector.js';
+
+/** The custom protocol the window is served from. */
+export const APP_SCHEME = 'app';
+/** The window's page. */
+export const APP_URL = `${APP_SCHEME}://desk/index.html`;
+const APP_ORIGIN = `${APP_SCHEME}://desk/`;
+
+/** The window's Content-Security-Policy (sent with every file of the protocol; index.html repeats it). */
+export const WINDOW_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+/** The settings store the desktop app keeps (electron-store in the app; a JSON file in tests). */
+export interface SettingsFile {
+  /** The whole document; `{}` when nothing was ever saved. Assigning it writes the file. */
+  store: Record<string, unknown>;
+  readonly path: string;
+}
+
+export interface ShellOptions {
+  electron: ShellElectron;
+  /** Opens the settings store (called after the app is ready). */
+  openSettingsFile(): SettingsFile;
+  argv: readonly string[];
+  env?: NodeJS.ProcessEnv;
+  platform: NodeJS.Platform;
+  log: Logger;
+  /** Where the built renderer, the built preload and the icons are. */
+  paths: { renderer: string; preload: string; assets: string };
+  /** Reconnect backoff for every connector (tests use a fast one). */
+  backoff?: BackoffPolicy;
+}
+
+/** The running shell, for the entry point and the tests. */
+export interface Shell {
+  /** Settles when the app is up (window created), or rejects with why it could not start. */
+  readonly ready: Promise<void>;
+  /** The core while the app runs. */
+  core(): Core | undefined;
+  /** The desk window, once created. */
+  window(): ShellWindow | undefined;
+  /** False when another instance held the lock: this one quits at once. */
+  readonly primary: boolean;
+}
+
+/** Says what the OS keychain does for stored secrets, for the settings screen. */
+export function secretStorageOf(electron: ShellElectron, platform: NodeJS.Platform): SecretStorage {
+  if (!electron.safeStorage.isEncryptionAvailable()) {
+    return { protected: false, note: 'This computer offers no keychain, so secrets cannot be stored here. Put them in a config file as {"env": "VARIABLE"} instead.' };
+  }
+  if (platform === 'linux' && electron.safeStorage.getSelectedStorageBackend() === 'basic_text') {
+    return {
+      protected: false,
+      note: 'No keyring (GNOME Keyring or KWallet) is running, so stored secrets are only obfuscated with a key built into Electron: anyone who can read your files can recover them. Start a keyring, or put secrets in a config file as {"env": "VARIABLE"}.',
+    };
+  }
+  return { protected: true, note: 'Secrets are encrypted with your operating system’s keychain.' };
+}
+
+/**
+ * Runs the Electron shell. Must be called before the app is ready (it registers the `app:`
+ * protocol's privileges, which Electron accepts only then).
+ */
+export function runShell(options: ShellOptions): Shell {
+  const { electron, log } = options;
+  const { app, BrowserWindow, ipcMain, Menu, Notification, Tray, nativeImage, safeStorage } = electron;
+
+  let window: ShellWindow | undefined;
+  let tray: ShellTray | undefined;
+  let core: Core | undefined;
+  let quitting = false;
+  /** Live notifications, kept referenced so their click handlers survive garbage collection. */
+  const notifications = new Map<string, ShellNotification>();
+
+  electron.protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+  const primary = app.requestSingleInstanceLock();
+  if (!primary) {
+    app.quit();
+    return { ready: Promise.resolve(), core: () => undefined, window: () => undefined, primary };
+  }
+
+  function encrypt(plain: string): string {
+    if (!safeStorage.isEncryptionAvailable()) throw new ConfigError('the OS keychain is not available, so secrets cannot be stored safely; use a config file with {"env": …}');
+    return safeStorage.encryptString(plain).toString('base64');
+  }
+
+  function decrypt(base64: string): string {
+    if (!safeStorage.isEncryptionAvailable()) throw new Error('the OS keychain is not available');
+    return safeStorage.decryptString(Buffer.from(base64, 'base64'));
+  }
+
+  /** The settings screen's store: read-only for a managed file; else the settings store. */
+  function settingsStore(loaded: Configuration, file: SettingsFile | undefined): SettingsStore {
+    const secrets = secretStorageOf(electron, options.platform);
+    if (!file) return new ReadOnlySettings(loaded.config, `${loaded.source}, managed by your administrator`, loaded.problems);
+    const persist = async (raw: Record<string, unknown>): Promise<void> => {
+      file.store = raw;
+      log.info('settings saved; restarting to apply them');
+      setTimeout(() => {
+        app.relaunch();
+        app.quit();
+      }, 500);
+    };
+    return new StoredSettings(loaded.config, loaded.source, persist, encrypt, { problems: loaded.problems, secrets, raw: file.store });
+  }
+
+  /** Serves the built renderer on `app://desk/`; nothing outside it, no source maps. */
+  async function serve(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const path = normalize(decodeURIComponent(url.pathname)).replace(/^[/\\]+/, '');
+    const file = join(options.paths.renderer, path);
+    if (url.host !== 'desk' || !file.startsWith(options.paths.renderer + sep) || extname(file) === '.map') {
+      return new Response('Not found', { status: 404 });
+    }
+    try {
+      const body = await readFile(file);
+      return new Response(body, {
+        headers: { 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Security-Policy': WINDOW_CSP, 'X-Content-Type-Options': 'nosniff' },
+      });
+    } catch {
+      return new Response('Not found', { status: 404 });
+    }
+  }
+
+  function createWindow(): ShellWindow {
+    const win = new BrowserWindow({
+      width: 440,
+      height: 780,
+      minWidth: 360,
+      minHeight: 480,
+      show: false,
+      title: 'Agent Companion',
+      icon: join(options.paths.assets, 'icon.png'),
+      webPreferences: {
+        preload: options.paths.preload,
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        webSecurity: true,
+        webviewTag: false,
+        spellcheck: false,
+      },
+    });
+    const contents = win.webContents;
+    contents.on('will-navigate', (event) => event.preventDefault());
+    contents.on('will-redirect', (event) => event.preventDefault());
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    win.on('close', (event) => {
+      if (quitting) return;
+      event.preventDefault();
+      win.hide();
+    });
+    win.once('ready-to-show', () => win.show());
+    void win.loadURL(APP_URL);
+    return win;
+  }
+
+  function showWindow(target?: FocusTarget): void {
+    if (!window || window.isDestroyed()) window = createWindow();
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+    if (target) core?.hub.broadcast({ type: 'focus', target });
+  }
+
+  function trayImage(icon: TrayIcon): Electron.NativeImage {
+    return nativeImage.createFromPath(join(options.paths.assets, 'tray', `${icon}.png`));
+  }
+
+  function trayMenu(model: TrayModel): Electron.Menu {
+    const template = model.items.map((item): MenuItemConstructorOptions => {
+      switch (item.kind) {
+        case 'separator':
+          return { type: 'separator' };
+        case 'label':
+          return { label: item.text, enabled: false };
+        case 'radio':
+          return { id: item.id, label: item.text, type: 'radio', checked: item.checked, enabled: item.enabled, click: () => onTrayClick(item.id) };
+        case 'action':
+          return { id: item.id, label: item.text, type: 'normal', click: () => onTrayClick(item.id) };
+      }
+    });
+    return Menu.buildFromTemplate(template);
+  }
+
+  function onTrayClick(id: string): void {
+    const action = trayAction(id);
+    if (!action || !core) return;
+    switch (action.kind) {
+      case 'presence':
+        core.desk.setPresence(action.state).catch((error: Error) => notify('Presence not changed', error.message));
+        return;
+      case 'retry':
+        core.desk.retryAccount(action.accountId);
+        return;
+      case 'show':
+        showWindow();
+        return;
+      case 'quit':
+        app.quit();
+    }
+  }
+
+  function notify(title: string, body: string): void {
+    if (Notification.isSupported()) new Notification({ title, body }).show();
+  }
+
+  function wireTray(running: Core): void {
+    let last = '';
+    const render = (): void => {
+      const model = trayModel(running.desk.state);
+      const json = JSON.stringify(model);
+      if (json === last) return;
+      last = json;
+      if (!tray) {
+        tray = new Tray(trayImage(model.icon));
+        tray.on('click', () => showWindow());
+      } else {
+        tray.setImage(trayImage(model.icon));
+      }
+      tray.setToolTip(model.tooltip);
+      tray.setContextMenu(trayMenu(model));
+    };
+    render();
+    running.desk.subscribe(render);
+  }
+
+  function wireNotifications(running: Core): void {
+    running.onToast((toast) => {
+      if (!Notification.isSupported()) return;
+      const answerable = options.platform === 'darwin' && toast.target.kind === 'call';
+      const notification = new Notification({
+        title: toast.title,
+        body: toast.body,
+        urgency: toast.target.kind === 'call' ? 'critical' : 'normal',
+        actions: answerable ? [{ type: 'button', text: 'Answer' }] : [],
+      });
+      notifications.set(toast.id, notification);
+      const forget = (): void => void notifications.delete(toast.id);
+      notification.on('click', () => {
+        forget();
+        showWindow(toast.target);
+      });
+      notification.on('action', () => {
+        forget();
+        running.desk.callAction(toast.target.key, 'answer').catch((error: Error) => notify('Could not answer', error.message));
+        showWindow(toast.target);
+      });
+      notification.on('close', forget);
+      notification.show();
+    });
+  }
+
+  /** The one wire over IPC: text in, text out, only with our own page. */
+  function wireIpc(running: Core): void {
+    const connections = new Map<number, ReturnType<Core['hub']['open']>>();
+    ipcMain.on(WIRE_CHANNEL, (event: IpcMainEvent, text: unknown) => {
+      const contents = event.sender;
+      if (contents !== window?.webContents || !event.senderFrame?.url.startsWith(APP_ORIGIN)) {
+        log.warn({ url: event.senderFrame?.url }, 'refused a bridge message from a foreign frame');
+        return;
+      }
+      if (typeof text !== 'string') return;
+      let connection = connections.get(contents.id);
+      if (!connection) {
+        connection = running.hub.open((message) => {
+          if (!contents.isDestroyed()) contents.send(WIRE_CHANNEL, message);
+        });
+        connections.set(contents.id, connection);
+        contents.once('destroyed', () => {
+          connections.get(contents.id)?.close();
+          connections.delete(contents.id);
+        });
+      }
+      connection.receive(text);
+    });
+  }
+
+  async function boot(): Promise<void> {
+    await app.whenReady();
+    // Deny every permission, asked or checked, before any page exists.
+    const session = electron.session.defaultSession;
+    session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+    session.setPermissionCheckHandler(() => false);
+    electron.protocol.handle(APP_SCHEME, serve);
+
+    const file = options.argv.includes('--config') || options.argv.some((a) => a.startsWith('--config=')) || options.env?.AGENT_COMPANION_CONFIG ? undefined : options.openSettingsFile();
+    const loaded = await loadConfiguration({ argv: options.argv, env: options.env, store: file && { document: file.store, path: file.path } });
+    if (loaded.problems.length) log.error({ problems: loaded.problems }, 'the settings are not valid; opening the settings screen');
+    core = await startCore({
+      config: loaded.config,
+      demo: loaded.demo,
+      setup: { source: loaded.source, problems: loaded.problems },
+      settings: settingsStore(loaded, file),
+      log,
+      decrypt,
+      env: options.env,
+      backoff: options.backoff,
+    });
+    wireIpc(core);
+    wireTray(core);
+    wireNotifications(core);
+    electron.powerMonitor.on('resume', () => core?.desk.resume());
+    window = createWindow();
+  }
+
+  app.on('second-instance', () => showWindow());
+  app.on('activate', () => showWindow());
+  app.on('window-all-closed', () => {
+    // Stay in the tray.
+  });
+  app.on('before-quit', (event) => {
+    if (!core || quitting) return;
+    quitting = true;
+    event.preventDefault();
+    const running = core;
+    core = undefined;
+    void running.stop().finally(() => {
+      tray?.destroy();
+      app.quit();
+    });
+  });
+
+  const ready = boot().catch((error: unknown) => {
+    log.fatal({ err: error }, 'Agent Companion could not start');
+    app.exit(1);
+    throw error;
+  });
+  return { ready, core: () => core, window: () => window, primary };
+}
