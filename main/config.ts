@@ -200,7 +200,8 @@ export async function loadConfiguration(sources: ConfigurationSources): Promise<
     config: empty,
     demo: askedDemo,
     source,
-    problems: error instanceof ConfigError ? error.message.split('\n').slice(1).map((line) => line.trim()) : [String(error)],
+    // A schema error lists its fields under a heading line; any other error is one sentence.
+    problems: error instanceof ConfigError && error.message.includes('\n') ? error.message.split('\n').slice(1).map((line) => line.trim()) : [error instanceof Error ? error.message : String(error)],
   });
   if (path) {
     const source = `the config file ${path}`;
@@ -208,7 +209,6 @@ export async function loadConfiguration(sources: ConfigurationSources): Promise<
       const config = await loadConfigFile(path);
       return { config, demo: askedDemo || config.demo, source, problems: [] };
     } catch (error) {
-      if (error instanceof ConfigError && !error.message.startsWith(`${path} is not valid`)) return { ...invalid(source, error), problems: [error.message] };
       return invalid(source, error);
     }
   }

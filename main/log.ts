@@ -28,12 +28,13 @@ export const REDACTED_PATHS = [
 
 /**
  * The process's root logger.
+ * Writes JSON lines to stderr, or to `destination` (tests capture every line).
  * Level from `AGENT_COMPANION_LOG` (`trace`…`fatal`, `silent`); default `info`, and `warn` under a
  * test runner (`NODE_TEST_CONTEXT`) so test output stays readable.
  */
-export function createLogger(level?: string): Logger {
+export function createLogger(level?: string, destination: { write(line: string): unknown } = pino.destination(2)): Logger {
   const chosen = level ?? process.env.AGENT_COMPANION_LOG ?? (process.env.NODE_TEST_CONTEXT ? 'warn' : 'info');
-  return pino({ level: chosen, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, pino.destination(2));
+  return pino({ level: chosen, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
 }
 
 let root: Logger | undefined;

@@ -83,6 +83,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
     }
+    if (new URL(req.url ?? '/', 'http://x').pathname.endsWith('.map')) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
+      return;
+    }
     if (!serveStatic) {
       res.writeHead(503, { 'Content-Type': 'text/plain' }).end('The window is not built yet: run `npm run build:renderer`.');
       return;

@@ -6,7 +6,7 @@ import { defineConfig } from 'vite';
 const rendererRoot = import.meta.dirname;
 const outDir = `${import.meta.dirname}/../dist/renderer`;
 
-// The agent window. Loaded over file:// by Electron (hence the relative base) and served by the web
+// The agent window. Loaded from the app:// protocol by Electron (relative base: it works under any origin) and served by the web
 // host. index.html carries a strict CSP: no inline scripts or styles, so Svelte's CSS is emitted to
 // a file and nothing may inject <style> elements at run time.
 export default defineConfig({
@@ -28,7 +28,8 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     // Never inline assets as data: URLs for scripts; small images may still be data: (CSP allows img data:).
     assetsInlineLimit: 0,
-    sourcemap: true,
+    // Maps are written for debugging a build, never referenced by the bundle nor served by a host.
+    sourcemap: 'hidden',
   },
   server: { host: '127.0.0.1' },
 });

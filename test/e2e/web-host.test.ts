@@ -5,7 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import WebSocket from 'ws';
+import { RENDERER_DIR } from '../../main/web.js';
 import { notifications } from './browser.js';
 import { eventually, startRunningDesk, type RunningDesk } from './harness.js';
 
@@ -129,5 +132,14 @@ describe('web host in Chromium', () => {
       tokenless.on('close', (code) => resolve(code));
     });
     assert.equal(closed, 4401);
+  });
+
+  it('serves the page but none of its source maps', async () => {
+    const { host } = desk;
+    const maps = readdirSync(join(RENDERER_DIR, 'assets')).filter((name) => name.endsWith('.map'));
+    assert.ok(maps.length > 0, 'the build wrote source maps to check');
+    for (const name of maps) assert.equal((await fetch(`${host.origin}assets/${name}`)).status, 404, name);
+    const scripts = readdirSync(join(RENDERER_DIR, 'assets')).filter((name) => name.endsWith('.js'));
+    for (const name of scripts) assert.doesNotMatch(await (await fetch(`${host.origin}assets/${name}`)).text(), /sourceMappingURL/, name);
   });
 });
