@@ -9,8 +9,7 @@
  *   still rings does not raise a late toast).
  * - The text names the caller's number, the queue or number called, and the account.
  */
-import type { Toast } from '../../preload/bridge.js';
-import type { Account, Call, Chat, DeskState } from './model.js';
+import type { Account, Call, Chat, DeskState, Toast } from './model.js';
 
 /** What the agent chose to be alerted about (display preferences in the config). */
 export interface AlertPreferences {
