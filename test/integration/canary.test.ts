@@ -9,7 +9,6 @@
  * The Electron host's frames and files are checked by `test/unit/shell.test.ts`.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { startCore, type Core } from '../../main/app.js';
@@ -22,28 +21,7 @@ import { startWebHost, type WebHost } from '../../main/web.js';
 import { applyChange, type DeskApi, type DeskState } from '../../preload/bridge.js';
 import { createBridgeClient } from '../../preload/client.js';
 import { Closers, eventually } from '../e2e/harness.js';
-
-/** A unique secret value, easy to find and impossible to meet by chance. */
-export function canary(name: string): string {
-  return `canary-${name}-${randomBytes(6).toString('hex')}`;
-}
-
-/** Every text form a secret can take on its way to a frame, a log line or a file. */
-export function canaryForms(secret: string, users: readonly string[] = []): string[] {
-  const encodings = (text: string): string[] => [
-    text,
-    Buffer.from(text).toString('base64'),
-    Buffer.from(text).toString('base64url'),
-    Buffer.from(text).toString('hex'),
-    encodeURIComponent(text),
-  ];
-  return [...encodings(secret), ...users.flatMap((user) => encodings(`${user}:${secret}`))];
-}
-
-/** The canaries found in `text`, by name. */
-export function leaks(text: string, secrets: ReadonlyMap<string, string[]>): string[] {
-  return [...secrets].filter(([, forms]) => forms.some((form) => text.includes(form))).map(([name]) => name);
-}
+import { canary, canaryForms, leaks } from '../support/canary.js';
 
 /** A platform's simulator started with canary secrets, and the raw accounts that use them. */
 interface CanarySetup {

@@ -1,0 +1,263 @@
+/**
+ * The Electron shell (`main/shell.ts`), run under `npm test` against a typed fake of Electron
+ * (`test/support/electron-fake.ts`: IPC values structured-cloned, a second launch on the same
+ * machine, safeStorage with a backend). The window's side is the real bridge client over the fake
+ * IPC, as the preload runs it. A platform is the real Enreach connector against its simulator.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, describe, it } from 'node:test';
+import { createLogger } from '../../main/log.js';
+import { APP_URL, runShell, type SettingsFile, type Shell } from '../../main/shell.js';
+import { startEnreachSimulator, type EnreachSimulator } from '../../main/vendors/enreach/simulator.js';
+import { startGenesysSimulator, type GenesysSimulator } from '../../main/vendors/genesys/simulator.js';
+import { applyChange, SECRET_KEPT, WIRE_CHANNEL, type DeskApi, type DeskState } from '../../preload/bridge.js';
+import { createBridgeClient } from '../../preload/client.js';
+import { canary, canaryForms, leaks } from '../support/canary.js';
+import { Closers, eventually } from '../e2e/harness.js';
+import { createFakeElectron, createFakeMachine, type FakeElectron, type FakeMachine, type FakeWindow } from '../support/electron-fake.js';
+
+const ASSETS = join(import.meta.dirname, '..', '..', 'assets');
+
+/** A built renderer stand-in: a page, a script, and its source map. */
+function rendererDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ac-renderer-'));
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Agent Companion</title><script type="module" src="./assets/app.js"></script>');
+  writeFileSync(join(dir, 'assets', 'app.js'), 'export {};');
+  writeFileSync(join(dir, 'assets', 'app.js.map'), '{"version":3}');
+  return dir;
+}
+
+/** The settings store, as electron-store keeps it: one JSON file. */
+class JsonSettingsFile implements SettingsFile {
+  constructor(readonly path: string) {}
+  get store(): Record<string, unknown> {
+    return existsSync(this.path) ? (JSON.parse(readFileSync(this.path, 'utf8')) as Record<string, unknown>) : {};
+  }
+  set store(value: Record<string, unknown>) {
+    writeFileSync(this.path, JSON.stringify(value));
+  }
+}
+
+/** One launch of the app on a fake machine, and its window's end of the wire. */
+interface Launch {
+  fake: FakeElectron;
+  shell: Shell;
+  window: FakeWindow;
+  api: DeskApi;
+  state(): DeskState | undefined;
+  logLines: string[];
+  settingsFile: JsonSettingsFile;
+}
+
+const closers = new Closers();
+afterEach(() => closers.closeAll());
+
+async function launch(options: { machine?: FakeMachine; argv?: string[]; store?: Record<string, unknown>; storageBackend?: 'basic_text' | 'gnome_libsecret' } = {}): Promise<Launch> {
+  const fake = closers.add(createFakeElectron({ machine: options.machine, argv: options.argv, storageBackend: options.storageBackend }), (f) => {
+    if (!f.app.quitted) f.electron.app.quit();
+    return eventually(() => f.app.quitted || f.app.exitCode !== undefined, 'the app quit').finally(() => f.dispose());
+  });
+  const settingsFile = new JsonSettingsFile(join(fake.electron.app.getPath('userData'), 'settings.json'));
+  if (options.store) settingsFile.store = options.store;
+  const logLines: string[] = [];
+  const shell = runShell({
+    electron: fake.electron,
+    openSettingsFile: () => settingsFile,
+    argv: options.argv ?? ['electron', '.'],
+    env: {},
+    platform: 'linux',
+    log: createLogger('trace', { write: (line: string) => logLines.push(line) }),
+    paths: { renderer: rendererDir(), preload: '/app/dist/preload/index.cjs', assets: ASSETS },
+    backoff: { initialMs: 50, maxMs: 300, jitter: 0 },
+  });
+  if (!shell.primary) return { fake, shell, window: undefined as unknown as FakeWindow, api: undefined as unknown as DeskApi, state: () => undefined, logLines, settingsFile };
+  await fake.ready();
+  await shell.ready;
+  const window = fake.windows[0]!;
+  // The preload's side: the same client, over the fake IPC.
+  const renderer = fake.renderer(window);
+  const client = createBridgeClient({ transport: { send: (text) => (renderer.send(WIRE_CHANNEL, text), true) } });
+  renderer.on(WIRE_CHANNEL, (text) => client.receive(text as string));
+  let view: ReturnType<typeof applyChange>;
+  client.api.onChange((change) => (view = applyChange(view, change)));
+  client.opened();
+  return { fake, shell, window, api: client.api, state: () => view?.state, logLines, settingsFile };
+}
+
+/** An account of the Enreach simulator, as a settings store would hold it. */
+async function enreachStore(): Promise<{ simulator: EnreachSimulator; store: Record<string, unknown> }> {
+  const simulator = closers.add(await startEnreachSimulator(), (s) => s.close());
+  const { user, secretKey } = simulator.credentials;
+  return { simulator, store: { accounts: [{ id: 'voice', vendor: 'enreach', label: 'Voice', apiUrl: simulator.apiUrl, user, secretKey }] } };
+}
+
+const connected = (app: Launch, id: string) => eventually(() => app.state()?.accounts[id]?.connection === 'connected', `${id} connected in the window`);
+
+describe('Electron shell (against a typed fake of Electron)', () => {
+  after(() => closers.closeAll());
+
+  it('opens a hardened window from app:// and gives it its first state over structured-cloned IPC', async () => {
+    const { store } = await enreachStore();
+    const app = await launch({ store });
+    const prefs = app.window.options.webPreferences!;
+    assert.deepEqual(
+      { contextIsolation: prefs.contextIsolation, sandbox: prefs.sandbox, nodeIntegration: prefs.nodeIntegration, webviewTag: prefs.webviewTag },
+      { contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false },
+    );
+    assert.deepEqual(app.window.loadedURLs, [APP_URL]);
+    await connected(app, 'voice');
+    assert.equal(app.state()!.demo, false);
+  });
+
+  it('denies permissions (handlers installed before any window), navigation, new windows and webviews', async () => {
+    const { store } = await enreachStore();
+    const app = await launch({ store });
+    const order = app.fake.log;
+    assert.ok(order.indexOf('session.setPermissionCheckHandler') >= 0 && order.indexOf('session.setPermissionCheckHandler') < order.indexOf('new BrowserWindow'), order.join(', '));
+    assert.ok(order.indexOf('session.setPermissionRequestHandler') < order.indexOf('new BrowserWindow'));
+    assert.equal(await app.fake.requestPermission('notifications'), false);
+    assert.equal(await app.fake.requestPermission('media'), false);
+    assert.equal(app.fake.checkPermission('geolocation'), false);
+    assert.equal(app.fake.navigate(app.window, 'https://example.com/'), true);
+    assert.deepEqual(app.fake.openWindow(app.window, 'https://example.com/'), { action: 'deny' });
+    assert.equal(app.fake.attachWebview(app.window), true);
+  });
+
+  it('serves the page with its CSP from app://, and no source map or file outside the build', async () => {
+    const { store } = await enreachStore();
+    const app = await launch({ store });
+    const page = await app.fake.fetch(APP_URL);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+    assert.equal((await app.fake.fetch('app://desk/assets/app.js')).status, 200);
+    assert.equal((await app.fake.fetch('app://desk/assets/app.js.map')).status, 404);
+    assert.equal((await app.fake.fetch('app://desk/..%2f..%2fetc%2fpasswd')).status, 404);
+    assert.equal((await app.fake.fetch('app://elsewhere/index.html')).status, 404);
+  });
+
+  it('sends the presence chosen in the tray menu to the platform', async () => {
+    const { simulator, store } = await enreachStore();
+    const app = await launch({ store });
+    await connected(app, 'voice');
+    await eventually(() => app.fake.tray().menu?.find('presence:not-ready')?.enabled, 'the tray offers Not ready');
+    app.fake.clickMenuItem('presence:not-ready');
+    await eventually(() => simulator.availability !== 'Available' && simulator.availability, 'the platform got the new availability');
+    await eventually(() => app.state()!.accounts.voice!.presence?.state === 'not-ready', 'the window shows Not ready');
+  });
+
+  it('raises exactly one notification for a ringing call, with caller and account; a click shows that call', async () => {
+    const { simulator, store } = await enreachStore();
+    const app = await launch({ store });
+    await connected(app, 'voice');
+    const callId = simulator.ringCall({ caller: '+358401112233' });
+    const key = `voice/${callId}`;
+    await eventually(() => app.state()!.calls[key], 'the call reached the window');
+    const shown = await eventually(() => app.fake.shownNotifications.filter((n) => n.title.includes('+358401112233')), 'a notification');
+    simulator.answerCall(callId);
+    await eventually(() => app.state()!.calls[key]?.state === 'connected', 'the call connected');
+    await app.fake.settle();
+    assert.equal(app.fake.notifications.filter((n) => n.title.includes('+358401112233')).length, 1);
+    assert.match(shown[0]!.body ?? '', /Voice/);
+    app.fake.closeWindow(app.window);
+    assert.equal(app.window.isVisible(), false);
+    const focus = app.fake.renderer(app.window).next(WIRE_CHANNEL);
+    shown[0]!.click();
+    const [text] = await focus;
+    assert.deepEqual(JSON.parse(text as string), { type: 'focus', target: { kind: 'call', key } });
+    assert.equal(app.window.isVisible(), true);
+  });
+
+  it('hides the window to the tray when it is closed, and shows it again from the tray', async () => {
+    const { store } = await enreachStore();
+    const app = await launch({ store });
+    assert.equal(app.fake.closeWindow(app.window), true);
+    assert.equal(app.window.isDestroyed(), false);
+    assert.equal(app.window.isVisible(), false);
+    app.fake.clickTray();
+    assert.equal(app.window.isVisible(), true);
+  });
+
+  it('focuses the first window when the app is launched a second time', async () => {
+    const machine = closers.add(createFakeMachine(), (m) => m.dispose());
+    const { store } = await enreachStore();
+    const first = await launch({ machine, store });
+    first.fake.closeWindow(first.window);
+    const second = await launch({ machine, argv: ['electron', '.', '--second'] });
+    assert.equal(second.shell.primary, false);
+    await eventually(() => first.window.isVisible(), 'the first window was shown');
+    assert.equal(first.fake.windows.length, 1);
+  });
+
+  it('ignores the wire from a frame that is not our page', async () => {
+    const { store } = await enreachStore();
+    const app = await launch({ store });
+    await connected(app, 'voice');
+    const renderer = app.fake.renderer(app.window);
+    renderer.frameUrl = 'https://evil.example/';
+    const before = renderer.received(WIRE_CHANNEL).length;
+    renderer.send(WIRE_CHANNEL, JSON.stringify({ type: 'invoke', id: 9, method: 'setPresence', args: ['offline'] }));
+    await app.fake.settle();
+    assert.equal(renderer.received(WIRE_CHANNEL).length, before);
+    assert.ok(app.logLines.some((line) => line.includes('refused a bridge message from a foreign frame')));
+  });
+
+  it('stores a secret saved in settings only encrypted, and no secret crosses the wire', async () => {
+    const simulator = closers.add(await startGenesysSimulator(), (s: GenesysSimulator) => s.close());
+    const password = canary('genesys-password');
+    const typed = canary('typed-in-settings');
+    const { user } = simulator.credentials;
+    const app = await launch({ store: { accounts: [{ id: 'contact', vendor: 'genesys', baseUrl: simulator.baseUrl, user, password }] } });
+    await eventually(() => app.state()?.accounts.contact?.connection, 'the account was tried');
+    const view = await app.api.getSettings();
+    assert.deepEqual(view.settings.accounts[0]!.password, SECRET_KEPT);
+    assert.equal(view.secrets?.protected, true);
+    await app.api.saveSettings({ ...view.settings, accounts: [{ ...view.settings.accounts[0]!, password: typed }] });
+    const written = readFileSync(app.settingsFile.path, 'utf8');
+    const account = (JSON.parse(written) as { accounts: Array<{ password: { encrypted: string } }> }).accounts[0]!;
+    assert.ok(account.password.encrypted, 'the new secret is stored as {encrypted}');
+    const secrets = new Map([
+      ['typed', canaryForms(typed, [user])],
+      ['password', canaryForms(password, [user])],
+    ]);
+    assert.deepEqual(leaks(written, new Map([['typed', secrets.get('typed')!]])), [], 'the typed secret reached the file in plain text');
+    const frames = app.fake.renderer(app.window).received(WIRE_CHANNEL).map(([text]) => text as string);
+    assert.ok(frames.length > 0);
+    for (const text of [...frames, ...app.logLines]) assert.deepEqual(leaks(text, secrets), [], text.slice(0, 300));
+    await eventually(() => app.fake.app.relaunches.length > 0, 'the app restarts to apply the settings');
+  });
+
+  it('says in settings that secrets are only obfuscated where Linux has no keyring', async () => {
+    const { store } = await enreachStore();
+    const app = await launch({ store, storageBackend: 'basic_text' });
+    const view = await app.api.getSettings();
+    assert.equal(view.secrets?.protected, false);
+    assert.match(view.secrets!.note, /only obfuscated/);
+    assert.match(view.secrets!.note, /\{"env": "VARIABLE"\}/);
+  });
+
+  it('opens on the problems, never the demo, when the stored settings are not valid', async () => {
+    const app = await launch({ store: { accounts: [{ id: 'voice', vendor: 'enreach', user: 'a@example.com', secretKey: 'k', pasword: 'x' }] } });
+    await eventually(() => app.state(), 'the first state');
+    assert.equal(app.state()!.demo, false);
+    assert.deepEqual(Object.keys(app.state()!.accounts), []);
+    assert.match(app.state()!.setup.problems.join('\n'), /accounts\[0\]\.pasword: unknown field; did you mean "password"\?/);
+    const view = await app.api.getSettings();
+    assert.equal(view.editable, true);
+    assert.deepEqual(view.settings.accounts[0]!.secretKey, SECRET_KEPT, 'the stored document is shown for correction, secrets masked');
+    assert.ok(view.problems.length > 0);
+  });
+
+  it('makes every connection prove itself when the machine wakes from sleep', async () => {
+    const { simulator, store } = await enreachStore();
+    const app = await launch({ store });
+    await connected(app, 'voice');
+    const tokensBefore = simulator.requests.filter((r) => r.path.includes('/rte/')).length;
+    app.fake.resume();
+    await eventually(() => simulator.requests.filter((r) => r.path.includes('/rte/')).length > tokensBefore, 'a fresh token was fetched');
+    await connected(app, 'voice');
+  });
+});
