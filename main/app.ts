@@ -9,11 +9,21 @@ import { Desk, type DeskAccount } from './desk/desk.js';
 import type { DeskSetup, Toast } from './desk/model.js';
 import { BridgeHub } from './bridge.js';
 import { startDemo, type Demo } from './demo/index.js';
-import type { Logger } from './log.js';
+import { createLogger, type Logger } from './log.js';
 import { ReadOnlySettings, type SettingsStore } from './settings.js';
-import type { SecretRef } from './vendors/account.js';
-import { ConnectionError, type BackoffPolicy, type Connector, type ConnectorContext } from './vendors/connector.js';
-import { accountSeed, createConnector } from './vendors/index.js';
+import type { SecretRef } from './vendors/kit/account.js';
+import { ConnectionError, type Connector, type ConnectorContext } from './desk/port.js';
+import type { BackoffPolicy } from './vendors/kit/supervisor.js';
+import { accountSeed, allSecretFields, createConnector } from './vendors/index.js';
+
+/**
+ * The app's logger: pino JSON lines (stderr by default), with every registered platform's secret
+ * fields redacted besides the credentials every platform shares (password, token, authorization…).
+ * @param level `trace`…`fatal` or `silent`; default `AGENT_COMPANION_LOG`, else `info`.
+ */
+export function appLogger(level?: string, destination?: { write(line: string): unknown }): Logger {
+  return createLogger(level, destination, allSecretFields());
+}
 
 export interface CoreOptions {
   config: AppConfig;

@@ -11,13 +11,17 @@
 import { readFile } from 'node:fs/promises';
 import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
-import type { SecretRef } from './vendors/account.js';
-import { enreachAccountSchema } from './vendors/enreach/config.js';
-import { genesysAccountSchema } from './vendors/genesys/config.js';
+import type { SecretRef } from './vendors/kit/account.js';
+import { platforms, type ParsedAccount } from './vendors/index.js';
 
-/** One account of any supported platform, told apart by `vendor`. */
-export const accountSchema = z.discriminatedUnion('vendor', [enreachAccountSchema, genesysAccountSchema]);
-export type AccountConfig = z.infer<typeof accountSchema>;
+/** One account of any registered platform, told apart by `vendor` (the registry, `main/vendors/index.ts`). */
+export const accountSchema = z.discriminatedUnion(
+  'vendor',
+  platforms().map((platform) => platform.schema) as unknown as [z.ZodObject, ...z.ZodObject[]],
+  { error: (issue) => (issue.code === 'invalid_union' ? `must be one of ${platforms().map((p) => `"${p.id}"`).join(', ')}` : undefined) },
+) as unknown as z.ZodType<ParsedAccount>;
+/** An account of any registered platform (its platform's schema checks the rest). */
+export type AccountConfig = ParsedAccount;
 
 /** Display preferences. */
 export const displaySchema = z

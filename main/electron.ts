@@ -7,7 +7,8 @@ import * as electron from 'electron';
 import Store from 'electron-store';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { rootLogger } from './log.js';
+
+import { appLogger } from './app.js';
 import { runShell } from './shell.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -18,7 +19,7 @@ runShell({
   argv: process.argv,
   env: process.env,
   platform: process.platform,
-  log: rootLogger(),
+  log: appLogger(),
   paths: {
     renderer: join(root, 'dist', 'renderer'),
     preload: join(root, 'dist', 'preload', 'index.cjs'),

@@ -4,9 +4,11 @@
  * secrets encrypted). The Electron shell persists it in electron-store; the web host and managed
  * deployments (a config file) serve it read-only.
  */
-import { SECRET_KEPT, type SecretStorage, type SettingsAccount, type SettingsDocument, type SettingsView } from '../preload/bridge.js';
+import type { z } from 'zod';
+import { SECRET_KEPT, type SecretStorage, type SettingsAccount, type SettingsDocument, type SettingsField, type SettingsView } from '../preload/bridge.js';
 import { ConfigError, displaySchema, parseConfig, webHostSchema, type AppConfig } from './config.js';
-import { VENDOR_FORMS } from './vendors/index.js';
+import { choicesOf, formKindOf, isRequired } from './vendors/kit/platform.js';
+import { platforms, secretFields } from './vendors/index.js';
 
 /** Where the settings screen reads and writes. */
 export interface SettingsStore {
@@ -18,8 +20,25 @@ export interface SettingsStore {
   save(document: unknown): Promise<void>;
 }
 
-function secretKeys(vendor: string): string[] {
-  return VENDOR_FORMS.find((v) => v.id === vendor)?.fields.filter((f) => f.kind === 'secret').map((f) => f.key) ?? [];
+const secretKeys = secretFields;
+
+/**
+ * The account form of every platform, from its module: the fields it lists, each with the kind,
+ * whether it is required and the choices its schema says (so the window needs no vendor knowledge).
+ */
+export function accountForms(): SettingsView['vendors'] {
+  return platforms().map((platform) => ({
+    id: platform.id,
+    name: platform.name,
+    fields: platform.form.map((field): SettingsField => {
+      const schema = (platform.shape as Record<string, z.ZodType>)[field.key]!;
+      const out: SettingsField = { key: field.key, label: field.label, kind: formKindOf(schema), required: isRequired(schema) };
+      const choices = choicesOf(schema);
+      if (choices) out.choices = choices;
+      if (field.help) out.help = field.help;
+      return out;
+    }),
+  }));
 }
 
 /** What a settings document may be read from: a valid config, or (invalid settings) the raw stored document. */
@@ -92,7 +111,7 @@ export class ReadOnlySettings implements SettingsStore {
     private readonly problems: readonly string[] = [],
   ) {}
   view(): SettingsView {
-    return { editable: false, source: this.source, settings: maskSecrets(this.config), vendors: structuredClone([...VENDOR_FORMS]), problems: [...this.problems] };
+    return { editable: false, source: this.source, settings: maskSecrets(this.config), vendors: accountForms(), problems: [...this.problems] };
   }
   async save(_document: unknown): Promise<void> {
     throw new ConfigError(`these settings are managed in ${this.source}; change them there`);
@@ -124,7 +143,7 @@ export class StoredSettings implements SettingsStore {
     this.problems = extras.problems ?? [];
   }
   view(): SettingsView {
-    const view: SettingsView = { editable: true, source: this.source, settings: maskSecrets(this.raw), vendors: structuredClone([...VENDOR_FORMS]), problems: [...this.problems] };
+    const view: SettingsView = { editable: true, source: this.source, settings: maskSecrets(this.raw), vendors: accountForms(), problems: [...this.problems] };
     if (this.extras.secrets) view.secrets = { ...this.extras.secrets };
     return view;
   }

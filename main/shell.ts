@@ -29,7 +29,7 @@ import { trayAction, trayModel, type TrayIcon, type TrayModel } from './desk/tra
 import type { IpcMainEvent, MenuItemConstructorOptions, ShellElectron, ShellNotification, ShellTray, ShellWindow } from './electron-api.js';
 import type { Logger } from './log.js';
 import { ReadOnlySettings, StoredSettings, type SettingsStore } from './settings.js';
-import type { BackoffPolicy } from './vendors/connector.js';
+import type { BackoffPolicy } from './vendors/kit/supervisor.js';
 
 /** The custom protocol the window is served from. */
 export const APP_SCHEME = 'app';

@@ -21,9 +21,9 @@ import sirv from 'sirv';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WEB_BRIDGE_PATH, WEB_CLOSE_UNAUTHORIZED, type WebHello } from '../preload/bridge.js';
 import type { BridgeConnection } from './bridge.js';
-import { startCore, type Core } from './app.js';
+import { appLogger, startCore, type Core } from './app.js';
 import { loadConfiguration } from './config.js';
-import { rootLogger, type Logger } from './log.js';
+import type { Logger } from './log.js';
 import { ReadOnlySettings } from './settings.js';
 
 /** Where the built renderer lives. */
@@ -176,7 +176,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
 /** `npm run start:web`: loads the config (or runs the demo), starts the core and serves it. */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
-  const log = rootLogger();
+  const log = appLogger();
   const { values } = parseArgs({
     args: [...argv],
     options: { config: { type: 'string' }, port: { type: 'string' }, demo: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },

@@ -1,14 +1,13 @@
 /**
- * Demo mode, the default when no account is configured: every platform simulator runs on loopback
- * and plays a scripted day at the desk, and the app connects to them through the real connectors
- * and the real vendor protocols. Accounts are marked `demo`, and the UI says so plainly.
+ * Demo mode: every registered platform's simulator runs on loopback and plays a scripted day at the
+ * desk, and the app connects to them through the real connectors and the real vendor protocols.
+ * Accounts are marked `demo`, and the UI says so plainly.
  */
 import type { AccountConfig } from '../config.js';
+import { parseConfig } from '../config.js';
 import type { Logger } from '../log.js';
-import { startEnreachDemo } from '../vendors/enreach/demo.js';
-import { startGenesysDemo } from '../vendors/genesys/demo.js';
-import type { EnreachSimulator } from '../vendors/enreach/simulator.js';
-import type { GenesysSimulator } from '../vendors/genesys/simulator.js';
+import { platforms } from '../vendors/index.js';
+import type { PlatformDemo } from '../vendors/kit/platform.js';
 
 export interface DemoOptions {
   log: Logger;
@@ -16,33 +15,33 @@ export interface DemoOptions {
   intervalMs?: number;
 }
 
-/** The running demo: accounts pointing at the simulators, and the simulators themselves. */
+/** The running demo: one account per platform, pointing at its simulator. */
 export interface Demo {
   /** Accounts to connect to, their secrets written inline (they are the simulators' own). */
   accounts: AccountConfig[];
-  simulators: { enreach: EnreachSimulator; genesys: GenesysSimulator };
   /** Stops the scripts and the simulators. */
   stop(): Promise<void>;
 }
 
-/** Starts every simulator and its scripted day. @throws if a simulator cannot listen on loopback. */
+/**
+ * Starts every platform's demo; if one cannot start, the ones already started are stopped.
+ * @throws if a simulator cannot listen on loopback.
+ */
 export async function startDemo(options: DemoOptions): Promise<Demo> {
-  const enreach = await startEnreachDemo({ log: options.log.child({ demo: 'enreach' }), intervalMs: options.intervalMs });
-  let genesys;
+  const started: Array<{ name: string; demo: PlatformDemo }> = [];
   try {
-    genesys = await startGenesysDemo({ log: options.log.child({ demo: 'genesys' }), intervalMs: options.intervalMs });
+    for (const platform of platforms()) {
+      started.push({ name: platform.name, demo: await platform.startDemo({ log: options.log.child({ demo: platform.id }), intervalMs: options.intervalMs }) });
+    }
   } catch (error) {
-    await enreach.stop();
+    await Promise.allSettled(started.map(({ demo }) => demo.stop()));
     throw error;
   }
+  const raw = started.map(({ name, demo }) => ({ ...demo.account, label: `${name} (demo)` }));
   return {
-    accounts: [
-      { ...enreach.account, secretKey: enreach.secrets.secretKey, label: 'Enreach Voice (demo)' },
-      { ...genesys.account, password: genesys.secrets.password, label: 'Genesys (demo)' },
-    ],
-    simulators: { enreach: enreach.simulator, genesys: genesys.simulator },
+    accounts: parseConfig({ accounts: raw }, 'the demo').accounts,
     async stop() {
-      await Promise.allSettled([enreach.stop(), genesys.stop()]);
+      await Promise.allSettled(started.map(({ demo }) => demo.stop()));
     },
   };
 }

@@ -6,7 +6,7 @@
 import type { Logger } from '../log.js';
 import { CommandError, type Connector, type ConnectorCommand } from './port.js';
 import type { ConnectorEvent } from './events.js';
-import type { CallAction, DeskSetup, DeskState, PresenceState, VendorId } from './model.js';
+import type { CallAction, DeskSetup, DeskState, PresenceState } from './model.js';
 import { initialState, reduce, type AccountSeed, type StoreAction } from './store.js';
 
 /**
@@ -59,7 +59,7 @@ export class Desk {
   }
 
   /** The vendor of an account, for logs and diagnostics. */
-  vendorOf(accountId: string): VendorId | undefined {
+  vendorOf(accountId: string): string | undefined {
     return this.accounts.get(accountId)?.seed.vendor;
   }
 

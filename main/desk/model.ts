@@ -13,9 +13,6 @@
  * an `id` only within its account.
  */
 
-/** Which platform an account talks to. */
-export type VendorId = 'enreach' | 'genesys';
-
 /**
  * The agent's presence, in contact-center terms.
  * - `ready`: can be offered work (Enreach "Available", Genesys "Ready").
@@ -237,7 +234,8 @@ export type WrapUp = {
 /** One configured platform account and everything the desk knows about its connection. */
 export type Account = {
   id: string;
-  vendor: VendorId;
+  /** The platform it talks to (a registered platform's id; the desk does not know which exist). */
+  vendor: string;
   /** Display name, e.g. "Enreach (sales)". */
   label: string;
   /** True when this account talks to the bundled simulator (demo mode). */

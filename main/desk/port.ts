@@ -7,6 +7,28 @@ import type { Logger } from '../log.js';
 import type { ConnectorEvent } from './events.js';
 import type { CallAction, ChatAction, PresenceState } from './model.js';
 
+/**
+ * What a platform can do for the agent, advertised by its module (`main/vendors/<v>/index.ts`):
+ * the desk offers only these (presence options, Call, chat replies…) and a connector refuses the
+ * rest with "not available".
+ */
+export interface Capabilities {
+  /** The presence states the agent may set on this platform (empty: presence is read-only here). */
+  presence: readonly PresenceState[];
+  /** Click-to-dial: the platform places calls for the agent. */
+  dial: boolean;
+  /** Call control (answer, hang up, hold, retrieve) on the platform's calls. */
+  callControl: boolean;
+  /** Chats (and replies in them). */
+  chats: boolean;
+  /** Callback requests. */
+  callbacks: boolean;
+  /** Service queues' live figures. */
+  queues: boolean;
+  /** Colleagues' presence (team status, busy lamps). */
+  team: boolean;
+}
+
 /** A command the desk routes to the connector that owns the entity. Ids are the platform's own. */
 export type ConnectorCommand =
   | { type: 'presence.set'; state: PresenceState }

@@ -22,7 +22,6 @@ import {
   type DeskState,
   type PresenceState,
   type Queue,
-  type VendorId,
 } from './model.js';
 
 /** How many ended calls the desk remembers. */
@@ -46,7 +45,7 @@ export type StoreAction = DeskEvent | ChatReadAction | ChatDismissAction;
 /** What the desk knows of an account before it connects. */
 export interface AccountSeed {
   id: string;
-  vendor: VendorId;
+  vendor: string;
   label: string;
   demo: boolean;
   presenceOptions: PresenceState[];

@@ -1,85 +1,84 @@
 /**
- * The connector registry: turns a validated account config into a running {@link Connector}.
- * The only place that knows every vendor; adding a platform means one schema in `main/config.ts`
- * and one case here.
+ * The registry: every platform the app speaks, listed once. Everything that differs by platform —
+ * config parsing, the settings form, secret masking, resolution and redaction, demo mode, the desk's
+ * account seed, the README's platform table, the conformance suite and the canary test — iterates
+ * this list. Adding a platform is its folder under `main/vendors/` plus one line here.
  */
-import type { SettingsField } from '../../preload/bridge.js';
-import type { AccountConfig } from '../config.js';
 import type { AccountSeed } from '../desk/store.js';
-import type { VendorId } from '../desk/model.js';
-import type { SecretRef } from './account.js';
-import type { BackoffPolicy, Connector } from './connector.js';
-import { createEnreachConnector, ENREACH_PRESENCE_OPTIONS } from './enreach/connector.js';
-import { createGenesysConnector, GENESYS_PRESENCE_OPTIONS } from './genesys/connector.js';
+import type { Connector } from '../desk/port.js';
+import { enreach } from './enreach/index.js';
+import { genesys } from './genesys/index.js';
+import type { SecretRef } from './kit/account.js';
+import { secretFieldsOf, type ConnectorOptions, type PlatformModule } from './kit/platform.js';
 
-/** Display names of the platforms. */
-export const VENDOR_NAMES: Readonly<Record<VendorId, string>> = {
-  enreach: 'Enreach Voice',
-  genesys: 'Genesys',
-};
+/** Every platform, in the order menus and tables list them. */
+export const PLATFORMS = [enreach, genesys] as const;
 
-/**
- * The account form of each platform, for the settings screen (the window renders it generically, so
- * vendor field names stay here). `secret` fields are masked before they reach the window.
- */
-export const VENDOR_FORMS: ReadonlyArray<{ id: VendorId; name: string; fields: SettingsField[] }> = [
-  {
-    id: 'enreach',
-    name: VENDOR_NAMES.enreach,
-    fields: [
-      { key: 'user', label: 'Login email', kind: 'email', required: true },
-      { key: 'secretKey', label: 'API secret key', kind: 'secret', required: false, help: 'Preferred. Or give the password instead.' },
-      { key: 'password', label: 'Password', kind: 'secret', required: false, help: 'Used only to obtain a secret key.' },
-      { key: 'apiUrl', label: 'API address', kind: 'url', required: false, help: 'Leave empty to find it from the login email.' },
-    ],
-  },
-  {
-    id: 'genesys',
-    name: VENDOR_NAMES.genesys,
-    fields: [
-      { key: 'baseUrl', label: 'Server address', kind: 'url', required: true, help: 'e.g. https://gws.example.com' },
-      { key: 'user', label: 'User name', kind: 'text', required: true },
-      { key: 'password', label: 'Password', kind: 'secret', required: true },
-      { key: 'channels', label: 'Channels', kind: 'choices', required: false, choices: ['voice', 'chat'] },
-    ],
-  },
-];
+/** A registered platform's id: what an account's `vendor` holds. */
+export type VendorId = (typeof PLATFORMS)[number]['id'];
 
-/** Options every connector takes. */
-export interface ConnectorOptions {
-  backoff?: BackoffPolicy;
+/** Any registered platform, with its types erased (code that works for every platform alike). */
+export type AnyPlatform = PlatformModule<Record<string, never>, Record<string, unknown>, string>;
+
+/** The registered platforms, typed for code that iterates them. */
+export function platforms(): readonly AnyPlatform[] {
+  return PLATFORMS as unknown as readonly AnyPlatform[];
 }
 
+/** The platform of a vendor id, or undefined when none is registered. */
+export function platformOf(vendor: string): AnyPlatform | undefined {
+  return platforms().find((p) => p.id === vendor);
+}
+
+/** The secret fields of a vendor's accounts (none for an unknown vendor). */
+export function secretFields(vendor: string): string[] {
+  const platform = platformOf(vendor);
+  return platform ? secretFieldsOf(platform) : [];
+}
+
+/** Every secret field name of every platform (log redaction). */
+export function allSecretFields(): string[] {
+  return [...new Set(platforms().flatMap((p) => secretFieldsOf(p)))];
+}
+
+/** An account config of some registered platform, after its schema parsed it. */
+export type ParsedAccount = { id: string; label?: string; enabled: boolean; vendor: string } & Record<string, unknown>;
+
 /**
- * Builds the connector for an account.
- * @param secret resolves the account's secret references.
- * @throws {Error} from `secret` when a secret cannot be resolved (the caller marks that account failed).
+ * Builds the connector for a parsed account: each of its platform's secret fields is resolved by
+ * `secret` (absent fields stay absent).
+ * @throws {Error} from `secret` when a secret cannot be resolved (the caller marks that account
+ *   failed), or when no platform is registered for the account's vendor.
  */
-export function createConnector(account: AccountConfig, secret: (ref: SecretRef) => string, options: ConnectorOptions = {}): Connector {
-  switch (account.vendor) {
-    case 'enreach':
-      return createEnreachConnector(
-        account,
-        {
-          secretKey: account.secretKey === undefined ? undefined : secret(account.secretKey),
-          password: account.password === undefined ? undefined : secret(account.password),
-        },
-        options,
-      );
-    case 'genesys':
-      return createGenesysConnector(account, { password: secret(account.password) }, options);
+export function createConnector(account: ParsedAccount, secret: (ref: SecretRef) => string, options: ConnectorOptions = {}): Connector {
+  const platform = platformOf(account.vendor);
+  if (!platform) throw new Error(`no platform "${account.vendor}" is registered`);
+  const secrets: Record<string, string | undefined> = {};
+  for (const field of secretFieldsOf(platform)) {
+    const ref = account[field] as SecretRef | undefined;
+    secrets[field] = ref === undefined ? undefined : secret(ref);
   }
+  return platform.createConnector(account, secrets, options);
 }
 
-/** What the desk shows of an account before it connects. */
-export function accountSeed(account: AccountConfig, demo: boolean): AccountSeed {
+/** What the desk shows of an account before it connects: from its platform's name and capabilities. */
+export function accountSeed(account: ParsedAccount, demo: boolean): AccountSeed {
+  const platform = platformOf(account.vendor);
   return {
     id: account.id,
     vendor: account.vendor,
-    label: account.label ?? VENDOR_NAMES[account.vendor],
+    label: account.label ?? platform?.name ?? account.vendor,
     demo,
-    presenceOptions: [...(account.vendor === 'enreach' ? ENREACH_PRESENCE_OPTIONS : GENESYS_PRESENCE_OPTIONS)],
-    // Enreach's RTE and REST documents offer no call control; Genesys dials through the device.
-    canDial: account.vendor === 'genesys',
+    presenceOptions: [...(platform?.capabilities.presence ?? [])],
+    canDial: platform?.capabilities.dial ?? false,
   };
+}
+
+/** The README's platform table (a test keeps the README in step with the registry). */
+export function platformTable(): string {
+  return [
+    '| platform | transport | on the desk |',
+    '|---|---|---|',
+    ...platforms().map((p) => `| ${p.name} | ${p.transport} | ${p.offers} |`),
+  ].join('\n');
 }

@@ -18,7 +18,7 @@ import type { ConnectorEvent } from '../../main/desk/events.js';
 import { createLogger } from '../../main/log.js';
 import { parseConfig } from '../../main/config.js';
 import { ReadOnlySettings } from '../../main/settings.js';
-import type { Connector, ConnectorContext } from '../../main/vendors/connector.js';
+import type { Connector, ConnectorContext } from '../../main/desk/port.js';
 import { routeEvent } from '../../main/vendors/enreach/normalize.js';
 import { parseMessage } from '../../main/vendors/enreach/schema.js';
 import { parseGenesysMessage, routeGenesysMessage } from '../../main/vendors/genesys/normalize.js';

@@ -11,12 +11,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
-import { startCore, type Core } from '../../main/app.js';
+import { appLogger, startCore, type Core } from '../../main/app.js';
 import { parseConfig } from '../../main/config.js';
-import { createLogger } from '../../main/log.js';
 import { startEnreachSimulator } from '../../main/vendors/enreach/simulator.js';
 import { startGenesysSimulator } from '../../main/vendors/genesys/simulator.js';
-import { VENDOR_FORMS } from '../../main/vendors/index.js';
+import { platforms } from '../../main/vendors/index.js';
 import { startWebHost, type WebHost } from '../../main/web.js';
 import { applyChange, type DeskApi, type DeskState } from '../../preload/bridge.js';
 import { createBridgeClient } from '../../preload/client.js';
@@ -99,14 +98,14 @@ describe('no secret leaves the main process', () => {
   before(() =>
     closers.setUp(async () => {
       const accounts: Array<Record<string, unknown>> = [];
-      for (const vendor of VENDOR_FORMS.map((v) => v.id)) {
+      for (const vendor of platforms().map((p) => p.id)) {
         const setup = SETUPS[vendor];
         assert.ok(setup, `platform "${vendor}" has no canary setup in test/integration/canary.test.ts`);
         const started = closers.add(await setup(), (s) => s.close().catch(() => undefined));
         accounts.push(...started.accounts);
         for (const [name, { value, users }] of Object.entries(started.secrets)) secrets.set(`${vendor}.${name}`, canaryForms(value, users));
       }
-      const log = createLogger('trace', { write: (line: string) => logLines.push(line) });
+      const log = appLogger('trace', { write: (line: string) => logLines.push(line) });
       core = closers.add(await startCore({ config: parseConfig({ accounts }), log, backoff: { initialMs: 50, maxMs: 300, jitter: 0 } }), (c) => c.stop());
       const host = closers.add(await startWebHost({ core, log }), (h) => h.close());
       window = closers.add(await webWindow(host, frames), (w) => w.close());

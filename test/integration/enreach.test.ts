@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { CommandError } from '../../main/vendors/connector.js';
+import { CommandError } from '../../main/desk/port.js';
 import { ENREACH_USER_EVENTS } from '../../main/vendors/enreach/connector.js';
 import { eventually, startHarness, type Harness } from '../fixtures/enreach/harness.js';
 

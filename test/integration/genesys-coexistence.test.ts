@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection, type IHttpConnectionOptions } from '@microsoft/signalr';
 import WebSocket, { WebSocketServer } from 'ws';
-import type { Connector } from '../../main/vendors/connector.js';
+import type { Connector } from '../../main/desk/port.js';
 import { enreachAccountSchema } from '../../main/vendors/enreach/config.js';
 import { createEnreachConnector } from '../../main/vendors/enreach/connector.js';
 import { startEnreachSimulator, type EnreachSimulator } from '../../main/vendors/enreach/simulator.js';

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Connector } from '../../main/vendors/connector.js';
+import type { Connector } from '../../main/desk/port.js';
 import { createGenesysConnector } from '../../main/vendors/genesys/connector.js';
 import { startGenesysSimulator, type GenesysSimulator } from '../../main/vendors/genesys/simulator.js';
 import { accountFor, captureLog, deskHarness, eventually, FAST } from '../fixtures/genesys/harness.js';

@@ -8,7 +8,7 @@ import type { ConnectorEvent } from '../../main/desk/events.js';
 import { createLogger } from '../../main/log.js';
 import { parseConfig } from '../../main/config.js';
 import { ReadOnlySettings } from '../../main/settings.js';
-import type { Connector, ConnectorCommand, ConnectorContext } from '../../main/vendors/connector.js';
+import type { Connector, ConnectorCommand, ConnectorContext } from '../../main/desk/port.js';
 
 /** A connector double: records commands, lets the test emit events. */
 class ScriptedConnector implements Connector {

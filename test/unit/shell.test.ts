@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
-import { createLogger } from '../../main/log.js';
+import { appLogger } from '../../main/app.js';
 import { APP_URL, runShell, type SettingsFile, type Shell } from '../../main/shell.js';
 import { startEnreachSimulator, type EnreachSimulator } from '../../main/vendors/enreach/simulator.js';
 import { startGenesysSimulator, type GenesysSimulator } from '../../main/vendors/genesys/simulator.js';
@@ -70,7 +70,7 @@ async function launch(options: { machine?: FakeMachine; argv?: string[]; store?:
     argv: options.argv ?? ['electron', '.'],
     env: {},
     platform: 'linux',
-    log: createLogger('trace', { write: (line: string) => logLines.push(line) }),
+    log: appLogger('trace', { write: (line: string) => logLines.push(line) }),
     paths: { renderer: rendererDir(), preload: '/app/dist/preload/index.cjs', assets: ASSETS },
     backoff: { initialMs: 50, maxMs: 300, jitter: 0 },
   });

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ConnectorEvent } from '../../main/desk/events.js';
 import { createLogger } from '../../main/log.js';
-import { backoffDelayMs, ConnectionError, ConnectionSupervisor, type Session } from '../../main/vendors/connector.js';
+import { backoffDelayMs, ConnectionSupervisor, type Session } from '../../main/vendors/kit/supervisor.js';
+import { ConnectionError } from '../../main/desk/port.js';
 import { ConfigError, configPathFrom, parseConfig, resolveSecret } from '../../main/config.js';
 
 const FAST = { initialMs: 1, maxMs: 5, jitter: 0 };

@@ -5,7 +5,7 @@
  * SecretKey [C], a SecretKey obtained from a password with `POST {api}/authuser/{email}/` [C].
  */
 import { z } from 'zod';
-import { accountBase, secretSchema } from '../account.js';
+import { accountSchemaOf, secretField } from '../kit/platform.js';
 
 /** Enreach's public service discovery (VENDOR-NOTES [C]): `GET …?user={email}` → silos. */
 export const ENREACH_DISCOVERY_URL = 'https://discover.enreachvoice.com/api/user';
@@ -22,19 +22,19 @@ export const ENREACH_DISCOVERY_URL = 'https://discover.enreachvoice.com/api/user
  *
  * Parsing fails (zod issue on `secretKey`) when neither secret is given.
  */
-export const enreachAccountSchema = accountBase
-  .extend({
-    vendor: z.literal('enreach'),
-    user: z.email('must be the Enreach login email'),
-    apiUrl: z.url().optional(),
-    discoveryUrl: z.url().default(ENREACH_DISCOVERY_URL),
-    secretKey: secretSchema.optional(),
-    password: secretSchema.optional(),
-  })
-  .refine((account) => account.secretKey !== undefined || account.password !== undefined, {
-    message: 'give the Enreach API secretKey (preferred) or the password',
-    path: ['secretKey'],
-  });
+export const enreachShape = {
+  user: z.email('must be the Enreach login email'),
+  apiUrl: z.url().optional(),
+  discoveryUrl: z.url().default(ENREACH_DISCOVERY_URL),
+  secretKey: secretField('optional'),
+  password: secretField('optional'),
+};
+
+export const enreachAccountSchema = accountSchemaOf('enreach', enreachShape, {
+  check: (account) => account.secretKey !== undefined || account.password !== undefined,
+  message: 'give the Enreach API secretKey (preferred) or the password',
+  path: 'secretKey',
+});
 
 /** A parsed Enreach account (defaults applied). */
 export type EnreachAccount = z.infer<typeof enreachAccountSchema>;

@@ -16,16 +16,8 @@
 import type { ConnectorEvent } from '../../desk/events.js';
 import type { PresenceState } from '../../desk/model.js';
 import type { Logger } from '../../log.js';
-import {
-  CommandError,
-  ConnectionError,
-  ConnectionSupervisor,
-  type BackoffPolicy,
-  type Connector,
-  type ConnectorCommand,
-  type ConnectorContext,
-  type Session,
-} from '../connector.js';
+import { CommandError, ConnectionError, type Connector, type ConnectorCommand, type ConnectorContext } from '../../desk/port.js';
+import { ConnectionSupervisor, type BackoffPolicy, type Session } from '../kit/supervisor.js';
 import type { EnreachAccount, EnreachSecrets } from './config.js';
 import { availabilityFor, presenceOf, routeEvent, subscriptionIssues, type RouteContext } from './normalize.js';
 import {

@@ -11,7 +11,17 @@
  * - now and then the availability changes "elsewhere" (BRB for a while, then Available again).
  * Randomness is seeded, so a demo day is repeatable.
  */
-import { DemoSchedule, type DemoOptions, type VendorDemo } from '../connector.js';
+import { DemoSchedule } from '../kit/simulator.js';
+import type { DemoOptions } from '../kit/platform.js';
+
+/** A running demo: the account to connect with, its secrets (written inline), the simulator. */
+interface VendorDemo<Account, Secrets, Simulator> {
+  account: Account;
+  secrets: Secrets;
+  simulator: Simulator;
+  /** Clears every timer of the script and closes the simulator. */
+  stop(): Promise<void>;
+}
 import { enreachAccountSchema, type EnreachAccount } from './config.js';
 import { startEnreachSimulator, type EnreachSimulator } from './simulator.js';
 

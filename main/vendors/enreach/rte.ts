@@ -28,7 +28,7 @@ import {
 } from '@microsoft/signalr';
 import WebSocket from 'ws';
 import type { Logger } from '../../log.js';
-import type { Session } from '../connector.js';
+import type { Session } from '../kit/supervisor.js';
 
 /** The hub refused the access token (HTTP 401 at negotiate or at the WebSocket upgrade). */
 export class RteAuthError extends Error {

@@ -21,7 +21,8 @@ import type { ConnectorEvent } from '../../desk/events.js';
 import type { SubscriptionIssue } from '../../desk/model.js';
 import type { Logger } from '../../log.js';
 import { createScopedCometD, type ScopedCometD } from '../cometd-runtime.js';
-import { ConnectionError, type Session } from '../connector.js';
+import { ConnectionError } from '../../desk/port.js';
+import type { Session } from '../kit/supervisor.js';
 
 /** The four topics the connector listens to [C]. */
 export const GENESYS_TOPICS = ['/v2/me/calls', '/v2/me/chats', '/v2/me/devices', '/v2/me/channels'] as const;

@@ -6,7 +6,7 @@
  * `StartContactCenterSession`.
  */
 import { z } from 'zod';
-import { accountBase, secretSchema } from '../account.js';
+import { accountSchemaOf, secretField } from '../kit/platform.js';
 
 /** The contact-center channels the agent logs in to (`StartContactCenterSession.channels`). */
 export const GENESYS_CHANNELS = ['voice', 'chat'] as const;
@@ -19,19 +19,20 @@ export type GenesysChannel = (typeof GENESYS_CHANNELS)[number];
  * - `user`: the agent's GWS user name; `password`: a {@link secretSchema} reference.
  * - `channels`: defaults to both `voice` and `chat`.
  */
-export const genesysAccountSchema = accountBase.extend({
-  vendor: z.literal('genesys'),
+export const genesysShape = {
   baseUrl: z
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://gws.example.com' })
     .transform((url) => normalizeBaseUrl(url)),
   user: z.string().min(1, 'must not be empty'),
-  password: secretSchema,
+  password: secretField(),
   channels: z
     .array(z.enum(GENESYS_CHANNELS))
     .min(1, 'name at least one channel')
     .default([...GENESYS_CHANNELS])
     .transform((list) => [...new Set(list)]),
-});
+};
+
+export const genesysAccountSchema = accountSchemaOf('genesys', genesysShape);
 
 /** A parsed Genesys account (after defaults). */
 export type GenesysAccount = z.output<typeof genesysAccountSchema>;

@@ -21,16 +21,8 @@
 import { CookieJar } from 'tough-cookie';
 import type { ConnectorEvent } from '../../desk/events.js';
 import type { CallAction, ChatAction, Presence, PresenceState } from '../../desk/model.js';
-import {
-  CommandError,
-  ConnectionError,
-  ConnectionSupervisor,
-  type BackoffPolicy,
-  type Connector,
-  type ConnectorCommand,
-  type ConnectorContext,
-  type Session,
-} from '../connector.js';
+import { CommandError, ConnectionError, type Connector, type ConnectorCommand, type ConnectorContext } from '../../desk/port.js';
+import { ConnectionSupervisor, type BackoffPolicy, type Session } from '../kit/supervisor.js';
 import { notificationsUrl, type GenesysAccount } from './config.js';
 import { NotificationChannel, type CometdTuning } from './cometd.js';
 import {

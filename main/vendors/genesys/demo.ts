@@ -7,7 +7,17 @@
  * The desk connects to it through the real connector and the real protocol; nothing here talks
  * to the desk directly.
  */
-import { DemoSchedule, type DemoOptions, type VendorDemo } from '../connector.js';
+import { DemoSchedule } from '../kit/simulator.js';
+import type { DemoOptions } from '../kit/platform.js';
+
+/** A running demo: the account to connect with, its secrets (written inline), the simulator. */
+interface VendorDemo<Account, Secrets, Simulator> {
+  account: Account;
+  secrets: Secrets;
+  simulator: Simulator;
+  /** Clears every timer of the script and closes the simulator. */
+  stop(): Promise<void>;
+}
 import { genesysAccountSchema, type GenesysAccount } from './config.js';
 import { startGenesysSimulator, type GenesysOperation, type GenesysSimulator } from './simulator.js';
 

@@ -1,72 +1,14 @@
 /**
- * What every platform connector is, and the connection supervisor they share.
- *
- * A connector owns one account's connection to one platform. It turns the vendor's frames into
- * {@link ConnectorEvent}s (the desk vocabulary) and the desk's {@link ConnectorCommand}s into the
- * vendor's requests. Vendor words never leave it.
+ * The connection supervisor every connector runs under (through `kit/connector.ts`).
  *
  * Connections heal themselves (ARCHITECTURE.md, principle 4): {@link ConnectionSupervisor} runs the
  * state machine `connecting → connected → reconnecting → connected …`, with capped exponential
  * backoff and jitter, and stops at `failed` only for errors a person must fix (wrong credentials,
  * refused licence, bad configuration), with a reason they can act on.
  */
-import type { Logger } from '../log.js';
-import type { ConnectorEvent } from '../desk/events.js';
-import { ConnectionError } from '../desk/port.js';
-
-export { CommandError, ConnectionError, type Connector, type ConnectorCommand, type ConnectorContext } from '../desk/port.js';
-
-/** Options of a vendor's demo script (`main/vendors/<vendor>/demo.ts`). */
-export interface DemoOptions {
-  log: Logger;
-  /** Mean time between scripted calls, ms (default: about 30 000). */
-  intervalMs?: number;
-}
-
-/** A running vendor demo: an account pointing at the vendor's simulator on loopback. */
-export interface VendorDemo<Account, Secrets, Simulator> {
-  /** The account to connect with (its secrets in `secrets`, to be written inline). */
-  account: Account;
-  secrets: Secrets;
-  simulator: Simulator;
-  /** Clears every timer of the script and closes the simulator. */
-  stop(): Promise<void>;
-}
-
-/**
- * The timers of a demo script: steps run after a delay unless the script stopped; a failing step
- * is logged and skipped, never thrown (a demo must not take the app down).
- */
-export class DemoSchedule {
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
-  private stopped = false;
-
-  constructor(private readonly log: Logger) {}
-
-  /** Runs `step` after `ms` milliseconds, unless {@link stop} ran first. */
-  after(ms: number, step: () => void): void {
-    if (this.stopped) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      if (this.stopped) return;
-      try {
-        step();
-      } catch (error) {
-        this.log.debug({ err: error }, 'demo step skipped');
-      }
-    }, ms);
-    this.timers.add(timer);
-  }
-
-  /** Cancels every pending step. Returns false when it had already stopped. */
-  stop(): boolean {
-    if (this.stopped) return false;
-    this.stopped = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    return true;
-  }
-}
+import type { ConnectorEvent } from '../../desk/events.js';
+import { ConnectionError } from '../../desk/port.js';
+import type { Logger } from '../../log.js';
 
 /** A live connection, as the supervisor sees it. */
 export interface Session {

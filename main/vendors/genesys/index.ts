@@ -1,0 +1,31 @@
+/**
+ * The Genesys platform module: Workspace Web Edition API v2 — REST operations plus CometD
+ * long-polling notifications. Document: `vendor-docs/genesys-wwe-api-v2-cometd-chats.txt`; public
+ * facts: VENDOR-NOTES.md, Genesys section.
+ */
+import { definePlatform } from '../kit/platform.js';
+import { genesysAccountSchema, genesysShape } from './config.js';
+import { createGenesysConnector, GENESYS_PRESENCE_OPTIONS, type GenesysConnectorOptions } from './connector.js';
+import { startGenesysDemo } from './demo.js';
+
+export const genesys = definePlatform({
+  id: 'genesys',
+  name: 'Genesys',
+  transport: 'CometD long-polling + REST operations',
+  offers: 'chats, calls, agent state',
+  schema: genesysAccountSchema,
+  shape: genesysShape,
+  form: [
+    { key: 'baseUrl', label: 'Server address', help: 'e.g. https://gws.example.com' },
+    { key: 'user', label: 'User name' },
+    { key: 'password', label: 'Password' },
+    { key: 'channels', label: 'Channels' },
+  ],
+  capabilities: { presence: GENESYS_PRESENCE_OPTIONS, dial: true, callControl: true, chats: true, callbacks: false, queues: false, team: false },
+  createConnector: (account, secrets, options) =>
+    createGenesysConnector(account, { password: secrets.password ?? '' }, { ...(options.tuning as GenesysConnectorOptions), backoff: options.backoff }),
+  async startDemo(options) {
+    const demo = await startGenesysDemo(options);
+    return { account: { ...demo.account, password: demo.secrets.password }, stop: () => demo.stop() };
+  },
+});

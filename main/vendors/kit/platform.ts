@@ -1,0 +1,206 @@
+/**
+ * A platform module: everything the app knows about one contact-center platform, exported by
+ * `main/vendors/<v>/index.ts` and listed once in the registry (`main/vendors/index.ts`). Config
+ * parsing, the settings screen's fields, secret masking, secret resolution, log redaction, demo
+ * mode, the desk's account seed, the README's platform table, the conformance suite and the canary
+ * test all derive from it (ARCHITECTURE.md, principle 7): a new platform is its folder plus one line.
+ */
+import { z } from 'zod';
+import type { Capabilities, Connector } from '../../desk/port.js';
+import type { PresenceState } from '../../desk/model.js';
+import type { Logger } from '../../log.js';
+import { accountBase, secretSchema } from './account.js';
+import type { BackoffPolicy } from './supervisor.js';
+
+/** The options every connector factory takes. */
+export interface ConnectorOptions {
+  /** Reconnect delays (tests use a fast one). */
+  backoff?: BackoffPolicy;
+  /** Platform-specific tuning (shorter heartbeats in tests), opaque outside the platform's folder. */
+  tuning?: unknown;
+}
+
+/** One field of the settings screen's account form: which account property, in words. */
+export interface FormField<Key extends string = string> {
+  key: Key;
+  label: string;
+  /** One line of help under the field. */
+  help?: string;
+}
+
+/** A raw account as a config file holds it (secrets inline here: simulators' and tests' own). */
+export type RawAccount = Record<string, unknown> & { id: string; vendor: string };
+
+/** Options of a platform's demo (its simulator plus a scripted day). */
+export interface DemoOptions {
+  log: Logger;
+  /** Mean time between scripted calls, ms (default: about 30 000). */
+  intervalMs?: number;
+}
+
+/** A running platform demo: an account pointing at the platform's simulator on loopback. */
+export interface PlatformDemo {
+  /** The account to connect with, secrets inline (they are the simulator's own). */
+  account: RawAccount;
+  /** Clears every timer of the script and closes the simulator. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The ways a server can end a client's session, for the conformance suite. A platform offers the
+ * ones its protocol allows.
+ * - `close`: a clean close of the transport (a WebSocket close frame, a FIN on a socket);
+ * - `end-of-session`: the protocol's own end-of-session message (SignalR close, Bayeux disconnect);
+ * - `unknown-session`: the server forgets the session and refuses it as unknown;
+ * - `http-5xx`: the server answers 5xx for a while;
+ * - `tcp-reset`: the connection is cut with no goodbye;
+ * - `silence`: the server stops answering (no heartbeat, no long-poll answer) without closing.
+ */
+export type SessionEnding = 'close' | 'end-of-session' | 'unknown-session' | 'http-5xx' | 'tcp-reset' | 'silence';
+
+/** Every session ending, in the order the suite tries them. */
+export const SESSION_ENDINGS: readonly SessionEnding[] = ['close', 'end-of-session', 'unknown-session', 'http-5xx', 'tcp-reset', 'silence'];
+
+/** A desk entity the rig raised on the server, to check it arrives exactly once. */
+export interface RaisedEntity {
+  slice: 'calls' | 'chats' | 'callbacks';
+  /** The platform's id (the desk key is `<accountId>/<id>`). */
+  id: string;
+}
+
+/**
+ * A platform's simulator, driven by the conformance suite (`test/conformance/`). Everything here is
+ * in the desk's words; the platform's folder maps it to its simulator's controls.
+ */
+export interface ConformanceRig {
+  /** A working account, secrets inline. */
+  account: RawAccount;
+  /** The same account with a wrong secret. */
+  wrongAccount: RawAccount;
+  /** The wrong secret works from now on (an admin fixed it on the server). */
+  acceptWrongSecret(): void;
+  /** Connector options for the suite (short heartbeats and long-poll timeouts). */
+  connectorOptions: ConnectorOptions;
+  /** Fresh authentications so far (logins, tokens issued). */
+  authentications(): number;
+  /** Subscriptions made so far (each complete set after a connection counts once). */
+  subscriptions(): number;
+  /** The session endings this protocol allows; each ends every live session and returns. */
+  endings: Partial<Record<SessionEnding, () => void | Promise<void>>>;
+  /** Undoes a lasting ending (`http-5xx`, `silence`): the server answers again. */
+  restore(): void;
+  /** How long, ms, the connector may take to notice each ending (its heartbeat or poll timeout, plus margin). */
+  noticeWithinMs: number;
+  /** Creates something on the server that the desk must show (a ringing call, a callback, a chat). */
+  raise(): RaisedEntity;
+  /** Sends a frame that fails validation to every live session. */
+  sendMalformedFrame(): void;
+  /** Sends a frame larger than the platform accepts (or a protocol's maximum) to every live session. */
+  sendOversizedFrame(): void;
+  /** The agent's presence as the server holds it, in desk terms (undefined when unknown). */
+  serverPresence(): PresenceState | undefined;
+  /** Sessions the client ended cleanly (logout, end-of-session) so far. */
+  cleanStops(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * One platform. `Shape` is its account fields (beyond id, label, enabled, vendor); fields whose
+ * schema is {@link secretField} are its secrets, marked once here.
+ */
+export interface PlatformModule<Shape extends z.ZodRawShape = z.ZodRawShape, Account = unknown, Id extends string = string> {
+  /** The `vendor` value of its accounts; lowercase. */
+  id: Id;
+  /** Display name ("Enreach Voice"); an account's default label. */
+  name: string;
+  /** For the README: the transport, and what it brings to the desk. */
+  transport: string;
+  offers: string;
+  /** The account schema, built by {@link accountSchemaOf} (strict: unknown fields are errors). */
+  schema: z.ZodObject & z.ZodType<Account>;
+  /** The account fields, as declared (for introspection: secrets, form kinds). */
+  shape: Shape;
+  /** The settings screen's account form, in order. */
+  form: ReadonlyArray<FormField<Extract<keyof Shape, string>>>;
+  capabilities: Capabilities;
+  /**
+   * Builds the connector for a parsed account.
+   * @param secrets the account's secret fields, resolved to their values (absent when not set).
+   */
+  createConnector(account: Account, secrets: Readonly<Record<string, string | undefined>>, options: ConnectorOptions): Connector;
+  /** Starts the platform's demo: its simulator on loopback and a scripted day. */
+  startDemo(options: DemoOptions): Promise<PlatformDemo>;
+  /** Starts the platform's simulator for the conformance suite. */
+  startConformanceRig?(): Promise<ConformanceRig>;
+}
+
+/** Marks an account field as a secret: masked for the window, encrypted at rest, redacted in logs. */
+export function secretField(): typeof secretSchema;
+export function secretField(optional: 'optional'): z.ZodOptional<typeof secretSchema>;
+export function secretField(optional?: 'optional'): z.ZodType {
+  return optional ? secretSchema.optional() : secretSchema;
+}
+
+/** Whether a field's schema is a secret (see {@link secretField}). */
+export function isSecretSchema(schema: z.ZodType): boolean {
+  return schema === secretSchema || (schema instanceof z.ZodOptional && schema.unwrap() === secretSchema);
+}
+
+/** The secret fields of a platform's accounts. */
+export function secretFieldsOf(platform: Pick<PlatformModule, 'shape'>): string[] {
+  return Object.entries(platform.shape)
+    .filter(([, schema]) => isSecretSchema(schema as z.ZodType))
+    .map(([key]) => key);
+}
+
+/**
+ * A platform's account schema: the common fields, `vendor: id`, and the platform's own, strict.
+ * @param refine checks across fields (e.g. "a secret key or a password"), with the field to blame.
+ */
+export function accountSchemaOf<const Id extends string, Shape extends z.ZodRawShape>(
+  id: Id,
+  shape: Shape,
+  refine?: { check: (account: z.output<z.ZodObject<Shape>>) => boolean; message: string; path: string },
+) {
+  const schema = accountBase.extend({ vendor: z.literal(id), ...shape });
+  return refine ? schema.refine((account) => refine.check(account as never), { message: refine.message, path: [refine.path] }) : schema;
+}
+
+/** Checks a platform module's types where it is defined (ids, form keys against the shape). */
+export function definePlatform<const Id extends string, Shape extends z.ZodRawShape, Account>(
+  module: PlatformModule<Shape, Account, Id>,
+): PlatformModule<Shape, Account, Id> {
+  return module;
+}
+
+/** The settings form kind of a field, from its schema. */
+export function formKindOf(schema: z.ZodType): 'text' | 'email' | 'url' | 'secret' | 'choices' {
+  if (isSecretSchema(schema)) return 'secret';
+  let inner: unknown = schema;
+  for (let depth = 0; depth < 8; depth++) {
+    if (inner instanceof z.ZodOptional || inner instanceof z.ZodDefault) inner = inner.unwrap();
+    else if (inner instanceof z.ZodPipe) inner = inner.in;
+    else break;
+  }
+  if (inner instanceof z.ZodArray) return 'choices';
+  if (inner instanceof z.ZodEmail) return 'email';
+  if (inner instanceof z.ZodURL) return 'url';
+  return 'text';
+}
+
+/** The values a `choices` field offers (an array of an enum), else undefined. */
+export function choicesOf(schema: z.ZodType): string[] | undefined {
+  let inner: unknown = schema;
+  for (let depth = 0; depth < 8; depth++) {
+    if (inner instanceof z.ZodOptional || inner instanceof z.ZodDefault) inner = inner.unwrap();
+    else if (inner instanceof z.ZodPipe) inner = inner.in;
+    else break;
+  }
+  if (inner instanceof z.ZodArray && inner.element instanceof z.ZodEnum) return inner.element.options.map(String);
+  return undefined;
+}
+
+/** Whether a config must give the field (no default, not optional). */
+export function isRequired(schema: z.ZodType): boolean {
+  return !(schema instanceof z.ZodOptional || schema instanceof z.ZodDefault) && !schema.safeParse(undefined).success;
+}

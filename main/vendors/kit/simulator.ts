@@ -1,0 +1,213 @@
+/**
+ * The simulator kit: the loopback plumbing every protocol-faithful simulator needs, in one place,
+ * so each simulator holds only its protocol, its routes, its payloads and its scripting.
+ *
+ * - {@link startLoopbackHttp}: an HTTP server on 127.0.0.1 (any free port) with a request log,
+ *   JSON helpers, WebSocket upgrades handed to the simulator, and a close that ends every socket;
+ * - {@link startLoopbackTcp}: the same for a raw TCP protocol;
+ * - {@link DemoSchedule}: the scripted clock of a demo day (steps after delays, all cancelled at once).
+ *
+ * Only loopback: a simulator never listens on another address (the workplace forbids traffic
+ * elsewhere, and nothing else should reach a test double).
+ */
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Logger } from '../../log.js';
+
+/** One HTTP request a simulator answered, for tests to inspect. */
+export interface SimRequest {
+  method: string;
+  /** Path with query, e.g. `/api/queues/?OnlyForUser=…`. */
+  path: string;
+  status: number;
+}
+
+/** What a simulator's HTTP handler gets besides the request and the response. */
+export interface HttpExchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  /** Answers with `status` and `body` as JSON (or no body), and logs the request. */
+  json(status: number, body?: unknown, headers?: Record<string, string>): void;
+  /** Reads the body as JSON; `undefined` when empty or not JSON. */
+  body(): Promise<unknown>;
+}
+
+export interface LoopbackHttpOptions {
+  /** Port on 127.0.0.1 (default 0: any free one). */
+  port?: number;
+  log?: Logger;
+  /** Handles one request; a thrown error answers 500. Call `exchange.json` (or write `res`) to answer. */
+  handle(exchange: HttpExchange): Promise<void> | void;
+  /** Takes a WebSocket (or other) upgrade; absent: upgrades are refused. */
+  upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+}
+
+/** A running loopback HTTP server. */
+export interface LoopbackHttp {
+  /** `http://127.0.0.1:<port>` (no trailing slash). */
+  readonly origin: string;
+  readonly port: number;
+  readonly server: Server;
+  /** Every request answered so far, oldest first. */
+  readonly requests: SimRequest[];
+  /** Records a request answered outside {@link HttpExchange.json} (an upgrade, a raw write). */
+  record(request: SimRequest): void;
+  /** Ends every connection at once and stops listening. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts an HTTP server on 127.0.0.1.
+ * @throws when it cannot listen.
+ */
+export async function startLoopbackHttp(options: LoopbackHttpOptions): Promise<LoopbackHttp> {
+  const requests: SimRequest[] = [];
+  const server = createHttpServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const exchange: HttpExchange = {
+      req,
+      res,
+      url,
+      json(status, body, headers = {}) {
+        requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', status });
+        if (body === undefined) {
+          res.writeHead(status, headers).end();
+          return;
+        }
+        const text = JSON.stringify(body);
+        res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(text)), ...headers }).end(text);
+      },
+      body: () => readJson(req),
+    };
+    Promise.resolve(options.handle(exchange)).catch((error: unknown) => {
+      options.log?.warn({ err: error }, 'simulator request failed');
+      if (!res.headersSent) exchange.json(500, { message: 'internal error' });
+    });
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (options.upgrade) options.upgrade(req, socket, head);
+    else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+  });
+  await listen(server, options.port ?? 0);
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    port,
+    server,
+    requests,
+    record: (request) => void requests.push(request),
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Reads a request body as JSON: `undefined` when it is empty or not JSON. */
+export async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The user and password of an HTTP Basic `Authorization` header, or undefined. */
+export function basicCredentials(req: IncomingMessage): { user: string; password: string } | undefined {
+  const match = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon > 0 ? { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) } : undefined;
+}
+
+export interface LoopbackTcpOptions {
+  port?: number;
+  /** Takes one accepted connection. */
+  accept(socket: Socket): void;
+}
+
+/** A running loopback TCP server. */
+export interface LoopbackTcp {
+  readonly port: number;
+  readonly server: TcpServer;
+  /** The connections open now. */
+  readonly sockets: ReadonlySet<Socket>;
+  /** Destroys every connection and stops listening. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a TCP server on 127.0.0.1.
+ * @throws when it cannot listen.
+ */
+export async function startLoopbackTcp(options: LoopbackTcpOptions): Promise<LoopbackTcp> {
+  const sockets = new Set<Socket>();
+  const server = createTcpServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    options.accept(socket);
+  });
+  await listen(server, options.port ?? 0);
+  return {
+    port: (server.address() as AddressInfo).port,
+    server,
+    sockets,
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function listen(server: Server | TcpServer, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/**
+ * The timers of a demo script: steps run after a delay unless the script stopped; a failing step
+ * is logged and skipped, never thrown (a demo must not take the app down).
+ */
+export class DemoSchedule {
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private stopped = false;
+
+  constructor(private readonly log: Logger) {}
+
+  /** Runs `step` after `ms` milliseconds, unless {@link stop} ran first. */
+  after(ms: number, step: () => void): void {
+    if (this.stopped) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (this.stopped) return;
+      try {
+        step();
+      } catch (error) {
+        this.log.debug({ err: error }, 'demo step skipped');
+      }
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  /** Cancels every pending step. Returns false when it had already stopped. */
+  stop(): boolean {
+    if (this.stopped) return false;
+    this.stopped = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    return true;
+  }
+}
+
