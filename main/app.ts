@@ -39,6 +39,8 @@ export interface CoreOptions {
   demoIntervalMs?: number;
   /** Reconnect backoff for every connector (tests use a fast one). */
   backoff?: BackoffPolicy;
+  /** Platform-specific connector tuning by vendor id (tests shorten heartbeats and long polls). */
+  tuning?: Readonly<Record<string, unknown>>;
   /** What the settings screen edits; read-only by default. */
   settings?: SettingsStore;
 }
@@ -95,7 +97,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   const deskAccounts: DeskAccount[] = accounts.map((account) => {
     let connector: Connector;
     try {
-      connector = createConnector(account, secret, { backoff: options.backoff });
+      connector = createConnector(account, secret, { backoff: options.backoff, tuning: options.tuning?.[account.vendor] });
     } catch (error) {
       log.error({ account: account.id, err: error }, 'account cannot start');
       connector = unusableConnector((error as Error).message);

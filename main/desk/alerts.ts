@@ -2,7 +2,7 @@
  * The alert policy, pure: which state becomes an OS toast.
  *
  * - One toast per ringing call, keyed by the call's desk key, never twice — however many events the
- *   platform sends about the call (Enreach: Coming, Arrived, Allocated…) and however often the
+ *   platform sends about the call (coming, arrived, allocated…) and however often the
  *   state is re-read after a reconnect.
  * - One toast per chat invitation.
  * - None for an account in do-not-disturb; the decision is final for that call (leaving DND while it

@@ -5,7 +5,7 @@
  *
  * Entity events are patches: they carry the entity's platform id and whatever fields the vendor
  * event told us. The store merges them into what it already knows, so the several events one call
- * produces (Enreach: arrived → allocated → connected → disconnected) fold into one call.
+ * produces (arrived → allocated → connected → disconnected) fold into one call.
  */
 import type {
   Call,
@@ -27,7 +27,7 @@ type Patch<T, Omitted extends keyof T> = { id: string } & Partial<Omit<T, Omitte
 export type CallPatch = Patch<Call, 'key' | 'accountId'>;
 /** A chat patch (messages travel separately in `chat.messages`). */
 export type ChatPatch = Patch<Chat, 'key' | 'accountId' | 'messages' | 'unread'>;
-/** A full callback request, as platforms send it (Enreach sends the whole item on every change). */
+/** A full callback request, as platforms send it (the whole item on every change). */
 export type CallbackData = Omit<Callback, 'key' | 'accountId'>;
 /** A queue's figures; the name may be absent from events that only carry counters. */
 export type QueuePatch = Patch<Queue, 'key' | 'accountId'>;
@@ -41,7 +41,7 @@ export type ConnectorEvent =
   | { type: 'presence'; presence: Presence }
   /** Which presence states this platform accepts from the agent (may change with capabilities). */
   | { type: 'presence.options'; options: PresenceState[] }
-  /** Whether the platform sees the agent on a call (Enreach UserStatus `Talking`). */
+  /** Whether the platform sees the agent talking (on a call), where it reports that apart from calls. */
   | { type: 'talking'; talking: boolean }
   /** Wrap-up (ACW) began (`wrapUp`) or ended (`null`). */
   | { type: 'wrapup'; wrapUp: WrapUp | null }

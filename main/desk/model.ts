@@ -15,11 +15,12 @@
 
 /**
  * The agent's presence, in contact-center terms.
- * - `ready`: can be offered work (Enreach "Available", Genesys "Ready").
- * - `not-ready`: logged in but not taking work (Enreach "Busy"/"Away"/"BRB", Genesys "NotReady").
- * - `wrap-up`: after-call work (ACW) (Enreach wrap-up time, Genesys "AfterCallWork").
- * - `do-not-disturb`: no direct calls, no allocations (Enreach "DoNotDisturb", Genesys DND on).
- * - `offline`: off work / logged out (Enreach "OffWork").
+ * - `ready`: can be offered work ("Available", "Ready").
+ * - `not-ready`: logged in but not taking work ("Busy", "Away", "BRB", "NotReady"), with a reason code
+ *   where the platform has one.
+ * - `wrap-up`: after-call work (ACW).
+ * - `do-not-disturb`: no direct calls, no allocations.
+ * - `offline`: off work / logged out.
  */
 export type PresenceState = (typeof PRESENCE_STATES)[number];
 
@@ -71,7 +72,7 @@ export type Call = {
   /** Desk-wide key: `<accountId>/<id>`. */
   key: string;
   accountId: string;
-  /** The platform's call id (Enreach `CallId`, Genesys `call.id`). */
+  /** The platform's call id. */
   id: string;
   /** The agent's call leg, when the platform names legs. */
   legId?: string;
@@ -120,7 +121,7 @@ export type ChatCommand = (typeof CHAT_COMMANDS)[number];
 export type ChatMessage = {
   /**
    * Identity of the message within its chat: the platform's message index plus what makes a
-   * duplicate index distinct (Genesys' own example repeats an index). Re-delivered messages carry
+   * duplicate index distinct (a platform may repeat an index). Re-delivered messages carry
    * the same id and are dropped.
    */
   id: string;
@@ -215,7 +216,7 @@ export type TeamMember = {
  */
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'stopped';
 
-/** A subscription the platform refused, shown per entity (e.g. Enreach "Unauthorized"). */
+/** A subscription the platform refused, shown per entity (e.g. "Unauthorized" for a queue). */
 export type SubscriptionIssue = {
   entity: string;
   topic: string;
@@ -236,7 +237,7 @@ export type Account = {
   id: string;
   /** The platform it talks to (a registered platform's id; the desk does not know which exist). */
   vendor: string;
-  /** Display name, e.g. "Enreach (sales)". */
+  /** Display name, e.g. "Voice (sales)"; defaults to the platform's name. */
   label: string;
   /** True when this account talks to the bundled simulator (demo mode). */
   demo: boolean;

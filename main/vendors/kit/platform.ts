@@ -111,7 +111,7 @@ export interface ConformanceRig {
 export interface PlatformModule<Shape extends z.ZodRawShape = z.ZodRawShape, Account = unknown, Id extends string = string> {
   /** The `vendor` value of its accounts; lowercase. */
   id: Id;
-  /** Display name ("Enreach Voice"); an account's default label. */
+  /** Display name, e.g. "Acme Contact Center"; an account's default label. */
   name: string;
   /** For the README: the transport, and what it brings to the desk. */
   transport: string;

@@ -1,0 +1,20 @@
+/**
+ * Waiting in tests: polls until a condition holds. The deadline turns "never happened" into a clear
+ * failure instead of a hung test; it is not a performance claim (benchmarks measure speed).
+ */
+
+/**
+ * Polls `probe` every 20 ms until it returns a truthy value, and returns that value.
+ * @param what says what was awaited, for the failure message.
+ * @param withinMs the deadline, ms (default 15 000).
+ * @throws {Error} `never happened: <what>` when the deadline passes.
+ */
+export async function eventually<T>(probe: () => T | Promise<T>, what: string, withinMs = 15_000): Promise<NonNullable<Awaited<T>>> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value as NonNullable<Awaited<T>>;
+    if (Date.now() > deadline) throw new Error(`never happened within ${withinMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
