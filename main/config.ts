@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import type { SecretRef } from './vendors/kit/account.js';
+import { THEMES } from '../preload/bridge.js';
 import { platforms, type ParsedAccount } from './vendors/index.js';
 
 /** One account of any registered platform, told apart by `vendor` (the registry, `main/vendors/index.ts`). */
@@ -27,7 +28,7 @@ export type AccountConfig = ParsedAccount;
 export const displaySchema = z
   .object({
     /** Window theme. */
-    theme: z.enum(['system', 'light', 'dark']).default('system'),
+    theme: z.enum(THEMES).default('system'),
     /** Which OS toasts to raise. */
     toasts: z.object({ calls: z.boolean().default(true), chats: z.boolean().default(true) }).strict().default({ calls: true, chats: true }),
   })

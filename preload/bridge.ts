@@ -105,6 +105,10 @@ export type DeskApi = { [M in DeskMethod]: (...args: MethodArgs<M>) => Promise<M
   onFocus(listener: (target: FocusTarget) => void): () => void;
 };
 
+/** The window's theme choices: follow the OS, or always light or dark. */
+export const THEMES = ['system', 'light', 'dark'] as const;
+export type Theme = (typeof THEMES)[number];
+
 /** Stands in for a stored secret: the window never receives secrets; sending this back keeps it. */
 export const SECRET_KEPT = Object.freeze({ kept: true as const });
 export type SecretKept = typeof SECRET_KEPT;
@@ -112,7 +116,7 @@ export type SecretKept = typeof SECRET_KEPT;
 /** The settings document: the config file's schema (see README), secrets masked by {@link SECRET_KEPT}. */
 export type SettingsDocument = {
   accounts: SettingsAccount[];
-  display: { theme: 'system' | 'light' | 'dark'; toasts: { calls: boolean; chats: boolean } };
+  display: { theme: Theme; toasts: { calls: boolean; chats: boolean } };
   webHost?: { port: number };
 };
 

@@ -6,7 +6,7 @@
 import type { Logger } from '../log.js';
 import { CommandError, type Connector, type ConnectorCommand } from './port.js';
 import type { ConnectorEvent } from './events.js';
-import type { CallAction, DeskSetup, DeskState, PresenceState } from './model.js';
+import type { CallAction, ChatCommand, DeskSetup, DeskState, PresenceState } from './model.js';
 import { initialState, reduce, type AccountSeed, type StoreAction } from './store.js';
 
 /**
@@ -29,9 +29,6 @@ export interface DeskOptions {
 
 /** Called after every change with the new and the previous state. */
 export type DeskListener = (state: DeskState, previous: DeskState) => void;
-
-/** The chat actions the desk routes (sending text is `sendChatMessage`). */
-export type DeskChatAction = 'accept' | 'reject' | 'complete' | 'leave';
 
 export class Desk {
   private current: DeskState;
@@ -149,7 +146,7 @@ export class Desk {
   }
 
   /** Accepts, rejects, completes or leaves a chat. @throws {CommandError} if the chat does not allow it now. */
-  async chatAction(chatKey: string, action: DeskChatAction): Promise<void> {
+  async chatAction(chatKey: string, action: ChatCommand): Promise<void> {
     const chat = this.current.chats[chatKey];
     if (!chat) throw new CommandError('That chat is no longer on the desk.');
     if (!chat.actions.includes(action)) throw new CommandError(`This chat cannot be put through “${action}” now.`);
