@@ -11,6 +11,10 @@ import { startEnreachSimulator, type EnreachSimulator } from '../../main/vendors
 import { startGenesysSimulator, type GenesysSimulator } from '../../main/vendors/genesys/simulator.js';
 import { startWebHost, type WebHost } from '../../main/web.js';
 import { launchChromium, recordNotifications } from './browser.js';
+import { Closers } from '../support/closers.js';
+
+export { Closers } from '../support/closers.js';
+export { eventually } from '../support/eventually.js';
 
 export interface RunningDesk {
   enreach: EnreachSimulator;
@@ -21,44 +25,6 @@ export interface RunningDesk {
   context: BrowserContext;
   page: Page;
   stop(): Promise<void>;
-}
-
-/**
- * What a setup started, to be stopped in reverse order: each closer runs even when an earlier one
- * fails, and the first failure is thrown once all have run. A setup that throws halfway calls
- * `closeAll` before rethrowing, since the test file's `after` knows nothing of what was half-started.
- */
-export class Closers {
-  readonly #stack: Array<() => unknown> = [];
-
-  /** Remembers how to stop `value`; returns `value`. */
-  add<T>(value: T, close: (value: T) => unknown): T {
-    this.#stack.push(() => close(value));
-    return value;
-  }
-
-  /** Stops everything added so far, most recent first (a second call finds nothing left). */
-  async closeAll(): Promise<void> {
-    const failures: unknown[] = [];
-    for (let close = this.#stack.pop(); close; close = this.#stack.pop()) {
-      try {
-        await close();
-      } catch (error) {
-        failures.push(error);
-      }
-    }
-    if (failures.length) throw failures[0];
-  }
-
-  /** Runs `setup`; if it throws, stops what it had started before rethrowing its error. */
-  async setUp<T>(setup: () => Promise<T>): Promise<T> {
-    try {
-      return await setup();
-    } catch (error) {
-      await this.closeAll().catch(() => undefined);
-      throw error;
-    }
-  }
 }
 
 /**
@@ -90,15 +56,4 @@ export function startRunningDesk(): Promise<RunningDesk> {
     await page.locator('[data-testid="account-status"][data-account="contact"][data-state="connected"]').waitFor();
     return { enreach, genesys, core, host, browser, context, page, stop: () => closers.closeAll() };
   });
-}
-
-/** Polls `probe` until it returns a truthy value (deadline 15 s; a failure, not a timing claim). */
-export async function eventually<T>(probe: () => T | Promise<T>, what: string): Promise<NonNullable<Awaited<T>>> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<Awaited<T>>;
-    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }

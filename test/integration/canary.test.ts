@@ -19,7 +19,8 @@ import { platforms } from '../../main/vendors/index.js';
 import { startWebHost, type WebHost } from '../../main/web.js';
 import { applyChange, type DeskApi, type DeskState } from '../../preload/bridge.js';
 import { createBridgeClient } from '../../preload/client.js';
-import { Closers, eventually } from '../e2e/harness.js';
+import { Closers } from '../support/closers.js';
+import { eventually } from '../support/eventually.js';
 import { canary, canaryForms, leaks } from '../support/canary.js';
 
 /** A platform's simulator started with canary secrets, and the raw accounts that use them. */

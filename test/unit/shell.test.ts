@@ -16,7 +16,8 @@ import { startGenesysSimulator, type GenesysSimulator } from '../../main/vendors
 import { applyChange, SECRET_KEPT, WIRE_CHANNEL, type DeskApi, type DeskState } from '../../preload/bridge.js';
 import { createBridgeClient } from '../../preload/client.js';
 import { canary, canaryForms, leaks } from '../support/canary.js';
-import { Closers, eventually } from '../e2e/harness.js';
+import { Closers } from '../support/closers.js';
+import { eventually } from '../support/eventually.js';
 import { createFakeElectron, createFakeMachine, type FakeElectron, type FakeMachine, type FakeWindow } from '../support/electron-fake.js';
 
 const ASSETS = join(import.meta.dirname, '..', '..', 'assets');

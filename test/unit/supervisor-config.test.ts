@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { eventually } from '../support/eventually.js';
 import type { ConnectorEvent } from '../../main/desk/events.js';
 import { createLogger } from '../../main/log.js';
 import { backoffDelayMs, ConnectionSupervisor, type Session } from '../../main/vendors/kit/supervisor.js';
@@ -13,11 +14,6 @@ function session(): Session & { drop(error?: Error): void } {
   let drop!: (error?: Error) => void;
   const closed = new Promise<Error | undefined>((resolve) => (drop = resolve));
   return { closed, drop: (e) => drop(e ?? new Error('socket closed')), close: async () => drop(undefined) };
-}
-
-async function until(predicate: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !predicate(); i++) await new Promise((r) => setTimeout(r, 5));
-  assert.ok(predicate(), 'condition not reached');
 }
 
 describe('connection supervisor', () => {
@@ -38,10 +34,10 @@ describe('connection supervisor', () => {
       backoff: FAST,
     });
     supervisor.start();
-    await until(() => sessions.length === 1);
+    await eventually(() => sessions.length === 1, 'a first session');
     sessions[0]!.drop(new Error('socket closed'));
-    await until(() => sessions.length === 2);
-    await until(() => supervisor.connected);
+    await eventually(() => sessions.length === 2, 'a second session');
+    await eventually(() => supervisor.connected, 'the supervisor is connected');
     await supervisor.stop();
     const states = events.map((e) => (e.type === 'connection' ? `${e.state}${e.reason ? `:${e.reason}` : ''}` : e.type));
     assert.deepEqual(states, ['connecting', 'connected', 'reconnecting:socket closed', 'reconnecting:ECONNREFUSED', 'connected', 'stopped']);
@@ -60,12 +56,12 @@ describe('connection supervisor', () => {
       backoff: FAST,
     });
     supervisor.start();
-    await until(() => events.some((e) => e.type === 'connection' && e.state === 'failed'));
+    await eventually(() => events.some((e) => e.type === 'connection' && e.state === 'failed'), 'the supervisor reported failed');
     await new Promise((r) => setTimeout(r, 30));
     assert.equal(events.filter((e) => e.type === 'connection' && e.state === 'failed').length, 1, 'no retry loop on a fatal error');
     fail = false;
     supervisor.retry();
-    await until(() => supervisor.connected);
+    await eventually(() => supervisor.connected, 'the supervisor is connected');
     await supervisor.stop();
   });
 
