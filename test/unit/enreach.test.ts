@@ -1,10 +1,11 @@
 /**
  * Unit tests of the Enreach connector's pure parts: key casing, dates, event type resolution,
- * REST answer readers, routing rules, the account schema.
+ * REST answer readers, routing rules, the account schema, the screening of hub records.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { enreachAccountSchema, ENREACH_DISCOVERY_URL } from '../../main/vendors/enreach/config.js';
+import { screenHubText } from '../../main/vendors/enreach/frames.js';
 import { availabilityFor, presenceOf, presenceStateOf, queueOpenState, routeEvent } from '../../main/vendors/enreach/normalize.js';
 import { discoverApiUrl, normalizeApiUrl, readRteToken, rteEndpointUrl } from '../../main/vendors/enreach/rest.js';
 import { camelKey, enreachDate, normalizeKeys, parseEvent, parseMessage, resolveEventType } from '../../main/vendors/enreach/schema.js';
@@ -156,5 +157,38 @@ describe('Enreach account schema', () => {
     assert.equal(parsed.enabled, true);
     assert.equal(enreachAccountSchema.safeParse({ ...base, user: 'agent', secretKey: 'k' }).success, false);
     assert.equal(enreachAccountSchema.safeParse({ ...base, apiUrl: 'not a url', secretKey: 'k' }).success, false);
+  });
+});
+
+describe('Enreach hub records, screened before the SignalR client reads them', () => {
+  const RS = '\x1e';
+  const event = JSON.stringify({ type: 1, target: 'MessageReceived', arguments: [{ subscription: {}, data: {} }] });
+  const ping = JSON.stringify({ type: 6 });
+
+  it('passes good records on unchanged, several to a message', () => {
+    const text = `${event}${RS}${ping}${RS}`;
+    assert.deepEqual(screenHubText(text, 1024), { kept: text, dropped: [] });
+  });
+
+  it('drops an oversized record and keeps its neighbours', () => {
+    const big = JSON.stringify({ type: 1, target: 'MessageReceived', arguments: [{ data: { note: 'é'.repeat(600) } }] });
+    const { kept, dropped } = screenHubText(`${ping}${RS}${big}${RS}${event}${RS}`, 1024);
+    assert.equal(kept, `${ping}${RS}${event}${RS}`);
+    assert.deepEqual(dropped, [{ reason: 'oversized', bytes: Buffer.byteLength(big) }]);
+  });
+
+  it('drops what would make the client close the connection: not JSON, not a hub message, cut short', () => {
+    const bad = ['{"type":1,', '[1,2]', '{"target":"MessageReceived"}', '{"type":1,"arguments":[]}', '{"type":3}', '{"type":3,"invocationId":"1","result":1,"error":"x"}'];
+    const { kept, dropped } = screenHubText(bad.map((b) => b + RS).join('') + event + RS + ping, 1024);
+    assert.equal(kept, event + RS);
+    assert.deepEqual(
+      dropped.map((d) => d.reason),
+      ['not JSON', 'not a hub message', 'not a hub message', 'not a hub message', 'not a hub message', 'not a hub message', 'incomplete'],
+    );
+  });
+
+  it('leaves the handshake answer to the client (it is no hub message) but checks what follows it', () => {
+    assert.deepEqual(screenHubText(`{}${RS}${event}${RS}`, 1024, true), { kept: `{}${RS}${event}${RS}`, dropped: [] });
+    assert.equal(screenHubText(`{}${RS}`, 1024).dropped.length, 1, 'after the handshake, {} is not a hub message');
   });
 });

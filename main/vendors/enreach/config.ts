@@ -46,3 +46,26 @@ export interface EnreachSecrets {
   /** The user's password; traded for a SecretKey when no `secretKey` is given. */
   password?: string;
 }
+
+/**
+ * Connector tuning: the defaults suit production; tests shorten the timeouts. The platform module's
+ * `createConnector` receives it as `options.tuning` (opaque outside this folder).
+ */
+export interface EnreachTuning {
+  /** The fetch REST calls and discovery use (default: the global one). */
+  fetch?: typeof fetch;
+  /** Timeout of each REST request, ms (default 15 000). */
+  requestTimeoutMs?: number;
+  /**
+   * SignalR server timeout, ms (default 30 000, the client library's): a hub that sends nothing,
+   * not even a ping, for this long has lost the session, which then ends and is reopened.
+   */
+  serverTimeoutMs?: number;
+  /** SignalR keep-alive: the client pings the hub after this long without sending, ms (default 15 000). */
+  keepAliveMs?: number;
+  /**
+   * The largest hub message the connector reads, bytes of UTF-8 (default 1 MiB, `RTE_MAX_MESSAGE_BYTES`);
+   * a larger one is logged and dropped, the session lives on [I] (the document states no limit).
+   */
+  maxMessageBytes?: number;
+}

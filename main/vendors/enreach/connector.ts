@@ -3,8 +3,13 @@
  * SignalR hub for live events. Document: `vendor-docs/enreach-rte-websocket-api.txt`; facts beyond
  * it: VENDOR-NOTES.md, Enreach section.
  *
- * Every (re)connection, run by the shared {@link ConnectionSupervisor} (VENDOR-NOTES [C]: the SignalR
- * client's own reconnect gives up, RTE restores no subscriptions, missed events are not replayed):
+ * Built on the kit's {@link defineConnector}: the lifecycle, the supervisor that heals the
+ * connection, the presence options and the "not available" / "not connected yet" refusals come
+ * from there. This file says how to open one connection and how to carry out the two commands
+ * Enreach supports (`presence.set`, `callback.close`).
+ *
+ * Every (re)connection (VENDOR-NOTES [C]: the SignalR client's own reconnect gives up, RTE restores
+ * no subscriptions, missed events are not replayed):
  * 1. the REST base: `apiUrl`, else service discovery (cached once found);
  * 2. the SecretKey: configured, else traded for the password once (`authuser`);
  * 3. `users/me` → user id; `queues/?OnlyForUser=` → queues; call lists [I];
@@ -14,11 +19,12 @@
  * 6. REST re-read: availability [I], queues, open callbacks [I].
  */
 import type { ConnectorEvent } from '../../desk/events.js';
-import type { PresenceState } from '../../desk/model.js';
 import type { Logger } from '../../log.js';
-import { CommandError, ConnectionError, type Connector, type ConnectorCommand, type ConnectorContext } from '../../desk/port.js';
-import { ConnectionSupervisor, type BackoffPolicy, type Session } from '../kit/supervisor.js';
-import type { EnreachAccount, EnreachSecrets } from './config.js';
+import { CommandError, ConnectionError, type Connector, type ConnectorContext } from '../../desk/port.js';
+import { defineConnector } from '../kit/connector.js';
+import type { BackoffPolicy, Session } from '../kit/supervisor.js';
+import { ENREACH_CAPABILITIES, ENREACH_NAME } from './capabilities.js';
+import type { EnreachAccount, EnreachSecrets, EnreachTuning } from './config.js';
 import { availabilityFor, presenceOf, routeEvent, subscriptionIssues, type RouteContext } from './normalize.js';
 import {
   EnreachHttpError,
@@ -28,13 +34,9 @@ import {
   secretKeyFromPassword,
   type EnreachCallList,
   type EnreachQueueInfo,
-  type RestOptions,
 } from './rest.js';
-import { RteAuthError, openRteSession, type RteSession } from './rte.js';
+import { RteAuthError, openRteSession } from './rte.js';
 import { normalizeKeys, parseMessage, resolveEventType, subscriptionResultsSchema, type EntitySubscription } from './schema.js';
-
-/** The presence states an agent can choose on Enreach (no wrap-up: the platform starts it). */
-export const ENREACH_PRESENCE_OPTIONS: readonly PresenceState[] = ['ready', 'not-ready', 'do-not-disturb', 'offline'];
 
 /**
  * The User events the connector subscribes to on the agent's own user id (document, "User"):
@@ -68,16 +70,12 @@ export const ENREACH_USER_EVENTS = [
   'UserCallInCallbackCreated',
 ] as const;
 
-/** Tuning, mostly for tests. */
+/** Options of {@link createEnreachConnector}: the kit's `ConnectorOptions`, with Enreach's tuning typed. */
 export interface EnreachConnectorOptions {
-  /** Reconnect delays (default {@link DEFAULT_BACKOFF}); tests pass a fast one. */
+  /** Reconnect delays (default: the kit's `DEFAULT_BACKOFF`); tests pass a fast one. */
   backoff?: BackoffPolicy;
-  /** REST transport options (fetch, per-request timeout). */
-  rest?: RestOptions;
-  /** SignalR server timeout, ms (default 30 000). */
-  serverTimeoutMs?: number;
-  /** SignalR keep-alive ping interval, ms (default 15 000). */
-  keepAliveMs?: number;
+  /** Timeouts and transports (see {@link EnreachTuning}). */
+  tuning?: EnreachTuning;
 }
 
 /** What one connected session knows, for commands. */
@@ -94,11 +92,10 @@ interface Live {
  */
 export function createEnreachConnector(account: EnreachAccount, secrets: EnreachSecrets, options: EnreachConnectorOptions = {}): Connector {
   const user = account.user;
-  let context: ConnectorContext | undefined;
-  let supervisor: ConnectionSupervisor | undefined;
+  const tuning: EnreachTuning = options.tuning ?? {};
+  const restTuning = { fetch: tuning.fetch, requestTimeoutMs: tuning.requestTimeoutMs };
   let apiUrl = account.apiUrl;
   let secretKey = secrets.secretKey;
-  let live: Live | undefined;
 
   const rejected = (): string =>
     secrets.secretKey
@@ -132,7 +129,7 @@ export function createEnreachConnector(account: EnreachAccount, secrets: Enreach
 
   async function resolveApiUrl(): Promise<string> {
     if (apiUrl) return apiUrl;
-    const found = await discoverApiUrl(account.discoveryUrl, user, options.rest);
+    const found = await discoverApiUrl(account.discoveryUrl, user, restTuning);
     if (!found) {
       throw new ConnectionError(`Enreach service discovery knows no account ${user} — check the user name, or set apiUrl`, true);
     }
@@ -144,7 +141,7 @@ export function createEnreachConnector(account: EnreachAccount, secrets: Enreach
     if (secretKey) return secretKey;
     if (!secrets.password) throw new ConnectionError(`No secret key or password is set for ${user} — check the account settings`, true);
     try {
-      secretKey = (await secretKeyFromPassword(api, user, secrets.password, options.rest)).secretKey;
+      secretKey = (await secretKeyFromPassword(api, user, secrets.password, restTuning)).secretKey;
     } catch (error) {
       if (error instanceof EnreachHttpError && (error.status === 400 || error.status === 401 || error.status === 403)) {
         throw new ConnectionError(rejected(), true, { cause: error });
@@ -155,12 +152,12 @@ export function createEnreachConnector(account: EnreachAccount, secrets: Enreach
   }
 
   /** A best-effort REST read: `undefined` (logged) when it fails, so [I] paths cannot break a connection. */
-  async function optional<T>(what: string, read: () => Promise<T>): Promise<T | undefined> {
+  async function optional<T>(log: Logger, what: string, read: () => Promise<T>): Promise<T | undefined> {
     try {
       return await read();
     } catch (error) {
       if (error instanceof EnreachHttpError && error.status === 401) throw error;
-      context?.log.warn({ err: error }, `could not read ${what} from Enreach; continuing without it`);
+      log.warn({ err: error }, `could not read ${what} from Enreach; continuing without it`);
       return undefined;
     }
   }
@@ -188,27 +185,29 @@ export function createEnreachConnector(account: EnreachAccount, secrets: Enreach
     ];
   }
 
-  async function connect(ctx: ConnectorContext): Promise<Session> {
+  /** Opens one connection (steps 1–6 above). @throws {ConnectionError} classified by {@link classify}. */
+  async function connect(ctx: ConnectorContext): Promise<{ session: Session; live: Live }> {
     const { log, emit } = ctx;
     try {
       const api = await resolveApiUrl();
       const key = await resolveSecretKey(api);
-      const rest = new EnreachRest(api, user, key, options.rest);
+      const rest = new EnreachRest(api, user, key, restTuning);
       const { id: userId } = await rest.me();
       const queues = await rest.queues(userId);
-      const callLists = (await optional('the call lists [I]', () => rest.callLists(userId))) ?? [];
+      const callLists = (await optional(log, 'the call lists [I]', () => rest.callLists(userId))) ?? [];
       const route: RouteContext = {
         userId,
         queuesByNumber: new Map(queues.flatMap((q) => q.numbers.map((n) => [n, { id: q.id, name: q.name }] as const))),
       };
       const { url, token } = await rest.rteToken(userId); // fresh for every connection
-      const session: RteSession = await openRteSession({
+      const session = await openRteSession({
         url,
         token,
         log,
         onMessage: (message) => handleMessage(message, route, log, emit),
-        serverTimeoutMs: options.serverTimeoutMs,
-        keepAliveMs: options.keepAliveMs,
+        serverTimeoutMs: tuning.serverTimeoutMs,
+        keepAliveMs: tuning.keepAliveMs,
+        maxMessageBytes: tuning.maxMessageBytes,
       });
       try {
         const names = new Map<string, string>([
@@ -229,22 +228,18 @@ export function createEnreachConnector(account: EnreachAccount, secrets: Enreach
           log.warn({ problem: results.error.message }, 'Enreach answered Subscribe with something unexpected');
         }
         // Missed events are not replayed: re-read what REST can tell.
-        const availability = await optional('the availability [I]', async () => ({ record: await rest.availability(userId) }));
+        const availability = await optional(log, 'the availability [I]', async () => ({ record: await rest.availability(userId) }));
         if (availability) emit({ type: 'presence', presence: presenceOf(availability.record) });
         emit({ type: 'queues.sync', queues: queues.map((q) => q.figures) });
         if (callLists.length > 0) {
-          const lists = await optional('the open callbacks [I]', () => Promise.all(callLists.map((l) => rest.openCallbacks(l.id, userId))));
+          const lists = await optional(log, 'the open callbacks [I]', () => Promise.all(callLists.map((l) => rest.openCallbacks(l.id, userId))));
           if (lists) emit({ type: 'callbacks.sync', callbacks: lists.flat() });
         }
       } catch (error) {
         await session.close();
         throw error;
       }
-      live = { rest, userId };
-      void session.closed.then(() => {
-        if (live?.rest === rest) live = undefined;
-      });
-      return session;
+      return { session, live: { rest, userId } };
     } catch (error) {
       const classified = classify(error);
       if (classified.fatal) {
@@ -256,6 +251,7 @@ export function createEnreachConnector(account: EnreachAccount, secrets: Enreach
     }
   }
 
+  /** A command's failure in words for the agent. */
   function commandFailure(what: string, error: unknown): CommandError {
     if (error instanceof CommandError) return error;
     if (error instanceof EnreachHttpError) {
@@ -267,62 +263,30 @@ export function createEnreachConnector(account: EnreachAccount, secrets: Enreach
     return new CommandError(`${what}: Enreach could not be reached — try again`);
   }
 
-  return {
-    start(ctx: ConnectorContext): void {
-      if (supervisor) return;
-      context = ctx;
-      ctx.emit({ type: 'presence.options', options: [...ENREACH_PRESENCE_OPTIONS] });
-      supervisor = new ConnectionSupervisor({
-        connect: () => connect(ctx),
-        emit: ctx.emit,
-        log: ctx.log,
-        backoff: options.backoff,
-      });
-      supervisor.start();
-    },
-
-    async stop(): Promise<void> {
-      await supervisor?.stop();
-      live = undefined;
-    },
-
-    resume(): void {
-      supervisor?.resume();
-    },
-    retry(): void {
-      supervisor?.retry();
-    },
-
-    async execute(command: ConnectorCommand): Promise<void> {
-      switch (command.type) {
-        case 'presence.set': {
-          const availability = availabilityFor(command.state);
-          if (!availability) throw new CommandError('Wrap-up cannot be chosen on Enreach: it starts by itself after a call');
-          if (!live) throw new CommandError('Enreach is not connected yet — try again in a moment');
-          try {
-            await live.rest.setAvailability(live.userId, availability);
-          } catch (error) {
-            throw commandFailure('Could not change the availability', error);
-          }
-          return;
+  return defineConnector<Live>({
+    platform: ENREACH_NAME,
+    capabilities: ENREACH_CAPABILITIES,
+    backoff: options.backoff,
+    connect: (ctx) => connect(ctx),
+    commands: {
+      /** Sets the availability over REST [I]; the change comes back as a UserAvailability event. */
+      'presence.set': async (live, command) => {
+        const availability = availabilityFor(command.state);
+        if (!availability) throw new CommandError(`Wrap-up cannot be chosen on ${ENREACH_NAME}: it starts by itself after a call`);
+        try {
+          await live.rest.setAvailability(live.userId, availability);
+        } catch (error) {
+          throw commandFailure('Could not change the availability', error);
         }
-        case 'callback.close': {
-          if (!live) throw new CommandError('Enreach is not connected yet — try again in a moment');
-          try {
-            await live.rest.closeCallback(command.callbackId);
-          } catch (error) {
-            throw commandFailure('Could not close the callback', error);
-          }
-          return;
+      },
+      /** Closes a callback request over REST [I]; the change comes back as a CallbackChanged event. */
+      'callback.close': async (live, command) => {
+        try {
+          await live.rest.closeCallback(command.callbackId);
+        } catch (error) {
+          throw commandFailure('Could not close the callback', error);
         }
-        case 'call.action':
-          throw new CommandError(`Call control (${command.action}) is not available on Enreach`);
-        case 'call.dial':
-          throw new CommandError('Dialling is not available on Enreach');
-        case 'chat.action':
-        case 'chat.send':
-          throw new CommandError('Chat is not available on Enreach');
-      }
+      },
     },
-  };
+  });
 }

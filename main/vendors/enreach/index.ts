@@ -4,13 +4,14 @@
  * VENDOR-NOTES.md, Enreach section.
  */
 import { definePlatform } from '../kit/platform.js';
-import { enreachAccountSchema, enreachShape } from './config.js';
-import { createEnreachConnector, ENREACH_PRESENCE_OPTIONS, type EnreachConnectorOptions } from './connector.js';
+import { ENREACH_CAPABILITIES, ENREACH_NAME } from './capabilities.js';
+import { enreachAccountSchema, enreachShape, type EnreachTuning } from './config.js';
+import { createEnreachConnector } from './connector.js';
 import { startEnreachDemo } from './demo.js';
 
 export const enreach = definePlatform({
   id: 'enreach',
-  name: 'Enreach Voice',
+  name: ENREACH_NAME,
   transport: 'REST (Basic auth) + Microsoft SignalR hub',
   offers: 'presence, calls, callbacks, queues, wrap-up',
   schema: enreachAccountSchema,
@@ -21,10 +22,14 @@ export const enreach = definePlatform({
     { key: 'password', label: 'Password', help: 'Used only to obtain a secret key.' },
     { key: 'apiUrl', label: 'API address', help: 'Leave empty to find it from the login email.' },
   ],
-  // The RTE and REST documents offer no call control or dialling; no chat.
-  capabilities: { presence: ENREACH_PRESENCE_OPTIONS, dial: false, callControl: false, chats: false, callbacks: true, queues: true, team: false },
+  capabilities: ENREACH_CAPABILITIES,
+  /** `options.tuning` is an {@link EnreachTuning} (the registry passes it through untyped). */
   createConnector: (account, secrets, options) =>
-    createEnreachConnector(account, { secretKey: secrets.secretKey, password: secrets.password }, { ...(options.tuning as EnreachConnectorOptions), backoff: options.backoff }),
+    createEnreachConnector(
+      account,
+      { secretKey: secrets.secretKey, password: secrets.password },
+      { backoff: options.backoff, tuning: options.tuning as EnreachTuning | undefined },
+    ),
   async startDemo(options) {
     const demo = await startEnreachDemo(options);
     return { account: { ...demo.account, secretKey: demo.secrets.secretKey }, stop: () => demo.stop() };

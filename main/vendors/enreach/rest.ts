@@ -18,6 +18,7 @@
 import { z } from 'zod';
 import type { CallbackData, QueuePatch } from '../../desk/events.js';
 import { callbackFromChanged, queueOpenState, type EnreachAvailability } from './normalize.js';
+import type { EnreachTuning } from './config.js';
 import { EVENT_SCHEMAS, enreachDate, normalizeKeys } from './schema.js';
 
 /** An HTTP answer other than 2xx. `status` is the HTTP status; `path` the request path (no host). */
@@ -37,13 +38,8 @@ export class EnreachNetworkError extends Error {
   override name = 'EnreachNetworkError';
 }
 
-/** Transport options shared by the REST calls. */
-export interface RestOptions {
-  /** The fetch implementation (default: the global one). */
-  fetch?: typeof fetch;
-  /** Per-request timeout, ms (default 15 000). */
-  timeoutMs?: number;
-}
+/** The tuning the REST calls read: `fetch` (default the global one), `requestTimeoutMs` (default 15 000). */
+export type RestTuning = Pick<EnreachTuning, 'fetch' | 'requestTimeoutMs'>;
 
 /** Drops trailing slashes: `https://api-silo1.enreachvoice.com/` → `https://api-silo1.enreachvoice.com`. */
 export function normalizeApiUrl(url: string): string {
@@ -89,7 +85,7 @@ export function readRteToken(body: unknown): { url: string; token: string } {
 async function request(
   url: string,
   init: { method: string; headers?: Record<string, string>; body?: unknown },
-  options: RestOptions,
+  options: RestTuning,
 ): Promise<unknown> {
   const doFetch = options.fetch ?? fetch;
   const path = new URL(url).pathname;
@@ -103,7 +99,7 @@ async function request(
         ...init.headers,
       },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+      signal: AbortSignal.timeout(options.requestTimeoutMs ?? 15_000),
     });
   } catch (error) {
     throw new EnreachNetworkError(`could not reach Enreach (${init.method} ${path}): ${(error as Error).message}`, { cause: error });
@@ -128,7 +124,7 @@ async function request(
  *   knows no silo for this user.
  * @throws {EnreachHttpError} / {EnreachNetworkError}.
  */
-export async function discoverApiUrl(discoveryUrl: string, user: string, options: RestOptions = {}): Promise<string | undefined> {
+export async function discoverApiUrl(discoveryUrl: string, user: string, options: RestTuning = {}): Promise<string | undefined> {
   const url = new URL(discoveryUrl);
   url.searchParams.set('user', user);
   const body = await request(url.toString(), { method: 'GET' }, options);
@@ -151,7 +147,7 @@ export async function secretKeyFromPassword(
   apiUrl: string,
   user: string,
   password: string,
-  options: RestOptions = {},
+  options: RestTuning = {},
 ): Promise<{ secretKey: string; userId?: string }> {
   const body = await request(
     `${normalizeApiUrl(apiUrl)}/authuser/${encodeURIComponent(user)}/`,
@@ -231,7 +227,7 @@ export class EnreachRest {
     apiUrl: string,
     readonly user: string,
     secretKey: string,
-    private readonly options: RestOptions = {},
+    private readonly options: RestTuning = {},
   ) {
     this.apiUrl = normalizeApiUrl(apiUrl);
     this.authorization = `Basic ${Buffer.from(`${user}:${secretKey}`, 'utf8').toString('base64')}`;

@@ -11,6 +11,10 @@
  * Independent of the process's globals: the `ws` WebSocket implementation and a fetch-based HTTP
  * client are passed in explicitly, so a fake `window`/`XMLHttpRequest` installed by another
  * connector (cometd-nodejs-client's `adapt()`) changes nothing here.
+ *
+ * What the hub sends is screened before the client reads it (`frames.ts`): a record that is
+ * oversized, not JSON or not a hub message is logged and dropped, where the client itself would
+ * close the connection.
  */
 import {
   AbortError,
@@ -29,6 +33,7 @@ import {
 import WebSocket from 'ws';
 import type { Logger } from '../../log.js';
 import type { Session } from '../kit/supervisor.js';
+import { RTE_MAX_MESSAGE_BYTES, screenHubText } from './frames.js';
 
 /** The hub refused the access token (HTTP 401 at negotiate or at the WebSocket upgrade). */
 export class RteAuthError extends Error {
@@ -102,6 +107,61 @@ function signalrLogger(log: Logger): ILogger {
   };
 }
 
+/** How long closing a session waits for the hub to answer the WebSocket close, ms. */
+const CLOSE_WAIT_MS = 1_000;
+
+/**
+ * A `ws` WebSocket class for one session: every message the client would read passes
+ * {@link screenHubText} first (the dropped records are logged, naming the platform), and the
+ * sockets it opens are tracked so that closing the session can wait for them.
+ */
+function screenedWebSocket(log: Logger, maxBytes: number, sockets: Set<WebSocket>): new (...args: ConstructorParameters<typeof WebSocket>) => WebSocket {
+  class ScreenedWebSocket extends WebSocket {
+    constructor(...args: ConstructorParameters<typeof WebSocket>) {
+      super(...args);
+      sockets.add(this);
+      this.once('close', () => sockets.delete(this));
+    }
+  }
+  // The SignalR client reads messages through `onmessage` only: wrap the handler it sets.
+  const base = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
+  Object.defineProperty(ScreenedWebSocket.prototype, 'onmessage', {
+    configurable: true,
+    get(this: WebSocket): unknown {
+      return base?.get?.call(this);
+    },
+    set(this: WebSocket, handler: unknown) {
+      if (typeof handler !== 'function') {
+        base?.set?.call(this, handler);
+        return;
+      }
+      let handshake = true;
+      base?.set?.call(this, (event: WebSocket.MessageEvent) => {
+        if (typeof event.data !== 'string') return void handler.call(this, event);
+        const { kept, dropped } = screenHubText(event.data, maxBytes, handshake);
+        handshake = false;
+        for (const record of dropped) {
+          log.warn({ reason: record.reason, bytes: record.bytes, limitBytes: maxBytes }, `dropped ${record.reason === 'oversized' ? 'an oversized' : 'a malformed'} Enreach RTE frame`);
+        }
+        if (kept !== '') handler.call(this, { data: kept, type: 'message', target: this });
+      });
+    },
+  });
+  return ScreenedWebSocket;
+}
+
+/** Resolves once every socket in `sockets` has closed, or after `ms`. */
+async function socketsClosed(sockets: ReadonlySet<WebSocket>, ms: number): Promise<void> {
+  const open = [...sockets].filter((s) => s.readyState !== WebSocket.CLOSED);
+  if (open.length === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.all(open.map((s) => new Promise((resolve) => s.once('close', resolve)))),
+    new Promise((resolve) => (timer = setTimeout(resolve, ms))),
+  ]);
+  clearTimeout(timer);
+}
+
 /** What {@link openRteSession} needs for one connection. */
 export interface RteSessionOptions {
   /** The hub URL (http(s), see `rteEndpointUrl`). */
@@ -115,12 +175,19 @@ export interface RteSessionOptions {
   serverTimeoutMs?: number;
   /** Client ping interval, ms (SignalR default 15 000). */
   keepAliveMs?: number;
+  /** The largest record read, bytes (default {@link RTE_MAX_MESSAGE_BYTES}); larger ones are logged and dropped. */
+  maxMessageBytes?: number;
 }
 
 /** A live hub connection. */
 export interface RteSession extends Session {
   /** Calls a hub method and waits for its completion. @throws the hub's error, or when closed. */
   invoke<T = unknown>(method: string, ...args: unknown[]): Promise<T>;
+  /**
+   * Ends the session cleanly: the SignalR Close message, then the WebSocket close; resolves when
+   * the hub answered the close (at most about a second later).
+   */
+  close(): Promise<void>;
 }
 
 /**
@@ -132,12 +199,13 @@ export async function openRteSession(options: RteSessionOptions): Promise<RteSes
   const { log } = options;
   const httpClient = new RteHttpClient();
   const token = options.token;
+  const sockets = new Set<WebSocket>();
   // `WebSocket` is read by the client at run time (HttpConnection) but is not in its public type.
   const connectionOptions: IHttpConnectionOptions & { WebSocket: unknown } = {
     transport: HttpTransportType.WebSockets,
     accessTokenFactory: () => token,
     httpClient,
-    WebSocket,
+    WebSocket: screenedWebSocket(log, options.maxMessageBytes ?? RTE_MAX_MESSAGE_BYTES, sockets),
     logger: signalrLogger(log),
   };
   const builder = new HubConnectionBuilder().withUrl(options.url, connectionOptions).configureLogging(signalrLogger(log));
@@ -169,7 +237,9 @@ export async function openRteSession(options: RteSessionOptions): Promise<RteSes
   return {
     closed,
     async close() {
+      // stop() sends the SignalR Close message and starts the WebSocket close without waiting for it.
       await connection.stop().catch(() => undefined);
+      await socketsClosed(sockets, CLOSE_WAIT_MS);
       settle(undefined);
     },
     invoke<T>(method: string, ...args: unknown[]): Promise<T> {
