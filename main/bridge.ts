@@ -34,8 +34,9 @@ interface Target {
 
 /** What each method does, with its validated arguments; the answer goes back to the renderer. */
 const HANDLERS: { [M in DeskMethod]: (target: Target, args: CheckedArgs<M>) => MethodResult<M> | Promise<MethodResult<M>> } = {
-  setPresence: ({ desk }, [state]) => desk.setPresence(state),
-  setAccountPresence: ({ desk }, [account, state]) => desk.setAccountPresence(account, state),
+  setPresence: ({ desk }, [state, reason]) => desk.setPresence(state, reason),
+  setAccountPresence: ({ desk }, [account, state, reason]) => desk.setAccountPresence(account, state, reason),
+  answerPrompt: ({ desk }, [account, prompt, choice]) => desk.answerPrompt(account, prompt, choice),
   callAction: ({ desk }, [call, action]) => desk.callAction(call, action),
   dial: ({ desk }, [account, number]) => desk.dial(account, number),
   chatAction: ({ desk }, [chat, action]) => desk.chatAction(chat, action),
@@ -43,6 +44,8 @@ const HANDLERS: { [M in DeskMethod]: (target: Target, args: CheckedArgs<M>) => M
   markChatRead: ({ desk }, [chat]) => desk.apply({ type: 'chat.read', chatKey: chat }),
   dismissChat: ({ desk }, [chat]) => desk.apply({ type: 'chat.dismiss', chatKey: chat }),
   closeCallback: ({ desk }, [callback]) => desk.closeCallback(callback),
+  startChat: ({ desk }, [member]) => desk.startChat(member),
+  callJourney: ({ desk }, [call]) => desk.callJourney(call),
   retryAccount: ({ desk }, [account]) => desk.retryAccount(account),
   getSettings: ({ settings }) => settings.view(),
   saveSettings: ({ settings }, [document]) => settings.save(document),

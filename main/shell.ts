@@ -25,7 +25,7 @@ import { WIRE_CHANNEL, type SecretStorage } from '../preload/bridge.js';
 import { startCore, type Core } from './app.js';
 import { ConfigError, loadConfiguration, type Configuration } from './config.js';
 import type { FocusTarget } from './desk/model.js';
-import { trayAction, trayModel, type TrayIcon, type TrayModel } from './desk/tray.js';
+import { trayAction, trayModel, type TrayIcon, type TrayItem, type TrayModel } from './desk/tray.js';
 import type { IpcMainEvent, MenuItemConstructorOptions, ShellElectron, ShellNotification, ShellTray, ShellWindow } from './electron-api.js';
 import type { Logger } from './log.js';
 import { ReadOnlySettings, StoredSettings, type SettingsStore } from './settings.js';
@@ -211,27 +211,31 @@ export function runShell(options: ShellOptions): Shell {
   }
 
   function trayMenu(model: TrayModel): Electron.Menu {
-    const template = model.items.map((item): MenuItemConstructorOptions => {
-      switch (item.kind) {
-        case 'separator':
-          return { type: 'separator' };
-        case 'label':
-          return { label: item.text, enabled: false };
-        case 'radio':
-          return { id: item.id, label: item.text, type: 'radio', checked: item.checked, enabled: item.enabled, click: () => onTrayClick(item.id) };
-        case 'action':
-          return { id: item.id, label: item.text, type: 'normal', click: () => onTrayClick(item.id) };
-      }
-    });
-    return Menu.buildFromTemplate(template);
+    return Menu.buildFromTemplate(model.items.map(menuItem));
   }
+
+  function menuItem(item: TrayItem): MenuItemConstructorOptions {
+    switch (item.kind) {
+      case 'separator':
+        return { type: 'separator' };
+      case 'label':
+        return { label: item.text, enabled: false };
+      case 'radio':
+        return { id: item.id, label: item.text, type: 'radio', checked: item.checked, enabled: item.enabled, click: () => onTrayClick(item.id) };
+      case 'action':
+        return { id: item.id, label: item.text, type: 'normal', click: () => onTrayClick(item.id) };
+      case 'submenu':
+        return { label: item.text, type: 'submenu', enabled: item.enabled, submenu: item.items.map(menuItem) };
+    }
+  }
+
 
   function onTrayClick(id: string): void {
     const action = trayAction(id);
     if (!action || !core) return;
     switch (action.kind) {
       case 'presence':
-        core.desk.setPresence(action.state).catch((error: Error) => notify('Presence not changed', error.message));
+        core.desk.setPresence(action.state, action.reason).catch((error: Error) => notify('Presence not changed', error.message));
         return;
       case 'retry':
         core.desk.retryAccount(action.accountId);

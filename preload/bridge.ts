@@ -20,6 +20,7 @@ import {
   PRESENCE_STATES,
   type Account,
   type Call,
+  type CallJourney,
   type Callback,
   type Chat,
   type DeskSetup,
@@ -45,6 +46,7 @@ const returns = <T extends Json>(): Returns<T> => ({});
 const key = z.string().min(3).max(300);
 const accountId = z.string().min(1).max(40);
 const presence = z.enum(PRESENCE_STATES);
+const reasonCode = z.string().min(1).max(100);
 /** A settings document: its own schema is checked by the settings store, which names every bad field. */
 const settingsDocument = z.custom<SettingsDocument>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'must be an object');
 
@@ -54,10 +56,12 @@ const settingsDocument = z.custom<SettingsDocument>((value) => typeof value === 
  * with an Error whose message is written for the agent.
  */
 export const DESK_METHODS = {
-  /** Sets the agent's presence on every account that accepts the state. */
-  setPresence: { args: z.tuple([presence]) },
-  /** Sets the presence on one account only. */
-  setAccountPresence: { args: z.tuple([accountId, presence]) },
+  /** Sets the agent's presence on every account that accepts the state, with a reason code if given. */
+  setPresence: { args: z.tuple([presence, reasonCode.optional()]) },
+  /** Sets the presence on one account only, with one of its reason codes if given. */
+  setAccountPresence: { args: z.tuple([accountId, presence, reasonCode.optional()]) },
+  /** Answers an account's prompt (`Account.prompt`) with one of its choices. */
+  answerPrompt: { args: z.tuple([accountId, z.string().min(1).max(100), z.string().min(1).max(100)]) },
   /** Answers, hangs up, holds or retrieves a call (by desk key). */
   callAction: { args: z.tuple([key, z.enum(CALL_ACTIONS)]) },
   /** Click-to-dial on the given account: digits, `*`, `#`, an optional leading `+`. */
@@ -72,6 +76,10 @@ export const DESK_METHODS = {
   dismissChat: { args: z.tuple([key]) },
   /** Closes a callback request. */
   closeCallback: { args: z.tuple([key]) },
+  /** Starts an instant-message conversation with a team member (by desk key). */
+  startChat: { args: z.tuple([key]) },
+  /** The journey of a live or recent call (by desk key): the devices it went through. */
+  callJourney: { args: z.tuple([key]), returns: returns<CallJourney>() },
   /** Asks a failed account to connect again. */
   retryAccount: { args: z.tuple([accountId]) },
   /** The settings, secrets masked, with the fields each platform's account takes. */

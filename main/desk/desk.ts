@@ -4,9 +4,9 @@
  * changed. Host-independent: the Electron shell and the web host both drive one of these.
  */
 import type { Logger } from '../log.js';
-import { CommandError, type Connector, type ConnectorCommand } from './port.js';
+import { CommandError, type CommandAnswer, type Connector, type ConnectorCommand } from './port.js';
 import type { ConnectorEvent } from './events.js';
-import type { CallAction, ChatCommand, DeskSetup, DeskState, PresenceState } from './model.js';
+import type { CallAction, CallJourney, ChatCommand, DeskSetup, DeskState, PresenceState } from './model.js';
 import { initialState, reduce, type AccountSeed, type StoreAction } from './store.js';
 
 /**
@@ -112,24 +112,67 @@ export class Desk {
 
   /**
    * Sets the agent's presence on every connected account that accepts it.
-   * @throws {CommandError} when no account accepts it, or naming each account that refused.
+   * @param reason a presence reason code: sent to the accounts that offer it with this state; the
+   *   others get the state alone.
+   * @throws {CommandError} when no account accepts it, when no account knows the reason, or naming
+   *   each account that refused.
    */
-  async setPresence(state: PresenceState): Promise<void> {
+  async setPresence(state: PresenceState, reason?: string): Promise<void> {
     const targets = Object.values(this.current.accounts).filter(
       (a) => a.presenceOptions.includes(state) && a.connection === 'connected',
     );
     if (targets.length === 0) throw new CommandError(`No connected account accepts “${state}” right now.`);
-    const results = await Promise.allSettled(targets.map((a) => this.route(a.id, { type: 'presence.set', state })));
+    const offers = (a: (typeof targets)[number]): boolean => reason !== undefined && a.presenceReasons.some((r) => r.code === reason && r.state === state);
+    if (reason !== undefined && !targets.some(offers)) throw new CommandError('No connected account offers that reason.');
+    const results = await Promise.allSettled(
+      targets.map((a) => this.route(a.id, offers(a) ? { type: 'presence.set', state, reason } : { type: 'presence.set', state })),
+    );
     const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [`${targets[i]!.label}: ${messageOf(r.reason)}`] : []));
     if (failures.length) throw new CommandError(`Presence not changed on ${failures.join('; ')}`);
   }
 
-  /** Sets the presence on one account. @throws {CommandError} */
-  async setAccountPresence(accountId: string, state: PresenceState): Promise<void> {
+  /** Sets the presence on one account, with one of its reason codes if given. @throws {CommandError} */
+  async setAccountPresence(accountId: string, state: PresenceState, reason?: string): Promise<void> {
     const account = this.current.accounts[accountId];
     if (!account) throw new CommandError('That account does not exist.');
     if (!account.presenceOptions.includes(state)) throw new CommandError(`${account.label} does not accept “${state}”.`);
-    await this.route(accountId, { type: 'presence.set', state });
+    if (reason !== undefined && !account.presenceReasons.some((r) => r.code === reason && r.state === state)) {
+      throw new CommandError(`${account.label} does not offer that reason.`);
+    }
+    await this.route(accountId, reason === undefined ? { type: 'presence.set', state } : { type: 'presence.set', state, reason });
+  }
+
+  /**
+   * The agent answered an account's prompt. Goes through in any connection state (a platform may
+   * ask while it connects).
+   * @throws {CommandError} when the prompt is no longer open or the choice is not one of its own.
+   */
+  answerPrompt(accountId: string, promptId: string, choice: string): void {
+    const account = this.current.accounts[accountId];
+    const prompt = account?.prompt;
+    if (!account || !prompt || prompt.id !== promptId) throw new CommandError('That question is no longer open.');
+    if (!prompt.choices.some((c) => c.id === choice)) throw new CommandError('That is not one of the answers.');
+    this.accounts.get(accountId)!.connector.answerPrompt?.(promptId, choice);
+  }
+
+  /** Starts a chat with a team member. @throws {CommandError} when the member cannot be messaged. */
+  async startChat(memberKey: string): Promise<void> {
+    const member = this.current.team[memberKey];
+    if (!member) throw new CommandError('That colleague is no longer on the desk.');
+    if (!member.canChat) throw new CommandError(`${member.name} cannot be messaged from here.`);
+    await this.route(member.accountId, { type: 'chat.start', memberId: member.id });
+  }
+
+  /**
+   * The journey of a call (live or recent): the devices it went through.
+   * @throws {CommandError} when the call is unknown or its platform has no journeys.
+   */
+  async callJourney(callKey: string): Promise<CallJourney> {
+    const call = this.current.calls[callKey] ?? this.current.recentCalls.find((c) => c.key === callKey);
+    if (!call) throw new CommandError('That call is no longer on the desk.');
+    const answer = await this.route(call.accountId, { type: 'call.journey', callId: call.id });
+    if (!answer) throw new CommandError('The platform gave no journey for that call.');
+    return answer;
   }
 
   /** Answers, hangs up, holds or retrieves a call. @throws {CommandError} if the call does not allow it now. */
@@ -182,13 +225,13 @@ export class Desk {
     account.connector.retry();
   }
 
-  private async route(accountId: string, command: ConnectorCommand): Promise<void> {
+  private async route(accountId: string, command: ConnectorCommand): Promise<CommandAnswer> {
     const account = this.accounts.get(accountId);
     if (!account) throw new CommandError('That account does not exist.');
     const connection = this.current.accounts[accountId]?.connection;
     if (connection !== 'connected') throw new CommandError(`${account.seed.label} is not connected (${connection}).`);
     try {
-      await account.connector.execute(command);
+      return await account.connector.execute(command);
     } catch (error) {
       this.options.log.warn({ account: accountId, command: command.type, err: error }, 'command failed');
       throw error instanceof CommandError ? error : new CommandError(messageOf(error));

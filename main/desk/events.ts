@@ -8,12 +8,14 @@
  * produces (arrived → allocated → connected → disconnected) fold into one call.
  */
 import type {
+  AccountPrompt,
   Call,
   Callback,
   Chat,
   ChatMessage,
   ConnectionState,
   Presence,
+  PresenceReason,
   PresenceState,
   Queue,
   SubscriptionIssue,
@@ -65,7 +67,16 @@ export type ConnectorEvent =
   | { type: 'queue'; queue: QueuePatch }
   /** The full list of the agent's queues; replaces this account's queues. */
   | { type: 'queues.sync'; queues: QueuePatch[] }
-  | { type: 'team'; member: TeamMemberData };
+  /** A colleague appeared or changed. */
+  | { type: 'team'; member: TeamMemberData }
+  /** A colleague left the team or the watch list. */
+  | { type: 'team.remove'; memberId: string }
+  /** The full team (after a reconnect, or a report's first answer); replaces this account's team. */
+  | { type: 'team.sync'; members: TeamMemberData[] }
+  /** The reasons the agent may give with a presence; replaces the previous list. */
+  | { type: 'presence.reasons'; reasons: PresenceReason[] }
+  /** A question for the agent (`null`: withdrawn or answered). */
+  | { type: 'prompt'; prompt: AccountPrompt | null };
 
 /** A connector event stamped with its account and the desk's receive time (ISO). */
 export type DeskEvent = ConnectorEvent & { accountId: string; at: string };

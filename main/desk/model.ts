@@ -57,10 +57,11 @@ export type CallDirection = 'inbound' | 'outbound' | 'internal' | 'consult';
 
 /**
  * A call's state from the agent's point of view.
- * `dialing` is an outbound call not yet answered by the far end; `ringing` an inbound one offered
- * to the agent; `ended` is terminal: no event moves an ended call back.
+ * `dialing` is an outbound call not yet answered by the far end; `queued` a call that waits in a
+ * queue for an agent (click-to-dial through a contact center); `ringing` an inbound one offered to
+ * the agent; `ended` is terminal: no event moves an ended call back.
  */
-export type CallState = 'dialing' | 'ringing' | 'connected' | 'held' | 'ended';
+export type CallState = 'dialing' | 'queued' | 'ringing' | 'connected' | 'held' | 'ended';
 
 /** What the agent may do with a call right now (the platform says which, per call). */
 export type CallAction = (typeof CALL_ACTIONS)[number];
@@ -206,8 +207,52 @@ export type TeamMember = {
   accountId: string;
   id: string;
   name: string;
+  /** The team (or watch list) the member belongs to, as the platform names it. */
+  group?: string;
+  role?: TeamRole;
+  /** The member's state; `since` gives the time in status. */
   presence: Presence;
+  /** On a call now (a busy lamp). */
   onCall: boolean;
+  /** Whether the agent can start a chat (instant messages) with this member. */
+  canChat?: boolean;
+};
+
+/** A team member's role, where the platform says it. */
+export type TeamRole = 'agent' | 'supervisor' | 'team-lead';
+
+/** A reason an agent can give for a presence (a not-ready or logout reason code). */
+export type PresenceReason = {
+  /** The platform's reason code. */
+  code: string;
+  label: string;
+  /** The presence this reason goes with. */
+  state: 'not-ready' | 'offline';
+};
+
+/**
+ * A question a platform asks the agent before it goes on (e.g. "Another session exists for this
+ * agent: take it over?"). The desk shows it on the account until it is answered or withdrawn.
+ */
+export type AccountPrompt = {
+  id: string;
+  message: string;
+  /** The answers, in order; the primary one is the one that changes something. */
+  choices: Array<{ id: string; label: string; primary?: boolean }>;
+};
+
+/** The devices a finished call went through, as a platform reports them (a call journey). */
+export type CallJourney = {
+  callId: string;
+  steps: Array<{
+    device: string;
+    deviceType?: string;
+    description?: string;
+    /** Time spent at this step, seconds. */
+    durationSec?: number;
+    /** ISO time the step began, when known. */
+    at?: string;
+  }>;
 };
 
 /**
@@ -251,10 +296,18 @@ export type Account = {
   /** ISO time of the last change of `connection`. */
   since: string;
   presence?: Presence;
-  /** Presence states this platform accepts from the agent. */
+  /** Presence states this platform accepts from the agent (empty: presence is set elsewhere). */
   presenceOptions: PresenceState[];
+  /** Reasons the agent may give with a presence (not-ready reason codes). */
+  presenceReasons: PresenceReason[];
   /** Whether the platform places calls for the agent (click-to-dial). */
   canDial: boolean;
+  /** Whether the window can answer, hang up, hold and retrieve this platform's calls. */
+  callControl: boolean;
+  /** One line the window shows about what this platform leaves to another tool (e.g. where presence is set). */
+  notice?: string;
+  /** A question the platform asks the agent, shown until answered. */
+  prompt?: AccountPrompt;
   /** Whether the platform reports the agent talking / serving right now. */
   talking?: boolean;
   wrapUp?: WrapUp;
@@ -313,7 +366,7 @@ export type Json = string | number | boolean | null | readonly Json[] | { readon
 export type JsonOnly<T extends Json> = T;
 
 /** Compile-time proof that the desk state and what the alert policy hands to hosts are plain data. */
-export type PlainDataProof = [JsonOnly<DeskState>, JsonOnly<Toast>];
+export type PlainDataProof = [JsonOnly<DeskState>, JsonOnly<Toast>, JsonOnly<CallJourney>];
 
 /** Builds the desk-wide key of an entity. */
 export function entityKey(accountId: string, id: string): string {

@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../log.js';
 import type { ConnectorEvent } from './events.js';
-import type { CallAction, ChatAction, PresenceState } from './model.js';
+import type { CallAction, CallJourney, ChatAction, PresenceState } from './model.js';
 
 /**
  * What a platform can do for the agent, advertised by its module (`main/vendors/<v>/index.ts`):
@@ -31,13 +31,21 @@ export interface Capabilities {
 
 /** A command the desk routes to the connector that owns the entity. Ids are the platform's own. */
 export type ConnectorCommand =
-  | { type: 'presence.set'; state: PresenceState }
+  /** `reason`: one of the account's presence reason codes, when the agent gave one. */
+  | { type: 'presence.set'; state: PresenceState; reason?: string }
   | { type: 'call.action'; callId: string; action: CallAction }
   /** Click-to-dial: place an outbound call to `number` (E.164 or a dialable extension). */
   | { type: 'call.dial'; number: string }
   | { type: 'chat.action'; chatId: string; action: Exclude<ChatAction, 'send'> }
   | { type: 'chat.send'; chatId: string; text: string }
-  | { type: 'callback.close'; callbackId: string };
+  | { type: 'callback.close'; callbackId: string }
+  /** Start an instant-message conversation with a team member (the platform's member id). */
+  | { type: 'chat.start'; memberId: string }
+  /** The journey of a (finished) call; answered with a {@link CallJourney}. */
+  | { type: 'call.journey'; callId: string };
+
+/** What a command answers with: nothing, except a call journey. */
+export type CommandAnswer = CallJourney | void;
 
 /** Where a connector sends what it learns. */
 export interface ConnectorContext {
@@ -66,7 +74,12 @@ export interface Connector {
    * @throws {CommandError} when the platform refuses, the command is not supported here, or the
    *   connection is down; its message is meant for the agent.
    */
-  execute(command: ConnectorCommand): Promise<void>;
+  execute(command: ConnectorCommand): Promise<CommandAnswer>;
+  /**
+   * The agent answered the account's prompt (see the `prompt` event). Works in any connection state:
+   * a platform may ask while it connects (e.g. "take over the other session?").
+   */
+  answerPrompt?(promptId: string, choice: string): void;
 }
 
 /** A command could not be carried out; `message` is written for the agent. */

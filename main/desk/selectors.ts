@@ -2,7 +2,7 @@
  * Pure read-only views of the desk state, shared by the tray model, the alert policy and the
  * renderer. No Node, no DOM.
  */
-import { PRESENCE_LABELS, type Account, type Call, type Callback, type DeskState, type Presence, type PresenceState } from './model.js';
+import { PRESENCE_LABELS, PRESENCE_STATES, type Account, type Call, type Callback, type DeskState, type Presence, type PresenceReason, type PresenceState } from './model.js';
 
 /**
  * The agent's presence across accounts: the state every connected account that reports a presence
@@ -21,10 +21,28 @@ export function agentPresence(state: DeskState): PresenceState | 'mixed' | undef
 /** Presence states at least one account accepts from the agent, in menu order. */
 export function selectablePresences(state: DeskState): PresenceState[] {
   const accepted = new Set(Object.values(state.accounts).flatMap((a) => a.presenceOptions));
-  return (['ready', 'not-ready', 'wrap-up', 'do-not-disturb', 'offline'] as const).filter((p) => accepted.has(p));
+  return PRESENCE_STATES.filter((p) => accepted.has(p));
 }
 
-const CALL_ORDER: Record<Call['state'], number> = { ringing: 0, dialing: 1, connected: 2, held: 3, ended: 4 };
+/**
+ * The reasons the agent can give with a presence, from every connected account that offers that
+ * presence, once per code, in the order the platforms list them.
+ */
+export function presenceReasons(state: DeskState, presence: PresenceState): PresenceReason[] {
+  const seen = new Set<string>();
+  const out: PresenceReason[] = [];
+  for (const account of Object.values(state.accounts)) {
+    if (account.connection !== 'connected' || !account.presenceOptions.includes(presence)) continue;
+    for (const reason of account.presenceReasons) {
+      if (reason.state !== presence || seen.has(reason.code)) continue;
+      seen.add(reason.code);
+      out.push(reason);
+    }
+  }
+  return out;
+}
+
+const CALL_ORDER: Record<Call['state'], number> = { ringing: 0, dialing: 1, queued: 2, connected: 3, held: 4, ended: 5 };
 
 /** Live calls of every account: ringing first, then by start time (oldest first). */
 export function activeCalls(state: DeskState): Call[] {

@@ -51,6 +51,10 @@ export interface AccountSeed {
   presenceOptions: PresenceState[];
   /** Whether the platform places calls for the agent (click-to-dial); default false. */
   canDial?: boolean;
+  /** Whether the window can control the platform's calls; default false. */
+  callControl?: boolean;
+  /** What the platform leaves to another tool, in one line for the window. */
+  notice?: string;
 }
 
 /**
@@ -86,7 +90,10 @@ function accountRecord(seed: AccountSeed, now: string): Account {
     label: seed.label,
     demo: seed.demo,
     presenceOptions: [...seed.presenceOptions],
+    presenceReasons: [],
     canDial: seed.canDial ?? false,
+    callControl: seed.callControl ?? false,
+    ...(seed.notice ? { notice: seed.notice } : {}),
     connection: 'connecting',
     since: now,
     subscriptionIssues: [],
@@ -159,6 +166,29 @@ function reduceDeskEvent(state: DeskState, event: DeskEvent): DeskState {
     case 'team': {
       const key = entityKey(event.accountId, event.member.id);
       return { ...state, team: { ...state.team, [key]: { ...event.member, key, accountId: event.accountId } } };
+    }
+    case 'team.remove': {
+      const key = entityKey(event.accountId, event.memberId);
+      if (!state.team[key]) return state;
+      const team = { ...state.team };
+      delete team[key];
+      return { ...state, team };
+    }
+    case 'team.sync': {
+      const team = Object.fromEntries(Object.entries(state.team).filter(([, m]) => m.accountId !== event.accountId));
+      for (const member of event.members) {
+        const key = entityKey(event.accountId, member.id);
+        team[key] = { ...member, key, accountId: event.accountId };
+      }
+      return { ...state, team };
+    }
+    case 'presence.reasons':
+      return withAccount(state, { ...account, presenceReasons: event.reasons.map((r) => ({ ...r })) });
+    case 'prompt': {
+      if (!event.prompt && !account.prompt) return state;
+      const next: Account = { ...account, prompt: event.prompt ? structuredClone(event.prompt) : undefined };
+      if (!event.prompt) delete next.prompt;
+      return withAccount(state, next);
     }
   }
 }

@@ -6,13 +6,17 @@
  * agent's shared presence checked; items no account accepts left out), Show, Quit.
  */
 import { PRESENCE_LABELS, type Account, type DeskState, type PresenceState } from './model.js';
-import { activeCalls, agentPresence, presenceText, selectablePresences } from './selectors.js';
+import { activeCalls, agentPresence, presenceReasons, presenceText, selectablePresences } from './selectors.js';
 
-/** One menu entry. `id` comes back on click: `presence:<state>`, `show`, `quit`, `retry:<account>`. */
+/**
+ * One menu entry. `id` comes back on click: `presence:<state>`, `presence:<state>:<reason code>`,
+ * `show`, `quit`, `retry:<account>`.
+ */
 export type TrayItem =
   | { kind: 'label'; text: string }
   | { kind: 'radio'; id: string; text: string; checked: boolean; enabled: boolean }
   | { kind: 'action'; id: string; text: string }
+  | { kind: 'submenu'; text: string; checked: boolean; enabled: boolean; items: TrayItem[] }
   | { kind: 'separator' };
 
 /** Which tray icon to show: the agent's presence, or a state that needs a look. */
@@ -54,12 +58,25 @@ export function trayModel(state: DeskState): TrayModel {
   }
   items.push({ kind: 'separator' });
   for (const option of selectablePresences(state)) {
+    const enabled = accounts.some((a) => a.connection === 'connected' && a.presenceOptions.includes(option));
+    const radio: TrayItem = { kind: 'radio', id: `presence:${option}`, text: PRESENCE_LABELS[option], checked: presence === option, enabled };
+    const reasons = presenceReasons(state, option);
+    if (reasons.length === 0) {
+      items.push(radio);
+      continue;
+    }
+    // A state with reason codes opens a submenu: the reasons, then the state without one.
+    const current = Object.values(state.accounts).find((a) => a.presence?.state === option)?.presence?.reason;
     items.push({
-      kind: 'radio',
-      id: `presence:${option}`,
+      kind: 'submenu',
       text: PRESENCE_LABELS[option],
       checked: presence === option,
-      enabled: accounts.some((a) => a.connection === 'connected' && a.presenceOptions.includes(option)),
+      enabled,
+      items: [
+        ...reasons.map((r): TrayItem => ({ kind: 'radio', id: `presence:${option}:${r.code}`, text: r.label, checked: presence === option && current === r.label, enabled })),
+        { kind: 'separator' },
+        { ...radio, text: `${PRESENCE_LABELS[option]} (no reason)`, checked: false },
+      ],
     });
   }
   items.push({ kind: 'separator' }, { kind: 'action', id: 'show', text: 'Show Agent Companion' }, { kind: 'action', id: 'quit', text: 'Quit' });
@@ -78,10 +95,13 @@ export function trayModel(state: DeskState): TrayModel {
 /** Parses a clicked item id back into what it means. */
 export function trayAction(
   id: string,
-): { kind: 'presence'; state: PresenceState } | { kind: 'retry'; accountId: string } | { kind: 'show' } | { kind: 'quit' } | undefined {
+): { kind: 'presence'; state: PresenceState; reason?: string } | { kind: 'retry'; accountId: string } | { kind: 'show' } | { kind: 'quit' } | undefined {
   if (id === 'show' || id === 'quit') return { kind: id };
   const [kind, value] = id.split(/:(.*)/s, 2);
-  if (kind === 'presence' && value && value in PRESENCE_LABELS) return { kind: 'presence', state: value as PresenceState };
+  if (kind === 'presence' && value) {
+    const [state, reason] = value.split(/:(.*)/s, 2);
+    if (state && state in PRESENCE_LABELS) return reason ? { kind: 'presence', state: state as PresenceState, reason } : { kind: 'presence', state: state as PresenceState };
+  }
   if (kind === 'retry' && value) return { kind: 'retry', accountId: value };
   return undefined;
 }

@@ -71,6 +71,8 @@ export function accountSeed(account: ParsedAccount, demo: boolean): AccountSeed 
     demo,
     presenceOptions: [...(platform?.capabilities.presence ?? [])],
     canDial: platform?.capabilities.dial ?? false,
+    callControl: platform?.capabilities.callControl ?? false,
+    ...(platform?.notice ? { notice: platform.notice } : {}),
   };
 }
 

@@ -5,7 +5,8 @@
  * the presence options advertised from the module's capabilities, and the "not available here" and
  * "not connected yet" refusals.
  */
-import type { ConnectorCommand, ConnectorContext, Capabilities, Connector } from '../../desk/port.js';
+import type { CallJourney } from '../../desk/model.js';
+import type { Capabilities, CommandAnswer, Connector, ConnectorCommand, ConnectorContext } from '../../desk/port.js';
 import { CommandError } from '../../desk/port.js';
 import { ConnectionSupervisor, type BackoffPolicy, type Session } from './supervisor.js';
 
@@ -14,7 +15,7 @@ export type CommandHandler<Live, T extends ConnectorCommand['type']> = (
   live: Live,
   command: Extract<ConnectorCommand, { type: T }>,
   context: ConnectorContext,
-) => Promise<void>;
+) => Promise<T extends 'call.journey' ? CallJourney : void>;
 
 /** What a platform's connection code provides. */
 export interface ConnectorSpec<Live> {
@@ -32,6 +33,11 @@ export interface ConnectorSpec<Live> {
   connect(context: ConnectorContext, attempt: number): Promise<{ session: Session; live: Live }>;
   /** The commands the platform carries out; any other is refused as not available here. */
   commands: { [T in ConnectorCommand['type']]?: CommandHandler<Live, T> };
+  /**
+   * The agent answered a prompt the platform raised (a `prompt` event), possibly while connecting;
+   * absent when the platform never asks.
+   */
+  answerPrompt?(promptId: string, choice: string, context: ConnectorContext): void;
   /** Ends the vendor session cleanly (e.g. logs the agent out of the contact center) before closing. */
   endSession?(live: Live, context: ConnectorContext): Promise<void>;
   /** Reconnect delays (tests pass a fast one). */
@@ -46,6 +52,8 @@ const COMMAND_WORDS: Record<ConnectorCommand['type'], string> = {
   'chat.action': 'Chat',
   'chat.send': 'Chat',
   'callback.close': 'Closing callbacks',
+  'chat.start': 'Starting a chat',
+  'call.journey': 'The call journey',
 };
 
 /** Builds a {@link Connector} from a platform's {@link ConnectorSpec}. */
@@ -94,11 +102,15 @@ export function defineConnector<Live>(spec: ConnectorSpec<Live>): Connector {
       supervisor?.resume();
     },
 
-    async execute(command) {
-      const handler = spec.commands[command.type] as CommandHandler<Live, typeof command.type> | undefined;
+    async execute(command): Promise<CommandAnswer> {
+      const handler = spec.commands[command.type] as ((live: Live, command: ConnectorCommand, context: ConnectorContext) => Promise<CommandAnswer>) | undefined;
       if (!handler) throw new CommandError(`${COMMAND_WORDS[command.type]} is not available on ${spec.platform}`);
       if (live === undefined || !context) throw new CommandError(`${spec.platform} is not connected yet — try again in a moment`);
-      await handler(live, command as never, context);
+      return handler(live, command, context);
+    },
+
+    answerPrompt(promptId, choice) {
+      if (context && spec.answerPrompt) spec.answerPrompt(promptId, choice, context);
     },
   };
 }

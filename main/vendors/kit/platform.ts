@@ -123,6 +123,8 @@ export interface PlatformModule<Shape extends z.ZodRawShape = z.ZodRawShape, Acc
   /** The settings screen's account form, in order. */
   form: ReadonlyArray<FormField<Extract<keyof Shape, string>>>;
   capabilities: Capabilities;
+  /** One line the window shows on the account about what the platform leaves to another tool. */
+  notice?: string;
   /**
    * Builds the connector for a parsed account.
    * @param secrets the account's secret fields, resolved to their values (absent when not set).
