@@ -167,7 +167,7 @@ describe('Enreach connector against the simulator', () => {
     assert.equal(h.account.reason, 'Enreach rejected the user name or password for agent@example.com — check the account settings');
   });
 
-  it('drops malformed frames with a warning naming the connector, and keeps the connection', async () => {
+  it('drops malformed and oversized frames with a warning naming the connector, and keeps the connection', async () => {
     const h = (harness = await startHarness());
     const { sim } = h;
     await eventually(() => connected(h), 'connected');
@@ -175,10 +175,17 @@ describe('Enreach connector against the simulator', () => {
     sim.sendMalformedFrame('payload');
     sim.sendMalformedFrame('envelope');
     sim.emitRaw('UserStatus', sim.userId, { eventType: 'UserStatus', talking: 'yes' });
+    sim.sendMalformedFrame('record'); // not JSON: the SignalR client alone would close the connection
+    sim.sendMalformedFrame('message'); // an invocation without a target: likewise
+    sim.sendOversizedFrame();
     const warnings = await eventually(() => {
-      const found = h.logs.filter((l) => l.msg === 'dropped a malformed Enreach RTE frame');
-      return found.length >= 3 ? found : undefined;
-    }, 'three warnings');
+      const found = h.logs.filter((l) => l.msg === 'dropped a malformed Enreach RTE frame' || l.msg === 'dropped an oversized Enreach RTE frame');
+      return found.length >= 6 ? found : undefined;
+    }, 'six warnings');
+    assert.deepEqual(
+      warnings.filter((w) => w.reason).map((w) => w.reason),
+      ['not JSON', 'not a hub message', 'oversized'],
+    );
     for (const w of warnings) {
       assert.equal(w.level, 40);
       assert.equal(w.account, 'enreach-test');
@@ -267,6 +274,7 @@ describe('Enreach connector against the simulator', () => {
     await eventually(() => connected(h), 'connected');
     await h.connector.stop();
     assert.equal(h.account.connection, 'stopped');
+    assert.equal(h.sim.cleanStops, 1, 'the hub had the SignalR Close message before stop() returned');
     await eventually(() => h.sim.connections === 0, 'hub connection closed');
   });
 });

@@ -11,27 +11,24 @@
  * - now and then the availability changes "elsewhere" (BRB for a while, then Available again).
  * Randomness is seeded, so a demo day is repeatable.
  */
-import { DemoSchedule } from '../kit/simulator.js';
 import type { DemoOptions } from '../kit/platform.js';
-
-/** A running demo: the account to connect with, its secrets (written inline), the simulator. */
-interface VendorDemo<Account, Secrets, Simulator> {
-  account: Account;
-  secrets: Secrets;
-  simulator: Simulator;
-  /** Clears every timer of the script and closes the simulator. */
-  stop(): Promise<void>;
-}
+import { DemoSchedule } from '../kit/simulator.js';
 import { enreachAccountSchema, type EnreachAccount } from './config.js';
-import { startEnreachSimulator, type EnreachSimulator } from './simulator.js';
+import { startEnreachSimulator, type EnreachSimulator } from './simulator/index.js';
 
 /** Options of {@link startEnreachDemo}: the shared ones plus a PRNG seed (default 20261120). */
 export interface EnreachDemoOptions extends DemoOptions {
   seed?: number;
 }
 
-/** A running Enreach demo. */
-export type EnreachDemo = VendorDemo<EnreachAccount, { secretKey: string }, EnreachSimulator>;
+/** A running Enreach demo: the account to connect with, its secret (written inline), the simulator. */
+export interface EnreachDemo {
+  account: EnreachAccount;
+  secrets: { secretKey: string };
+  simulator: EnreachSimulator;
+  /** Clears every timer of the script and closes the simulator. */
+  stop(): Promise<void>;
+}
 
 const CALLERS = ['+358401234501', '+358407654302', '+358501112203', '+358442223304', '+46701234505', '+358453334406', '+4915112345607'];
 const CONTACTS: Array<{ name: string; number: string; message: string }> = [

@@ -1,0 +1,284 @@
+/**
+ * A protocol-faithful Enreach Voice simulator on loopback: the REST API the connector uses and a
+ * real ASP.NET-Core-style SignalR hub (RTE), so the real `@microsoft/signalr` client connects to it
+ * exactly as to Enreach. It is the engine of the demo, the integration tests, the conformance rig
+ * and the benchmarks.
+ *
+ * One concern per file:
+ * - `world.ts`: the simulated contact centre (user, queues, call lists, calls, callbacks, …);
+ * - `script.ts`: what happens in it, each change publishing the document's events;
+ * - `payloads.ts`: those events and REST items in the document's shapes, and how they go on the wire;
+ * - `methods.ts`: the RTE hub methods (Subscribe …) and who receives which event;
+ * - `hub.ts`: the SignalR protocol (negotiate, handshake, records, pings, close) and the endings;
+ * - `auth.ts`: SecretKeys, the password and RTE tokens;
+ * - `rest.ts`: the REST routes.
+ * The HTTP plumbing is the kit's (`kit/simulator.ts`).
+ */
+import type { Logger } from '../../../log.js';
+import { startLoopbackHttp, type HttpExchange, type SimRequest } from '../../kit/simulator.js';
+import { createAuth } from './auth.js';
+import { createSignalrHub, refuseUpgrade, type SignalrHub } from './hub.js';
+import { createRteMethods } from './methods.js';
+import { malformedMessage, oversizedMessage, type WireForm } from './payloads.js';
+import { createRestRoutes, type SimUrls } from './rest.js';
+import { createScript, type SimScript } from './script.js';
+import { createWorld, type SimCallList, type SimQueue, type SimQueueFigures } from './world.js';
+
+export type { SimRequest } from '../../kit/simulator.js';
+export type { SimCallList, SimQueue, SimQueueFigures } from './world.js';
+
+/** The default size of {@link EnreachSimulator.sendOversizedFrame}'s frame: 2 MiB. */
+export const OVERSIZED_FRAME_BYTES = 2 * 1024 * 1024;
+
+/** Options of {@link startEnreachSimulator}; every one has a default. */
+export interface EnreachSimulatorOptions {
+  /** Listening port (default 0: any free port). Always on 127.0.0.1. */
+  port?: number;
+  /** Login email (default `agent@example.com`). */
+  user?: string;
+  /** API SecretKey (default a random one). */
+  secretKey?: string;
+  /** Password accepted by `authuser` (default a random one). */
+  password?: string;
+  /** The user's id (default a random GUID). */
+  userId?: string;
+  /** The user's queues (default: Sales and Support). Ids that are not GUIDs are refused at Subscribe. */
+  queues?: SimQueue[];
+  /** The user's call lists (default: one, "Callbacks"). */
+  callLists?: SimCallList[];
+  /** Key casing of event payloads on the wire: `camel` (the real hub, default) or `pascal` (the document). */
+  casing?: 'camel' | 'pascal';
+  /** Send `eventType` as a number where one is known (VENDOR-NOTES [C]). Default false. */
+  numericEventType?: boolean;
+  /** Name of the endpoint key in the token answer (default `WSSEndpoint`, as a public client reads). */
+  tokenEndpointKey?: 'WssEndpoint' | 'WSSEndpoint';
+  /** Event names Subscribe refuses with "Unauthorized". */
+  forbiddenEvents?: string[];
+  /** Event names the hub does not offer ("Invalid event name"). */
+  hiddenEvents?: string[];
+  /** Server ping interval, ms (default 10 000; the client times out after 30 s of silence). */
+  pingIntervalMs?: number;
+  /** Debug log of what the simulator does. */
+  log?: Logger;
+}
+
+/** The running simulator, scriptable. All methods that emit events return at once. */
+export interface EnreachSimulator {
+  /** The REST base to configure as `apiUrl` (no trailing slash). */
+  readonly apiUrl: string;
+  /** The discovery URL to configure as `discoveryUrl`. */
+  readonly discoveryUrl: string;
+  /** The hub URL the token answer points at. */
+  readonly hubUrl: string;
+  readonly credentials: { user: string; secretKey: string; password: string };
+  readonly userId: string;
+  readonly organizationId: string;
+  readonly queues: readonly SimQueue[];
+  readonly callLists: readonly SimCallList[];
+  /** An inbound call rings (UserCallInComing; with `queueId`: UserCallInUserAllocated to the queue's number). @returns its CallId. */
+  ringCall(call: { caller: string; target?: string; queueId?: string }): string;
+  /** The agent places an outbound call (UserCallOutGoing). @returns its CallId. */
+  dialCall(call: { target: string; callAs?: string }): string;
+  /** The call is connected (UserCallInUserConnected / UserCallOutConnected). @throws for an unknown call. */
+  answerCall(callId: string): void;
+  /** Hold start (UserCallInHoldStart / UserCallOutHoldStart). */
+  holdCall(callId: string): void;
+  /** Hold end (UserCallInHoldEnd / UserCallOutHoldEnd). */
+  retrieveCall(callId: string): void;
+  /** The call is disconnected (UserCallInDisconnected / UserCallOutDisconnected), `reason` 'remote' (default) or 'local'. */
+  hangupCall(callId: string, reason?: string): void;
+  /** The agent did not answer: the allocation is cancelled (UserCallInUserCancelled, Reason "NoAnswer"). */
+  missCall(callId: string): void;
+  /** Wrap-up begins (UserWrapUpStarted + UserStatus); ends by itself after `maxSec` (default 60). @returns WrapUpId. */
+  startWrapUp(options?: { callId?: string; maxSec?: number }): string;
+  /** Wrap-up ends (UserWrapUpTerminated, Reason `manual` by default). */
+  endWrapUp(reason?: string): void;
+  /** Changes a queue's figures and emits QueueStatus. @throws when the queue is unknown. */
+  setQueueFigures(queueId: string, figures: Partial<SimQueueFigures>): void;
+  /** Current figures of a queue. */
+  queueFigures(queueId: string): SimQueueFigures;
+  /** A callback request is created on a call list (CallbackChanged, Created; `personal` adds UserCallInCallbackCreated). @returns CallBackId. */
+  createCallback(callback: { contactNumber: string; contactName?: string; message?: string; dueAt?: string; listId?: string; personal?: boolean }): string;
+  /** Closes a callback request (CallbackChanged, IsClosed). */
+  closeCallback(callbackId: string): void;
+  /** Ids of the open callback requests. */
+  openCallbacks(): string[];
+  /** The availability changes elsewhere (UserAvailability + UserStatus). */
+  setAvailability(availability: string, options?: { note?: string; endTime?: string }): void;
+  /** The current availability (also what the connector set over REST). */
+  readonly availability: string;
+  /** Sends a MessageReceived with `data` verbatim to the sessions subscribed to `eventName` on `entityId`. */
+  emitRaw(eventName: string, entityId: string, data: unknown): void;
+  /**
+   * Sends a broken frame to every connected session: `payload` (default) a MessageReceived whose
+   * event fails validation; `envelope` a MessageReceived that is not `{subscription, data}`;
+   * `record` a record that is not JSON; `message` a JSON record that is no hub message (an
+   * invocation without a target).
+   */
+  sendMalformedFrame(kind?: 'payload' | 'envelope' | 'record' | 'message'): void;
+  /**
+   * Sends every connected session one valid-looking MessageReceived (a UserAlert) of about `bytes`
+   * bytes (default {@link OVERSIZED_FRAME_BYTES}), whether it subscribed or not.
+   */
+  sendOversizedFrame(bytes?: number): void;
+  /** Cuts every hub connection abruptly (socket destroyed, no close frame). */
+  dropConnections(): void;
+  /** Closes every hub connection with a WebSocket close frame, code 1000. */
+  closeConnections(): void;
+  /** Ends every hub session with the SignalR Close message `{"type":7}` (no `allowReconnect`), then closes. */
+  endSessions(): void;
+  /** The hub forgets every connection: their connection ids and access tokens are refused from now on; sockets close (1008). */
+  forgetSessions(): void;
+  /** Resets every hub connection's TCP socket (RST). */
+  resetConnections(): void;
+  /** Every open hub connection falls silent (no pings, no messages; the client's frames ignored) until {@link restore}. */
+  silence(): void;
+  /**
+   * The service is unavailable (a restart behind the load balancer) until {@link restore}: every
+   * hub connection is closed (1012, Service Restart) and REST, negotiate and upgrades answer 503.
+   */
+  unavailable(): void;
+  /** Ends a silence and an unavailability. */
+  restore(): void;
+  /** While on, every token is refused at connect time (negotiate and upgrade answer 401). */
+  rejectTokens(on: boolean): void;
+  /** Every token issued so far stops being accepted at connect time (live connections stay). */
+  expireTokens(): void;
+  /** Accepts `key` as a SecretKey too, from now on. */
+  acceptSecretKey(key: string): void;
+  /** How many RTE tokens `token/{userId}/rte/` has issued. */
+  readonly tokensIssued: number;
+  /** Subscribe invocations the hub has answered. */
+  readonly subscribeCalls: number;
+  /** Hub sessions the client ended cleanly (its SignalR Close message, from `HubConnection.stop()`). */
+  readonly cleanStops: number;
+  /** Open hub connections. */
+  readonly connections: number;
+  /** Active subscriptions per open hub connection. */
+  subscriptions(): Array<{ connectionId: string; items: Array<{ entityId: string; eventName: string }> }>;
+  /** Every HTTP request so far (negotiate and upgrades included), oldest first. */
+  readonly requests: readonly SimRequest[];
+  /** Stops timers, closes every connection and the server. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the simulator on 127.0.0.1.
+ * @throws when it cannot listen.
+ */
+export async function startEnreachSimulator(options: EnreachSimulatorOptions = {}): Promise<EnreachSimulator> {
+  const log = options.log;
+  const world = createWorld(options);
+  const auth = createAuth(world.user, options.secretKey, options.password);
+  const form: WireForm = { casing: options.casing ?? 'camel', numericEventType: options.numericEventType ?? false };
+  let unavailable = false;
+  let urls: SimUrls = { origin: '', apiUrl: '', hubUrl: '' };
+
+  const methods = createRteMethods({ world, hub: () => hub, form, forbiddenEvents: options.forbiddenEvents, hiddenEvents: options.hiddenEvents });
+  const hub: SignalrHub = createSignalrHub({
+    path: '/rte',
+    accepts: (token) => auth.tokenAccepted(token),
+    invoke: (client, target, args) => methods.invoke(client, target, args),
+    closed: (client) => methods.closed(client),
+    pingIntervalMs: options.pingIntervalMs ?? 10_000,
+    log,
+    record: (request) => http.record(request),
+  });
+  const script: SimScript = createScript(world, methods);
+  const rest = createRestRoutes({ world, auth, script, urls: () => urls, tokenEndpointKey: options.tokenEndpointKey ?? 'WSSEndpoint' });
+
+  const http = await startLoopbackHttp({
+    port: options.port,
+    log,
+    async handle(exchange: HttpExchange) {
+      if (unavailable) return exchange.json(503, { Message: 'Service Unavailable' }, { 'Retry-After': '1' });
+      if (hub.negotiate(exchange)) return;
+      await rest(exchange);
+    },
+    upgrade(req, socket, head) {
+      if (!unavailable) return hub.upgrade(req, socket, head);
+      http.record({ method: 'GET', path: req.url ?? '/', status: 503 });
+      refuseUpgrade(socket, 503, 'Service Unavailable');
+    },
+  });
+  urls = { origin: http.origin, apiUrl: `${http.origin}/api`, hubUrl: `${http.origin}/rte` };
+
+  return {
+    apiUrl: urls.apiUrl,
+    discoveryUrl: `${http.origin}/discover/api/user`,
+    hubUrl: urls.hubUrl,
+    credentials: { user: world.user, secretKey: auth.secretKey, password: auth.password },
+    userId: world.userId,
+    organizationId: world.organizationId,
+    queues: world.queues,
+    callLists: world.callLists,
+    ringCall: script.ringCall,
+    dialCall: script.dialCall,
+    answerCall: script.answerCall,
+    holdCall: script.holdCall,
+    retrieveCall: script.retrieveCall,
+    hangupCall: script.hangupCall,
+    missCall: script.missCall,
+    startWrapUp: script.startWrapUp,
+    endWrapUp: script.endWrapUp,
+    setQueueFigures: script.setQueueFigures,
+    queueFigures: script.queueFigures,
+    createCallback: script.createCallback,
+    closeCallback: script.closeCallback,
+    openCallbacks: script.openCallbacks,
+    setAvailability: script.setAvailability,
+    get availability() {
+      return script.availability;
+    },
+    emitRaw: methods.deliver,
+
+    sendMalformedFrame(kind = 'payload') {
+      if (kind === 'record') return hub.sendText('{"type":1,"target":"MessageReceived","arguments":[\x1e');
+      if (kind === 'message') return hub.sendText(`${JSON.stringify({ type: 1, arguments: [malformedMessage(world, 'payload')] })}\x1e`);
+      for (const client of hub.clients()) hub.invokeClient(client, 'MessageReceived', [malformedMessage(world, kind)]);
+    },
+
+    sendOversizedFrame(bytes = OVERSIZED_FRAME_BYTES) {
+      const message = oversizedMessage(world, bytes, form);
+      for (const client of hub.clients()) hub.invokeClient(client, 'MessageReceived', [message]);
+    },
+
+    dropConnections: () => hub.dropAll(),
+    closeConnections: () => hub.closeAll(1000, ''),
+    endSessions: () => hub.endAll(),
+    forgetSessions: () => hub.forgetAll(),
+    resetConnections: () => hub.resetAll(),
+    silence: () => hub.silenceAll(),
+    unavailable() {
+      unavailable = true;
+      hub.closeAll(1012, 'Service Restart');
+    },
+    restore() {
+      unavailable = false;
+      hub.restore();
+    },
+    rejectTokens: (on) => auth.rejectTokens(on),
+    expireTokens: () => auth.expireTokens(),
+    acceptSecretKey: (key) => auth.acceptSecretKey(key),
+    get tokensIssued() {
+      return auth.tokensIssued;
+    },
+    get subscribeCalls() {
+      return methods.subscribeCalls;
+    },
+    get cleanStops() {
+      return hub.cleanStops;
+    },
+    get connections() {
+      return hub.size;
+    },
+    subscriptions: () => methods.subscriptions(),
+    requests: http.requests,
+
+    async close() {
+      script.stop();
+      hub.shutdown();
+      await http.close();
+    },
+  };
+}

@@ -1,0 +1,213 @@
+/**
+ * What happens in the simulated contact centre, as tests and the demo script it: calls ring and
+ * end, wrap-up runs, queue figures move, callback requests come and go, the availability changes.
+ * Each change updates the {@link World} and publishes the events the document describes for it
+ * (sections "User", "Queue", "CallList").
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { RteMethods } from './methods.js';
+import {
+  callbackCreatedFields,
+  callbackItem,
+  callFields,
+  holdFields,
+  queueStatusFields,
+  userAvailabilityFields,
+  userStatusFields,
+  wrapUpStartedFields,
+  wrapUpTerminatedFields,
+} from './payloads.js';
+import { OPEN_ENDED, availabilityName, dotnetLocal, type SimCall, type SimCallback, type SimQueueFigures, type World } from './world.js';
+
+/** The scripting controls (documented on `EnreachSimulator`, which exposes them). */
+export interface SimScript {
+  ringCall(call: { caller: string; target?: string; queueId?: string }): string;
+  dialCall(call: { target: string; callAs?: string }): string;
+  answerCall(callId: string): void;
+  holdCall(callId: string): void;
+  retrieveCall(callId: string): void;
+  hangupCall(callId: string, reason?: string): void;
+  missCall(callId: string): void;
+  startWrapUp(options?: { callId?: string; maxSec?: number }): string;
+  endWrapUp(reason?: string): void;
+  setQueueFigures(queueId: string, figures: Partial<SimQueueFigures>): void;
+  queueFigures(queueId: string): SimQueueFigures;
+  createCallback(callback: { contactNumber: string; contactName?: string; message?: string; dueAt?: string; listId?: string; personal?: boolean }): string;
+  closeCallback(callbackId: string): void;
+  openCallbacks(): string[];
+  setAvailability(availability: string, options?: { note?: string; endTime?: string }): void;
+  readonly availability: string;
+  /** Clears the script's timers (a running wrap-up's end). */
+  stop(): void;
+}
+
+/** The script of `world`, publishing through `rte`. */
+export function createScript(world: World, rte: Pick<RteMethods, 'publish'>): SimScript {
+  const timers = new Set<NodeJS.Timeout>();
+  const { publish } = rte;
+  const user = (eventType: string, fields: Record<string, unknown>, ttl?: number) => publish(eventType, 'User', world.userId, fields, ttl);
+
+  function publishUserStatus(): void {
+    user('UserStatus', userStatusFields(world), 60);
+  }
+
+  function callOf(callId: string): SimCall {
+    const call = world.calls.get(callId);
+    if (!call) throw new Error(`no such call: ${callId}`);
+    return call;
+  }
+
+  function endCall(call: SimCall): void {
+    call.state = 'ended';
+    world.calls.delete(call.id);
+    publishUserStatus();
+  }
+
+  function newCall(direction: SimCall['direction'], caller: string, target: string): SimCall {
+    const call: SimCall = { id: randomUUID(), legId: randomBytes(6).toString('hex'), direction, caller, target, state: direction === 'in' ? 'ringing' : 'dialing' };
+    world.calls.set(call.id, call);
+    return call;
+  }
+
+  function endWrapUp(reason = 'manual'): void {
+    const ended = world.wrapUp;
+    if (!ended) return;
+    if (ended.timer) {
+      clearTimeout(ended.timer);
+      timers.delete(ended.timer);
+    }
+    world.wrapUp = undefined;
+    user('UserWrapUpTerminated', wrapUpTerminatedFields(world, ended, reason));
+    publishUserStatus();
+  }
+
+  function closeCallback(callbackId: string): void {
+    const cb = world.callbacks.get(callbackId);
+    if (!cb) throw new Error(`no such callback: ${callbackId}`);
+    cb.closed = true;
+    world.callbacks.delete(callbackId);
+    publish('CallbackChanged', 'CallList', cb.listId, callbackItem(world, cb, false), 120);
+  }
+
+  return {
+    ringCall({ caller, target, queueId }) {
+      const queue = queueId ? world.queues.find((q) => q.id === queueId) : undefined;
+      if (queueId && !queue) throw new Error(`no such queue: ${queueId}`);
+      const call = newCall('in', caller, target ?? queue?.numbers[0] ?? world.userNumber);
+      if (queue) user('UserCallInUserAllocated', callFields(world, call, { UserName: world.user, UserNumber: world.userNumber, DetailedReason: '' }));
+      else user('UserCallInComing', callFields(world, call, { Username: world.user }));
+      publishUserStatus();
+      return call.id;
+    },
+
+    dialCall({ target, callAs }) {
+      const call = newCall('out', world.userNumber, target);
+      user('UserCallOutGoing', callFields(world, call, { UserName: world.user, CallAsNumber: callAs ?? '' }));
+      publishUserStatus();
+      return call.id;
+    },
+
+    answerCall(callId) {
+      const call = callOf(callId);
+      call.state = 'connected';
+      if (call.direction === 'in') {
+        user('UserCallInUserConnected', callFields(world, call, { AgentLegId: `${call.legId}-a`, UserName: world.user, UserNumber: world.userNumber }));
+      } else {
+        user('UserCallOutConnected', callFields(world, call, { UserName: world.user }));
+      }
+    },
+
+    holdCall(callId) {
+      const call = callOf(callId);
+      call.state = 'held';
+      user(call.direction === 'in' ? 'UserCallInHoldStart' : 'UserCallOutHoldStart', holdFields(world, call));
+    },
+
+    retrieveCall(callId) {
+      const call = callOf(callId);
+      call.state = 'connected';
+      user(call.direction === 'in' ? 'UserCallInHoldEnd' : 'UserCallOutHoldEnd', holdFields(world, call));
+    },
+
+    hangupCall(callId, reason = 'remote') {
+      const call = callOf(callId);
+      if (call.direction === 'in') {
+        user('UserCallInDisconnected', callFields(world, call, { Username: world.user, Reason: reason, TechQueueId: null, TechReason: '16' }));
+      } else {
+        user('UserCallOutDisconnected', callFields(world, call, { UserName: world.user, Reason: reason, TechReason: '16' }));
+      }
+      endCall(call);
+    },
+
+    missCall(callId) {
+      const call = callOf(callId);
+      user('UserCallInUserCancelled', callFields(world, call, { UserName: world.user, Reason: 'NoAnswer', DetailedReason: 'Allocation timeout' }));
+      endCall(call);
+    },
+
+    startWrapUp({ callId, maxSec = 60 } = {}) {
+      if (world.wrapUp) endWrapUp('replaced');
+      const start = Date.now();
+      const id = randomUUID();
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (world.wrapUp?.id === id) endWrapUp('timer');
+      }, maxSec * 1000);
+      timer.unref();
+      timers.add(timer);
+      world.wrapUp = { id, callId, start, end: start + maxSec * 1000, timer };
+      user('UserWrapUpStarted', wrapUpStartedFields(world, id, callId, maxSec));
+      publishUserStatus();
+      return id;
+    },
+
+    endWrapUp,
+
+    setQueueFigures(queueId, partial) {
+      const queue = world.queues.find((q) => q.id === queueId);
+      if (!queue) throw new Error(`no such queue: ${queueId}`);
+      const next = { ...world.figures.get(queueId)! };
+      for (const [k, v] of Object.entries(partial)) if (typeof v === 'number') (next as Record<string, number>)[k] = v;
+      world.figures.set(queueId, next);
+      publish('QueueStatus', 'Queue', queueId, queueStatusFields(world, queue), 60);
+    },
+
+    queueFigures(queueId) {
+      const f = world.figures.get(queueId);
+      if (!f) throw new Error(`no such queue: ${queueId}`);
+      return { ...f };
+    },
+
+    createCallback({ contactNumber, contactName, message, dueAt, listId, personal }) {
+      const list = listId ? world.callLists.find((l) => l.id === listId) : world.callLists[0];
+      if (!list) throw new Error('no call list for the callback');
+      const cb: SimCallback = { id: randomUUID(), listId: list.id, contactNumber, contactName, message, dueAt, created: dotnetLocal(), closed: false };
+      world.callbacks.set(cb.id, cb);
+      publish('CallbackChanged', 'CallList', list.id, callbackItem(world, cb, true), 120);
+      if (personal) user('UserCallInCallbackCreated', callbackCreatedFields(world, cb));
+      return cb.id;
+    },
+
+    closeCallback,
+
+    openCallbacks: () => [...world.callbacks.keys()],
+
+    setAvailability(name, opts = {}) {
+      world.availability =
+        name === 'Available' && !opts.note
+          ? undefined
+          : { name, start: dotnetLocal(), end: opts.endTime ? dotnetLocal(Date.parse(opts.endTime)) : OPEN_ENDED, note: opts.note };
+      user('UserAvailability', userAvailabilityFields(world, name, opts.note));
+      publishUserStatus();
+    },
+
+    get availability() {
+      return availabilityName(world);
+    },
+
+    stop() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}
