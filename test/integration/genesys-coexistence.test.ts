@@ -1,7 +1,7 @@
 /**
  * The global-shim problem: `cometd` needs a browser-like `window`, `@microsoft/signalr` and other
  * libraries look at `window` to decide whether they run in a browser. The Genesys connector keeps
- * `window` scoped to CometD's own code (main/vendors/cometd-runtime.ts). These tests run a live
+ * `window` scoped to CometD's own code (main/vendors/genesys/cometd-runtime.ts). These tests run a live
  * Genesys connector next to (1) a bare `@microsoft/signalr` HubConnection against a tiny hub and
  * (2) the real Enreach connector against its simulator, in one process, and watch `window`
  * throughout.

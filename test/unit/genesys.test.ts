@@ -1,7 +1,7 @@
 /** Unit tests of the Genesys parser, router, presence fold, config and CometD scope. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cometdScopeActive, inCometdScope } from '../../main/vendors/cometd-runtime.js';
+import { cometdScopeActive, inCometdScope } from '../../main/vendors/genesys/cometd-runtime.js';
 import { genesysAccountSchema, notificationsUrl } from '../../main/vendors/genesys/config.js';
 import {
   callPatchOf,

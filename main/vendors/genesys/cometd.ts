@@ -20,7 +20,7 @@ import type { CookieJar } from 'tough-cookie';
 import type { ConnectorEvent } from '../../desk/events.js';
 import type { SubscriptionIssue } from '../../desk/model.js';
 import type { Logger } from '../../log.js';
-import { createScopedCometD, type ScopedCometD } from '../cometd-runtime.js';
+import { createScopedCometD, type ScopedCometD } from './cometd-runtime.js';
 import { ConnectionError } from '../../desk/port.js';
 import type { Session } from '../kit/supervisor.js';
 
