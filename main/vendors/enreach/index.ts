@@ -6,6 +6,7 @@
 import { definePlatform } from '../kit/platform.js';
 import { ENREACH_CAPABILITIES, ENREACH_NAME } from './capabilities.js';
 import { enreachAccountSchema, enreachShape, type EnreachTuning } from './config.js';
+import { startEnreachConformanceRig } from './conformance.js';
 import { createEnreachConnector } from './connector.js';
 import { startEnreachDemo } from './demo.js';
 
@@ -34,4 +35,5 @@ export const enreach = definePlatform({
     const demo = await startEnreachDemo(options);
     return { account: { ...demo.account, secretKey: demo.secrets.secretKey }, stop: () => demo.stop() };
   },
+  startConformanceRig: startEnreachConformanceRig,
 });
