@@ -8,6 +8,7 @@ import { enreachAccountSchema, ENREACH_DISCOVERY_URL } from '../../main/vendors/
 import { screenHubText } from '../../main/vendors/enreach/frames.js';
 import { availabilityFor, presenceOf, presenceStateOf, queueOpenState, routeEvent } from '../../main/vendors/enreach/normalize.js';
 import { discoverApiUrl, normalizeApiUrl, readRteToken, rteEndpointUrl } from '../../main/vendors/enreach/rest.js';
+import { sessionEnded } from '../../main/vendors/enreach/rte.js';
 import { camelKey, enreachDate, normalizeKeys, parseEvent, parseMessage, resolveEventType } from '../../main/vendors/enreach/schema.js';
 
 describe('Enreach keys and dates', () => {
@@ -190,5 +191,24 @@ describe('Enreach hub records, screened before the SignalR client reads them', (
   it('leaves the handshake answer to the client (it is no hub message) but checks what follows it', () => {
     assert.deepEqual(screenHubText(`{}${RS}${event}${RS}`, 1024, true), { kept: `{}${RS}${event}${RS}`, dropped: [] });
     assert.equal(screenHubText(`{}${RS}`, 1024).dropped.length, 1, 'after the handshake, {} is not a hub message');
+  });
+});
+
+describe('Enreach hub session endings, in words for the agent', () => {
+  it('says why the session ended, keeping the client\'s error as the cause', () => {
+    const cases: Array<[Error | undefined, string]> = [
+      [undefined, "Enreach's real-time service ended the session"],
+      [new Error('Server timeout elapsed without receiving a message from the server.'), "Enreach's real-time service went silent (nothing for 1.5 s, not even a ping)"],
+      [new Error('Server returned an error on close: Connection closed with an error.'), "Enreach's real-time service ended the session: Connection closed with an error."],
+      [new Error('WebSocket closed with status code: 1006 (no reason given).'), "the connection to Enreach's real-time service was cut"],
+      [new Error('WebSocket closed with status code: 1012 (Service Restart).'), "Enreach's real-time service closed the connection (WebSocket code 1012: Service Restart)"],
+      [new Error('WebSocket closed with status code: 1011 (no reason given).'), "Enreach's real-time service closed the connection (WebSocket code 1011)"],
+      [new Error('boom'), "the connection to Enreach's real-time service failed: boom"],
+    ];
+    for (const [error, reason] of cases) {
+      const ended = sessionEnded(error, 1_500);
+      assert.equal(ended.message, reason);
+      assert.equal(ended.cause, error);
+    }
   });
 });

@@ -162,6 +162,34 @@ async function socketsClosed(sockets: ReadonlySet<WebSocket>, ms: number): Promi
   clearTimeout(timer);
 }
 
+/**
+ * Why the hub session ended, in words for the agent (the account's "reconnecting" reason), from
+ * what the SignalR client reports: nothing (the hub closed it, or sent its Close message), its
+ * server timeout, the hub's Close message with an error, or the WebSocket's close code.
+ * @param serverTimeoutMs the client's server timeout, ms, to say how long the hub was silent.
+ * @returns an Error with the reason, the client's own error as its `cause`.
+ */
+export function sessionEnded(error: Error | undefined, serverTimeoutMs: number): Error {
+  const hub = "Enreach's real-time service";
+  if (!error) return new Error(`${hub} ended the session`);
+  const message = error.message;
+  let reason: string;
+  const code = /status code: (\d+) \(([^)]*)\)/.exec(message);
+  if (/server timeout elapsed/i.test(message)) {
+    reason = `${hub} went silent (nothing for ${Math.round(serverTimeoutMs / 100) / 10} s, not even a ping)`;
+  } else if (/server returned an error on close: /i.test(message)) {
+    reason = `${hub} ended the session: ${message.replace(/^.*server returned an error on close: /i, '')}`;
+  } else if (code && code[1] === '1006') {
+    reason = `the connection to ${hub} was cut`;
+  } else if (code) {
+    const said = code[2] && code[2] !== 'no reason given' ? `: ${code[2]}` : '';
+    reason = `${hub} closed the connection (WebSocket code ${code[1]}${said})`;
+  } else {
+    reason = `the connection to ${hub} failed: ${message}`;
+  }
+  return new Error(reason, { cause: error });
+}
+
 /** What {@link openRteSession} needs for one connection. */
 export interface RteSessionOptions {
   /** The hub URL (http(s), see `rteEndpointUrl`). */
@@ -215,7 +243,8 @@ export async function openRteSession(options: RteSessionOptions): Promise<RteSes
 
   let settle!: (cause: Error | undefined) => void;
   const closed = new Promise<Error | undefined>((resolve) => (settle = resolve));
-  connection.onclose((error) => settle(error ?? undefined));
+  let closing = false;
+  connection.onclose((error) => settle(closing ? undefined : sessionEnded(error, options.serverTimeoutMs ?? 30_000)));
   connection.on('MessageReceived', (message: unknown) => {
     try {
       options.onMessage(message);
@@ -237,6 +266,7 @@ export async function openRteSession(options: RteSessionOptions): Promise<RteSes
   return {
     closed,
     async close() {
+      closing = true;
       // stop() sends the SignalR Close message and starts the WebSocket close without waiting for it.
       await connection.stop().catch(() => undefined);
       await socketsClosed(sockets, CLOSE_WAIT_MS);
