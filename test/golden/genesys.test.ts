@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import type { ConnectorEvent } from '../../main/desk/events.js';
 import { initialState, reduce } from '../../main/desk/store.js';
 import { parseGenesysMessage, routeNotification } from '../../main/vendors/genesys/normalize.js';
-import { DOCUMENT_CHAT_STATE_EXAMPLE, DOCUMENT_MESSAGE_LOG_EXAMPLE } from '../../main/vendors/genesys/simulator.js';
+import { DOCUMENT_CHAT_STATE_EXAMPLE, DOCUMENT_MESSAGE_LOG_EXAMPLE } from '../../main/vendors/genesys/simulator/index.js';
 
 const NOW = '2026-11-20T09:00:00.000Z';
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../fixtures/genesys/${name}`, import.meta.url), 'utf8'));

@@ -19,7 +19,7 @@ import { enreachAccountSchema } from '../../main/vendors/enreach/config.js';
 import { createEnreachConnector } from '../../main/vendors/enreach/connector.js';
 import { startEnreachSimulator, type EnreachSimulator } from '../../main/vendors/enreach/simulator.js';
 import { createGenesysConnector } from '../../main/vendors/genesys/connector.js';
-import { startGenesysSimulator, type GenesysSimulator } from '../../main/vendors/genesys/simulator.js';
+import { startGenesysSimulator, type GenesysSimulator } from '../../main/vendors/genesys/simulator/index.js';
 import { accountFor, captureLog, deskHarness, eventually, FAST } from '../fixtures/genesys/harness.js';
 
 const RS = '\u001e';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { Connector } from '../../main/desk/port.js';
 import { createGenesysConnector } from '../../main/vendors/genesys/connector.js';
-import { startGenesysSimulator, type GenesysSimulator } from '../../main/vendors/genesys/simulator.js';
+import { startGenesysSimulator, type GenesysSimulator } from '../../main/vendors/genesys/simulator/index.js';
 import { accountFor, captureLog, deskHarness, eventually, FAST } from '../fixtures/genesys/harness.js';
 
 describe('Genesys connector resilience', () => {

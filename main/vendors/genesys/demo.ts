@@ -7,25 +7,22 @@
  * The desk connects to it through the real connector and the real protocol; nothing here talks
  * to the desk directly.
  */
-import { DemoSchedule } from '../kit/simulator.js';
 import type { DemoOptions } from '../kit/platform.js';
-
-/** A running demo: the account to connect with, its secrets (written inline), the simulator. */
-interface VendorDemo<Account, Secrets, Simulator> {
-  account: Account;
-  secrets: Secrets;
-  simulator: Simulator;
-  /** Clears every timer of the script and closes the simulator. */
-  stop(): Promise<void>;
-}
+import { DemoSchedule } from '../kit/simulator.js';
 import { genesysAccountSchema, type GenesysAccount } from './config.js';
-import { startGenesysSimulator, type GenesysOperation, type GenesysSimulator } from './simulator.js';
+import { startGenesysSimulator, type GenesysOperation, type GenesysSimulator } from './simulator/index.js';
 
 /** Options of {@link startGenesysDemo}. Chats arrive a little more often than calls. */
 export type GenesysDemoOptions = DemoOptions;
 
-/** A running Genesys demo. */
-export type GenesysDemo = VendorDemo<GenesysAccount, { password: string }, GenesysSimulator>;
+/** A running Genesys demo: the account to connect with, its password (the simulator's own), the simulator. */
+export interface GenesysDemo {
+  account: GenesysAccount;
+  secrets: { password: string };
+  simulator: GenesysSimulator;
+  /** Clears every timer of the script and closes the simulator (idempotent). */
+  stop(): Promise<void>;
+}
 
 const CUSTOMERS = ['Maija Meikäläinen', 'Jonas Berg', 'Priya Raman', 'Tom Fischer', 'Ana Souza', 'Kenji Sato', 'Lea Novak'];
 
