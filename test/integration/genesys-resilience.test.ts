@@ -30,7 +30,7 @@ describe('Genesys connector resilience', () => {
     return { sim, desk, logs, connector };
   }
 
-  it('re-handshakes: re-subscribes, recovers over REST, loses and doubles no message, starts no second session', async () => {
+  it('a forgotten CometD session (402): logs in again, re-subscribes, recovers over REST, loses and doubles no message, starts no second session', async () => {
     const { sim, desk, connector } = await connect();
     await eventually(() => desk.account().connection === 'connected', 'connected');
     const chatId = sim.offerChat({ customer: 'Jonas', text: 'one' });
@@ -59,6 +59,28 @@ describe('Genesys connector resilience', () => {
     assert.equal(sim.contactCenterSessions, 1, 'no second StartContactCenterSession');
     const subscriptionEvents = desk.events.filter((e) => e.type === 'subscriptions');
     assert.ok(subscriptionEvents.length >= 2, 'subscribed again after the re-handshake');
+  });
+
+  it('a server-side /meta/disconnect is noticed: reconnecting with a warning, a fresh login, and events flow again', async () => {
+    const { sim, desk, logs } = await connect();
+    await eventually(() => desk.account().connection === 'connected', 'connected');
+    const authentications = sim.authentications;
+    const subscriptions = sim.subscriptions;
+    const states = desk.events.filter((e) => e.type === 'connection').length;
+
+    sim.disconnectClients();
+
+    await eventually(
+      () => desk.events.filter((e) => e.type === 'connection').slice(states).some((e) => e.type === 'connection' && e.state === 'reconnecting'),
+      'the account shows reconnecting',
+    );
+    assert.ok(logs.lines.some((l) => (l.level as number) >= 40), 'a warning was logged');
+    await eventually(() => desk.account().connection === 'connected', 'connected again');
+    await eventually(() => sim.subscriptions > subscriptions, 'subscribed again');
+    assert.ok(sim.authentications > authentications, 'logged in afresh');
+    const chatId = sim.offerChat({ customer: 'Lea', text: 'anyone there?' });
+    await eventually(() => desk.chat(chatId)?.messages.some((m) => m.text === 'anyone there?'), 'a chat offered afterwards arrives');
+    assert.equal(sim.contactCenterSessions, 1, 'no second StartContactCenterSession');
   });
 
   it('a second forced re-handshake and a server-side chat end are recovered too', async () => {

@@ -1,71 +1,71 @@
 /**
  * The GWS notification channel: one CometD (Bayeux) client, long-polling only, at
- * `{baseUrl}/api/v2/notifications`, sharing the REST client's cookie jar, and living as one
- * supervisor {@link Session}.
+ * `{baseUrl}/api/v2/notifications`, sharing the connection's cookie jar, living as one supervisor
+ * {@link Session}: one handshake, the four subscriptions, and a `closed` that settles with a cause
+ * the moment the CometD session ends in any way the client did not ask for.
  *
- * Rules (VENDOR-NOTES.md, Genesys — "Base", "Sequence", "Reconnect", "Libraries" [C]):
- * - long-polling only (GWS has no WebSocket transport): the client is built by
+ * Rules (VENDOR-NOTES.md, Genesys — "Base", "Sequence", "Reconnect", "Libraries", "Server-ended
+ * sessions" [C]):
+ * - long-polling only (GWS has no WebSocket transport): the client comes from
  *   {@link createScopedCometD}, which never registers `websocket`;
- * - the CometD client drops all subscriptions on every re-handshake while listeners survive, so
- *   the four `/v2/me/*` subscriptions are made **inside the `/meta/handshake` listener**; a
- *   re-handshake (`message.reestablish`, or any handshake after the first) re-subscribes and then
- *   asks the owner to recover state over REST (messages published meanwhile were lost);
- * - CometD retries by itself (backoff +`backoffIncrement` per failure up to `maxBackoff`); while it
- *   does, the account shows `reconnecting`. After `maxFailures` consecutive failures, or when the
- *   server denies a handshake (the HTTP session is gone), the session closes with an error and the
- *   supervisor logs in again from scratch.
+ * - subscriptions are made inside the `/meta/handshake` listener (the CometD client drops them on
+ *   every re-handshake);
+ * - a CometD server ends a session by a successful `/meta/disconnect` (the stock client then stops
+ *   for good, silently), by answering `/meta/connect` with `advice.reconnect: "none"` (the same), or
+ *   with `402::Unknown client` (the stock client re-handshakes, which fails when the HTTP session is
+ *   gone too); a long poll may also fail (5xx, a reset) or stay silent past its timeout.
+ *
+ * Decision [I]: **every** such end closes this session with the cause, and the CometD client's own
+ * retries and re-handshakes are switched off (a meta listener that disconnects makes it give up:
+ * cometd `Client.js`, "The listeners may have disconnected"). The connection supervisor then shows
+ * `reconnecting`, logs the cause at warn, and opens a fresh connection: a new login (new
+ * `JSESSIONID`), a new handshake, the subscriptions, a REST re-read. One way to heal, whatever ended
+ * the session; a stock client left deaf, showing "Connected", is what this prevents.
  */
 import type { Message } from 'cometd';
 import type { CookieJar } from 'tough-cookie';
-import type { ConnectorEvent } from '../../desk/events.js';
 import type { SubscriptionIssue } from '../../desk/model.js';
-import type { Logger } from '../../log.js';
-import { createScopedCometD, type ScopedCometD } from './cometd-runtime.js';
 import { ConnectionError } from '../../desk/port.js';
+import type { Logger } from '../../log.js';
 import type { Session } from '../kit/supervisor.js';
+import { createScopedCometD, type ScopedCometD } from './cometd-runtime.js';
 
 /** The four topics the connector listens to [C]. */
 export const GENESYS_TOPICS = ['/v2/me/calls', '/v2/me/chats', '/v2/me/devices', '/v2/me/channels'] as const;
 
-/** CometD client tuning; defaults follow the notes (+1 s per failure, up to 60 s). */
+/** CometD client tuning (tests shorten it). */
 export interface CometdTuning {
-  /** ms added to the retry delay after each failure (default 1 000). */
-  backoffIncrementMs?: number;
-  /** Longest retry delay, ms (default 60 000). */
-  maxBackoffMs?: number;
-  /** How long past the long-poll timeout a reply may be late, ms (default 10 000). */
+  /**
+   * How late, ms, a reply may be: past the server's long-poll timeout plus this, a silent long poll
+   * ends the session (default 10 000, CometD's own default).
+   */
   maxNetworkDelayMs?: number;
-  /** Consecutive handshake/connect failures before the session is given up (default 5). */
-  maxFailures?: number;
-  /** How long the first handshake plus subscriptions may take, ms (default 20 000). */
+  /** How long the handshake plus subscriptions may take, ms (default 20 000). */
   openTimeoutMs?: number;
 }
 
 /** What the channel needs from its owner. */
 export interface NotificationChannelOptions {
   url: string;
+  /** The connection's cookie jar (JSESSIONID from the REST login; CometD's BAYEUX_BROWSER goes there too). */
   jar: CookieJar;
   log: Logger;
   /** Extra headers for every Bayeux POST (the CSRF pair), read at send time. */
   headers: () => Record<string, string>;
   tuning?: CometdTuning;
-  emit(event: ConnectorEvent): void;
   /** A notification arrived on one of {@link GENESYS_TOPICS}: `data` is the message's `data` element. */
   onNotification(channel: string, data: unknown): void;
-  /** A re-handshake completed and the topics are subscribed again: recover state over REST. */
-  onResubscribed(): void;
 }
 
-/** One CometD client as a supervisor session. Create, then {@link NotificationChannel.open}. */
+/** One CometD session as a supervisor session. Create, then {@link NotificationChannel.open}. */
 export class NotificationChannel implements Session {
   readonly closed: Promise<Error | undefined>;
   private resolveClosed!: (cause: Error | undefined) => void;
   private cometd: ScopedCometD | undefined;
-  private ended = false;
-  private handshakes = 0;
-  private failures = 0;
-  private degraded = false;
-  private opening: { resolve(): void; reject(error: Error): void } | undefined;
+  /** Set once the session is over (closed on purpose, or lost): later CometD events are ignored. */
+  private over = false;
+  private handshaken = false;
+  private opening: { resolve(issues: SubscriptionIssue[]): void; reject(error: Error): void } | undefined;
 
   constructor(private readonly options: NotificationChannelOptions) {
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
@@ -73,35 +73,34 @@ export class NotificationChannel implements Session {
 
   /**
    * Handshakes and subscribes the four topics.
-   * @throws {ConnectionError} (transient) when the handshake is denied or fails, or within
-   *   `openTimeoutMs` nothing succeeded.
+   * @returns the subscriptions the server refused (empty when all went through).
+   * @throws {ConnectionError} (transient) when the handshake is denied or fails, or nothing
+   *   succeeded within `openTimeoutMs`.
    */
-  open(): Promise<void> {
+  open(): Promise<SubscriptionIssue[]> {
     const { tuning = {}, log } = this.options;
+    const openTimeoutMs = tuning.openTimeoutMs ?? 20_000;
     const cometd = createScopedCometD({
       url: this.options.url,
       jar: this.options.jar,
       log,
       headers: this.options.headers,
-      configuration: {
-        backoffIncrement: tuning.backoffIncrementMs ?? 1_000,
-        maxBackoff: tuning.maxBackoffMs ?? 60_000,
-        maxNetworkDelay: tuning.maxNetworkDelayMs ?? 10_000,
-        appendMessageTypeToURL: true,
-      },
+      configuration: { maxNetworkDelay: tuning.maxNetworkDelayMs ?? 10_000, appendMessageTypeToURL: true },
     });
     this.cometd = cometd;
-    cometd.addListener('/meta/handshake', (message) => this.onHandshake(message));
-    cometd.addListener('/meta/connect', (message) => this.onConnect(message));
-    const opened = new Promise<void>((resolve, reject) => {
+    // Synchronous: they must run before CometD decides on its own retry (see the module docs).
+    for (const meta of ['/meta/handshake', '/meta/connect', '/meta/disconnect']) {
+      cometd.addListener(meta, (message) => this.onMeta(message), { sync: true });
+    }
+    const opened = new Promise<SubscriptionIssue[]>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new ConnectionError(`Genesys notifications did not answer within ${Math.round((tuning.openTimeoutMs ?? 20_000) / 1000)} s`)),
-        tuning.openTimeoutMs ?? 20_000,
+        () => reject(new ConnectionError(`Genesys notifications did not answer within ${Math.round(openTimeoutMs / 1000)} s`)),
+        openTimeoutMs,
       );
       this.opening = {
-        resolve: () => {
+        resolve: (issues) => {
           clearTimeout(timer);
-          resolve();
+          resolve(issues);
         },
         reject: (error) => {
           clearTimeout(timer);
@@ -110,135 +109,116 @@ export class NotificationChannel implements Session {
       };
     });
     cometd.handshake();
-    return opened.catch(async (error: unknown) => {
-      this.opening = undefined;
-      await this.dispose();
-      throw error;
-    });
+    return opened.then(
+      (issues) => {
+        this.opening = undefined;
+        return issues;
+      },
+      async (error: unknown) => {
+        this.opening = undefined;
+        this.over = true;
+        await cometd.disconnect();
+        throw error;
+      },
+    );
   }
 
-  /** Disconnects cleanly; `closed` settles with `undefined`. */
+  /** Disconnects cleanly (a `/meta/disconnect` from the client); `closed` settles with `undefined`. */
   async close(): Promise<void> {
-    if (this.ended) return;
-    this.ended = true;
+    if (this.over) return;
+    this.over = true;
     await this.cometd?.disconnect();
     this.resolveClosed(undefined);
   }
 
-  /** True after the first successful handshake + subscriptions, until closed. */
-  get live(): boolean {
-    return !this.ended && this.handshakes > 0 && this.opening === undefined;
-  }
-
-  private async dispose(): Promise<void> {
-    this.ended = true;
-    await this.cometd?.disconnect();
-  }
-
-  private fail(error: Error): void {
-    if (this.ended) return;
-    this.options.log.warn({ err: error }, 'Genesys notification session lost');
-    void this.dispose();
-    this.resolveClosed(error);
-  }
-
-  private onHandshake(message: Message): void {
-    if (this.ended) return;
-    const { log, emit } = this.options;
-    if (!message.successful) {
-      const denied = typeof message.error === 'string' && message.error.startsWith('403');
-      const failure = (message as { failure?: { httpCode?: number; reason?: string } }).failure;
-      const reason = denied
-        ? 'Genesys denied the notification handshake (the HTTP session was not accepted)'
-        : `the Genesys notification handshake failed${failure?.httpCode ? ` (HTTP ${failure.httpCode})` : ''}`;
-      if (this.opening) {
-        this.opening.reject(new ConnectionError(reason));
-        return;
+  /**
+   * Every meta reply, inside CometD's own call. A reply that ends the session stops the client at
+   * once (so it neither retries nor re-handshakes by itself) and ends this session with the cause.
+   */
+  private onMeta(message: Message): void {
+    if (this.over) return;
+    const cause = this.endOf(message);
+    if (!cause) {
+      if (message.channel === '/meta/handshake') {
+        this.handshaken = true;
+        queueMicrotask(() => this.subscribeAll());
       }
-      this.failures += 1;
-      if (denied || this.failures >= (this.options.tuning?.maxFailures ?? 5)) {
-        this.fail(new ConnectionError(reason));
-        return;
-      }
-      this.markDegraded(reason);
       return;
     }
-    this.handshakes += 1;
-    this.failures = 0;
-    const rehandshake = message.reestablish === true || this.handshakes > 1;
-    log.debug({ rehandshake, clientId: message.clientId }, 'Genesys CometD handshake');
-    this.subscribeAll().then(
-      (issues) => {
-        if (this.ended) return;
-        emit({ type: 'subscriptions', issues });
-        if (this.opening) {
-          const opening = this.opening;
-          this.opening = undefined;
-          opening.resolve();
-          return;
+    this.over = true;
+    const cometd = this.cometd!.raw;
+    if (!cometd.isDisconnected()) cometd.disconnect();
+    queueMicrotask(() => this.end(cause));
+  }
+
+  /** Why `message` ends the session, or undefined when it does not. */
+  private endOf(message: Message): ConnectionError | undefined {
+    const failure = (message as { failure?: { httpCode?: number; reason?: string } }).failure;
+    const error = typeof message.error === 'string' ? message.error : undefined;
+    switch (message.channel) {
+      case '/meta/handshake':
+        if (!message.successful) {
+          if (error?.startsWith('403')) return new ConnectionError('Genesys refused the notification handshake (its HTTP session was not accepted)');
+          return new ConnectionError(`the Genesys notification handshake failed${detail(failure, error)}`);
         }
-        if (this.degraded) {
-          this.degraded = false;
-          emit({ type: 'connection', state: 'connected' });
+        // The client re-handshakes only on its own retries, which this channel switches off.
+        return this.handshaken ? new ConnectionError('the Genesys notification session was re-established without a login') : undefined;
+      case '/meta/connect':
+        if (message.successful) {
+          return message.advice?.reconnect === 'none' ? new ConnectionError('Genesys closed the notification session (advice: reconnect none)') : undefined;
         }
-        if (rehandshake) this.options.onResubscribed();
-      },
-      (error: unknown) => log.warn({ err: error }, 'Genesys subscriptions failed'),
+        if (error?.startsWith('402')) return new ConnectionError(`Genesys no longer knows the notification session (${error})`);
+        if (failure?.reason?.includes('expired')) return new ConnectionError('Genesys notifications stayed silent past the long-poll timeout');
+        return new ConnectionError(`the Genesys notification long poll failed${detail(failure, error)}`);
+      case '/meta/disconnect':
+        return new ConnectionError('Genesys ended the notification session (/meta/disconnect)');
+      default:
+        return undefined;
+    }
+  }
+
+  private end(cause: ConnectionError): void {
+    if (this.opening) {
+      this.opening.reject(cause);
+      return;
+    }
+    this.options.log.info({ reason: cause.message }, 'Genesys notification session ended');
+    void this.cometd?.disconnect();
+    this.resolveClosed(cause);
+  }
+
+  /** Subscribes every topic (after the handshake); the first time, resolves {@link open}. */
+  private subscribeAll(): void {
+    const cometd = this.cometd!;
+    const issues: SubscriptionIssue[] = [];
+    let pending = GENESYS_TOPICS.length;
+    const done = (): void => {
+      pending -= 1;
+      if (pending === 0 && !this.over) this.opening?.resolve(issues);
+    };
+    cometd.run((c) =>
+      c.batch(() => {
+        for (const topic of GENESYS_TOPICS) {
+          cometd.subscribe(
+            topic,
+            (message) => {
+              if (!this.over) this.options.onNotification(message.channel, message.data);
+            },
+            (reply) => {
+              if (!reply.successful) issues.push({ entity: 'me', topic, message: String(reply.error ?? 'subscription refused') });
+              done();
+            },
+          );
+        }
+      }),
     );
   }
+}
 
-  private onConnect(message: Message): void {
-    if (this.ended || this.opening) return;
-    if (message.successful) {
-      this.failures = 0;
-      if (this.degraded) {
-        this.degraded = false;
-        this.options.emit({ type: 'connection', state: 'connected' });
-      }
-      return;
-    }
-    this.failures += 1;
-    if (this.failures >= (this.options.tuning?.maxFailures ?? 5)) {
-      this.fail(new ConnectionError('the Genesys notification channel keeps failing'));
-      return;
-    }
-    this.markDegraded('lost the Genesys notification channel; reconnecting');
-  }
-
-  private markDegraded(reason: string): void {
-    if (this.degraded) return;
-    this.degraded = true;
-    this.options.emit({ type: 'connection', state: 'reconnecting', reason, attempt: this.failures });
-  }
-
-  /** Subscribes every topic (inside the handshake listener); resolves with the refused ones. */
-  private subscribeAll(): Promise<SubscriptionIssue[]> {
-    const cometd = this.cometd!;
-    return new Promise((resolve) => {
-      const issues: SubscriptionIssue[] = [];
-      let pending = GENESYS_TOPICS.length;
-      const done = (): void => {
-        pending -= 1;
-        if (pending === 0) resolve(issues);
-      };
-      cometd.run((c) =>
-        c.batch(() => {
-          for (const topic of GENESYS_TOPICS) {
-            cometd.subscribe(
-              topic,
-              (message) => {
-                if (!this.ended) this.options.onNotification(message.channel, message.data);
-              },
-              (reply) => {
-                if (!reply.successful) {
-                  issues.push({ entity: 'me', topic, message: String(reply.error ?? 'subscription refused') });
-                }
-                done();
-              },
-            );
-          }
-        }),
-      );
-    });
-  }
+/** ` (HTTP 503)`, ` (402::…)`, ` (reason)` or nothing: what a failed meta reply says. */
+function detail(failure: { httpCode?: number; reason?: string } | undefined, error: string | undefined): string {
+  if (failure?.httpCode && failure.httpCode >= 400) return ` (HTTP ${failure.httpCode})`;
+  if (error) return ` (${error})`;
+  if (failure?.reason) return ` (${failure.reason})`;
+  return '';
 }

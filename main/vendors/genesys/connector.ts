@@ -3,15 +3,17 @@
  * cookie jar, the CSRF pair, and a supervisor that keeps it alive.
  *
  * Sequence per connection (VENDOR-NOTES.md, Genesys — "Sequence", "Reconnect" [C]):
- * 1. `GET /api/v2/me?subresources=*` (Basic auth; sets JSESSIONID; yields the CSRF pair, the
- *    agent's device and channel states);
+ * 1. `GET /api/v2/me?subresources=*` with Basic auth and an **empty jar**: a fresh HTTP session
+ *    (`JSESSIONID`) every time, since after a lost session nothing tells whether the server still
+ *    holds the old one [I]; it yields the CSRF pair, the agent's device and channel states;
  * 2. CometD handshake at `/api/v2/notifications` (long-polling, same jar), subscribing
  *    `/v2/me/calls`, `/v2/me/chats`, `/v2/me/devices`, `/v2/me/channels` inside the
- *    `/meta/handshake` listener (see ./cometd.ts);
+ *    `/meta/handshake` listener; any end of that CometD session the client did not ask for ends
+ *    the connection, and the supervisor opens a fresh one (see ./cometd.ts);
  * 3. `POST /api/v2/me {operationName: "StartContactCenterSession", channels}` — **once per
- *    `start()`**: never again on a re-handshake or a reconnect (statusCode 0 ok, 7 partial);
+ *    `start()`**: never again on a reconnect (statusCode 0 ok, 7 partial);
  * 4. current calls and chats (with transcripts) over REST → `calls.sync` / `chats.sync` /
- *    `chat.messages`; the same after every re-handshake, since CometD does not replay;
+ *    `chat.messages`, since CometD does not replay what was published while away;
  * 5. `stop()`: `POST /api/v2/me {operationName: "EndContactCenterSession"}`, then disconnect.
  *
  * Failures a person must fix become `ConnectionError(fatal)` with a reason they can act on:
@@ -99,7 +101,7 @@ export function createGenesysConnector(
 class GenesysConnector implements Connector {
   private ctx: ConnectorContext | undefined;
   private supervisor: ConnectionSupervisor | undefined;
-  private readonly jar = new CookieJar();
+  /** The live connection's REST client (its own jar and CSRF pair). */
   private rest!: GenesysRest;
   private channel: NotificationChannel | undefined;
   private contactCenterSession = false;
@@ -129,15 +131,6 @@ class GenesysConnector implements Connector {
   start(context: ConnectorContext): void {
     if (this.supervisor) return;
     this.ctx = context;
-    this.rest = new GenesysRest({
-      baseUrl: this.account.baseUrl,
-      user: this.account.user,
-      password: this.password,
-      jar: this.jar,
-      log: context.log,
-      timeoutMs: this.options.requestTimeoutMs,
-      fetch: this.options.fetch,
-    });
     this.supervisor = new ConnectionSupervisor({
       connect: (attempt) => this.connect(attempt),
       emit: (event) => context.emit(event),
@@ -178,22 +171,32 @@ class GenesysConnector implements Connector {
   private async connect(attempt: number): Promise<Session> {
     const log = this.ctx!.log;
     log.debug({ attempt }, 'connecting to Genesys');
-    const me = await this.rest.get('/me?subresources=*', meResponseSchema).catch((error: unknown) => {
+    const jar = new CookieJar();
+    const rest = new GenesysRest({
+      baseUrl: this.account.baseUrl,
+      user: this.account.user,
+      password: this.password,
+      jar,
+      log,
+      timeoutMs: this.options.requestTimeoutMs,
+      fetch: this.options.fetch,
+    });
+    this.rest = rest;
+    const me = await rest.get('/me?subresources=*', meResponseSchema).catch((error: unknown) => {
       throw connectionErrorOf(error);
     });
     this.absorbMe(me);
     const channel = new NotificationChannel({
       url: notificationsUrl(this.account.baseUrl),
-      jar: this.jar,
+      jar,
       log,
-      headers: () => this.rest.csrfHeaders(),
+      headers: () => rest.csrfHeaders(),
       tuning: this.options.cometd,
-      emit: (event) => this.emit(event),
       onNotification: (topic, data) => this.onNotification(topic, data),
-      onResubscribed: () => void this.recover('re-handshake'),
     });
-    await channel.open();
+    const issues = await channel.open();
     try {
+      this.emit({ type: 'subscriptions', issues });
       if (!this.contactCenterSession) await this.startContactCenterSession();
       this.channel = channel;
       await this.recover(attempt === 0 ? 'start' : 'reconnect');
@@ -237,11 +240,8 @@ class GenesysConnector implements Connector {
     this.setPresenceInputs(inputs);
   }
 
-  /**
-   * Re-reads current calls and chats (with transcripts) over REST and emits them as syncs; after
-   * a re-handshake also the agent state. Concurrent requests coalesce into one more run.
-   */
-  private recover(reason: 'start' | 'reconnect' | 're-handshake'): Promise<void> {
+  /** Re-reads current calls and chats (with transcripts) over REST and emits them as syncs. */
+  private recover(reason: 'start' | 'reconnect'): Promise<void> {
     if (this.recovering) {
       this.recoverAgain = true;
       return this.recovering;
@@ -264,7 +264,6 @@ class GenesysConnector implements Connector {
     const fresh = <T extends { id: string }>(kind: string, patch: T): T | { id: string } =>
       (this.touched.get(`${kind}:${patch.id}`) ?? -1) > mark ? { id: patch.id } : patch;
     try {
-      if (reason === 're-handshake') this.absorbMe(await this.rest.get('/me?subresources=*', meResponseSchema));
       const [callsAnswer, chatsAnswer] = await Promise.all([
         this.rest.get('/me/calls', callsResponseSchema),
         this.rest.get('/me/chats', chatsResponseSchema),
@@ -301,8 +300,7 @@ class GenesysConnector implements Connector {
       }
       log.debug({ reason, calls: callPatches.length, chats: chatPatches.length }, 'Genesys state recovered');
     } catch (error) {
-      if (reason === 'start' || reason === 'reconnect') throw connectionErrorOf(error);
-      log.warn({ err: error }, 'could not recover Genesys calls and chats after a re-handshake');
+      throw connectionErrorOf(error);
     }
   }
 
