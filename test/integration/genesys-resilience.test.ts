@@ -133,7 +133,7 @@ describe('Genesys connector resilience', () => {
         headers.delete('X-CSRF-TOKEN');
         return fetch(input, { ...init, headers });
       };
-      const c = createGenesysConnector(accountFor(broken), { password: broken.credentials.password }, { ...FAST, fetch: stripping });
+      const c = createGenesysConnector(accountFor(broken), { password: broken.credentials.password }, { ...FAST, tuning: { ...FAST.tuning, fetch: stripping } });
       try {
         c.start(desk2.context);
         const account = await eventually(() => desk2.account().connection === 'failed' && desk2.account(), 'failed');

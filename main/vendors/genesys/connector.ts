@@ -1,32 +1,33 @@
 /**
  * The Genesys Workspace Web Edition API v2 connector: REST (fetch) + CometD notifications, one
- * cookie jar, the CSRF pair, and a supervisor that keeps it alive.
+ * cookie jar and one CSRF pair per connection, on the kit's {@link defineConnector} (lifecycle,
+ * supervisor, presence options and refusals come from there).
  *
- * Sequence per connection (VENDOR-NOTES.md, Genesys — "Sequence", "Reconnect" [C]):
+ * Each connection (VENDOR-NOTES.md, Genesys — "Sequence", "Reconnect", "Server-ended sessions" [C]):
  * 1. `GET /api/v2/me?subresources=*` with Basic auth and an **empty jar**: a fresh HTTP session
  *    (`JSESSIONID`) every time, since after a lost session nothing tells whether the server still
  *    holds the old one [I]; it yields the CSRF pair, the agent's device and channel states;
- * 2. CometD handshake at `/api/v2/notifications` (long-polling, same jar), subscribing
- *    `/v2/me/calls`, `/v2/me/chats`, `/v2/me/devices`, `/v2/me/channels` inside the
- *    `/meta/handshake` listener; any end of that CometD session the client did not ask for ends
- *    the connection, and the supervisor opens a fresh one (see ./cometd.ts);
+ * 2. a CometD handshake at `/api/v2/notifications` (long-polling, same jar) subscribing
+ *    `/v2/me/calls`, `/v2/me/chats`, `/v2/me/devices`, `/v2/me/channels` (./cometd.ts); any end of
+ *    that CometD session the client did not ask for ends the connection (see ./cometd.ts);
  * 3. `POST /api/v2/me {operationName: "StartContactCenterSession", channels}` — **once per
- *    `start()`**: never again on a reconnect (statusCode 0 ok, 7 partial);
+ *    `start()`** (statusCode 0 ok, 7 partial), not on reconnects;
  * 4. current calls and chats (with transcripts) over REST → `calls.sync` / `chats.sync` /
- *    `chat.messages`, since CometD does not replay what was published while away;
- * 5. `stop()`: `POST /api/v2/me {operationName: "EndContactCenterSession"}`, then disconnect.
+ *    `chat.messages` (CometD does not replay what was published while away);
+ * 5. on `stop()`: `POST /api/v2/me {operationName: "EndContactCenterSession"}`, then disconnect.
  *
- * Failures a person must fix become `ConnectionError(fatal)` with a reason they can act on:
- * rejected credentials (401), a refused CSRF token (403 on POST), a forbidden user (403 on GET),
- * a refused `StartContactCenterSession`. Everything else is retried with backoff.
+ * Failures a person must fix become a fatal `ConnectionError` with a reason they can act on:
+ * rejected credentials (401), a refused CSRF token (403 on POST), a forbidden user (403 on GET), a
+ * refused `StartContactCenterSession`. Everything else is retried by the supervisor with backoff.
  */
 import { CookieJar } from 'tough-cookie';
-import type { ConnectorEvent } from '../../desk/events.js';
-import type { CallAction, ChatAction, Presence, PresenceState } from '../../desk/model.js';
-import { CommandError, ConnectionError, type Connector, type ConnectorCommand, type ConnectorContext } from '../../desk/port.js';
-import { ConnectionSupervisor, type BackoffPolicy, type Session } from '../kit/supervisor.js';
-import { notificationsUrl, type GenesysAccount } from './config.js';
+import type { CallAction, ChatAction, Presence } from '../../desk/model.js';
+import { CommandError, ConnectionError, type Connector, type ConnectorContext } from '../../desk/port.js';
+import { defineConnector } from '../kit/connector.js';
+import type { BackoffPolicy } from '../kit/supervisor.js';
+import { GENESYS_CAPABILITIES } from './capabilities.js';
 import { NotificationChannel, type CometdTuning } from './cometd.js';
+import { notificationsUrl, type GenesysAccount } from './config.js';
 import {
   callPatchOf,
   chatMessagesOf,
@@ -55,11 +56,18 @@ import {
   type OperationResponse,
 } from './schema.js';
 
-/** Presence states a Genesys agent can choose: Ready, NotReady, AfterCallWork [C: operations]. */
-export const GENESYS_PRESENCE_OPTIONS: readonly PresenceState[] = ['ready', 'not-ready', 'wrap-up'];
+/** Platform tuning of a Genesys connector (`ConnectorOptions.tuning`); every field optional. */
+export interface GenesysTuning {
+  /** The `fetch` REST requests use (default: the global one); a seam for tests and proxies. */
+  fetch?: typeof fetch;
+  /** Per REST request timeout, ms (default 15 000). */
+  requestTimeoutMs?: number;
+  /** CometD client tuning: long-poll lateness, open timeout, message size cap. */
+  cometd?: CometdTuning;
+}
 
 /** Desk presence → channel operation name (`POST /api/v2/me/channels/{channel}`) [C]. */
-const PRESENCE_OPERATIONS: Partial<Record<PresenceState, string>> = {
+const PRESENCE_OPERATIONS: Partial<Record<Presence['state'], string>> = {
   ready: 'Ready',
   'not-ready': 'NotReady',
   'wrap-up': 'AfterCallWork',
@@ -73,40 +81,53 @@ const CHAT_OPERATIONS: Record<Exclude<ChatAction, 'send'>, string> = {
   leave: 'Leave',
 };
 
-/** Options of {@link createGenesysConnector}. */
-export interface GenesysConnectorOptions {
-  /** Reconnect delays of the outer supervisor (default: 1 s doubling to 30 s, jittered). */
-  backoff?: BackoffPolicy;
-  /** CometD client tuning (tests shorten it). */
-  cometd?: CometdTuning;
-  /** Per REST request timeout, ms (default 15 000). */
-  requestTimeoutMs?: number;
-  /** The `fetch` REST requests use (default: the global one); a seam for tests and proxies. */
-  fetch?: typeof fetch;
+/** What one live connection holds, for commands. */
+interface Live {
+  rest: GenesysRest;
+  /** The agent's phone (for `Dial`), from `/me` and `DeviceStateChangeMessage`. */
+  deviceId: string | undefined;
+  /** The agent's chat nickname (for `Accept`). */
+  nickname: string;
 }
 
 /**
  * Creates the connector for one Genesys account.
  * @param account a parsed {@link GenesysAccount}.
  * @param secrets the resolved password.
+ * @param options the kit's `ConnectorOptions` with the tuning typed: reconnect backoff (default 1 s
+ *   doubling to 30 s, jittered) and {@link GenesysTuning}.
  */
 export function createGenesysConnector(
   account: GenesysAccount,
   secrets: { password: string },
-  options: GenesysConnectorOptions = {},
+  options: { backoff?: BackoffPolicy; tuning?: GenesysTuning } = {},
 ): Connector {
-  return new GenesysConnector(account, secrets.password, options);
+  const agent = new GenesysAgent(account, secrets.password, options.tuning ?? {});
+  return defineConnector<Live>({
+    platform: 'Genesys',
+    capabilities: GENESYS_CAPABILITIES,
+    backoff: options.backoff,
+    connect: (context, attempt) => agent.connect(context, attempt),
+    commands: {
+      'presence.set': (live, command) => agent.setPresence(live, command.state),
+      'call.action': (live, command) => agent.callAction(live, command.callId, command.action),
+      'call.dial': (live, command) => agent.dial(live, command.number),
+      'chat.action': (live, command) => agent.chatAction(live, command.chatId, command.action),
+      'chat.send': (live, command) => agent.chatSend(live, command.chatId, command.text),
+    },
+    endSession: (live) => agent.endSession(live),
+  });
 }
 
-class GenesysConnector implements Connector {
-  private ctx: ConnectorContext | undefined;
-  private supervisor: ConnectionSupervisor | undefined;
-  /** The live connection's REST client (its own jar and CSRF pair). */
-  private rest!: GenesysRest;
-  private channel: NotificationChannel | undefined;
-  private contactCenterSession = false;
-  private deviceId: string | undefined;
-  private nickname: string;
+/**
+ * The agent as the connector knows it across connections: the contact-center session, presence
+ * inputs, what each call and chat allows, and the sequence that keeps a REST snapshot from rolling
+ * back a live notification.
+ */
+class GenesysAgent {
+  private context: ConnectorContext | undefined;
+  /** The `start()` (its context) for which StartContactCenterSession was sent. */
+  private sessionStartedFor: ConnectorContext | undefined;
   private presenceInputs: PresenceInputs = NO_PRESENCE_INPUTS;
   private lastPresence: string | undefined;
   private inWrapUp = false;
@@ -117,59 +138,19 @@ class GenesysConnector implements Connector {
   /** Counts notifications; `touched` remembers the count at each entity's latest notification. */
   private sequence = 0;
   private readonly touched = new Map<string, number>();
-  private recovering: Promise<void> | undefined;
-  private recoverAgain = false;
 
   constructor(
     private readonly account: GenesysAccount,
     private readonly password: string,
-    private readonly options: GenesysConnectorOptions,
-  ) {
-    this.nickname = account.user;
-  }
-
-  start(context: ConnectorContext): void {
-    if (this.supervisor) return;
-    this.ctx = context;
-    this.supervisor = new ConnectionSupervisor({
-      connect: (attempt) => this.connect(attempt),
-      emit: (event) => context.emit(event),
-      log: context.log,
-      backoff: this.options.backoff,
-    });
-    this.supervisor.start();
-  }
-
-  async stop(): Promise<void> {
-    const supervisor = this.supervisor;
-    if (!supervisor) return;
-    if (this.contactCenterSession && supervisor.connected) {
-      await this.rest
-        .post('/me', { operationName: 'EndContactCenterSession' })
-        .catch((error: unknown) => this.ctx?.log.warn({ err: error }, 'EndContactCenterSession failed'));
-    }
-    this.contactCenterSession = false;
-    await supervisor.stop();
-    this.supervisor = undefined;
-    this.channel = undefined;
-  }
-
-  retry(): void {
-    this.supervisor?.retry();
-  }
-
-  resume(): void {
-    this.supervisor?.resume();
-  }
+    private readonly tuning: GenesysTuning,
+  ) {}
 
   // ---- connection ----------------------------------------------------------------------------
 
-  private emit(event: ConnectorEvent): void {
-    this.ctx?.emit(event);
-  }
-
-  private async connect(attempt: number): Promise<Session> {
-    const log = this.ctx!.log;
+  /** Opens one connection (see the module docs). @throws {ConnectionError} fatal when a person must act. */
+  async connect(context: ConnectorContext, attempt: number): Promise<{ session: NotificationChannel; live: Live }> {
+    this.context = context;
+    const log = context.log;
     log.debug({ attempt }, 'connecting to Genesys');
     const jar = new CookieJar();
     const rest = new GenesysRest({
@@ -178,45 +159,53 @@ class GenesysConnector implements Connector {
       password: this.password,
       jar,
       log,
-      timeoutMs: this.options.requestTimeoutMs,
-      fetch: this.options.fetch,
+      timeoutMs: this.tuning.requestTimeoutMs,
+      fetch: this.tuning.fetch,
     });
-    this.rest = rest;
     const me = await rest.get('/me?subresources=*', meResponseSchema).catch((error: unknown) => {
       throw connectionErrorOf(error);
     });
-    this.absorbMe(me);
+    const live: Live = { rest, deviceId: undefined, nickname: this.account.user };
+    this.absorbMe(live, me);
     const channel = new NotificationChannel({
       url: notificationsUrl(this.account.baseUrl),
       jar,
       log,
       headers: () => rest.csrfHeaders(),
-      tuning: this.options.cometd,
-      onNotification: (topic, data) => this.onNotification(topic, data),
+      tuning: this.tuning.cometd,
+      onNotification: (topic, data) => this.onNotification(live, topic, data),
     });
     const issues = await channel.open();
     try {
-      this.emit({ type: 'subscriptions', issues });
-      if (!this.contactCenterSession) await this.startContactCenterSession();
-      this.channel = channel;
-      await this.recover(attempt === 0 ? 'start' : 'reconnect');
+      context.emit({ type: 'subscriptions', issues });
+      if (this.sessionStartedFor !== context) {
+        await this.startContactCenterSession(rest);
+        this.sessionStartedFor = context;
+      }
+      await this.recover(live);
     } catch (error) {
       await channel.close();
-      throw error;
+      throw connectionErrorOf(error);
     }
-    return channel;
+    return { session: channel, live };
   }
 
-  private async startContactCenterSession(): Promise<void> {
+  /** Logs the agent out of the contact center (on `stop()`). @throws {GenesysHttpError} when the server refuses. */
+  async endSession(live: Live): Promise<void> {
+    this.sessionStartedFor = undefined;
+    await live.rest.post('/me', { operationName: 'EndContactCenterSession' });
+  }
+
+  private async startContactCenterSession(rest: GenesysRest): Promise<void> {
     let answer: OperationResponse;
     try {
-      answer = await this.rest.post('/me', { operationName: 'StartContactCenterSession', channels: this.account.channels });
+      answer = await rest.post('/me', { operationName: 'StartContactCenterSession', channels: this.account.channels });
     } catch (error) {
       throw connectionErrorOf(error, 'StartContactCenterSession');
     }
     const code = answer.statusCode ?? 0;
     if (code === 7) {
-      this.ctx?.log.warn({ statusMessage: answer.statusMessage }, 'contact-center session started on only some channels');
+      this.context?.log.warn({ statusMessage: answer.statusMessage }, 'contact-center session started on only some channels');
     } else if (code !== 0) {
       throw new ConnectionError(
         `Genesys refused to start the contact-center session (statusCode ${code}${answer.statusMessage ? `: ${answer.statusMessage}` : ''}). ` +
@@ -224,90 +213,77 @@ class GenesysConnector implements Connector {
         true,
       );
     }
-    this.contactCenterSession = true;
   }
 
   /** Reads the agent's device (for Dial), nickname and device/channel states from `/me`. */
-  private absorbMe(me: MeResponse): void {
+  private absorbMe(live: Live, me: MeResponse): void {
     const user = me.user;
-    this.nickname = user.firstName ?? user.userName ?? this.account.user;
+    live.nickname = user.firstName ?? user.userName ?? this.account.user;
     const devices = parseEach(deviceSchema, user.devices ?? []).items;
     const channels = parseEach(channelSchema, user.channels ?? []).items;
-    if (devices[0]) this.deviceId = devices[0].id;
+    if (devices[0]) live.deviceId = devices[0].id;
     let inputs = this.presenceInputs;
     if (devices.length) inputs = foldDevices(inputs, { devices });
     if (channels.length) inputs = foldChannels(inputs, { channels });
     this.setPresenceInputs(inputs);
   }
 
-  /** Re-reads current calls and chats (with transcripts) over REST and emits them as syncs. */
-  private recover(reason: 'start' | 'reconnect'): Promise<void> {
-    if (this.recovering) {
-      this.recoverAgain = true;
-      return this.recovering;
-    }
-    const run = async (): Promise<void> => {
-      do {
-        this.recoverAgain = false;
-        await this.recoverOnce(reason);
-      } while (this.recoverAgain);
-    };
-    this.recovering = run().finally(() => (this.recovering = undefined));
-    return this.recovering;
-  }
-
-  private async recoverOnce(reason: string): Promise<void> {
-    const log = this.ctx!.log;
+  /**
+   * Re-reads current calls and chats (with transcripts) over REST and emits them as syncs. A
+   * snapshot older than a live notification does not roll that entity back.
+   * @throws {GenesysHttpError} when a read fails (the connection attempt fails and is retried).
+   */
+  private async recover(live: Live): Promise<void> {
+    const log = this.context!.log;
     const now = new Date().toISOString();
     const mark = this.sequence;
-    /** A REST snapshot older than a live notification must not roll that entity back: keep only its id. */
     const fresh = <T extends { id: string }>(kind: string, patch: T): T | { id: string } =>
       (this.touched.get(`${kind}:${patch.id}`) ?? -1) > mark ? { id: patch.id } : patch;
-    try {
-      const [callsAnswer, chatsAnswer] = await Promise.all([
-        this.rest.get('/me/calls', callsResponseSchema),
-        this.rest.get('/me/chats', chatsResponseSchema),
-      ]);
-      const calls = parseEach(callResourceSchema, callsAnswer.calls);
-      const chats = parseEach(chatResourceSchema, chatsAnswer.chats);
-      for (const issues of [...calls.rejected, ...chats.rejected]) log.warn({ issues }, 'dropped a malformed Genesys resource');
-      const callPatches = calls.items
-        .map(callPatchOf)
-        .filter((c) => c.state !== 'ended')
-        .map((c) => fresh('call', c));
-      const chatPatches = chats.items.map(chatPatchOf).map((c) => fresh('chat', c));
-      // Entities that appeared live after the snapshot was taken are not over: keep them in the lists.
-      for (const [key, seq] of this.touched) {
-        if (seq <= mark) continue;
-        const [kind, id] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
-        const list: Array<{ id: string }> = kind === 'call' ? callPatches : chatPatches;
-        if (!list.some((p) => p.id === id)) list.push({ id });
-      }
-      for (const id of [...this.callActions.keys()]) if (!callPatches.some((c) => c.id === id)) this.trackCall({ id, state: 'ended' });
-      for (const id of [...this.talkingCalls]) if (!callPatches.some((c) => c.id === id)) this.talkingCalls.delete(id);
-      for (const patch of callPatches) this.trackCall(patch);
-      this.updateTalking();
-      this.emit({ type: 'calls.sync', calls: callPatches });
-      for (const id of [...this.chatActions.keys()]) if (!chatPatches.some((c) => c.id === id)) this.chatActions.delete(id);
-      for (const patch of chatPatches) this.trackChat(patch);
-      this.emit({ type: 'chats.sync', chats: chatPatches });
-      this.touched.clear();
-      for (const chat of chats.items) {
-        const transcript = await this.rest.get(`/me/chats/${encodeURIComponent(chat.id)}/messages`, messagesResponseSchema);
-        const parsed = parseEach(chatMessageSchema, transcript.messages);
-        const messages = chatMessagesOf(parsed.items, now);
-        if (messages.length) this.emit({ type: 'chat.messages', chatId: chat.id, messages });
-      }
-      log.debug({ reason, calls: callPatches.length, chats: chatPatches.length }, 'Genesys state recovered');
-    } catch (error) {
-      throw connectionErrorOf(error);
+    const [callsAnswer, chatsAnswer] = await Promise.all([
+      live.rest.get('/me/calls', callsResponseSchema),
+      live.rest.get('/me/chats', chatsResponseSchema),
+    ]);
+    const calls = parseEach(callResourceSchema, callsAnswer.calls);
+    const chats = parseEach(chatResourceSchema, chatsAnswer.chats);
+    for (const issues of [...calls.rejected, ...chats.rejected]) log.warn({ issues }, 'dropped a malformed Genesys resource');
+    const callPatches = calls.items
+      .map(callPatchOf)
+      .filter((c) => c.state !== 'ended')
+      .map((c) => fresh('call', c));
+    const chatPatches = chats.items.map(chatPatchOf).map((c) => fresh('chat', c));
+    // Entities that appeared live after the snapshot was taken are not over: keep them in the lists.
+    for (const [key, seq] of this.touched) {
+      if (seq <= mark) continue;
+      const [kind, id] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+      const list: Array<{ id: string }> = kind === 'call' ? callPatches : chatPatches;
+      if (!list.some((p) => p.id === id)) list.push({ id });
     }
+    for (const id of [...this.callActions.keys()]) if (!callPatches.some((c) => c.id === id)) this.trackCall({ id, state: 'ended' });
+    for (const id of [...this.talkingCalls]) if (!callPatches.some((c) => c.id === id)) this.talkingCalls.delete(id);
+    for (const patch of callPatches) this.trackCall(patch);
+    this.updateTalking();
+    this.emit({ type: 'calls.sync', calls: callPatches });
+    for (const id of [...this.chatActions.keys()]) if (!chatPatches.some((c) => c.id === id)) this.chatActions.delete(id);
+    for (const patch of chatPatches) this.trackChat(patch);
+    this.emit({ type: 'chats.sync', chats: chatPatches });
+    this.touched.clear();
+    for (const chat of chats.items) {
+      const transcript = await live.rest.get(`/me/chats/${encodeURIComponent(chat.id)}/messages`, messagesResponseSchema);
+      const parsed = parseEach(chatMessageSchema, transcript.messages);
+      const messages = chatMessagesOf(parsed.items, now);
+      if (messages.length) this.emit({ type: 'chat.messages', chatId: chat.id, messages });
+    }
+    log.debug({ calls: callPatches.length, chats: chatPatches.length }, 'Genesys state recovered');
   }
 
   // ---- notifications -------------------------------------------------------------------------
 
-  private onNotification(topic: string, data: unknown): void {
-    const log = this.ctx!.log;
+  private emit(event: Parameters<ConnectorContext['emit']>[0]): void {
+    this.context?.emit(event);
+  }
+
+  private onNotification(live: Live, topic: string, data: unknown): void {
+    const log = this.context!.log;
     const result = parseNotification(data);
     if (!result.ok) {
       if (result.ignored) log.debug({ topic, messageType: result.messageType }, 'ignored a Genesys notification');
@@ -317,7 +293,7 @@ class GenesysConnector implements Connector {
     const n = result.notification;
     switch (n.messageType) {
       case 'DeviceStateChangeMessage':
-        if (n.devices[0]) this.deviceId = n.devices[0].id;
+        if (n.devices[0]) live.deviceId = n.devices[0].id;
         this.setPresenceInputs(foldDevices(this.presenceInputs, n));
         return;
       case 'ChannelStateChangeMessageV2':
@@ -385,65 +361,58 @@ class GenesysConnector implements Connector {
 
   // ---- commands ------------------------------------------------------------------------------
 
-  async execute(command: ConnectorCommand): Promise<void> {
-    if (!this.supervisor?.connected) throw new CommandError('Genesys is not connected right now; try again once it is back.');
-    switch (command.type) {
-      case 'presence.set': {
-        const operationName = PRESENCE_OPERATIONS[command.state];
-        if (!operationName) throw new CommandError(`Genesys agents cannot choose “${command.state}” here.`);
-        for (const channel of this.account.channels) {
-          await this.operation(`/me/channels/${channel}`, { operationName });
-        }
-        return;
-      }
-      case 'call.action': {
-        const known = this.callActions.get(command.callId);
-        if (known && !known.includes(command.action)) {
-          throw new CommandError(`This call cannot be ${pastTense(command.action)} right now.`);
-        }
-        await this.operation(`/me/calls/${encodeURIComponent(command.callId)}`, { operationName: CALL_OPERATIONS[command.action] });
-        return;
-      }
-      case 'call.dial': {
-        const number = command.number.trim();
-        if (!number) throw new CommandError('Enter a number to call.');
-        if (!this.deviceId) throw new CommandError('Genesys reported no phone device for this agent, so it cannot dial.');
-        await this.operation(`/me/devices/${encodeURIComponent(this.deviceId)}/calls`, {
-          operationName: 'Dial',
-          destination: { phoneNumber: number },
-        });
-        return;
-      }
-      case 'chat.action': {
-        const known = this.chatActions.get(command.chatId) ?? [];
-        if (!known.includes(command.action)) throw new CommandError(`This chat cannot be ${pastTense(command.action)} right now.`);
-        this.emit({ type: 'chat', chat: { id: command.chatId, error: undefined } });
-        const body: Record<string, unknown> = { operationName: CHAT_OPERATIONS[command.action] };
-        if (command.action === 'accept') body.nickname = this.nickname;
-        await this.operation(`/me/chats/${encodeURIComponent(command.chatId)}`, body);
-        return;
-      }
-      case 'chat.send': {
-        const known = this.chatActions.get(command.chatId) ?? [];
-        if (!known.includes('send')) throw new CommandError('Messages cannot be sent in this chat right now.');
-        if (!command.text.trim()) throw new CommandError('The message is empty.');
-        this.emit({ type: 'chat', chat: { id: command.chatId, error: undefined } });
-        await this.operation(`/me/chats/${encodeURIComponent(command.chatId)}`, { operationName: 'SendMessage', text: command.text });
-        return;
-      }
-      case 'callback.close':
-        throw new CommandError('Genesys callbacks are not handled by this app.');
-    }
+  /** Sets the agent's state on every channel of the account. @throws {CommandError} */
+  async setPresence(live: Live, state: Presence['state']): Promise<void> {
+    const operationName = PRESENCE_OPERATIONS[state];
+    if (!operationName) throw new CommandError(`Genesys agents cannot choose “${state}” here.`);
+    for (const channel of this.account.channels) await this.operation(live, `/me/channels/${channel}`, { operationName });
+  }
+
+  /** Answer, Hangup, Hold or Retrieve, when the call's capabilities allow it. @throws {CommandError} */
+  async callAction(live: Live, callId: string, action: CallAction): Promise<void> {
+    const known = this.callActions.get(callId);
+    if (known && !known.includes(action)) throw new CommandError(`This call cannot be ${pastTense(action)} right now.`);
+    await this.operation(live, `/me/calls/${encodeURIComponent(callId)}`, { operationName: CALL_OPERATIONS[action] });
+  }
+
+  /** `Dial` on the agent's device. @throws {CommandError} */
+  async dial(live: Live, number: string): Promise<void> {
+    const destination = number.trim();
+    if (!destination) throw new CommandError('Enter a number to call.');
+    if (!live.deviceId) throw new CommandError('Genesys reported no phone device for this agent, so it cannot dial.');
+    await this.operation(live, `/me/devices/${encodeURIComponent(live.deviceId)}/calls`, {
+      operationName: 'Dial',
+      destination: { phoneNumber: destination },
+    });
+  }
+
+  /** Accept, Reject, Complete or Leave, when the chat's capabilities allow it. @throws {CommandError} */
+  async chatAction(live: Live, chatId: string, action: Exclude<ChatAction, 'send'>): Promise<void> {
+    const known = this.chatActions.get(chatId) ?? [];
+    if (!known.includes(action)) throw new CommandError(`This chat cannot be ${pastTense(action)} right now.`);
+    this.emit({ type: 'chat', chat: { id: chatId, error: undefined } });
+    const body: Record<string, unknown> = { operationName: CHAT_OPERATIONS[action] };
+    if (action === 'accept') body.nickname = live.nickname;
+    await this.operation(live, `/me/chats/${encodeURIComponent(chatId)}`, body);
+  }
+
+  /** `SendMessage`; the line appears when Genesys publishes it. @throws {CommandError} */
+  async chatSend(live: Live, chatId: string, text: string): Promise<void> {
+    const known = this.chatActions.get(chatId) ?? [];
+    if (!known.includes('send')) throw new CommandError('Messages cannot be sent in this chat right now.');
+    if (!text.trim()) throw new CommandError('The message is empty.');
+    this.emit({ type: 'chat', chat: { id: chatId, error: undefined } });
+    await this.operation(live, `/me/chats/${encodeURIComponent(chatId)}`, { operationName: 'SendMessage', text });
   }
 
   /** POSTs an operation; maps refusals to {@link CommandError}. */
-  private async operation(path: string, body: Record<string, unknown>): Promise<void> {
+  private async operation(live: Live, path: string, body: Record<string, unknown>): Promise<void> {
     let answer: OperationResponse;
     try {
-      answer = await this.rest.post(path, body);
+      answer = await live.rest.post(path, body);
     } catch (error) {
       if (error instanceof GenesysHttpError) {
-        this.ctx?.log.warn({ err: error, path, operationName: body.operationName }, 'Genesys refused an operation');
+        this.context?.log.warn({ err: error, path, operationName: body.operationName }, 'Genesys refused an operation');
         throw new CommandError(error.body?.statusMessage ? `Genesys refused: ${error.body.statusMessage}` : error.message, { cause: error });
       }
       throw new CommandError('The request to Genesys failed.', { cause: error });
@@ -467,7 +436,7 @@ function pastTense(action: string): string {
   return words[action] ?? action;
 }
 
-/** REST failures during connect → supervisor errors: auth, CSRF and permissions are fatal. */
+/** Failures during connect → supervisor errors: auth, CSRF and permissions are fatal. */
 function connectionErrorOf(error: unknown, step?: string): ConnectionError {
   if (error instanceof ConnectionError) return error;
   if (error instanceof GenesysHttpError) {

@@ -4,8 +4,9 @@
  * facts: VENDOR-NOTES.md, Genesys section.
  */
 import { definePlatform } from '../kit/platform.js';
+import { GENESYS_CAPABILITIES } from './capabilities.js';
 import { genesysAccountSchema, genesysShape } from './config.js';
-import { createGenesysConnector, GENESYS_PRESENCE_OPTIONS, type GenesysConnectorOptions } from './connector.js';
+import { createGenesysConnector, type GenesysTuning } from './connector.js';
 import { startGenesysDemo } from './demo.js';
 
 export const genesys = definePlatform({
@@ -21,9 +22,9 @@ export const genesys = definePlatform({
     { key: 'password', label: 'Password' },
     { key: 'channels', label: 'Channels' },
   ],
-  capabilities: { presence: GENESYS_PRESENCE_OPTIONS, dial: true, callControl: true, chats: true, callbacks: false, queues: false, team: false },
+  capabilities: GENESYS_CAPABILITIES,
   createConnector: (account, secrets, options) =>
-    createGenesysConnector(account, { password: secrets.password ?? '' }, { ...(options.tuning as GenesysConnectorOptions), backoff: options.backoff }),
+    createGenesysConnector(account, { password: secrets.password ?? '' }, { backoff: options.backoff, tuning: options.tuning as GenesysTuning | undefined }),
   async startDemo(options) {
     const demo = await startGenesysDemo(options);
     return { account: { ...demo.account, password: demo.secrets.password }, stop: () => demo.stop() };
