@@ -83,6 +83,20 @@ describe('Genesys connector resilience', () => {
     assert.equal(sim.contactCenterSessions, 1, 'no second StartContactCenterSession');
   });
 
+  it('starts the contact-center session again only when a reconnect finds the agent logged out', async () => {
+    const { sim, desk } = await connect();
+    await eventually(() => desk.account().connection === 'connected', 'connected');
+    sim.disconnectClients();
+    await eventually(() => sim.subscriptions >= 2 && desk.account().connection === 'connected', 'reconnected');
+    assert.equal(sim.contactCenterSessions, 1, 'the agent was still logged in: no second session');
+
+    sim.logAgentOut();
+    await eventually(() => desk.account().presence?.state === 'offline', 'the logout is shown');
+    sim.disconnectClients();
+    await eventually(() => sim.contactCenterSessions === 2, 'the reconnect found the agent logged out and started the session again');
+    await eventually(() => desk.account().presence?.state === 'not-ready', 'back in the contact center');
+  });
+
   it('a second forced re-handshake and a server-side chat end are recovered too', async () => {
     const { sim, desk } = await connect();
     await eventually(() => desk.account().connection === 'connected', 'connected');

@@ -11,7 +11,9 @@
  *    `/v2/me/calls`, `/v2/me/chats`, `/v2/me/devices`, `/v2/me/channels` (./cometd.ts); any end of
  *    that CometD session the client did not ask for ends the connection (see ./cometd.ts);
  * 3. `POST /api/v2/me {operationName: "StartContactCenterSession", channels}` — **once per
- *    `start()`** (statusCode 0 ok, 7 partial), not on reconnects;
+ *    `start()`** (statusCode 0 ok, 7 partial), not on reconnects, with one exception [I]: when the
+ *    fresh `/me` of a reconnect shows the agent `LoggedOut` on every channel of the account, the
+ *    server ended the agent's contact-center session, and it is started again (logged at warn);
  * 4. current calls and chats (with transcripts) over REST → `calls.sync` / `chats.sync` /
  *    `chat.messages` (CometD does not replay what was published while away);
  * 5. on `stop()`: `POST /api/v2/me {operationName: "EndContactCenterSession"}`, then disconnect.
@@ -181,6 +183,9 @@ class GenesysAgent {
       if (this.sessionStartedFor !== context) {
         await this.startContactCenterSession(rest);
         this.sessionStartedFor = context;
+      } else if (this.loggedOutEverywhere(me)) {
+        log.warn({ channels: this.account.channels }, 'Genesys ended the agent’s contact-center session; starting it again');
+        await this.startContactCenterSession(rest);
       }
       await this.recover(live);
     } catch (error) {
@@ -213,6 +218,12 @@ class GenesysAgent {
         true,
       );
     }
+  }
+
+  /** Whether `/me` shows the agent `LoggedOut` on every channel of the account [I: the word]. */
+  private loggedOutEverywhere(me: MeResponse): boolean {
+    const channels = parseEach(channelSchema, me.user.channels ?? []).items.filter((c) => (this.account.channels as string[]).includes(c.channel));
+    return channels.length > 0 && channels.every((c) => c.userState?.state.toLowerCase() === 'loggedout');
   }
 
   /** Reads the agent's device (for Dial), nickname and device/channel states from `/me`. */
