@@ -1,7 +1,8 @@
 /**
- * The Genesys connector's resilience against the simulator: re-handshake (re-subscribe, no lost or
- * doubled message, no second contact-center session), CSRF refusal, wrong credentials, malformed
- * notifications, presence and dialling, clean stop.
+ * The Genesys connector's resilience against the simulator: every server-side end of the CometD
+ * session heals through a fresh login (re-subscribe, REST re-read, no lost or doubled message, no
+ * second contact-center session unless the server ended it), CSRF refusal, wrong credentials,
+ * malformed and oversized notifications, presence and dialling, clean stop.
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
@@ -173,6 +174,7 @@ describe('Genesys connector resilience', () => {
   it('drops a malformed notification with a warning naming it, and lives on', async () => {
     const { sim, desk, logs } = await connect();
     await eventually(() => desk.account().connection === 'connected', 'connected');
+    const states = desk.events.filter((e) => e.type === 'connection').length;
     sim.publishRaw('/v2/me/calls', { messageType: 'CallStateChangeMessage', call: { state: 42 } });
     sim.publishRaw('/v2/me/chats', { messageType: 'MessageLogUpdated', notificationType: 'NewMessages', messages: 'nope' });
     sim.publishRaw('/v2/me/chats', { messageType: 'SomethingElseEntirely' });
@@ -185,7 +187,28 @@ describe('Genesys connector resilience', () => {
     assert.equal(warning.messageType, 'CallStateChangeMessage');
     const callId = sim.ringCall({ ani: '+15551234567' });
     await eventually(() => desk.call(callId)?.state === 'ringing', 'still delivering');
-    assert.equal(desk.account().connection, 'connected');
+    assert.deepEqual(desk.events.filter((e) => e.type === 'connection').slice(states), [], 'the connection never dropped');
+  });
+
+  it('drops a notification over the size cap with a warning, keeps the ones beside it, and lives on', async () => {
+    const { sim, desk, logs } = await connect();
+    await eventually(() => desk.account().connection === 'connected', 'connected');
+    const chatId = sim.offerChat({ customer: 'Tom', text: 'first' });
+    await eventually(() => desk.chat(chatId)?.messages.some((m) => m.text === 'first'), 'first line');
+    const states = desk.events.filter((e) => e.type === 'connection').length;
+    sim.publishRaw('/v2/me/chats', {
+      messageType: 'MessageLogUpdated',
+      notificationType: 'NewMessages',
+      messages: [{ index: 99, type: 'Text', text: 'x'.repeat(1_100_000), timestampSeconds: Date.now() }],
+      chatUri: `${sim.baseUrl}/api/v2/chats/${chatId}`,
+    });
+    sim.customerWrites(chatId, 'second');
+    await eventually(() => desk.chat(chatId)?.messages.some((m) => m.text === 'second'), 'the next line arrives');
+    const warning = logs.lines.find((l) => l.msg === 'dropped an oversized Genesys notification');
+    assert.equal(warning?.level, 40);
+    assert.equal(warning?.topic, '/v2/me/chats');
+    assert.deepEqual(desk.chat(chatId)!.messages.filter((m) => m.kind === 'text').map((m) => m.text), ['first', 'second']);
+    assert.deepEqual(desk.events.filter((e) => e.type === 'connection').slice(states), [], 'the connection never dropped');
   });
 
   it('shows the document examples on the desk when the server publishes them', async () => {

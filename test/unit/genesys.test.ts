@@ -1,7 +1,7 @@
 /** Unit tests of the Genesys parser, router, presence fold, config and CometD scope. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cometdScopeActive, inCometdScope } from '../../main/vendors/genesys/cometd-runtime.js';
+import { cometdScopeActive, inCometdScope, withoutOversized } from '../../main/vendors/genesys/cometd-runtime.js';
 import { genesysAccountSchema, notificationsUrl } from '../../main/vendors/genesys/config.js';
 import {
   callPatchOf,
@@ -175,5 +175,32 @@ describe('CometD scope', () => {
     }
     assert.throws(() => inCometdScope(() => { throw new Error('boom'); }), /boom/);
     assert.equal(typeof (globalThis as { window?: unknown }).window, 'undefined');
+  });
+});
+
+describe('CometD message size cap', () => {
+  const dropped: Array<{ channel: string; bytes: number }> = [];
+  const limit = { bytes: 100, onOversized: (d: { channel: string; bytes: number }) => void dropped.push(d) };
+
+  it('drops oversized notifications, keeps the others and every meta reply, and reports each drop', () => {
+    dropped.length = 0;
+    const response = JSON.stringify([
+      { channel: '/v2/me/chats', data: { text: 'x'.repeat(200) } },
+      { channel: '/v2/me/calls', data: { ok: true } },
+      { channel: '/meta/connect', successful: true, ext: { padding: 'y'.repeat(200) } },
+    ]);
+    const kept = JSON.parse(withoutOversized(response, limit)) as Array<{ channel: string }>;
+    assert.deepEqual(kept.map((m) => m.channel), ['/v2/me/calls', '/meta/connect']);
+    assert.deepEqual(dropped.map((d) => d.channel), ['/v2/me/chats']);
+    assert.ok(dropped[0]!.bytes > 200);
+  });
+
+  it('leaves a response alone when nothing in it is over the cap, or when it is not a JSON array', () => {
+    dropped.length = 0;
+    const small = JSON.stringify([{ channel: '/v2/me/calls', data: { ok: true } }]);
+    assert.equal(withoutOversized(small, limit), small);
+    const notJson = `[${'z'.repeat(300)}`;
+    assert.equal(withoutOversized(notJson, limit), notJson);
+    assert.deepEqual(dropped, []);
   });
 });

@@ -37,6 +37,9 @@
  *    the scope has closed.
  * 3. CometD's own log lines go to the pino logger given per client (debug/info → debug, warn → warn),
  *    not to the process console.
+ * 4. **A size cap per message** (`maxMessageBytes`): an oversized notification is dropped from the
+ *    long-poll response before CometD parses it, and reported, so a few-MB frame neither reaches the
+ *    application nor costs the connection (the `/meta/*` replies in the same response are kept).
  *
  * Outside a CometD entry, `typeof window === 'undefined'` always holds; the integration test
  * `test/integration/genesys-coexistence.test.ts` runs a `@microsoft/signalr` connection in the same
@@ -212,6 +215,7 @@ class ScopedLongPollingTransport extends LongPollingTransportClass {
     private readonly cookies: NodeXhrCookies,
     private readonly log: Logger,
     private readonly extraHeaders: () => Record<string, string>,
+    private readonly limit: MessageLimit | undefined,
   ) {
     super();
   }
@@ -228,7 +232,12 @@ class ScopedLongPollingTransport extends LongPollingTransportClass {
     xhr.onload = () => {
       if (settled) return;
       settled = true;
-      inCometdScope(() => (xhr.status === 200 ? packet.onSuccess(xhr.responseText) : packet.onError(xhr.statusText)), log);
+      if (xhr.status !== 200) {
+        inCometdScope(() => packet.onError(xhr.statusText), log);
+        return;
+      }
+      const text = this.limit ? withoutOversized(xhr.responseText, this.limit) : xhr.responseText;
+      inCometdScope(() => packet.onSuccess(text), log);
     };
     xhr.onerror = xhr.onabort = () => {
       if (settled) return;
@@ -238,6 +247,39 @@ class ScopedLongPollingTransport extends LongPollingTransportClass {
     xhr.send(packet.body);
     return xhr;
   }
+}
+
+/** A cap on the size of the messages a client accepts (see {@link ScopedCometDOptions.maxMessageBytes}). */
+export interface MessageLimit {
+  bytes: number;
+  onOversized(dropped: { channel: string; bytes: number }): void;
+}
+
+/**
+ * A long-poll response without its oversized non-meta messages: each message whose JSON is longer
+ * than `limit.bytes` (UTF-8) is dropped and reported. Meta replies (`/meta/*`) are always kept, since
+ * they drive the protocol. A response that cannot hold an oversized message, or is not a JSON array,
+ * is returned unchanged (CometD reports what it cannot parse). Pure but for the report.
+ */
+export function withoutOversized(responseText: string, limit: MessageLimit): string {
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit: a short text cannot hold a long message.
+  if (responseText.length * 3 <= limit.bytes || Buffer.byteLength(responseText) <= limit.bytes) return responseText;
+  let messages: unknown;
+  try {
+    messages = JSON.parse(responseText);
+  } catch {
+    return responseText;
+  }
+  if (!Array.isArray(messages)) return responseText;
+  const kept = messages.filter((message: unknown) => {
+    const channel = typeof message === 'object' && message !== null ? String((message as { channel?: unknown }).channel ?? '') : '';
+    if (channel.startsWith('/meta/')) return true;
+    const bytes = Buffer.byteLength(JSON.stringify(message));
+    if (bytes <= limit.bytes) return true;
+    limit.onOversized({ channel, bytes });
+    return false;
+  });
+  return kept.length === messages.length ? responseText : JSON.stringify(kept);
 }
 
 // ---- the client ----------------------------------------------------------------------------------
@@ -253,6 +295,13 @@ export interface ScopedCometDOptions {
   headers?: () => Record<string, string>;
   /** Further CometD configuration (backoff, maxNetworkDelay…); `url` is set from above. */
   configuration?: Omit<Configuration, 'url'>;
+  /**
+   * The largest message (bytes of its JSON, UTF-8) handed to CometD; larger non-meta messages are
+   * dropped before CometD parses them, and reported to `onOversized`. Default: no limit.
+   */
+  maxMessageBytes?: number;
+  /** Told of each message dropped by `maxMessageBytes` (its channel and size in bytes). */
+  onOversized?(dropped: { channel: string; bytes: number }): void;
 }
 
 /**
@@ -287,7 +336,12 @@ export function createScopedCometD(options: ScopedCometDOptions): ScopedCometD {
     for (const type of cometd.getTransportTypes()) cometd.unregisterTransport(type);
     cometd.registerTransport(
       'long-polling',
-      new ScopedLongPollingTransport(jarHooks(options.jar, log), log, headers) as unknown as cometdLib.Transport,
+      new ScopedLongPollingTransport(
+        jarHooks(options.jar, log),
+        log,
+        headers,
+        options.maxMessageBytes === undefined ? undefined : { bytes: options.maxMessageBytes, onOversized: options.onOversized ?? (() => undefined) },
+      ) as unknown as cometdLib.Transport,
     );
     cometd.configure({ logLevel: 'warn', ...options.configuration, url: options.url });
     return cometd;

@@ -42,7 +42,16 @@ export interface CometdTuning {
   maxNetworkDelayMs?: number;
   /** How long the handshake plus subscriptions may take, ms (default 20 000). */
   openTimeoutMs?: number;
+  /**
+   * The largest notification accepted, bytes of its JSON (default 1 MiB [I]: GWS documents no
+   * limit; a chat line or attached data that large is not for a desk). Larger ones are dropped with
+   * a warning; the session lives on.
+   */
+  maxMessageBytes?: number;
 }
+
+/** Default of {@link CometdTuning.maxMessageBytes}: 1 MiB. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 1_048_576;
 
 /** What the channel needs from its owner. */
 export interface NotificationChannelOptions {
@@ -80,12 +89,16 @@ export class NotificationChannel implements Session {
   open(): Promise<SubscriptionIssue[]> {
     const { tuning = {}, log } = this.options;
     const openTimeoutMs = tuning.openTimeoutMs ?? 20_000;
+    const maxMessageBytes = tuning.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     const cometd = createScopedCometD({
       url: this.options.url,
       jar: this.options.jar,
       log,
       headers: this.options.headers,
       configuration: { maxNetworkDelay: tuning.maxNetworkDelayMs ?? 10_000, appendMessageTypeToURL: true },
+      maxMessageBytes,
+      onOversized: ({ channel, bytes }) =>
+        log.warn({ topic: channel, bytes, limitBytes: maxMessageBytes }, 'dropped an oversized Genesys notification'),
     });
     this.cometd = cometd;
     // Synchronous: they must run before CometD decides on its own retry (see the module docs).
