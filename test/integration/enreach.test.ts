@@ -6,7 +6,10 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { CommandError } from '../../main/desk/port.js';
 import { ENREACH_USER_EVENTS } from '../../main/vendors/enreach/connector.js';
-import { eventually, startHarness, type Harness } from '../fixtures/enreach/harness.js';
+import { EnreachRest } from '../../main/vendors/enreach/rest.js';
+import { openRteSession } from '../../main/vendors/enreach/rte.js';
+import { startEnreachSimulator } from '../../main/vendors/enreach/simulator/index.js';
+import { eventually, recordingLogger, startHarness, type Harness } from '../fixtures/enreach/harness.js';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -276,5 +279,39 @@ describe('Enreach connector against the simulator', () => {
     assert.equal(h.account.connection, 'stopped');
     assert.equal(h.sim.cleanStops, 1, 'the hub had the SignalR Close message before stop() returned');
     await eventually(() => h.sim.connections === 0, 'hub connection closed');
+  });
+});
+
+describe('Enreach simulator: how hub sessions end (what the conformance rig relies on)', () => {
+  it('a forgotten session’s token is refused from then on; only the client’s own stop counts as a clean stop', async () => {
+    const sim = await startEnreachSimulator({ pingIntervalMs: 200 });
+    const log = recordingLogger([]);
+    const rest = new EnreachRest(sim.apiUrl, sim.credentials.user, sim.credentials.secretKey);
+    const open = async () => {
+      const { url, token } = await rest.rteToken(sim.userId);
+      return { token, url, session: await openRteSession({ url, token, log, onMessage: () => undefined }) };
+    };
+    const negotiate = (url: string, token: string) =>
+      fetch(`${url}/negotiate?negotiateVersion=1`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } }).then((r) => r.status);
+    try {
+      const first = await open();
+      assert.equal(await negotiate(first.url, first.token), 200, 'the token still opens connections');
+      sim.forgetSessions();
+      assert.match((await first.session.closed)?.message ?? '', /closed the connection \(WebSocket code 1008/);
+      assert.equal(await negotiate(first.url, first.token), 401, 'the forgotten session’s token is refused');
+      const fresh = await rest.rteToken(sim.userId);
+      assert.equal(await negotiate(fresh.url, fresh.token), 200, 'a fresh token is not');
+
+      const second = await open();
+      sim.endSessions();
+      assert.equal((await second.session.closed)?.message, "Enreach's real-time service ended the session");
+      assert.equal(sim.cleanStops, 0, 'the client echoing the hub’s Close is no clean stop');
+
+      const third = await open();
+      await third.session.close();
+      assert.equal(sim.cleanStops, 1, 'the client’s stop is');
+    } finally {
+      await sim.close();
+    }
   });
 });

@@ -33,7 +33,7 @@ import {
 import WebSocket from 'ws';
 import type { Logger } from '../../log.js';
 import type { Session } from '../kit/supervisor.js';
-import { RTE_MAX_MESSAGE_BYTES, screenHubText } from './frames.js';
+import { RECORD_SEPARATOR, RTE_MAX_MESSAGE_BYTES, screenHubText } from './frames.js';
 
 /** The hub refused the access token (HTTP 401 at negotiate or at the WebSocket upgrade). */
 export class RteAuthError extends Error {
@@ -107,6 +107,9 @@ function signalrLogger(log: Logger): ILogger {
   };
 }
 
+/** A SignalR ping record (type 6): the client ignores it but counts it as a sign of life. */
+const PING_RECORD = `{"type":6}${RECORD_SEPARATOR}`;
+
 /** How long closing a session waits for the hub to answer the WebSocket close, ms. */
 const CLOSE_WAIT_MS = 1_000;
 
@@ -143,7 +146,9 @@ function screenedWebSocket(log: Logger, maxBytes: number, sockets: Set<WebSocket
         for (const record of dropped) {
           log.warn({ reason: record.reason, bytes: record.bytes, limitBytes: maxBytes }, `dropped ${record.reason === 'oversized' ? 'an oversized' : 'a malformed'} Enreach RTE frame`);
         }
-        if (kept !== '') handler.call(this, { data: kept, type: 'message', target: this });
+        // Something arrived even when all of it was dropped: a ping tells the client the hub is alive.
+        const data = kept !== '' ? kept : dropped.length > 0 ? PING_RECORD : '';
+        if (data !== '') handler.call(this, { data, type: 'message', target: this });
       });
     },
   });

@@ -45,6 +45,7 @@ interface Connection extends HubClient {
   endedByServer: boolean;
 }
 
+/** What the hub needs from the simulator. */
 export interface HubOptions {
   /** The hub's path, e.g. `/rte`. */
   path: string;

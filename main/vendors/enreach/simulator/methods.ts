@@ -26,6 +26,7 @@ interface Subscription {
   entityType: string;
 }
 
+/** What the RTE methods need: the world, the hub, the wire form, and the events refused or hidden. */
 export interface RteMethodsOptions {
   world: World;
   /** The hub the events go out through (read when an event is published). */
@@ -60,6 +61,7 @@ function eventEntityType(eventName: string): 'User' | 'Queue' | 'CallList' {
   return 'User';
 }
 
+/** The RTE methods over `options.world`; no subscription exists until a connection makes one. */
 export function createRteMethods(options: RteMethodsOptions): RteMethods {
   const { world } = options;
   const forbidden = new Set((options.forbiddenEvents ?? []).map((e) => e.toLowerCase()));

@@ -25,7 +25,8 @@ export interface SimUrls {
   hubUrl: string;
 }
 
-export interface RestOptions {
+/** What the REST routes read and change. */
+export interface RestRoutesOptions {
   world: World;
   auth: SimAuth;
   script: SimScript;
@@ -38,7 +39,7 @@ const DENIED = { Message: 'Authorization has been denied for this request.' };
 const FORBIDDEN = { Message: 'Forbidden' };
 
 /** The REST handler: answers every request (404 for unknown paths). */
-export function createRestRoutes(options: RestOptions): (exchange: HttpExchange) => Promise<void> {
+export function createRestRoutes(options: RestRoutesOptions): (exchange: HttpExchange) => Promise<void> {
   const { world, auth, script } = options;
   const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
