@@ -6,6 +6,7 @@
 import { definePlatform } from '../kit/platform.js';
 import { GENESYS_CAPABILITIES } from './capabilities.js';
 import { genesysAccountSchema, genesysShape } from './config.js';
+import { startGenesysConformanceRig } from './conformance.js';
 import { createGenesysConnector, type GenesysTuning } from './connector.js';
 import { startGenesysDemo } from './demo.js';
 
@@ -29,4 +30,5 @@ export const genesys = definePlatform({
     const demo = await startGenesysDemo(options);
     return { account: { ...demo.account, password: demo.secrets.password }, stop: () => demo.stop() };
   },
+  startConformanceRig: startGenesysConformanceRig,
 });
