@@ -124,7 +124,10 @@ export class Bayeux {
     if (!this.closed) this.server.createServerChannel(topic).publish(null, data);
   }
 
-  /** Answers one notifications request (or does not, while a fault is on). */
+  /**
+   * Answers one notifications request (or does not, while a fault is on).
+   * @param record called with the HTTP status once a response was sent (for the request log).
+   */
   handle(exchange: HttpExchange, record: (status: number) => void): void {
     const { req, res } = exchange;
     if (this.fault?.kind === 'status') return exchange.json(this.fault.status, { statusCode: 1, statusMessage: 'Service Unavailable' });
@@ -186,6 +189,7 @@ export class Bayeux {
     this.inFlight.clear();
   }
 
+  /** Stops publishing and closes the CometD server (the HTTP server is closed by its owner). */
   close(): void {
     this.closed = true;
     this.endings.clear();

@@ -87,7 +87,7 @@ export class ContactCenter {
 
   constructor(private readonly options: ContactCenterOptions) {}
 
-  /** How many `StartContactCenterSession` / `EndContactCenterSession` operations were received. */
+  /** How many operations named `operationName` (e.g. `StartContactCenterSession`) were received. */
   count(operationName: string): number {
     return this.operations.filter((o) => o.operationName === operationName).length;
   }
@@ -121,10 +121,12 @@ export class ContactCenter {
     return this.chats.get(chatId)?.messages;
   }
 
+  /** Ids of the chats that are not over. */
   openChats(): string[] {
     return [...this.chats.keys()];
   }
 
+  /** Ids of the calls that are not released. */
   openCalls(): string[] {
     return [...this.calls.keys()];
   }
