@@ -1,8 +1,8 @@
 /**
  * No secret ever leaves the main process in plain text (ARCHITECTURE.md, principle 6).
  *
- * Every secret here is a unique canary. Every registered platform runs against its simulator with
- * canary credentials (a working account and one whose secret is wrong), through the whole core and
+ * Every secret here is a unique canary. Every registered platform runs against its conformance rig
+ * (its simulator, with long random secrets: a working account and one whose secret is wrong), through the whole core and
  * the web host; the test captures every bridge frame, every log line at every level (trace
  * included), and every error text the window receives, and looks for each canary in every form it
  * could take on the way (plain, base64, base64url, hex, URL-encoded, inside a Basic header).
@@ -13,60 +13,32 @@ import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { appLogger, startCore, type Core } from '../../main/app.js';
 import { parseConfig } from '../../main/config.js';
-import { startEnreachSimulator } from '../../main/vendors/enreach/simulator.js';
-import { startGenesysSimulator } from '../../main/vendors/genesys/simulator.js';
-import { platforms } from '../../main/vendors/index.js';
+import { platforms, type AnyPlatform } from '../../main/vendors/index.js';
+import { secretFieldsOf, type RawAccount } from '../../main/vendors/kit/platform.js';
 import { startWebHost, type WebHost } from '../../main/web.js';
 import { applyChange, type DeskApi, type DeskState } from '../../preload/bridge.js';
 import { createBridgeClient } from '../../preload/client.js';
 import { Closers } from '../support/closers.js';
 import { eventually } from '../support/eventually.js';
-import { canary, canaryForms, leaks } from '../support/canary.js';
-
-/** A platform's simulator started with canary secrets, and the raw accounts that use them. */
-interface CanarySetup {
-  accounts: Array<Record<string, unknown>>;
-  /** The canaries, by name, with the user names they may be joined to (Basic auth). */
-  secrets: Record<string, { value: string; users: string[] }>;
-  close(): Promise<void>;
-}
+import { canaryForms, leaks } from '../support/canary.js';
 
 /**
- * Canary setups by platform. The test fails for a registered platform that has none, so a platform
- * added later is checked without anyone remembering to.
+ * The secrets of a rig's accounts, as canaries: the values of the platform's secret fields (the rigs
+ * make them long, random and unique), each also joined to every other string of the account (a
+ * user name in a Basic header).
  */
-const SETUPS: Record<string, () => Promise<CanarySetup>> = {
-  async enreach() {
-    const password = canary('enreach-password');
-    const secretKey = canary('enreach-secret-key');
-    const wrong = canary('enreach-wrong');
-    const simulator = await startEnreachSimulator({ password, secretKey });
-    const user = simulator.credentials.user;
-    return {
-      accounts: [
-        // The password route: the app trades the password for the SecretKey, itself a secret.
-        { id: 'enreach-ok', vendor: 'enreach', apiUrl: simulator.apiUrl, user, password },
-        { id: 'enreach-wrong', vendor: 'enreach', apiUrl: simulator.apiUrl, user, secretKey: wrong },
-      ],
-      secrets: { password: { value: password, users: [user] }, secretKey: { value: secretKey, users: [user] }, wrong: { value: wrong, users: [user] } },
-      close: () => simulator.close(),
-    };
-  },
-  async genesys() {
-    const password = canary('genesys-password');
-    const wrong = canary('genesys-wrong');
-    const simulator = await startGenesysSimulator({ password });
-    const user = simulator.credentials.user;
-    return {
-      accounts: [
-        { id: 'genesys-ok', vendor: 'genesys', baseUrl: simulator.baseUrl, user, password },
-        { id: 'genesys-wrong', vendor: 'genesys', baseUrl: simulator.baseUrl, user, password: wrong },
-      ],
-      secrets: { password: { value: password, users: [user] }, wrong: { value: wrong, users: [user] } },
-      close: () => simulator.close(),
-    };
-  },
-};
+function secretsOf(platform: AnyPlatform, accounts: readonly RawAccount[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const account of accounts) {
+    const fields = secretFieldsOf(platform);
+    const others = Object.entries(account).filter(([key, value]) => !fields.includes(key) && typeof value === 'string').map(([, value]) => value as string);
+    for (const field of fields) {
+      const value = account[field];
+      if (typeof value === 'string') out.set(`${platform.id}.${account.id}.${field}`, canaryForms(value, others));
+    }
+  }
+  return out;
+}
 
 /** A window on the web host's socket, as the browser's would be: records every frame, keeps the state. */
 async function webWindow(host: WebHost, frames: string[]): Promise<{ api: DeskApi; state: () => DeskState | undefined; close(): void }> {
@@ -98,16 +70,22 @@ describe('no secret leaves the main process', () => {
 
   before(() =>
     closers.setUp(async () => {
-      const accounts: Array<Record<string, unknown>> = [];
-      for (const vendor of platforms().map((p) => p.id)) {
-        const setup = SETUPS[vendor];
-        assert.ok(setup, `platform "${vendor}" has no canary setup in test/integration/canary.test.ts`);
-        const started = closers.add(await setup(), (s) => s.close().catch(() => undefined));
-        accounts.push(...started.accounts);
-        for (const [name, { value, users }] of Object.entries(started.secrets)) secrets.set(`${vendor}.${name}`, canaryForms(value, users));
+      const accounts: RawAccount[] = [];
+      const tuning: Record<string, unknown> = {};
+      for (const platform of platforms()) {
+        assert.ok(platform.startConformanceRig, `platform "${platform.id}" has no conformance rig to run the canary against`);
+        const rig = closers.add(await platform.startConformanceRig(), (r) => r.close().catch(() => undefined));
+        const mine = [
+          { ...rig.account, id: `${platform.id}-ok` },
+          { ...rig.wrongAccount, id: `${platform.id}-wrong` },
+        ];
+        accounts.push(...mine);
+        tuning[platform.id] = rig.connectorOptions.tuning;
+        for (const [name, forms] of secretsOf(platform, mine)) secrets.set(name, forms);
       }
+      assert.ok(secrets.size >= platforms().length, 'every platform has secrets to look for');
       const log = appLogger('trace', { write: (line: string) => logLines.push(line) });
-      core = closers.add(await startCore({ config: parseConfig({ accounts }), log, backoff: { initialMs: 50, maxMs: 300, jitter: 0 } }), (c) => c.stop());
+      core = closers.add(await startCore({ config: parseConfig({ accounts }), log, tuning, backoff: { initialMs: 50, maxMs: 300, jitter: 0 } }), (c) => c.stop());
       const host = closers.add(await startWebHost({ core, log }), (h) => h.close());
       window = closers.add(await webWindow(host, frames), (w) => w.close());
     }),
@@ -120,7 +98,7 @@ describe('no secret leaves the main process', () => {
       const done = accounts.length > 0 && accounts.every((a) => (a.id.endsWith('-ok') ? a.connection === 'connected' : a.connection === 'failed'));
       return done && accounts;
     }, 'every working account connected and every wrong one failed');
-    assert.equal((settled as unknown[]).length, Object.keys(SETUPS).length * 2);
+    assert.equal((settled as unknown[]).length, platforms().length * 2);
   });
 
   it('gives the window error texts without secrets', async () => {

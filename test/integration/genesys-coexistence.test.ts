@@ -17,7 +17,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import type { Connector } from '../../main/desk/port.js';
 import { enreachAccountSchema } from '../../main/vendors/enreach/config.js';
 import { createEnreachConnector } from '../../main/vendors/enreach/connector.js';
-import { startEnreachSimulator, type EnreachSimulator } from '../../main/vendors/enreach/simulator.js';
+import { startEnreachSimulator, type EnreachSimulator } from '../../main/vendors/enreach/simulator/index.js';
 import { createGenesysConnector } from '../../main/vendors/genesys/connector.js';
 import { startGenesysSimulator, type GenesysSimulator } from '../../main/vendors/genesys/simulator/index.js';
 import { accountFor, captureLog, deskHarness, eventually, FAST } from '../fixtures/genesys/harness.js';
