@@ -273,17 +273,6 @@ describe('Enreach golden: hub messages, subscription results, misc types, token 
     assert.deepEqual(subscriptionIssues(array, (id) => `user ${id.slice(0, 8)}`), [{ entity: 'user a1eeb030', topic: 'userstatus', message: 'Unauthorized' }]);
   });
 
-  it('EntitySubscription examples (unquoted keys, kept as .txt): the shape the connector sends', () => {
-    for (const file of ['entity-subscription.txt', 'subscription-payload.txt']) {
-      const tolerant = read(file).replace(/^(\s*)(\w+):/gm, '$1"$2":');
-      const items = JSON.parse(tolerant) as Array<Record<string, string>>;
-      assert.deepEqual(items, [
-        { EntityId: 'c9eeb030-ff4b-ea11-ac9c-00155d4fdcf3', EventName: 'QueueStatus' },
-        { EntityId: 'a1eeb030-ff4b-ea11-ac9c-00155d4fdcf3', EventName: 'UserStatus' },
-      ]);
-    }
-  });
-
   it('Misc examples parse in both casings', () => {
     const cases = [
       ['misc-CallbackAttempt.json', callbackAttemptSchema, { id: ZERO, timestamp: TS, note: 'Example Note' }],
