@@ -16,10 +16,8 @@ import { DemoSchedule } from '../kit/simulator.js';
 import { enreachAccountSchema, type EnreachAccount } from './config.js';
 import { startEnreachSimulator, type EnreachSimulator } from './simulator/index.js';
 
-/** Options of {@link startEnreachDemo}: the shared ones plus a PRNG seed (default 20261120). */
-export interface EnreachDemoOptions extends DemoOptions {
-  seed?: number;
-}
+/** Options of {@link startEnreachDemo} (seed default 20261120). */
+export type EnreachDemoOptions = DemoOptions;
 
 /** A running Enreach demo: the account to connect with, its secret (written inline), the simulator. */
 export interface EnreachDemo {
@@ -38,18 +36,6 @@ const CONTACTS: Array<{ name: string; number: string; message: string }> = [
   { name: '', number: '+358442221100', message: '' },
 ];
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Starts the simulator and its scripted day.
  * @throws when the simulator cannot listen on loopback.
@@ -57,15 +43,14 @@ function prng(seed: number): () => number {
 export async function startEnreachDemo(options: EnreachDemoOptions): Promise<EnreachDemo> {
   const { log } = options;
   const interval = Math.max(50, options.intervalMs ?? 30_000);
-  const random = prng(options.seed ?? 20261120);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const schedule = new DemoSchedule(log, options.seed ?? 20261120);
+  const random = schedule.random;
   const simulator = await startEnreachSimulator({ user: 'alex.agent@demo.example', log: log.child({ simulator: 'enreach' }) });
   let activeCall: string | undefined;
   let tick = 0;
   let brbUntilTick: number | undefined;
   const callbackAges = new Map<string, number>();
 
-  const schedule = new DemoSchedule(log);
   const later = (ms: number, step: () => void): void => schedule.after(ms, step);
 
   function driftQueues(): void {
@@ -86,7 +71,7 @@ export async function startEnreachDemo(options: EnreachDemoOptions): Promise<Enr
     const blocked = ['DoNotDisturb', 'OffWork'].includes(simulator.availability);
     if (activeCall || blocked) return;
     const viaQueue = random() < 0.7;
-    const callId = simulator.ringCall({ caller: pick(CALLERS), queueId: viaQueue ? pick(simulator.queues).id : undefined });
+    const callId = simulator.ringCall({ caller: schedule.pick(CALLERS), queueId: viaQueue ? schedule.pick(simulator.queues).id : undefined });
     activeCall = callId;
     later(interval * 0.15, () => {
       if (random() < 0.25) {
@@ -115,7 +100,7 @@ export async function startEnreachDemo(options: EnreachDemoOptions): Promise<Enr
       }
     }
     if (tick % 3 === 1) {
-      const contact = pick(CONTACTS);
+      const contact = schedule.pick(CONTACTS);
       const id = simulator.createCallback({
         contactNumber: contact.number,
         contactName: contact.name || undefined,

@@ -62,8 +62,8 @@ export async function startGenesysDemo(options: GenesysDemoOptions): Promise<Gen
   const simulator = await startGenesysSimulator({ user: 'demo.agent', agentName: 'Alex', log });
   let round = 0;
 
-  const jitter = (ms: number): number => Math.round(ms * (0.6 + Math.random() * 0.8));
-  const schedule = new DemoSchedule(log);
+  const schedule = new DemoSchedule(log, options.seed ?? 20261122);
+  const jitter = (ms: number): number => schedule.jitter(ms);
   const after = (ms: number, step: () => void): void => schedule.after(ms, step);
 
   /** Per chat: which conversation, and how many agent replies were answered. */
@@ -88,7 +88,7 @@ export async function startGenesysDemo(options: GenesysDemoOptions): Promise<Gen
   }
 
   function ringCall(): void {
-    const ani = CALLERS[Math.floor(Math.random() * CALLERS.length)]!;
+    const ani = schedule.pick(CALLERS);
     const callId = simulator.ringCall({ ani, dnis: '800 100 200', userData: { Queue: 'Sales', CustomerTier: 'Gold' } });
     ringing.add(callId);
     after(jitter(20_000), () => {

@@ -36,6 +36,8 @@ export interface DemoOptions {
   log: Logger;
   /** Mean time between scripted calls, ms (default: about 30 000). */
   intervalMs?: number;
+  /** Seed of the script's randomness (default: each script's own): the same seed plays the same day. */
+  seed?: number;
 }
 
 /** A running platform demo: an account pointing at the platform's simulator on loopback. */

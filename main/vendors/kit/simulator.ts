@@ -177,14 +177,41 @@ function listen(server: Server | TcpServer, port: number): Promise<void> {
 }
 
 /**
- * The timers of a demo script: steps run after a delay unless the script stopped; a failing step
- * is logged and skipped, never thrown (a demo must not take the app down).
+ * The scripted clock of a demo day: steps run after a delay unless the script stopped; a failing
+ * step is logged and skipped, never thrown (a demo must not take the app down). Its randomness is
+ * seeded, so a demo day is repeatable.
  */
 export class DemoSchedule {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private stopped = false;
+  /** A number in [0, 1), from the seeded generator (mulberry32). */
+  readonly random: () => number;
 
-  constructor(private readonly log: Logger) {}
+  /** @param seed the generator's seed: the same seed plays the same day. */
+  constructor(
+    private readonly log: Logger,
+    seed = 20261120,
+  ) {
+    let a = seed >>> 0;
+    this.random = () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  /** One of `items`, chosen by the seeded generator. @throws {RangeError} when `items` is empty. */
+  pick<T>(items: readonly T[]): T {
+    if (items.length === 0) throw new RangeError('nothing to pick from');
+    return items[Math.floor(this.random() * items.length)]!;
+  }
+
+  /** `ms` scaled by a random 60–140 %, rounded. */
+  jitter(ms: number): number {
+    return Math.round(ms * (0.6 + this.random() * 0.8));
+  }
 
   /** Runs `step` after `ms` milliseconds, unless {@link stop} ran first. */
   after(ms: number, step: () => void): void {
