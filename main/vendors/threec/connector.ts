@@ -1,0 +1,150 @@
+/**
+ * The NEC UNIVERGE 3C connector: the "3C Event" adapter (document `vendor-docs/3c-event-adapter.txt`)
+ * reached through its adapter link over one WebSocket (the wire contract, `contract.ts`, [I]).
+ *
+ * Built on the kit's {@link defineConnector}: lifecycle, supervisor, refusals come from there. Every
+ * (re)connection:
+ * 1. a new WebSocket, the connect frame with the account's `serveruri`, `username`, `password`,
+ *    then `connected3C` (a close with 4401 is a credentials failure: `failed`, for a person to fix;
+ *    anything else reconnects with backoff);
+ * 2. after an earlier session: calls still on the desk are marked stale (the link remembers nothing
+ *    and may not report them again; they are not ended on a guess);
+ * 3. monitoring again (`monitoring.ts`): the users, then the terminals, ≤ 500 per request; what 3C
+ *    refused becomes the account's subscription issues, the rest stays monitored;
+ * 4. the team as the connector knows it (`team.sync`).
+ *
+ * The adapter has no command to set presence and documents no call control, so the desk offers
+ * neither: only `chat.send` (`sendText`) and `chat.start` (a conversation opened locally; the first
+ * `sendText` starts it on 3C).
+ */
+import { CommandError, ConnectionError, type Connector, type ConnectorContext } from '../../desk/port.js';
+import { defineConnector } from '../kit/connector.js';
+import type { BackoffPolicy, Session } from '../kit/supervisor.js';
+import { PROPERTY_MAX_LENGTH, type ThreecAccount, type ThreecTuning } from './config.js';
+import { LinkError, LinkRefusedError, LinkTimeoutError, openLink, type LinkSession } from './link.js';
+import { planOf, startMonitoring } from './monitoring.js';
+import { ThreecDesk, watchOf } from './normalize.js';
+import { THREEC_CAPABILITIES, THREEC_NAME } from './capabilities.js';
+
+/** Options of {@link createThreecConnector}. */
+export interface ThreecConnectorOptions {
+  backoff?: BackoffPolicy;
+  tuning?: ThreecTuning;
+}
+
+/** The account's secrets, resolved. */
+export interface ThreecSecrets {
+  password?: string;
+}
+
+/** What one live session gives the commands. */
+interface Live {
+  link: LinkSession;
+}
+
+/** The default repeat window of IMs, ms [I]: an event repeated this soon with the same text is one message. */
+export const REPEAT_WINDOW_MS = 5_000;
+
+/**
+ * Creates the connector of one 3C account.
+ * @param account the parsed account (`threecAccountSchema`).
+ * @param secrets the resolved password; a missing or over-long one makes the account `failed` with
+ *   a reason (it does not throw here).
+ */
+export function createThreecConnector(account: ThreecAccount, secrets: ThreecSecrets, options: ThreecConnectorOptions = {}): Connector {
+  const tuning = options.tuning ?? {};
+  const user = account.username;
+  let desk: ThreecDesk | undefined;
+  let sessions = 0;
+
+  function picture(ctx: ConnectorContext): ThreecDesk {
+    desk ??= new ThreecDesk(watchOf(account), { repeatWindowMs: tuning.repeatWindowMs ?? REPEAT_WINDOW_MS, log: ctx.log });
+    return desk;
+  }
+
+  /** Opens one session (steps 1–4 above). @throws {ConnectionError} fatal for what a person must fix. */
+  async function connect(ctx: ConnectorContext): Promise<{ session: Session; live: Live }> {
+    const { log, emit } = ctx;
+    const password = secrets.password;
+    if (!password) throw new ConnectionError(`No 3C password is set for ${user} — check the account settings`, true);
+    if (password.length > PROPERTY_MAX_LENGTH) {
+      throw new ConnectionError(`The 3C password for ${user} is longer than ${PROPERTY_MAX_LENGTH} characters — check the account settings`, true);
+    }
+    const model = picture(ctx);
+    let link: LinkSession;
+    try {
+      link = await openLink({
+        url: account.linkUrl,
+        properties: { serveruri: account.serveruri, username: user, password },
+        log,
+        onEvent: (event, at) => {
+          for (const e of model.handle(event, at)) emit(e);
+        },
+        pingIntervalMs: tuning.pingIntervalMs,
+        pongTimeoutMs: tuning.pongTimeoutMs,
+        connectTimeoutMs: tuning.connectTimeoutMs,
+        commandTimeoutMs: tuning.commandTimeoutMs,
+        maxFrameBytes: tuning.maxFrameBytes,
+      });
+    } catch (error) {
+      if (error instanceof LinkRefusedError) {
+        const said = error.errorMessage ? ` ("${error.errorMessage}")` : '';
+        throw new ConnectionError(`3C refused the user name or password for ${user}${said} — check the account settings, then retry`, true, { cause: error });
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      const hint = /address/i.test(message) ? ' — the 3C user needs an address assigned on the 3C server' : '';
+      throw new ConnectionError(`${message}${hint}`, false, { cause: error });
+    }
+    try {
+      if (sessions++ > 0) for (const e of model.reconnected()) emit(e);
+      const issues = await startMonitoring(link, planOf(watchOf(account)), user, log);
+      emit({ type: 'subscriptions', issues });
+      emit({ type: 'team.sync', members: model.team() });
+    } catch (error) {
+      await link.close();
+      throw new ConnectionError(error instanceof Error ? error.message : String(error), false, { cause: error });
+    }
+    return { session: link, live: { link } };
+  }
+
+  return defineConnector<Live>({
+    platform: THREEC_NAME,
+    capabilities: THREEC_CAPABILITIES,
+    backoff: options.backoff,
+    connect: (ctx) => connect(ctx),
+    commands: {
+      /** `sendText {destuser, message}` (document); the line shows once the link accepted it. */
+      'chat.send': async (live, command, ctx) => {
+        const model = picture(ctx);
+        const destuser = model.destination(command.chatId);
+        if (!destuser) throw new CommandError('That conversation is no longer on the desk.');
+        if (command.text.trim() === '') throw new CommandError('Write a message first.');
+        const reply = model.beginSend(destuser, command.text);
+        let response;
+        try {
+          response = await live.link.command('sendText', { destuser, message: command.text });
+        } catch (error) {
+          model.sendFailed(reply);
+          if (error instanceof LinkTimeoutError) throw new CommandError(`3C did not confirm the message to ${destuser} — it may not have arrived`);
+          if (error instanceof LinkError) throw new CommandError(`The message to ${destuser} was not sent: the connection to 3C dropped — try again`);
+          throw error;
+        }
+        if (response.status === 'failure') {
+          model.sendFailed(reply);
+          throw new CommandError(`3C did not send the message to ${destuser}${response.errorMessage ? `: ${response.errorMessage}` : ''}`);
+        }
+        for (const e of model.sent(reply, new Date().toISOString())) ctx.emit(e);
+      },
+      /** A conversation with a watched colleague, opened on the desk; 3C starts it with the first message. */
+      'chat.start': async (_live, command, ctx) => {
+        let events;
+        try {
+          events = picture(ctx).startChat(command.memberId);
+        } catch {
+          throw new CommandError(`${command.memberId} is not watched on this 3C account`);
+        }
+        for (const e of events) ctx.emit(e);
+      },
+    },
+  });
+}

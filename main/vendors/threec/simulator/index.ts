@@ -1,0 +1,443 @@
+/**
+ * A simulator of the 3C adapter link on loopback, for tests, the demo and the conformance rig: the
+ * wire contract (`../contract.ts`, [I]) over a `ws` WebSocketServer on the kit's loopback HTTP
+ * server, and the document's commands, responses and events (`../schema.ts`) from a simulated 3C
+ * system (`./world.ts`).
+ *
+ * What it does, contract first:
+ * - the first frame must be `connect` with the document's properties; good credentials (and the
+ *   configured `serveruri`) → the event `connected3C`; a wrong user name or password → an `error`
+ *   frame and close 4401; another server URI → an `error` frame and close 1011;
+ * - a command before `connected3C` is refused (`status: "failure"`);
+ * - `startMonitoringTerminals` with more than 500 terminals is refused whole (document); a terminal
+ *   it was told to refuse fails alone (`status: "failure"`, an `errorMessage` naming it) while the
+ *   others are monitored (document: partial success);
+ * - events go to the sessions that monitor what they are about (`presenceChanged` by user,
+ *   `monitoredTerminalEventReceived` by terminal); `imReceived` to every session of the link's user;
+ * - it remembers nothing of a session once it is gone.
+ * Habits of this simulator that the connector must not rely on (an independent link may not have
+ * them) [I]: it reports the current presence of users and the live calls of terminals right after
+ * they are monitored.
+ */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Logger } from '../../../log.js';
+import { startLoopbackHttp, type LoopbackHttp } from '../../kit/simulator.js';
+import type { ThreecTerminal } from '../config.js';
+import { CLOSE_BAD_CREDENTIALS, CLOSE_SESSION_UNKNOWN, clientFrameSchema } from '../contract.js';
+import { COMMANDS, MAX_TERMINALS_PER_REQUEST, commandPropertiesSchemas, type CommandName } from '../schema.js';
+import { World, terminalKey, type SimCall, type SimCallState, type WorldEvent } from './world.js';
+
+export { World, type SimCall, type SimCallState };
+
+/** The path of the link's WebSocket. */
+export const LINK_PATH = '/3c-event';
+
+/** A colleague the simulated 3C system knows, with a terminal. */
+export interface SimColleague {
+  username: string;
+  terminal: ThreecTerminal;
+  presence?: string;
+  presenceNote?: string;
+}
+
+/** The simulator's options, all optional. */
+export interface ThreecSimulatorOptions {
+  /** The link's user, UPN (default `alex.agent@demo.example`). */
+  username?: string;
+  /** Default random. */
+  password?: string;
+  /** Default `https://3c.demo.example/SphericallService`. */
+  serveruri?: string;
+  /** The agent's terminals (default `1001 (ext)`). */
+  terminals?: ThreecTerminal[];
+  /** Colleagues (default: none). */
+  colleagues?: SimColleague[];
+  log?: Logger;
+}
+
+/** One command a session sent, and how the simulator answered it. */
+export interface SimCommand {
+  session: number;
+  command: string;
+  properties: unknown;
+  status: 'success' | 'failure';
+  errorMessage?: string;
+}
+
+/** The scripting and inspection API of a running simulator. */
+export interface ThreecSimulator {
+  /** `ws://127.0.0.1:<port>/3c-event`. */
+  readonly linkUrl: string;
+  readonly credentials: { serveruri: string; username: string; password: string };
+  /** The agent's terminals. */
+  readonly terminals: readonly ThreecTerminal[];
+  readonly colleagues: readonly SimColleague[];
+  /** Connect frames accepted (each a fresh login). */
+  readonly connects: number;
+  /** Connect frames refused for bad credentials. */
+  readonly refusedConnects: number;
+  /** Sessions that monitored users and terminals (each counts once). */
+  readonly monitoredSessions: number;
+  /** Sessions the client closed with 1000 (a clean stop). */
+  readonly cleanStops: number;
+  /** Every command received, oldest first. */
+  readonly commands: readonly SimCommand[];
+  /** Every `sendText` accepted, oldest first. */
+  readonly texts: ReadonlyArray<{ destuser: string; message: string }>;
+  /** Sessions open now (connected to 3C or not). */
+  openSessions(): number;
+  /** A user's presence, as 3C holds it. */
+  presenceOf(user: string): { presence: string; presenceNote: string } | undefined;
+  setPresence(user: string, presence: string, presenceNote?: string): void;
+  /** A colleague writes to the agent (`imReceived`). */
+  sendIm(from: string, message: string): void;
+  /** Sends the last event again, as it was (a link that repeats itself). */
+  repeatLastEvent(): void;
+  /** An incoming call rings on the agent's terminal (default the first). @returns the call id. */
+  ringCall(options: { caller: string; terminal?: ThreecTerminal; callType?: 'Internal' | 'External' }): string;
+  /** The agent calls out from their terminal. @returns the call id. */
+  dialOut(options: { target: string; terminal?: ThreecTerminal }): string;
+  /** A call on a colleague's terminal, connected at once. @returns the call id. */
+  colleagueCall(username: string, options?: { caller?: string }): string;
+  /** Changes a call's state (`Disconnected` ends it). @throws {Error} for an unknown call. */
+  setCallState(callId: string, state: SimCallState): void;
+  answerCall(callId: string): void;
+  holdCall(callId: string): void;
+  hangupCall(callId: string): void;
+  /** Live calls. */
+  liveCalls(): SimCall[];
+  /** Monitoring this terminal fails from now on, with `message` (default names the terminal). */
+  refuseTerminal(addressvalue: string, message?: string): void;
+  /** Monitoring this user fails from now on. */
+  refuseUser(username: string, message?: string): void;
+  /** Accepts this password too (an administrator changed it). */
+  acceptPassword(password: string): void;
+  /** Closes every session with `code` (default 1001, going away). */
+  closeSessions(code?: number, reason?: string): void;
+  /** Sends an `error` frame, then closes every session with 1011 (the link's own end of a session). */
+  endSessions(errorMessage: string): void;
+  /** Forgets every session: closes them with 4404 (session unknown) [I]. */
+  forgetSessions(): void;
+  /** Cuts every socket with no goodbye. */
+  resetSessions(): void;
+  /** While on, sessions (and new ones) answer nothing: no pong, no response, no event. */
+  silence(on: boolean): void;
+  /** While set, WebSocket upgrades are answered with this HTTP status; live sessions close with 1013. */
+  failUpgrades(status: number | undefined): void;
+  /** Sends a text frame as-is to every connected session (malformed and oversized frames). */
+  sendRaw(text: string): void;
+  close(): Promise<void>;
+}
+
+interface SimSession {
+  no: number;
+  ws: WebSocket;
+  connected: boolean;
+  silenced: boolean;
+  users: Set<string>;
+  terminals: Set<string>;
+  counted: boolean;
+}
+
+/**
+ * Starts a simulator on 127.0.0.1 (a free port).
+ * @throws when it cannot listen.
+ */
+export async function startThreecSimulator(options: ThreecSimulatorOptions = {}): Promise<ThreecSimulator> {
+  const log = options.log;
+  const username = options.username ?? 'alex.agent@demo.example';
+  const serveruri = options.serveruri ?? 'https://3c.demo.example/SphericallService';
+  const passwords = new Set([options.password ?? randomBytes(9).toString('base64url')]);
+  const password = [...passwords][0]!;
+  const terminals = options.terminals ?? [{ addressvalue: '1001', addresstype: 'ext' }];
+  const colleagues = options.colleagues ?? [];
+  const sessions = new Set<SimSession>();
+  const commands: SimCommand[] = [];
+  const texts: Array<{ destuser: string; message: string }> = [];
+  const refusedTerminals = new Map<string, string>();
+  const refusedUsers = new Map<string, string>();
+  let connects = 0;
+  let refusedConnects = 0;
+  let monitoredSessions = 0;
+  let cleanStops = 0;
+  let sessionNo = 0;
+  let silent = false;
+  let upgradeStatus: number | undefined;
+  let lastEvent: string | undefined;
+
+  const frame = (event: string, properties?: Record<string, unknown>): string =>
+    JSON.stringify({ type: 'event', event, timestamp: new Date().toISOString(), ...(properties ? { properties } : {}) });
+
+  function send(session: SimSession, text: string): void {
+    if (session.silenced || session.ws.readyState !== session.ws.OPEN) return;
+    session.ws.send(text);
+  }
+
+  function deliver(event: WorldEvent): void {
+    const text = frame(event.event, event.properties);
+    lastEvent = JSON.stringify({ audience: event.audience, text });
+    route(event.audience, text);
+  }
+
+  function route(audience: WorldEvent['audience'], text: string): void {
+    for (const session of sessions) {
+      if (!session.connected) continue;
+      if ('im' in audience || ('user' in audience && session.users.has(audience.user.toLowerCase())) || ('terminal' in audience && session.terminals.has(audience.terminal))) {
+        send(session, text);
+      }
+    }
+  }
+
+  const world = new World(username, deliver);
+  world.addUser(username);
+  for (const c of colleagues) world.addUser(c.username, c.presence ?? 'Available', c.presenceNote ?? '');
+
+  function respond(session: SimSession, id: string, command: string, properties: unknown, status: 'success' | 'failure', errorMessage?: string): void {
+    commands.push({ session: session.no, command, properties, status, ...(errorMessage ? { errorMessage } : {}) });
+    send(session, JSON.stringify({ type: 'response', id, status, ...(errorMessage ? { errorMessage } : {}) }));
+  }
+
+  function handleCommand(session: SimSession, id: string, command: string, properties: unknown): void {
+    if (!session.connected) return respond(session, id, command, properties, 'failure', 'not connected to 3C yet');
+    if (!(COMMANDS as readonly string[]).includes(command)) return respond(session, id, command, properties, 'failure', `unknown command ${command}`);
+    const name = command as CommandName;
+    const parsed = commandPropertiesSchemas[name].safeParse(properties);
+    if (!parsed.success) return respond(session, id, command, properties, 'failure', `invalid properties for ${command}`);
+    switch (name) {
+      case 'startMonitoringUsers': {
+        const users = (parsed.data as { users: Array<{ username: string }> }).users.map((u) => u.username);
+        const refused = users.find((u) => refusedUsers.has(u.toLowerCase()));
+        for (const user of users) if (!refusedUsers.has(user.toLowerCase())) session.users.add(user.toLowerCase());
+        respond(session, id, command, properties, refused ? 'failure' : 'success', refused ? refusedUsers.get(refused.toLowerCase()) : undefined);
+        count(session);
+        // Habit [I]: tell the current presence of each user now monitored.
+        for (const user of users) if (session.users.has(user.toLowerCase()) && world.knows(user)) send(session, frame('presenceChanged', world.presenceProperties(user)));
+        return;
+      }
+      case 'stopMonitoringUsers':
+        for (const u of (parsed.data as { users: Array<{ username: string }> }).users) session.users.delete(u.username.toLowerCase());
+        return respond(session, id, command, properties, 'success');
+      case 'startMonitoringTerminals': {
+        const list = (parsed.data as { terminals: ThreecTerminal[] }).terminals;
+        if (list.length > MAX_TERMINALS_PER_REQUEST) {
+          return respond(session, id, command, properties, 'failure', `at most ${MAX_TERMINALS_PER_REQUEST} terminals per request; got ${list.length}`);
+        }
+        const refused = list.find((t) => refusedTerminals.has(t.addressvalue));
+        const added: string[] = [];
+        for (const t of list) {
+          if (refusedTerminals.has(t.addressvalue)) continue;
+          session.terminals.add(terminalKey(t));
+          added.push(terminalKey(t));
+        }
+        respond(session, id, command, properties, refused ? 'failure' : 'success', refused ? refusedTerminals.get(refused.addressvalue) : undefined);
+        count(session);
+        // Habit [I]: report the live calls of each terminal now monitored.
+        for (const key of added) for (const call of world.callsOn(key)) send(session, frame('monitoredTerminalEventReceived', World.callProperties(call)));
+        return;
+      }
+      case 'stopMonitoringTerminals':
+        for (const t of (parsed.data as { terminals: ThreecTerminal[] }).terminals) session.terminals.delete(terminalKey(t));
+        return respond(session, id, command, properties, 'success');
+      case 'sendText': {
+        const text = parsed.data as { destuser: string; message: string };
+        texts.push({ destuser: text.destuser, message: text.message });
+        return respond(session, id, command, properties, 'success');
+      }
+    }
+  }
+
+  function count(session: SimSession): void {
+    if (session.counted) return;
+    const didUsers = commands.some((c) => c.session === session.no && c.command === 'startMonitoringUsers');
+    const didTerminals = commands.some((c) => c.session === session.no && c.command === 'startMonitoringTerminals');
+    if (didUsers && (didTerminals || terminals.length + colleagues.length === 0)) {
+      session.counted = true;
+      monitoredSessions += 1;
+    }
+  }
+
+  function accept(ws: WebSocket): void {
+    const session: SimSession = { no: ++sessionNo, ws, connected: false, silenced: silent, users: new Set(), terminals: new Set(), counted: false };
+    sessions.add(session);
+    let first = true;
+    ws.on('ping', (data: Buffer) => {
+      if (!session.silenced) ws.pong(data);
+    });
+    ws.on('message', (data, isBinary) => {
+      if (session.silenced) return;
+      let json: unknown;
+      try {
+        json = isBinary ? undefined : JSON.parse(data.toString());
+      } catch {
+        json = undefined;
+      }
+      const parsed = clientFrameSchema.safeParse(json);
+      if (!parsed.success) {
+        log?.debug('3C simulator: a frame that is not the contract’s');
+        if (first) ws.close(1008, 'the first frame must be connect');
+        return;
+      }
+      const message = parsed.data;
+      if (first) {
+        first = false;
+        if (message.type !== 'connect') {
+          send(session, JSON.stringify({ type: 'error', errorMessage: 'the first frame must be connect' }));
+          ws.close(1008, 'connect first');
+          return;
+        }
+        const p = message.properties;
+        if (p.username.toLowerCase() !== username.toLowerCase() || !passwords.has(p.password)) {
+          refusedConnects += 1;
+          send(session, JSON.stringify({ type: 'error', errorMessage: 'invalid user name or password' }));
+          ws.close(CLOSE_BAD_CREDENTIALS, 'bad credentials');
+          return;
+        }
+        if (p.serveruri !== serveruri) {
+          send(session, JSON.stringify({ type: 'error', errorMessage: `no 3C server answers at ${p.serveruri}` }));
+          ws.close(1011, '3C server unreachable');
+          return;
+        }
+        connects += 1;
+        session.connected = true;
+        send(session, frame('connected3C'));
+        return;
+      }
+      if (message.type === 'connect') {
+        send(session, JSON.stringify({ type: 'error', errorMessage: 'already connected' }));
+        return;
+      }
+      handleCommand(session, message.id, message.command, message.properties);
+    });
+    ws.on('close', (code) => {
+      if (code === 1000) cleanStops += 1;
+      sessions.delete(session);
+    });
+    ws.on('error', () => undefined);
+  }
+
+  const wss = new WebSocketServer({ noServer: true, autoPong: false });
+  const http: LoopbackHttp = await startLoopbackHttp({
+    log,
+    handle: (exchange) => exchange.json(404, { message: 'the 3C adapter link speaks WebSocket only' }),
+    upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+      const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+      if (upgradeStatus !== undefined) {
+        http.record({ method: 'GET', path, status: upgradeStatus });
+        socket.end(`HTTP/1.1 ${upgradeStatus} Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+        return;
+      }
+      if (path !== LINK_PATH) {
+        http.record({ method: 'GET', path, status: 404 });
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      http.record({ method: 'GET', path, status: 101 });
+      wss.handleUpgrade(req, socket, head, (ws) => accept(ws));
+    },
+  });
+
+  const forEachSession = (act: (session: SimSession) => void): void => {
+    for (const session of [...sessions]) act(session);
+  };
+  const terminalOf = (t?: ThreecTerminal): ThreecTerminal => t ?? terminals[0] ?? { addressvalue: '1001', addresstype: 'ext' };
+
+  return {
+    linkUrl: `${http.origin.replace('http://', 'ws://')}${LINK_PATH}`,
+    credentials: { serveruri, username, password },
+    terminals,
+    colleagues,
+    get connects() {
+      return connects;
+    },
+    get refusedConnects() {
+      return refusedConnects;
+    },
+    get monitoredSessions() {
+      return monitoredSessions;
+    },
+    get cleanStops() {
+      return cleanStops;
+    },
+    commands,
+    texts,
+    openSessions: () => sessions.size,
+    presenceOf: (user) => world.presenceOf(user),
+    setPresence: (user, presence, note) => world.setPresence(user, presence, note),
+    sendIm: (from, message) => world.im(from, message),
+    repeatLastEvent() {
+      if (!lastEvent) return;
+      const { audience, text } = JSON.parse(lastEvent) as { audience: WorldEvent['audience']; text: string };
+      route(audience, text);
+    },
+    ringCall: ({ caller, terminal, callType }) => {
+      const t = terminalOf(terminal);
+      return world.startCall({ terminal: t, caller, calledAddressValue: t.addressvalue, calledAddressType: t.addresstype, callType: callType ?? 'External', isIncoming: true, callState: 'Ringing' });
+    },
+    dialOut: ({ target, terminal }) => {
+      const t = terminalOf(terminal);
+      return world.startCall({ terminal: t, caller: t.addressvalue, calledAddressValue: target, calledAddressType: 'ext', callType: 'External', isIncoming: false, callState: 'Dialing' });
+    },
+    colleagueCall(user, callOptions = {}) {
+      const colleague = colleagues.find((c) => c.username.toLowerCase() === user.toLowerCase());
+      if (!colleague) throw new Error(`no colleague ${user}`);
+      const t = colleague.terminal;
+      return world.startCall({
+        terminal: t,
+        caller: callOptions.caller ?? '+358401234567',
+        calledAddressValue: t.addressvalue,
+        calledAddressType: t.addresstype,
+        callType: 'External',
+        isIncoming: true,
+        callState: 'Connected',
+      });
+    },
+    setCallState: (id, state) => world.setCallState(id, state),
+    answerCall: (id) => world.setCallState(id, 'Connected'),
+    holdCall: (id) => world.setCallState(id, 'Held'),
+    hangupCall: (id) => world.setCallState(id, 'Disconnected'),
+    liveCalls: () => world.liveCalls(),
+    refuseTerminal(addressvalue, message) {
+      refusedTerminals.set(addressvalue, message ?? `Failed to monitor terminal ${addressvalue}: address not found`);
+    },
+    refuseUser(user, message) {
+      refusedUsers.set(user.toLowerCase(), message ?? `Failed to monitor user ${user}: user not found`);
+    },
+    acceptPassword: (pw) => void passwords.add(pw),
+    closeSessions(code = 1001, reason = 'going away') {
+      forEachSession((s) => s.ws.close(code, reason));
+    },
+    endSessions(errorMessage) {
+      forEachSession((s) => {
+        send(s, JSON.stringify({ type: 'error', errorMessage }));
+        s.ws.close(1011, 'session ended');
+      });
+    },
+    forgetSessions() {
+      forEachSession((s) => s.ws.close(CLOSE_SESSION_UNKNOWN, 'session unknown'));
+    },
+    resetSessions() {
+      forEachSession((s) => s.ws.terminate());
+    },
+    silence(on) {
+      silent = on;
+      forEachSession((s) => (s.silenced = on));
+    },
+    failUpgrades(status) {
+      upgradeStatus = status;
+      if (status !== undefined) forEachSession((s) => s.ws.close(1013, 'try again later'));
+    },
+    sendRaw(text) {
+      forEachSession((s) => {
+        if (s.connected) send(s, text);
+      });
+    },
+    async close() {
+      forEachSession((s) => s.ws.terminate());
+      wss.close();
+      await http.close();
+    },
+  };
+}
