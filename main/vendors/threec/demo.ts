@@ -2,23 +2,18 @@
  * The 3C part of demo mode: the adapter-link simulator on loopback and a scripted day through it,
  * so the app speaks the real wire contract to something lively.
  *
- * The day, one "tick" about every `intervalMs` (default 30 s, ±30 %):
+ * The day, one "tick" about every `intervalMs` (default 30 s, 60–140 %):
  * - two or three of the twelve watched colleagues change presence (with a note now and then);
  * - a colleague's phone rings and is busy for a while (their busy lamp);
  * - a call rings on the agent's terminal unless one is on; after ~15 % of a tick it is answered
  *   (3 in 4) or missed; answered calls are sometimes held, and hang up after ~60 % of a tick;
  * - every other tick a colleague writes an IM, sometimes with a follow-up line;
  * - now and then the agent's own presence changes in 3C (Away for a coffee, then Available).
- * Randomness is seeded, so a demo day is repeatable.
+ * Randomness comes from the kit's seeded {@link DemoSchedule}, so a demo day is repeatable.
  */
 import { DemoSchedule } from '../kit/simulator.js';
 import type { DemoOptions, PlatformDemo } from '../kit/platform.js';
 import { startThreecSimulator, type SimColleague, type ThreecSimulator } from './simulator/index.js';
-
-/** Options of {@link startThreecDemo}: the shared ones plus a PRNG seed. */
-export interface ThreecDemoOptions extends DemoOptions {
-  seed?: number;
-}
 
 /** A running demo: the platform demo plus its simulator (tests drive it). */
 export interface ThreecDemo extends PlatformDemo {
@@ -60,27 +55,16 @@ const LINES = [
 const FOLLOW_UPS = ['No rush.', 'It is about the invoice.', 'Thanks!'];
 const CALLERS = ['+358401234501', '+358407654302', '+358501112203', '+46701234505', '+358453334406'];
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Starts the simulator and its scripted day.
  * @throws when the simulator cannot listen on loopback.
  */
-export async function startThreecDemo(options: ThreecDemoOptions): Promise<ThreecDemo> {
+export async function startThreecDemo(options: DemoOptions): Promise<ThreecDemo> {
   const { log } = options;
   const interval = Math.max(50, options.intervalMs ?? 30_000);
-  const random = prng(options.seed ?? 20261121);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const schedule = new DemoSchedule(log, options.seed ?? 20261121);
+  const random = schedule.random;
+  const pick = <T>(items: readonly T[]): T => schedule.pick(items);
   const colleagues: SimColleague[] = NAMES.map((name, i) => ({
     username: `${name}@demo.example`,
     terminal: { addressvalue: String(2001 + i), addresstype: 'ext' },
@@ -88,7 +72,6 @@ export async function startThreecDemo(options: ThreecDemoOptions): Promise<Three
   }));
   const simulator = await startThreecSimulator({ username: 'alex.agent@demo.example', colleagues, log: log.child({ simulator: 'threec' }) });
   const me = simulator.credentials.username;
-  const schedule = new DemoSchedule(log);
   const later = (ms: number, step: () => void): void => schedule.after(ms, step);
   let activeCall: string | undefined;
   const busyColleagues = new Set<string>();
@@ -157,7 +140,7 @@ export async function startThreecDemo(options: ThreecDemoOptions): Promise<Three
     playCall();
     playIm();
     playOwnPresence();
-    later(interval * (0.7 + random() * 0.6), onTick);
+    later(schedule.jitter(interval), onTick);
   }
 
   // The morning: the agent is available; a colleague says hello; then the day begins.
