@@ -1,0 +1,535 @@
+/**
+ * A protocol-faithful OpenMethods HIS simulator on loopback, for tests, the demo and the
+ * conformance rig: the Socket Transport (framing from `../transport.ts`, the one framing module),
+ * transport control, the Direct Client Protocol's core, service and resource requests, the UCCX
+ * Interaction Processor service and the UCCX Report Server (document bodies, `payloads.ts`), and a
+ * contact centre behind them (`contact-center.ts`).
+ *
+ * Strict where the contract is: a reader that does not find the boundary sends an error and closes
+ * [C]; DCP before `connect` and `selectProtocol`, a service request to an unbound service, a resource
+ * request to an unbound resource are refused [I]; one client per session resource (`resource.bound`)
+ * [C/I]; `prepareSession` answers `confirm` while another session holds the agent and removes it
+ * only on `override: true` (document).
+ *
+ * Controls let a test or the demo script act as the caller, the far end, another desktop, a
+ * supervisor's team, or a failing server (the conformance endings).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { TLSSocket, createSecureContext } from 'node:tls';
+import type { Logger } from '../../../log.js';
+import { startLoopbackTcp, type LoopbackTcp } from '../../kit/simulator.js';
+import {
+  changeStateSchema,
+  dcpMessageSchema,
+  getCapabilitiesRequestSchema,
+  makeCallSchema,
+  prepareSessionRequestSchema,
+  problemOf,
+  reportRequestSchema,
+  transportControlSchema,
+  type DcpMessage,
+} from '../schema.js';
+import { DCP_DEFAULT_INDEX, FrameDecoder, MAX_FRAME_BODY_BYTES, TRANSPORT_CONTROL, encodeFrame, encodeJsonFrame, readJsonBody } from '../transport.js';
+import { ContactCenter, DEFAULT_REASONS, defaultTeams, type Publication, type SimAgentState, type SimMember, type SimReason, type SimTeam } from './contact-center.js';
+import {
+  DEFAULT_CAPABILITIES,
+  capabilitiesSuccess,
+  failure,
+  interactionBody,
+  prepareSessionConfirm,
+  prepareSessionFailure,
+  prepareSessionSuccess,
+  reportFailure,
+  reportSuccess,
+  serviceProperties,
+} from './payloads.js';
+
+export type { SimAgentState, SimMember, SimReason, SimTeam };
+
+/** The processor service type [I] and the report service type (document). */
+const PROCESSOR_TYPE = 'com.openmethods.iserver.processor.uccx';
+const REPORT_TYPE = 'com.openmethods.iserver.processor.reporting.uccx';
+
+/** Options of {@link startOpenMethodsSimulator}; all optional. */
+export interface OpenMethodsSimulatorOptions {
+  /** The UCCX agent (default id `1001`, a random password, "Alex Agent" at extension 7001). */
+  agent?: { id?: string; password?: string; name?: string; extension?: string };
+  /** The agent's state before any desk signs in (default READY: logged in at the phone). */
+  initialState?: SimAgentState['state'];
+  /** What `getCapabilities` answers (default {@link DEFAULT_CAPABILITIES}). */
+  capabilities?: Record<string, unknown>;
+  reasons?: { notReady: SimReason[]; logout: SimReason[] };
+  teams?: SimTeam[];
+  /** After-call work after each call (default true). */
+  wrapUp?: boolean;
+  /** Serve TLS with this key and certificate (PEM); the URL then says `tls://`. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  /** Whether `report.teamstatus.begin` lists the teams (`teamadded`) before its answer instead of after (default false). */
+  teamsBeforeAnswer?: boolean;
+  log?: Logger;
+}
+
+/** One DCP request the simulator received. */
+export interface SimDcpRequest {
+  kind: 'core' | 'service' | 'resource';
+  /** `requestType` or `command`. */
+  name: string;
+  data: Record<string, unknown>;
+  target?: string;
+  /** The transport client id that sent it. */
+  clientId: string;
+}
+
+/** A connected client, as the simulator sees it. */
+interface SimClient {
+  socket: Socket;
+  /** The TCP socket under a TLS one (a reset cuts it). */
+  raw: Socket;
+  decoder: FrameDecoder;
+  clientId?: string;
+  dcpIndex?: number;
+  services: Set<string>;
+  resource?: string;
+  teamReport: boolean;
+}
+
+/** A session resource. */
+interface SimSession {
+  resourceId: string;
+  /** The client bound to it; `other` = another desktop (a phantom holder). */
+  holder: SimClient | 'other' | undefined;
+}
+
+/** A running simulator: inspection and scripting. */
+export interface OpenMethodsSimulator {
+  /** `tcp://127.0.0.1:<port>` or `tls://localhost:<port>`. */
+  readonly url: string;
+  readonly credentials: { agentId: string; password: string };
+  readonly center: ContactCenter;
+  /** Every DCP request received, oldest first. */
+  readonly requests: readonly SimDcpRequest[];
+  /** Transport clients registered (`connect` accepted) so far. */
+  registrations(): number;
+  /** `bindResource` successes so far. */
+  bindings(): number;
+  /** `unbindResource` from the bound client so far (a clean end of a desk's session). */
+  cleanStops(): number;
+  /** Sockets open now. */
+  openConnections(): number;
+  /** Whether a session resource exists for the agent, and who holds it. */
+  session(): { resourceId: string; holder: 'client' | 'other' | 'none' } | undefined;
+  /** Another desktop holds the agent's session (the next desk is asked to take it over). */
+  startOtherSession(): void;
+  /** Accepts another password for the agent from now on (an admin reset it). */
+  acceptPassword(password: string): void;
+  /** A service goes in or out of service (`serviceStatusChanged` to every client). */
+  setServiceStatus(which: 'processor' | 'report', status: 'InService' | 'OutOfService'): void;
+  /** Listens to every DCP request (the demo reacts to dials). Returns the unsubscribe function. */
+  onRequest(listener: (request: SimDcpRequest) => void): () => void;
+  /** Ends every connection with a FIN. */
+  closeConnections(): void;
+  /** Sends a transport `error` to every client, then closes (the server ends the session). */
+  endSessions(): void;
+  /** Forgets every session resource and tells each bound client so (`resourceError`, `resource.unknown`). */
+  forgetSessions(): void;
+  /** Cuts every connection with a TCP reset. */
+  resetConnections(): void;
+  /** Stops answering anything (pings included), or answers again. */
+  setSilent(silent: boolean): void;
+  /** Sends a frame whose body fails the contract's schema to every client. */
+  sendMalformedFrame(): void;
+  /** Sends a frame over the 1 MiB limit to every client. */
+  sendOversizedFrame(): void;
+  /** Sends raw bytes to every client (tests of the framing). */
+  sendRaw(bytes: Buffer): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the simulator on 127.0.0.1.
+ * @throws when it cannot listen.
+ */
+export async function startOpenMethodsSimulator(options: OpenMethodsSimulatorOptions = {}): Promise<OpenMethodsSimulator> {
+  const log = options.log;
+  const agent = {
+    id: options.agent?.id ?? '1001',
+    password: options.agent?.password ?? `uccx-${randomUUID().slice(0, 12)}`,
+    name: options.agent?.name ?? 'Alex Agent',
+    extension: options.agent?.extension ?? '7001',
+  };
+  const passwords = new Set([agent.password]);
+  const capabilities = options.capabilities ?? { ...DEFAULT_CAPABILITIES };
+  const services = [
+    { id: 'uccx-standby', name: 'UCCX Interaction Processor (standby)', type: PROCESSOR_TYPE, status: 'OutOfService', domain: 'uccx-lab' },
+    { id: 'uccx-primary', name: 'UCCX Interaction Processor', type: PROCESSOR_TYPE, status: 'InService', domain: 'uccx-lab' },
+    { id: 'uccx-reports', name: 'UCCX Report Server', type: REPORT_TYPE, status: 'InService', domain: 'uccx-lab' },
+  ];
+  const clients = new Set<SimClient>();
+  const requests: SimDcpRequest[] = [];
+  const listeners = new Set<(request: SimDcpRequest) => void>();
+  let session: SimSession | undefined;
+  let registrations = 0;
+  let bindings = 0;
+  let cleanStops = 0;
+  let silent = false;
+  let sessionCounter = 0;
+
+  const center = new ContactCenter(
+    { id: agent.id, name: agent.name, extension: agent.extension },
+    options.reasons ?? DEFAULT_REASONS,
+    options.teams ?? defaultTeams(),
+    options.wrapUp ?? true,
+    publish,
+    options.initialState ?? 'READY',
+  );
+
+  function write(client: SimClient, protocol: number, message: unknown): void {
+    if (!client.socket.destroyed && client.socket.writable) client.socket.write(encodeJsonFrame(protocol, message));
+  }
+  const dcp = (client: SimClient, message: Record<string, unknown>): void => write(client, client.dcpIndex ?? DCP_DEFAULT_INDEX, message);
+
+  function publish(publication: Publication): void {
+    if (publication.to === 'session') {
+      const holder = session?.holder;
+      if (holder && holder !== 'other') {
+        dcp(holder, { messageType: 'resourceEvent', resourceId: session!.resourceId, name: publication.name, target: publication.target, data: publication.data });
+      }
+      return;
+    }
+    for (const client of clients) {
+      if (client.teamReport) dcp(client, { messageType: 'serviceEvent', serviceId: 'uccx-reports', name: publication.name, data: publication.data });
+    }
+  }
+
+  function refuse(client: SimClient, code: string, message: string): void {
+    write(client, TRANSPORT_CONTROL, { messageType: 'error', code, message });
+    client.socket.end();
+  }
+
+  // ---- transport control ----
+
+  function onControl(client: SimClient, value: unknown): void {
+    const parsed = transportControlSchema.safeParse(value);
+    if (!parsed.success) return refuse(client, 'transport.invalid', `invalid transport message (${problemOf(parsed.error)})`);
+    const message = parsed.data;
+    switch (message.messageType) {
+      case 'connect':
+        client.clientId = message.client.id;
+        registrations += 1;
+        write(client, TRANSPORT_CONTROL, { messageType: 'connected', client: { id: message.client.id } });
+        return;
+      case 'getProtocols':
+        write(client, TRANSPORT_CONTROL, { messageType: 'protocols', protocols: [{ index: 1, name: 'direct', version: '1.0' }] });
+        return;
+      case 'selectProtocol':
+        if (!client.clientId) return refuse(client, 'transport.sequence', 'connect before selectProtocol');
+        if (message.index !== 1) return refuse(client, 'protocol.unknown', `no protocol ${message.index}`);
+        client.dcpIndex = message.index;
+        write(client, TRANSPORT_CONTROL, { messageType: 'protocolSelected', index: message.index });
+        return;
+      case 'ping':
+        write(client, TRANSPORT_CONTROL, { messageType: 'pong' });
+        return;
+      case 'pong':
+        return;
+      case 'error':
+        client.socket.end();
+        return;
+      default:
+        return refuse(client, 'transport.unexpected', `unexpected ${message.messageType}`);
+    }
+  }
+
+  // ---- DCP ----
+
+  function record(client: SimClient, kind: SimDcpRequest['kind'], name: string, data: unknown, target?: string): void {
+    const request: SimDcpRequest = { kind, name, data: (data && typeof data === 'object' ? data : {}) as Record<string, unknown>, clientId: client.clientId ?? '', ...(target !== undefined ? { target } : {}) };
+    requests.push(request);
+    for (const listener of listeners) listener(request);
+  }
+
+  function onDcp(client: SimClient, value: unknown): void {
+    const parsed = dcpMessageSchema.safeParse(value);
+    if (!parsed.success) {
+      log?.warn({ problem: problemOf(parsed.error) }, 'simulator: malformed DCP message');
+      return;
+    }
+    const message: DcpMessage = parsed.data;
+    switch (message.messageType) {
+      case 'coreRequest':
+        record(client, 'core', message.requestType, message.data);
+        return onCore(client, message.requestId, message.requestType, (message.data ?? {}) as Record<string, unknown>);
+      case 'serviceRequest':
+        record(client, 'service', message.command, message.data);
+        return onService(client, message.requestId, message.serviceId, { command: message.command, data: message.data ?? {} });
+      case 'resourceRequest':
+        record(client, 'resource', message.command, message.data, message.target);
+        return onResource(client, message.requestId, message.resourceId, message.command, message.target, (message.data ?? {}) as Record<string, unknown>);
+      default:
+        return;
+    }
+  }
+
+  function coreAnswer(client: SimClient, requestId: string, requestType: string, data: Record<string, unknown> | undefined, fail?: [string, string]): void {
+    dcp(client, {
+      messageType: 'coreResponse',
+      requestId,
+      requestType,
+      result: fail ? 'failure' : 'success',
+      ...(fail ? { failure: failure(fail[0], fail[1]) } : { data: data ?? {} }),
+    });
+  }
+
+  function onCore(client: SimClient, requestId: string, requestType: string, data: Record<string, unknown>): void {
+    switch (requestType) {
+      case 'getNetworkServices': {
+        const type = typeof data.serviceType === 'string' ? data.serviceType : undefined;
+        const list = services
+          .filter((s) => !type || s.type === type)
+          .map((s) => ({ id: s.id, name: s.name, type: s.type, serviceStatus: { status: s.status }, properties: serviceProperties(s.domain) }));
+        return coreAnswer(client, requestId, requestType, { services: list });
+      }
+      case 'bindService': {
+        const service = services.find((s) => s.id === data.serviceId);
+        if (!service) return coreAnswer(client, requestId, requestType, undefined, ['service.unknown', `No service ${String(data.serviceId)}`]);
+        if (service.status !== 'InService') return coreAnswer(client, requestId, requestType, undefined, ['service.outOfService', `${service.name} is out of service`]);
+        client.services.add(service.id);
+        return coreAnswer(client, requestId, requestType, {});
+      }
+      case 'unbindService':
+        client.services.delete(String(data.serviceId));
+        if (data.serviceId === 'uccx-reports') client.teamReport = false;
+        return coreAnswer(client, requestId, requestType, {});
+      case 'bindResource': {
+        const resourceId = String(data.resourceId);
+        if (!session || session.resourceId !== resourceId) return coreAnswer(client, requestId, requestType, undefined, ['resource.unknown', `No resource ${resourceId}`]);
+        if (session.holder && session.holder !== client) return coreAnswer(client, requestId, requestType, undefined, ['resource.bound', 'Another client is bound to this resource']);
+        session.holder = client;
+        client.resource = resourceId;
+        bindings += 1;
+        return coreAnswer(client, requestId, requestType, {});
+      }
+      case 'unbindResource': {
+        if (session && session.resourceId === data.resourceId && session.holder === client) {
+          session.holder = undefined;
+          client.resource = undefined;
+          cleanStops += 1;
+        }
+        return coreAnswer(client, requestId, requestType, {});
+      }
+      default:
+        return coreAnswer(client, requestId, requestType, undefined, ['request.unknown', `Unknown request ${requestType}`]);
+    }
+  }
+
+  function onService(client: SimClient, requestId: string, serviceId: string, body: { command: string; data: unknown }): void {
+    const answer = (response: Record<string, unknown>): void => dcp(client, { messageType: 'serviceResponse', requestId, serviceId, ...response });
+    if (!client.services.has(serviceId)) {
+      return answer({ command: body.command, result: 'failure', failure: failure('service.notBound', `Not bound to service ${serviceId}`), original: body });
+    }
+    if (serviceId === 'uccx-reports') return onReport(client, body, answer);
+    if (body.command === 'prepareSession') {
+      const request = prepareSessionRequestSchema.safeParse(body);
+      if (!request.success) return answer(prepareSessionFailure('request.invalid', `Invalid prepareSession (${problemOf(request.error)})`, body));
+      const { agent: who, override } = request.data.data;
+      if (who.id !== agent.id || !passwords.has(who.password)) return answer(prepareSessionFailure('agent.authentication', 'Invalid agent id or password', body));
+      if (session && !override) {
+        return answer(prepareSessionConfirm(`Agent ${agent.id} (${agent.name}) is already signed in on another desktop. Do you want to end that session and continue here?`, body));
+      }
+      if (session) {
+        const previous = session.holder;
+        if (previous && previous !== 'other') {
+          dcp(previous, { messageType: 'resourceError', resourceId: session.resourceId, failure: failure('resource.removed', 'Another desktop took this session over') });
+          previous.resource = undefined;
+        }
+      }
+      sessionCounter += 1;
+      session = { resourceId: `session-${agent.id}-${sessionCounter}`, holder: undefined };
+      center.resourceId = session.resourceId;
+      center.logIn();
+      return answer(prepareSessionSuccess(session.resourceId, request.data.data));
+    }
+    if (body.command === 'getCapabilities') {
+      const request = getCapabilitiesRequestSchema.safeParse(body);
+      if (!request.success) return answer({ command: ' getCapabilities ', result: 'failure', failure: failure('request.invalid', problemOf(request.error)), original: body });
+      return answer(capabilitiesSuccess({ ...capabilities }));
+    }
+    return answer({ command: body.command, result: 'failure', failure: failure('command.unknown', `Unknown command ${body.command}`), original: body });
+  }
+
+  function onReport(client: SimClient, body: { command: string; data: unknown }, answer: (response: Record<string, unknown>) => void): void {
+    const request = reportRequestSchema.safeParse(body);
+    if (!request.success) return answer(reportFailure(body.command, 'request.invalid', `Invalid report request (${problemOf(request.error)})`, body));
+    switch (request.data.command) {
+      case 'report.calljourney': {
+        const journey = center.journey(request.data.data.CallId);
+        if (!journey) return answer(reportFailure('report.calljourney', 'report.notFound', `No journey is recorded for call ${request.data.data.CallId}`, body));
+        return answer(reportSuccess('report.calljourney', { CallJourney: journey }));
+      }
+      case 'report.teamstatus.begin': {
+        if (request.data.data.agentId !== agent.id) return answer(reportFailure('report.teamstatus.begin', 'agent.unknown', `No agent ${request.data.data.agentId}`, body));
+        const list = (): void => {
+          for (const team of center.teams) {
+            dcp(client, {
+              messageType: 'serviceEvent',
+              serviceId: 'uccx-reports',
+              name: 'report.teamstatus.teamadded',
+              data: { agentId: agent.id, team: { teamId: team.teamId, teamName: team.teamName, members: team.members.map((m) => ({ ...m })) } },
+            });
+          }
+        };
+        client.teamReport = true;
+        if (options.teamsBeforeAnswer) list();
+        answer(reportSuccess('report.teamstatus.begin', {}));
+        if (!options.teamsBeforeAnswer) list();
+        return;
+      }
+      case 'report.teamstatus.end':
+        client.teamReport = false;
+        return answer(reportSuccess('report.teamstatus.end', {}));
+    }
+  }
+
+  function onResource(client: SimClient, requestId: string, resourceId: string, command: string, target: string | undefined, data: Record<string, unknown>): void {
+    const answer = (result: Record<string, unknown> | undefined, fail?: { code: string; message: string }): void =>
+      dcp(client, {
+        messageType: 'resourceResponse',
+        requestId,
+        resourceId,
+        command,
+        result: fail ? 'failure' : 'success',
+        ...(fail ? { failure: failure(fail.code, fail.message) } : { data: result ?? {} }),
+      });
+    if (!session || session.resourceId !== resourceId || session.holder !== client) return answer(undefined, { code: 'resource.notBound', message: `Not bound to resource ${resourceId}` });
+    if (!target || target.split('.')[0] !== resourceId) return answer(undefined, { code: 'target.invalid', message: 'The target must start with the session id' });
+    const conversationId = target.split('.')[2];
+    switch (command) {
+      case 'session.getState':
+        return answer({ ...center.stateBody(), interactions: [...center.interactions.values()].map(interactionBody) });
+      case 'session.getReasonCodes':
+        return answer({ notReady: center.reasons.notReady, logout: center.reasons.logout });
+      case 'session.changeState': {
+        const request = changeStateSchema.safeParse(data);
+        if (!request.success) return answer(undefined, { code: 'request.invalid', message: problemOf(request.error) });
+        const refused = center.changeState(request.data.state, request.data.reasonCode ?? undefined);
+        return answer(refused ? undefined : {}, refused);
+      }
+      case 'session.makeCall': {
+        const request = makeCallSchema.safeParse(data);
+        if (!request.success) return answer(undefined, { code: 'request.invalid', message: problemOf(request.error) });
+        const id = center.dial(request.data.destination);
+        return answer({ 'interaction-id': id });
+      }
+      case 'conversation.answer':
+        return answer({}, conversationId ? center.answer(conversationId) : { code: 'target.invalid', message: 'No conversation' });
+      case 'conversation.release':
+        return answer({}, conversationId ? center.release(conversationId) : { code: 'target.invalid', message: 'No conversation' });
+      case 'conversation.hold':
+        return answer({}, conversationId ? center.hold(conversationId) : { code: 'target.invalid', message: 'No conversation' });
+      case 'conversation.retrieve':
+        return answer({}, conversationId ? center.retrieve(conversationId) : { code: 'target.invalid', message: 'No conversation' });
+      default:
+        return answer(undefined, { code: 'command.unknown', message: `Unknown command ${command}` });
+    }
+  }
+
+  // ---- sockets ----
+
+  function accept(raw: Socket): void {
+    const socket: Socket = options.tls ? new TLSSocket(raw, { isServer: true, secureContext: createSecureContext(options.tls) }) : raw;
+    const client: SimClient = { socket, raw, decoder: new FrameDecoder(), services: new Set(), teamReport: false };
+    clients.add(client);
+    socket.on('data', (chunk: Buffer) => {
+      if (silent) return;
+      const { frames, error } = client.decoder.push(chunk);
+      for (const frame of frames) {
+        const { value, problem } = readJsonBody(frame.body);
+        if (problem !== undefined) {
+          refuse(client, 'frame.invalid', 'a frame body is not JSON');
+          return;
+        }
+        if (frame.protocol === TRANSPORT_CONTROL) onControl(client, value);
+        else if (client.clientId && client.dcpIndex === frame.protocol) onDcp(client, value);
+        else return refuse(client, 'transport.sequence', 'connect and selectProtocol before any DCP frame');
+      }
+      if (error) refuse(client, 'frame.boundary', error.message);
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clients.delete(client);
+      if (session && session.holder === client) session.holder = undefined;
+    });
+  }
+
+  const server: LoopbackTcp = await startLoopbackTcp({ accept });
+  const url = options.tls ? `tls://localhost:${server.port}` : `tcp://127.0.0.1:${server.port}`;
+  log?.info({ url }, 'OpenMethods simulator listening');
+
+  const everyClient = (action: (client: SimClient) => void): void => {
+    for (const client of [...clients]) action(client);
+  };
+
+  return {
+    url,
+    credentials: { agentId: agent.id, password: agent.password },
+    center,
+    requests,
+    registrations: () => registrations,
+    bindings: () => bindings,
+    cleanStops: () => cleanStops,
+    openConnections: () => clients.size,
+    session: () => (session ? { resourceId: session.resourceId, holder: session.holder === 'other' ? 'other' : session.holder ? 'client' : 'none' } : undefined),
+    startOtherSession() {
+      if (session?.holder && session.holder !== 'other') {
+        dcp(session.holder, { messageType: 'resourceError', resourceId: session.resourceId, failure: failure('resource.removed', 'Another desktop took this session over') });
+        session.holder.resource = undefined;
+      }
+      sessionCounter += 1;
+      session = { resourceId: `session-${agent.id}-${sessionCounter}`, holder: 'other' };
+      center.resourceId = session.resourceId;
+    },
+    acceptPassword: (password) => void passwords.add(password),
+    setServiceStatus(which, status) {
+      const service = services.find((s) => (which === 'report' ? s.type === REPORT_TYPE : s.id === 'uccx-primary'))!;
+      service.status = status;
+      everyClient((client) => {
+        if (client.dcpIndex !== undefined) dcp(client, { messageType: 'coreEvent', name: 'serviceStatusChanged', data: { serviceId: service.id, status } });
+      });
+    },
+    onRequest(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    closeConnections: () => everyClient((client) => client.socket.end()),
+    endSessions: () => everyClient((client) => refuse(client, 'session.ended', 'The server ended the session')),
+    forgetSessions() {
+      const holder = session?.holder;
+      const forgotten = session?.resourceId;
+      session = undefined;
+      center.resourceId = undefined;
+      if (holder && holder !== 'other' && forgotten) {
+        dcp(holder, { messageType: 'resourceError', resourceId: forgotten, failure: failure('resource.unknown', 'The server no longer knows this resource') });
+        holder.resource = undefined;
+      }
+    },
+    resetConnections: () => everyClient((client) => client.raw.resetAndDestroy()),
+    setSilent: (value) => void (silent = value),
+    sendMalformedFrame() {
+      everyClient((client) => {
+        if (client.dcpIndex !== undefined) {
+          dcp(client, { messageType: 'resourceEvent', resourceId: client.resource ?? 'none', name: 'session.stateChanged', target: client.resource ?? 'none', data: { state: 42 } });
+        }
+      });
+    },
+    sendOversizedFrame() {
+      const body = Buffer.alloc(MAX_FRAME_BODY_BYTES + 1, 0x20);
+      everyClient((client) => client.socket.write(encodeFrame(client.dcpIndex ?? DCP_DEFAULT_INDEX, body, Number.POSITIVE_INFINITY)));
+    },
+    sendRaw: (bytes) => everyClient((client) => client.socket.write(bytes)),
+    async close() {
+      listeners.clear();
+      await server.close();
+    },
+  };
+}
