@@ -1,0 +1,35 @@
+/**
+ * The OpenMethods platform module: a Cisco UCCX agent through an OpenMethods Harmony Integration
+ * Server (HIS) Interaction Processor — the Socket Transport (`~!OM` frames) and the Direct Client
+ * Protocol. Document: `vendor-docs/openmethods-interaction-processor.txt`; public facts and the
+ * wire contract: VENDOR-NOTES.md, OpenMethods section.
+ */
+import { definePlatform } from '../kit/platform.js';
+import { openmethodsAccountSchema, openmethodsShape, type OpenMethodsTuning } from './config.js';
+import { OPENMETHODS_CAPABILITIES, OPENMETHODS_NAME, createOpenMethodsConnector } from './connector.js';
+import { startOpenMethodsDemo } from './demo.js';
+import { startOpenMethodsRig } from './rig.js';
+
+export const openmethods = definePlatform({
+  id: 'openmethods',
+  name: OPENMETHODS_NAME,
+  transport: 'framed TCP/TLS socket (HIS Socket Transport) + Direct Client Protocol',
+  offers: 'agent state with reasons, calls, team status, call journeys',
+  schema: openmethodsAccountSchema,
+  shape: openmethodsShape,
+  form: [
+    { key: 'serverUrl', label: 'Integration server', help: 'tls://host:port (or tcp://host:port without TLS)' },
+    { key: 'agentId', label: 'UCCX agent id' },
+    { key: 'password', label: 'Agent password' },
+    { key: 'callModel', label: 'Call model', help: 'The session call model; leave the default unless told otherwise.' },
+  ],
+  capabilities: OPENMETHODS_CAPABILITIES,
+  /** `options.tuning` is an {@link OpenMethodsTuning} (the registry passes it through untyped). */
+  createConnector: (account, secrets, options) =>
+    createOpenMethodsConnector(account, secrets.password ?? '', { backoff: options.backoff, tuning: options.tuning as OpenMethodsTuning | undefined }),
+  async startDemo(options) {
+    const demo = await startOpenMethodsDemo(options);
+    return { account: demo.account, stop: () => demo.stop() };
+  },
+  startConformanceRig: () => startOpenMethodsRig(),
+});

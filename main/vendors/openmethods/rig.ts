@@ -1,0 +1,67 @@
+/**
+ * The conformance rig (`test/conformance/`): the simulator, and its controls in the desk's words.
+ * Session endings this protocol allows: `close` (FIN), `end-of-session` (the transport's own `error`
+ * then close [I]), `unknown-session` (the server forgets the session resource and says so with a
+ * `resourceError`; binding it again fails, so a new one is prepared), `tcp-reset`, `silence` (no
+ * pong: two missed pongs end the connection). `http-5xx` does not apply to a socket.
+ */
+import type { PresenceState } from '../../desk/model.js';
+import type { ConformanceRig } from '../kit/platform.js';
+import type { OpenMethodsTuning } from './config.js';
+import { startOpenMethodsSimulator } from './simulator/index.js';
+
+/** The rig's heartbeat: a ping every 100 ms (two missed pongs = 200–300 ms to notice silence). */
+const TUNING: OpenMethodsTuning = { pingIntervalMs: 100, requestTimeoutMs: 1_500 };
+const WRONG_PASSWORD = 'not-the-agent-password';
+
+/** The desk presence of the simulated agent's UCCX state (RESERVED: the agent was ready). */
+function presenceOf(state: string): PresenceState | undefined {
+  switch (state) {
+    case 'READY':
+    case 'RESERVED':
+      return 'ready';
+    case 'NOT_READY':
+      return 'not-ready';
+    case 'WORK':
+    case 'WORK_READY':
+      return 'wrap-up';
+    case 'LOGOUT':
+      return 'offline';
+    default:
+      return undefined;
+  }
+}
+
+/** Starts the simulator for the conformance suite. @throws when it cannot listen. */
+export async function startOpenMethodsRig(): Promise<ConformanceRig> {
+  const sim = await startOpenMethodsSimulator();
+  const account = { id: 'openmethods-rig', vendor: 'openmethods', serverUrl: sim.url, agentId: sim.credentials.agentId, password: sim.credentials.password };
+  let calls = 0;
+  return {
+    account,
+    wrongAccount: { ...account, password: WRONG_PASSWORD },
+    acceptWrongSecret: () => sim.acceptPassword(WRONG_PASSWORD),
+    connectorOptions: { backoff: { initialMs: 50, maxMs: 500, jitter: 0 }, tuning: TUNING },
+    authentications: () => sim.registrations(),
+    subscriptions: () => sim.bindings(),
+    endings: {
+      close: () => sim.closeConnections(),
+      'end-of-session': () => sim.endSessions(),
+      'unknown-session': () => sim.forgetSessions(),
+      'tcp-reset': () => sim.resetConnections(),
+      silence: () => sim.setSilent(true),
+    },
+    restore: () => sim.setSilent(false),
+    noticeWithinMs: 3 * TUNING.pingIntervalMs! + 2_000,
+    raise() {
+      calls += 1;
+      const id = sim.center.ring({ ani: `+1415555${String(1000 + calls)}`, dnis: '8005550199', callVariables: { Account: `ACC-${calls}` } });
+      return { slice: 'calls', id };
+    },
+    sendMalformedFrame: () => sim.sendMalformedFrame(),
+    sendOversizedFrame: () => sim.sendOversizedFrame(),
+    serverPresence: () => presenceOf(sim.center.agentState.state),
+    cleanStops: () => sim.cleanStops(),
+    close: () => sim.close(),
+  };
+}
