@@ -1,0 +1,102 @@
+/// <reference lib="dom" />
+/**
+ * End to end, as the agent sees it: the web host in Chromium, one NEC UNIVERGE 3C account connected
+ * through the real connector to the adapter-link simulator.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { startCore } from '../../main/app.js';
+import { parseConfig } from '../../main/config.js';
+import { createLogger } from '../../main/log.js';
+import { startThreecSimulator, type ThreecSimulator } from '../../main/vendors/threec/simulator/index.js';
+import { startWebHost } from '../../main/web.js';
+import { Closers } from '../support/closers.js';
+import { eventually } from '../support/eventually.js';
+import { accountFor, COLLEAGUES, unlessRegistered } from '../fixtures/threec/harness.js';
+import { launchChromium, notifications, recordNotifications } from './browser.js';
+
+interface Running {
+  sim: ThreecSimulator;
+  page: Page;
+  browser: Browser;
+}
+
+/** Starts the simulator, the core, the web host and Chromium; stops what started if a step fails. */
+function startDesk(closers: Closers): Promise<Running> {
+  return closers.setUp(async () => {
+    const log = createLogger(process.env.AGENT_COMPANION_LOG ?? 'warn');
+    const sim = closers.add(await startThreecSimulator({ username: 'agent@corp', colleagues: COLLEAGUES }), (s) => s.close().catch(() => undefined));
+    sim.refuseTerminal('1002', 'Failed to monitor terminal 1002: address not found');
+    const config = parseConfig({ accounts: [{ id: 'tc', vendor: 'threec', label: '3C test', ...accountFor(sim), terminals: '1001, 1002' }] });
+    const core = closers.add(await startCore({ config, log, backoff: { initialMs: 50, maxMs: 500, jitter: 0 } }), (c) => c.stop());
+    const host = closers.add(await startWebHost({ core, log }), (h) => h.close());
+    const browser = closers.add(await launchChromium(), (b) => b.close().catch(() => undefined));
+    const context = await browser.newContext({ viewport: { width: 440, height: 900 } });
+    await recordNotifications(context);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+    await page.goto(host.url);
+    await page.locator('[data-testid="account-status"][data-account="tc"][data-state="connected"]').waitFor();
+    return { sim, page, browser };
+  });
+}
+
+describe('NEC UNIVERGE 3C in Chromium', { skip: unlessRegistered() }, () => {
+  const closers = new Closers();
+  let desk: Running;
+  before(async () => {
+    desk = await startDesk(closers);
+  });
+  after(() => closers.closeAll());
+
+  it('raises one notification for a ringing 3C call, however often 3C repeats it, and takes the call off when it ends', async () => {
+    const { page, sim } = desk;
+    const before = (await notifications(page)).length;
+    const id = sim.ringCall({ caller: '+358409876543' });
+    const row = page.locator(`[data-testid="call"][data-key="tc/${id}"]`);
+    await row.waitFor();
+    assert.equal(await row.getAttribute('data-state'), 'ringing');
+    assert.match(await row.innerText(), /\+358409876543/);
+    await eventually(async () => (await notifications(page)).length > before, 'a notification');
+    sim.repeatLastEvent();
+    sim.answerCall(id);
+    await page.locator(`[data-testid="call"][data-key="tc/${id}"][data-state="connected"]`).waitFor();
+    assert.equal(await page.locator(`[data-testid="call"][data-key="tc/${id}"] [data-testid="call-answer"]`).count(), 0, 'no call control on 3C');
+    sim.hangupCall(id);
+    await row.waitFor({ state: 'detached' });
+    const raised = (await notifications(page)).slice(before);
+    assert.equal(raised.length, 1, JSON.stringify(raised));
+    assert.match(raised[0]!.title, /\+358409876543/);
+  });
+
+  it('shows an IM from a colleague once, and the reply typed in the window reaches 3C', async () => {
+    const { page, sim } = desk;
+    const before = (await notifications(page)).length;
+    sim.sendIm('bob@corp', 'Can you cover my queue at 3?');
+    sim.repeatLastEvent();
+    const item = page.locator('[data-testid="chat-item"][data-key="tc/bob@corp"]');
+    await item.waitFor();
+    await item.click();
+    const line = page.locator('[data-testid="transcript"] [data-testid="message"]', { hasText: 'Can you cover my queue at 3?' });
+    await line.waitFor();
+    sim.sendIm('bob@corp', 'Only for an hour.');
+    await page.locator('[data-testid="transcript"] [data-testid="message"]', { hasText: 'Only for an hour.' }).waitFor();
+    assert.equal(await line.count(), 1, 'the repeated event shows once');
+    await page.locator('[data-testid="reply-input"]').fill('Yes, I can.');
+    await page.locator('[data-testid="reply-send"]').click();
+    await eventually(() => sim.texts.find((t) => t.destuser === 'bob@corp' && t.message === 'Yes, I can.'), 'sendText reached 3C');
+    await page.locator('[data-testid="transcript"] [data-testid="message"]', { hasText: 'Yes, I can.' }).waitFor();
+    assert.equal(await page.locator('[data-testid="transcript"] [data-testid="message"]', { hasText: 'Yes, I can.' }).count(), 1);
+    const raised = (await notifications(page)).slice(before);
+    assert.equal(raised.length, 1, `one notification for the new conversation: ${JSON.stringify(raised)}`);
+    assert.match(raised[0]!.title, /bob@corp/);
+  });
+
+  it('shows which terminal 3C could not monitor', async () => {
+    const { page } = desk;
+    const issue = page.locator('[data-testid="subscription-issues"][data-account="tc"] [data-testid="subscription-issue"][data-entity="terminal 1002 (ext)"]');
+    await issue.waitFor();
+    assert.match(await issue.innerText(), /address not found/);
+  });
+});
