@@ -5,6 +5,7 @@
  * `resourceError`; binding it again fails, so a new one is prepared), `tcp-reset`, `silence` (no
  * pong: two missed pongs end the connection). `http-5xx` does not apply to a socket.
  */
+import { randomBytes } from 'node:crypto';
 import type { PresenceState } from '../../desk/model.js';
 import type { ConformanceRig } from '../kit/platform.js';
 import type { OpenMethodsTuning } from './config.js';
@@ -12,7 +13,6 @@ import { startOpenMethodsSimulator } from './simulator/index.js';
 
 /** The rig's heartbeat: a ping every 100 ms (two missed pongs = 200–300 ms to notice silence). */
 const TUNING: OpenMethodsTuning = { pingIntervalMs: 100, requestTimeoutMs: 1_500 };
-const WRONG_PASSWORD = 'not-the-agent-password';
 
 /** The desk presence of the simulated agent's UCCX state (RESERVED: the agent was ready). */
 function presenceOf(state: string): PresenceState | undefined {
@@ -34,13 +34,14 @@ function presenceOf(state: string): PresenceState | undefined {
 
 /** Starts the simulator for the conformance suite. @throws when it cannot listen. */
 export async function startOpenMethodsRig(): Promise<ConformanceRig> {
-  const sim = await startOpenMethodsSimulator();
+  const sim = await startOpenMethodsSimulator({ agent: { password: `uccx-ok-${randomBytes(18).toString('hex')}` } });
+  const wrongPassword = `uccx-wrong-${randomBytes(18).toString('hex')}`;
   const account = { id: 'openmethods-rig', vendor: 'openmethods', serverUrl: sim.url, agentId: sim.credentials.agentId, password: sim.credentials.password };
   let calls = 0;
   return {
     account,
-    wrongAccount: { ...account, password: WRONG_PASSWORD },
-    acceptWrongSecret: () => sim.acceptPassword(WRONG_PASSWORD),
+    wrongAccount: { ...account, password: wrongPassword },
+    acceptWrongSecret: () => sim.acceptPassword(wrongPassword),
     connectorOptions: { backoff: { initialMs: 50, maxMs: 500, jitter: 0 }, tuning: TUNING },
     authentications: () => sim.registrations(),
     subscriptions: () => sim.bindings(),
