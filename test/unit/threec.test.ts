@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { createLogger } from '../../main/log.js';
 import type { ConnectorEvent } from '../../main/desk/events.js';
 import { colleagueTerminalsOf, terminalsOf, threecAccountSchema } from '../../main/vendors/threec/config.js';
+import { linkIsSafe } from '../../main/vendors/threec/connector.js';
 import type { ResponseFrame } from '../../main/vendors/threec/contract.js';
 import { LinkTimeoutError } from '../../main/vendors/threec/link.js';
 import { batches, namedIn, planOf, startMonitoring } from '../../main/vendors/threec/monitoring.js';
@@ -54,6 +55,13 @@ describe('3C account', () => {
     ]);
     const objects = threecAccountSchema.parse({ ...BASE, terminals: [{ addressvalue: '1001' }, { addressvalue: '1002', addresstype: 'ext' }, '1003'] });
     assert.deepEqual(terminalsOf(objects.terminals).map((t) => `${t.addressvalue}/${t.addresstype}`), ['1001/ext', '1002/ext', '1003/ext']);
+  });
+
+  it('calls a link safe only when the password cannot cross the network in clear', () => {
+    assert.equal(linkIsSafe('wss://link.example.com/3c-event'), true);
+    assert.equal(linkIsSafe('ws://127.0.0.1:9000/3c-event'), true);
+    assert.equal(linkIsSafe('ws://localhost:9000/3c-event'), true);
+    assert.equal(linkIsSafe('ws://link.example.com/3c-event'), false);
   });
 
   it('names the list item that is wrong', () => {

@@ -42,6 +42,12 @@ interface Live {
   link: LinkSession;
 }
 
+/** Whether a link URL keeps the password off the network in clear: `wss://`, or `ws://` to this machine. */
+export function linkIsSafe(linkUrl: string): boolean {
+  const url = new URL(linkUrl);
+  return url.protocol === 'wss:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+}
+
 /** The default repeat window of IMs, ms [I]: an event repeated this soon with the same text is one message. */
 export const REPEAT_WINDOW_MS = 5_000;
 
@@ -56,6 +62,7 @@ export function createThreecConnector(account: ThreecAccount, secrets: ThreecSec
   const user = account.username;
   let desk: ThreecDesk | undefined;
   let sessions = 0;
+  let warnedPlainText = false;
 
   function picture(ctx: ConnectorContext): ThreecDesk {
     desk ??= new ThreecDesk(watchOf(account), { repeatWindowMs: tuning.repeatWindowMs ?? REPEAT_WINDOW_MS, log: ctx.log });
@@ -71,6 +78,10 @@ export function createThreecConnector(account: ThreecAccount, secrets: ThreecSec
       throw new ConnectionError(`The 3C password for ${user} is longer than ${PROPERTY_MAX_LENGTH} characters — check the account settings`, true);
     }
     const model = picture(ctx);
+    if (!warnedPlainText && !linkIsSafe(account.linkUrl)) {
+      warnedPlainText = true;
+      log.warn({ linkUrl: account.linkUrl }, 'the 3C adapter link is not encrypted (ws://): the password crosses the network in clear text; use wss://');
+    }
     let link: LinkSession;
     try {
       link = await openLink({

@@ -206,10 +206,8 @@ export function openLink(options: LinkOptions): Promise<LinkSession> {
         log.warn({ bytes, maxFrameBytes }, 'dropped an oversized 3C link frame');
         return;
       }
-      if (isBinary) {
-        log.warn({ bytes }, 'dropped a binary 3C link frame (the contract sends text)');
-        return;
-      }
+      // The contract sends text; a binary frame is read as UTF-8 all the same [I].
+      if (isBinary) log.debug({ bytes }, '3C link frame sent as binary; read as UTF-8 text');
       const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
       const parsed = parseLinkFrame(text);
       if (!parsed.ok) {
