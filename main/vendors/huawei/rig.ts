@@ -1,0 +1,118 @@
+/**
+ * The Huawei CEC conformance rig (`test/conformance/`): the simulator, driven in the desk's words.
+ *
+ * What CEC's nature makes of the suite's notions — read this before the suite's results:
+ * - **a session** is a token applied for plus a `checkClickToCallSupport` answered (authentication:
+ *   `applyToken`; "subscription": the first support check of each new token);
+ * - **the server ends the session**: `unknown-session` (every token refused with 401: the connector
+ *   applies again), `http-5xx` (every request answers 503), `silence` (no request is answered: the
+ *   request timeout notices), `tcp-reset` (every connection is cut, new ones too, until restored).
+ *   CEC has no `close` (HTTP keep-alive closes mean nothing to it) and no end-of-session message;
+ * - **raise()**: CEC tells the desk of no call it did not place (there is no "list calls", and
+ *   events come per channel only after a create). So the rig places a real click-to-dial call the
+ *   way the desk does — through the connector's own `call.dial` command (the connector hands itself
+ *   to the rig through the tuning's `onConnector`) — and the simulator queues it. CEC holds **one
+ *   call per channel session**: a `raise()` while the rig's call is still in progress does not
+ *   create a second one (impossible on CEC) but moves that call on, on the server (an agent answers
+ *   it; the event waits on the channel until the connector reads it) and returns the same call.
+ *   In the suite's "ending" tests the entity raised while the session is down is therefore the
+ *   call raised before it: what they prove for CEC is that the call in progress survives the
+ *   ending, is followed again after the reconnect, and its progress made meanwhile arrives once.
+ * - **a clean stop**: CEC has no operation that ends a session (tokens lapse after an hour);
+ *   `cleanStops()` counts none, so the suite's "stop" test cannot pass for CEC (see the README).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Connector } from '../../desk/port.js';
+import type { ConformanceRig, RaisedEntity, RawAccount } from '../kit/platform.js';
+import { startHuaweiSimulator } from './simulator/index.js';
+import type { HuaweiTuning } from './tuning.js';
+
+/** Starts the simulator and describes it to the suite. @throws if it cannot listen. */
+export async function startHuaweiConformanceRig(): Promise<ConformanceRig> {
+  const simulator = await startHuaweiSimulator({ plan: { outcome: 'answer', manual: true }, oversizedBytes: 256 * 1024 });
+  const wrongSecret = `wrong-${randomBytes(6).toString('hex')}`;
+  let connector: Connector | undefined;
+  let closed = false;
+  /** Ids the next calls take (the connector names its calls; the rig must know them now). */
+  const nextIds: string[] = [];
+  let raised = 0;
+  /** The rig's call in progress, if any. */
+  let current: string | undefined;
+
+  const tuning: HuaweiTuning = {
+    requestTimeoutMs: 500,
+    heartbeatMs: 150,
+    pollIntervalMs: 50,
+    slowPollIntervalMs: 200,
+    serverErrorBackoffMs: 50,
+    maxServerErrorBackoffMs: 200,
+    serverErrorsBeforeReconnect: 3,
+    maxResponseBytes: 64 * 1024,
+    newCallId: () => nextIds.shift() ?? `unplanned-${randomBytes(4).toString('hex')}`,
+    onConnector: (built) => (connector = built),
+  };
+
+  /** Dials through the connector as the desk does, again while it is not connected yet. */
+  async function dial(id: string, number: string): Promise<void> {
+    nextIds.push(id);
+    while (!closed) {
+      try {
+        await connector?.execute({ type: 'call.dial', number });
+        if (connector) return;
+      } catch (error) {
+        if (!/not connected yet|not connected/i.test((error as Error).message)) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  const account = (appSecret: string): RawAccount => ({
+    id: 'huawei-rig',
+    vendor: 'huawei',
+    clickToDialUrl: simulator.facadeUrl,
+    appKey: simulator.credentials.appKey,
+    appSecret,
+    userId: 'rig-agent',
+    channelId: 'web-channel-1',
+  });
+
+  return {
+    account: account(simulator.credentials.appSecret),
+    wrongAccount: account(wrongSecret),
+    acceptWrongSecret: () => simulator.acceptAppSecret(wrongSecret),
+    connectorOptions: { backoff: { initialMs: 50, maxMs: 300, jitter: 0 }, tuning },
+    authentications: () => simulator.tokensIssued,
+    subscriptions: () => simulator.checkedTokens,
+    endings: {
+      'unknown-session': () => simulator.expireTokens(),
+      'http-5xx': () => simulator.failWith(503),
+      silence: () => simulator.silence(true),
+      'tcp-reset': () => simulator.cutConnections(true),
+    },
+    restore() {
+      simulator.failWith(undefined);
+      simulator.silence(false);
+      simulator.cutConnections(false);
+    },
+    noticeWithinMs: 5_000,
+    raise(): RaisedEntity {
+      if (current && simulator.callsInProgress() > 0) {
+        simulator.connectCall();
+        return { slice: 'calls', id: current };
+      }
+      raised += 1;
+      const id = `rig-call-${raised}`;
+      current = id;
+      void dial(id, `+35840000${String(raised).padStart(4, '0')}`).catch(() => undefined);
+      return { slice: 'calls', id };
+    },
+    sendMalformedFrame: () => simulator.corruptNextAnswers('malformed'),
+    sendOversizedFrame: () => simulator.corruptNextAnswers('oversized'),
+    serverPresence: () => undefined,
+    cleanStops: () => 0,
+    async close() {
+      closed = true;
+      await simulator.close();
+    },
+  };
+}
