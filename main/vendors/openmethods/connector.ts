@@ -19,7 +19,6 @@
  * Stop ends the report (`report.teamstatus.end`), unbinds the resource and the services, and closes.
  */
 import { randomUUID } from 'node:crypto';
-import type { ConnectorEvent } from '../../desk/events.js';
 import type { PresenceState } from '../../desk/model.js';
 import { CommandError, ConnectionError, type Capabilities, type Connector, type ConnectorContext } from '../../desk/port.js';
 import { defineConnector } from '../kit/connector.js';
@@ -28,26 +27,17 @@ import type { OpenMethodsAccount, OpenMethodsTuning } from './config.js';
 import { DcpClient, DcpClosed, DcpFailure, DcpTimeout, type DcpEvent } from './dcp.js';
 import {
   ALL_CAPABILITIES,
-  CallBook,
-  TeamBook,
   capabilitiesOf,
-  isTalking,
-  isWrapUp,
   journeyOf,
   legOfCallId,
-  presenceOf,
-  reasonsOf,
   uccxStateFor,
   type UccxCapabilities,
   type UccxReason,
 } from './normalize.js';
 import {
-  agentStateSchema,
   callJourneyDataSchema,
-  conversationStateSchema,
   getCapabilitiesResponseSchema,
   inService,
-  interactionSchema,
   networkServicesDataSchema,
   prepareSessionResponseSchema,
   problemOf,
@@ -55,12 +45,9 @@ import {
   reportResponseSchema,
   serviceStatusChangedSchema,
   sessionStateSchema,
-  teamStatusDataSchema,
-  TEAM_STATUS_EVENTS,
-  type AgentState,
   type NetworkService,
-  type TeamStatusEventName,
 } from './schema.js';
+import { UccxFold } from './fold.js';
 import { openTransport, TransportError, type TransportConnection } from './transport.js';
 
 /** The platform's display name. */
@@ -94,6 +81,7 @@ export interface OpenMethodsConnectorOptions {
 
 /** One live connection, for commands. */
 interface Live {
+  fold: UccxFold;
   transport: TransportConnection;
   dcp: DcpClient;
   processorId: string;
@@ -105,6 +93,7 @@ interface Live {
 
 /** What a connection in progress knows so far (events may arrive before it is complete). */
 interface Link {
+  fold: UccxFold;
   transport?: TransportConnection;
   dcp: DcpClient;
   processorId?: string;
@@ -125,101 +114,22 @@ export function createOpenMethodsConnector(account: OpenMethodsAccount, password
 
   // Kept across connections.
   let previousResourceId: string | undefined;
-  const calls = new CallBook();
-  const team = new TeamBook();
-  let reasons: UccxReason[] = [];
-  let reasonLabels = new Map<string, string>();
-  let agentState: AgentState | undefined;
-  /** The presence before RESERVED / TALKING (those keep it). */
-  let settledPresence: PresenceState | undefined;
-  let wrapUpShown = false;
-  let talkingShown: boolean | undefined;
-  let lastEndedCall: string | undefined;
+  let fold: UccxFold | undefined;
   let pendingPrompt: { id: string; resolve(choice: string): void; reject(error: Error): void } | undefined;
   let connecting: { abort(error: Error): void } | undefined;
-  let current: Link | undefined;
 
   // ---- events ----
-
-  function applyState(state: AgentState, ctx: ConnectorContext): void {
-    const { emit } = ctx;
-    agentState = state;
-    const presence = presenceOf(state, settledPresence, reasonLabels);
-    if (!['RESERVED', 'TALKING', 'HOLD'].includes(state.state)) settledPresence = presence.state;
-    emit({ type: 'presence', presence });
-    const talking = isTalking(state.state);
-    if (talking !== talkingShown) {
-      talkingShown = talking;
-      emit({ type: 'talking', talking });
-    }
-    if (isWrapUp(state.state) && !wrapUpShown) {
-      wrapUpShown = true;
-      emit({ type: 'wrapup', wrapUp: { startedAt: state.since ?? new Date().toISOString(), ...(lastEndedCall ? { callId: lastEndedCall } : {}) } });
-    } else if (!isWrapUp(state.state) && wrapUpShown) {
-      wrapUpShown = false;
-      emit({ type: 'wrapup', wrapUp: null });
-    }
-  }
-
-  function emitCalls(patches: ReturnType<CallBook['sync']>, emit: (event: ConnectorEvent) => void): void {
-    for (const call of patches) {
-      if (call.state === 'ended') lastEndedCall = call.id;
-      emit({ type: 'call', call });
-    }
-  }
-
-  function onResourceEvent(link: Link, event: Extract<DcpEvent, { kind: 'resource' }>, ctx: ConnectorContext): void {
-    const { log, emit } = ctx;
-    if (event.resourceId !== link.resourceId) {
-      log.debug({ resourceId: event.resourceId, name: event.name }, 'OpenMethods event of another resource; dropped');
-      return;
-    }
-    const malformed = (problem: string): void => void log.warn({ name: event.name, problem }, `OpenMethods: dropped a malformed ${event.name} event`);
-    if (event.name === 'session.stateChanged') {
-      const parsed = agentStateSchema.safeParse(event.data);
-      if (!parsed.success) return malformed(problemOf(parsed.error));
-      applyState(parsed.data, ctx);
-      return;
-    }
-    const interaction = /^interaction\.(alerting|dialing|started|ended)$/.exec(event.name);
-    if (interaction) {
-      const parsed = interactionSchema.safeParse(event.data);
-      if (!parsed.success) return malformed(problemOf(parsed.error));
-      emitCalls(calls.interaction(interaction[1] as 'alerting' | 'dialing' | 'started' | 'ended', parsed.data), emit);
-      return;
-    }
-    if (event.name === 'conversation.stateChanged') {
-      const parsed = conversationStateSchema.safeParse(event.data);
-      if (!parsed.success) return malformed(problemOf(parsed.error));
-      emitCalls(calls.conversation(parsed.data['conversation-id'], parsed.data.state, event.target), emit);
-      return;
-    }
-    log.debug({ name: event.name }, 'OpenMethods session event the desk does not show');
-  }
-
-  function onTeamEvent(event: Extract<DcpEvent, { kind: 'service' }>, ctx: ConnectorContext): void {
-    const name = event.name as TeamStatusEventName;
-    if (!TEAM_STATUS_EVENTS.includes(name)) {
-      ctx.log.debug({ name: event.name }, 'OpenMethods service event the desk does not show');
-      return;
-    }
-    const parsed = teamStatusDataSchema.safeParse(event.data);
-    if (!parsed.success) {
-      ctx.log.warn({ name, problem: problemOf(parsed.error) }, `OpenMethods: dropped a malformed ${name} event`);
-      return;
-    }
-    for (const change of team.apply(name, parsed.data, new Date().toISOString())) ctx.emit(change);
-  }
 
   function onEvent(link: Link, event: DcpEvent, ctx: ConnectorContext): void {
     const { log, emit } = ctx;
     switch (event.kind) {
       case 'resource':
-        onResourceEvent(link, event, ctx);
+        if (event.resourceId !== link.resourceId) log.debug({ resourceId: event.resourceId, name: event.name }, 'OpenMethods event of another resource; dropped');
+        else for (const e of link.fold.resourceEvent(event.name, event.target, event.data, new Date().toISOString())) emit(e);
         return;
       case 'service':
-        if (event.serviceId === link.reportId) onTeamEvent(event, ctx);
-        else log.debug({ serviceId: event.serviceId, name: event.name }, 'OpenMethods service event the desk does not show');
+        if (event.serviceId !== link.reportId) log.debug({ serviceId: event.serviceId, name: event.name }, 'OpenMethods service event the desk does not show');
+        else for (const e of link.fold.reportEvent(event.name, event.data, new Date().toISOString())) emit(e);
         return;
       case 'core': {
         if (event.name !== 'serviceStatusChanged') {
@@ -338,14 +248,14 @@ export function createOpenMethodsConnector(account: OpenMethodsAccount, password
       return;
     }
     try {
-      team.clear();
+      link.fold.team.clear();
       const answer = reportResponseSchema.safeParse(await link.dcp.service(link.reportId, 'report.teamstatus.begin', { agentId: agent }));
       if (!answer.success) throw new Error(`an unexpected answer (${problemOf(answer.error)})`);
       if (answer.data.result === 'failure') {
         issue(answer.data.failure?.message?.trim() || 'UCCX refused the team-status report');
         return;
       }
-      emit({ type: 'team.sync', members: team.all() });
+      emit({ type: 'team.sync', members: link.fold.team.all() });
       emit({ type: 'subscriptions', issues: [] });
     } catch (error) {
       if (error instanceof DcpClosed) return;
@@ -367,7 +277,9 @@ export function createOpenMethodsConnector(account: OpenMethodsAccount, password
     if (!password) throw new ConnectionError(`No password is set for UCCX agent ${agent} — check the account settings`, true);
     let cancelled: Error | undefined;
     const cancel = new AbortController();
+    fold ??= new UccxFold(log);
     const link: Link = {
+      fold,
       dcp: new DcpClient({
         send: (message) => link.transport?.send(message),
         log,
@@ -434,10 +346,7 @@ export function createOpenMethodsConnector(account: OpenMethodsAccount, password
         try {
           const codes = reasonCodesSchema.safeParse(await link.dcp.resource(resourceId, 'session.getReasonCodes', resourceId));
           if (!codes.success) throw new Error(`an unexpected answer (${problemOf(codes.error)})`);
-          reasons = reasonsOf(codes.data);
-          reasonLabels = new Map(reasons.map((r) => [r.code, r.label]));
-          team.setReasonLabels(reasonLabels);
-          emit({ type: 'presence.reasons', reasons: reasons.map(({ code, label, state }) => ({ code, label, state })) });
+          for (const event of fold.setReasons(codes.data)) emit(event);
         } catch (error) {
           if (error instanceof DcpClosed || error instanceof DcpTimeout) throw error;
           log.warn({ err: error }, 'could not read the UCCX reason codes; presence goes without reasons');
@@ -445,18 +354,13 @@ export function createOpenMethodsConnector(account: OpenMethodsAccount, password
 
         const state = sessionStateSchema.safeParse(await link.dcp.resource(resourceId, 'session.getState', resourceId));
         if (!state.success) throw new ConnectionError(`OpenMethods answered session.getState with something unexpected (${problemOf(state.error)})`);
-        calls.setCapabilities(capabilities);
-        emit({ type: 'calls.sync', calls: calls.sync(state.data.interactions ?? []) });
-        applyState(state.data, ctx);
+        fold.setCapabilities(capabilities);
+        for (const event of fold.sync(state.data, state.data.interactions ?? [], new Date().toISOString())) emit(event);
 
         await beginTeam(link, ctx);
-        current = link;
-        const live: Live = { transport, dcp: link.dcp, processorId: processor.id, reportId: link.reportId, resourceId, capabilities };
+        const live: Live = { fold, transport, dcp: link.dcp, processorId: processor.id, reportId: link.reportId, resourceId, capabilities };
         const session: Session = {
-          closed: transport.closed.then((cause) => {
-            if (current === link) current = undefined;
-            return cause;
-          }),
+          closed: transport.closed,
           close: () => transport.close(),
         };
         return { session, live };
@@ -506,10 +410,10 @@ export function createOpenMethodsConnector(account: OpenMethodsAccount, password
         if (!live.capabilities.changeState) throw new CommandError('This UCCX server does not let the desk change the agent state');
         let reason: UccxReason | undefined;
         if (command.reason !== undefined) {
-          reason = reasons.find((r) => r.code === command.reason && r.state === command.state);
+          reason = live.fold.reasons.find((r) => r.code === command.reason && r.state === command.state);
           if (!reason) throw new CommandError('UCCX does not offer that reason');
         }
-        const now = agentState?.state;
+        const now = live.fold.agentState?.state;
         try {
           if (target === 'LOGOUT') {
             if (now === 'LOGOUT') return;
@@ -527,7 +431,7 @@ export function createOpenMethodsConnector(account: OpenMethodsAccount, password
       'call.action': async (live, command) => {
         const allowed = { answer: live.capabilities.answer, hangup: live.capabilities.release, hold: live.capabilities.hold, retrieve: live.capabilities.retrieve };
         if (!allowed[command.action]) throw new CommandError(`This UCCX server does not allow “${command.action}” from the desk`);
-        const leg = calls.conversationOf(command.callId);
+        const leg = live.fold.calls.conversationOf(command.callId);
         if (!leg) throw new CommandError('UCCX no longer knows that call');
         const verb = { answer: 'conversation.answer', hangup: 'conversation.release', hold: 'conversation.hold', retrieve: 'conversation.retrieve' }[command.action];
         try {

@@ -1,0 +1,128 @@
+/**
+ * What one account's UCCX session has told the desk so far, and the fold of the session resource's
+ * and the report's events into desk events: the agent state (presence, talking, wrap-up), the
+ * calls ({@link CallBook}) and the team ({@link TeamBook}). Synchronous and socket-free, so the
+ * connector, its tests and the bench share one path from a DCP event to desk events.
+ *
+ * Event shapes: `session.stateChanged`, `interaction.alerting|dialing|started|ended`,
+ * `conversation.stateChanged` [I] (VENDOR-NOTES wire contract); `report.teamstatus.*` (document).
+ * A body that fails its schema is logged (a warning naming the event) and dropped.
+ */
+import type { CallPatch, ConnectorEvent } from '../../desk/events.js';
+import type { PresenceState } from '../../desk/model.js';
+import type { Logger } from '../../log.js';
+import { CallBook, TeamBook, isTalking, isWrapUp, presenceOf, reasonsOf, type UccxCapabilities, type UccxReason } from './normalize.js';
+import {
+  agentStateSchema,
+  conversationStateSchema,
+  interactionSchema,
+  problemOf,
+  teamStatusDataSchema,
+  TEAM_STATUS_EVENTS,
+  type AgentState,
+  type Interaction,
+  type ReasonCodes,
+  type TeamStatusEventName,
+} from './schema.js';
+
+/** UCCX states that do not change the presence the agent chose (they keep it, labelled) [C states]. */
+const ON_A_CALL = new Set(['RESERVED', 'TALKING', 'HOLD']);
+
+/** One account's UCCX picture, kept across reconnections. */
+export class UccxFold {
+  readonly calls = new CallBook();
+  readonly team = new TeamBook();
+  /** The reasons the agent may give (`session.getReasonCodes`), with their codes as the server sent them. */
+  reasons: UccxReason[] = [];
+  /** The agent's UCCX state, as last reported. */
+  agentState: AgentState | undefined;
+  private settledPresence: PresenceState | undefined;
+  private wrapUpShown = false;
+  private talkingShown: boolean | undefined;
+  private lastEndedCall: string | undefined;
+
+  constructor(private readonly log: Logger) {}
+
+  /** `session.getReasonCodes`' answer → the `presence.reasons` event; the labels also name team members' reasons. */
+  setReasons(codes: ReasonCodes): ConnectorEvent[] {
+    this.reasons = reasonsOf(codes);
+    this.team.setReasonLabels(new Map(this.reasons.map((r) => [r.code, r.label])));
+    return [{ type: 'presence.reasons', reasons: this.reasons.map(({ code, label, state }) => ({ code, label, state })) }];
+  }
+
+  /** `getCapabilities`' answer: the calls' actions follow it. */
+  setCapabilities(capabilities: UccxCapabilities): ConnectorEvent[] {
+    return this.calls.setCapabilities(capabilities).map((call) => ({ type: 'call', call }));
+  }
+
+  /** `session.getState`'s answer: every call re-synced, then the state. */
+  sync(state: AgentState, interactions: readonly Interaction[], now: string): ConnectorEvent[] {
+    return [{ type: 'calls.sync', calls: this.calls.sync(interactions) }, ...this.state(state, now)];
+  }
+
+  /**
+   * The agent's state → presence (the raw state as label, the reason's label), talking, wrap-up.
+   * @param now ISO time, the wrap-up's start when the state gives no `since`.
+   */
+  state(state: AgentState, now: string): ConnectorEvent[] {
+    this.agentState = state;
+    const labels = new Map(this.reasons.map((r) => [r.code, r.label]));
+    const presence = presenceOf(state, this.settledPresence, labels);
+    if (!ON_A_CALL.has(state.state)) this.settledPresence = presence.state;
+    const events: ConnectorEvent[] = [{ type: 'presence', presence }];
+    const talking = isTalking(state.state);
+    if (talking !== this.talkingShown) {
+      this.talkingShown = talking;
+      events.push({ type: 'talking', talking });
+    }
+    if (isWrapUp(state.state) && !this.wrapUpShown) {
+      this.wrapUpShown = true;
+      events.push({ type: 'wrapup', wrapUp: { startedAt: state.since ?? now, ...(this.lastEndedCall ? { callId: this.lastEndedCall } : {}) } });
+    } else if (!isWrapUp(state.state) && this.wrapUpShown) {
+      this.wrapUpShown = false;
+      events.push({ type: 'wrapup', wrapUp: null });
+    }
+    return events;
+  }
+
+  /** One event of the session resource → desk events (none for a name the desk does not show). */
+  resourceEvent(name: string, target: string | undefined, data: unknown, now: string): ConnectorEvent[] {
+    if (name === 'session.stateChanged') {
+      const parsed = agentStateSchema.safeParse(data);
+      return parsed.success ? this.state(parsed.data, now) : this.malformed(name, parsed.error);
+    }
+    const interaction = /^interaction\.(alerting|dialing|started|ended)$/.exec(name);
+    if (interaction) {
+      const parsed = interactionSchema.safeParse(data);
+      return parsed.success ? this.callEvents(this.calls.interaction(interaction[1] as 'alerting' | 'dialing' | 'started' | 'ended', parsed.data)) : this.malformed(name, parsed.error);
+    }
+    if (name === 'conversation.stateChanged') {
+      const parsed = conversationStateSchema.safeParse(data);
+      return parsed.success ? this.callEvents(this.calls.conversation(parsed.data['conversation-id'], parsed.data.state, target)) : this.malformed(name, parsed.error);
+    }
+    this.log.debug({ name }, 'OpenMethods session event the desk does not show');
+    return [];
+  }
+
+  /** One event of the report service → desk team events (none for another name). */
+  reportEvent(name: string, data: unknown, now: string): ConnectorEvent[] {
+    if (!TEAM_STATUS_EVENTS.includes(name as TeamStatusEventName)) {
+      this.log.debug({ name }, 'OpenMethods report event the desk does not show');
+      return [];
+    }
+    const parsed = teamStatusDataSchema.safeParse(data);
+    return parsed.success ? this.team.apply(name as TeamStatusEventName, parsed.data, now) : this.malformed(name, parsed.error);
+  }
+
+  private callEvents(patches: CallPatch[]): ConnectorEvent[] {
+    return patches.map((call) => {
+      if (call.state === 'ended') this.lastEndedCall = call.id;
+      return { type: 'call', call };
+    });
+  }
+
+  private malformed(name: string, error: Parameters<typeof problemOf>[0]): ConnectorEvent[] {
+    this.log.warn({ name, problem: problemOf(error) }, `OpenMethods: dropped a malformed ${name} event`);
+    return [];
+  }
+}
