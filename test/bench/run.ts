@@ -3,8 +3,9 @@
  * `npm run bench`: how fast the desk folds events, and how soon a wire event reaches the DOM.
  *
  * 1. Core throughput (plain Node): vendor frame → parse → route → store → bridge message (the JSON
- *    a renderer receives), for an Enreach mixed stream and a Genesys chat flood; once with a bridge
- *    message per event (worst case) and once coalesced the way the hub does it in production.
+ *    a renderer receives), for an Enreach mixed stream, a Genesys chat flood and a UCCX event stream
+ *    (wire frames through the `~!OM` decoder and the DCP client); once with a bridge message per
+ *    event (worst case) and once coalesced the way the hub does it in production.
  * 2. Wire-to-DOM latency (Chromium): the Enreach simulator floods a mixed stream (queue figures,
  *    callbacks, availability) at several rates while marker calls ring; the page stamps when each
  *    marker's row appears. Latency = DOM time − time the simulator sent the frame (same clock).
@@ -22,6 +23,9 @@ import type { Connector, ConnectorContext } from '../../main/desk/port.js';
 import { routeEvent } from '../../main/vendors/enreach/normalize.js';
 import { parseMessage } from '../../main/vendors/enreach/schema.js';
 import { parseGenesysMessage, routeGenesysMessage } from '../../main/vendors/genesys/normalize.js';
+import { DcpClient } from '../../main/vendors/openmethods/dcp.js';
+import { UccxFold } from '../../main/vendors/openmethods/fold.js';
+import { FrameDecoder, encodeJsonFrame, readJsonBody } from '../../main/vendors/openmethods/transport.js';
 import { eventually, startRunningDesk } from '../e2e/harness.js';
 
 const log = createLogger('silent');
@@ -80,6 +84,68 @@ function genesysFrame(i: number): unknown {
       chatUri: `http://localhost:8080/api/v2/chats/${chat}`,
       messages: [{ index: Math.floor(i / 40), from: { nickname: 'Customer', type: 'Customer', participantId: 'C1' }, text: `line ${i}`, visibility: 'All', type: 'Text', timestampSeconds: 1_763_628_000_000 + i }],
     },
+  };
+}
+
+/**
+ * A UCCX event stream as wire frames (`~!OM` + DCP JSON): per ten frames one call's lifecycle
+ * (alerting, answered, ended, the agent's RESERVED / TALKING / WORK_READY) and a team-status change
+ * of three members.
+ */
+function uccxFrame(i: number): Buffer {
+  const session = 'session-1001-1';
+  const call = `int-${Math.floor(i / 10)}`;
+  const conversation = `conv-${Math.floor(i / 10)}`;
+  const resource = (name: string, target: string, data: unknown) => encodeJsonFrame(1, { messageType: 'resourceEvent', resourceId: session, name, target, data });
+  const interaction = { 'interaction-id': call, 'interaction-state': 'ALERTING', 'interaction-data': { ani: '+14155550142', dnis: '8005550199', callVariables: { Account: `ACC-${i}`, Topic: 'Billing' } }, conversations: { primary: { id: conversation } } };
+  const state = (value: string) => resource('session.stateChanged', session, { state: value, reasonCode: null, reasonLabel: null, since: '2026-11-21T09:00:00.000Z' });
+  const leg = (value: string) => resource('conversation.stateChanged', `${session}.${call}.${conversation}`, { 'conversation-id': conversation, state: value });
+  switch (i % 10) {
+    case 0:
+      return resource('interaction.alerting', `${session}.${call}`, interaction);
+    case 1:
+      return leg('ALERTING');
+    case 2:
+      return state('RESERVED');
+    case 3:
+      return leg('ACTIVE');
+    case 4:
+      return resource('interaction.started', `${session}.${call}`, { ...interaction, 'interaction-state': 'ACTIVE' });
+    case 5:
+      return state('TALKING');
+    case 6: {
+      const statuses = ['ready', 'not_ready', 'ACW'];
+      const members = [0, 1, 2].map((k) => ({ memberId: `agent-${(i + k) % 40}`, memberType: 'Agent', memberName: `Agent ${(i + k) % 40}`, status: statuses[(i + k) % 3], reason: (i + k) % 3 === 1 ? '2' : '' }));
+      return encodeJsonFrame(1, { messageType: 'serviceEvent', serviceId: 'uccx-reports', name: 'report.teamstatus.memberstatuschanged', data: { agentId: '1001', team: { teamId: `team-${i % 4}`, teamName: `Team ${i % 4}`, members } } });
+    }
+    case 7:
+      return leg('DROPPED');
+    case 8:
+      return resource('interaction.ended', `${session}.${call}`, { ...interaction, 'interaction-state': 'ENDED' });
+    default:
+      return state(i % 20 === 9 ? 'WORK_READY' : 'READY');
+  }
+}
+
+/** Wire frame → `~!OM` decoder → JSON → DCP client → the connector's fold → desk events. */
+function uccxEvents(): (frame: unknown) => ConnectorEvent[] {
+  const decoder = new FrameDecoder();
+  const fold = new UccxFold(log);
+  let out: ConnectorEvent[] = [];
+  const dcp = new DcpClient({
+    send: () => undefined,
+    log,
+    timeoutMs: 1_000,
+    onEvent: (event) => {
+      const now = new Date().toISOString();
+      if (event.kind === 'resource') out.push(...fold.resourceEvent(event.name, event.target, event.data, now));
+      else if (event.kind === 'service') out.push(...fold.reportEvent(event.name, event.data, now));
+    },
+  });
+  return (frame) => {
+    out = [];
+    for (const decoded of decoder.push(frame as Buffer).frames) dcp.receive(readJsonBody(decoded.body).value);
+    return out;
   };
 }
 
@@ -156,6 +222,7 @@ async function main(): Promise<void> {
   const N = 50_000;
   const enreachFrames = Array.from({ length: N }, (_, i) => enreachFrame(i));
   const genesysFrames = Array.from({ length: N }, (_, i) => genesysFrame(i));
+  const uccxFrames = Array.from({ length: N }, (_, i) => uccxFrame(i));
   const enreachEvents = (frame: unknown): ConnectorEvent[] => {
     const parsed = parseMessage(frame);
     return parsed.ok ? routeEvent(parsed.event) : [];
@@ -167,11 +234,14 @@ async function main(): Promise<void> {
   // Warm up the JIT on both paths.
   throughput('warm-up', enreachFrames.slice(0, 5000), enreachEvents, 1);
   throughput('warm-up', genesysFrames.slice(0, 5000), genesysEvents, 1);
+  throughput('warm-up', uccxFrames.slice(0, 5000), uccxEvents(), 1);
   const core = [
     throughput('Enreach mixed stream, message per event', enreachFrames, enreachEvents, 1),
     throughput('Enreach mixed stream, coalesced (100/turn)', enreachFrames, enreachEvents, 100),
     throughput('Genesys chat flood, message per event', genesysFrames, genesysEvents, 1),
     throughput('Genesys chat flood, coalesced (100/turn)', genesysFrames, genesysEvents, 100),
+    throughput('UCCX event stream (wire frames), message per event', uccxFrames, uccxEvents(), 1),
+    throughput('UCCX event stream (wire frames), coalesced (100/turn)', uccxFrames, uccxEvents(), 100),
   ];
   process.stdout.write('\nCore throughput: frame → parse → store → bridge message\n');
   console.table(core.map((r) => ({ stream: r.name, 'events/s': r.eventsPerSec, 'bridge bytes/event': r.bytesPerEvent })));
