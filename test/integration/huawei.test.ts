@@ -202,6 +202,16 @@ describe('Huawei CEC token life', () => {
     assert.match((reconnecting as { reason?: string } | undefined)?.reason ?? '', /401/);
   });
 
+  it('applies again each time a token outlives its lifetime, while the call goes on', async (t) => {
+    const { simulator, desk, connection, dial } = await start(t, { simulator: { tokenLifetimeMs: 250 } });
+    await eventually(() => connection() === 'connected', 'connected');
+    const id = await dial();
+    await eventually(() => simulator.tokensIssued >= 3 && connection() === 'connected', 'two expiries, two new tokens');
+    simulator.connectCall();
+    await eventually(() => desk.call(id)?.state === 'connected', 'the same call connects');
+    assert.equal(desk.liveCalls().length, 1);
+  });
+
   it('heals a 401 on the agent’s dial in place: applies again and places the call', async (t) => {
     const { simulator, desk, connection, connectionStates, dial } = await start(t, { tuning: { heartbeatMs: 60_000 } });
     await eventually(() => connection() === 'connected', 'connected');

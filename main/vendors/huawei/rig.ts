@@ -30,7 +30,7 @@ import type { HuaweiTuning } from './tuning.js';
 /** Starts the simulator and describes it to the suite. @throws if it cannot listen. */
 export async function startHuaweiConformanceRig(): Promise<ConformanceRig> {
   const simulator = await startHuaweiSimulator({ plan: { outcome: 'answer', manual: true }, oversizedBytes: 256 * 1024 });
-  const wrongSecret = `wrong-${randomBytes(6).toString('hex')}`;
+  const wrongSecret = `wrong-${randomBytes(18).toString('hex')}`;
   let connector: Connector | undefined;
   let closed = false;
   /** Ids the next calls take (the connector names its calls; the rig must know them now). */

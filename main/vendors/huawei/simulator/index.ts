@@ -36,6 +36,8 @@ export interface HuaweiSimulatorOptions {
   bearerToken?: string;
   /** Channel configuration ids that exist (default `["web-channel-1"]`). */
   channels?: string[];
+  /** Lifetime of a `ccmessaging-token`, ms (default one hour, VENDOR-NOTES [C]); an older one is refused with 401. */
+  tokenLifetimeMs?: number;
   /** Lifetime of an access token, seconds, as `Expires` says (default 3 600). */
   accessTokenLifetimeSec?: number;
   /** What `checkClickToCallSupport` says (default both true). */
@@ -132,6 +134,8 @@ export interface HuaweiSimulator {
 interface TokenRecord {
   key: string;
   valid: boolean;
+  /** When it expires (ms since the epoch). */
+  until: number;
   checked: boolean;
   refreshVia?: 'header' | 'cookie';
   /** The next answers to corrupt, in order. */
@@ -141,9 +145,10 @@ interface TokenRecord {
 /** Starts a simulator on 127.0.0.1 (a free port). @throws if it cannot listen. */
 export async function startHuaweiSimulator(options: HuaweiSimulatorOptions = {}): Promise<HuaweiSimulator> {
   const appKey = options.appKey ?? 'sim-app-key';
-  const appSecret = options.appSecret ?? randomBytes(12).toString('base64url');
+  const appSecret = options.appSecret ?? randomBytes(24).toString('base64url');
   const secrets = new Set([appSecret]);
   const channels = new Set(options.channels ?? ['web-channel-1']);
+  const tokenLifetimeMs = options.tokenLifetimeMs ?? 3_600_000;
   const defaultPlan = (seq: number): CallPlan =>
     typeof options.plan === 'function' ? options.plan(seq) : (options.plan ?? { outcome: 'answer' });
   const plans: CallPlan[] = [];
@@ -214,7 +219,7 @@ export async function startHuaweiSimulator(options: HuaweiSimulatorOptions = {})
     }
     if (typeof channelId !== 'string' || !channels.has(channelId)) return x.json(200, { resultCode: '1', resultDesc: 'channel not found' });
     const value = token();
-    tokens.set(value, { key: `${userId}\n${channelId}`, valid: true, checked: false, corrupt: [] });
+    tokens.set(value, { key: `${userId}\n${channelId}`, valid: true, until: Date.now() + tokenLifetimeMs, checked: false, corrupt: [] });
     tokensIssued += 1;
     x.json(200, { resultCode: '0', token: value });
   }
@@ -249,7 +254,7 @@ export async function startHuaweiSimulator(options: HuaweiSimulatorOptions = {})
     if (family === 'fabric' && (x.req.headers['x-app-key'] !== appKey || !validBearer(x.req))) {
       return answer(401, fabricError('401', 'auth fail! illegal or expired token info.'));
     }
-    if (!known?.valid || refuseTokens) return answer(401, { resultCode: '1', resultDesc: 'token invalid or expired' });
+    if (!known?.valid || Date.now() >= known.until || refuseTokens) return answer(401, { resultCode: '1', resultDesc: 'token invalid or expired' });
     if (family === 'fabric') {
       const channel = OPERATIONS[operation] === 'GET' ? x.url.searchParams.get('channel') : (body as { channel?: unknown } | undefined)?.channel;
       if (channel !== 'WEB') return answer(400, { resultCode: '1', resultDesc: 'channel is required' });
@@ -258,7 +263,7 @@ export async function startHuaweiSimulator(options: HuaweiSimulatorOptions = {})
     const headers: Record<string, string> = {};
     if (known.refreshVia) {
       const fresh = token();
-      tokens.set(fresh, { key: known.key, valid: true, checked: known.checked, corrupt: known.corrupt });
+      tokens.set(fresh, { key: known.key, valid: true, until: Date.now() + tokenLifetimeMs, checked: known.checked, corrupt: known.corrupt });
       if (known.refreshVia === 'header') headers['ccmessaging-token'] = fresh;
       else headers['Set-Cookie'] = `ccmessaging-token=${fresh}; Path=/; HttpOnly`;
       known.valid = false;
