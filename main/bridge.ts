@@ -38,6 +38,7 @@ const HANDLERS: { [M in DeskMethod]: (target: Target, args: CheckedArgs<M>) => M
   setAccountPresence: ({ desk }, [account, state, reason]) => desk.setAccountPresence(account, state, reason),
   answerPrompt: ({ desk }, [account, prompt, choice]) => desk.answerPrompt(account, prompt, choice),
   callAction: ({ desk }, [call, action]) => desk.callAction(call, action),
+  dismissCall: ({ desk }, [call]) => desk.dismissCall(call),
   dial: ({ desk }, [account, number]) => desk.dial(account, number),
   chatAction: ({ desk }, [chat, action]) => desk.chatAction(chat, action),
   sendChatMessage: ({ desk }, [chat, text]) => desk.sendChatMessage(chat, text),

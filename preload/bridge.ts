@@ -62,6 +62,8 @@ export const DESK_METHODS = {
   setAccountPresence: { args: z.tuple([accountId, presence, reasonCode.optional()]) },
   /** Answers an account's prompt (`Account.prompt`) with one of its choices. */
   answerPrompt: { args: z.tuple([accountId, z.string().min(1).max(100), z.string().min(1).max(100)]) },
+  /** Puts away a call its platform no longer confirms (`Call.stale`). */
+  dismissCall: { args: z.tuple([key]) },
   /** Answers, hangs up, holds or retrieves a call (by desk key). */
   callAction: { args: z.tuple([key, z.enum(CALL_ACTIONS)]) },
   /** Click-to-dial on the given account: digits, `*`, `#`, an optional leading `+`. */
@@ -136,7 +138,8 @@ export type SettingsField = {
   /** The account property it edits. */
   key: string;
   label: string;
-  kind: 'text' | 'email' | 'url' | 'secret' | 'choices';
+  /** `choices`: several of `choices`; `list`: free values, shown and typed comma-separated. */
+  kind: 'text' | 'email' | 'url' | 'secret' | 'choices' | 'list';
   required: boolean;
   /** For `choices`: the values offered (several may be chosen). */
   choices?: string[];

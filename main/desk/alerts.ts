@@ -45,11 +45,11 @@ function callToast(call: Call, account: Account | undefined): Toast {
 }
 
 function chatToast(chat: Chat, account: Account | undefined): Toast {
-  const customer = chat.participants.find((p) => p.role === 'customer')?.name ?? 'a customer';
-  const first = chat.messages.find((m) => m.kind === 'text' && m.from.role === 'customer')?.text;
+  const other = chat.participants.find((p) => p.role === 'customer' || p.role === 'colleague');
+  const first = chat.messages.find((m) => m.kind === 'text' && (m.from.role === 'customer' || m.from.role === 'colleague'))?.text;
   return {
     id: `chat:${chat.key}`,
-    title: `New chat from ${customer}`,
+    title: other?.role === 'colleague' ? `New message from ${other.name}` : `New chat from ${other?.name ?? 'a customer'}`,
     body: [first, account?.label ?? chat.accountId].filter(Boolean).join(' · '),
     target: { kind: 'chat', key: chat.key },
   };
@@ -77,7 +77,7 @@ export function decideToasts(
     if (show) toasts.push(toast());
   };
   for (const call of Object.values(state.calls)) {
-    if (call.state !== 'ringing') continue;
+    if (call.state !== 'ringing' || call.stale) continue;
     const account = state.accounts[call.accountId];
     decide(`call:${call.key}`, () => callToast(call, account), preferences.calls && !suppressed(account));
   }

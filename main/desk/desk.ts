@@ -204,6 +204,17 @@ export class Desk {
     await this.route(chat.accountId, { type: 'chat.send', chatId: chat.id, text });
   }
 
+  /**
+   * Puts away a call its platform no longer confirms (stale after a reconnect).
+   * @throws {CommandError} when the call is gone or still confirmed by its platform.
+   */
+  dismissCall(callKey: string): void {
+    const call = this.current.calls[callKey];
+    if (!call) throw new CommandError('That call has ended.');
+    if (!call.stale) throw new CommandError('The platform still reports this call; end it there.');
+    this.apply({ type: 'call.dismiss', callKey, at: this.now() });
+  }
+
   /** Closes a callback request. @throws {CommandError} */
   async closeCallback(callbackKey: string): Promise<void> {
     const callback = this.current.callbacks[callbackKey];

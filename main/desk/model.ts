@@ -97,10 +97,15 @@ export type Call = {
   actions: CallAction[];
   /** Attached data (screen-pop data), as flat strings. */
   userData?: Record<string, string>;
+  /**
+   * The platform has not confirmed this call since it reconnected (it may have ended meanwhile and
+   * the platform does not say): shown as such, raises no toast, and the agent may dismiss it.
+   */
+  stale?: boolean;
 };
 
 /** Who a chat participant is. */
-export type ParticipantRole = 'customer' | 'agent' | 'supervisor' | 'bot' | 'system';
+export type ParticipantRole = 'customer' | 'colleague' | 'agent' | 'supervisor' | 'bot' | 'system';
 
 export type ChatParticipant = {
   id: string;

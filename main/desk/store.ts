@@ -39,8 +39,15 @@ export interface ChatDismissAction {
   type: 'chat.dismiss';
   chatKey: string;
 }
+/** The agent put away a call the platform no longer confirms (a stale call). */
+export interface CallDismissAction {
+  type: 'call.dismiss';
+  callKey: string;
+  /** ISO time. */
+  at: string;
+}
 /** Everything the store folds: connector events plus the agent's local view actions. */
-export type StoreAction = DeskEvent | ChatReadAction | ChatDismissAction;
+export type StoreAction = DeskEvent | ChatReadAction | ChatDismissAction | CallDismissAction;
 
 /** What the desk knows of an account before it connects. */
 export interface AccountSeed {
@@ -114,6 +121,11 @@ export function reduce(state: DeskState, action: StoreAction): DeskState {
       const chats = { ...state.chats };
       delete chats[chat.key];
       return { ...state, chats };
+    }
+    case 'call.dismiss': {
+      const call = state.calls[action.callKey];
+      if (!call?.stale) return state;
+      return endCall(state, { ...call, endReason: call.endReason ?? 'put away by the agent (not confirmed by the platform)' }, action.at);
     }
     default:
       return reduceDeskEvent(state, action);

@@ -47,11 +47,11 @@ function accountLine(account: Account): string {
 export function trayModel(state: DeskState): TrayModel {
   const accounts = Object.values(state.accounts);
   const presence = agentPresence(state);
-  const ringing = activeCalls(state).filter((c) => c.state === 'ringing').length;
+  const ringing = activeCalls(state).filter((c) => c.state === 'ringing' && !c.stale).length;
   const trouble = accounts.filter((a) => a.connection === 'failed' || a.connection === 'reconnecting');
 
   const items: TrayItem[] = accounts.length
-    ? accounts.map((a): TrayItem => ({ kind: 'label', text: accountLine(a) }))
+    ? accounts.flatMap((a): TrayItem[] => [{ kind: 'label', text: accountLine(a) }, ...(a.notice ? [{ kind: 'label' as const, text: `    ${a.notice}` }] : [])])
     : [{ kind: 'label', text: 'No accounts configured' }];
   for (const account of accounts.filter((a) => a.connection === 'failed')) {
     items.push({ kind: 'action', id: `retry:${account.id}`, text: `Reconnect ${account.label}` });

@@ -61,6 +61,8 @@ function fieldValue(field: SettingsField, raw: unknown): string | string[] {
     const list = Array.isArray(raw) ? raw.filter((item): item is string => typeof item === 'string') : [];
     return list;
   }
+  // A list given as an array in a config file is shown as the comma-separated text it can be typed as.
+  if (Array.isArray(raw)) return raw.filter((item) => typeof item === 'string' || typeof item === 'number').join(', ');
   return typeof raw === 'string' || typeof raw === 'number' ? String(raw) : '';
 }
 
@@ -129,6 +131,9 @@ export function documentOf(draft: SettingsDraft, vendors: readonly Vendor[]): Se
       if (field.kind === 'choices') {
         const chosen = Array.isArray(value) ? (field.choices ?? []).filter((choice) => value.includes(choice)) : [];
         if (chosen.length || field.key in account.original) out[field.key] = chosen;
+      } else if (field.kind === 'list') {
+        const items = typeof value === 'string' ? value.split(/[,\n]/).map((item) => item.trim()).filter(Boolean) : [];
+        if (items.length || field.key in account.original) out[field.key] = items;
       } else if (field.kind === 'secret') {
         const typed = typeof value === 'string' ? value : '';
         if (typed) out[field.key] = typed;

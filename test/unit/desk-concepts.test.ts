@@ -9,6 +9,7 @@ import { Desk } from '../../main/desk/desk.js';
 import type { ConnectorEvent } from '../../main/desk/events.js';
 import type { CallJourney } from '../../main/desk/model.js';
 import type { CommandAnswer, Connector, ConnectorCommand, ConnectorContext } from '../../main/desk/port.js';
+import { decideToasts } from '../../main/desk/alerts.js';
 import { trayAction, trayModel, type TrayItem } from '../../main/desk/tray.js';
 import { createLogger } from '../../main/log.js';
 
@@ -136,5 +137,40 @@ describe('call journeys', () => {
     assert.deepEqual(await desk.callJourney('cc/c7'), cc.journey);
     assert.deepEqual(cc.commands.at(-1), { type: 'call.journey', callId: 'c7' });
     await assert.rejects(desk.callJourney('cc/none'), /no longer on the desk/);
+  });
+});
+
+describe('calls a platform no longer confirms, messages from colleagues, notices', () => {
+  it('raises no toast for a stale ringing call, keeps the tray calm, and lets the agent put it away', () => {
+    const { desk, cc } = setup();
+    const toasts = decideToasts(desk.state, new Set());
+    cc.emit({ type: 'call', call: { id: 'c1', state: 'ringing', stale: true } });
+    assert.deepEqual(decideToasts(desk.state, toasts.memory).toasts, []);
+    assert.notEqual(trayModel(desk.state).icon, 'ringing');
+    cc.emit({ type: 'call', call: { id: 'c2', state: 'connected' } });
+    assert.throws(() => desk.dismissCall('cc/c2'), /still reports this call/);
+    desk.dismissCall('cc/c1');
+    assert.equal(desk.state.calls['cc/c1'], undefined);
+    assert.match(desk.state.recentCalls[0]!.endReason ?? '', /put away by the agent/);
+  });
+
+  it('titles a colleague’s first message as a message, not a customer chat', () => {
+    const { desk, cc } = setup();
+    const colleague = { id: 'ann', name: 'Ann Lee', role: 'colleague' as const };
+    cc.emit({ type: 'chat', chat: { id: 'ann', state: 'invited', participants: [colleague] } });
+    cc.emit({ type: 'chat.messages', chatId: 'ann', messages: [{ id: '1', index: 1, from: colleague, text: 'Lunch?', at: '2026-11-21T09:00:00.000Z', kind: 'text' }] });
+    const [toast] = decideToasts(desk.state, new Set()).toasts;
+    assert.equal(toast?.title, 'New message from Ann Lee');
+    assert.match(toast?.body ?? '', /Lunch\?/);
+    assert.equal(desk.state.chats['cc/ann']!.unread, 1);
+  });
+
+  it('shows an account’s notice under its line in the tray', () => {
+    const desk = new Desk({
+      accounts: [{ seed: { id: 'pbx', vendor: 'x', label: 'Phone', demo: false, presenceOptions: [], notice: 'Presence is set on the phone system.' }, connector: new Double() }],
+      log: createLogger('silent'),
+    });
+    const labels = trayModel(desk.state).items.flatMap((i) => (i.kind === 'label' ? [i.text.trim()] : []));
+    assert.ok(labels.includes('Presence is set on the phone system.'), labels.join(' | '));
   });
 });

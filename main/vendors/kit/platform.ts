@@ -178,7 +178,7 @@ export function definePlatform<const Id extends string, Shape extends z.ZodRawSh
 }
 
 /** The settings form kind of a field, from its schema. */
-export function formKindOf(schema: z.ZodType): 'text' | 'email' | 'url' | 'secret' | 'choices' {
+export function formKindOf(schema: z.ZodType): 'text' | 'email' | 'url' | 'secret' | 'choices' | 'list' {
   if (isSecretSchema(schema)) return 'secret';
   let inner: unknown = schema;
   for (let depth = 0; depth < 8; depth++) {
@@ -186,7 +186,7 @@ export function formKindOf(schema: z.ZodType): 'text' | 'email' | 'url' | 'secre
     else if (inner instanceof z.ZodPipe) inner = inner.in;
     else break;
   }
-  if (inner instanceof z.ZodArray) return 'choices';
+  if (inner instanceof z.ZodArray) return inner.element instanceof z.ZodEnum ? 'choices' : 'list';
   if (inner instanceof z.ZodEmail) return 'email';
   if (inner instanceof z.ZodURL) return 'url';
   return 'text';
