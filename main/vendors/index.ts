@@ -8,13 +8,14 @@ import type { AccountSeed } from '../desk/store.js';
 import type { Connector } from '../desk/port.js';
 import { enreach } from './enreach/index.js';
 import { genesys } from './genesys/index.js';
+import { huawei } from './huawei/index.js';
 import { openmethods } from './openmethods/index.js';
 import { threec } from './threec/index.js';
 import type { SecretRef } from './kit/account.js';
 import { secretFieldsOf, type ConnectorOptions, type PlatformModule } from './kit/platform.js';
 
 /** Every platform, in the order menus and tables list them. */
-export const PLATFORMS = [enreach, genesys, openmethods, threec] as const;
+export const PLATFORMS = [enreach, genesys, openmethods, threec, huawei] as const;
 
 /** A registered platform's id: what an account's `vendor` holds. */
 export type VendorId = (typeof PLATFORMS)[number]['id'];

@@ -196,12 +196,17 @@ for (const platform of platforms()) {
       await eventually(() => onDesk(running.state(), entity), 'events flow after resume');
     });
 
-    test('stop ends the vendor session cleanly', async (_t, closers) => {
+    test('stop ends the vendor session cleanly', async (t, closers) => {
       const running = await run(platform, closers);
+      const cleanStops = running.rig.cleanStops?.bind(running.rig);
+      if (!cleanStops) {
+        t.skip(`${platform.name}'s protocol has no operation that ends a session`);
+        return;
+      }
       await connected(running);
-      const before = running.rig.cleanStops();
+      const before = cleanStops();
       await running.core.stop();
-      assert.ok(running.rig.cleanStops() > before, 'the platform saw a clean end of the session');
+      assert.ok(cleanStops() > before, 'the platform saw a clean end of the session');
       assert.equal(running.connection(), 'stopped');
     });
   });

@@ -101,8 +101,11 @@ export interface ConformanceRig {
   sendOversizedFrame(): void;
   /** The agent's presence as the server holds it, in desk terms (undefined when unknown). */
   serverPresence(): PresenceState | undefined;
-  /** Sessions the client ended cleanly (logout, end-of-session) so far. */
-  cleanStops(): number;
+  /**
+   * Sessions the client ended cleanly (logout, end-of-session) so far; absent when the protocol has
+   * no operation that ends a session (a token that simply expires).
+   */
+  cleanStops?(): number;
   close(): Promise<void>;
 }
 
