@@ -43,6 +43,8 @@ export type ConnectorEvent =
   | { type: 'presence'; presence: Presence }
   /** Which presence states this platform accepts from the agent (may change with capabilities). */
   | { type: 'presence.options'; options: PresenceState[] }
+  /** What the platform lets the agent do changed at run time (e.g. the server turned click-to-dial off). */
+  | { type: 'account.capabilities'; canDial?: boolean; callControl?: boolean }
   /** Whether the platform sees the agent talking (on a call), where it reports that apart from calls. */
   | { type: 'talking'; talking: boolean }
   /** Wrap-up (ACW) began (`wrapUp`) or ended (`null`). */

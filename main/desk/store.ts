@@ -151,6 +151,11 @@ function reduceDeskEvent(state: DeskState, event: DeskEvent): DeskState {
       return withAccount(state, { ...account, presence: { ...event.presence } });
     case 'presence.options':
       return withAccount(state, { ...account, presenceOptions: [...event.options] });
+    case 'account.capabilities': {
+      const canDial = event.canDial ?? account.canDial;
+      const callControl = event.callControl ?? account.callControl;
+      return canDial === account.canDial && callControl === account.callControl ? state : withAccount(state, { ...account, canDial, callControl });
+    }
     case 'talking':
       return account.talking === event.talking ? state : withAccount(state, { ...account, talking: event.talking });
     case 'wrapup':

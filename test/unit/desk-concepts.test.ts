@@ -174,3 +174,16 @@ describe('calls a platform no longer confirms, messages from colleagues, notices
     assert.ok(labels.includes('Presence is set on the phone system.'), labels.join(' | '));
   });
 });
+
+describe('capabilities that change at run time', () => {
+  it('follows a platform that turns click-to-dial off and on', () => {
+    const { desk, cc } = setup();
+    cc.emit({ type: 'account.capabilities', canDial: true });
+    assert.equal(desk.state.accounts.cc!.canDial, true);
+    cc.emit({ type: 'account.capabilities', canDial: false });
+    assert.equal(desk.state.accounts.cc!.canDial, false);
+    const before = desk.state;
+    cc.emit({ type: 'account.capabilities', canDial: false });
+    assert.equal(desk.state, before, 'nothing changed, nothing pushed');
+  });
+});
