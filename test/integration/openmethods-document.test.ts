@@ -113,7 +113,13 @@ class DocumentServer {
           : message.command === 'session.getState'
             ? { state: 'NOT_READY', reasonCode: 7, reasonLabel: null, since: '2026-11-21T08:00:00.000Z', interactions: [] }
             : {};
-      this.send({ messageType: 'resourceResponse', requestId, resourceId: message.resourceId, command: message.command, result: 'success', data });
+      const answer = encodeJsonFrame(1, { messageType: 'resourceResponse', requestId, resourceId: message.resourceId, command: message.command, result: 'success', data });
+      // A call offered right after the state snapshot, in the same TCP segment: it must survive the snapshot.
+      const offered =
+        message.command === 'session.getState'
+          ? [encodeJsonFrame(1, { messageType: 'resourceEvent', resourceId: message.resourceId, name: 'interaction.alerting', target: `${String(message.resourceId)}.call-0`, data: { 'interaction-id': 'call-0', conversations: { primary: { id: 'leg-0' } } } })]
+          : [];
+      this.client?.write(Buffer.concat([answer, ...offered]));
     }
   }
 }
@@ -149,6 +155,7 @@ describe('OpenMethods connector against a server that follows only the document'
 
   it('reads the agent state, the team from the document’s event, and offers every action (its capabilities name none)', async () => {
     await eventually(() => state().presence?.reason === 'Lunch', 'not ready: Lunch');
+    assert.equal(desk.state.calls['doc/call-0']?.state, 'ringing', 'the call offered right after the snapshot is kept');
     const member = await eventually(() => desk.state.team['doc/<uccx id for team member>'], 'the team member');
     assert.deepEqual([member.name, member.group, member.role, member.presence.state, member.presence.reason], ['<uccx name for member>', '<name for team>', 'supervisor', 'not-ready', '<uccx reason code>']);
     server.send({

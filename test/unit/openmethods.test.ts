@@ -89,6 +89,18 @@ describe('OpenMethods DCP client', () => {
     assert.equal(lines.filter((l) => l.level === 40 && /malformed DCP message/.test(l.msg)).length, 3);
   });
 
+  it('an answer read in order is folded before the events after it in the stream', async () => {
+    const order: string[] = [];
+    const { log } = recordingLogger();
+    const sent: Array<Record<string, unknown>> = [];
+    const dcp = new DcpClient({ send: (m) => sent.push(m), log, timeoutMs: 1_000, onEvent: (e) => order.push(`event ${e.kind === 'resource' ? e.name : e.kind}`) });
+    const snapshot = dcp.resource('r', 'session.getState', 'r', {}, { inOrder: (data) => order.push(`snapshot ${JSON.stringify(data)}`) });
+    dcp.receive({ messageType: 'resourceResponse', requestId: sent[0]!.requestId, result: 'success', data: { state: 'READY' } });
+    dcp.receive({ messageType: 'resourceEvent', resourceId: 'r', name: 'interaction.alerting', data: {} });
+    await snapshot;
+    assert.deepEqual(order, ['snapshot {"state":"READY"}', 'event interaction.alerting']);
+  });
+
   it('closing fails every waiting request and refuses new ones', async () => {
     const { dcp } = client();
     const waiting = dcp.core('getNetworkServices');

@@ -199,11 +199,12 @@ export function createOpenMethodsConnector(account: OpenMethodsAccount, password
     });
   }
 
-  /** Binds the previous session resource, else prepares one (the confirm rule). @returns the resource id. */
+  /** Binds the previous session resource, else prepares one (the confirm rule); sets `link.resourceId`. @returns the resource id. */
   async function sessionResource(link: Link & { processorId: string }, ctx: ConnectorContext): Promise<string> {
     const { dcp } = link;
     if (previousResourceId) {
       try {
+        link.resourceId = previousResourceId; // its events may follow the bind's answer at once
         await dcp.core('bindResource', { resourceId: previousResourceId });
         ctx.log.info('bound the previous UCCX session again');
         return previousResourceId;
@@ -211,6 +212,7 @@ export function createOpenMethodsConnector(account: OpenMethodsAccount, password
         if (!(error instanceof DcpFailure)) throw error;
         ctx.log.info({ code: error.code }, 'the previous UCCX session cannot be bound again; preparing a new one');
         previousResourceId = undefined;
+        link.resourceId = undefined;
       }
     }
     let override = false;
@@ -233,6 +235,7 @@ export function createOpenMethodsConnector(account: OpenMethodsAccount, password
         continue;
       }
       const resourceId = response.resource.id;
+      link.resourceId = resourceId;
       await dcp.core('bindResource', { resourceId });
       previousResourceId = resourceId;
       return resourceId;
@@ -334,7 +337,6 @@ export function createOpenMethodsConnector(account: OpenMethodsAccount, password
         }
 
         const resourceId = await sessionResource(link as Link & { processorId: string }, ctx);
-        link.resourceId = resourceId;
 
         let capabilities: UccxCapabilities = { ...ALL_CAPABILITIES };
         const caps = getCapabilitiesResponseSchema.safeParse(await link.dcp.service(processor.id, 'getCapabilities', {}));
@@ -342,6 +344,7 @@ export function createOpenMethodsConnector(account: OpenMethodsAccount, password
         else if (caps.data.result === 'failure') log.warn({ code: caps.data.failure?.code }, 'OpenMethods refused getCapabilities; offering every action');
         else capabilities = capabilitiesOf(caps.data.data);
         emit({ type: 'presence.options', options: capabilities.changeState ? [...OPENMETHODS_PRESENCE] : [] });
+        for (const event of fold.setCapabilities(capabilities)) emit(event);
 
         try {
           const codes = reasonCodesSchema.safeParse(await link.dcp.resource(resourceId, 'session.getReasonCodes', resourceId));
@@ -352,10 +355,14 @@ export function createOpenMethodsConnector(account: OpenMethodsAccount, password
           log.warn({ err: error }, 'could not read the UCCX reason codes; presence goes without reasons');
         }
 
-        const state = sessionStateSchema.safeParse(await link.dcp.resource(resourceId, 'session.getState', resourceId));
-        if (!state.success) throw new ConnectionError(`OpenMethods answered session.getState with something unexpected (${problemOf(state.error)})`);
-        fold.setCapabilities(capabilities);
-        for (const event of fold.sync(state.data, state.data.interactions ?? [], new Date().toISOString())) emit(event);
+        // The snapshot is folded where it stands in the stream, before any event the server sent after it.
+        await link.dcp.resource(resourceId, 'session.getState', resourceId, {}, {
+          inOrder(data) {
+            const state = sessionStateSchema.safeParse(data);
+            if (!state.success) throw new ConnectionError(`OpenMethods answered session.getState with something unexpected (${problemOf(state.error)})`);
+            for (const event of link.fold.sync(state.data, state.data.interactions ?? [], new Date().toISOString())) emit(event);
+          },
+        });
 
         await beginTeam(link, ctx);
         const live: Live = { fold, transport, dcp: link.dcp, processorId: processor.id, reportId: link.reportId, resourceId, capabilities };
@@ -472,10 +479,10 @@ export function createOpenMethodsConnector(account: OpenMethodsAccount, password
     async endSession(live, ctx) {
       const timeoutMs = Math.min(STOP_REQUEST_MS, requestTimeoutMs);
       const steps: Array<[string, () => Promise<unknown>]> = [
-        ...(live.reportId ? [['report.teamstatus.end', () => live.dcp.service(live.reportId!, 'report.teamstatus.end', { agentId: agent }, timeoutMs)] as [string, () => Promise<unknown>]] : []),
-        ['unbindResource', () => live.dcp.core('unbindResource', { resourceId: live.resourceId }, timeoutMs)],
-        ...(live.reportId ? [['unbindService', () => live.dcp.core('unbindService', { serviceId: live.reportId }, timeoutMs)] as [string, () => Promise<unknown>]] : []),
-        ['unbindService', () => live.dcp.core('unbindService', { serviceId: live.processorId }, timeoutMs)],
+        ...(live.reportId ? [['report.teamstatus.end', () => live.dcp.service(live.reportId!, 'report.teamstatus.end', { agentId: agent }, { timeoutMs })] as [string, () => Promise<unknown>]] : []),
+        ['unbindResource', () => live.dcp.core('unbindResource', { resourceId: live.resourceId }, { timeoutMs })],
+        ...(live.reportId ? [['unbindService', () => live.dcp.core('unbindService', { serviceId: live.reportId }, { timeoutMs })] as [string, () => Promise<unknown>]] : []),
+        ['unbindService', () => live.dcp.core('unbindService', { serviceId: live.processorId }, { timeoutMs })],
       ];
       for (const [what, step] of steps) {
         try {

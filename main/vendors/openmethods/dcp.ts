@@ -62,8 +62,21 @@ export interface DcpClientOptions {
   newRequestId?: () => string;
 }
 
+/** Options of one request. */
+export interface RequestOptions {
+  /** Time it may take, ms (default: the client's). */
+  timeoutMs?: number;
+  /**
+   * Called with the successful answer's `data` as the answer is read, before any message after it
+   * in the stream (a snapshot such as `session.getState` must be folded before the events that
+   * follow it; a promise's continuation would run after them). An exception fails the request.
+   */
+  inOrder?(data: unknown): void;
+}
+
 interface Pending {
   what: string;
+  inOrder?: (response: DcpResponse) => void;
   resolve(response: DcpResponse): void;
   reject(error: Error): void;
   timer: ReturnType<typeof setTimeout>;
@@ -94,8 +107,8 @@ export class DcpClient {
    * @returns the response `data` of a success.
    * @throws {DcpFailure} on `result: "failure"`; {@link DcpTimeout}; {@link DcpClosed}.
    */
-  async core(requestType: string, data: Record<string, unknown> = {}, timeoutMs?: number): Promise<unknown> {
-    const response = await this.request(requestType, { messageType: 'coreRequest', requestType, data }, timeoutMs);
+  async core(requestType: string, data: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<unknown> {
+    const response = await this.request(requestType, { messageType: 'coreRequest', requestType, data }, options);
     return expectSuccess(requestType, response).data;
   }
 
@@ -105,8 +118,8 @@ export class DcpClient {
    *   caller reads it with the document's schema.
    * @throws {DcpFailure} only for a `*Error` message; {@link DcpTimeout}; {@link DcpClosed}.
    */
-  service(serviceId: string, command: string, data: Record<string, unknown>, timeoutMs?: number): Promise<DcpResponse> {
-    return this.request(command, { messageType: 'serviceRequest', serviceId, command, data }, timeoutMs);
+  service(serviceId: string, command: string, data: Record<string, unknown>, options: Pick<RequestOptions, 'timeoutMs'> = {}): Promise<DcpResponse> {
+    return this.request(command, { messageType: 'serviceRequest', serviceId, command, data }, options);
   }
 
   /**
@@ -114,8 +127,8 @@ export class DcpClient {
    * @returns the response `data` of a success.
    * @throws {DcpFailure} on `result: "failure"`; {@link DcpTimeout}; {@link DcpClosed}.
    */
-  async resource(resourceId: string, command: string, target: string, data: Record<string, unknown> = {}, timeoutMs?: number): Promise<unknown> {
-    const response = await this.request(command, { messageType: 'resourceRequest', resourceId, command, target, data }, timeoutMs);
+  async resource(resourceId: string, command: string, target: string, data: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<unknown> {
+    const response = await this.request(command, { messageType: 'resourceRequest', resourceId, command, target, data }, options);
     return expectSuccess(command, response).data;
   }
 
@@ -137,7 +150,14 @@ export class DcpClient {
           this.options.log.debug({ requestId: message.requestId, messageType: message.messageType }, 'OpenMethods answered a request nobody waits for; dropped');
           return;
         }
-        this.settle(message.requestId).resolve(message);
+        const settled = this.settle(message.requestId);
+        try {
+          settled.inOrder?.(message);
+        } catch (error) {
+          settled.reject(error instanceof Error ? error : new Error(String(error)));
+          return;
+        }
+        settled.resolve(message);
         return;
       }
       case 'coreError':
@@ -173,7 +193,9 @@ export class DcpClient {
     for (const id of [...this.pending.keys()]) this.settle(id).reject(new DcpClosed(`${error.message}`, { cause: error }));
   }
 
-  private request(what: string, message: Record<string, unknown>, timeoutMs = this.options.timeoutMs): Promise<DcpResponse> {
+  private request(what: string, message: Record<string, unknown>, options: RequestOptions): Promise<DcpResponse> {
+    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
+    const inOrder = options.inOrder;
     if (this.closedWith) return Promise.reject(new DcpClosed(this.closedWith.message, { cause: this.closedWith }));
     const requestId = this.newId();
     return new Promise<DcpResponse>((resolve, reject) => {
@@ -181,7 +203,13 @@ export class DcpClient {
         this.pending.delete(requestId);
         reject(new DcpTimeout(`OpenMethods did not answer ${what} within ${Math.round(timeoutMs / 100) / 10} s`));
       }, timeoutMs);
-      this.pending.set(requestId, { what, resolve, reject, timer });
+      this.pending.set(requestId, {
+        what,
+        resolve,
+        reject,
+        timer,
+        ...(inOrder ? { inOrder: (response: DcpResponse) => response.result === 'success' && inOrder(response.data) } : {}),
+      });
       try {
         this.options.send({ ...message, requestId });
       } catch (error) {
