@@ -213,6 +213,7 @@ describe('OpenMethods connector against the simulator', () => {
 
   it('the capabilities decide the actions: no answer button, no dialling', async () => {
     const h = await connectedHarness({ sim: { capabilities: { 'conversation.answer': false, 'conversation.release': true, 'session.makeCall': false, 'session.changeState': true } } });
+    assert.deepEqual([h.account.canDial, h.account.callControl], [false, true], 'the window offers no dialling on this account');
     const id = h.sim.center.ring();
     const call = await eventually(() => h.state.calls[key(id)], 'ringing');
     assert.deepEqual(call.actions, []);

@@ -344,6 +344,7 @@ export function createOpenMethodsConnector(account: OpenMethodsAccount, password
         else if (caps.data.result === 'failure') log.warn({ code: caps.data.failure?.code }, 'OpenMethods refused getCapabilities; offering every action');
         else capabilities = capabilitiesOf(caps.data.data);
         emit({ type: 'presence.options', options: capabilities.changeState ? [...OPENMETHODS_PRESENCE] : [] });
+        emit({ type: 'account.capabilities', canDial: capabilities.makeCall, callControl: capabilities.answer || capabilities.release || capabilities.hold || capabilities.retrieve });
         for (const event of fold.setCapabilities(capabilities)) emit(event);
 
         try {
