@@ -277,6 +277,18 @@ describe('OpenMethods connector against the simulator', () => {
     await eventually(() => h.account.connection === 'connected', 'connected again');
   });
 
+  it('the report service out of service and back: the team issue shows, then the report begins again', async () => {
+    const h = await connectedHarness();
+    h.sim.setServiceStatus('report', 'OutOfService');
+    await eventually(() => h.account.subscriptionIssues.some((i) => i.entity === 'Team status'), 'the team issue');
+    h.sim.setServiceStatus('report', 'InService');
+    await eventually(() => h.account.subscriptionIssues.length === 0 && h.sent('report.teamstatus.begin').length === 2, 'the report begins again');
+    assert.equal(h.sent('bindService').filter((r) => r.data.serviceId === 'uccx-reports').length, 2, 'bound again first');
+    h.sim.center.setMemberStatus([{ memberId: 'agent-06', status: 'ready' }]);
+    await eventually(() => h.state.team[key('agent-06')]?.presence.state === 'ready', 'team changes flow again');
+    assert.equal(Object.keys(h.state.team).length, 8);
+  });
+
   it('without the report service: connected, the team issue shown, journeys refused with a reason', async () => {
     harness = await startHarness();
     const h = harness;

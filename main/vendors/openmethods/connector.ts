@@ -149,7 +149,11 @@ export function createOpenMethodsConnector(account: OpenMethodsAccount, password
           log.warn({ serviceId, status }, 'the UCCX report service went out of service; the team is not updated');
           emit({ type: 'subscriptions', issues: [{ entity: 'Team status', topic: 'report.teamstatus', message: `The UCCX report service is ${status}: the team is not updated` }] });
         } else if (serviceId === link.reportId && inService(status) && link.resourceId) {
-          void beginTeam(link, ctx);
+          // Back in service: bind it again (a binding may not outlive the outage) and begin the report afresh.
+          void link.dcp
+            .core('bindService', { serviceId })
+            .then(() => beginTeam(link, ctx))
+            .catch((error: unknown) => log.warn({ err: error }, 'could not bind the UCCX report service again'));
         }
         return;
       }
