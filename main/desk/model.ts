@@ -255,6 +255,8 @@ export type CallJourney = {
     description?: string;
     /** Time spent at this step, seconds. */
     durationSec?: number;
+    /** The duration as the platform wrote it, when it is not a number of seconds. */
+    durationText?: string;
     /** ISO time the step began, when known. */
     at?: string;
   }>;

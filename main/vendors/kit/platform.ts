@@ -99,6 +99,12 @@ export interface ConformanceRig {
   sendMalformedFrame(): void;
   /** Sends a frame larger than the platform accepts (or a protocol's maximum) to every live session. */
   sendOversizedFrame(): void;
+  /**
+   * What the connector does with an oversized frame: `dropped` (default) — logged and dropped, the
+   * connection lives on; `reconnects` — on a length-framed stream the frame's end cannot be trusted,
+   * so it is a protocol error: logged, the connection closed and made again, nothing lost or doubled.
+   */
+  oversizedFrame?: 'dropped' | 'reconnects';
   /** The agent's presence as the server holds it, in desk terms (undefined when unknown). */
   serverPresence(): PresenceState | undefined;
   /**

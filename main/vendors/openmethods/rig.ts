@@ -61,6 +61,8 @@ export async function startOpenMethodsRig(): Promise<ConformanceRig> {
     },
     sendMalformedFrame: () => sim.sendMalformedFrame(),
     sendOversizedFrame: () => sim.sendOversizedFrame(),
+    // A body over 1 MiB is a protocol error on the framed socket (VENDOR-NOTES, wire contract [I]).
+    oversizedFrame: 'reconnects',
     serverPresence: () => presenceOf(sim.center.agentState.state),
     cleanStops: () => sim.cleanStops(),
     close: () => sim.close(),
