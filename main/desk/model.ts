@@ -311,6 +311,8 @@ export type Account = {
   canDial: boolean;
   /** Whether the window can answer, hang up, hold and retrieve this platform's calls. */
   callControl: boolean;
+  /** Whether the platform gives the journey of a finished call (`callJourney`). */
+  callJourneys: boolean;
   /** One line the window shows about what this platform leaves to another tool (e.g. where presence is set). */
   notice?: string;
   /** A question the platform asks the agent, shown until answered. */

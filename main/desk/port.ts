@@ -27,6 +27,8 @@ export interface Capabilities {
   queues: boolean;
   /** Colleagues' presence (team status, busy lamps). */
   team: boolean;
+  /** The journey of a finished call (the devices it went through), on request. */
+  callJourneys?: boolean;
 }
 
 /** A command the desk routes to the connector that owns the entity. Ids are the platform's own. */

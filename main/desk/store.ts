@@ -60,6 +60,8 @@ export interface AccountSeed {
   canDial?: boolean;
   /** Whether the window can control the platform's calls; default false. */
   callControl?: boolean;
+  /** Whether the platform gives call journeys; default false. */
+  callJourneys?: boolean;
   /** What the platform leaves to another tool, in one line for the window. */
   notice?: string;
 }
@@ -100,6 +102,7 @@ function accountRecord(seed: AccountSeed, now: string): Account {
     presenceReasons: [],
     canDial: seed.canDial ?? false,
     callControl: seed.callControl ?? false,
+    callJourneys: seed.callJourneys ?? false,
     ...(seed.notice ? { notice: seed.notice } : {}),
     connection: 'connecting',
     since: now,

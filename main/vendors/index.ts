@@ -75,6 +75,7 @@ export function accountSeed(account: ParsedAccount, demo: boolean): AccountSeed 
     presenceOptions: [...(platform?.capabilities.presence ?? [])],
     canDial: platform?.capabilities.dial ?? false,
     callControl: platform?.capabilities.callControl ?? false,
+    callJourneys: platform?.capabilities.callJourneys ?? false,
     ...(platform?.notice ? { notice: platform.notice } : {}),
   };
 }

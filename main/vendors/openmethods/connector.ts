@@ -61,7 +61,7 @@ export const CLIENT_NAME = 'Agent Companion';
 /** The presence states the desk may set on UCCX (through `session.changeState`, [I]). */
 export const OPENMETHODS_PRESENCE: readonly PresenceState[] = ['ready', 'not-ready', 'wrap-up', 'offline'];
 /** What the platform can do for the desk (the actions themselves are then narrowed by `getCapabilities`). */
-export const OPENMETHODS_CAPABILITIES: Capabilities = { presence: OPENMETHODS_PRESENCE, dial: true, callControl: true, chats: false, callbacks: false, queues: false, team: true };
+export const OPENMETHODS_CAPABILITIES: Capabilities = { presence: OPENMETHODS_PRESENCE, dial: true, callControl: true, chats: false, callbacks: false, queues: false, team: true, callJourneys: true };
 /** The prompt's answers: take the other session over, or leave it. */
 export const TAKE_OVER = 'take-over';
 export const CANCEL = 'cancel';
