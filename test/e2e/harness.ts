@@ -5,7 +5,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startCore, type Core } from '../../main/app.js';
-import { parseConfig } from '../../main/config.js';
+import { parseConfig, type AppConfig } from '../../main/config.js';
 import { createLogger } from '../../main/log.js';
 import { startEnreachSimulator, type EnreachSimulator } from '../../main/vendors/enreach/simulator/index.js';
 import { startGenesysSimulator, type GenesysSimulator } from '../../main/vendors/genesys/simulator/index.js';
@@ -34,7 +34,6 @@ export interface RunningDesk {
 export function startRunningDesk(): Promise<RunningDesk> {
   const closers = new Closers();
   return closers.setUp(async () => {
-    const log = createLogger(process.env.AGENT_COMPANION_LOG ?? 'warn');
     // A simulator that fails to close fails no test (as a browser that fails to close).
     const enreach = closers.add(await startEnreachSimulator(), (simulator) => simulator.close().catch(() => undefined));
     const genesys = closers.add(await startGenesysSimulator(), (simulator) => simulator.close().catch(() => undefined));
@@ -44,16 +43,40 @@ export function startRunningDesk(): Promise<RunningDesk> {
         { id: 'contact', vendor: 'genesys', label: 'Genesys test', baseUrl: genesys.baseUrl, user: genesys.credentials.user, password: genesys.credentials.password },
       ],
     });
-    const core = closers.add(await startCore({ config, log, backoff: { initialMs: 50, maxMs: 500, jitter: 0 } }), (started) => started.stop());
-    const host = closers.add(await startWebHost({ core, log }), (started) => started.close());
-    const browser = closers.add(await launchChromium(), (launched) => launched.close().catch(() => undefined));
-    const context = await browser.newContext({ viewport: { width: 440, height: 900 } });
-    await recordNotifications(context);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
-    await page.goto(host.url);
-    await page.locator('[data-testid="account-status"][data-account="voice"][data-state="connected"]').waitFor();
-    await page.locator('[data-testid="account-status"][data-account="contact"][data-state="connected"]').waitFor();
+    const { core, host, browser, context, page } = await openDesk(closers, { config });
     return { enreach, genesys, core, host, browser, context, page, stop: () => closers.closeAll() };
   });
+}
+
+/** What {@link openDesk} opened. */
+export interface OpenDesk {
+  core: Core;
+  host: WebHost;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+}
+
+/**
+ * The core for `config` (fast reconnects; per-platform `tuning`), the web host, and a Chromium page
+ * logged in with the launch token, recording Web Notifications; resolves when every configured
+ * account shows as connected. What it starts is added to `closers`, so a failure halfway stops it.
+ */
+export async function openDesk(
+  closers: Closers,
+  options: { config: AppConfig; tuning?: Record<string, unknown>; viewport?: { width: number; height: number } },
+): Promise<OpenDesk> {
+  const log = createLogger(process.env.AGENT_COMPANION_LOG ?? 'warn');
+  const core = closers.add(await startCore({ config: options.config, log, tuning: options.tuning, backoff: { initialMs: 50, maxMs: 500, jitter: 0 } }), (started) => started.stop());
+  const host = closers.add(await startWebHost({ core, log }), (started) => started.close());
+  const browser = closers.add(await launchChromium(), (launched) => launched.close().catch(() => undefined));
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 440, height: 900 } });
+  await recordNotifications(context);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+  await page.goto(host.url);
+  for (const account of options.config.accounts.filter((a) => a.enabled)) {
+    await page.locator(`[data-testid="account-status"][data-account="${account.id}"][data-state="connected"]`).waitFor();
+  }
+  return { core, host, browser, context, page };
 }

@@ -8,15 +8,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { startCore, type Core } from '../../main/app.js';
+import type { Core } from '../../main/app.js';
 import { parseConfig } from '../../main/config.js';
-import { createLogger } from '../../main/log.js';
 import { startHuaweiSimulator, type HuaweiSimulator } from '../../main/vendors/huawei/simulator/index.js';
-import { startWebHost } from '../../main/web.js';
 import { Closers } from '../support/closers.js';
 import { eventually } from '../support/eventually.js';
 import { FAST, unlessRegistered } from '../fixtures/huawei/harness.js';
-import { launchChromium, recordNotifications } from './browser.js';
+import { openDesk } from './harness.js';
 
 interface Running {
   sim: HuaweiSimulator;
@@ -28,7 +26,6 @@ interface Running {
 /** Starts the simulator, the core, the web host and Chromium; stops what started if a step fails. */
 function startDesk(closers: Closers): Promise<Running> {
   return closers.setUp(async () => {
-    const log = createLogger(process.env.AGENT_COMPANION_LOG ?? 'warn');
     const sim = closers.add(await startHuaweiSimulator({ plan: { outcome: 'answer', manual: true } }), (s) => s.close().catch(() => undefined));
     const config = parseConfig({
       accounts: [
@@ -44,15 +41,7 @@ function startDesk(closers: Closers): Promise<Running> {
         },
       ],
     });
-    const core = closers.add(await startCore({ config, log, backoff: { initialMs: 50, maxMs: 500, jitter: 0 }, tuning: { huawei: FAST } }), (c) => c.stop());
-    const host = closers.add(await startWebHost({ core, log }), (h) => h.close());
-    const browser = closers.add(await launchChromium(), (b) => b.close().catch(() => undefined));
-    const context = await browser.newContext({ viewport: { width: 440, height: 900 } });
-    await recordNotifications(context);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
-    await page.goto(host.url);
-    await page.locator('[data-testid="account-status"][data-account="cec"][data-state="connected"]').waitFor();
+    const { core, page, browser } = await openDesk(closers, { config, tuning: { huawei: FAST } });
     return { sim, core, page, browser };
   });
 }

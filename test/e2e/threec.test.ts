@@ -6,15 +6,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { startCore } from '../../main/app.js';
 import { parseConfig } from '../../main/config.js';
-import { createLogger } from '../../main/log.js';
 import { startThreecSimulator, type ThreecSimulator } from '../../main/vendors/threec/simulator/index.js';
-import { startWebHost } from '../../main/web.js';
 import { Closers } from '../support/closers.js';
 import { eventually } from '../support/eventually.js';
 import { accountFor, COLLEAGUES, unlessRegistered } from '../fixtures/threec/harness.js';
-import { launchChromium, notifications, recordNotifications } from './browser.js';
+import { notifications } from './browser.js';
+import { openDesk } from './harness.js';
 
 interface Running {
   sim: ThreecSimulator;
@@ -25,19 +23,10 @@ interface Running {
 /** Starts the simulator, the core, the web host and Chromium; stops what started if a step fails. */
 function startDesk(closers: Closers): Promise<Running> {
   return closers.setUp(async () => {
-    const log = createLogger(process.env.AGENT_COMPANION_LOG ?? 'warn');
     const sim = closers.add(await startThreecSimulator({ username: 'agent@corp', colleagues: COLLEAGUES }), (s) => s.close().catch(() => undefined));
     sim.refuseTerminal('1002', 'Failed to monitor terminal 1002: address not found');
     const config = parseConfig({ accounts: [{ id: 'tc', vendor: 'threec', label: '3C test', ...accountFor(sim), terminals: '1001, 1002' }] });
-    const core = closers.add(await startCore({ config, log, backoff: { initialMs: 50, maxMs: 500, jitter: 0 } }), (c) => c.stop());
-    const host = closers.add(await startWebHost({ core, log }), (h) => h.close());
-    const browser = closers.add(await launchChromium(), (b) => b.close().catch(() => undefined));
-    const context = await browser.newContext({ viewport: { width: 440, height: 900 } });
-    await recordNotifications(context);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
-    await page.goto(host.url);
-    await page.locator('[data-testid="account-status"][data-account="tc"][data-state="connected"]').waitFor();
+    const { page, browser } = await openDesk(closers, { config });
     return { sim, page, browser };
   });
 }
