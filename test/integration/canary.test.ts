@@ -73,7 +73,6 @@ describe('no secret leaves the main process', () => {
       const accounts: RawAccount[] = [];
       const tuning: Record<string, unknown> = {};
       for (const platform of platforms()) {
-        assert.ok(platform.startConformanceRig, `platform "${platform.id}" has no conformance rig to run the canary against`);
         const rig = closers.add(await platform.startConformanceRig(), (r) => r.close().catch(() => undefined));
         const mine = [
           { ...rig.account, id: `${platform.id}-ok` },

@@ -144,7 +144,7 @@ export interface PlatformModule<Shape extends z.ZodRawShape = z.ZodRawShape, Acc
   /** Starts the platform's demo: its simulator on loopback and a scripted day. */
   startDemo(options: DemoOptions): Promise<PlatformDemo>;
   /** Starts the platform's simulator for the conformance suite. */
-  startConformanceRig?(): Promise<ConformanceRig>;
+  startConformanceRig(): Promise<ConformanceRig>;
 }
 
 /** Marks an account field as a secret: masked for the window, encrypted at rest, redacted in logs. */
