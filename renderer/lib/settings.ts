@@ -193,6 +193,24 @@ export function parseSaveError(message: string): { lead: string[]; problems: Sav
   return { lead, problems };
 }
 
+const UNKNOWN_FIELD = /^unknown field\b/;
+
+/**
+ * Takes out of the drafts the account properties a problem calls unknown (a misspelt `pasword`,
+ * say): the form cannot show them, and sending them back would make every save fail the same way.
+ * Returns the problems, those messages saying the property is left out.
+ */
+export function dropUnknownFields(problems: readonly SaveProblem[], accounts: readonly AccountDraft[]): SaveProblem[] {
+  return problems.map((problem) => {
+    const target = problem.target;
+    if (!target || !('account' in target) || !target.key || !UNKNOWN_FIELD.test(problem.message)) return problem;
+    const account = accounts[target.account];
+    if (!account || COMMON_KEYS.has(target.key) || !(target.key in account.original)) return problem;
+    delete account.original[target.key];
+    return { ...problem, message: `${problem.message} (left out when you save)` };
+  });
+}
+
 /** Inline messages by place: `"<uid>"` (the account), `"<uid>.<key>"` (a field) or a `display.…` path. */
 export type FieldErrors = Record<string, string[]>;
 

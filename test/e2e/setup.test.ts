@@ -1,0 +1,130 @@
+/// <reference lib="dom" />
+/**
+ * A desk with nothing to connect to, as the agent and the IT admin meet it in the web host: settings
+ * with no account (the empty desk says where they were read and how to add one), settings that could
+ * not be used (the settings screen opens on their problems, never the demo), and secrets stored where
+ * nothing protects them (the settings screen says so).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { startCore } from '../../main/app.js';
+import { parseConfig, type AppConfig } from '../../main/config.js';
+import type { DeskSetup } from '../../main/desk/model.js';
+import { createLogger } from '../../main/log.js';
+import { ReadOnlySettings, StoredSettings, type SettingsStore } from '../../main/settings.js';
+import { startWebHost } from '../../main/web.js';
+import { launchChromium } from './browser.js';
+import { Closers, eventually } from './harness.js';
+
+const FILE = 'the config file /tmp/agent-companion-e2e.json';
+const PROBLEMS = ['accounts[0].pasword: unknown field; did you mean "password"?', 'display.theme: Invalid option: expected one of "system"|"light"|"dark"'];
+const UNPROTECTED =
+  'No keyring (GNOME Keyring or KWallet) is running, so stored secrets are only obfuscated with a key built into Electron: anyone who can read your files can recover them. Start a keyring, or put secrets in a config file as {"env": "VARIABLE"}.';
+
+describe('setting up the desk, in the web host', () => {
+  const closers = new Closers();
+  const log = createLogger(process.env.AGENT_COMPANION_LOG ?? 'warn');
+  let browser: Browser;
+
+  before(() =>
+    closers.setUp(async () => {
+      browser = closers.add(await launchChromium(), (launched) => launched.close().catch(() => undefined));
+    }),
+  );
+  after(() => closers.closeAll());
+
+  /** Starts a core on `config` with `setup` and `settings` (or the demo), serves it, and opens a page on it. */
+  async function open(config: AppConfig, setup: DeskSetup, settings: SettingsStore, demo = false): Promise<Page> {
+    return closers.setUp(async () => {
+      const core = closers.add(await startCore({ config, setup, settings, log, demo, demoIntervalMs: 60_000 }), (started) => started.stop());
+      const host = closers.add(await startWebHost({ core, log }), (started) => started.close());
+      const context = closers.add(await browser.newContext({ viewport: { width: 440, height: 800 } }), (opened) => opened.close().catch(() => undefined));
+      const page = await context.newPage();
+      page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+      await page.goto(host.url);
+      return page;
+    });
+  }
+
+  it('shows an empty desk that names the file it read, says who adds an account, and is no demo', async () => {
+    const config = parseConfig({ accounts: [] });
+    const page = await open(config, { source: FILE, problems: [] }, new ReadOnlySettings(config, FILE));
+    const panel = page.locator('[data-testid="empty-desk"]');
+    await panel.waitFor();
+    assert.match(await panel.innerText(), /No account is set up/);
+    assert.equal(await page.locator('[data-testid="empty-desk-source"]').innerText(), FILE);
+    await page.locator('[data-testid="empty-desk-managed"]', { hasText: 'Ask your administrator to add an account to that file' }).waitFor();
+    assert.equal(await page.locator('[data-testid="empty-desk-add"]').count(), 0, 'a managed file offers no Add button');
+    assert.equal(await page.locator('[data-testid="demo-badge"]').count(), 0);
+    assert.equal(await page.locator('[data-testid="calls"], [data-testid="calls-empty"], [data-testid="presence-select"]').count(), 0);
+  });
+
+  it('opens on the settings screen listing the problems verbatim when a managed file is not valid', async () => {
+    const page = await open(parseConfig({}), { source: FILE, problems: PROBLEMS }, new ReadOnlySettings(parseConfig({}), FILE, PROBLEMS));
+    const list = page.locator('[data-testid="settings-problems"]');
+    await list.waitFor();
+    assert.deepEqual(await list.locator('li').allInnerTexts(), PROBLEMS);
+    await page.locator('[data-testid="settings-stored-problems"]', { hasText: `Fix them in ${FILE}.` }).waitFor();
+    await page.locator('[data-testid="settings-readonly"]').waitFor();
+    // A problem that names a field also shows under that field.
+    await page.locator('[data-field="display.theme"] [data-testid="settings-field-error"]', { hasText: 'Invalid option' }).waitFor();
+    assert.equal(await page.locator('[data-testid="demo-badge"]').count(), 0);
+    // Behind it, the desk stays empty and says why.
+    await page.keyboard.press('Escape');
+    const panel = page.locator('[data-testid="empty-desk"]');
+    await panel.waitFor();
+    assert.match(await panel.innerText(), /The settings could not be used[\s\S]*2 problems/);
+    await page.locator('[data-testid="empty-desk-problems"]').click();
+    await list.waitFor();
+  });
+
+  it('maps stored problems onto the form and saves the corrected settings without the misspelt field', async () => {
+    const raw = {
+      accounts: [{ id: 'contact', vendor: 'genesys', label: 'Genesys', baseUrl: 'https://gws.example.test', user: 'agent@example.test', pasword: 'typo' }],
+      display: { theme: 'blue' },
+    };
+    let persisted: Record<string, unknown> | undefined;
+    const source = 'this computer’s settings';
+    const settings = new StoredSettings(parseConfig({}), source, async (document) => void (persisted = document), (plain) => Buffer.from(`sealed:${plain}`).toString('base64'), { problems: PROBLEMS, raw });
+    const page = await open(parseConfig({}), { source, problems: PROBLEMS }, settings);
+    const list = page.locator('[data-testid="settings-problems"]');
+    await list.waitFor();
+    assert.deepEqual(await list.locator('li').allInnerTexts(), PROBLEMS);
+    const account = page.locator('[data-testid="settings-account"][data-account="contact"]');
+    await account.locator('[data-testid="settings-field-error"]', { hasText: 'pasword: unknown field' }).waitFor();
+    await account.locator('[data-field="password"] input').fill('s3cret');
+    await page.locator('[data-testid="settings-save"]').click();
+    await page.locator('[data-testid="settings-saved"]').waitFor();
+    await list.waitFor({ state: 'detached' });
+    const stored = await eventually(() => persisted, 'the corrected settings were stored');
+    const [saved] = stored['accounts'] as Array<Record<string, unknown>>;
+    assert.ok(saved && !('pasword' in saved), `the misspelt field went back: ${JSON.stringify(saved)}`);
+    assert.ok(saved && saved['password'] !== undefined, 'the typed password was stored');
+  });
+
+  it('says in the demo’s settings that it is the demo, and how to use one’s own accounts', async () => {
+    const source = 'no configuration (start with --config PATH to use your accounts)';
+    const page = await open(parseConfig({}), { source, problems: [] }, new ReadOnlySettings(parseConfig({}), source), true);
+    await page.locator('[data-testid="demo-badge"]').waitFor();
+    await page.locator('[data-testid="settings-open"]').click();
+    const demo = page.locator('[data-testid="settings-demo"]');
+    await demo.waitFor();
+    assert.match(await demo.innerText(), /This is the demo[\s\S]*--config PATH/);
+    assert.equal(await page.locator('[data-testid="settings-readonly"]').count(), 0, 'no administrator manages the demo');
+    assert.doesNotMatch(await page.locator('[data-testid="settings-no-accounts"]').innerText(), /No accounts yet/);
+  });
+
+  it('warns that stored secrets are not protected, and the Add button leads to the new-account controls', async () => {
+    const source = 'this computer’s settings (/home/agent/.config/Agent Companion/settings.json)';
+    const settings = new StoredSettings(parseConfig({}), source, async () => {}, undefined, { secrets: { protected: false, note: UNPROTECTED } });
+    const page = await open(parseConfig({}), { source, problems: [] }, settings);
+    assert.equal(await page.locator('[data-testid="empty-desk-source"]').innerText(), source);
+    await page.locator('[data-testid="empty-desk-add"]').click();
+    const warning = page.locator('[data-testid="secrets-warning"]');
+    await warning.waitFor();
+    assert.match(await warning.innerText(), new RegExp(UNPROTECTED.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'settings-add-vendor');
+    assert.equal(await page.locator('[data-testid="settings-problems"]').count(), 0);
+  });
+});
