@@ -185,11 +185,18 @@ export type SlicePatch<T> = {
  */
 export type ChatUpsert = Chat & { messagesFrom?: number };
 
+/**
+ * How the recent calls changed when calls were put at the head of the list: those calls, then the
+ * first `kept` of the list as it was (the rest fell off its end). The whole list travels otherwise.
+ */
+export type RecentCallsDelta = { added: Call[]; kept: number };
+
 /** What changed between two states. Absent members did not change. */
 export type DeskPatch = {
   accounts?: SlicePatch<Account>;
   calls?: SlicePatch<Call>;
   recentCalls?: Call[];
+  recentCallsDelta?: RecentCallsDelta;
   chats?: SlicePatch<ChatUpsert>;
   callbacks?: SlicePatch<Callback>;
   queues?: SlicePatch<Queue>;
@@ -213,9 +220,23 @@ function diffSlice<T extends object>(prev: Record<string, T>, next: Record<strin
   if (prev === next) return undefined;
   const upsert: T[] = [];
   const remove: string[] = [];
-  for (const [key, entity] of Object.entries(next)) if (prev[key] !== entity) upsert.push(entity);
-  for (const key of Object.keys(prev)) if (!(key in next)) remove.push(key);
+  for (const key in next) if (prev[key] !== next[key]) upsert.push(next[key]!);
+  for (const key in prev) if (!(key in next)) remove.push(key);
   return upsert.length || remove.length ? { upsert, remove } : undefined;
+}
+
+/**
+ * The recent calls' change as a delta when `next` is some calls followed by a prefix of `prev`
+ * (what ending a call does: the store puts it at the head and drops the oldest), compared by
+ * identity; `undefined` otherwise (the whole list then travels).
+ */
+function recentCallsDelta(prev: readonly Call[], next: readonly Call[]): RecentCallsDelta | undefined {
+  if (prev.length === 0) return undefined;
+  const added = next.indexOf(prev[0]!);
+  if (added <= 0) return undefined;
+  const kept = next.length - added;
+  for (let i = 0; i < kept; i++) if (next[added + i] !== prev[i]) return undefined;
+  return { added: next.slice(0, added), kept };
 }
 
 /**
@@ -235,7 +256,10 @@ export function diffState(prev: DeskState, next: DeskState): DeskPatch | undefin
   }
   if (patch.chats) patch.chats.upsert = patch.chats.upsert.map((chat) => chatDelta(prev.chats[chat.key], chat));
   if (prev.recentCalls !== next.recentCalls) {
-    patch.recentCalls = next.recentCalls;
+    // Ending a call puts it at the head of the list: only it travels, not the calls before it.
+    const delta = recentCallsDelta(prev.recentCalls, next.recentCalls);
+    if (delta) patch.recentCallsDelta = delta;
+    else patch.recentCalls = next.recentCalls;
     any = true;
   }
   if (prev.demo !== next.demo) {
@@ -249,11 +273,20 @@ export function diffState(prev: DeskState, next: DeskState): DeskPatch | undefin
   return any ? patch : undefined;
 }
 
-/** A chat's upsert: only the new lines when the transcript grew by appending (the store keeps old lines by reference). */
+/**
+ * A chat's upsert: only the new lines when the transcript grew by appending.
+ *
+ * One comparison tells, whatever the transcript's length: the store keeps old lines by reference,
+ * only ever adds lines, and keeps every transcript sorted by one strict total order (index, time,
+ * id). So when the old transcript's last line sits at the same position in the new one, exactly
+ * the lines that sort before it precede it there — all the old ones, in their order: the old
+ * transcript is a prefix of the new one. A line that arrived out of order, sorted in before it,
+ * moves it (or, a dismissed chat started afresh, holds other lines), and the whole chat is sent.
+ */
 function chatDelta(before: Chat | undefined, after: Chat): ChatUpsert {
   const old = before?.messages;
   if (!old || old.length === 0 || old === after.messages || old.length > after.messages.length) return after;
-  for (let i = old.length - 1; i >= 0; i--) if (old[i] !== after.messages[i]) return after;
+  if (after.messages[old.length - 1] !== old[old.length - 1] || after.messages[0] !== old[0]) return after;
   return { ...after, messages: after.messages.slice(old.length), messagesFrom: old.length };
 }
 
@@ -269,6 +302,7 @@ export function applyPatch(state: DeskState, patch: DeskPatch): DeskState {
     (next as unknown as Record<string, unknown>)[slice] = record;
   }
   if (patch.recentCalls) next.recentCalls = patch.recentCalls;
+  if (patch.recentCallsDelta) next.recentCalls = [...patch.recentCallsDelta.added, ...state.recentCalls.slice(0, patch.recentCallsDelta.kept)];
   if (patch.demo !== undefined) next.demo = patch.demo;
   if (patch.setup) next.setup = patch.setup;
   return next;

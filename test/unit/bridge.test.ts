@@ -126,6 +126,26 @@ describe('bridge hub and client over the one wire', () => {
     assert.deepEqual(view!.state.chats['voice/k']!.messages.map((m) => m.index), [0, 1, 2]);
   });
 
+  it('sends only the calls that ended, not the whole list of recent calls, and the window still rebuilds it', () => {
+    const { connector, desk, hub, changes } = setup();
+    const call = (n: number) => ({ id: `c${n}`, state: 'ringing' as const, caller: `+35840000${n}`, userData: { Note: 'x'.repeat(200) } });
+    // More calls than the list keeps: the oldest fall off its end.
+    for (let n = 0; n < 25; n++) {
+      connector.emit({ type: 'call', call: call(n) });
+      hub.flush();
+      connector.emit({ type: 'call', call: { id: `c${n}`, state: 'ended' } });
+      hub.flush();
+    }
+    const last = changes.at(-1) as { patch: { recentCalls?: unknown; recentCallsDelta?: { added: Array<{ id: string }>; kept: number } } };
+    assert.equal(last.patch.recentCalls, undefined);
+    assert.deepEqual(last.patch.recentCallsDelta?.added.map((c) => c.id), ['c24']);
+    assert.equal(last.patch.recentCallsDelta?.kept, desk.state.recentCalls.length - 1);
+    let view: ReturnType<typeof applyChange>;
+    for (const change of changes) view = applyChange(view, change);
+    assert.deepEqual(view!.state, asJson(desk.state));
+    assert.deepEqual(view!.state.recentCalls.map((c) => c.id).slice(0, 3), ['c24', 'c23', 'c22']);
+  });
+
   it('coalesces a burst of events into one patch holding only what changed', async () => {
     const { connector, changes } = setup();
     for (let i = 0; i < 100; i++) connector.emit({ type: 'queue', queue: { id: 'q', name: 'Sales', waiting: i } });
