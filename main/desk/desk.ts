@@ -38,7 +38,7 @@ export class Desk {
   private started = false;
 
   constructor(private readonly options: DeskOptions) {
-    this.now = options.now ?? (() => new Date().toISOString());
+    this.now = options.now ?? isoClock();
     for (const account of options.accounts) {
       if (this.accounts.has(account.seed.id)) throw new Error(`two accounts share the id "${account.seed.id}"`);
       this.accounts.set(account.seed.id, account);
@@ -248,6 +248,20 @@ export class Desk {
       throw error instanceof CommandError ? error : new CommandError(messageOf(error));
     }
   }
+}
+
+/** The time now as ISO text, formatted once per millisecond (every event is stamped with it). */
+function isoClock(): () => string {
+  let ms = Number.NaN;
+  let iso = '';
+  return () => {
+    const now = Date.now();
+    if (now !== ms) {
+      ms = now;
+      iso = new Date(now).toISOString();
+    }
+    return iso;
+  };
 }
 
 function messageOf(error: unknown): string {

@@ -329,8 +329,7 @@ function foldMessages(
   }
   if (fresh.length === 0) return state;
   fresh.sort(compareMessages);
-  const messages =
-    !last || compareMessages(last, fresh[0]!) <= 0 ? [...chat.messages, ...fresh] : [...chat.messages, ...fresh].sort(compareMessages);
+  const messages = !last || compareMessages(last, fresh[0]!) <= 0 ? chat.messages.concat(fresh) : chat.messages.concat(fresh).sort(compareMessages);
   const unread = chat.unread + fresh.filter((m) => m.kind === 'text' && m.from.role !== 'agent').length;
   return { ...state, chats: { ...state.chats, [key]: { ...chat, messages, unread } } };
 }
