@@ -133,8 +133,48 @@ interface ChatMemo {
   id: string;
   state: 'invited' | 'active';
   nextIndex: number;
-  /** Lines shown recently, for the repeat window: who, text, when (epoch ms, receive time). */
-  recent: Array<{ mine: boolean; text: string; atMs: number }>;
+  /** Lines shown within the repeat window, oldest first: who, text, when (epoch ms, receive time). */
+  recent: RecentLines;
+}
+
+/**
+ * A conversation's lines within the repeat window, in the order they were shown, and how many of
+ * them each side said with each text: a repeat is found without reading the window through, however
+ * busy the conversation (lines leave from the oldest, as the clock passes the window).
+ */
+class RecentLines {
+  private readonly lines: Array<{ key: string; atMs: number }> = [];
+  private head = 0;
+  private readonly said = new Map<string, number>();
+
+  private static key(mine: boolean, text: string): string {
+    return `${mine ? 'm' : 'o'}${text}`;
+  }
+
+  /** Forgets the lines older than `windowMs` at `nowMs`. */
+  expire(nowMs: number, windowMs: number): void {
+    while (this.head < this.lines.length && nowMs - this.lines[this.head]!.atMs > windowMs) {
+      const { key } = this.lines[this.head++]!;
+      const left = this.said.get(key)! - 1;
+      if (left === 0) this.said.delete(key);
+      else this.said.set(key, left);
+    }
+    if (this.head > 64 && this.head * 2 > this.lines.length) {
+      this.lines.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  /** Whether that side said that text within the window. */
+  has(mine: boolean, text: string): boolean {
+    return this.said.has(RecentLines.key(mine, text));
+  }
+
+  add(mine: boolean, text: string, atMs: number): void {
+    const key = RecentLines.key(mine, text);
+    this.lines.push({ key, atMs });
+    this.said.set(key, (this.said.get(key) ?? 0) + 1);
+  }
 }
 
 /** A reply on its way (see {@link ThreecDesk.beginSend}). */
@@ -371,13 +411,13 @@ export class ThreecDesk {
     const events: ConnectorEvent[] = [];
     let chat = this.chats.get(chatId);
     if (chat) {
-      chat.recent = chat.recent.filter((r) => nowMs - r.atMs <= this.options.repeatWindowMs);
-      if (!distinct && chat.recent.some((r) => r.mine === mine && r.text === text)) {
+      chat.recent.expire(nowMs, this.options.repeatWindowMs);
+      if (!distinct && chat.recent.has(mine, text)) {
         this.options.log.debug({ chat: chatId }, '3C IM repeated within the repeat window; shown once');
         return [];
       }
     } else {
-      chat = { id: chatId, state: mine ? 'active' : 'invited', nextIndex: 1, recent: [] };
+      chat = { id: chatId, state: mine ? 'active' : 'invited', nextIndex: 1, recent: new RecentLines() };
       this.chats.set(chatId, chat);
       events.push({ type: 'chat', chat: { id: chatId, state: chat.state, participants: [this.participant(chatId)], actions: ['send'], startedAt: at } });
     }
@@ -386,7 +426,7 @@ export class ThreecDesk {
       events.push({ type: 'chat', chat: { id: chatId, state: 'active' } });
     }
     const index = chat.nextIndex++;
-    chat.recent.push({ mine, text, atMs: nowMs });
+    chat.recent.add(mine, text, nowMs);
     const message: ChatMessage = { id: String(index), index, from: this.participant(mine ? this.watch.me : chatId), text, at, kind: 'text' };
     events.push({ type: 'chat.messages', chatId, messages: [message] });
     return events;
@@ -401,7 +441,7 @@ export class ThreecDesk {
     const member = this.members.get(memberId) ?? this.members.get(this.userId(memberId));
     if (!member) throw new Error(`${memberId} is not a watched colleague`);
     if (this.chats.has(member.id)) return [];
-    this.chats.set(member.id, { id: member.id, state: 'active', nextIndex: 1, recent: [] });
+    this.chats.set(member.id, { id: member.id, state: 'active', nextIndex: 1, recent: new RecentLines() });
     return [{ type: 'chat', chat: { id: member.id, state: 'active', participants: [this.participant(member.id)], actions: ['send'] } }];
   }
 
