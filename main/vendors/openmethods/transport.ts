@@ -159,13 +159,16 @@ export class FrameDecoder {
   }
 }
 
+/** A strict UTF-8 decoder (no state between calls: each `decode` is a whole body). */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
  * Reads a frame body as JSON.
  * @returns the value, or `undefined` with `problem` when the body is not UTF-8 JSON.
  */
 export function readJsonBody(body: Buffer): { value?: unknown; problem?: string } {
   try {
-    return { value: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body)) as unknown };
+    return { value: JSON.parse(UTF8.decode(body)) as unknown };
   } catch (error) {
     return { problem: error instanceof Error ? error.message : String(error) };
   }
