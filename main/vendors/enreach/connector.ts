@@ -70,6 +70,25 @@ export const ENREACH_USER_EVENTS = [
   'UserCallInCallbackCreated',
 ] as const;
 
+/**
+ * One MessageReceived argument → the desk events it means; a malformed one is logged and dropped
+ * (the bench's parse path is this one too).
+ */
+export function rteMessageEvents(message: unknown, route: RouteContext, log: Logger): ConnectorEvent[] {
+  const parsed = parseMessage(message);
+  if (!parsed.ok) {
+    log.warn({ eventType: parsed.eventType, problem: parsed.error }, 'dropped a malformed Enreach RTE frame');
+    return [];
+  }
+  if (parsed.event.eventType === '(unknown)') {
+    log.debug({ eventType: parsed.event.type, event: parsed.event.data }, 'Enreach event of a type the connector does not know');
+    return [];
+  }
+  const events = routeEvent(parsed.event, { ...route, now: new Date().toISOString() });
+  if (events.length === 0) log.debug({ eventType: parsed.event.eventType, event: parsed.event }, 'Enreach event not shown on the desk');
+  return events;
+}
+
 /** Options of {@link createEnreachConnector}: the kit's `ConnectorOptions`, with Enreach's tuning typed. */
 export interface EnreachConnectorOptions {
   /** Reconnect delays (default: the kit's `DEFAULT_BACKOFF`); tests pass a fast one. */
@@ -162,21 +181,6 @@ export function createEnreachConnector(account: EnreachAccount, secrets: Enreach
     }
   }
 
-  function handleMessage(message: unknown, route: RouteContext, log: Logger, emit: (e: ConnectorEvent) => void): void {
-    const parsed = parseMessage(message);
-    if (!parsed.ok) {
-      log.warn({ eventType: parsed.eventType, problem: parsed.error }, 'dropped a malformed Enreach RTE frame');
-      return;
-    }
-    if (parsed.event.eventType === '(unknown)') {
-      log.debug({ eventType: parsed.event.type, event: parsed.event.data }, 'Enreach event of a type the connector does not know');
-      return;
-    }
-    const events = routeEvent(parsed.event, { ...route, now: new Date().toISOString() });
-    if (events.length === 0) log.debug({ eventType: parsed.event.eventType, event: parsed.event }, 'Enreach event not shown on the desk');
-    for (const event of events) emit(event);
-  }
-
   function subscriptionsFor(userId: string, queues: readonly EnreachQueueInfo[], callLists: readonly EnreachCallList[]): EntitySubscription[] {
     return [
       ...ENREACH_USER_EVENTS.map((EventName) => ({ EntityId: userId, EventName })),
@@ -204,7 +208,9 @@ export function createEnreachConnector(account: EnreachAccount, secrets: Enreach
         url,
         token,
         log,
-        onMessage: (message) => handleMessage(message, route, log, emit),
+        onMessage: (message) => {
+          for (const event of rteMessageEvents(message, route, log)) emit(event);
+        },
         serverTimeoutMs: tuning.serverTimeoutMs,
         keepAliveMs: tuning.keepAliveMs,
         maxMessageBytes: tuning.maxMessageBytes,

@@ -4,6 +4,7 @@
  * VENDOR-NOTES.md, Enreach section.
  */
 import { definePlatform } from '../kit/platform.js';
+import { enreachBench } from './bench.js';
 import { ENREACH_CAPABILITIES, ENREACH_NAME } from './capabilities.js';
 import { enreachAccountSchema, enreachShape, type EnreachTuning } from './config.js';
 import { startEnreachConformanceRig } from './conformance.js';
@@ -36,4 +37,5 @@ export const enreach = definePlatform({
     return { account: { ...demo.account, secretKey: demo.secrets.secretKey }, stop: () => demo.stop() };
   },
   startConformanceRig: startEnreachConformanceRig,
+  bench: enreachBench,
 });

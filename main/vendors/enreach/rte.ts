@@ -110,6 +110,19 @@ function signalrLogger(log: Logger): ILogger {
 /** A SignalR ping record (type 6): the client ignores it but counts it as a sign of life. */
 const PING_RECORD = `{"type":6}${RECORD_SEPARATOR}`;
 
+/**
+ * What the SignalR client gets to read of one hub message: its records that pass
+ * {@link screenHubText} (the dropped ones logged, naming the platform); a ping when all were
+ * dropped (something arrived: the hub is alive); `''` for nothing.
+ */
+export function screenedText(text: string, maxBytes: number, handshake: boolean, log: Logger): string {
+  const { kept, dropped } = screenHubText(text, maxBytes, handshake);
+  for (const record of dropped) {
+    log.warn({ reason: record.reason, bytes: record.bytes, limitBytes: maxBytes }, `dropped ${record.reason === 'oversized' ? 'an oversized' : 'a malformed'} Enreach RTE frame`);
+  }
+  return kept !== '' ? kept : dropped.length > 0 ? PING_RECORD : '';
+}
+
 /** How long closing a session waits for the hub to answer the WebSocket close, ms. */
 const CLOSE_WAIT_MS = 1_000;
 
@@ -141,13 +154,8 @@ function screenedWebSocket(log: Logger, maxBytes: number, sockets: Set<WebSocket
       let handshake = true;
       base?.set?.call(this, (event: WebSocket.MessageEvent) => {
         if (typeof event.data !== 'string') return void handler.call(this, event);
-        const { kept, dropped } = screenHubText(event.data, maxBytes, handshake);
+        const data = screenedText(event.data, maxBytes, handshake, log);
         handshake = false;
-        for (const record of dropped) {
-          log.warn({ reason: record.reason, bytes: record.bytes, limitBytes: maxBytes }, `dropped ${record.reason === 'oversized' ? 'an oversized' : 'a malformed'} Enreach RTE frame`);
-        }
-        // Something arrived even when all of it was dropped: a ping tells the client the hub is alive.
-        const data = kept !== '' ? kept : dropped.length > 0 ? PING_RECORD : '';
         if (data !== '') handler.call(this, { data, type: 'message', target: this });
       });
     },

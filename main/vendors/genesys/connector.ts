@@ -122,6 +122,18 @@ export function createGenesysConnector(
 }
 
 /**
+ * The connector's handling of live notifications, without a connection (the bench's parse path):
+ * each `(topic, data)` a CometD subscription delivers goes through the same agent state as on a
+ * live session, and its desk events go to `context.emit`.
+ */
+export function notificationHandler(account: GenesysAccount, context: ConnectorContext): (topic: string, data: unknown) => void {
+  const agent = new GenesysAgent(account, '', {});
+  agent.attach(context);
+  const live = { deviceId: undefined as string | undefined };
+  return (topic, data) => agent.onNotification(live, topic, data);
+}
+
+/**
  * The agent as the connector knows it across connections: the contact-center session, presence
  * inputs, what each call and chat allows, and the sequence that keeps a REST snapshot from rolling
  * back a live notification.
@@ -150,8 +162,13 @@ class GenesysAgent {
   // ---- connection ----------------------------------------------------------------------------
 
   /** Opens one connection (see the module docs). @throws {ConnectionError} fatal when a person must act. */
-  async connect(context: ConnectorContext, attempt: number): Promise<{ session: NotificationChannel; live: Live }> {
+  /** The context notifications are handled for (set by each connection). */
+  attach(context: ConnectorContext): void {
     this.context = context;
+  }
+
+  async connect(context: ConnectorContext, attempt: number): Promise<{ session: NotificationChannel; live: Live }> {
+    this.attach(context);
     const log = context.log;
     log.debug({ attempt }, 'connecting to Genesys');
     const jar = new CookieJar();
@@ -293,7 +310,8 @@ class GenesysAgent {
     this.context?.emit(event);
   }
 
-  private onNotification(live: Live, topic: string, data: unknown): void {
+  /** One notification of a subscribed topic → the agent's state and the desk events it means. */
+  onNotification(live: Pick<Live, 'deviceId'>, topic: string, data: unknown): void {
     const log = this.context!.log;
     const result = parseNotification(data);
     if (!result.ok) {

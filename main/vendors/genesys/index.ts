@@ -4,6 +4,7 @@
  * facts: VENDOR-NOTES.md, Genesys section.
  */
 import { definePlatform } from '../kit/platform.js';
+import { genesysBench } from './bench.js';
 import { GENESYS_CAPABILITIES } from './capabilities.js';
 import { genesysAccountSchema, genesysShape } from './config.js';
 import { startGenesysConformanceRig } from './conformance.js';
@@ -31,4 +32,5 @@ export const genesys = definePlatform({
     return { account: { ...demo.account, password: demo.secrets.password }, stop: () => demo.stop() };
   },
   startConformanceRig: startGenesysConformanceRig,
+  bench: genesysBench,
 });

@@ -32,6 +32,38 @@ import type { EventsAnswer } from './schema.js';
 import { CecSession, supportOf, TOKEN_REFUSED, type ChannelSupport, type SessionHost } from './session.js';
 import { resolveTuning, type HuaweiTuning } from './tuning.js';
 
+/**
+ * One answer to `getClickToCallEvents`, validated, for the call in progress (if any): its desk
+ * events go to `ctx.emit`, what it does not show is logged. Shared by the connector and the bench.
+ * @returns the poll's outcome, and whether the call ended (the caller forgets it).
+ */
+export function foldEventsAnswer(answer: EventsAnswer, call: PlacedCall | undefined, ctx: Pick<ConnectorContext, 'emit' | 'log'>): { outcome: PollOutcome; ended: boolean } {
+  const { log, emit } = ctx;
+  const event = classifyEvents(answer);
+  switch (event.kind) {
+    case 'none':
+      return { outcome: 'empty', ended: false };
+    case 'unknown-events':
+      log.debug('CEC reports click-to-dial events it does not name; polling on');
+      return { outcome: 'event', ended: false };
+    case 'unrecognized':
+      log.info({ resultDesc: event.resultDesc, eventId: event.eventId }, 'CEC sent a click-to-dial event the connector does not know; ignored');
+      return { outcome: 'empty', ended: false };
+    case 'refused':
+      log.warn({ resultCode: event.resultCode, resultDesc: event.resultDesc }, 'CEC refused the event poll (resultCode other than "0")');
+      return { outcome: 'empty', ended: false };
+    default:
+      break;
+  }
+  if (!call) {
+    log.debug({ event: event.kind }, 'a click-to-dial event with no call in progress; ignored');
+    return { outcome: endsCall(event) ? 'stop' : 'empty', ended: false };
+  }
+  const patch = callPatchFor(event, call);
+  if (patch) emit({ type: 'call', call: patch } satisfies ConnectorEvent);
+  return endsCall(event) ? { outcome: 'stop', ended: true } : { outcome: 'event', ended: false };
+}
+
 /** Options of {@link createHuaweiConnector}: the kit's `ConnectorOptions`, with CEC's tuning typed. */
 export interface HuaweiConnectorOptions {
   /** Reconnect delays (default: the kit's `DEFAULT_BACKOFF`); tests pass a fast one. */
@@ -118,34 +150,9 @@ export function createHuaweiConnector(account: HuaweiAccount, secrets: HuaweiSec
 
   /** One answer to `getClickToCallEvents` → desk events (see `normalize.ts`). */
   function handleEvents(ctx: ConnectorContext, answer: EventsAnswer): PollOutcome {
-    const { log, emit } = ctx;
-    const event = classifyEvents(answer);
-    switch (event.kind) {
-      case 'none':
-        return 'empty';
-      case 'unknown-events':
-        log.debug('CEC reports click-to-dial events it does not name; polling on');
-        return 'event';
-      case 'unrecognized':
-        log.info({ resultDesc: event.resultDesc, eventId: event.eventId }, 'CEC sent a click-to-dial event the connector does not know; ignored');
-        return 'empty';
-      case 'refused':
-        log.warn({ resultCode: event.resultCode, resultDesc: event.resultDesc }, 'CEC refused the event poll (resultCode other than "0")');
-        return 'empty';
-      default:
-        break;
-    }
-    if (!call) {
-      log.debug({ event: event.kind }, 'a click-to-dial event with no call in progress; ignored');
-      return endsCall(event) ? 'stop' : 'empty';
-    }
-    const patch = callPatchFor(event, call);
-    if (patch) emit({ type: 'call', call: patch } satisfies ConnectorEvent);
-    if (endsCall(event)) {
-      call = undefined;
-      return 'stop';
-    }
-    return 'event';
+    const { outcome, ended } = foldEventsAnswer(answer, call, ctx);
+    if (ended) call = undefined;
+    return outcome;
   }
 
   /** Maps a failure of a connection attempt to a {@link ConnectionError} (fatal when a person must act). */

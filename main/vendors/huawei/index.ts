@@ -5,6 +5,7 @@
  * Huawei section.
  */
 import { definePlatform } from '../kit/platform.js';
+import { huaweiBench } from './bench.js';
 import { HUAWEI_CAPABILITIES, HUAWEI_NAME, HUAWEI_NOTICE } from './capabilities.js';
 import { huaweiAccountSchema, huaweiShape } from './config.js';
 import { createHuaweiConnector } from './connector.js';
@@ -45,4 +46,5 @@ export const huawei = definePlatform({
     return { account: demo.account, stop: () => demo.stop() };
   },
   startConformanceRig: () => startHuaweiConformanceRig(),
+  bench: huaweiBench,
 });

@@ -6,6 +6,7 @@
  * test all derive from it (ARCHITECTURE.md, principle 7): a new platform is its folder plus one line.
  */
 import { z } from 'zod';
+import type { ConnectorEvent } from '../../desk/events.js';
 import type { Capabilities, Connector } from '../../desk/port.js';
 import type { PresenceState } from '../../desk/model.js';
 import type { Logger } from '../../log.js';
@@ -145,6 +146,35 @@ export interface PlatformModule<Shape extends z.ZodRawShape = z.ZodRawShape, Acc
   startDemo(options: DemoOptions): Promise<PlatformDemo>;
   /** Starts the platform's simulator for the conformance suite. */
   startConformanceRig(): Promise<ConformanceRig>;
+  /** A realistic stream and the connector's own parse path, for `npm run bench` and the fuzz tests. */
+  bench?: PlatformBench;
+}
+
+/**
+ * What `npm run bench` (and `test/fuzz/`) needs of a platform, kept in its folder (`bench.ts`): a
+ * realistic stream of wire frames, the connector's own path from one frame to desk events, and the
+ * floor that path is measured against. A registered platform with one is benched and fuzzed with
+ * no change outside its folder.
+ */
+export interface PlatformBench {
+  /**
+   * `n` wire frames of a realistic stream, as the connector receives them (text, or bytes on a
+   * framed socket), in order: frame `i` of a longer stream is frame `i` of a shorter one.
+   */
+  frames(n: number): unknown[];
+  /**
+   * A fresh parse path, with whatever the connector keeps between frames (a decoder, what the
+   * platform told so far): frame → the connector's own screening, parsing, validation and routing
+   * → the desk events the connector emits. Bad input is logged on `log` and dropped, as the
+   * connector does; it never throws.
+   */
+  parser(log: Logger): (frame: unknown) => ConnectorEvent[];
+  /**
+   * The least work a frame needs: `JSON.parse` of its text plus the same schema validation the
+   * parse path applies (no screening, key normalisation, routing or state). Returns the validated
+   * value, so that nothing is optimised away.
+   */
+  floor(frame: unknown): unknown;
 }
 
 /** Marks an account field as a secret: masked for the window, encrypted at rest, redacted in logs. */

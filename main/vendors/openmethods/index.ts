@@ -5,6 +5,7 @@
  * wire contract: VENDOR-NOTES.md, OpenMethods section.
  */
 import { definePlatform } from '../kit/platform.js';
+import { openmethodsBench } from './bench.js';
 import { openmethodsAccountSchema, openmethodsShape, type OpenMethodsTuning } from './config.js';
 import { OPENMETHODS_CAPABILITIES, OPENMETHODS_NAME, createOpenMethodsConnector } from './connector.js';
 import { startOpenMethodsDemo } from './demo.js';
@@ -32,4 +33,5 @@ export const openmethods = definePlatform({
     return { account: demo.account, stop: () => demo.stop() };
   },
   startConformanceRig: () => startOpenMethodsRig(),
+  bench: openmethodsBench,
 });

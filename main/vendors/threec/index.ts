@@ -9,6 +9,7 @@
  * the agent's own terminals (shown, not controlled).
  */
 import { definePlatform } from '../kit/platform.js';
+import { threecBench } from './bench.js';
 import { THREEC_CAPABILITIES, THREEC_NAME, THREEC_NOTICE } from './capabilities.js';
 import { threecAccountSchema, threecShape, type ThreecTuning } from './config.js';
 import { createThreecConnector } from './connector.js';
@@ -42,4 +43,5 @@ export const threec = definePlatform({
     return { account: demo.account, stop: () => demo.stop() };
   },
   startConformanceRig: () => startThreecConformanceRig(),
+  bench: threecBench,
 });

@@ -1,0 +1,134 @@
+/**
+ * OpenMethods UCCX for `npm run bench` and the fuzz tests (`PlatformBench` in `../kit/platform.ts`).
+ *
+ * The stream: Socket Transport frames (`~!OM`, protocol 1, a length, a DCP JSON body) as the
+ * integration server writes them — per ten: one call's life on the agent's session resource
+ * (alerting, the leg ringing, RESERVED, the leg active, started, TALKING, the leg dropped, ended,
+ * then READY or WORK_READY) and a team-status change of three members from the report service.
+ *
+ * The parse path is the connector's: the frame decoder (whatever the chunking), the body read as
+ * UTF-8 JSON, the DCP client's envelope validation and dispatch, the session's and the report's
+ * fold (`UccxFold`). A broken frame stream is a protocol error, as on the socket: logged, and the
+ * next frame starts on a fresh decoder (the reconnect). The floor: one `JSON.parse` of the body,
+ * the DCP envelope's schema and the event body's.
+ */
+import type { ConnectorEvent } from '../../desk/events.js';
+import type { PlatformBench } from '../kit/platform.js';
+import { DcpClient } from './dcp.js';
+import { UccxFold } from './fold.js';
+import { agentStateSchema, conversationStateSchema, dcpMessageSchema, interactionSchema, problemOf, teamStatusDataSchema, transportControlSchema } from './schema.js';
+import { FRAME_HEADER_BYTES, FrameDecoder, TRANSPORT_CONTROL, encodeJsonFrame, readJsonBody } from './transport.js';
+
+const SESSION = 'session-1001-1';
+const REPORTS = 'uccx-reports';
+const PROTOCOL = 1;
+
+/** The DCP message of frame `i`. */
+export function uccxMessage(i: number): Record<string, unknown> {
+  const call = `int-${Math.floor(i / 10)}`;
+  const conversation = `conv-${Math.floor(i / 10)}`;
+  const resource = (name: string, target: string, data: unknown) => ({ messageType: 'resourceEvent', resourceId: SESSION, name, target, data });
+  const interaction = {
+    'interaction-id': call,
+    'interaction-state': 'ALERTING',
+    'interaction-data': { ani: '+14155550142', dnis: '8005550199', callVariables: { Account: `ACC-${i}`, Topic: 'Billing' } },
+    conversations: { primary: { id: conversation } },
+  };
+  const state = (value: string) => resource('session.stateChanged', SESSION, { state: value, reasonCode: null, reasonLabel: null, since: '2026-11-21T09:00:00.000Z' });
+  const leg = (value: string) => resource('conversation.stateChanged', `${SESSION}.${call}.${conversation}`, { 'conversation-id': conversation, state: value });
+  switch (i % 10) {
+    case 0:
+      return resource('interaction.alerting', `${SESSION}.${call}`, interaction);
+    case 1:
+      return leg('ALERTING');
+    case 2:
+      return state('RESERVED');
+    case 3:
+      return leg('ACTIVE');
+    case 4:
+      return resource('interaction.started', `${SESSION}.${call}`, { ...interaction, 'interaction-state': 'ACTIVE' });
+    case 5:
+      return state('TALKING');
+    case 6: {
+      const statuses = ['ready', 'not_ready', 'ACW'];
+      const members = [0, 1, 2].map((k) => ({
+        memberId: `agent-${(i + k) % 40}`,
+        memberType: 'Agent',
+        memberName: `Agent ${(i + k) % 40}`,
+        status: statuses[(i + k) % 3],
+        reason: (i + k) % 3 === 1 ? '2' : '',
+      }));
+      return { messageType: 'serviceEvent', serviceId: REPORTS, name: 'report.teamstatus.memberstatuschanged', data: { agentId: '1001', team: { teamId: `team-${i % 4}`, teamName: `Team ${i % 4}`, members } } };
+    }
+    case 7:
+      return leg('DROPPED');
+    case 8:
+      return resource('interaction.ended', `${SESSION}.${call}`, { ...interaction, 'interaction-state': 'ENDED' });
+    default:
+      return state(i % 20 === 9 ? 'WORK_READY' : 'READY');
+  }
+}
+
+/** The event body's schema of a DCP message, as the fold applies it. */
+function bodySchema(name: string) {
+  if (name === 'session.stateChanged') return agentStateSchema;
+  if (name === 'conversation.stateChanged') return conversationStateSchema;
+  if (name.startsWith('interaction.')) return interactionSchema;
+  return teamStatusDataSchema;
+}
+
+export const openmethodsBench: PlatformBench = {
+  frames: (n) => Array.from({ length: n }, (_, i) => encodeJsonFrame(PROTOCOL, uccxMessage(i))),
+  parser(log) {
+    let decoder = new FrameDecoder();
+    const fold = new UccxFold(log);
+    let out: ConnectorEvent[] = [];
+    const dcp = new DcpClient({
+      send: () => undefined,
+      log,
+      timeoutMs: 1_000,
+      // The connector's dispatch (connector.ts, `onEvent`): the session's own resource, the report service.
+      onEvent: (event) => {
+        const now = new Date().toISOString();
+        if (event.kind === 'resource' && event.resourceId === SESSION) out.push(...fold.resourceEvent(event.name, event.target, event.data, now));
+        else if (event.kind === 'service' && event.serviceId === REPORTS) out.push(...fold.reportEvent(event.name, event.data, now));
+        else log.debug({ kind: event.kind }, 'OpenMethods event the desk does not show');
+      },
+    });
+    return (frame) => {
+      out = [];
+      const { frames, error } = decoder.push(Buffer.isBuffer(frame) ? frame : Buffer.from(String(frame), 'utf8'));
+      for (const { protocol, body } of frames) {
+        // The transport's reading of a frame (transport.ts, `onFrame`).
+        const { value, problem } = readJsonBody(body);
+        if (problem !== undefined) {
+          log.warn({ protocol, bytes: body.length, problem }, 'OpenMethods: dropped a frame whose body is not JSON');
+          continue;
+        }
+        if (protocol === TRANSPORT_CONTROL) {
+          const parsed = transportControlSchema.safeParse(value);
+          if (!parsed.success) log.warn({ protocol, problem: problemOf(parsed.error) }, 'OpenMethods: dropped a malformed transport-control frame');
+          continue;
+        }
+        if (protocol !== PROTOCOL) {
+          log.warn({ protocol }, 'OpenMethods: dropped a frame of a protocol that was not selected');
+          continue;
+        }
+        dcp.receive(value);
+      }
+      if (error) {
+        // On the socket a broken stream closes the connection, and the reconnect reads afresh.
+        log.warn({ problem: error.message }, 'OpenMethods: protocol error in the frame stream; closing the connection');
+        decoder = new FrameDecoder();
+      }
+      return out;
+    };
+  },
+  floor(frame) {
+    const message = JSON.parse((frame as Buffer).toString('utf8', FRAME_HEADER_BYTES)) as unknown;
+    const envelope = dcpMessageSchema.safeParse(message);
+    if (!envelope.success || !('name' in envelope.data)) return envelope;
+    const { name, data } = envelope.data as { name: string; data?: unknown };
+    return bodySchema(name).safeParse(data);
+  },
+};
