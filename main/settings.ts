@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { SECRET_KEPT, type SecretStorage, type SettingsAccount, type SettingsDocument, type SettingsField, type SettingsView } from '../preload/bridge.js';
 import { ConfigError, displaySchema, parseConfig, webHostSchema, type AppConfig } from './config.js';
 import { choicesOf, formKindOf, isRequired } from './vendors/kit/platform.js';
-import { platforms, secretFields } from './vendors/index.js';
+import { platformOf, platforms, secretFields } from './vendors/index.js';
 
 /** Where the settings screen reads and writes. */
 export interface SettingsStore {
@@ -21,6 +21,13 @@ export interface SettingsStore {
 }
 
 const secretKeys = secretFields;
+
+/** The account fields the window may see as they are: the common ones and the platform's non-secret ones. */
+function publicFields(vendor: string): Set<string> {
+  const platform = platformOf(vendor);
+  const secret = new Set(secretFields(vendor));
+  return new Set(['id', 'vendor', 'label', 'enabled', ...Object.keys(platform?.shape ?? {}).filter((key) => !secret.has(key))]);
+}
 
 /**
  * The account form of every platform, from its module: the fields it lists, each with the kind,
@@ -58,7 +65,10 @@ export function maskSecrets(config: ConfigLike): SettingsDocument {
       const masked = structuredClone(item) as SettingsAccount;
       masked.id = typeof masked.id === 'string' ? masked.id : '';
       masked.vendor = typeof masked.vendor === 'string' ? masked.vendor : '';
-      for (const key of secretKeys(masked.vendor)) if (masked[key] !== undefined) masked[key] = SECRET_KEPT;
+      // Only the platform's known, non-secret fields travel as they are: a secret, and any field the
+      // schema does not know (a misspelt "pasword" may well hold a password), is masked.
+      const open = publicFields(masked.vendor);
+      for (const key of Object.keys(masked)) if (!open.has(key) && masked[key] !== undefined) masked[key] = SECRET_KEPT;
       return [masked];
     }),
     display: structuredClone(display),

@@ -63,4 +63,11 @@ describe('settings screen back end', () => {
   it('refuses to write settings an administrator manages', async () => {
     await assert.rejects(new ReadOnlySettings(stored, 'the config file /etc/ac.json').save(maskSecrets(stored)), /managed in the config file \/etc\/ac.json/);
   });
+
+  it('masks a field the schema does not know: a misspelt "pasword" may hold a password', () => {
+    const view = maskSecrets({ accounts: [{ id: 'contact', vendor: 'genesys', baseUrl: 'https://gws.example.com', user: 'agent01', pasword: 'typo-holds-the-password' }] });
+    assert.doesNotMatch(JSON.stringify(view), /typo-holds-the-password/);
+    assert.deepEqual(view.accounts[0]!.pasword, SECRET_KEPT);
+    assert.equal(view.accounts[0]!.user, 'agent01', 'known fields travel as they are');
+  });
 });
