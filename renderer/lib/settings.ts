@@ -5,11 +5,9 @@
  *
  * Nothing here knows a platform: an account's fields come from the view's `vendors`.
  */
-import { SECRET_KEPT, type Json, type SettingsAccount, type SettingsDocument, type SettingsField, type SettingsView } from '../../preload/bridge.js';
+import { SECRET_KEPT, THEMES, type Json, type SettingsAccount, type SettingsDocument, type SettingsField, type SettingsView, type Theme } from '../../preload/bridge.js';
 
 export type Vendor = SettingsView['vendors'][number];
-export type Theme = SettingsDocument['display']['theme'];
-export const THEMES: readonly Theme[] = ['system', 'light', 'dark'];
 
 /** One account being edited. */
 export interface AccountDraft {

@@ -1,8 +1,15 @@
-/** Light / dark / system theme, remembered in localStorage. `system` follows prefers-color-scheme. */
-export type ThemeChoice = 'system' | 'light' | 'dark';
+/**
+ * Light / dark / system theme. The agent's own choice (the header's toggle) is remembered in
+ * localStorage; a theme the settings choose (`display.theme`, not `system`) wins at start-up.
+ * `system` follows prefers-color-scheme.
+ */
+import { THEMES, type SettingsView, type Theme } from '../../preload/bridge.js';
+
+export type ThemeChoice = Theme;
 
 const STORAGE_KEY = 'agent-companion.theme';
-export const THEME_ORDER: readonly ThemeChoice[] = ['system', 'light', 'dark'];
+/** The order the header's toggle goes through. */
+export const THEME_ORDER: readonly ThemeChoice[] = THEMES;
 export const THEME_LABELS: Readonly<Record<ThemeChoice, string>> = {
   system: 'System theme',
   light: 'Light theme',
@@ -10,7 +17,7 @@ export const THEME_LABELS: Readonly<Record<ThemeChoice, string>> = {
 };
 
 function isThemeChoice(value: unknown): value is ThemeChoice {
-  return value === 'system' || value === 'light' || value === 'dark';
+  return typeof value === 'string' && (THEMES as readonly string[]).includes(value);
 }
 
 export function loadTheme(): ThemeChoice {
@@ -20,6 +27,12 @@ export function loadTheme(): ThemeChoice {
   } catch {
     return 'system';
   }
+}
+
+/** The theme the settings choose explicitly (an administrator's, say); undefined for `system`. */
+export function settingsTheme(view: SettingsView): ThemeChoice | undefined {
+  const chosen: unknown = view.settings.display.theme;
+  return isThemeChoice(chosen) && chosen !== 'system' ? chosen : undefined;
 }
 
 /** Applies a choice to <html data-theme> (the stylesheet does the rest) and remembers it. */

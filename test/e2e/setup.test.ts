@@ -35,11 +35,13 @@ describe('setting up the desk, in the web host', () => {
   after(() => closers.closeAll());
 
   /** Starts a core on `config` with `setup` and `settings` (or the demo), serves it, and opens a page on it. */
-  async function open(config: AppConfig, setup: DeskSetup, settings: SettingsStore, demo = false): Promise<Page> {
+  async function open(config: AppConfig, setup: DeskSetup, settings: SettingsStore, { demo = false, storedTheme }: { demo?: boolean; storedTheme?: string } = {}): Promise<Page> {
     return closers.setUp(async () => {
       const core = closers.add(await startCore({ config, setup, settings, log, demo, demoIntervalMs: 60_000 }), (started) => started.stop());
       const host = closers.add(await startWebHost({ core, log }), (started) => started.close());
       const context = closers.add(await browser.newContext({ viewport: { width: 440, height: 800 } }), (opened) => opened.close().catch(() => undefined));
+      // The agent's own theme, as the header's toggle left it on an earlier day.
+      if (storedTheme) await context.addInitScript({ content: `localStorage.setItem('agent-companion.theme', ${JSON.stringify(storedTheme)});` });
       const page = await context.newPage();
       page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
       await page.goto(host.url);
@@ -105,7 +107,7 @@ describe('setting up the desk, in the web host', () => {
 
   it('says in the demo’s settings that it is the demo, and how to use one’s own accounts', async () => {
     const source = 'no configuration (start with --config PATH to use your accounts)';
-    const page = await open(parseConfig({}), { source, problems: [] }, new ReadOnlySettings(parseConfig({}), source), true);
+    const page = await open(parseConfig({}), { source, problems: [] }, new ReadOnlySettings(parseConfig({}), source), { demo: true });
     await page.locator('[data-testid="demo-badge"]').waitFor();
     await page.locator('[data-testid="settings-open"]').click();
     const demo = page.locator('[data-testid="settings-demo"]');
@@ -113,6 +115,21 @@ describe('setting up the desk, in the web host', () => {
     assert.match(await demo.innerText(), /This is the demo[\s\S]*--config PATH/);
     assert.equal(await page.locator('[data-testid="settings-readonly"]').count(), 0, 'no administrator manages the demo');
     assert.doesNotMatch(await page.locator('[data-testid="settings-no-accounts"]').innerText(), /No accounts yet/);
+  });
+
+  it('applies the theme the settings choose over the agent’s own, and the agent’s own when they choose the system’s', async () => {
+    const themed = parseConfig({ accounts: [], display: { theme: 'dark' } });
+    const page = await open(themed, { source: FILE, problems: [] }, new ReadOnlySettings(themed, FILE), { storedTheme: 'light' });
+    await page.waitForFunction(() => document.documentElement.dataset['theme'] === 'dark');
+    assert.equal(await page.evaluate(() => localStorage.getItem('agent-companion.theme')), 'light', 'the agent’s own choice is kept for later');
+    assert.equal(await page.locator('[data-testid="theme-toggle"]').getAttribute('data-source'), 'settings');
+
+    const plain = parseConfig({ accounts: [] });
+    const other = await open(plain, { source: FILE, problems: [] }, new ReadOnlySettings(plain, FILE), { storedTheme: 'light' });
+    await other.locator('[data-testid="empty-desk"]').waitFor();
+    // The empty desk asks for the settings too; by the time it knows they are managed, so does the theme.
+    await other.locator('[data-testid="empty-desk-managed"]').waitFor();
+    assert.equal(await other.evaluate(() => document.documentElement.dataset['theme']), 'light');
   });
 
   it('warns that stored secrets are not protected, and the Add button leads to the new-account controls', async () => {
