@@ -15,7 +15,7 @@ import { join, relative, resolve } from 'node:path';
 import { ensureChromium } from './chromium.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const suites = ['test/unit', 'test/golden', 'test/integration', 'test/conformance', 'test/e2e'];
+const suites = ['test/unit', 'test/golden', 'test/fuzz', 'test/integration', 'test/conformance', 'test/e2e'];
 const TEST_TIMEOUT_MS = 120_000;
 const BUILD_LIMIT_MS = 5 * 60_000;
 const RUN_LIMIT_MS = Number(process.env.TEST_RUN_LIMIT_S || 600) * 1000;

@@ -44,16 +44,43 @@ const DICTIONARY_KEYS = new Set(['values', 'allowedValues']);
 /**
  * A deep copy of `value` with every object key passed through {@link camelKey} (arrays and nested
  * objects included; the entries of dictionary-valued fields such as `Values` are left alone).
+ *
+ * It walks the value with a list of its own, not by recursion: a payload nested deeper than the
+ * call stack (fuzzing found one of 5 000 arrays) is copied like any other instead of throwing a
+ * RangeError out of the parser. A key `__proto__` stays a member, as `JSON.parse` made it.
  */
 export function normalizeKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(normalizeKeys);
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
-    const k = camelKey(key);
-    out[k] = DICTIONARY_KEYS.has(k) ? inner : normalizeKeys(inner);
+  const root = emptyLike(value);
+  if (root === value) return value;
+  const pending: Array<[source: object, target: Record<string, unknown> | unknown[]]> = [[value as object, root as Record<string, unknown> | unknown[]]];
+  for (let job = pending.pop(); job; job = pending.pop()) {
+    const [source, target] = job;
+    if (Array.isArray(source)) {
+      for (const inner of source) {
+        const out = emptyLike(inner);
+        if (out !== inner) pending.push([inner as object, out as Record<string, unknown> | unknown[]]);
+        (target as unknown[]).push(out);
+      }
+      continue;
+    }
+    for (const [key, inner] of Object.entries(source as Record<string, unknown>)) {
+      const k = camelKey(key);
+      let out = inner;
+      if (!DICTIONARY_KEYS.has(k)) {
+        out = emptyLike(inner);
+        if (out !== inner) pending.push([inner as object, out as Record<string, unknown> | unknown[]]);
+      }
+      if (k === '__proto__') Object.defineProperty(target, k, { value: out, enumerable: true, writable: true, configurable: true });
+      else (target as Record<string, unknown>)[k] = out;
+    }
   }
-  return out;
+  return root;
+}
+
+/** An empty array or object to copy `value` into; `value` itself when it holds no keys. */
+function emptyLike(value: unknown): unknown {
+  if (Array.isArray(value)) return [];
+  return value !== null && typeof value === 'object' ? {} : value;
 }
 
 // ---- field types ---------------------------------------------------------------------------------
