@@ -284,3 +284,28 @@ export function captureLog(): { destination: { write(line: string): void }; line
 
 /** pino's warn level. */
 export const WARN = 40;
+
+/**
+ * Why `value` is not plain JSON data (what the desk state and the wire may hold): a function, a
+ * class instance, a symbol, a number that is not finite. `undefined` when it is plain.
+ */
+export function notPlain(value: unknown): string | undefined {
+  const stack: Array<[unknown, string]> = [[value, '']];
+  while (stack.length > 0) {
+    const [v, at] = stack.pop()!;
+    if (v === null || v === undefined || typeof v === 'string' || typeof v === 'boolean') continue;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return `${at || '(root)'} is ${v}`;
+      continue;
+    }
+    if (typeof v !== 'object') return `${at || '(root)'} is a ${typeof v}`;
+    if (Array.isArray(v)) {
+      v.forEach((item, i) => stack.push([item, `${at}[${i}]`]));
+      continue;
+    }
+    const proto = Object.getPrototypeOf(v) as unknown;
+    if (proto !== Object.prototype && proto !== null) return `${at || '(root)'} is not a plain object`;
+    for (const key of Object.keys(v)) stack.push([(v as Record<string, unknown>)[key], `${at}.${key}`]);
+  }
+  return undefined;
+}

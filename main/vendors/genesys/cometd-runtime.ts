@@ -257,9 +257,14 @@ export interface MessageLimit {
 
 /**
  * A long-poll response without its oversized non-meta messages: each message whose JSON is longer
- * than `limit.bytes` (UTF-8) is dropped and reported. Meta replies (`/meta/*`) are always kept, since
- * they drive the protocol. A response that cannot hold an oversized message, or is not a JSON array,
- * is returned unchanged (CometD reports what it cannot parse). Pure but for the report.
+ * than `limit.bytes` (UTF-8) is dropped and reported. Meta replies (`/meta/*`) are kept, since they
+ * drive the protocol. A response that cannot hold an oversized message, or is not a JSON array,
+ * is returned unchanged (CometD reports what it cannot parse). Pure but for the report; never
+ * throws (a throw here would leave the long poll unanswered, and the session would go silent).
+ *
+ * A message nested too deeply to be written back as JSON (the fuzzer sent one 20 000 levels deep:
+ * `JSON.stringify` threw a RangeError) is no notification a desk can use: it is dropped and
+ * reported like an oversized one, with the response's size, meta reply or not.
  */
 export function withoutOversized(responseText: string, limit: MessageLimit): string {
   // UTF-8 takes at most 3 bytes per UTF-16 code unit: a short text cannot hold a long message.
@@ -271,15 +276,23 @@ export function withoutOversized(responseText: string, limit: MessageLimit): str
     return responseText;
   }
   if (!Array.isArray(messages)) return responseText;
-  const kept = messages.filter((message: unknown) => {
-    const channel = typeof message === 'object' && message !== null ? String((message as { channel?: unknown }).channel ?? '') : '';
-    if (channel.startsWith('/meta/')) return true;
-    const bytes = Buffer.byteLength(JSON.stringify(message));
-    if (bytes <= limit.bytes) return true;
-    limit.onOversized({ channel, bytes });
-    return false;
-  });
-  return kept.length === messages.length ? responseText : JSON.stringify(kept);
+  const kept: string[] = [];
+  for (const message of messages as unknown[]) {
+    // Only a text is a channel (String() of a deeply nested array recursed past the stack).
+    const named = typeof message === 'object' && message !== null ? (message as { channel?: unknown }).channel : undefined;
+    const channel = typeof named === 'string' ? named : '';
+    let text: string;
+    try {
+      text = JSON.stringify(message) ?? 'null';
+    } catch {
+      limit.onOversized({ channel, bytes: Buffer.byteLength(responseText) });
+      continue;
+    }
+    const bytes = Buffer.byteLength(text);
+    if (channel.startsWith('/meta/') || bytes <= limit.bytes) kept.push(text);
+    else limit.onOversized({ channel, bytes });
+  }
+  return kept.length === messages.length ? responseText : `[${kept.join(',')}]`;
 }
 
 // ---- the client ----------------------------------------------------------------------------------

@@ -39,20 +39,43 @@ import {
 /**
  * Flattens attached data to strings: nested objects become dotted keys (`a.b`), arrays JSON,
  * `null`/`undefined` an empty string. Pure.
+ *
+ * It walks nested objects with a list of its own, not by recursion, and an array too deep to write
+ * as JSON shows as {@link TOO_DEEP}: attached data nested 20 000 levels deep (found by fuzzing)
+ * threw a RangeError out of the notification's routing.
  */
 export function flattenUserData(data: Record<string, unknown> | undefined, prefix = ''): Record<string, string> {
   const out: Record<string, string> = {};
   if (!data) return out;
-  for (const [key, value] of Object.entries(data)) {
-    const name = prefix ? `${prefix}.${key}` : key;
+  // Depth first, in the order the members come, as a recursive walk would write them.
+  const stack: Array<{ entries: Array<[string, unknown]>; next: number; prefix: string }> = [{ entries: Object.entries(data), next: 0, prefix }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.next >= top.entries.length) {
+      stack.pop();
+      continue;
+    }
+    const [key, value] = top.entries[top.next++]!;
+    const name = top.prefix ? `${top.prefix}.${key}` : key;
     if (value === null || value === undefined) out[name] = '';
     else if (typeof value === 'string') out[name] = value;
     else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') out[name] = String(value);
-    else if (Array.isArray(value)) out[name] = JSON.stringify(value);
-    else if (typeof value === 'object') Object.assign(out, flattenUserData(value as Record<string, unknown>, name));
+    else if (Array.isArray(value)) out[name] = jsonOrTooDeep(value);
+    else if (typeof value === 'object') stack.push({ entries: Object.entries(value as Record<string, unknown>), next: 0, prefix: name });
     else out[name] = String(value);
   }
   return out;
+}
+
+/** What attached data shows for a value nested too deeply to be written. */
+export const TOO_DEEP = '(nested too deeply to show)';
+
+function jsonOrTooDeep(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return TOO_DEEP;
+  }
 }
 
 function lower(word: string | undefined): string {
@@ -146,9 +169,17 @@ export function chatPatchOf(chat: GenesysChatResource): ChatPatch {
  */
 export function messageTimeMs(message: Pick<GenesysChatMessage, 'timestamp' | 'timestampSeconds'>): number | undefined {
   const raw = message.timestampSeconds;
-  if (typeof raw === 'number' && Number.isFinite(raw) && raw > 0) return raw < 1e11 ? Math.round(raw * 1000) : Math.round(raw);
+  if (typeof raw === 'number' && Number.isFinite(raw) && raw > 0) {
+    const ms = raw < 1e11 ? Math.round(raw * 1000) : Math.round(raw);
+    // Beyond the range of a date (±8.64e15 ms) it is no time at all: `new Date(ms).toISOString()`
+    // threw a RangeError for 1e20 (found by fuzzing). The text timestamp is read instead.
+    if (ms <= MAX_DATE_MS) return ms;
+  }
   return parseGenesysTimestamp(message.timestamp);
 }
+
+/** The latest time a Date holds, ms since the epoch. */
+const MAX_DATE_MS = 8.64e15;
 
 /** `"2014-01-09 11:58:12.035+0200"` → 1389261492035. ISO-8601 strings are accepted too. */
 export function parseGenesysTimestamp(text: string | undefined): number | undefined {

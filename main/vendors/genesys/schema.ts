@@ -210,7 +210,9 @@ export function parseNotification(data: unknown): ParseResult {
     typeof data === 'object' && data !== null && typeof (data as { messageType?: unknown }).messageType === 'string'
       ? (data as { messageType: string }).messageType
       : undefined;
-  if (!messageType || !(messageType in notificationSchemas)) return { ok: false, ignored: true, messageType };
+  // Own members only: `in` also finds Object.prototype's, and a messageType "__proto__" or
+  // "toString" (found by fuzzing) made a schema of them, whose safeParse threw a TypeError.
+  if (!messageType || !Object.hasOwn(notificationSchemas, messageType)) return { ok: false, ignored: true, messageType };
   const schema = notificationSchemas[messageType as keyof typeof notificationSchemas];
   const result = schema.safeParse(data);
   if (result.success) return { ok: true, notification: result.data as GenesysNotification };
@@ -272,5 +274,12 @@ export function lastPathSegment(uri: string | undefined): string | undefined {
   const path = uri.split(/[?#]/)[0] ?? '';
   const segments = path.split('/').filter((s) => s.length > 0);
   const last = segments[segments.length - 1];
-  return last ? decodeURIComponent(last) : undefined;
+  if (!last) return undefined;
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    // Not valid percent-encoding (fuzzing sent "%E0%A4%A", and decodeURIComponent threw a URIError
+    // out of the schema's refinement): the segment as it stands is the id.
+    return last;
+  }
 }
