@@ -62,7 +62,17 @@ const PRESENCE_WORDS: Readonly<Record<string, PresenceState>> = {
  * is there but did not say "Available"), its own word kept as the label by the caller.
  */
 export function presenceState(value: string): PresenceState {
-  return PRESENCE_WORDS[value.toLowerCase().replace(/[^a-z]/g, '')] ?? 'not-ready';
+  return wordOf(PRESENCE_WORDS, value) ?? 'not-ready';
+}
+
+/**
+ * A word list's entry for a free-text value, compared without case, spaces or punctuation. Own
+ * entries only: a plain lookup also found Object.prototype's members, so the presence
+ * "constructor" (found by fuzzing) became a function on the desk, where a presence state belongs.
+ */
+function wordOf<T>(words: Readonly<Record<string, T>>, value: string): T | undefined {
+  const key = value.toLowerCase().replace(/[^a-z]/g, '');
+  return Object.hasOwn(words, key) ? words[key] : undefined;
 }
 
 /** The desk presence of a `presenceChanged`: the raw value as the label, `presenceNote` as the reason. */
@@ -106,7 +116,7 @@ const CALL_WORDS: Readonly<Record<string, CallState>> = {
  * end ringing (`dialing`). `undefined` for a word we do not know (the call keeps its state).
  */
 export function callStateOf(callState: string, isIncoming: boolean | undefined): CallState | undefined {
-  const state = CALL_WORDS[callState.toLowerCase().replace(/[^a-z]/g, '')];
+  const state = wordOf(CALL_WORDS, callState);
   return state === 'ringing' && isIncoming === false ? 'dialing' : state;
 }
 
