@@ -136,7 +136,9 @@ export class DcpClient {
   receive(raw: unknown): void {
     const parsed = dcpMessageSchema.safeParse(raw);
     if (!parsed.success) {
-      const messageType = raw && typeof raw === 'object' ? String((raw as { messageType?: unknown }).messageType).slice(0, 40) : typeof raw;
+      // Only a text is read (String() of a messageType nested past the stack threw, found by fuzzing).
+      const named = raw && typeof raw === 'object' ? (raw as { messageType?: unknown }).messageType : undefined;
+      const messageType = typeof named === 'string' ? named.slice(0, 40) : raw && typeof raw === 'object' ? typeof named : typeof raw;
       this.options.log.warn({ messageType, problem: problemOf(parsed.error) }, 'OpenMethods: dropped a malformed DCP message');
       return;
     }

@@ -35,7 +35,8 @@ export const SYSTEM_REASONS: Readonly<Record<string, string>> = {
 export function reasonLabel(code: string | number | null | undefined, known: ReadonlyMap<string, string>): string | undefined {
   if (code === null || code === undefined || String(code).trim() === '') return undefined;
   const key = String(code).trim();
-  return known.get(key) ?? SYSTEM_REASONS[key] ?? key;
+  // Own entries only: a plain lookup found Object.prototype's members ("constructor" gave a function).
+  return known.get(key) ?? (Object.hasOwn(SYSTEM_REASONS, key) ? SYSTEM_REASONS[key] : undefined) ?? key;
 }
 
 /**
@@ -233,11 +234,22 @@ interface InteractionRecord {
   legs: Partial<Record<Leg, LegRecord>>;
 }
 
-/** The call-variable values as flat strings (the desk's attached data). */
+/** What attached data shows for a value nested too deeply to be written. */
+export const TOO_DEEP = '(nested too deeply to show)';
+
+/**
+ * The call-variable values as flat strings (the desk's attached data). A value nested too deeply
+ * for `JSON.stringify` (found by fuzzing: it threw a RangeError out of the session's fold) shows as
+ * {@link TOO_DEEP}.
+ */
 function flatten(value: unknown): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  if (typeof value !== 'object') return String(value);
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return TOO_DEEP;
+  }
 }
 
 /**
