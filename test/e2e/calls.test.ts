@@ -7,16 +7,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { startCore, type Core } from '../../main/app.js';
+import type { Core } from '../../main/app.js';
 import { parseConfig } from '../../main/config.js';
-import { createLogger } from '../../main/log.js';
 import { startOpenMethodsSimulator, type OpenMethodsSimulator } from '../../main/vendors/openmethods/simulator/index.js';
 import { startThreecSimulator, type ThreecSimulator } from '../../main/vendors/threec/simulator/index.js';
-import { startWebHost } from '../../main/web.js';
 import { accountFor, COLLEAGUES } from '../fixtures/threec/harness.js';
 import { Closers } from '../support/closers.js';
 import { eventually } from '../support/eventually.js';
-import { launchChromium } from './browser.js';
+import { openDesk } from './harness.js';
 
 interface Running {
   core: Core;
@@ -28,10 +26,9 @@ interface Running {
 const call = (page: Page, key: string) => page.locator(`[data-testid="call"][data-key="${key}"]`);
 const recent = (page: Page, key: string) => page.locator(`[data-testid="recent-call"][data-key="${key}"]`);
 
-/** Starts both simulators, the core, the web host and Chromium; stops what started if a step fails. */
+/** Starts both simulators, then the core, the web host and a tray-sized Chromium page; stops what started if a step fails. */
 function startDesk(closers: Closers): Promise<Running> {
   return closers.setUp(async () => {
-    const log = createLogger(process.env.AGENT_COMPANION_LOG ?? 'warn');
     const uccx = closers.add(await startOpenMethodsSimulator(), (s) => s.close().catch(() => undefined));
     const threec = closers.add(await startThreecSimulator({ username: 'agent@corp', colleagues: COLLEAGUES }), (s) => s.close().catch(() => undefined));
     const config = parseConfig({
@@ -40,17 +37,7 @@ function startDesk(closers: Closers): Promise<Running> {
         { id: 'tc', vendor: 'threec', label: '3C test', ...accountFor(threec) },
       ],
     });
-    const core = closers.add(
-      await startCore({ config, log, backoff: { initialMs: 50, maxMs: 500, jitter: 0 }, tuning: { openmethods: { requestTimeoutMs: 1_000 } } }),
-      (c) => c.stop(),
-    );
-    const host = closers.add(await startWebHost({ core, log }), (h) => h.close());
-    const browser = closers.add(await launchChromium(), (b) => b.close().catch(() => undefined));
-    const page = await (await browser.newContext({ viewport: { width: 420, height: 800 } })).newPage();
-    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
-    await page.goto(host.url);
-    await page.locator('[data-testid="account-status"][data-account="uccx"][data-state="connected"]').waitFor();
-    await page.locator('[data-testid="account-status"][data-account="tc"][data-state="connected"]').waitFor();
+    const { core, page } = await openDesk(closers, { config, viewport: { width: 420, height: 800 }, tuning: { openmethods: { requestTimeoutMs: 1_000 } } });
     return { core, uccx, threec, page };
   });
 }

@@ -7,16 +7,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { startCore } from '../../main/app.js';
 import { parseConfig } from '../../main/config.js';
-import { createLogger } from '../../main/log.js';
 import { startOpenMethodsSimulator, type OpenMethodsSimulator } from '../../main/vendors/openmethods/simulator/index.js';
 import { startThreecSimulator, type ThreecSimulator } from '../../main/vendors/threec/simulator/index.js';
-import { startWebHost } from '../../main/web.js';
 import { accountFor, COLLEAGUES } from '../fixtures/threec/harness.js';
 import { Closers } from '../support/closers.js';
 import { eventually } from '../support/eventually.js';
-import { launchChromium } from './browser.js';
+import { openDesk } from './harness.js';
 
 interface Running {
   uccx: OpenMethodsSimulator;
@@ -28,10 +25,9 @@ const member = (page: Page, key: string) => page.locator(`[data-testid="team-mem
 /** The Team section's count as read (the count and its label are joined by a no-break space). */
 const countOf = async (page: Page) => (await page.locator('[data-testid="section-team-count"]').innerText()).replace(/\s+/g, ' ');
 
-/** Starts both simulators, the core, the web host and Chromium; stops what started if a step fails. */
+/** Starts both simulators, then the core, the web host and a tray-sized Chromium page; stops what started if a step fails. */
 function startDesk(closers: Closers): Promise<Running> {
   return closers.setUp(async () => {
-    const log = createLogger(process.env.AGENT_COMPANION_LOG ?? 'warn');
     const uccx = closers.add(await startOpenMethodsSimulator(), (s) => s.close().catch(() => undefined));
     const threec = closers.add(await startThreecSimulator({ username: 'agent@corp', colleagues: COLLEAGUES }), (s) => s.close().catch(() => undefined));
     const config = parseConfig({
@@ -40,14 +36,7 @@ function startDesk(closers: Closers): Promise<Running> {
         { id: 'tc', vendor: 'threec', label: '3C test', ...accountFor(threec) },
       ],
     });
-    const core = closers.add(await startCore({ config, log, backoff: { initialMs: 50, maxMs: 500, jitter: 0 } }), (c) => c.stop());
-    const host = closers.add(await startWebHost({ core, log }), (h) => h.close());
-    const browser = closers.add(await launchChromium(), (b) => b.close().catch(() => undefined));
-    const page = await (await browser.newContext({ viewport: { width: 420, height: 800 } })).newPage();
-    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
-    await page.goto(host.url);
-    await page.locator('[data-testid="account-status"][data-account="uccx"][data-state="connected"]').waitFor();
-    await page.locator('[data-testid="account-status"][data-account="tc"][data-state="connected"]').waitFor();
+    const { page } = await openDesk(closers, { config, viewport: { width: 420, height: 800 } });
     return { uccx, threec, page };
   });
 }
