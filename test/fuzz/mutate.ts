@@ -139,7 +139,7 @@ function replacement(m: Mutation, current: unknown, document: unknown): unknown 
       // A long list of small items; of a large one (a huge string, deep nesting), a few.
       const written = JSON.stringify(item) ?? '';
       const large = written.length > 200 || written.includes('\\u0000');
-      return Array.from({ length: large ? 3 : pick([100, 1_000, 10_000]) }, () => clone(item));
+      return Array.from({ length: large ? 3 : pick([100, 1_000, 5_000]) }, () => clone(item));
     }
     case 'swap':
       return clone(pick(valuesOf(document)));

@@ -82,7 +82,7 @@ function signalrLog(log: Logger): ILogger {
 }
 
 export const enreachBench: PlatformBench = {
-  frames: (n) => Array.from({ length: n }, (_, i) => hubText(enreachMessage(i))),
+  frames: (n, start = 0) => Array.from({ length: n }, (_, k) => hubText(enreachMessage(start + k))),
   parser(log) {
     const protocol = new JsonHubProtocol();
     const clientLog = signalrLog(log);

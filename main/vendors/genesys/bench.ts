@@ -82,7 +82,7 @@ const ACCOUNT = { id: 'bench', vendor: 'genesys', enabled: true, baseUrl: 'http:
 const TOPICS = new Set<string>(GENESYS_TOPICS);
 
 export const genesysBench: PlatformBench = {
-  frames: (n) => Array.from({ length: n }, (_, i) => longPollText([{ ...genesysNotification(i), id: String(i + 10) }])),
+  frames: (n, start = 0) => Array.from({ length: n }, (_, k) => longPollText([{ ...genesysNotification(start + k), id: String(start + k + 10) }])),
   parser(log) {
     let out: ConnectorEvent[] = [];
     const notify = notificationHandler(ACCOUNT, { emit: (event) => out.push(event), log });

@@ -37,7 +37,7 @@ export function huaweiAnswer(i: number): Record<string, unknown> {
 }
 
 export const huaweiBench: PlatformBench = {
-  frames: (n) => Array.from({ length: n }, (_, i) => JSON.stringify(huaweiAnswer(i))),
+  frames: (n, start = 0) => Array.from({ length: n }, (_, k) => JSON.stringify(huaweiAnswer(start + k))),
   parser(log) {
     let call: PlacedCall | undefined;
     let placed = 0;

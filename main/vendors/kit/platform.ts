@@ -158,10 +158,11 @@ export interface PlatformModule<Shape extends z.ZodRawShape = z.ZodRawShape, Acc
  */
 export interface PlatformBench {
   /**
-   * `n` wire frames of a realistic stream, as the connector receives them (text, or bytes on a
-   * framed socket), in order: frame `i` of a longer stream is frame `i` of a shorter one.
+   * `n` wire frames of a realistic stream from frame `start` (default 0), as the connector receives
+   * them (text, or bytes on a framed socket), in order; frame `i` is always the same frame, so a
+   * long stream can be drawn in pieces.
    */
-  frames(n: number): unknown[];
+  frames(n: number, start?: number): unknown[];
   /**
    * A fresh parse path, with whatever the connector keeps between frames (a decoder, what the
    * platform told so far): frame → the connector's own screening, parsing, validation and routing

@@ -78,7 +78,7 @@ function bodySchema(name: string) {
 }
 
 export const openmethodsBench: PlatformBench = {
-  frames: (n) => Array.from({ length: n }, (_, i) => encodeJsonFrame(PROTOCOL, uccxMessage(i))),
+  frames: (n, start = 0) => Array.from({ length: n }, (_, k) => encodeJsonFrame(PROTOCOL, uccxMessage(start + k))),
   parser(log) {
     let decoder = new FrameDecoder();
     const fold = new UccxFold(log);

@@ -64,7 +64,7 @@ const WATCH = watchOf({
 const PROPERTIES = { presenceChanged: presenceChangedSchema, imReceived: imReceivedSchema, monitoredTerminalEventReceived: monitoredTerminalEventSchema } as const;
 
 export const threecBench: PlatformBench = {
-  frames: (n) => Array.from({ length: n }, (_, i) => JSON.stringify(threecEvent(i))),
+  frames: (n, start = 0) => Array.from({ length: n }, (_, k) => JSON.stringify(threecEvent(start + k))),
   parser(log) {
     const desk = new ThreecDesk(WATCH, { repeatWindowMs: REPEAT_WINDOW_MS, log });
     // The link's reading of a text frame (link.ts, `message`), for events: responses and errors
