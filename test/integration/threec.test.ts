@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { STALE_NOTE } from '../../main/vendors/threec/normalize.js';
 import { Closers } from '../support/closers.js';
 import { ACCOUNT_ID, COLLEAGUES, eventually, startHarness } from '../fixtures/threec/harness.js';
 
@@ -199,7 +198,7 @@ describe('3C connector', () => {
     h.sim.refuseTerminal('1001', 'Failed to monitor terminal 1001: temporarily unavailable');
     h.sim.forgetSessions();
     await eventually(() => h.sim.connects === 2 && h.account.connection === 'connected', 'connected again');
-    await eventually(() => h.desk.calls[key]?.userData?.['Status'] === STALE_NOTE, 'marked stale');
+    await eventually(() => h.desk.calls[key]?.stale === true, 'marked stale');
     assert.equal(h.desk.calls[key]!.state, 'ringing', 'kept in its last known state');
     assert.equal(h.account.subscriptionIssues[0]?.entity, 'terminal 1001 (ext)');
   });

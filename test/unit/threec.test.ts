@@ -12,7 +12,7 @@ import { linkIsSafe } from '../../main/vendors/threec/connector.js';
 import type { ResponseFrame } from '../../main/vendors/threec/contract.js';
 import { LinkTimeoutError } from '../../main/vendors/threec/link.js';
 import { batches, namedIn, planOf, startMonitoring } from '../../main/vendors/threec/monitoring.js';
-import { STALE_NOTE, ThreecDesk, callStateOf, presenceState, watchOf, type Watch } from '../../main/vendors/threec/normalize.js';
+import { ThreecDesk, callStateOf, presenceState, watchOf, type Watch } from '../../main/vendors/threec/normalize.js';
 import type { CommandName, CommandProperties, MonitoredTerminalEvent } from '../../main/vendors/threec/schema.js';
 
 const log = createLogger('silent');
@@ -303,11 +303,11 @@ describe('3C calls, presence and busy lamps', () => {
   it('marks live calls stale after a reconnect, until 3C reports them again', () => {
     const desk = picture();
     desk.handle({ event: 'monitoredTerminalEventReceived', properties: terminal('42', 'Connected') }, 't0');
-    assert.deepEqual(desk.reconnected(), [{ type: 'call', call: { id: '42', userData: { Terminal: '1001 (ext)', 'Call type': 'External', Status: STALE_NOTE } } }]);
+    assert.deepEqual(desk.reconnected(), [{ type: 'call', call: { id: '42', stale: true } }]);
     assert.deepEqual(desk.reconnected(), [], 'marked once');
     const again = desk.handle({ event: 'monitoredTerminalEventReceived', properties: terminal('42', 'Connected') }, 't1');
     assert.equal(again.length, 1, 'the same event after a reconnect confirms the call');
-    assert.ok(again[0]?.type === 'call' && again[0].call.userData && !('Status' in again[0].call.userData));
+    assert.ok(again[0]?.type === 'call' && again[0].call.stale === false, 'confirmed: no longer stale');
   });
 
   it('sends the agent’s presence to the account and colleagues’ to the team, with their busy lamps', () => {

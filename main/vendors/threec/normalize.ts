@@ -120,9 +120,6 @@ export function callStateOf(callState: string, isIncoming: boolean | undefined):
   return state === 'ringing' && isIncoming === false ? 'dialing' : state;
 }
 
-/** What the desk shows on a call the link did not report again after a reconnect [I]. */
-export const STALE_NOTE = 'Not reported again since the 3C link reconnected; it may have ended';
-
 /** The group the Team section files watched colleagues under. */
 export const TEAM_GROUP = 'Watched in 3C';
 
@@ -344,6 +341,7 @@ export class ThreecDesk {
           actions: [],
           userData,
           ...(memo ? {} : { startedAt: at }),
+          ...(memo?.stale ? { stale: false } : {}),
         },
       },
     ];
@@ -382,7 +380,7 @@ export class ThreecDesk {
     for (const [id, memo] of this.calls) {
       if (memo.stale) continue;
       memo.stale = true;
-      events.push({ type: 'call', call: { id, userData: { ...memo.userData, Status: STALE_NOTE } } });
+      events.push({ type: 'call', call: { id, stale: true } });
     }
     return events;
   }
