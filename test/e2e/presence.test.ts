@@ -1,0 +1,139 @@
+/// <reference lib="dom" />
+/**
+ * Presence as the agent sets it in the window, end to end: the web host in Chromium, connected
+ * through the real connectors to the OpenMethods UCCX simulator (reason codes) and the Enreach
+ * simulator (no reasons), at the tray's size.
+ *
+ * - The arrow keys on the presence list only move it: nothing is set, nothing is disabled, the focus
+ *   stays (the tracker saw three ArrowDowns leave the agent "Not ready" with nothing focused).
+ * - Not ready asks for a reason where an account offers them; the reason reaches UCCX.
+ * - Each account has its own control in the per-account list.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { parseConfig } from '../../main/config.js';
+import { startEnreachSimulator, type EnreachSimulator } from '../../main/vendors/enreach/simulator/index.js';
+import { startOpenMethodsSimulator, type OpenMethodsSimulator } from '../../main/vendors/openmethods/simulator/index.js';
+import { Closers, eventually, openDesk } from './harness.js';
+
+const TRAY = { width: 420, height: 800 };
+
+/** The UCCX account's config for `sim`. */
+function uccxAccount(sim: OpenMethodsSimulator): Record<string, unknown> {
+  return { id: 'uccx', vendor: 'openmethods', label: 'UCCX', serverUrl: sim.url, agentId: sim.credentials.agentId, password: sim.credentials.password };
+}
+
+/** The data-testid of the element that has the focus. */
+function focused(page: Page): Promise<string | null | undefined> {
+  return page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+}
+
+describe('presence in the window', () => {
+  const closers = new Closers();
+  let sim: OpenMethodsSimulator;
+  let enreach: EnreachSimulator;
+  let page: Page;
+  const stateChanges = (): Array<Record<string, unknown>> => sim.requests.filter((r) => r.name === 'session.changeState').map((r) => r.data);
+
+  before(() =>
+    closers.setUp(async () => {
+      sim = closers.add(await startOpenMethodsSimulator(), (s) => s.close().catch(() => undefined));
+      enreach = closers.add(await startEnreachSimulator(), (s) => s.close().catch(() => undefined));
+      const config = parseConfig({
+        accounts: [
+          uccxAccount(sim),
+          { id: 'voice', vendor: 'enreach', label: 'Enreach', apiUrl: enreach.apiUrl, user: enreach.credentials.user, secretKey: enreach.credentials.secretKey },
+        ],
+      });
+      ({ page } = await openDesk(closers, { config, viewport: TRAY }));
+    }),
+  );
+  after(() => closers.closeAll());
+
+  /** Both accounts Ready, as the window shows it (each test ends once the window shows what it did). */
+  async function allReady(): Promise<void> {
+    const select = page.locator('[data-testid="presence-select"]');
+    if ((await select.getAttribute('data-state')) !== 'ready') await select.selectOption('ready');
+    await page.locator('[data-testid="presence-select"][data-state="ready"]').waitFor();
+  }
+
+  it('moves through the list with the arrow keys without setting anything, and keeps the focus there', async () => {
+    await allReady();
+    const select = page.locator('[data-testid="presence-select"]');
+    const sent = stateChanges().length;
+    const availability = enreach.availability;
+    await select.focus();
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+    await page.locator('[data-testid="presence-hint"]', { hasText: /Press Enter to set/ }).waitFor();
+    await page.waitForTimeout(400);
+    assert.equal(stateChanges().length, sent, 'no state change reached UCCX');
+    assert.equal(enreach.availability, availability, 'no availability change reached Enreach');
+    assert.equal(await focused(page), 'presence-select');
+    assert.ok(await select.isEnabled());
+    await page.keyboard.press('Escape');
+    assert.equal(await select.inputValue(), 'ready', 'Escape puts the list back');
+    await page.locator('[data-testid="presence-hint"]').waitFor({ state: 'detached' });
+    assert.equal(await focused(page), 'presence-select');
+  });
+
+  it('sets what Enter chooses: Not ready asks for a reason first, which the arrow keys pick and Enter applies', async () => {
+    await allReady();
+    await page.locator('[data-testid="presence-select"]').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid="presence-pending"]').waitFor();
+    assert.equal(await focused(page), 'presence-reason', 'the reason list has the focus');
+    const sent = stateChanges().length;
+    await page.keyboard.press('ArrowDown');
+    await page.waitForTimeout(300);
+    assert.equal(stateChanges().length, sent, 'an arrow key on the reasons sets nothing either');
+    assert.equal(await page.locator('[data-testid="presence-reason"]').inputValue(), '1');
+    await page.keyboard.press('Enter');
+    await eventually(() => sim.center.agentState.state === 'NOT_READY' && sim.center.agentState.reasonCode === 1, 'UCCX is NOT_READY with reason 1');
+    await eventually(() => enreach.availability !== 'Available', 'Enreach is not ready too');
+    await page.locator('[data-testid="account-status"][data-account="uccx"]', { hasText: /Not ready/ }).waitFor();
+    await page.locator('[data-testid="presence-pending"]').waitFor({ state: 'detached' });
+    assert.equal(await focused(page), 'presence-reason', 'the focus stays on the control');
+    assert.equal(await page.locator('[data-testid="presence-reason"]').inputValue(), '1', 'the reason shown is the one UCCX reports');
+  });
+
+  it('chooses Not ready, then a reason, with the pointer, and UCCX gets that reason', async () => {
+    await allReady();
+    const sent = stateChanges().length;
+    await page.locator('[data-testid="presence-select"]').selectOption('not-ready');
+    await page.locator('[data-testid="presence-pending"]').waitFor();
+    const offered = await page.locator('[data-testid="presence-reason"] option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    assert.deepEqual(offered, ['', '1', '2', '3', '4', '5'], 'no reason, then the not-ready reasons only');
+    assert.equal(stateChanges().length, sent, 'nothing is set before the reason');
+    await page.locator('[data-testid="presence-reason"]').selectOption('2');
+    await eventually(() => stateChanges().some((d) => d['state'] === 'NOT_READY' && d['reasonCode'] === 2), 'NOT_READY with reason 2 reached UCCX');
+    await page.locator('[data-testid="account-status"][data-account="uccx"]', { hasText: /Lunch/ }).waitFor();
+  });
+
+  it('sets Not ready without a reason from the Set button', async () => {
+    await allReady();
+    await page.locator('[data-testid="presence-select"]').selectOption('not-ready');
+    await page.locator('[data-testid="presence-apply"]').click();
+    await eventually(() => sim.center.agentState.state === 'NOT_READY' && sim.center.agentState.reasonCode === null, 'UCCX is NOT_READY with no reason');
+    await page.locator('[data-testid="presence-select"]:not([data-state="ready"])').waitFor();
+  });
+
+  it('sets one account’s presence from the per-account list', async () => {
+    await allReady();
+    await page.locator('[data-testid="presence-accounts-toggle"]').click();
+    const list = page.locator('[data-testid="presence-accounts"]');
+    await list.waitFor();
+    assert.equal(await list.locator('[data-testid="account-presence"]').count(), 2);
+    await page.locator('[data-testid="account-presence-select"][data-account="voice"]').selectOption('do-not-disturb');
+    await eventually(() => enreach.availability !== 'Available' && enreach.availability, 'Enreach availability set');
+    await page.locator('[data-testid="presence-select"][data-state="mixed"]').waitFor();
+    assert.equal(sim.center.agentState.state, 'READY', 'UCCX was left as it was');
+    // The per-account reasons are that account's own.
+    await page.locator('[data-testid="account-presence-reason"][data-account="uccx"]').selectOption('3');
+    await eventually(() => sim.center.agentState.state === 'NOT_READY' && sim.center.agentState.reasonCode === 3, 'UCCX is NOT_READY with reason 3');
+    assert.equal(await page.locator('[data-testid="account-presence-reason"][data-account="voice"]').count(), 0, 'Enreach offers no reasons');
+    await page.locator('[data-testid="presence-accounts-toggle"]').click();
+    await list.waitFor({ state: 'detached' });
+  });
+});
