@@ -2,9 +2,9 @@
  * Genesys for `npm run bench` and the fuzz tests (`PlatformBench` in `../kit/platform.ts`).
  *
  * The stream: CometD long-poll answers (a JSON array of Bayeux messages, one notification each) as
- * GWS sends them on `/v2/me/*` — a chat flood (forty chats offered, then customers writing in
- * them), with, per twenty notifications, one call's life (ringing, established, released) and a
- * channel-state change of the agent.
+ * GWS sends them on `/v2/me/*` — chat traffic (four chats at a time, each offered, written in,
+ * then completed), with, per twenty notifications, one call's life (ringing, established,
+ * released) and a channel-state change of the agent.
  *
  * The parse path is the connector's: the size screen of the answer (`withoutOversized`), the JSON
  * parse CometD does, and each notification through the connector's own handler
@@ -19,25 +19,33 @@ import type { GenesysAccount } from './config.js';
 import { notificationHandler } from './connector.js';
 import { notificationSchemas } from './schema.js';
 
-const CHATS = 40;
 const T0 = 1_763_628_000_000;
+/** Chats open at once, and how many frames a chat lives. */
+const SLOTS = 4;
+const CHAT_LIFE = 400;
+/** The frames of every twenty that are not chat traffic: a call's life and the agent's channel state. */
+const NOT_CHAT = new Set([1, 4, 9, 14]);
 
 const customer = { nickname: 'Customer', type: 'Customer', participantId: 'C1' };
 const agent = { nickname: 'Agent', type: 'Agent', participantId: 'A1' };
 
-/** The `{channel, data}` of notification `i`. */
+const isChatFrame = (i: number, slot: number): boolean => i % SLOTS === slot && !NOT_CHAT.has(i % 20);
+
+/** The first and last chat frames of a slot's chat in a generation (a chat opens, then ends). */
+function chatSpan(slot: number, generation: number): { first: number; last: number } {
+  let first = generation * CHAT_LIFE;
+  while (!isChatFrame(first, slot)) first += 1;
+  let last = (generation + 1) * CHAT_LIFE - 1;
+  while (!isChatFrame(last, slot)) last -= 1;
+  return { first, last };
+}
+
+/**
+ * The `{channel, data}` of notification `i`: per twenty, one call's life (ringing, established,
+ * released) and the agent's channel state; the rest is chat traffic in four chats at a time, each
+ * offered, written in by the customer for a while (about eighty lines), then completed.
+ */
 export function genesysNotification(i: number): { channel: string; data: Record<string, unknown> } {
-  const chat = `0000Wa9CAM6W${String(i % CHATS).padStart(4, '0')}`;
-  if (i < CHATS) {
-    return {
-      channel: '/v2/me/chats',
-      data: {
-        messageType: 'ChatStateChangeMessage',
-        notificationType: 'StatusChange',
-        chat: { id: chat, state: 'Chatting', capabilities: ['SendMessage', 'Complete'], participants: [customer, agent], userData: { Topic: 'Billing' } },
-      },
-    };
-  }
   const call = `call-${Math.floor(i / 20)}`;
   const callResource = (state: string) => ({
     id: call,
@@ -61,16 +69,29 @@ export function genesysNotification(i: number): { channel: string; data: Record<
         data: { messageType: 'ChannelStateChangeMessageV2', notificationType: 'StateChange', channels: [{ channel: 'chat', userState: { state: i % 40 === 14 ? 'Ready' : 'NotReady', reason: 'Lunch' } }] },
       };
     default:
-      return {
-        channel: '/v2/me/chats',
-        data: {
-          messageType: 'MessageLogUpdated',
-          notificationType: 'NewMessages',
-          chatUri: `http://gws.example.com/api/v2/chats/${chat}`,
-          messages: [{ index: Math.floor(i / CHATS), from: customer, text: `line ${i}`, visibility: 'All', type: 'Text', timestampSeconds: T0 + i }],
-        },
-      };
+      break;
   }
+  const slot = i % SLOTS;
+  const generation = Math.floor(i / CHAT_LIFE);
+  const chat = `0000Wa9CAM6W${String(generation).padStart(5, '0')}${slot}`;
+  const { first, last } = chatSpan(slot, generation);
+  if (i === first || i === last) {
+    const state = i === first ? 'Chatting' : 'Completed';
+    const capabilities = i === first ? ['SendMessage', 'Complete'] : [];
+    return {
+      channel: '/v2/me/chats',
+      data: { messageType: 'ChatStateChangeMessage', notificationType: 'StatusChange', chat: { id: chat, state, capabilities, participants: [customer, agent], userData: { Topic: 'Billing' } } },
+    };
+  }
+  return {
+    channel: '/v2/me/chats',
+    data: {
+      messageType: 'MessageLogUpdated',
+      notificationType: 'NewMessages',
+      chatUri: `http://gws.example.com/api/v2/chats/${chat}`,
+      messages: [{ index: Math.floor((i - first) / SLOTS) + 1, from: customer, text: `line ${i}`, visibility: 'All', type: 'Text', timestampSeconds: T0 + i }],
+    },
+  };
 }
 
 /** A long-poll answer carrying `messages`, as GWS writes it. */
