@@ -1,20 +1,25 @@
 /// <reference lib="dom" />
 /**
  * Presence as the agent sets it in the window, end to end: the web host in Chromium, connected
- * through the real connectors to the OpenMethods UCCX simulator (reason codes) and the Enreach
- * simulator (no reasons), at the tray's size.
+ * through the real connectors to the OpenMethods UCCX simulator (reason codes, the take-over
+ * question) and the Enreach simulator (no reasons), at the tray's size.
  *
  * - The arrow keys on the presence list only move it: nothing is set, nothing is disabled, the focus
  *   stays (the tracker saw three ArrowDowns leave the agent "Not ready" with nothing focused).
  * - Not ready asks for a reason where an account offers them; the reason reaches UCCX.
  * - Each account has its own control in the per-account list.
+ * - A platform's question is a modal dialog with the answer that changes nothing focused.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
+import { startCore } from '../../main/app.js';
 import { parseConfig } from '../../main/config.js';
+import { createLogger } from '../../main/log.js';
 import { startEnreachSimulator, type EnreachSimulator } from '../../main/vendors/enreach/simulator/index.js';
 import { startOpenMethodsSimulator, type OpenMethodsSimulator } from '../../main/vendors/openmethods/simulator/index.js';
+import { startWebHost } from '../../main/web.js';
+import { launchChromium } from './browser.js';
 import { Closers, eventually, openDesk } from './harness.js';
 
 const TRAY = { width: 420, height: 800 };
@@ -135,5 +140,55 @@ describe('presence in the window', () => {
     assert.equal(await page.locator('[data-testid="account-presence-reason"][data-account="voice"]').count(), 0, 'Enreach offers no reasons');
     await page.locator('[data-testid="presence-accounts-toggle"]').click();
     await list.waitFor({ state: 'detached' });
+  });
+});
+
+describe('a platform’s question to the agent', () => {
+  const closers = new Closers();
+  let sim: OpenMethodsSimulator;
+  let page: Page;
+
+  before(() =>
+    closers.setUp(async () => {
+      // Quiet: declining the take-over fails the account on purpose, which the connector logs as an error.
+      const log = createLogger(process.env.AGENT_COMPANION_LOG ?? 'fatal');
+      sim = closers.add(await startOpenMethodsSimulator(), (s) => s.close().catch(() => undefined));
+      sim.startOtherSession();
+      const config = parseConfig({ accounts: [uccxAccount(sim)] });
+      const core = closers.add(await startCore({ config, log, backoff: { initialMs: 50, maxMs: 500, jitter: 0 } }), (c) => c.stop());
+      const host = closers.add(await startWebHost({ core, log }), (h) => h.close());
+      const browser = closers.add(await launchChromium(), (b) => b.close().catch(() => undefined));
+      page = await (await browser.newContext({ viewport: TRAY })).newPage();
+      page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+      await page.goto(host.url);
+    }),
+  );
+  after(() => closers.closeAll());
+
+  it('asks in a modal dialog with the answer that changes nothing focused, and Escape gives that answer', async () => {
+    const prompt = page.locator('[data-testid="prompt"]');
+    await prompt.waitFor();
+    assert.match(await page.locator('[data-testid="prompt-message"]').innerText(), /another desktop/);
+    assert.deepEqual(await prompt.locator('[data-testid="prompt-choice"]').evaluateAll((buttons) => buttons.map((b) => `${b.getAttribute('data-choice')}:${b.classList.contains('btn-primary')}`)), [
+      'take-over:true',
+      'cancel:false',
+    ]);
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-choice')), 'cancel');
+    assert.ok(await prompt.evaluate((dialog) => (dialog as HTMLDialogElement).open && dialog.matches(':modal')), 'a modal dialog');
+    await page.keyboard.press('Escape');
+    await prompt.waitFor({ state: 'detached' });
+    await page.locator('[data-testid="account-banner"][data-account="uccx"][data-state="failed"]').waitFor();
+    assert.equal(sim.session()?.holder, 'other', 'the other session was left alone');
+  });
+
+  it('asks again on Retry, and Take over reaches UCCX', async () => {
+    await page.locator('[data-testid="account-retry"]').click();
+    const prompt = page.locator('[data-testid="prompt"]');
+    await prompt.waitFor();
+    await prompt.locator('[data-testid="prompt-choice"][data-choice="take-over"]').click();
+    await page.locator('[data-testid="account-status"][data-account="uccx"][data-state="connected"]').waitFor();
+    await prompt.waitFor({ state: 'detached' });
+    assert.equal(sim.session()?.holder, 'client');
+    assert.ok(sim.requests.some((r) => r.name === 'prepareSession' && r.data['override'] === true), 'the take-over was asked for');
   });
 });
