@@ -17,6 +17,8 @@ import { startCore } from '../../main/app.js';
 import { parseConfig } from '../../main/config.js';
 import { createLogger } from '../../main/log.js';
 import { startEnreachSimulator, type EnreachSimulator } from '../../main/vendors/enreach/simulator/index.js';
+import { HUAWEI_NOTICE } from '../../main/vendors/huawei/capabilities.js';
+import { startHuaweiSimulator } from '../../main/vendors/huawei/simulator/index.js';
 import { startOpenMethodsSimulator, type OpenMethodsSimulator } from '../../main/vendors/openmethods/simulator/index.js';
 import { startWebHost } from '../../main/web.js';
 import { launchChromium } from './browser.js';
@@ -45,10 +47,13 @@ describe('presence in the window', () => {
     closers.setUp(async () => {
       sim = closers.add(await startOpenMethodsSimulator(), (s) => s.close().catch(() => undefined));
       enreach = closers.add(await startEnreachSimulator(), (s) => s.close().catch(() => undefined));
+      const cec = closers.add(await startHuaweiSimulator(), (s) => s.close().catch(() => undefined));
       const config = parseConfig({
         accounts: [
           uccxAccount(sim),
           { id: 'voice', vendor: 'enreach', label: 'Enreach', apiUrl: enreach.apiUrl, user: enreach.credentials.user, secretKey: enreach.credentials.secretKey },
+          // Presence is not set through CEC, and it has a notice.
+          { id: 'cec', vendor: 'huawei', label: 'CEC', clickToDialUrl: cec.facadeUrl, appKey: cec.credentials.appKey, appSecret: cec.credentials.appSecret, userId: 'agent-7', channelId: 'web-channel-1' },
         ],
       });
       ({ page } = await openDesk(closers, { config, viewport: TRAY }));
@@ -129,7 +134,7 @@ describe('presence in the window', () => {
     await page.locator('[data-testid="presence-accounts-toggle"]').click();
     const list = page.locator('[data-testid="presence-accounts"]');
     await list.waitFor();
-    assert.equal(await list.locator('[data-testid="account-presence"]').count(), 2);
+    assert.equal(await list.locator('[data-testid="account-presence"]').count(), 3);
     await page.locator('[data-testid="account-presence-select"][data-account="voice"]').selectOption('do-not-disturb');
     await eventually(() => enreach.availability !== 'Available' && enreach.availability, 'Enreach availability set');
     await page.locator('[data-testid="presence-select"][data-state="mixed"]').waitFor();
@@ -140,6 +145,19 @@ describe('presence in the window', () => {
     assert.equal(await page.locator('[data-testid="account-presence-reason"][data-account="voice"]').count(), 0, 'Enreach offers no reasons');
     await page.locator('[data-testid="presence-accounts-toggle"]').click();
     await list.waitFor({ state: 'detached' });
+  });
+
+  it('says what a platform leaves to another tool, with the account, and that its presence is set elsewhere', async () => {
+    const notice = page.locator('[data-testid="account-notice"][data-account="cec"]');
+    assert.equal((await notice.innerText()).replace(/\s+/g, ' ').trim(), `CEC: ${HUAWEI_NOTICE}`);
+    assert.equal(await page.locator('[data-testid="account-notice"]').count(), 1, 'only CEC has something to say');
+    assert.match(await page.locator('[data-testid="account-status"][data-account="cec"]').innerText(), /Presence set elsewhere/);
+    await page.locator('[data-testid="presence-accounts-toggle"]').click();
+    const row = page.locator('[data-testid="account-presence"][data-account="cec"]');
+    assert.match(await row.locator('[data-testid="account-presence-elsewhere"]').innerText(), /Presence is set elsewhere/);
+    assert.equal(await row.locator('select').count(), 0, 'no control for it');
+    await row.locator('[data-testid="account-notice"]', { hasText: HUAWEI_NOTICE }).waitFor();
+    await page.locator('[data-testid="presence-accounts-toggle"]').click();
   });
 });
 
