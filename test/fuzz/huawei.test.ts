@@ -20,7 +20,7 @@ import { placedPatch, type PlacedCall } from '../../main/vendors/huawei/normaliz
 import { eventsSchema, fabricErrorSchema } from '../../main/vendors/huawei/schema.js';
 import { supportOf } from '../../main/vendors/huawei/session.js';
 import { connectedEvent, disconnectedEvent, failedEvent, noEvent, queuedEvent, queueTimeoutEvent, result } from '../../main/vendors/huawei/simulator/payloads.js';
-import { captureLog, check, mutated, mutatedText, notPlain, textOf, valueOf, WARN } from './mutate.js';
+import { captureLog, check, checkAsync, mutated, mutatedText, notPlain, textOf, valueOf, WARN } from './mutate.js';
 
 const EXAMPLE = JSON.parse(readFileSync(new URL('../fixtures/huawei/getClickToCallEvents.example.json', import.meta.url), 'utf8')) as unknown;
 const EVENTS = [
@@ -81,35 +81,38 @@ describe('Huawei CEC parsers, fuzzed', () => {
 
   it('the client reads any answer body and any Set-Cookie line: an answer, or one of its typed errors', async () => {
     const operations = [(c: CecClient) => c.events(), (c: CecClient) => c.checkSupport().then(supportOf), (c: CecClient) => c.create('voice'), (c: CecClient) => c.drop()];
-    await fc.assert(
-      fc.asyncProperty(
+    await checkAsync(
+      'huawei: CecClient answers and Set-Cookie',
+      fc.tuple(
         fc.oneof(mutated([...EVENTS, ...OTHERS]), mutatedText(FRAMES)),
         fc.array(fc.oneof(fc.string(), fc.constantFrom('ccmessaging-token=new; Path=/', 'ccmessaging-token=; Max-Age=0', 'JSESSIONID=abc; Expires=Thu, 01 Jan 1970 00:00:00 GMT', '=x', 'a=b; max-age=-1; expires=garbage')), { maxLength: 3 }),
         fc.nat({ max: 3 }),
         fc.constantFrom(200, 200, 200, 401, 403, 500),
-        async (drawn, cookies, which, status) => {
-          const text = typeof drawn === 'string' ? drawn : textOf(drawn);
-          const client = new CecClient({
-            family: which % 2 ? 'facade' : 'fabric',
-            baseUrl: 'https://cec.example.com/apiaccess/ccmessaging/v1',
-            appKey: 'key',
-            credentials: { token: 'tok', bearer: 'b' },
-            limits: { fetch: answering(text, cookies, status), timeoutMs: 1_000, maxBytes: 1024 * 1024 },
-          });
-          try {
-            await operations[which]!(client);
-          } catch (error) {
-            assert.ok(TYPED(error), String(error));
-          }
-        },
       ),
-      { numRuns: Math.max(200, Math.round(Number(process.env.FUZZ_RUNS ?? 2_000) / 2)) },
+      async ([drawn, cookies, which, status]) => {
+        const text = typeof drawn === 'string' ? drawn : textOf(drawn);
+        const client = new CecClient({
+          family: which % 2 ? 'facade' : 'fabric',
+          baseUrl: 'https://cec.example.com/apiaccess/ccmessaging/v1',
+          appKey: 'key',
+          credentials: { token: 'tok', bearer: 'b' },
+          limits: { fetch: answering(text, cookies, status), timeoutMs: 1_000, maxBytes: 1024 * 1024 },
+        });
+        try {
+          await operations[which]!(client);
+        } catch (error) {
+          assert.ok(TYPED(error), String(error));
+        }
+      },
+      2,
     );
   });
 
   it('token answers (tokenByAkSk, applyToken): credentials, or a typed error saying what to fix', async () => {
-    await fc.assert(
-      fc.asyncProperty(mutated(OTHERS), fc.boolean(), async (drawn, withSecret) => {
+    await checkAsync(
+      'huawei: token answers',
+      fc.tuple(mutated(OTHERS), fc.boolean()),
+      async ([drawn, withSecret]) => {
         const source = applyTokenSource(ACCOUNT, withSecret ? { appSecret: 'secret' } : { bearerToken: 'bearer' }, { fetch: answering(textOf(drawn)), timeoutMs: 1_000, maxBytes: 64 * 1024 });
         try {
           const credentials = await source({ renew: false });
@@ -117,8 +120,8 @@ describe('Huawei CEC parsers, fuzzed', () => {
         } catch (error) {
           assert.ok(TYPED(error), String(error));
         }
-      }),
-      { numRuns: Math.max(200, Math.round(Number(process.env.FUZZ_RUNS ?? 2_000) / 2)) },
+      },
+      2,
     );
   });
 

@@ -40,6 +40,23 @@ export function check<T>(parser: string, arbitrary: fc.Arbitrary<T>, predicate: 
   }
 }
 
+/**
+ * The async sibling of {@link check} (a property that awaits, e.g. a reader behind a fetch). In
+ * `npm test` it runs a `weight`th of the cases (each case is dearer); with `FUZZ_RUNS` set, all.
+ */
+export async function checkAsync<T>(parser: string, arbitrary: fc.Arbitrary<T>, predicate: (value: T) => Promise<void>, weight = 1): Promise<void> {
+  const runs = process.env.FUZZ_RUNS ? RUNS : Math.max(200, Math.round(RUNS / weight));
+  const started = performance.now();
+  try {
+    await fc.assert(fc.asyncProperty(arbitrary, predicate), { ...params(), numRuns: runs } as fc.Parameters<[T]>);
+  } catch (error) {
+    throw shortened(error);
+  }
+  if (process.env.FUZZ_REPORT) {
+    appendFileSync(process.env.FUZZ_REPORT, `${JSON.stringify({ parser, cases: runs, ms: Math.round(performance.now() - started) })}\n`);
+  }
+}
+
 /** fast-check's failure with its counterexample cut to a readable length (the seed and path replay it whole). */
 export function shortened(error: unknown): unknown {
   if (!(error instanceof Error) || error.message.length <= 4_000) return error;
