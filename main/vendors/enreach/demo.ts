@@ -43,7 +43,7 @@ const CONTACTS: Array<{ name: string; number: string; message: string }> = [
 export async function startEnreachDemo(options: EnreachDemoOptions): Promise<EnreachDemo> {
   const { log } = options;
   const interval = Math.max(50, options.intervalMs ?? 30_000);
-  const schedule = new DemoSchedule(log, options.seed ?? 20261120);
+  const schedule = new DemoSchedule(log, options.seed ?? 20261120, { silent: options.silent });
   const random = schedule.random;
   const simulator = await startEnreachSimulator({ user: 'alex.agent@demo.example', log: log.child({ simulator: 'enreach' }) });
   let activeCall: string | undefined;

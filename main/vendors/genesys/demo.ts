@@ -62,7 +62,7 @@ export async function startGenesysDemo(options: GenesysDemoOptions): Promise<Gen
   const simulator = await startGenesysSimulator({ user: 'demo.agent', agentName: 'Alex', log });
   let round = 0;
 
-  const schedule = new DemoSchedule(log, options.seed ?? 20261122);
+  const schedule = new DemoSchedule(log, options.seed ?? 20261122, { silent: options.silent });
   const jitter = (ms: number): number => schedule.jitter(ms);
   const after = (ms: number, step: () => void): void => schedule.after(ms, step);
 

@@ -27,7 +27,7 @@ const CHANNEL = 'demo-web-channel';
  * @throws if the simulator cannot listen on loopback.
  */
 export async function startHuaweiDemo(options: DemoOptions): Promise<HuaweiDemo> {
-  const schedule = new DemoSchedule(options.log, options.seed ?? 20261124);
+  const schedule = new DemoSchedule(options.log, options.seed ?? 20261124, { silent: options.silent });
   const scale = Math.max(0.02, (options.intervalMs ?? 30_000) / 30_000);
   const simulator = await startHuaweiSimulator({
     log: options.log,

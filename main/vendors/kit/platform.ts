@@ -39,6 +39,8 @@ export interface DemoOptions {
   intervalMs?: number;
   /** Seed of the script's randomness (default: each script's own): the same seed plays the same day. */
   seed?: number;
+  /** The simulator alone, its scripted day never playing (the bench's idle desk). */
+  silent?: boolean;
 }
 
 /** A running platform demo: an account pointing at the platform's simulator on loopback. */

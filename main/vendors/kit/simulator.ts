@@ -184,14 +184,20 @@ function listen(server: Server | TcpServer, port: number): Promise<void> {
 export class DemoSchedule {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private stopped = false;
+  private readonly silent: boolean;
   /** A number in [0, 1), from the seeded generator (mulberry32). */
   readonly random: () => number;
 
-  /** @param seed the generator's seed: the same seed plays the same day. */
+  /**
+   * @param seed the generator's seed: the same seed plays the same day.
+   * @param options `silent`: no step ever runs (the simulator alone, for the bench's idle desk).
+   */
   constructor(
     private readonly log: Logger,
     seed = 20261120,
+    options: { silent?: boolean } = {},
   ) {
+    this.silent = options.silent === true;
     let a = seed >>> 0;
     this.random = () => {
       a = (a + 0x6d2b79f5) >>> 0;
@@ -213,9 +219,9 @@ export class DemoSchedule {
     return Math.round(ms * (0.6 + this.random() * 0.8));
   }
 
-  /** Runs `step` after `ms` milliseconds, unless {@link stop} ran first. */
+  /** Runs `step` after `ms` milliseconds, unless {@link stop} ran first (never when silent). */
   after(ms: number, step: () => void): void {
-    if (this.stopped) return;
+    if (this.stopped || this.silent) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (this.stopped) return;

@@ -57,7 +57,7 @@ export async function startOpenMethodsDemo(options: OpenMethodsDemoOptions): Pro
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const simulator = await startOpenMethodsSimulator({ log: log.child({ simulator: 'openmethods' }) });
   const { center } = simulator;
-  const schedule = new DemoSchedule(log);
+  const schedule = new DemoSchedule(log, undefined, { silent: options.silent });
   const later = (fraction: number, step: () => void): void => schedule.after(interval * fraction, step);
   let tick = 0;
   let rnaTick: number | undefined;

@@ -62,7 +62,7 @@ const CALLERS = ['+358401234501', '+358407654302', '+358501112203', '+4670123450
 export async function startThreecDemo(options: DemoOptions): Promise<ThreecDemo> {
   const { log } = options;
   const interval = Math.max(50, options.intervalMs ?? 30_000);
-  const schedule = new DemoSchedule(log, options.seed ?? 20261121);
+  const schedule = new DemoSchedule(log, options.seed ?? 20261121, { silent: options.silent });
   const random = schedule.random;
   const pick = <T>(items: readonly T[]): T => schedule.pick(items);
   const colleagues: SimColleague[] = NAMES.map((name, i) => ({
