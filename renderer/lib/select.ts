@@ -1,6 +1,5 @@
 /** Pure selectors over the desk state: what the window lists, in which order. */
-import { PRESENCE_STATES } from '../../main/desk/model.js';
-import { activeCalls, agentPresence as sharedPresence, callbacksInOrder, isDue, presenceText } from '../../main/desk/selectors.js';
+import { activeCalls, callbacksInOrder, isDue, presenceText } from '../../main/desk/selectors.js';
 import type {
   Account,
   CallAction,
@@ -8,26 +7,8 @@ import type {
   ChatAction,
   ChatParticipant,
   DeskState,
-  PresenceState,
   Queue,
 } from '../../preload/bridge.js';
-
-/** The agent's presence: the state every connected account reports, `mixed`, or `unknown`. */
-export type AgentPresence = PresenceState | 'mixed' | 'unknown';
-
-export function agentPresence(state: DeskState): AgentPresence {
-  return sharedPresence(state) ?? 'unknown';
-}
-
-/** Presence states any connected account accepts from the agent, in menu order. */
-export function acceptedPresence(state: DeskState): Set<PresenceState> {
-  const accepted = new Set<PresenceState>();
-  for (const account of Object.values(state.accounts)) {
-    if (account.connection !== 'connected') continue;
-    for (const option of account.presenceOptions) accepted.add(option);
-  }
-  return new Set(PRESENCE_STATES.filter((s) => accepted.has(s)));
-}
 
 export { presenceText };
 
