@@ -133,7 +133,13 @@ export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
     });
   }
 
-  const methods = Object.fromEntries(DESK_METHOD_NAMES.map((method) => [method, (...args: Json[]) => invoke(method, args)]));
+  // Optional arguments left out travel as absent, not as `null` (JSON writes `undefined` in an array as `null`).
+  const withoutTrailingUndefined = (args: Array<Json | undefined>): Json[] => {
+    let end = args.length;
+    while (end > 0 && args[end - 1] === undefined) end -= 1;
+    return args.slice(0, end) as Json[];
+  };
+  const methods = Object.fromEntries(DESK_METHOD_NAMES.map((method) => [method, (...args: Array<Json | undefined>) => invoke(method, withoutTrailingUndefined(args))]));
   const api = {
     ...methods,
     onChange(listener: (change: DeskChange) => void) {

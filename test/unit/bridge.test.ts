@@ -187,7 +187,7 @@ describe('bridge hub and client over the one wire', () => {
 
   it('sends presence to every connected account that accepts it', async () => {
     const { connector, api } = setup();
-    await api.setPresence('not-ready');
+    await api.setPresence('not-ready', undefined);
     assert.deepEqual(connector.commands, [{ type: 'presence.set', state: 'not-ready' }]);
     await assert.rejects(api.setPresence('wrap-up'));
   });
