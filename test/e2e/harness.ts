@@ -64,7 +64,13 @@ export interface OpenDesk {
  */
 export async function openDesk(
   closers: Closers,
-  options: { config: AppConfig; tuning?: Record<string, unknown>; viewport?: { width: number; height: number } },
+  options: {
+    config: AppConfig;
+    tuning?: Record<string, unknown>;
+    viewport?: { width: number; height: number };
+    /** Wait until every account shows as connected (default true; false where the agent must answer a question first). */
+    waitConnected?: boolean;
+  },
 ): Promise<OpenDesk> {
   const log = createLogger(process.env.AGENT_COMPANION_LOG ?? 'warn');
   const core = closers.add(await startCore({ config: options.config, log, tuning: options.tuning, backoff: { initialMs: 50, maxMs: 500, jitter: 0 } }), (started) => started.stop());
@@ -75,7 +81,7 @@ export async function openDesk(
   const page = await context.newPage();
   page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
   await page.goto(host.url);
-  for (const account of options.config.accounts.filter((a) => a.enabled)) {
+  for (const account of options.waitConnected === false ? [] : options.config.accounts.filter((a) => a.enabled)) {
     await page.locator(`[data-testid="account-status"][data-account="${account.id}"][data-state="connected"]`).waitFor();
   }
   return { core, host, browser, context, page };
