@@ -105,8 +105,28 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     return { seed: accountSeed(account, demo !== undefined), connector };
   });
 
-  const desk = new Desk({ accounts: deskAccounts, log, setup: options.setup });
-  const hub = new BridgeHub(desk, log, options.settings ?? new ReadOnlySettings(config, 'the built-in defaults'));
+  return assembleCore({ accounts: deskAccounts, config, log, setup: options.setup, settings: options.settings, demo });
+}
+
+/** What {@link assembleCore} puts together. */
+export interface CoreParts {
+  /** The accounts with their connectors, built (the bench builds its own). */
+  accounts: readonly DeskAccount[];
+  config: AppConfig;
+  log: Logger;
+  setup?: DeskSetup;
+  settings?: SettingsStore;
+  demo?: Demo;
+}
+
+/**
+ * The core around a set of accounts: the desk, the bridge hub, the alert policy; starts the
+ * connectors. `startCore` builds the accounts from the config; the bench hands its own.
+ */
+export function assembleCore(parts: CoreParts): Core {
+  const { config, log, demo } = parts;
+  const desk = new Desk({ accounts: parts.accounts, log, setup: parts.setup });
+  const hub = new BridgeHub(desk, log, parts.settings ?? new ReadOnlySettings(config, 'the built-in defaults'));
   const toastListeners = new Set<(toast: Toast) => void>();
   let memory: AlertMemory = new Set();
   desk.subscribe((state) => {

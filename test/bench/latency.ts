@@ -1,0 +1,105 @@
+/// <reference lib="dom" />
+/**
+ * Question 2 — latency to the DOM, in Chromium through the web host, while the desk is flooded.
+ *
+ * The core runs every registered platform's stream: at each rate, frames of every platform in
+ * turn go through the platform's own parse path into the desk (round robin, `rate` frames a
+ * second in all). Markers are ringing calls on an account of their own (ten a second, each ended
+ * 150 ms later), handed to the desk where a connector hands its events; the page stamps the moment
+ * each marker's row is in the DOM (a MutationObserver on added rows). Latency = DOM time − the
+ * moment the marker was handed over, on the same clock. At least `markers` markers per rate.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Logger } from '../../main/log.js';
+import { startWebHost } from '../../main/web.js';
+import { launchChromium } from '../e2e/browser.js';
+import { eventually } from '../support/eventually.js';
+import { benchCore, Feed, percentile, round, type BenchedPlatform } from './core.js';
+
+export interface LatencyRow {
+  /** Frames per second flooding the desk (every platform's stream in turn). */
+  rate: number;
+  /** Frames actually sent per second (the timer's granularity rounds). */
+  sentPerSec: number;
+  markers: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+const MARKERS_PER_SEC = 10;
+const MARKER_ACCOUNT = 'bench-markers';
+
+/** Runs the flood at each rate and measures; `markers` markers per rate at least. */
+export async function measureLatency(list: readonly BenchedPlatform[], options: { rates: number[]; markers: number; log: Logger }): Promise<LatencyRow[]> {
+  const markers = new Feed();
+  const { core, streams } = benchCore(list, options.log, [
+    { seed: { id: MARKER_ACCOUNT, vendor: 'bench', label: 'Markers', demo: false, presenceOptions: [] }, connector: markers },
+  ]);
+  const host = await startWebHost({ core, log: options.log });
+  const browser = await launchChromium();
+  try {
+    const page = await (await browser.newContext({ viewport: { width: 440, height: 900 } })).newPage();
+    await page.addInitScript({
+      content: `(() => {
+        const seen = new Map();
+        window.__seen = seen;
+        const stamp = (el) => {
+          const key = el.getAttribute && el.getAttribute('data-key');
+          if (key && key.startsWith('${MARKER_ACCOUNT}/') && !seen.has(key)) seen.set(key, performance.timeOrigin + performance.now());
+        };
+        new MutationObserver((records) => {
+          for (const record of records) {
+            if (record.type === 'attributes') { stamp(record.target); continue; }
+            for (const node of record.addedNodes) {
+              if (node.nodeType !== 1) continue;
+              stamp(node);
+              for (const el of node.querySelectorAll('[data-key^="${MARKER_ACCOUNT}/"]')) stamp(el);
+            }
+          }
+        }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-key'] });
+      })();`,
+    });
+    await page.goto(host.url);
+    await page.locator('[data-testid="account-status"][data-state="connected"]').nth(streams.length).waitFor({ timeout: 30_000 });
+
+    const next = streams.map(() => 0);
+    let marker = 0;
+    const rows: LatencyRow[] = [];
+    for (const rate of options.rates) {
+      const sent = new Map<string, number>();
+      const tickMs = 10;
+      let owed = 0;
+      let frames = 0;
+      let turn = 0;
+      const started = performance.now();
+      const flood = setInterval(() => {
+        owed += (rate * tickMs) / 1000;
+        for (; owed >= 1; owed -= 1, frames++, turn++) {
+          const s = turn % streams.length;
+          const stream = streams[s]!;
+          stream.push(stream.platform.bench.frames(1, next[s]!++)[0]);
+        }
+      }, tickMs);
+      const ring = setInterval(() => {
+        const id = `m${++marker}`;
+        sent.set(`${MARKER_ACCOUNT}/${id}`, performance.timeOrigin + performance.now());
+        markers.emit({ type: 'call', call: { id, state: 'ringing', direction: 'inbound', caller: `+35840${String(marker).padStart(7, '0')}`, actions: [] } });
+        setTimeout(() => markers.emit({ type: 'call', call: { id, state: 'ended' } }), 150);
+      }, 1000 / MARKERS_PER_SEC);
+      await eventually(() => sent.size >= options.markers, `${options.markers} markers sent`, options.markers * 1000);
+      clearInterval(flood);
+      clearInterval(ring);
+      const seconds = (performance.now() - started) / 1000;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const seen = new Map(await page.evaluate(() => [...(window as unknown as { __seen: Map<string, number> }).__seen.entries()]));
+      const samples = [...sent].flatMap(([key, at]) => (seen.has(key) ? [seen.get(key)! - at] : [])).sort((a, b) => a - b);
+      rows.push({ rate, sentPerSec: Math.round(frames / seconds), markers: samples.length, p50: round(percentile(samples, 50)), p99: round(percentile(samples, 99)), max: round(samples.at(-1) ?? Number.NaN) });
+    }
+    return rows;
+  } finally {
+    await browser.close().catch(() => undefined);
+    await host.close();
+    await core.stop();
+  }
+}
