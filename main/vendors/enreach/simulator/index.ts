@@ -63,7 +63,7 @@ export interface EnreachSimulatorOptions {
 }
 
 /** The running simulator, scriptable. All methods that emit events return at once. */
-export interface EnreachSimulator {
+export interface EnreachSimulator extends Omit<SimScript, 'stop'> {
   /** The REST base to configure as `apiUrl` (no trailing slash). */
   readonly apiUrl: string;
   /** The discovery URL to configure as `discoveryUrl`. */
@@ -75,38 +75,6 @@ export interface EnreachSimulator {
   readonly organizationId: string;
   readonly queues: readonly SimQueue[];
   readonly callLists: readonly SimCallList[];
-  /** An inbound call rings (UserCallInComing; with `queueId`: UserCallInUserAllocated to the queue's number). @returns its CallId. */
-  ringCall(call: { caller: string; target?: string; queueId?: string }): string;
-  /** The agent places an outbound call (UserCallOutGoing). @returns its CallId. */
-  dialCall(call: { target: string; callAs?: string }): string;
-  /** The call is connected (UserCallInUserConnected / UserCallOutConnected). @throws for an unknown call. */
-  answerCall(callId: string): void;
-  /** Hold start (UserCallInHoldStart / UserCallOutHoldStart). */
-  holdCall(callId: string): void;
-  /** Hold end (UserCallInHoldEnd / UserCallOutHoldEnd). */
-  retrieveCall(callId: string): void;
-  /** The call is disconnected (UserCallInDisconnected / UserCallOutDisconnected), `reason` 'remote' (default) or 'local'. */
-  hangupCall(callId: string, reason?: string): void;
-  /** The agent did not answer: the allocation is cancelled (UserCallInUserCancelled, Reason "NoAnswer"). */
-  missCall(callId: string): void;
-  /** Wrap-up begins (UserWrapUpStarted + UserStatus); ends by itself after `maxSec` (default 60). @returns WrapUpId. */
-  startWrapUp(options?: { callId?: string; maxSec?: number }): string;
-  /** Wrap-up ends (UserWrapUpTerminated, Reason `manual` by default). */
-  endWrapUp(reason?: string): void;
-  /** Changes a queue's figures and emits QueueStatus. @throws when the queue is unknown. */
-  setQueueFigures(queueId: string, figures: Partial<SimQueueFigures>): void;
-  /** Current figures of a queue. */
-  queueFigures(queueId: string): SimQueueFigures;
-  /** A callback request is created on a call list (CallbackChanged, Created; `personal` adds UserCallInCallbackCreated). @returns CallBackId. */
-  createCallback(callback: { contactNumber: string; contactName?: string; message?: string; dueAt?: string; listId?: string; personal?: boolean }): string;
-  /** Closes a callback request (CallbackChanged, IsClosed). */
-  closeCallback(callbackId: string): void;
-  /** Ids of the open callback requests. */
-  openCallbacks(): string[];
-  /** The availability changes elsewhere (UserAvailability + UserStatus). */
-  setAvailability(availability: string, options?: { note?: string; endTime?: string }): void;
-  /** The current availability (also what the connector set over REST). */
-  readonly availability: string;
   /** Sends a MessageReceived with `data` verbatim to the sessions subscribed to `eventName` on `entityId`. */
   emitRaw(eventName: string, entityId: string, data: unknown): void;
   /**
