@@ -22,7 +22,7 @@ import { createRteMethods } from './methods.js';
 import { malformedMessage, oversizedMessage, type WireForm } from './payloads.js';
 import { createRestRoutes, type SimUrls } from './rest.js';
 import { createScript, type SimScript } from './script.js';
-import { createWorld, type SimCallList, type SimQueue, type SimQueueFigures } from './world.js';
+import { createWorld, type SimCallList, type SimQueue } from './world.js';
 
 export type { SimRequest } from '../../kit/simulator.js';
 export type { SimCallList, SimQueue, SimQueueFigures } from './world.js';
