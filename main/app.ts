@@ -129,7 +129,10 @@ export function assembleCore(parts: CoreParts): Core {
   const hub = new BridgeHub(desk, log, parts.settings ?? new ReadOnlySettings(config, 'the built-in defaults'));
   const toastListeners = new Set<(toast: Toast) => void>();
   let memory: AlertMemory = new Set();
-  desk.subscribe((state) => {
+  desk.subscribe((state, previous) => {
+    // Toasts follow calls, chats and accounts (do-not-disturb) alone: a queue or a colleague
+    // changing decides nothing, and the policy need not read the desk through.
+    if (state.calls === previous.calls && state.chats === previous.chats && state.accounts === previous.accounts) return;
     const decided = decideToasts(state, memory, config.display.toasts);
     memory = decided.memory;
     for (const toast of decided.toasts) for (const listener of toastListeners) listener(toast);

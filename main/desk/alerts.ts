@@ -68,28 +68,37 @@ export function decideToasts(
   memory: AlertMemory,
   preferences: AlertPreferences = DEFAULT_ALERT_PREFERENCES,
 ): { toasts: Toast[]; memory: AlertMemory } {
+  // Runs on every change of the desk: no closure or list per call, and the memory is copied only
+  // when something new is decided (the bench's throughput found this policy at 40 % of the desk's
+  // time per event, copying the 2 000 remembered ids three times for each new ringing call).
   const toasts: Toast[] = [];
   let next: Set<string> | undefined;
-  const decide = (id: string, toast: () => Toast, show: boolean): void => {
-    if (memory.has(id) || next?.has(id)) return;
+  for (const key in state.calls) {
+    const call = state.calls[key]!;
+    if (call.state !== 'ringing' || call.stale) continue;
+    const id = `call:${call.key}`;
+    if (memory.has(id) || next?.has(id)) continue;
     next ??= new Set(memory);
     next.add(id);
-    if (show) toasts.push(toast());
-  };
-  for (const call of Object.values(state.calls)) {
-    if (call.state !== 'ringing' || call.stale) continue;
     const account = state.accounts[call.accountId];
-    decide(`call:${call.key}`, () => callToast(call, account), preferences.calls && !suppressed(account));
+    if (preferences.calls && !suppressed(account)) toasts.push(callToast(call, account));
   }
-  for (const chat of Object.values(state.chats)) {
+  for (const key in state.chats) {
+    const chat = state.chats[key]!;
     if (chat.state !== 'invited') continue;
+    const id = `chat:${chat.key}`;
+    if (memory.has(id) || next?.has(id)) continue;
+    next ??= new Set(memory);
+    next.add(id);
     const account = state.accounts[chat.accountId];
-    decide(`chat:${chat.key}`, () => chatToast(chat, account), preferences.chats && !suppressed(account));
+    if (preferences.chats && !suppressed(account)) toasts.push(chatToast(chat, account));
   }
   if (!next) return { toasts, memory };
-  if (next.size > ALERT_MEMORY_LIMIT) {
-    const excess = next.size - ALERT_MEMORY_LIMIT;
-    next = new Set([...next].slice(excess));
+  // Forget the oldest first (a Set keeps insertion order).
+  let excess = next.size - ALERT_MEMORY_LIMIT;
+  for (const id of next) {
+    if (excess-- <= 0) break;
+    next.delete(id);
   }
   return { toasts, memory: next };
 }
