@@ -605,7 +605,9 @@ export function parseEvent(data: unknown, fallbackEventType?: string | number): 
     if (!parsed.success) return { ok: false, eventType, error: describeIssues(parsed.error) };
     return { ok: true, event: { eventType: '(unknown)', type: eventType, data: { ...normalized, ...parsed.data, eventType } } };
   }
-  const parsed = EVENT_SCHEMAS[eventType].safeParse({ ...normalized, eventType });
+  // `normalized` is this call's own copy: the resolved event type goes into it, not a further copy.
+  normalized.eventType = eventType;
+  const parsed = EVENT_SCHEMAS[eventType].safeParse(normalized);
   if (!parsed.success) return { ok: false, eventType, error: describeIssues(parsed.error) };
   return { ok: true, event: parsed.data as EnreachKnownEvent };
 }
@@ -614,10 +616,26 @@ export function parseEvent(data: unknown, fallbackEventType?: string | number): 
 export type ParsedMessage = ParsedEvent & { subscription?: RteSubscription };
 
 /**
+ * A MessageReceived argument with its own keys and its subscription's in camelCase; `data` is left
+ * as it came, for {@link parseEvent} to normalise (once: it was copied twice per event).
+ */
+function envelopeKeys(message: unknown): unknown {
+  if (message === null || typeof message !== 'object' || Array.isArray(message)) return normalizeKeys(message);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(message as Record<string, unknown>)) {
+    const k = camelKey(key);
+    const v = k === 'data' ? value : normalizeKeys(value);
+    if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
+  }
+  return out;
+}
+
+/**
  * Parses a MessageReceived argument `{subscription, data}` (either casing). Never throws.
  */
 export function parseMessage(message: unknown): ParsedMessage {
-  const envelopeResult = messageReceivedSchema.safeParse(normalizeKeys(message));
+  const envelopeResult = messageReceivedSchema.safeParse(envelopeKeys(message));
   if (!envelopeResult.success) return { ok: false, error: `not a MessageReceived: ${describeIssues(envelopeResult.error)}` };
   const { subscription, data } = envelopeResult.data;
   if (data === undefined || data === null) return { ok: false, error: 'MessageReceived without data' };
