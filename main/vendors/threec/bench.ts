@@ -3,8 +3,8 @@
  *
  * The stream: the adapter link's event frames (`{"type":"event","event","timestamp","properties"}`,
  * the wire contract in `contract.ts`) — per ten: one call's life on the agent's terminal (ringing,
- * connected, disconnected), a colleague's busy lamp lit and put out, two colleagues' presence, the
- * agent's own presence, and an instant message each way with a colleague.
+ * connected, disconnected), a colleague's busy lamp lit and put out, colleagues' presence, the
+ * agent's own presence; and every fifty, an instant message each way with a colleague.
  *
  * The parse path is the connector's: the frame parsed and checked against the contract's
  * envelopes (`parseLinkFrame`), the event's time, its properties checked against the document
@@ -40,6 +40,8 @@ export function threecEvent(i: number): { type: 'event'; event: string; timestam
     case 3:
       return event('monitoredTerminalEventReceived', { ...lamp, callState: 'Ringing' });
     case 4:
+      // An instant message each way every fifty frames; a colleague's presence otherwise.
+      if (Math.floor(i / 10) % 5 !== 0) return event('presenceChanged', { user: COLLEAGUES[(Math.floor(i / 10) + 5) % COLLEAGUES.length], presence: 'Busy', presenceNote: `meeting ${i % 7}` });
       return event('imReceived', { receivingUser: ME, sendingUser: colleague, message: `Can you take line ${i}?` });
     case 5:
       return event('presenceChanged', { user: ME, presence: i % 20 === 5 ? 'Busy' : 'Available', presenceNote: 'On a call' });
@@ -50,6 +52,7 @@ export function threecEvent(i: number): { type: 'event'; event: string; timestam
     case 8:
       return event('presenceChanged', { user: COLLEAGUES[(Math.floor(i / 10) + 3) % COLLEAGUES.length], presence: 'Away', presenceNote: `back at ${i % 24}:00` });
     default:
+      if (Math.floor(i / 10) % 5 !== 0) return event('monitoredTerminalEventReceived', { ...lamp, call: String(900_000 + Math.floor(i / 10)), callState: 'Disconnected' });
       return event('imReceived', { receivingUser: colleague, sendingUser: ME, message: `Taking it (${i})` });
   }
 }
