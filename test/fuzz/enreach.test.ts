@@ -63,6 +63,17 @@ describe('Enreach parsers, fuzzed', () => {
     assert.equal(queues.ok, false, 'a deep value where text belongs is refused, not thrown');
   });
 
+  it('seed: a wrap-up limit past the range of a date (MaxWrapUpDurationSec 1e20) is a wrap-up without an end, not a RangeError', () => {
+    // Found by 'MessageReceived arguments' in the bench's long mode (seed 1063929306, path 93731).
+    const started = EVENTS.find((e) => (e as { EventType?: string }).EventType === 'UserWrapUpStarted') as Record<string, unknown>;
+    for (const limit of [1e20, 1e308]) {
+      const parsed = parseEvent({ ...started, MaxWrapUpDurationSec: limit });
+      assert.ok(parsed.ok);
+      const [event] = routeEvent(parsed.event, ROUTE);
+      assert.deepEqual(event, { type: 'wrapup', wrapUp: { startedAt: '2020-01-01T12:00:00.000Z' } });
+    }
+  });
+
   it('a malformed MessageReceived is logged as a warning and dropped', () => {
     const log = captureLog();
     const logger = createLogger('debug', log.destination);

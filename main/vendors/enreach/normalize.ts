@@ -90,9 +90,13 @@ export function queueOpenState(openStatus: number | undefined): QueueOpenState {
   return 'unknown';
 }
 
-/** ISO time + seconds → ISO time. */
-function addSeconds(iso: string, seconds: number): string {
-  return new Date(Date.parse(iso) + seconds * 1000).toISOString();
+/**
+ * ISO time + seconds → ISO time; `undefined` past the range of a date (the fuzzer's
+ * MaxWrapUpDurationSec of 1e20 made toISOString throw a RangeError out of the routing).
+ */
+function addSeconds(iso: string, seconds: number): string | undefined {
+  const ms = Date.parse(iso) + seconds * 1000;
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : undefined;
 }
 
 /** The user call events that carry numbers (document: UserCallIn*, UserCallOut*). */
@@ -238,12 +242,13 @@ export function routeEvent(event: EnreachEvent, ctx: RouteContext = {}): Connect
     case 'UserWrapUpStarted': {
       const startedAt = at ?? new Date(0).toISOString();
       const max = event.maxWrapUpDurationSec ?? 0;
+      const endsAt = max > 0 ? addSeconds(startedAt, max) : undefined;
       return [
         {
           type: 'wrapup',
           wrapUp: {
             startedAt,
-            ...(max > 0 ? { endsAt: addSeconds(startedAt, max) } : {}),
+            ...(endsAt ? { endsAt } : {}),
             ...(event.callId ? { callId: event.callId } : {}),
           },
         },
