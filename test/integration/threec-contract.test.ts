@@ -170,7 +170,7 @@ describe('3C against a link that follows the contract (not our simulator)', { sk
     const logins = link.logins();
     link.closeAll(1001);
     await eventually(() => link.logins() > logins && state().accounts['nec']!.connection === 'connected', 'logged in again');
-    await eventually(() => state().calls['nec/4711']?.userData?.['Status'], 'the call is marked stale');
+    await eventually(() => state().calls['nec/4711']?.stale === true, 'the call is marked stale');
     assert.equal(state().calls['nec/4711']!.state, 'connected', 'kept in its last known state, not ended');
     assert.equal(toasts.filter((t) => t.id === 'call:nec/4711').length, 1);
     link.push('monitoredTerminalEventReceived', { ...ringing, callState: 'Disconnected' });
