@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decideToasts, type AlertMemory } from '../../main/desk/alerts.js';
+import { ALERT_MEMORY_LIMIT, decideToasts, type AlertMemory } from '../../main/desk/alerts.js';
 import type { ConnectorEvent } from '../../main/desk/events.js';
 import type { DeskState } from '../../main/desk/model.js';
 import { initialState, reduce } from '../../main/desk/store.js';
@@ -36,6 +36,26 @@ describe('alert policy', () => {
     const again = decideToasts(s, memory);
     assert.equal(again.toasts.length, 0);
     assert.equal(again.memory, memory, 'memory is unchanged when nothing new was decided');
+  });
+
+  it('remembers the last 2 000 decisions, forgetting the oldest first, and never toasts a remembered call twice', () => {
+    let memory: AlertMemory = new Set();
+    let s = desk();
+    let raised = 0;
+    for (let n = 0; n < ALERT_MEMORY_LIMIT + 150; n++) {
+      s = fold(s, 'voice', { type: 'call', call: { id: `c${n}`, state: 'ringing' } });
+      const decided = decideToasts(s, memory);
+      raised += decided.toasts.length;
+      memory = decided.memory;
+      assert.equal(decideToasts(s, memory).toasts.length, 0, 'decided once');
+      s = fold(s, 'voice', { type: 'call', call: { id: `c${n}`, state: 'ended' } });
+    }
+    assert.equal(raised, ALERT_MEMORY_LIMIT + 150);
+    assert.equal(memory.size, ALERT_MEMORY_LIMIT);
+    assert.equal(memory.has('call:voice/c0'), false, 'the oldest forgotten');
+    assert.equal(memory.has('call:voice/c149'), false);
+    assert.equal(memory.has('call:voice/c150'), true);
+    assert.equal(memory.has(`call:voice/c${ALERT_MEMORY_LIMIT + 149}`), true, 'the newest kept');
   });
 
   it('raises no toast for a call on an account in do-not-disturb, and none later for the same call', () => {
