@@ -6,19 +6,19 @@
  * call's life (coming, connected, disconnected), a callback change, the agent's status and five
  * queue figures of eight queues.
  *
- * The parse path is the connector's: the screening of each hub message (`screenedText`, which
- * parses every record to check it), the SignalR client's own JSON hub protocol (which parses it
- * again), the `MessageReceived` handler (`rteMessageEvents`: key normalisation, the event's
- * schema, routing). The floor: one `JSON.parse` and the event's schema.
+ * The parse path is the connector's: the screening of each hub message (`screenedReading`, which
+ * parses every record to check it), the SignalR client's hub protocol reading what the screen
+ * parsed, the `MessageReceived` handler (`rteMessageEvents`: key normalisation, the event's schema,
+ * routing). The floor: one `JSON.parse` and the event's schema.
  */
-import { JsonHubProtocol, LogLevel, type ILogger, type InvocationMessage } from '@microsoft/signalr';
+import { LogLevel, type ILogger, type InvocationMessage } from '@microsoft/signalr';
 import type { ConnectorEvent } from '../../desk/events.js';
 import type { Logger } from '../../log.js';
 import type { PlatformBench } from '../kit/platform.js';
 import { rteMessageEvents } from './connector.js';
 import { RECORD_SEPARATOR, RTE_MAX_MESSAGE_BYTES } from './frames.js';
 import type { RouteContext } from './normalize.js';
-import { screenedText } from './rte.js';
+import { screenedReading } from './rte.js';
 import { EVENT_SCHEMAS, isKnownEvent } from './schema.js';
 
 const ORG = '29f6e823-b484-e611-80c9-00505689257e';
@@ -84,15 +84,16 @@ function signalrLog(log: Logger): ILogger {
 export const enreachBench: PlatformBench = {
   frames: (n, start = 0) => Array.from({ length: n }, (_, k) => hubText(enreachMessage(start + k))),
   parser(log) {
-    const protocol = new JsonHubProtocol();
+    const reading = screenedReading(log, RTE_MAX_MESSAGE_BYTES);
     const clientLog = signalrLog(log);
     const route: RouteContext = { userId: USER, queuesByNumber: new Map([['+35810555', { id: QUEUES[0]!, name: 'Queue 0' }]]) };
     return (frame) => {
-      const data = screenedText(String(frame), RTE_MAX_MESSAGE_BYTES, false, log);
+      const data = reading.screen(String(frame), false);
       const out: ConnectorEvent[] = [];
-      // What the SignalR client does with what passed the screen: parse it, and call the handler
-      // registered for each invocation's target (the connector's only one is MessageReceived).
-      for (const message of protocol.parseMessages(data, clientLog)) {
+      // What the SignalR client does with what passed the screen: read it with the session's
+      // protocol, and call the handler registered for each invocation's target (the connector's
+      // only one is MessageReceived).
+      for (const message of reading.protocol.parseMessages(data, clientLog)) {
         if (message.type !== 1) continue;
         const invocation = message as InvocationMessage;
         if (invocation.target.toLowerCase() !== 'messagereceived') continue;

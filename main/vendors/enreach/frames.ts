@@ -35,6 +35,12 @@ export interface Screened {
   dropped: DroppedRecord[];
 }
 
+/** {@link Screened}, with the records passed on as parsed by the screen. */
+export interface ScreenedMessages extends Screened {
+  /** The records passed on, as parsed here (the handshake answer excepted), in order. */
+  messages: unknown[];
+}
+
 /**
  * The UTF-8 size of `text`, computed only when it could exceed `limit` (a string of n UTF-16 units
  * holds at most 3n bytes).
@@ -83,7 +89,14 @@ function isBadHubMessage(message: unknown): boolean {
  * @returns the records to pass on and the dropped ones; never throws.
  */
 export function screenHubText(text: string, maxBytes: number, handshake = false): Screened {
+  const { kept, dropped } = screenHubMessages(text, maxBytes, handshake);
+  return { kept, dropped };
+}
+
+/** {@link screenHubText}, and what it parsed of the records it passes on (for the client to use). */
+export function screenHubMessages(text: string, maxBytes: number, handshake = false): ScreenedMessages {
   const dropped: DroppedRecord[] = [];
+  const messages: unknown[] = [];
   let kept = '';
   let start = 0;
   let first = handshake;
@@ -119,6 +132,7 @@ export function screenHubText(text: string, maxBytes: number, handshake = false)
       continue;
     }
     kept += record + RECORD_SEPARATOR;
+    messages.push(parsed);
   }
-  return { kept, dropped };
+  return { kept, messages, dropped };
 }
