@@ -84,7 +84,8 @@ export function rteMessageEvents(message: unknown, route: RouteContext, log: Log
     log.debug({ eventType: parsed.event.type, event: parsed.event.data }, 'Enreach event of a type the connector does not know');
     return [];
   }
-  const events = routeEvent(parsed.event, { ...route, now: new Date().toISOString() });
+  // The clock is read only for an event without a timestamp (the only time routing uses it).
+  const events = routeEvent(parsed.event, parsed.event.timestamp ? route : { ...route, now: new Date().toISOString() });
   if (events.length === 0) log.debug({ eventType: parsed.event.eventType, event: parsed.event }, 'Enreach event not shown on the desk');
   return events;
 }
