@@ -179,6 +179,8 @@ export interface Configuration {
   demo: boolean;
   /** Where the settings were read, e.g. "the config file /etc/agent-companion.json". */
   source: string;
+  /** The config file's path, when the settings came from one (the web host keeps its files beside it). */
+  path?: string;
   /** Why the settings could not be used, one line per field; empty when they are valid. */
   problems: string[];
 }
@@ -212,9 +214,9 @@ export async function loadConfiguration(sources: ConfigurationSources): Promise<
     const source = `the config file ${path}`;
     try {
       const config = await loadConfigFile(path);
-      return { config, demo: askedDemo || config.demo, source, problems: [] };
+      return { config, demo: askedDemo || config.demo, source, path, problems: [] };
     } catch (error) {
-      return invalid(source, error);
+      return { ...invalid(source, error), path };
     }
   }
   if (!sources.store) return { config: empty, demo: true, source: 'no configuration (start with --config PATH to use your accounts)', problems: [] };
