@@ -44,6 +44,7 @@ const HANDLERS: { [M in DeskMethod]: (target: Target, args: CheckedArgs<M>) => M
   sendChatMessage: ({ desk }, [chat, text]) => desk.sendChatMessage(chat, text),
   markChatRead: ({ desk }, [chat]) => desk.apply({ type: 'chat.read', chatKey: chat }),
   dismissChat: ({ desk }, [chat]) => desk.apply({ type: 'chat.dismiss', chatKey: chat }),
+  clearEndedChats: ({ desk }) => desk.clearEndedChats(),
   closeCallback: ({ desk }, [callback]) => desk.closeCallback(callback),
   startChat: ({ desk }, [member]) => desk.startChat(member),
   callJourney: ({ desk }, [call]) => desk.callJourney(call),

@@ -76,6 +76,8 @@ export const DESK_METHODS = {
   markChatRead: { args: z.tuple([key]) },
   /** Puts an ended chat away. */
   dismissChat: { args: z.tuple([key]) },
+  /** Takes every ended chat off the desk now (they leave by themselves 15 minutes after they ended). */
+  clearEndedChats: { args: z.tuple([]) },
   /** Closes a callback request. */
   closeCallback: { args: z.tuple([key]) },
   /** Starts an instant-message conversation with a team member (by desk key). */

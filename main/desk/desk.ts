@@ -6,7 +6,7 @@
 import type { Logger } from '../log.js';
 import { CommandError, type CommandAnswer, type Connector, type ConnectorCommand } from './port.js';
 import type { ConnectorEvent } from './events.js';
-import type { CallAction, CallJourney, ChatCommand, DeskSetup, DeskState, PresenceState } from './model.js';
+import { ENDED_CHAT_TTL_MS, type CallAction, type CallJourney, type ChatCommand, type DeskSetup, type DeskState, type PresenceState } from './model.js';
 import { initialState, reduce, type AccountSeed, type StoreAction } from './store.js';
 
 /**
@@ -25,6 +25,14 @@ export interface DeskOptions {
   setup?: DeskSetup;
   /** Clock, ISO string (tests pass a fixed one). */
   now?: () => string;
+  /** Timers for the desk's own chores (clearing ended chats); tests pass fake ones. Default: the global ones. */
+  timers?: DeskTimers;
+}
+
+/** The timer functions the desk uses (`setTimeout`'s shape; the delay in ms). */
+export interface DeskTimers {
+  setTimeout(run: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
 }
 
 /** Called after every change with the new and the previous state. */
@@ -35,10 +43,17 @@ export class Desk {
   private readonly listeners = new Set<DeskListener>();
   private readonly accounts = new Map<string, DeskAccount>();
   private readonly now: () => string;
+  private readonly timers: DeskTimers;
+  /** The one timer that clears ended chats, set for the earliest one's time while any is on the desk. */
+  private sweep: unknown;
   private started = false;
 
   constructor(private readonly options: DeskOptions) {
     this.now = options.now ?? isoClock();
+    this.timers = options.timers ?? {
+      setTimeout: (run, ms) => setTimeout(run, ms).unref(),
+      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    };
     for (const account of options.accounts) {
       if (this.accounts.has(account.seed.id)) throw new Error(`two accounts share the id "${account.seed.id}"`);
       this.accounts.set(account.seed.id, account);
@@ -74,6 +89,8 @@ export class Desk {
   /** Stops every connector (each closes its session cleanly). */
   async stop(): Promise<void> {
     this.started = false;
+    if (this.sweep !== undefined) this.timers.clearTimeout(this.sweep);
+    this.sweep = undefined;
     await Promise.allSettled([...this.accounts.values()].map((a) => a.connector.stop()));
   }
 
@@ -89,6 +106,7 @@ export class Desk {
     const next = reduce(previous, action);
     if (next === previous) return;
     this.current = next;
+    if (next.chats !== previous.chats && this.sweep === undefined) this.scheduleSweep();
     for (const listener of this.listeners) {
       try {
         listener(next, previous);
@@ -96,6 +114,36 @@ export class Desk {
         this.options.log.error({ err: error }, 'a desk listener failed');
       }
     }
+  }
+
+  /** Takes every ended chat off the desk now (the agent's "Clear ended"). */
+  clearEndedChats(): void {
+    this.apply({ type: 'chats.clear-ended' });
+  }
+
+  /**
+   * Sets the one sweep timer for the earliest ended chat's clearing time ({@link ENDED_CHAT_TTL_MS}
+   * after its `endedAt`), if any ended chat is on the desk. One timer for all of them: chats end in
+   * time order, so when it fires it clears every chat due, then sets itself for the next one.
+   */
+  private scheduleSweep(): void {
+    let earliest: string | undefined;
+    for (const key in this.current.chats) {
+      const chat = this.current.chats[key]!;
+      if (chat.state !== 'ended') continue;
+      const ended = chat.endedAt ?? chat.startedAt;
+      if (earliest === undefined || ended < earliest) earliest = ended;
+    }
+    if (earliest === undefined) return;
+    const delay = Math.max(0, Date.parse(earliest) + ENDED_CHAT_TTL_MS - Date.parse(this.now()));
+    this.sweep = this.timers.setTimeout(() => {
+      this.sweep = undefined;
+      const endedBy = new Date(Date.parse(this.now()) - ENDED_CHAT_TTL_MS).toISOString();
+      const before = this.current;
+      this.apply({ type: 'chats.clear-ended', endedBy });
+      // Nothing cleared (a clock that lags the timer): the state did not change, so look again here.
+      if (this.current === before) this.scheduleSweep();
+    }, delay);
   }
 
   private receive(accountId: string, event: ConnectorEvent, log: Logger): void {

@@ -123,6 +123,12 @@ export const CHAT_COMMANDS = ['accept', 'reject', 'complete', 'leave'] as const;
 /** A chat action that takes no text. */
 export type ChatCommand = (typeof CHAT_COMMANDS)[number];
 
+/**
+ * How long an ended chat stays on the desk, ms: the desk clears it this long after `endedAt`, so the
+ * live state does not grow over a shift (issue 11, point 7: "clears itself after 15 minutes").
+ */
+export const ENDED_CHAT_TTL_MS = 15 * 60_000;
+
 /** One line of a chat transcript. */
 export type ChatMessage = {
   /**
@@ -155,6 +161,8 @@ export type Chat = {
   unread: number;
   /** ISO time the desk first heard of the chat. */
   startedAt: string;
+  /** ISO time the chat ended (the desk clears ended chats {@link ENDED_CHAT_TTL_MS} after it). */
+  endedAt?: string;
   /** The last operation error the platform reported on this chat, shown on the chat. */
   error?: string;
 };

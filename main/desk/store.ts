@@ -9,7 +9,9 @@
  * - one call per call id: every event about it merges into it; `ended` is terminal and moves the call
  *   to `recentCalls`; later events about an ended call are ignored;
  * - one transcript line per message id, in index order, whatever order or how often they arrive;
- * - one callback per id; a closed callback leaves the desk.
+ * - one callback per id; a closed callback leaves the desk;
+ * - an ended chat carries `endedAt`; `chats.clear-ended` removes ended chats (the desk sends it
+ *   `ENDED_CHAT_TTL_MS` (model.ts) after each ended, and for the agent's "Clear ended").
  */
 import type { ChatPatch, CallPatch, CallbackData, DeskEvent, QueuePatch } from './events.js';
 import {
@@ -39,6 +41,14 @@ export interface ChatDismissAction {
   type: 'chat.dismiss';
   chatKey: string;
 }
+/**
+ * Ended chats leave the desk: those that ended at or before `endedBy` (ISO time), or every ended
+ * chat when it is absent (the agent's "Clear ended").
+ */
+export interface ChatsClearEndedAction {
+  type: 'chats.clear-ended';
+  endedBy?: string;
+}
 /** The agent put away a call the platform no longer confirms (a stale call). */
 export interface CallDismissAction {
   type: 'call.dismiss';
@@ -47,7 +57,7 @@ export interface CallDismissAction {
   at: string;
 }
 /** Everything the store folds: connector events plus the agent's local view actions. */
-export type StoreAction = DeskEvent | ChatReadAction | ChatDismissAction | CallDismissAction;
+export type StoreAction = DeskEvent | ChatReadAction | ChatDismissAction | ChatsClearEndedAction | CallDismissAction;
 
 /** What the desk knows of an account before it connects. */
 export interface AccountSeed {
@@ -122,6 +132,13 @@ export function reduce(state: DeskState, action: StoreAction): DeskState {
       const chat = state.chats[action.chatKey];
       if (!chat || chat.state !== 'ended') return state;
       return { ...state, chats: without(state.chats, chat.key) };
+    }
+    case 'chats.clear-ended': {
+      const { endedBy } = action;
+      const gone = (chat: Chat): boolean => chat.state === 'ended' && (endedBy === undefined || (chat.endedAt ?? chat.startedAt) <= endedBy);
+      let any = false;
+      for (const key in state.chats) if (gone(state.chats[key]!)) any = true;
+      return any ? { ...state, chats: filtered(state.chats, (chat) => !gone(chat)) } : state;
     }
     case 'call.dismiss': {
       const call = state.calls[action.callKey];
@@ -274,6 +291,7 @@ function foldChat(state: DeskState, accountId: string, patch: ChatPatch, at: str
     accountId,
   };
   if ('error' in patch && patch.error === undefined) delete merged.error; // an explicit clear
+  if (merged.state === 'ended' && !merged.endedAt) merged.endedAt = at;
   const chats = withEntry(state.chats, key, merged);
   return { ...state, chats: merged.state === 'ended' ? boundEndedChats(chats) : chats };
 }
