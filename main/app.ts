@@ -4,9 +4,9 @@
  * WebSocket, OS notifications vs. Web Notifications, a tray vs. none).
  */
 import { enabledAccounts, resolveSecret, type AccountConfig, type AppConfig } from './config.js';
-import { decideToasts, type AlertMemory } from './desk/alerts.js';
+import { decideToasts, toastsToClose, type AlertMemory } from './desk/alerts.js';
 import { Desk, type DeskAccount } from './desk/desk.js';
-import type { DeskSetup, Toast } from './desk/model.js';
+import type { DeskSetup, FocusTarget, Toast } from './desk/model.js';
 import { BridgeHub } from './bridge.js';
 import { startDemo, type Demo } from './demo/index.js';
 import { createLogger, type Logger } from './log.js';
@@ -53,6 +53,12 @@ export interface Core {
   demo?: Demo;
   /** Listens to toasts the alert policy raises (each toast once, ever). Returns the unsubscribe function. */
   onToast(listener: (toast: Toast) => void): () => void;
+  /**
+   * Listens to toasts that should close: their call stopped ringing (answered here or elsewhere,
+   * declined, ended) or their chat is no longer an invitation (`desk/alerts.ts`, `toastsToClose`).
+   * Called once per toast id raised by {@link onToast}. Returns the unsubscribe function.
+   */
+  onToastClosed(listener: (id: string) => void): () => void;
   /** Stops connectors (cleanly ending vendor sessions), the demo, and the hub. */
   stop(): Promise<void>;
 }
@@ -128,6 +134,9 @@ export function assembleCore(parts: CoreParts): Core {
   const desk = new Desk({ accounts: parts.accounts, log, setup: parts.setup });
   const hub = new BridgeHub(desk, log, parts.settings ?? new ReadOnlySettings(config, 'the built-in defaults'));
   const toastListeners = new Set<(toast: Toast) => void>();
+  const closeListeners = new Set<(id: string) => void>();
+  /** Toasts raised whose call still rings or chat is still an invitation, by id. */
+  const open = new Map<string, FocusTarget>();
   let memory: AlertMemory = new Set();
   desk.subscribe((state, previous) => {
     // Toasts follow calls, chats and accounts (do-not-disturb) alone: a queue or a colleague
@@ -135,7 +144,14 @@ export function assembleCore(parts: CoreParts): Core {
     if (state.calls === previous.calls && state.chats === previous.chats && state.accounts === previous.accounts) return;
     const decided = decideToasts(state, memory, config.display.toasts);
     memory = decided.memory;
-    for (const toast of decided.toasts) for (const listener of toastListeners) listener(toast);
+    for (const toast of decided.toasts) {
+      open.set(toast.id, toast.target);
+      for (const listener of toastListeners) listener(toast);
+    }
+    for (const id of toastsToClose(state, open)) {
+      open.delete(id);
+      for (const listener of closeListeners) listener(id);
+    }
   });
   desk.start();
 
@@ -146,6 +162,10 @@ export function assembleCore(parts: CoreParts): Core {
     onToast(listener) {
       toastListeners.add(listener);
       return () => toastListeners.delete(listener);
+    },
+    onToastClosed(listener) {
+      closeListeners.add(listener);
+      return () => closeListeners.delete(listener);
     },
     async stop() {
       await desk.stop();

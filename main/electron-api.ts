@@ -18,7 +18,7 @@ export type ShellWebContents = Pick<
 /** A browser window, as the shell uses it. */
 export type ShellWindow = Pick<
   Electron.BrowserWindow,
-  'on' | 'once' | 'show' | 'hide' | 'focus' | 'isDestroyed' | 'isMinimized' | 'isVisible' | 'restore' | 'loadURL' | 'destroy'
+  'on' | 'once' | 'show' | 'hide' | 'focus' | 'isDestroyed' | 'isMinimized' | 'isVisible' | 'restore' | 'loadURL' | 'destroy' | 'isFocused' | 'flashFrame'
 > & { readonly webContents: ShellWebContents };
 
 /** A tray icon, as the shell uses it. */

@@ -10,8 +10,10 @@
  *   and check denied (handlers installed before any window exists); the wire accepted only from
  *   our own page;
  * - the one wire over IPC: the hub's JSON text goes to the window unchanged (principle 8);
- * - tray icon per presence with the presence menu (`desk/tray.ts`);
+ * - tray icon per presence with the presence menu (`desk/tray.ts`); it flashes while a call rings,
+ *   and the window's taskbar button asks for attention (`flashFrame`) while it is not focused;
  * - OS notification per toast (`desk/alerts.ts`); a click shows the window on that call or chat;
+ *   it closes itself when the call stops ringing or the chat is no longer an invitation;
  *   on macOS a ringing call's toast has an Answer button;
  * - closing the window hides it to the tray; Quit leaves, ending vendor sessions cleanly;
  * - the machine waking from sleep makes every connection prove it is alive;
@@ -36,6 +38,9 @@ export const APP_SCHEME = 'app';
 /** The window's page. */
 export const APP_URL = `${APP_SCHEME}://desk/index.html`;
 const APP_ORIGIN = `${APP_SCHEME}://desk/`;
+
+/** How long the tray shows each of its two icons while a call rings, ms [I: about a ring's cadence]. */
+export const TRAY_FLASH_MS = 700;
 
 /** The window's Content-Security-Policy (sent with every file of the protocol; index.html repeats it). */
 export const WINDOW_CSP =
@@ -110,6 +115,8 @@ export function runShell(options: ShellOptions): Shell {
   let tray: ShellTray | undefined;
   let core: Core | undefined;
   let quitting = false;
+  /** Alternates the tray icon while a call rings (see `wireTray`). */
+  let trayFlash: ReturnType<typeof setInterval> | undefined;
   /** Live notifications, kept referenced so their click handlers survive garbage collection. */
   const notifications = new Map<string, ShellNotification>();
 
@@ -254,8 +261,13 @@ export function runShell(options: ShellOptions): Shell {
 
   function wireTray(running: Core): void {
     let last = '';
+    let model = trayModel(running.desk.state);
+    /** Whether the flashing tray shows the ringing icon (else the resting one). */
+    let lit = true;
+    let alerting = false;
+    const flashImage = (): void => tray?.setImage(trayImage(lit ? 'ringing' : model.restingIcon));
     const render = (): void => {
-      const model = trayModel(running.desk.state);
+      model = trayModel(running.desk.state);
       const json = JSON.stringify(model);
       if (json === last) return;
       last = json;
@@ -267,6 +279,24 @@ export function runShell(options: ShellOptions): Shell {
       }
       tray.setToolTip(model.tooltip);
       tray.setContextMenu(trayMenu(model));
+      // While a call rings the tray icon alternates between the ringing icon and the presence one.
+      if (model.ringing && !trayFlash) {
+        lit = true;
+        trayFlash = setInterval(() => {
+          lit = !lit;
+          flashImage();
+        }, TRAY_FLASH_MS);
+      } else if (!model.ringing && trayFlash) {
+        clearInterval(trayFlash);
+        trayFlash = undefined;
+      }
+      // A ringing call or a chat invitation asks for attention in the taskbar (Windows flashes the
+      // button, macOS bounces the dock icon) while the window is not in front; stops with the ring.
+      const now = model.ringing || model.invited;
+      if (now !== alerting) {
+        alerting = now;
+        if (window && !window.isDestroyed() && (!now || !window.isFocused())) window.flashFrame(now);
+      }
     };
     render();
     running.desk.subscribe(render);
@@ -295,6 +325,14 @@ export function runShell(options: ShellOptions): Shell {
       });
       notification.on('close', forget);
       notification.show();
+    });
+    // The call stopped ringing (answered here or elsewhere, declined, ended) or the chat is no
+    // longer an invitation: the toast goes away by itself (issue 11).
+    running.onToastClosed((id) => {
+      const notification = notifications.get(id);
+      if (!notification) return;
+      notifications.delete(id);
+      notification.close();
     });
   }
 
@@ -362,6 +400,8 @@ export function runShell(options: ShellOptions): Shell {
     event.preventDefault();
     const running = core;
     core = undefined;
+    clearInterval(trayFlash);
+    trayFlash = undefined;
     void running.stop().finally(() => {
       tray?.destroy();
       app.quit();

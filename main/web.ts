@@ -6,7 +6,8 @@
  * - The bridge is a WebSocket at `/bridge`: a foreign `Origin` is refused at the upgrade, and the
  *   first frame must carry the random launch token (printed in the URL's fragment, which browsers
  *   never send to servers), else the socket closes with 4401.
- * - Toasts become Web Notifications in the page (see renderer/web-bridge.ts).
+ * - Toasts become Web Notifications in the page (see renderer/web-bridge.ts), closed again
+ *   (`toast.close`) when their call stops ringing or their chat is no longer an invitation.
  *
  * Run it: `npm run start:web -- [--config PATH] [--port N]`.
  */
@@ -151,6 +152,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   }
 
   const unsubscribeToasts = core.onToast((toast) => core.hub.broadcast({ type: 'toast', toast }));
+  const unsubscribeToastCloses = core.onToastClosed((id) => core.hub.broadcast({ type: 'toast.close', id }));
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
@@ -166,6 +168,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     token,
     async close() {
       unsubscribeToasts();
+      unsubscribeToastCloses();
       for (const client of sockets.clients) client.terminate();
       sockets.close();
       server.closeAllConnections();

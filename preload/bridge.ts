@@ -343,6 +343,8 @@ export type ServerMessage =
   | { type: 'change'; change: DeskChange }
   | { type: 'focus'; target: FocusTarget }
   | { type: 'toast'; toast: Toast }
+  /** The toast `id` should close: its call stopped ringing, or its chat is no longer an invitation (issue 11). */
+  | { type: 'toast.close'; id: string }
   | { type: 'result'; id: number; result: InvokeResult };
 
 /** The shape of a client message, checked on the main side before anything else is read. */

@@ -38,6 +38,8 @@ export interface BridgeClientOptions {
   transport: WireTransport;
   /** A toast the core asks the window to show (web host only: Electron shows OS notifications itself). */
   onToast?(toast: Toast): void;
+  /** A toast shown earlier should close: its call stopped ringing, or its chat is no longer an invitation (web host only). */
+  onToastClosed?(id: string): void;
   /** A full state arrived: the window is in sync with the core. */
   onSynced?(): void;
   /** The message an invocation rejects with while the transport is down. */
@@ -115,6 +117,8 @@ export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
         return focus(message.target);
       case 'toast':
         return options.onToast?.(message.toast);
+      case 'toast.close':
+        return options.onToastClosed?.(message.id);
       case 'result':
         return settle(message.id, message.result);
       default:

@@ -6,7 +6,9 @@
  * - The launch token comes from `location.hash` (`#token=…`). It is sent as the first frame, then
  *   removed from the visible URL; it stays in memory only, for reconnects.
  * - `toast` messages become Web Notifications, one per toast id ever; a click focuses the window and
- *   delivers the toast's target to `onFocus` listeners.
+ *   delivers the toast's target to `onFocus` listeners. A `toast.close` closes the notification
+ *   again (its call stopped ringing: answered here or elsewhere, or ended; its chat is no longer an
+ *   invitation), and one the core closes before permission was answered is never shown.
  * - A close with {@link WEB_CLOSE_UNAUTHORIZED} means the link is invalid: no retry. Any other close
  *   reconnects with a capped backoff.
  */
@@ -84,6 +86,10 @@ export function connectWebBridge(options: WebBridgeOptions = {}): WebBridge {
 
   const statusListeners = new Set<(status: BridgeStatus) => void>();
   const toastsSeen = new Set<string>();
+  /** Notifications on screen by toast id, until clicked or closed by the core. */
+  const shown = new Map<string, NotificationLike>();
+  /** Toasts the core closed (checked after the permission prompt, which may outlast the ring). */
+  const toastsClosed = new Set<string>();
 
   let status: BridgeStatus = { kind: 'connecting' };
   let socket: WebSocket | undefined;
@@ -103,6 +109,7 @@ export function connectWebBridge(options: WebBridgeOptions = {}): WebBridge {
       },
     },
     onToast: (toast) => void notify(toast),
+    onToastClosed: (id) => closeToast(id),
     onSynced() {
       failures = 0;
       if (status.kind !== 'connected') setStatus({ kind: 'connected' });
@@ -167,12 +174,26 @@ export function connectWebBridge(options: WebBridgeOptions = {}): WebBridge {
     toastsSeen.add(toast.id);
     if (!Notify) return;
     if ((await requestPermission()) !== 'granted') return;
+    if (toastsClosed.delete(toast.id)) return;
     const notification = new Notify(toast.title, { body: toast.body, tag: toast.id });
+    shown.set(toast.id, notification);
     notification.onclick = () => {
+      shown.delete(toast.id);
       window.focus();
       notification.close();
       client.focus(toast.target);
     };
+  }
+
+  function closeToast(id: string): void {
+    const notification = shown.get(id);
+    if (!notification) {
+      // Still waiting for the permission answer: remember not to show it.
+      if (toastsSeen.has(id)) toastsClosed.add(id);
+      return;
+    }
+    shown.delete(id);
+    notification.close();
   }
 
   // Ask for notification permission on the agent's first interaction too (some browsers only

@@ -8,8 +8,11 @@
  * - None for an account in do-not-disturb; the decision is final for that call (leaving DND while it
  *   still rings does not raise a late toast).
  * - The text names the caller's number, the queue or number called, and the account.
+ * - A toast shown is closed again once what it announced stops asking for the agent: the call no
+ *   longer rings (answered here or elsewhere, declined, ended, gone) or the chat is no longer an
+ *   invitation (accepted, declined, ended) — issue 11, "the OS toast closes itself" ({@link toastsToClose}).
  */
-import type { Account, Call, Chat, DeskState, Toast } from './model.js';
+import type { Account, Call, Chat, DeskState, FocusTarget, Toast } from './model.js';
 
 /** What the agent chose to be alerted about (display preferences in the config). */
 export interface AlertPreferences {
@@ -132,4 +135,38 @@ export function decideToasts(
     if (preferences.chats && !suppressed(account)) toasts.push(chatToast(chat, account));
   }
   return { toasts, memory: added.length === 0 ? memory : remember(memory, added) };
+}
+
+/** Nothing to close (shared: the common answer allocates nothing). */
+const NOTHING: readonly string[] = Object.freeze([]);
+
+/**
+ * Whether a toast's target still asks for the agent: a call still ringing (a call its platform no
+ * longer confirms, `stale`, may still ring: its toast stays until the platform says), a chat still
+ * an invitation.
+ */
+export function stillAlerting(state: DeskState, target: FocusTarget): boolean {
+  if (target.kind === 'call') return state.calls[target.key]?.state === 'ringing';
+  return state.chats[target.key]?.state === 'invited';
+}
+
+/**
+ * Which shown toasts to close: those whose call stopped ringing (answered here or elsewhere,
+ * declined, ended, removed) or whose chat is no longer an invitation (issue 11, point 1).
+ *
+ * Cheap on purpose (it runs on every change of calls or chats): it reads only the toasts still
+ * open — a handful at most — by key, never the desk's calls; with none open, or none to close, it
+ * allocates nothing.
+ * @param state the desk state now.
+ * @param open the toasts shown and not yet closed, by toast id.
+ * @returns the ids to close (the caller forgets them); an empty frozen array when none.
+ */
+export function toastsToClose(state: DeskState, open: ReadonlyMap<string, FocusTarget>): readonly string[] {
+  if (open.size === 0) return NOTHING;
+  let closed: string[] | undefined;
+  for (const [id, target] of open) {
+    if (stillAlerting(state, target)) continue;
+    (closed ??= []).push(id);
+  }
+  return closed ?? NOTHING;
 }

@@ -23,7 +23,14 @@ export type TrayItem =
 export type TrayIcon = PresenceState | 'mixed' | 'ringing' | 'trouble' | 'unknown';
 
 export interface TrayModel {
+  /** The icon now: `ringing` while a call rings, else {@link TrayModel.restingIcon}. */
   icon: TrayIcon;
+  /** The icon without the ring: the presence, or `trouble`. The shell alternates it with `ringing` while {@link TrayModel.ringing} (issue 11). */
+  restingIcon: TrayIcon;
+  /** A call rings (one its platform still confirms): the tray icon flashes and the window asks for attention. */
+  ringing: boolean;
+  /** A chat invitation waits: quieter — the window asks for attention, the tray icon does not flash. */
+  invited: boolean;
   /** Hover text, one line. */
   tooltip: string;
   items: TrayItem[];
@@ -81,7 +88,10 @@ export function trayModel(state: DeskState): TrayModel {
   }
   items.push({ kind: 'separator' }, { kind: 'action', id: 'show', text: 'Show Agent Companion' }, { kind: 'action', id: 'quit', text: 'Quit' });
 
-  const icon: TrayIcon = ringing > 0 ? 'ringing' : trouble.length > 0 ? 'trouble' : (presence ?? 'unknown');
+  const restingIcon: TrayIcon = trouble.length > 0 ? 'trouble' : (presence ?? 'unknown');
+  const icon: TrayIcon = ringing > 0 ? 'ringing' : restingIcon;
+  let invited = false;
+  for (const key in state.chats) if (state.chats[key]!.state === 'invited') invited = true;
   const presenceText = presence === 'mixed' ? 'Mixed presence' : presence ? PRESENCE_LABELS[presence] : 'Presence unknown';
   const parts = [
     `Agent Companion${state.demo ? ' (demo)' : ''}`,
@@ -89,7 +99,7 @@ export function trayModel(state: DeskState): TrayModel {
     ringing ? `${ringing} ringing` : undefined,
     trouble.length ? `${trouble.length} account${trouble.length > 1 ? 's need' : ' needs'} attention` : undefined,
   ];
-  return { icon, tooltip: parts.filter(Boolean).join(' — '), items };
+  return { icon, restingIcon, ringing: ringing > 0, invited, tooltip: parts.filter(Boolean).join(' — '), items };
 }
 
 /** Parses a clicked item id back into what it means. */

@@ -362,6 +362,10 @@ export class FakeWindow extends FakeEmitter<Electron.BrowserWindow> implements S
   minimized = false;
   /** Whether `focus()` made it the focused window. */
   focused = false;
+  /** Whether the frame asks for attention (`flashFrame(true)`), until `flashFrame(false)` or focus. */
+  flashing = false;
+  /** Every `flashFrame` argument, in order. */
+  readonly flashes: boolean[] = [];
   private readonly contents: FakeWebContents;
   private destroyed = false;
   private readyToShow = false;
@@ -405,10 +409,22 @@ export class FakeWindow extends FakeEmitter<Electron.BrowserWindow> implements S
     this.visible = false;
     this.focused = false;
   }
-  /** Focuses the window, unfocusing the others. */
+  /** Whether focused. */
+  isFocused(): boolean {
+    this.alive();
+    return this.focused;
+  }
+  /** Starts or stops asking for attention; focusing the window stops it, as on Windows. */
+  flashFrame(flag: boolean): void {
+    this.alive();
+    this.flashes.push(flag);
+    this.flashing = flag;
+  }
+  /** Focuses the window, unfocusing the others (and stops its frame flashing). */
   focus(): void {
     this.alive();
     this.focused = true;
+    this.flashing = false;
     for (const other of this.ctx.windows) if (other !== this) other.focused = false;
   }
   /** Whether shown. */

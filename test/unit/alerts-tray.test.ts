@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ALERT_MEMORY_LIMIT, decideToasts, type AlertMemory } from '../../main/desk/alerts.js';
+import { ALERT_MEMORY_LIMIT, decideToasts, toastsToClose, type AlertMemory } from '../../main/desk/alerts.js';
 import type { ConnectorEvent } from '../../main/desk/events.js';
-import type { DeskState } from '../../main/desk/model.js';
+import type { DeskState, FocusTarget } from '../../main/desk/model.js';
 import { initialState, reduce } from '../../main/desk/store.js';
 import { trayAction, trayModel } from '../../main/desk/tray.js';
 
@@ -96,6 +96,51 @@ describe('alert policy', () => {
   });
 });
 
+describe('closing toasts that no longer apply', () => {
+  /** The toasts a state raises, as the core keeps them open (id → target). */
+  function raised(state: DeskState): Map<string, FocusTarget> {
+    return new Map(decideToasts(state, new Set()).toasts.map((t) => [t.id, t.target]));
+  }
+
+  it('closes a call’s toast when the call is answered elsewhere, declined, or disappears — and only that one', () => {
+    let s = fold(desk(), 'voice', { type: 'call', call: { id: 'c1', state: 'ringing', caller: '1' } }, { type: 'call', call: { id: 'c2', state: 'ringing', caller: '2' } });
+    const open = raised(s);
+    assert.equal(open.size, 2);
+    assert.deepEqual(toastsToClose(s, open), [], 'both still ring');
+
+    s = fold(s, 'voice', { type: 'call', call: { id: 'c1', state: 'connected' } });
+    assert.deepEqual(toastsToClose(s, open), ['call:voice/c1'], 'answered (here or on the phone)');
+    open.delete('call:voice/c1');
+
+    s = fold(s, 'voice', { type: 'calls.sync', calls: [] });
+    assert.deepEqual(toastsToClose(s, open), ['call:voice/c2'], 'gone from the platform');
+  });
+
+  it('closes an ended call’s toast, and keeps the toast of a call the platform has not confirmed since a reconnect', () => {
+    let s = fold(desk(), 'voice', { type: 'call', call: { id: 'c1', state: 'ringing' } });
+    const open = raised(s);
+    s = fold(s, 'voice', { type: 'call', call: { id: 'c1', state: 'ringing', stale: true } });
+    assert.equal(s.calls['voice/c1']?.stale, true, 'unconfirmed since the reconnect');
+    assert.deepEqual(toastsToClose(s, open), [], 'may still ring');
+    s = fold(s, 'voice', { type: 'call', call: { id: 'c1', state: 'ended' } });
+    assert.deepEqual(toastsToClose(s, open), ['call:voice/c1']);
+  });
+
+  it('closes a chat invitation’s toast once the chat is accepted or ended', () => {
+    let s = fold(desk(), 'chat', { type: 'chat', chat: { id: 'k', state: 'invited', participants: [{ id: 'p', name: 'Ann', role: 'customer' }] } });
+    const open = raised(s);
+    assert.deepEqual(toastsToClose(s, open), []);
+    s = fold(s, 'chat', { type: 'chat', chat: { id: 'k', state: 'active' } });
+    assert.deepEqual(toastsToClose(s, open), ['chat:chat/k']);
+  });
+
+  it('answers with one shared empty list when nothing is open or nothing stopped (no allocation on the hot path)', () => {
+    const s = fold(desk(), 'voice', { type: 'call', call: { id: 'c1', state: 'ringing' } });
+    const none = toastsToClose(s, new Map());
+    assert.equal(toastsToClose(s, raised(s)), none);
+  });
+});
+
 describe('tray model', () => {
   it('offers the presences some account accepts, checks the shared one, and routes clicks', () => {
     let s = fold(desk(), 'voice', { type: 'connection', state: 'connected' }, { type: 'presence', presence: { state: 'ready', label: 'Available' } });
@@ -126,5 +171,20 @@ describe('tray model', () => {
     model = trayModel(s);
     assert.equal(model.icon, 'ringing');
     assert.match(model.tooltip, /1 ringing/);
+  });
+
+  it('says a call rings (the icon flashes between the ring and the resting icon) and a chat invitation waits', () => {
+    let s = fold(desk(), 'voice', { type: 'connection', state: 'connected' }, { type: 'presence', presence: { state: 'ready', label: 'Available' } });
+    s = fold(s, 'chat', { type: 'connection', state: 'connected' }, { type: 'presence', presence: { state: 'ready', label: 'Ready' } });
+    let model = trayModel(s);
+    assert.deepEqual([model.ringing, model.invited, model.icon, model.restingIcon], [false, false, 'ready', 'ready']);
+    s = fold(s, 'voice', { type: 'call', call: { id: 'c1', state: 'ringing' } });
+    model = trayModel(s);
+    assert.deepEqual([model.ringing, model.icon, model.restingIcon], [true, 'ringing', 'ready']);
+    s = fold(s, 'voice', { type: 'call', call: { id: 'c1', state: 'connected' } });
+    assert.equal(trayModel(s).ringing, false);
+    s = fold(s, 'chat', { type: 'chat', chat: { id: 'k', state: 'invited', participants: [{ id: 'p', name: 'Ann', role: 'customer' }] } });
+    model = trayModel(s);
+    assert.deepEqual([model.ringing, model.invited, model.icon], [false, true, 'ready'], 'an invitation is quieter: no ringing icon');
   });
 });

@@ -157,19 +157,44 @@ describe('Electron shell (against a typed fake of Electron)', () => {
     const callId = simulator.ringCall({ caller: '+358401112233' });
     const key = `voice/${callId}`;
     await eventually(() => app.state()!.calls[key], 'the call reached the window');
-    const shown = await eventually(() => app.fake.shownNotifications.filter((n) => n.title.includes('+358401112233')), 'a notification');
+    const shown = await eventually(() => app.fake.shownNotifications.find((n) => n.title.includes('+358401112233')), 'a notification');
+    assert.match(shown.body ?? '', /Voice/);
+    app.fake.closeWindow(app.window);
+    assert.equal(app.window.isVisible(), false);
+    const focus = app.fake.renderer(app.window).next(WIRE_CHANNEL);
+    shown.click();
+    const [text] = await focus;
+    assert.deepEqual(JSON.parse(text as string), { type: 'focus', target: { kind: 'call', key } });
+    assert.equal(app.window.isVisible(), true);
     simulator.answerCall(callId);
     await eventually(() => app.state()!.calls[key]?.state === 'connected', 'the call connected');
     await app.fake.settle();
     assert.equal(app.fake.notifications.filter((n) => n.title.includes('+358401112233')).length, 1);
-    assert.match(shown[0]!.body ?? '', /Voice/);
-    app.fake.closeWindow(app.window);
-    assert.equal(app.window.isVisible(), false);
-    const focus = app.fake.renderer(app.window).next(WIRE_CHANNEL);
-    shown[0]!.click();
-    const [text] = await focus;
-    assert.deepEqual(JSON.parse(text as string), { type: 'focus', target: { kind: 'call', key } });
-    assert.equal(app.window.isVisible(), true);
+  });
+
+  it('closes the call’s notification by itself when the call is answered elsewhere, and flashes tray and taskbar only while it rings', async () => {
+    const { simulator, store } = await enreachStore();
+    const app = await launch({ store });
+    await connected(app, 'voice');
+    app.window.focused = false;
+    const resting = app.fake.tray().imagePath;
+    const callId = simulator.ringCall({ caller: '+358401114455' });
+    const key = `voice/${callId}`;
+    const toast = await eventually(() => app.fake.shownNotifications.find((n) => n.title.includes('+358401114455')), 'a notification');
+    assert.equal(app.window.flashing, true, 'the taskbar button asks for attention');
+    // The tray alternates between the ringing icon and the presence one.
+    await eventually(() => app.fake.tray().imagePath.endsWith('ringing.png'), 'the ringing icon');
+    await eventually(() => app.fake.tray().imagePath === resting, 'the presence icon in between');
+    await eventually(() => app.fake.tray().imagePath.endsWith('ringing.png'), 'the ringing icon again');
+
+    simulator.answerCall(callId); // on the desk phone, not in the app
+    await eventually(() => app.state()!.calls[key]?.state === 'connected', 'the call connected');
+    await eventually(() => toast.closed, 'the notification closed itself');
+    assert.equal(app.fake.shownNotifications.length, 0);
+    assert.equal(app.window.flashing, false, 'the taskbar stops asking');
+    await eventually(() => !app.fake.tray().imagePath.endsWith('ringing.png'), 'the tray rests');
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    assert.equal(app.fake.tray().imagePath.endsWith('ringing.png'), false, 'and stays at rest');
   });
 
   it('hides the window to the tray when it is closed, and shows it again from the tray', async () => {
