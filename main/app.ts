@@ -5,8 +5,9 @@
  */
 import { enabledAccounts, resolveSecret, type AccountConfig, type AppConfig } from './config.js';
 import { decideToasts, toastsToClose, type AlertMemory } from './desk/alerts.js';
-import { Desk, type DeskAccount } from './desk/desk.js';
-import type { DeskSetup, FocusTarget, Toast } from './desk/model.js';
+import { Desk, type DeskAccount, type DeskPreferences } from './desk/desk.js';
+import type { DeskSetup, DeskState, FocusTarget, ScreenPop, Toast } from './desk/model.js';
+import { ScreenPopper, type ScreenPopRule } from './desk/screen-pop.js';
 import { BridgeHub } from './bridge.js';
 import { startDemo, type Demo } from './demo/index.js';
 import { createLogger, type Logger } from './log.js';
@@ -43,6 +44,8 @@ export interface CoreOptions {
   tuning?: Readonly<Record<string, unknown>>;
   /** What the settings screen edits; read-only by default. */
   settings?: SettingsStore;
+  /** The agent's remembered choices (the account `tel:` links dial from); in memory when absent. */
+  preferences?: DeskPreferences;
 }
 
 /** The running core. */
@@ -59,6 +62,12 @@ export interface Core {
    * Called once per toast id raised by {@link onToast}. Returns the unsubscribe function.
    */
   onToastClosed(listener: (id: string) => void): () => void;
+  /**
+   * Listens to screen pops to open now (allowed, and the agent's `display.screenPop` is `auto`):
+   * the Electron shell opens them in the system browser; the web host's page opens them itself
+   * from the desk state. Returns the unsubscribe function.
+   */
+  onScreenPop(listener: (pop: ScreenPop & { url: string }) => void): () => void;
   /** Stops connectors (cleanly ending vendor sessions), the demo, and the hub. */
   stop(): Promise<void>;
 }
@@ -110,8 +119,9 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     }
     return { seed: accountSeed(account, demo !== undefined), connector };
   });
+  const screenPops = accounts.flatMap((account): ScreenPopRule[] => (account.screenPop ? [{ accountId: account.id, url: account.screenPop.url, on: account.screenPop.on }] : []));
 
-  return assembleCore({ accounts: deskAccounts, config, log, setup: options.setup, settings: options.settings, demo });
+  return assembleCore({ accounts: deskAccounts, config, log, setup: options.setup, settings: options.settings, demo, preferences: options.preferences, screenPops });
 }
 
 /** What {@link assembleCore} puts together. */
@@ -123,6 +133,9 @@ export interface CoreParts {
   setup?: DeskSetup;
   settings?: SettingsStore;
   demo?: Demo;
+  preferences?: DeskPreferences;
+  /** The accounts' screen pop templates (from the config). */
+  screenPops?: readonly ScreenPopRule[];
 }
 
 /**
@@ -131,7 +144,7 @@ export interface CoreParts {
  */
 export function assembleCore(parts: CoreParts): Core {
   const { config, log, demo } = parts;
-  const desk = new Desk({ accounts: parts.accounts, log, setup: parts.setup });
+  const desk = new Desk({ accounts: parts.accounts, log, setup: parts.setup, preferences: parts.preferences });
   const hub = new BridgeHub(desk, log, parts.settings ?? new ReadOnlySettings(config, 'the built-in defaults'));
   const toastListeners = new Set<(toast: Toast) => void>();
   const closeListeners = new Set<(id: string) => void>();
@@ -153,6 +166,10 @@ export function assembleCore(parts: CoreParts): Core {
       for (const listener of closeListeners) listener(id);
     }
   });
+  const popListeners = new Set<(pop: ScreenPop & { url: string }) => void>();
+  wireScreenPops(desk, parts, (pop) => {
+    for (const listener of popListeners) listener(pop);
+  });
   desk.start();
 
   return {
@@ -167,10 +184,55 @@ export function assembleCore(parts: CoreParts): Core {
       closeListeners.add(listener);
       return () => closeListeners.delete(listener);
     },
+    onScreenPop(listener) {
+      popListeners.add(listener);
+      return () => popListeners.delete(listener);
+    },
     async stop() {
       await desk.stop();
       hub.close();
       await demo?.stop();
     },
   };
+}
+
+/**
+ * Screen pops (issue 11, point 5): when a call of an account with a template reaches its moment,
+ * the pop is decided once ({@link ScreenPopper}), put on the desk for the call card ("Open in
+ * CRM", or the quiet line saying why it was refused), logged when refused, and handed to `open`
+ * when allowed and the agent's setting opens pops by themselves. Pops leave the desk with their call.
+ */
+function wireScreenPops(desk: Desk, parts: CoreParts, open: (pop: ScreenPop & { url: string }) => void): void {
+  const { config, log } = parts;
+  const popper = new ScreenPopper(parts.screenPops ?? [], config.screenPop.allowedHosts, new Date().toISOString(), (accountId, unknown) =>
+    log.warn({ account: accountId, placeholders: unknown }, 'the screen pop template names placeholders a call did not have; they were left empty'),
+  );
+  if (!popper.active) return;
+  const auto = config.display.screenPop === 'auto';
+  desk.subscribe((state: DeskState, previous: DeskState) => {
+    if (state.calls === previous.calls) return;
+    const decided = popper.decide(state.calls);
+    const before = state.screenPops ?? {};
+    const pops: Record<string, ScreenPop> = {};
+    let changed = decided.length > 0;
+    for (const key in before) {
+      if (state.calls[key]) pops[key] = before[key]!;
+      else changed = true;
+    }
+    const toOpen: Array<ScreenPop & { url: string }> = [];
+    for (const { call, outcome } of decided) {
+      const pop: ScreenPop = { callKey: call.key, accountId: call.accountId, auto, at: new Date().toISOString() };
+      if (outcome.ok) {
+        pop.url = outcome.url;
+        log.info({ account: call.accountId, call: call.id }, 'screen pop');
+        if (auto) toOpen.push({ ...pop, url: outcome.url });
+      } else {
+        pop.refused = `Screen pop not opened: ${outcome.reason}.`;
+        log.warn({ account: call.accountId, call: call.id, reason: outcome.reason }, 'screen pop refused');
+      }
+      pops[call.key] = pop;
+    }
+    if (changed) desk.apply({ type: 'screenpops.set', pops });
+    for (const pop of toOpen) open(pop);
+  });
 }

@@ -13,6 +13,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import type { SecretRef } from './vendors/kit/account.js';
 import { THEMES } from '../preload/bridge.js';
+import { normaliseAllowedHost } from './desk/screen-pop.js';
 import { platforms, type ParsedAccount } from './vendors/index.js';
 
 /** One account of any registered platform, told apart by `vendor` (the registry, `main/vendors/index.ts`). */
@@ -29,8 +30,36 @@ export const displaySchema = z
   .object({
     /** Window theme. */
     theme: z.enum(THEMES).default('system'),
-    /** Which OS toasts to raise. */
-    toasts: z.object({ calls: z.boolean().default(true), chats: z.boolean().default(true) }).strict().default({ calls: true, chats: true }),
+    /**
+     * Which OS toasts to raise. `callsThroughDnd`: a ringing call's toast asks to get through the
+     * OS do-not-disturb where the OS offers that (Windows Focus Assist priority, Linux critical
+     * urgency; macOS has no public way); chat toasts always respect it.
+     */
+    toasts: z
+      .object({ calls: z.boolean().default(true), chats: z.boolean().default(true), callsThroughDnd: z.boolean().default(true) })
+      .strict()
+      .prefault({}),
+    /** Whether screen pops open in the browser by themselves (`auto`) or only from the call's "Open in CRM" (`off`). */
+    screenPop: z.enum(['auto', 'off']).default('auto'),
+    /** Start the desktop app when the agent logs in, in the tray with no window (Windows and macOS; not Linux). */
+    startAtLogin: z.boolean().default(false),
+  })
+  .strict();
+
+/**
+ * A host an admin lets screen pops open: `crm.example.com`, `crm.example.com:8443` (that port
+ * only; without one, 443 only) or `*.example.com` (its subdomains).
+ */
+const allowedHostSchema = z
+  .string()
+  .max(253)
+  .refine((entry) => normaliseAllowedHost(entry) !== undefined, 'must be a host name like "crm.example.com", "crm.example.com:8443" or "*.example.com"');
+
+/** Screen pop settings every account's template obeys. */
+export const screenPopSchema = z
+  .object({
+    /** The hosts a screen pop may open; an address off this list is refused (and the agent is told why). */
+    allowedHosts: z.array(allowedHostSchema).max(100).default([]),
   })
   .strict();
 
@@ -48,7 +77,8 @@ export const configSchema = z
     /** Run the built-in simulators instead of the accounts (a trial, a training room). */
     demo: z.boolean().default(false),
     accounts: z.array(accountSchema).default([]),
-    display: displaySchema.default({ theme: 'system', toasts: { calls: true, chats: true } }),
+    display: displaySchema.prefault({}),
+    screenPop: screenPopSchema.prefault({}),
     webHost: webHostSchema.default({ port: 0 }),
   })
   .strict()
@@ -75,7 +105,7 @@ function objectKeys(schema: z.ZodType | undefined): string[] | undefined {
   let current: unknown = schema;
   for (let depth = 0; depth < 8 && current; depth++) {
     if (current instanceof z.ZodObject) return Object.keys(current.shape);
-    if (current instanceof z.ZodDefault || current instanceof z.ZodOptional || current instanceof z.ZodNullable) current = current.unwrap();
+    if (current instanceof z.ZodDefault || current instanceof z.ZodPrefault || current instanceof z.ZodOptional || current instanceof z.ZodNullable) current = current.unwrap();
     else if (current instanceof z.ZodPipe) current = current.in;
     else return undefined;
   }
@@ -91,7 +121,7 @@ function schemaAt(schema: z.ZodType, path: readonly PropertyKey[], raw: unknown)
   let value: unknown = raw;
   for (const part of path) {
     for (let depth = 0; depth < 8; depth++) {
-      if (current instanceof z.ZodDefault || current instanceof z.ZodOptional || current instanceof z.ZodNullable) current = current.unwrap();
+      if (current instanceof z.ZodDefault || current instanceof z.ZodPrefault || current instanceof z.ZodOptional || current instanceof z.ZodNullable) current = current.unwrap();
       else if (current instanceof z.ZodPipe) current = current.in;
       else break;
     }

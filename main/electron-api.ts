@@ -44,6 +44,7 @@ export interface ShellElectron {
     | 'getPath'
     | 'getLoginItemSettings'
     | 'setLoginItemSettings'
+    | 'setAsDefaultProtocolClient'
   >;
   BrowserWindow: new (options: Electron.BrowserWindowConstructorOptions) => ShellWindow;
   ipcMain: Pick<Electron.IpcMain, 'on' | 'removeAllListeners'>;
@@ -55,6 +56,8 @@ export interface ShellElectron {
   session: { readonly defaultSession: ShellSession };
   protocol: Pick<Electron.Protocol, 'handle' | 'registerSchemesAsPrivileged'>;
   powerMonitor: Pick<Electron.PowerMonitor, 'on'>;
+  /** Opens allowed screen pops in the system browser. */
+  shell: Pick<Electron.Shell, 'openExternal'>;
 }
 
 /** The event types the shell receives from Electron, re-exported so the fake can build them. */

@@ -5,7 +5,7 @@
  */
 import * as electron from 'electron';
 import Store from 'electron-store';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { appLogger } from './app.js';
@@ -16,6 +16,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 runShell({
   electron,
   openSettingsFile: () => new Store<Record<string, unknown>>({ name: 'settings' }),
+  openPreferencesFile: () => new Store<Record<string, unknown>>({ name: 'preferences' }),
+  devLaunch: process.defaultApp && process.argv[1] ? { execPath: process.execPath, script: resolve(process.argv[1]) } : undefined,
   argv: process.argv,
   env: process.env,
   platform: process.platform,

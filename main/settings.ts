@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import { SECRET_KEPT, type SecretStorage, type SettingsAccount, type SettingsDocument, type SettingsField, type SettingsView } from '../preload/bridge.js';
-import { ConfigError, displaySchema, parseConfig, webHostSchema, type AppConfig } from './config.js';
+import { ConfigError, displaySchema, parseConfig, screenPopSchema, webHostSchema, type AppConfig } from './config.js';
 import { choicesOf, formKindOf, isRequired } from './vendors/kit/platform.js';
 import { platformOf, platforms, secretFields } from './vendors/index.js';
 
@@ -26,7 +26,7 @@ const secretKeys = secretFields;
 function publicFields(vendor: string): Set<string> {
   const platform = platformOf(vendor);
   const secret = new Set(secretFields(vendor));
-  return new Set(['id', 'vendor', 'label', 'enabled', ...Object.keys(platform?.shape ?? {}).filter((key) => !secret.has(key))]);
+  return new Set(['id', 'vendor', 'label', 'enabled', 'screenPop', ...Object.keys(platform?.shape ?? {}).filter((key) => !secret.has(key))]);
 }
 
 /**
@@ -49,7 +49,7 @@ export function accountForms(): SettingsView['vendors'] {
 }
 
 /** What a settings document may be read from: a valid config, or (invalid settings) the raw stored document. */
-type ConfigLike = { accounts?: unknown; display?: unknown; webHost?: unknown };
+type ConfigLike = { accounts?: unknown; display?: unknown; webHost?: unknown; screenPop?: unknown };
 
 /**
  * The config as the window may see it: every secret replaced by {@link SECRET_KEPT}. Also takes a
@@ -59,7 +59,9 @@ export function maskSecrets(config: ConfigLike): SettingsDocument {
   const accounts = Array.isArray(config.accounts) ? (config.accounts as unknown[]) : [];
   const display = displaySchema.safeParse(config.display ?? {}).data ?? displaySchema.parse({});
   const webHost = webHostSchema.safeParse(config.webHost ?? {}).data ?? webHostSchema.parse({});
+  const screenPop = screenPopSchema.safeParse(config.screenPop ?? {}).data ?? screenPopSchema.parse({});
   return {
+    screenPop: structuredClone(screenPop),
     accounts: accounts.flatMap((item) => {
       if (typeof item !== 'object' || item === null) return [];
       const masked = structuredClone(item) as SettingsAccount;

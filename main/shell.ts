@@ -17,6 +17,12 @@
  *   on macOS a ringing call's toast has an Answer button;
  * - closing the window hides it to the tray; Quit leaves, ending vendor sessions cleanly;
  * - the machine waking from sleep makes every connection prove it is alive;
+ * - `tel:`/`callto:` links: the app registers as their handler; a link (macOS `open-url`, a
+ *   second launch's or the first launch's argv on Windows/Linux) becomes the desk's pending dial,
+ *   which the agent confirms in the window (never dialled by itself);
+ * - screen pops open in the system browser (`shell.openExternal`), only the core's allowed ones;
+ * - start at login in the tray (`display.startAtLogin`, Windows and macOS); a start with `--hidden`
+ *   (or, on macOS, by the login item) shows no window until the tray is clicked;
  * - settings: a managed config file (read-only), else the settings store, validated by the same
  *   schema; secrets encrypted with `safeStorage`. Invalid settings open the settings screen with
  *   the problems, never the demo.
@@ -26,7 +32,8 @@ import { extname, join, normalize, sep } from 'node:path';
 import { WIRE_CHANNEL, type SecretStorage } from '../preload/bridge.js';
 import { startCore, type Core } from './app.js';
 import { ConfigError, loadConfiguration, type Configuration } from './config.js';
-import type { FocusTarget } from './desk/model.js';
+import type { FocusTarget, Toast } from './desk/model.js';
+import { documentPreferences, type PreferenceDocument } from './preferences.js';
 import { trayAction, trayModel, type TrayIcon, type TrayItem, type TrayModel } from './desk/tray.js';
 import type { IpcMainEvent, MenuItemConstructorOptions, ShellElectron, ShellNotification, ShellTray, ShellWindow } from './electron-api.js';
 import type { Logger } from './log.js';
@@ -75,6 +82,61 @@ export interface ShellOptions {
   paths: { renderer: string; preload: string; assets: string };
   /** Reconnect backoff for every connector (tests use a fast one). */
   backoff?: BackoffPolicy;
+  /** Opens the agent's remembered choices (electron-store `preferences`); in memory when absent. */
+  openPreferencesFile?(): PreferenceDocument;
+  /**
+   * Set when Electron runs the app from source (`process.defaultApp`): the OS must then launch
+   * `electron <script>` for a `tel:` link, so the protocol is registered with that argv form.
+   */
+  devLaunch?: { execPath: string; script: string };
+}
+
+/** The link schemes the app handles (registered with the OS, and in `electron-builder.yml` for macOS). */
+export const DIAL_SCHEMES = ['tel', 'callto'] as const;
+
+/** The command-line switch a login item starts the app with: no window until the tray is clicked. */
+export const HIDDEN_SWITCH = '--hidden';
+
+/** The first `tel:`/`callto:` link in a command line (Windows and Linux hand links over as an argument). */
+export function dialLinkIn(argv: readonly string[]): string | undefined {
+  return argv.find((arg) => /^(tel|callto):/i.test(arg));
+}
+
+/**
+ * The options of a toast's OS notification (issue 11, point 6). Chat toasts are normal: the OS's
+ * do-not-disturb (Focus Assist, Focus, GNOME/KDE DND) holds them back. A ringing call's toast,
+ * when `callsThroughDnd`, asks to get through where the OS offers a way:
+ * - Linux: `urgency: 'critical'` (the freedesktop spec's critical urgency, shown in DND by GNOME and KDE);
+ * - Windows: a toast XML with `scenario="incomingCall"` (a call toast, which Focus Assist's priority
+ *   list lets through when the agent allows the app there; Windows decides, not the app);
+ * - macOS: Electron has no public API for Focus's time-sensitive notifications, so a call toast
+ *   there follows Focus like any other.
+ */
+export function toastOptions(toast: Toast, platform: NodeJS.Platform, callsThroughDnd: boolean): Electron.NotificationConstructorOptions {
+  const call = toast.target.kind === 'call';
+  const through = call && callsThroughDnd;
+  const options: Electron.NotificationConstructorOptions = {
+    title: toast.title,
+    body: toast.body,
+    urgency: through ? 'critical' : 'normal',
+    actions: platform === 'darwin' && call ? [{ type: 'button', text: 'Answer' }] : [],
+  };
+  if (through && platform === 'win32') options.toastXml = incomingCallToastXml(toast);
+  return options;
+}
+
+function xmlText(text: string): string {
+  return text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+}
+
+/** A Windows toast for a ringing call (Toast XML schema: `scenario="incomingCall"` needs a button). */
+function incomingCallToastXml(toast: Toast): string {
+  return (
+    `<toast scenario="incomingCall" launch="${xmlText(toast.id)}" activationType="foreground">` +
+    `<visual><binding template="ToastGeneric"><text>${xmlText(toast.title)}</text><text>${xmlText(toast.body)}</text></binding></visual>` +
+    `<actions><action content="Show" arguments="${xmlText(toast.id)}" activationType="foreground"/></actions>` +
+    `</toast>`
+  );
 }
 
 /** The running shell, for the entry point and the tests. */
@@ -117,6 +179,10 @@ export function runShell(options: ShellOptions): Shell {
   let quitting = false;
   /** Alternates the tray icon while a call rings (see `wireTray`). */
   let trayFlash: ReturnType<typeof setInterval> | undefined;
+  /** A `tel:` link that arrived before the core ran (macOS sends `open-url` before `ready`). */
+  let earlyLink: string | undefined;
+  /** Started hidden (a login item): no window shows until the tray is clicked. */
+  let hidden = options.argv.includes(HIDDEN_SWITCH);
   /** Live notifications, kept referenced so their click handlers survive garbage collection. */
   const notifications = new Map<string, ShellNotification>();
 
@@ -194,18 +260,28 @@ export function runShell(options: ShellOptions): Shell {
     contents.on('will-navigate', (event) => event.preventDefault());
     contents.on('will-redirect', (event) => event.preventDefault());
     contents.on('will-attach-webview', (event) => event.preventDefault());
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    // No window opens from the page. A link to a screen pop the core decided ("Open in CRM") goes
+    // to the system browser; anything else is dropped.
+    contents.setWindowOpenHandler(({ url }) => {
+      const pops = Object.values(core?.desk.state.screenPops ?? {});
+      if (pops.some((pop) => pop.url !== undefined && pop.url === url)) openExternal(url);
+      else log.warn({ url: url.slice(0, 200) }, 'refused to open a window');
+      return { action: 'deny' };
+    });
     win.on('close', (event) => {
       if (quitting) return;
       event.preventDefault();
       win.hide();
     });
-    win.once('ready-to-show', () => win.show());
+    win.once('ready-to-show', () => {
+      if (!hidden) win.show();
+    });
     void win.loadURL(APP_URL);
     return win;
   }
 
   function showWindow(target?: FocusTarget): void {
+    hidden = false;
     if (!window || window.isDestroyed()) window = createWindow();
     if (window.isMinimized()) window.restore();
     window.show();
@@ -255,6 +331,35 @@ export function runShell(options: ShellOptions): Shell {
     }
   }
 
+  function openExternal(url: string): void {
+    electron.shell.openExternal(url).catch((error: Error) => log.warn({ err: error }, 'the browser did not open the screen pop'));
+  }
+
+  /** A `tel:`/`callto:` link: the desk's pending dial, and the window in front to confirm it. */
+  function openDialLink(link: string): void {
+    if (!core) {
+      earlyLink = link;
+      return;
+    }
+    core.desk.openDialLink(link);
+    showWindow();
+  }
+
+  function registerDialSchemes(): void {
+    for (const scheme of DIAL_SCHEMES) {
+      const registered = options.devLaunch
+        ? app.setAsDefaultProtocolClient(scheme, options.devLaunch.execPath, [options.devLaunch.script])
+        : app.setAsDefaultProtocolClient(scheme);
+      if (!registered) log.warn({ scheme }, 'could not register as the handler of the links');
+    }
+  }
+
+  /** Start at login (Windows: a Run key with --hidden; macOS: a login item). Electron has no login items on Linux. */
+  function applyLoginItem(openAtLogin: boolean): void {
+    if (options.platform === 'win32') app.setLoginItemSettings({ openAtLogin, args: [HIDDEN_SWITCH] });
+    else if (options.platform === 'darwin') app.setLoginItemSettings({ openAtLogin });
+  }
+
   function notify(title: string, body: string): void {
     if (Notification.isSupported()) new Notification({ title, body }).show();
   }
@@ -302,16 +407,10 @@ export function runShell(options: ShellOptions): Shell {
     running.desk.subscribe(render);
   }
 
-  function wireNotifications(running: Core): void {
+  function wireNotifications(running: Core, callsThroughDnd: boolean): void {
     running.onToast((toast) => {
       if (!Notification.isSupported()) return;
-      const answerable = options.platform === 'darwin' && toast.target.kind === 'call';
-      const notification = new Notification({
-        title: toast.title,
-        body: toast.body,
-        urgency: toast.target.kind === 'call' ? 'critical' : 'normal',
-        actions: answerable ? [{ type: 'button', text: 'Answer' }] : [],
-      });
+      const notification = new Notification(toastOptions(toast, options.platform, callsThroughDnd));
       notifications.set(toast.id, notification);
       const forget = (): void => void notifications.delete(toast.id);
       notification.on('click', () => {
@@ -373,6 +472,7 @@ export function runShell(options: ShellOptions): Shell {
     const loaded = await loadConfiguration({ argv: options.argv, env: options.env, store: file && { document: file.store, path: file.path } });
     if (loaded.problems.length) log.error({ problems: loaded.problems }, 'the settings are not valid; opening the settings screen');
     core = await startCore({
+      preferences: options.openPreferencesFile ? documentPreferences(options.openPreferencesFile(), log) : undefined,
       config: loaded.config,
       demo: loaded.demo,
       setup: { source: loaded.source, problems: loaded.problems },
@@ -384,12 +484,27 @@ export function runShell(options: ShellOptions): Shell {
     });
     wireIpc(core);
     wireTray(core);
-    wireNotifications(core);
+    wireNotifications(core, loaded.config.display.toasts.callsThroughDnd);
+    core.onScreenPop((pop) => openExternal(pop.url));
     electron.powerMonitor.on('resume', () => core?.desk.resume());
+    registerDialSchemes();
+    applyLoginItem(loaded.config.display.startAtLogin);
+    if (options.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin) hidden = true;
     window = createWindow();
+    const link = earlyLink ?? dialLinkIn(options.argv);
+    earlyLink = undefined;
+    if (link) openDialLink(link);
   }
 
-  app.on('second-instance', () => showWindow());
+  app.on('second-instance', (_event, argv) => {
+    const link = dialLinkIn(argv);
+    if (link) openDialLink(link);
+    else showWindow();
+  });
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    openDialLink(url);
+  });
   app.on('activate', () => showWindow());
   app.on('window-all-closed', () => {
     // Stay in the tray.

@@ -15,7 +15,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import sirv from 'sirv';
@@ -26,6 +26,8 @@ import { appLogger, startCore, type Core } from './app.js';
 import { loadConfiguration } from './config.js';
 import type { Logger } from './log.js';
 import { ReadOnlySettings } from './settings.js';
+import { documentPreferences, jsonFileDocument } from './preferences.js';
+import { webStateDir } from './state-dir.js';
 
 /** Where the built renderer lives. */
 export const RENDERER_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer');
@@ -197,7 +199,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     return;
   }
   const settings = new ReadOnlySettings(loaded.config, loaded.source);
-  const core = await startCore({ config: loaded.config, demo: loaded.demo, setup: { source: loaded.source, problems: [] }, log, settings });
+  const preferences = documentPreferences(jsonFileDocument(join(webStateDir(loaded.path), 'preferences.json')), log);
+  const core = await startCore({ config: loaded.config, demo: loaded.demo, setup: { source: loaded.source, problems: [] }, log, settings, preferences });
   const port = values.port !== undefined ? Number(values.port) : loaded.config.webHost.port;
   const host = await startWebHost({ core, log, port });
   process.stdout.write(

@@ -28,7 +28,9 @@ import {
   type FocusTarget,
   type Json,
   type JsonOnly,
+  type PendingDial,
   type Queue,
+  type ScreenPop,
   type TeamMember,
   type Toast,
 } from '../main/desk/model.js';
@@ -68,6 +70,15 @@ export const DESK_METHODS = {
   callAction: { args: z.tuple([key, z.enum(CALL_ACTIONS)]) },
   /** Click-to-dial on the given account: digits, `*`, `#`, an optional leading `+`. */
   dial: { args: z.tuple([accountId, z.string().trim().regex(/^\+?[0-9*#]{2,32}$/, 'is not a dialable number')]) },
+  /**
+   * A `tel:`/`callto:` link reached this desk (the web host's protocol handler page relays it):
+   * it becomes the pending dial the agent confirms; nothing is dialled yet.
+   */
+  openDialLink: { args: z.tuple([z.string().min(1).max(2048)]) },
+  /** The agent confirmed the pending dial (by its id) from an account; `remember` keeps the choice. */
+  confirmDial: { args: z.tuple([z.string().min(1).max(100), accountId, z.boolean()]) },
+  /** The agent cancelled the pending dial (by its id). */
+  cancelDial: { args: z.tuple([z.string().min(1).max(100)]) },
   /** Accepts, rejects, completes or leaves a chat (by desk key). */
   chatAction: { args: z.tuple([key, z.enum(CHAT_COMMANDS)]) },
   /** Sends a reply; the text is 1–4000 characters. */
@@ -128,8 +139,17 @@ export type SecretKept = typeof SECRET_KEPT;
 /** The settings document: the config file's schema (see README), secrets masked by {@link SECRET_KEPT}. */
 export type SettingsDocument = {
   accounts: SettingsAccount[];
-  display: { theme: Theme; toasts: { calls: boolean; chats: boolean } };
+  display: {
+    theme: Theme;
+    toasts: { calls: boolean; chats: boolean; callsThroughDnd?: boolean };
+    /** Whether screen pops open by themselves (`auto`, the default) or only from the call (`off`). */
+    screenPop?: 'auto' | 'off';
+    /** Start at login, in the tray (the desktop app on Windows and macOS). */
+    startAtLogin?: boolean;
+  };
   webHost?: { port: number };
+  /** The hosts screen pops may open (an administrator's list; the window shows it, never edits it). */
+  screenPop?: { allowedHosts: string[] };
 };
 
 /** One account in a settings document: its id, its platform, and its platform's own fields. */
@@ -205,6 +225,10 @@ export type DeskPatch = {
   team?: SlicePatch<TeamMember>;
   demo?: boolean;
   setup?: DeskSetup;
+  /** The pending `tel:` link; `null` when it was confirmed, cancelled or replaced by nothing. */
+  pendingDial?: PendingDial | null;
+  /** The live calls' screen pops, whole (a few at most). */
+  screenPops?: Record<string, ScreenPop>;
 };
 
 /** A pushed change: `full` on subscribe (and after a gap), else `patch`. `seq` counts up by one. */
@@ -272,6 +296,14 @@ export function diffState(prev: DeskState, next: DeskState): DeskPatch | undefin
     patch.setup = next.setup;
     any = true;
   }
+  if (prev.pendingDial !== next.pendingDial) {
+    patch.pendingDial = next.pendingDial ?? null;
+    any = true;
+  }
+  if (prev.screenPops !== next.screenPops && next.screenPops) {
+    patch.screenPops = next.screenPops;
+    any = true;
+  }
   return any ? patch : undefined;
 }
 
@@ -307,6 +339,9 @@ export function applyPatch(state: DeskState, patch: DeskPatch): DeskState {
   if (patch.recentCallsDelta) next.recentCalls = [...patch.recentCallsDelta.added, ...state.recentCalls.slice(0, patch.recentCallsDelta.kept)];
   if (patch.demo !== undefined) next.demo = patch.demo;
   if (patch.setup) next.setup = patch.setup;
+  if (patch.pendingDial === null) delete next.pendingDial;
+  else if (patch.pendingDial) next.pendingDial = patch.pendingDial;
+  if (patch.screenPops) next.screenPops = patch.screenPops;
   return next;
 }
 

@@ -6,7 +6,8 @@
 import type { Logger } from '../log.js';
 import { CommandError, type CommandAnswer, type Connector, type ConnectorCommand } from './port.js';
 import type { ConnectorEvent } from './events.js';
-import { ENDED_CHAT_TTL_MS, type CallAction, type CallJourney, type ChatCommand, type DeskSetup, type DeskState, type PresenceState } from './model.js';
+import { ENDED_CHAT_TTL_MS, type CallAction, type CallJourney, type ChatCommand, type DeskSetup, type DeskState, type PendingDial, type PresenceState } from './model.js';
+import { parseDialLink } from './dial-link.js';
 import { initialState, reduce, type AccountSeed, type StoreAction } from './store.js';
 
 /**
@@ -27,12 +28,36 @@ export interface DeskOptions {
   now?: () => string;
   /** Timers for the desk's own chores (clearing ended chats); tests pass fake ones. Default: the global ones. */
   timers?: DeskTimers;
+  /** What the agent chose to remember (the account `tel:` links dial from); in memory when absent. */
+  preferences?: DeskPreferences;
 }
 
 /** The timer functions the desk uses (`setTimeout`'s shape; the delay in ms). */
 export interface DeskTimers {
   setTimeout(run: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
+}
+
+/**
+ * The agent's remembered choices, kept apart from the settings: an administrator's managed,
+ * read-only config must not stop "Remember this choice" from working (issue 11, point 4) [I].
+ */
+export interface DeskPreferences {
+  get(key: string): string | undefined;
+  /** Stores a value (`undefined` forgets it). May write a file; must not throw for a full disk (log instead). */
+  set(key: string, value: string | undefined): void;
+}
+
+/** The preference holding the account `tel:` links dial from. */
+export const DIAL_ACCOUNT_PREFERENCE = 'dialAccount';
+
+/** Preferences kept in memory only (tests; a host without a place to write). */
+export function memoryPreferences(initial: Record<string, string> = {}): DeskPreferences {
+  const values = new Map(Object.entries(initial));
+  return {
+    get: (key) => values.get(key),
+    set: (key, value) => void (value === undefined ? values.delete(key) : values.set(key, value)),
+  };
 }
 
 /** Called after every change with the new and the previous state. */
@@ -46,7 +71,9 @@ export class Desk {
   private readonly timers: DeskTimers;
   /** The one timer that clears ended chats, set for the earliest one's time while any is on the desk. */
   private sweep: unknown;
+  private readonly preferences: DeskPreferences;
   private started = false;
+  private dialLinks = 0;
 
   constructor(private readonly options: DeskOptions) {
     this.now = options.now ?? isoClock();
@@ -54,6 +81,7 @@ export class Desk {
       setTimeout: (run, ms) => setTimeout(run, ms).unref(),
       clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
     };
+    this.preferences = options.preferences ?? memoryPreferences();
     for (const account of options.accounts) {
       if (this.accounts.has(account.seed.id)) throw new Error(`two accounts share the id "${account.seed.id}"`);
       this.accounts.set(account.seed.id, account);
@@ -234,6 +262,55 @@ export class Desk {
   /** Click-to-dial on an account. @throws {CommandError} */
   async dial(accountId: string, number: string): Promise<void> {
     await this.route(accountId, { type: 'call.dial', number });
+  }
+
+  /**
+   * A `tel:`/`callto:` link arrived (the OS, the web host's protocol handler): it becomes the
+   * pending dial the window shows, replacing an older one; a link that cannot be dialled is shown
+   * with the reason. Nothing is dialled here.
+   *
+   * [I] Security: a link is one click on any web page or e-mail, so it must never place a call by
+   * itself, even with a single account and a remembered choice: the agent confirms every link
+   * (`confirmDial`), which also stops a page from dialling premium numbers in the agent's name.
+   */
+  openDialLink(link: string): PendingDial {
+    const parsed = parseDialLink(link);
+    this.dialLinks += 1;
+    const pending: PendingDial = { id: `link-${this.dialLinks}`, link: parsed.link, at: this.now() };
+    if (parsed.ok) {
+      pending.number = parsed.number;
+      if (parsed.extension) pending.extension = parsed.extension;
+      const remembered = this.preferences.get(DIAL_ACCOUNT_PREFERENCE);
+      if (remembered && this.current.accounts[remembered]?.canDial) pending.remembered = remembered;
+    } else {
+      pending.refused = parsed.reason;
+      this.options.log.info({ reason: parsed.reason }, 'a dial link could not be read');
+    }
+    this.apply({ type: 'dial.pending', pending });
+    return pending;
+  }
+
+  /**
+   * The agent confirmed the pending dial from an account: dials it there; the link leaves the desk
+   * once the platform took the call (on failure it stays, for another account or Cancel).
+   * @param remember keep the account for the next links (a preference, not a setting).
+   * @throws {CommandError} when the link is no longer pending, was refused, or the account cannot dial.
+   */
+  async confirmDial(id: string, accountId: string, remember: boolean): Promise<void> {
+    const pending = this.current.pendingDial;
+    if (!pending || pending.id !== id) throw new CommandError('That link is no longer waiting to be dialled.');
+    if (!pending.number) throw new CommandError(pending.refused ?? 'That link cannot be dialled.');
+    const account = this.current.accounts[accountId];
+    if (!account) throw new CommandError('That account does not exist.');
+    if (!account.canDial) throw new CommandError(`${account.label} does not place calls.`);
+    await this.dial(accountId, pending.number);
+    if (remember) this.preferences.set(DIAL_ACCOUNT_PREFERENCE, accountId);
+    if (this.current.pendingDial?.id === id) this.apply({ type: 'dial.pending' });
+  }
+
+  /** The agent cancelled the pending dial. Cancelling a link that is gone does nothing. */
+  cancelDial(id: string): void {
+    if (this.current.pendingDial?.id === id) this.apply({ type: 'dial.pending' });
   }
 
   /** Accepts, rejects, completes or leaves a chat. @throws {CommandError} if the chat does not allow it now. */

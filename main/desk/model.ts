@@ -347,6 +347,45 @@ export type DeskState = {
   demo: boolean;
   /** Where the settings came from and what is wrong with them (shown when the desk is empty). */
   setup: DeskSetup;
+  /** A `tel:`/`callto:` link waiting for the agent to confirm the account to dial from. */
+  pendingDial?: PendingDial;
+  /** Screen pops decided for live calls, by call key (absent: no account pops). */
+  screenPops?: Record<string, ScreenPop>;
+};
+
+/**
+ * A `tel:`/`callto:` link the OS or the browser handed to the app, waiting for the agent: the desk
+ * never dials a link by itself (issue 11, point 4; see `Desk.openDialLink`).
+ */
+export type PendingDial = {
+  /** Which link this is; confirming or cancelling names it, so a stale dialog cannot dial a newer link. */
+  id: string;
+  /** The link as received (trimmed, at most 80 characters), for the agent to compare. */
+  link: string;
+  /** The number to dial (`^\+?[0-9*#]{2,32}$`); absent when the link was refused. */
+  number?: string;
+  /** An extension (`;ext=`) to key in once the call connects. */
+  extension?: string;
+  /** Why the link cannot be dialled, in words for the agent. */
+  refused?: string;
+  /** The account the agent chose to remember, when it still exists. */
+  remembered?: string;
+  /** ISO time the link arrived. */
+  at: string;
+};
+
+/** A call's screen pop: the CRM address to open, or why it was refused (issue 11, point 5). */
+export type ScreenPop = {
+  callKey: string;
+  accountId: string;
+  /** The expanded `https:` address (values URL-encoded, host on the allow-list). */
+  url?: string;
+  /** Why no address may be opened, in words for the agent (also logged with the account). */
+  refused?: string;
+  /** True when the agent's setting opens pops by themselves (`display.screenPop: "auto"`). */
+  auto: boolean;
+  /** ISO time it was decided. */
+  at: string;
 };
 
 /** Where the desk's settings were read, and why they could not be used (empty when valid). */

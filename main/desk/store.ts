@@ -22,7 +22,9 @@ import {
   type ChatMessage,
   type DeskSetup,
   type DeskState,
+  type PendingDial,
   type PresenceState,
+  type ScreenPop,
   type Queue,
 } from './model.js';
 
@@ -56,8 +58,18 @@ export interface CallDismissAction {
   /** ISO time. */
   at: string;
 }
+/** A `tel:`/`callto:` link waits for the agent (or, `pending` absent, no longer does). */
+export interface DialPendingAction {
+  type: 'dial.pending';
+  pending?: PendingDial;
+}
+/** The screen pops of the live calls, as the core decided them (replaces the previous set). */
+export interface ScreenPopsAction {
+  type: 'screenpops.set';
+  pops: Record<string, ScreenPop>;
+}
 /** Everything the store folds: connector events plus the agent's local view actions. */
-export type StoreAction = DeskEvent | ChatReadAction | ChatDismissAction | ChatsClearEndedAction | CallDismissAction;
+export type StoreAction = DeskEvent | ChatReadAction | ChatDismissAction | ChatsClearEndedAction | CallDismissAction | DialPendingAction | ScreenPopsAction;
 
 /** What the desk knows of an account before it connects. */
 export interface AccountSeed {
@@ -140,6 +152,13 @@ export function reduce(state: DeskState, action: StoreAction): DeskState {
       for (const key in state.chats) if (gone(state.chats[key]!)) any = true;
       return any ? { ...state, chats: filtered(state.chats, (chat) => !gone(chat)) } : state;
     }
+    case 'dial.pending': {
+      if (state.pendingDial === action.pending) return state;
+      const { pendingDial: _dropped, ...rest } = state;
+      return action.pending ? { ...rest, pendingDial: action.pending } : rest;
+    }
+    case 'screenpops.set':
+      return state.screenPops === action.pops ? state : { ...state, screenPops: action.pops };
     case 'call.dismiss': {
       const call = state.calls[action.callKey];
       if (!call?.stale) return state;

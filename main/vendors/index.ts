@@ -45,7 +45,7 @@ export function allSecretFields(): string[] {
 }
 
 /** An account config of some registered platform, after its schema parsed it. */
-export type ParsedAccount = { id: string; label?: string; enabled: boolean; vendor: string } & Record<string, unknown>;
+export type ParsedAccount = { id: string; label?: string; enabled: boolean; vendor: string; screenPop?: { url: string; on: 'ringing' | 'answered' } } & Record<string, unknown>;
 
 /**
  * Builds the connector for a parsed account: each of its platform's secret fields is resolved by

@@ -12,7 +12,7 @@
  *   false (Linux); after it `protocol.registerSchemesAsPrivileged` throws;
  * - `app.quit()` runs Electron's sequence: `before-quit` (preventable), then `close` on every
  *   window (one prevented close cancels the quit), then `will-quit` (preventable), then `quit`;
- * - the single-instance lock, userData, login items and the safeStorage key belong to a
+ * - the single-instance lock, userData, login items, link handlers and the safeStorage key belong to a
  *   `FakeMachine`: fakes sharing one act as two launches of the app on one computer;
  * - a destroyed window or webContents throws `Object has been destroyed` when used;
  * - with no permission handler installed, Electron grants every permission, and so does the fake.
@@ -67,6 +67,8 @@ export class FakeMachine {
   readonly key = randomBytes(32);
   /** The login item settings, an OS setting. */
   loginItem: Electron.Settings = { openAtLogin: false };
+  /** The OS's link handlers by scheme (`app.setAsDefaultProtocolClient`): the executable and its arguments. */
+  readonly protocolClients = new Map<string, { path?: string; args?: string[] }>();
   /** The app holding the single-instance lock, if any. */
   lockHolder: FakeApp | undefined;
   /** Deletes the machine's temp directory. */
@@ -248,6 +250,12 @@ export class FakeApp extends FakeEmitter<Electron.App> implements ShellApp {
   getLoginItemSettings(_options?: Electron.LoginItemSettingsOptions): Electron.LoginItemSettings {
     const openAtLogin = this.ctx.machine.loginItem.openAtLogin ?? false;
     return { openAtLogin, wasOpenedAtLogin: false, status: openAtLogin ? 'enabled' : 'not-registered', executableWillLaunchAtLogin: openAtLogin, launchItems: [] };
+  }
+  /** Makes this app the OS's handler of `protocol` links (always succeeds, as on Windows and Linux). */
+  setAsDefaultProtocolClient(protocol: string, path?: string, args?: string[]): boolean {
+    this.ctx.log.push(`app.setAsDefaultProtocolClient:${protocol}`);
+    this.ctx.machine.protocolClients.set(protocol, { ...(path ? { path } : {}), ...(args ? { args } : {}) });
+    return true;
   }
   /** Stores login item settings on the machine (merged, as the OS keeps what is not given). */
   setLoginItemSettings(settings: Electron.Settings): void {
@@ -685,6 +693,8 @@ export class FakeElectron {
   readonly privilegedSchemes: Electron.CustomScheme[] = [];
   /** `protocol.handle` handlers by scheme. */
   readonly protocolHandlers = new Map<string, ProtocolHandler>();
+  /** Every URL given to `shell.openExternal` (the system browser), in order. */
+  readonly openedExternally: string[] = [];
   private readonly ctx: Context;
   private readonly ownsMachine: boolean;
 
@@ -700,7 +710,7 @@ export class FakeElectron {
     };
     const ctx = (this.ctx = new Context(this.config, this.machine));
     ({ app: this.app, ipcMain: this.ipcMain, log: this.log, windows: this.windows, trays: this.trays, notifications: this.notifications } = ctx);
-    const { permissionHandlers, privilegedSchemes, protocolHandlers } = this;
+    const { permissionHandlers, privilegedSchemes, protocolHandlers, openedExternally } = this;
     const requireReadyFor = (what: string): void => {
       if (!ctx.app.isReady) throw new Error(`${what} can only be used after the app is ready`);
     };
@@ -784,6 +794,12 @@ export class FakeElectron {
         },
       },
       powerMonitor: ctx.powerMonitor,
+      shell: {
+        openExternal(url: string): Promise<void> {
+          openedExternally.push(url);
+          return Promise.resolve();
+        },
+      },
     } satisfies ShellElectron;
     this.electron = electron;
   }
@@ -892,6 +908,13 @@ export class FakeElectron {
     const handler = this.protocolHandlers.get(scheme);
     if (!handler) throw new TypeError(`net::ERR_UNKNOWN_URL_SCHEME: no protocol.handle for ${scheme}:`);
     return handler(new Request(url, init));
+  }
+
+  /** macOS hands the app a link (`tel:…`): `app` emits `'open-url'`. Returns whether the app took it (prevented the default). */
+  openUrl(url: string): boolean {
+    const event = preventable();
+    this.ctx.app.emit('open-url', event, url);
+    return event.defaultPrevented;
   }
 
   /** The computer wakes: `powerMonitor` emits `'resume'`. */

@@ -37,7 +37,7 @@ describe('config mistakes name their field', () => {
   });
 
   it('lists the fields allowed where a name is nothing like any of them', () => {
-    assert.throws(() => parseConfig({ accounts: [{ ...genesys, colour: 'red' }] }), /accounts\[0\]\.colour: unknown field; the fields here are id, label, enabled, vendor/);
+    assert.throws(() => parseConfig({ accounts: [{ ...genesys, colour: 'red' }] }), /accounts\[0\]\.colour: unknown field; the fields here are id, label, enabled, screenPop, vendor/);
   });
 });
 

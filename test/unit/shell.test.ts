@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
 import { appLogger } from '../../main/app.js';
-import { APP_URL, runShell, type SettingsFile, type Shell } from '../../main/shell.js';
+import { APP_URL, runShell, toastOptions, type SettingsFile, type Shell } from '../../main/shell.js';
 import { startEnreachSimulator, type EnreachSimulator } from '../../main/vendors/enreach/simulator/index.js';
 import { startGenesysSimulator, type GenesysSimulator } from '../../main/vendors/genesys/simulator/index.js';
 import { applyChange, SECRET_KEPT, WIRE_CHANNEL, type DeskApi, type DeskState } from '../../preload/bridge.js';
@@ -57,7 +57,9 @@ interface Launch {
 const closers = new Closers();
 afterEach(() => closers.closeAll());
 
-async function launch(options: { machine?: FakeMachine; argv?: string[]; store?: Record<string, unknown>; storageBackend?: 'basic_text' | 'gnome_libsecret' } = {}): Promise<Launch> {
+async function launch(
+  options: { machine?: FakeMachine; argv?: string[]; store?: Record<string, unknown>; storageBackend?: 'basic_text' | 'gnome_libsecret'; platform?: NodeJS.Platform; beforeReady?: (fake: FakeElectron) => void } = {},
+): Promise<Launch> {
   const fake = closers.add(createFakeElectron({ machine: options.machine, argv: options.argv, storageBackend: options.storageBackend }), (f) => {
     if (!f.app.quitted) f.electron.app.quit();
     return eventually(() => f.app.quitted || f.app.exitCode !== undefined, 'the app quit').finally(() => f.dispose());
@@ -70,12 +72,14 @@ async function launch(options: { machine?: FakeMachine; argv?: string[]; store?:
     openSettingsFile: () => settingsFile,
     argv: options.argv ?? ['electron', '.'],
     env: {},
-    platform: 'linux',
+    platform: options.platform ?? 'linux',
+    openPreferencesFile: () => new JsonSettingsFile(join(fake.electron.app.getPath('userData'), 'preferences.json')),
     log: appLogger('trace', { write: (line: string) => logLines.push(line) }),
     paths: { renderer: rendererDir(), preload: '/app/dist/preload/index.cjs', assets: ASSETS },
     backoff: { initialMs: 50, maxMs: 300, jitter: 0 },
   });
   if (!shell.primary) return { fake, shell, window: undefined as unknown as FakeWindow, api: undefined as unknown as DeskApi, state: () => undefined, logLines, settingsFile };
+  options.beforeReady?.(fake);
   await fake.ready();
   await shell.ready;
   const window = fake.windows[0]!;
@@ -285,5 +289,123 @@ describe('Electron shell (against a typed fake of Electron)', () => {
     app.fake.resume();
     await eventually(() => simulator.requests.filter((r) => r.path.includes('/rte/')).length > tokensBefore, 'a fresh token was fetched');
     await connected(app, 'voice');
+  });
+});
+
+/** An account of the Genesys simulator (it places calls), as a settings store would hold it. */
+async function genesysStore(extra: { account?: Record<string, unknown>; top?: Record<string, unknown> } = {}): Promise<{ simulator: GenesysSimulator; store: Record<string, unknown> }> {
+  const simulator = closers.add(await startGenesysSimulator(), (s: GenesysSimulator) => s.close());
+  const { user, password } = simulator.credentials;
+  return { simulator, store: { accounts: [{ id: 'contact', vendor: 'genesys', label: 'Genesys', baseUrl: simulator.baseUrl, user, password, ...extra.account }], ...extra.top } };
+}
+
+const dials = (simulator: GenesysSimulator): string[] =>
+  simulator.operations.filter((op) => op.operationName === 'Dial').map((op) => String((op.body.destination as { phoneNumber?: string } | undefined)?.phoneNumber));
+
+describe('Electron shell: tel: links, screen pops, start at login, do-not-disturb', () => {
+  after(() => closers.closeAll());
+
+  it('registers as the tel: and callto: handler (the argv form when run from source)', async () => {
+    const { store } = await genesysStore();
+    const app = await launch({ store });
+    assert.deepEqual([...app.fake.machine.protocolClients.keys()].sort(), ['callto', 'tel']);
+    assert.deepEqual(app.fake.machine.protocolClients.get('tel'), {});
+  });
+
+  it('puts a tel: link from a second launch on the desk, dials it only when the agent confirms, and remembers the account', async () => {
+    const machine = closers.add(createFakeMachine(), (m) => m.dispose());
+    const { simulator, store } = await genesysStore();
+    const first = await launch({ machine, store });
+    await connected(first, 'contact');
+    first.fake.closeWindow(first.window);
+    await launch({ machine, argv: ['electron', '.', 'tel:+1-555-010-0199'] });
+    const pending = await eventually(() => first.state()?.pendingDial, 'the link waits on the desk');
+    assert.deepEqual({ number: pending.number, link: pending.link, remembered: pending.remembered }, { number: '+15550100199', link: 'tel:+1-555-010-0199', remembered: undefined });
+    assert.equal(first.window.isVisible(), true, 'the window comes forward to confirm');
+    await first.fake.settle();
+    assert.deepEqual(dials(simulator), [], 'nothing is dialled before the agent confirms');
+    await first.api.confirmDial(pending.id, 'contact', true);
+    await eventually(() => dials(simulator).includes('+15550100199'), 'the platform got the dial');
+    await eventually(() => first.state()!.pendingDial === undefined, 'the link left the desk');
+    // The next link offers the remembered account, and still waits for the agent.
+    await launch({ machine, argv: ['electron', '.', 'callto://+15550100200'] });
+    const next = await eventually(() => first.state()?.pendingDial, 'the second link waits');
+    assert.equal(next.remembered, 'contact');
+    await first.fake.settle();
+    assert.deepEqual(dials(simulator), ['+15550100199']);
+    await first.api.cancelDial(next.id);
+    await eventually(() => first.state()!.pendingDial === undefined, 'cancelled');
+  });
+
+  it('takes a link from the first launch’s command line, and from macOS open-url before the app is ready', async () => {
+    const { store } = await genesysStore();
+    const windows = await launch({ store, argv: ['electron', '.', 'tel:+15550100300'] });
+    assert.equal((await eventually(() => windows.state()?.pendingDial, 'the link waits')).number, '+15550100300');
+    const mac = await launch({ store, platform: 'darwin', beforeReady: (fake) => assert.equal(fake.openUrl('callto:echo123'), true) });
+    const refused = await eventually(() => mac.state()?.pendingDial, 'the link waits');
+    assert.match(refused.refused ?? '', /Skype name/);
+    await assert.rejects(mac.api.confirmDial(refused.id, 'contact', false), /Skype name/);
+  });
+
+  it('opens an allowed screen pop in the system browser, with encoded values, and the call card’s link only to that address', async () => {
+    const { simulator, store } = await genesysStore({
+      account: { screenPop: { url: 'https://crm.example.com/search?phone={caller}&case={userData.CaseId}', on: 'ringing' } },
+      top: { screenPop: { allowedHosts: ['crm.example.com'] } },
+    });
+    const app = await launch({ store });
+    await connected(app, 'contact');
+    const id = simulator.ringCall({ ani: '+1 555 0100', userData: { CaseId: 'A&B' } });
+    const expected = 'https://crm.example.com/search?phone=%2B1%20555%200100&case=A%26B';
+    await eventually(() => app.fake.openedExternally.includes(expected), 'the pop opened in the browser');
+    assert.equal(app.state()!.screenPops?.[`contact/${id}`]?.url, expected);
+    assert.deepEqual(app.fake.openWindow(app.window, expected), { action: 'deny' });
+    assert.deepEqual(app.fake.openedExternally, [expected, expected], '"Open in CRM" goes to the browser');
+    assert.deepEqual(app.fake.openWindow(app.window, 'https://evil.example/'), { action: 'deny' });
+    assert.equal(app.fake.openedExternally.length, 2, 'any other address is dropped');
+  });
+
+  it('opens nothing for a pop off the allow-list, and says why on the call', async () => {
+    const { simulator, store } = await genesysStore({
+      account: { screenPop: { url: 'https://crm.example.com.evil.com/?p={caller}' } },
+      top: { screenPop: { allowedHosts: ['crm.example.com'] } },
+    });
+    const app = await launch({ store });
+    await connected(app, 'contact');
+    const id = simulator.ringCall({ ani: '+15550100' });
+    const pop = await eventually(() => app.state()?.screenPops?.[`contact/${id}`], 'the pop was decided');
+    assert.match(pop.refused ?? '', /crm\.example\.com\.evil\.com is not on the administrator’s list/);
+    assert.deepEqual(app.fake.openedExternally, []);
+    assert.ok(app.logLines.some((line) => line.includes('screen pop refused') && line.includes('"account":"contact"')));
+  });
+
+  it('starts at login on Windows with --hidden, and a hidden start shows no window until the tray is clicked', async () => {
+    const { store } = await genesysStore({ top: { display: { startAtLogin: true } } });
+    const app = await launch({ store, platform: 'win32', argv: ['app.exe', '--hidden'] });
+    assert.deepEqual(app.fake.machine.loginItem, { openAtLogin: true, args: ['--hidden'] });
+    app.window.emit('ready-to-show');
+    assert.equal(app.window.isVisible(), false, 'no window at login');
+    app.fake.clickTray();
+    assert.equal(app.window.isVisible(), true);
+  });
+
+  it('leaves login items alone on Linux, where Electron has none', async () => {
+    const { store } = await genesysStore({ top: { display: { startAtLogin: true } } });
+    const app = await launch({ store });
+    assert.deepEqual(app.fake.machine.loginItem, { openAtLogin: false });
+  });
+
+  it('lets ringing calls through do-not-disturb as each OS allows, chats never; and not at all when the agent says so', () => {
+    const call = { id: 'call:a/1', title: 'Incoming call <+1>', body: 'Genesys & co', target: { kind: 'call' as const, key: 'a/1' } };
+    const chat = { id: 'chat:a/2', title: 'New chat', body: 'Hi', target: { kind: 'chat' as const, key: 'a/2' } };
+    assert.equal(toastOptions(call, 'linux', true).urgency, 'critical');
+    assert.equal(toastOptions(call, 'linux', false).urgency, 'normal');
+    assert.equal(toastOptions(chat, 'linux', true).urgency, 'normal');
+    const windows = toastOptions(call, 'win32', true).toastXml ?? '';
+    assert.match(windows, /<toast scenario="incomingCall"/);
+    assert.match(windows, /<text>Incoming call &lt;\+1&gt;<\/text><text>Genesys &amp; co<\/text>/);
+    assert.equal(toastOptions(call, 'win32', false).toastXml, undefined);
+    assert.equal(toastOptions(chat, 'win32', true).toastXml, undefined);
+    assert.equal(toastOptions(call, 'darwin', true).toastXml, undefined, 'macOS offers no public way through Focus');
+    assert.deepEqual(toastOptions(call, 'darwin', true).actions, [{ type: 'button', text: 'Answer' }]);
   });
 });

@@ -28,6 +28,18 @@ export const accountBase = z.strictObject({
   label: z.string().min(1).max(60).optional(),
   /** A disabled account stays in the config but does not connect. */
   enabled: z.boolean().default(true),
+  /**
+   * The account's screen pop (issue 11, point 5): a URL template such as
+   * `https://crm.example.com/search?phone={caller}&id={userData.CaseId}` (placeholders: `caller`,
+   * `target`, `queue`, `queueId`, `callId`, `account`, `userData.<Key>`; values URL-encoded), opened
+   * when a call rings or is answered. Only `https:`, only hosts on `screenPop.allowedHosts`.
+   */
+  screenPop: z
+    .strictObject({
+      url: z.string().max(2000).regex(/^https:\/\/[^/?#]/i, 'must be an https:// address'),
+      on: z.enum(['ringing', 'answered']).default('ringing'),
+    })
+    .optional(),
 });
 
 /** Turns a {@link SecretRef} into its value. */
