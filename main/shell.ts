@@ -320,6 +320,9 @@ export function runShell(options: ShellOptions): Shell {
       case 'presence':
         core.desk.setPresence(action.state, action.reason).catch((error: Error) => notify('Presence not changed', error.message));
         return;
+      case 'account-presence':
+        core.desk.setAccountPresence(action.accountId, action.state, action.reason).catch((error: Error) => notify('Presence not changed', error.message));
+        return;
       case 'retry':
         core.desk.retryAccount(action.accountId);
         return;
@@ -405,6 +408,10 @@ export function runShell(options: ShellOptions): Shell {
     };
     render();
     running.desk.subscribe(render);
+    // The headline counts ("On a call 03:12"): rebuilt each second, set only when it changed.
+    const ticker = setInterval(render, 1000);
+    ticker.unref?.();
+    app.on('will-quit', () => clearInterval(ticker));
   }
 
   function wireNotifications(running: Core, callsThroughDnd: boolean): void {

@@ -84,3 +84,103 @@ export function presenceText(presence: Presence | undefined): string {
 export function troubledAccounts(state: DeskState): Account[] {
   return Object.values(state.accounts).filter((a) => a.connection === 'reconnecting' || a.connection === 'failed');
 }
+
+/**
+ * What the agent is doing, beside the presence they chose (issue 11, point 2): the thing that
+ * takes them, most pressing first — a connected or held call on any account, a call ringing, wrap-up
+ * (after-call work), an active chat. `undefined` when none.
+ *
+ * - `on-call`: `since` is when the longest-running live call was connected (ISO), `held` whether
+ *   every live call is on hold; `calls` how many are connected or held. An account that reports the
+ *   agent talking (`Account.talking`) with no call on the desk counts too, with no `since`.
+ * - `ringing`: how many calls ring (stale ones left out: they may have ended).
+ * - `wrap-up`: from `Account.wrapUp` (the earliest-ending one, else the earliest-started): `endsAt`
+ *   when the platform limits it (a countdown), else only `startedAt` (elapsed time).
+ * - `chat`: how many chats the agent is in (`active`).
+ */
+export type AgentActivity =
+  | { kind: 'on-call'; calls: number; held: boolean; since?: string; accountId?: string }
+  | { kind: 'ringing'; calls: number }
+  | { kind: 'wrap-up'; startedAt: string; endsAt?: string; accountId: string }
+  | { kind: 'chat'; chats: number };
+
+/** What the agent is doing right now across every account (see {@link AgentActivity}). */
+export function agentActivity(state: DeskState): AgentActivity | undefined {
+  const live = Object.values(state.calls).filter((c) => !c.stale);
+  const onCall = live.filter((c) => c.state === 'connected' || c.state === 'held');
+  if (onCall.length) {
+    let first: Call | undefined;
+    let firstAt = Number.POSITIVE_INFINITY;
+    for (const call of onCall) {
+      const at = Date.parse(call.connectedAt ?? call.startedAt);
+      if (!Number.isNaN(at) && at < firstAt) [first, firstAt] = [call, at];
+    }
+    const since = first ? (first.connectedAt ?? first.startedAt) : undefined;
+    return {
+      kind: 'on-call',
+      calls: onCall.length,
+      held: onCall.every((c) => c.state === 'held'),
+      ...(since ? { since } : {}),
+      accountId: (first ?? onCall[0]!).accountId,
+    };
+  }
+  const talking = Object.values(state.accounts).find((a) => a.connection === 'connected' && a.talking);
+  if (talking) return { kind: 'on-call', calls: 1, held: false, accountId: talking.id };
+  const ringing = live.filter((c) => c.state === 'ringing').length;
+  if (ringing) return { kind: 'ringing', calls: ringing };
+  let wrap: { account: Account; endsAt: number; startedAt: number } | undefined;
+  for (const account of Object.values(state.accounts)) {
+    if (!account.wrapUp || account.connection !== 'connected') continue;
+    const endsAt = account.wrapUp.endsAt ? Date.parse(account.wrapUp.endsAt) : Number.POSITIVE_INFINITY;
+    const startedAt = Date.parse(account.wrapUp.startedAt);
+    const candidate = { account, endsAt: Number.isNaN(endsAt) ? Number.POSITIVE_INFINITY : endsAt, startedAt: Number.isNaN(startedAt) ? 0 : startedAt };
+    if (!wrap || candidate.endsAt < wrap.endsAt || (candidate.endsAt === wrap.endsAt && candidate.startedAt < wrap.startedAt)) wrap = candidate;
+  }
+  if (wrap?.account.wrapUp) {
+    const { startedAt, endsAt } = wrap.account.wrapUp;
+    return { kind: 'wrap-up', startedAt, ...(endsAt && Number.isFinite(wrap.endsAt) ? { endsAt } : {}), accountId: wrap.account.id };
+  }
+  const chats = Object.values(state.chats).filter((c) => c.state === 'active').length;
+  if (chats) return { kind: 'chat', chats };
+  return undefined;
+}
+
+/** `mm:ss`, or `h:mm:ss` past an hour, for a number of seconds (negatives count as zero). */
+export function durationText(totalSec: number): string {
+  const sec = Math.max(0, Math.floor(totalSec));
+  const h = Math.floor(sec / 3600);
+  const mm = String(Math.floor((sec % 3600) / 60)).padStart(2, '0');
+  const ss = String(sec % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+/**
+ * The words for an activity, the same in the window and the tray: "On a call 03:12", "On hold
+ * 00:20", "Ringing", "2 calls ringing", "Wrap-up 00:42 left" (a limited wrap-up counts down),
+ * "Wrap-up 01:10" (an open-ended one counts up), "In a chat", "In 2 chats".
+ * @param nowMs the present, epoch ms; `undefined` leaves the time out (a desk that is not live).
+ */
+export function activityText(activity: AgentActivity, nowMs: number | undefined): string {
+  const elapsed = (iso: string | undefined): string => {
+    const t = iso ? Date.parse(iso) : Number.NaN;
+    return nowMs === undefined || Number.isNaN(t) ? '' : ` ${durationText((nowMs - t) / 1000)}`;
+  };
+  switch (activity.kind) {
+    case 'on-call': {
+      const words = activity.held ? 'On hold' : activity.calls > 1 ? `On ${activity.calls} calls` : 'On a call';
+      return `${words}${elapsed(activity.since)}`;
+    }
+    case 'ringing':
+      return activity.calls > 1 ? `${activity.calls} calls ringing` : 'Ringing';
+    case 'wrap-up': {
+      if (activity.endsAt) {
+        const end = Date.parse(activity.endsAt);
+        // Counted down in whole seconds up: "00:01 left" until it is over.
+        return nowMs === undefined || Number.isNaN(end) ? 'Wrap-up' : `Wrap-up ${durationText(Math.ceil((end - nowMs) / 1000))} left`;
+      }
+      return `Wrap-up${elapsed(activity.startedAt)}`;
+    }
+    case 'chat':
+      return activity.chats > 1 ? `In ${activity.chats} chats` : 'In a chat';
+  }
+}

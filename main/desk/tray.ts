@@ -2,15 +2,17 @@
  * The tray menu as data, pure: `DeskState → TrayModel`. The Electron shell turns it into a native
  * menu one-to-one and routes clicks back by item `id`; the web host has no tray.
  *
- * Layout: a status line per account (label, connection, presence), the presence radio items (the
- * agent's shared presence checked; items no account accepts left out), Show, Quit.
+ * Layout: the headline (the agent's presence and what they are doing: "Ready · On a call 03:12"), a
+ * status line per account (label, connection, presence), the presence radio items for every account
+ * (the agent's shared presence checked; items no account accepts left out), where more than one
+ * account takes presence from the agent a submenu per account to set its own, Show, Quit.
  */
-import { PRESENCE_LABELS, type Account, type DeskState, type PresenceState } from './model.js';
-import { activeCalls, agentPresence, presenceReasons, presenceText, selectablePresences } from './selectors.js';
+import { PRESENCE_LABELS, type Account, type DeskState, type PresenceReason, type PresenceState } from './model.js';
+import { activeCalls, activityText, agentActivity, agentPresence, presenceReasons, presenceText, selectablePresences } from './selectors.js';
 
 /**
  * One menu entry. `id` comes back on click: `presence:<state>`, `presence:<state>:<reason code>`,
- * `show`, `quit`, `retry:<account>`.
+ * `account-presence:<account>:<state>[:<reason code>]`, `show`, `quit`, `retry:<account>`.
  */
 export type TrayItem =
   | { kind: 'label'; text: string }
@@ -50,41 +52,103 @@ function accountLine(account: Account): string {
   return connection ? `${account.label}${demo}: ${connection}` : `${account.label}${demo}: ${presenceText(account.presence)}`;
 }
 
-/** Builds the tray model for a state. */
-export function trayModel(state: DeskState): TrayModel {
+/**
+ * Presence radios for `states`, each with its reasons in a submenu where there are any (the
+ * reasons, then the state without one). `idOf` builds an item's click id.
+ */
+function presenceItems(
+  states: readonly PresenceState[],
+  reasonsOf: (state: PresenceState) => PresenceReason[],
+  isChecked: (state: PresenceState, reasonLabel?: string) => boolean,
+  enabledFor: (state: PresenceState) => boolean,
+  idOf: (state: PresenceState, code?: string) => string,
+): TrayItem[] {
+  return states.map((option): TrayItem => {
+    const enabled = enabledFor(option);
+    const radio: TrayItem = { kind: 'radio', id: idOf(option), text: PRESENCE_LABELS[option], checked: isChecked(option), enabled };
+    const reasons = reasonsOf(option);
+    if (reasons.length === 0) return radio;
+    return {
+      kind: 'submenu',
+      text: PRESENCE_LABELS[option],
+      checked: isChecked(option),
+      enabled,
+      items: [
+        ...reasons.map((r): TrayItem => ({ kind: 'radio', id: idOf(option, r.code), text: r.label, checked: isChecked(option, r.label), enabled })),
+        { kind: 'separator' },
+        { ...radio, text: `${PRESENCE_LABELS[option]} (no reason)`, checked: false },
+      ],
+    };
+  });
+}
+
+/**
+ * The agent's presence in words: the shared one ("Ready"), or, when the accounts differ, each
+ * account's ("Voice: Ready, Chat: Not ready") — never "Mixed".
+ */
+function presenceWords(state: DeskState): string {
+  const presence = agentPresence(state);
+  if (presence === undefined) return 'Presence unknown';
+  if (presence !== 'mixed') return PRESENCE_LABELS[presence];
+  return Object.values(state.accounts)
+    .filter((a) => a.connection === 'connected' && a.presence)
+    .map((a) => `${a.label}: ${PRESENCE_LABELS[a.presence!.state]}`)
+    .join(', ');
+}
+
+/**
+ * Builds the tray model for a state.
+ * @param nowMs the present, epoch ms, for the activity's time ("On a call 03:12"); the host
+ *   rebuilds the model every second while it counts.
+ */
+export function trayModel(state: DeskState, nowMs: number = Date.now()): TrayModel {
   const accounts = Object.values(state.accounts);
   const presence = agentPresence(state);
   const ringing = activeCalls(state).filter((c) => c.state === 'ringing' && !c.stale).length;
   const trouble = accounts.filter((a) => a.connection === 'failed' || a.connection === 'reconnecting');
+  const activity = agentActivity(state);
+  const headline = [presenceWords(state), activity ? activityText(activity, nowMs) : undefined].filter(Boolean).join(' · ');
 
-  const items: TrayItem[] = accounts.length
-    ? accounts.flatMap((a): TrayItem[] => [{ kind: 'label', text: accountLine(a) }, ...(a.notice ? [{ kind: 'label' as const, text: `    ${a.notice}` }] : [])])
-    : [{ kind: 'label', text: 'No accounts configured' }];
+  const items: TrayItem[] = accounts.length ? [{ kind: 'label', text: headline }, { kind: 'separator' }] : [];
+  items.push(
+    ...(accounts.length
+      ? accounts.flatMap((a): TrayItem[] => [{ kind: 'label', text: accountLine(a) }, ...(a.notice ? [{ kind: 'label' as const, text: `    ${a.notice}` }] : [])])
+      : [{ kind: 'label' as const, text: 'No accounts configured' }]),
+  );
   for (const account of accounts.filter((a) => a.connection === 'failed')) {
     items.push({ kind: 'action', id: `retry:${account.id}`, text: `Reconnect ${account.label}` });
   }
   items.push({ kind: 'separator' });
-  for (const option of selectablePresences(state)) {
-    const enabled = accounts.some((a) => a.connection === 'connected' && a.presenceOptions.includes(option));
-    const radio: TrayItem = { kind: 'radio', id: `presence:${option}`, text: PRESENCE_LABELS[option], checked: presence === option, enabled };
-    const reasons = presenceReasons(state, option);
-    if (reasons.length === 0) {
-      items.push(radio);
-      continue;
+  const current = (option: PresenceState): string | undefined => accounts.find((a) => a.presence?.state === option)?.presence?.reason;
+  items.push(
+    ...presenceItems(
+      selectablePresences(state),
+      (option) => presenceReasons(state, option),
+      (option, reason) => presence === option && (reason === undefined || current(option) === reason),
+      (option) => accounts.some((a) => a.connection === 'connected' && a.presenceOptions.includes(option)),
+      (option, code) => (code === undefined ? `presence:${option}` : `presence:${option}:${code}`),
+    ),
+  );
+  // Each account's own presence, where more than one account takes it from the agent.
+  const settable = accounts.filter((a) => a.connection === 'connected' && a.presenceOptions.length > 0);
+  if (settable.length > 1) {
+    items.push({ kind: 'separator' });
+    for (const account of settable) {
+      const own = account.presence;
+      items.push({
+        kind: 'submenu',
+        text: `${account.label}: ${own?.reason?.trim() ? `${PRESENCE_LABELS[own.state]} · ${own.reason.trim()}` : presenceText(own)}`,
+        checked: false,
+        enabled: true,
+        items: presenceItems(
+          account.presenceOptions,
+          (option) => account.presenceReasons.filter((r) => r.state === option),
+          (option, reason) => own?.state === option && (reason === undefined || own.reason === reason),
+          () => true,
+          (option, code) => `account-presence:${account.id}:${option}${code === undefined ? '' : `:${code}`}`,
+        ),
+      });
     }
-    // A state with reason codes opens a submenu: the reasons, then the state without one.
-    const current = Object.values(state.accounts).find((a) => a.presence?.state === option)?.presence?.reason;
-    items.push({
-      kind: 'submenu',
-      text: PRESENCE_LABELS[option],
-      checked: presence === option,
-      enabled,
-      items: [
-        ...reasons.map((r): TrayItem => ({ kind: 'radio', id: `presence:${option}:${r.code}`, text: r.label, checked: presence === option && current === r.label, enabled })),
-        { kind: 'separator' },
-        { ...radio, text: `${PRESENCE_LABELS[option]} (no reason)`, checked: false },
-      ],
-    });
   }
   items.push({ kind: 'separator' }, { kind: 'action', id: 'show', text: 'Show Agent Companion' }, { kind: 'action', id: 'quit', text: 'Quit' });
 
@@ -92,12 +156,12 @@ export function trayModel(state: DeskState): TrayModel {
   const icon: TrayIcon = ringing > 0 ? 'ringing' : restingIcon;
   let invited = false;
   for (const key in state.chats) if (state.chats[key]!.state === 'invited') invited = true;
-  const presenceText = presence === 'mixed' ? 'Mixed presence' : presence ? PRESENCE_LABELS[presence] : 'Presence unknown';
+  // The headline first (what the agent looks for), the app's name last.
   const parts = [
-    `Agent Companion${state.demo ? ' (demo)' : ''}`,
-    presenceText,
-    ringing ? `${ringing} ringing` : undefined,
+    headline || undefined,
+    ringing && activity?.kind !== 'ringing' ? `${ringing} ringing` : undefined,
     trouble.length ? `${trouble.length} account${trouble.length > 1 ? 's need' : ' needs'} attention` : undefined,
+    `Agent Companion${state.demo ? ' (demo)' : ''}`,
   ];
   return { icon, restingIcon, ringing: ringing > 0, invited, tooltip: parts.filter(Boolean).join(' — '), items };
 }
@@ -105,9 +169,22 @@ export function trayModel(state: DeskState): TrayModel {
 /** Parses a clicked item id back into what it means. */
 export function trayAction(
   id: string,
-): { kind: 'presence'; state: PresenceState; reason?: string } | { kind: 'retry'; accountId: string } | { kind: 'show' } | { kind: 'quit' } | undefined {
+):
+  | { kind: 'presence'; state: PresenceState; reason?: string }
+  | { kind: 'account-presence'; accountId: string; state: PresenceState; reason?: string }
+  | { kind: 'retry'; accountId: string }
+  | { kind: 'show' }
+  | { kind: 'quit' }
+  | undefined {
   if (id === 'show' || id === 'quit') return { kind: id };
   const [kind, value] = id.split(/:(.*)/s, 2);
+  if (kind === 'account-presence' && value) {
+    const [accountId, rest] = value.split(/:(.*)/s, 2);
+    const [state, reason] = (rest ?? '').split(/:(.*)/s, 2);
+    if (accountId && state && state in PRESENCE_LABELS) {
+      return { kind: 'account-presence', accountId, state: state as PresenceState, ...(reason ? { reason } : {}) };
+    }
+  }
   if (kind === 'presence' && value) {
     const [state, reason] = value.split(/:(.*)/s, 2);
     if (state && state in PRESENCE_LABELS) return reason ? { kind: 'presence', state: state as PresenceState, reason } : { kind: 'presence', state: state as PresenceState };

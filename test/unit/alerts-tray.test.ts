@@ -158,7 +158,7 @@ describe('tray model', () => {
   it('shows each account on its own line, with the vendor label beside the canonical presence', () => {
     const s = fold(desk(), 'voice', { type: 'connection', state: 'connected' }, { type: 'presence', presence: { state: 'not-ready', label: 'BRB' } });
     const labels = trayModel(s).items.filter((i) => i.kind === 'label').map((i) => (i.kind === 'label' ? i.text : ''));
-    assert.deepEqual(labels, ['Voice: Not ready · BRB', 'Chat: connecting…']);
+    assert.deepEqual(labels, ['Not ready', 'Voice: Not ready · BRB', 'Chat: connecting…'], 'the headline, then a line per account');
   });
 
   it('signals a ringing call and a failed account in the icon, tooltip and a reconnect item', () => {
@@ -170,7 +170,48 @@ describe('tray model', () => {
     s = fold(s, 'voice', { type: 'call', call: { id: 'c1', state: 'ringing' } });
     model = trayModel(s);
     assert.equal(model.icon, 'ringing');
-    assert.match(model.tooltip, /1 ringing/);
+    assert.match(model.tooltip, /^Presence unknown · Ringing — 1 account needs attention — Agent Companion$/);
+  });
+
+  it('says first what the agent is doing beside their presence: "Ready · On a call 03:12", counting', () => {
+    let s = fold(desk(), 'voice', { type: 'connection', state: 'connected' }, { type: 'presence', presence: { state: 'ready', label: 'Available' } });
+    s = fold(s, 'chat', { type: 'connection', state: 'connected' }, { type: 'presence', presence: { state: 'ready', label: 'Ready' } });
+    s = fold(s, 'voice', { type: 'call', call: { id: 'c1', state: 'connected' } });
+    const connectedAt = Date.parse('2026-11-20T09:00:01.000Z');
+    const model = trayModel(s, connectedAt + 192_000);
+    assert.deepEqual(model.items[0], { kind: 'label', text: 'Ready · On a call 03:12' });
+    assert.match(model.tooltip, /^Ready · On a call 03:12 — Agent Companion$/);
+    assert.deepEqual(trayModel(s, connectedAt + 193_000).items[0], { kind: 'label', text: 'Ready · On a call 03:13' });
+  });
+
+  it('lists each account’s presence instead of "Mixed", and offers a submenu per account that sets only that account', () => {
+    let s = fold(desk(), 'voice', { type: 'connection', state: 'connected' }, { type: 'presence', presence: { state: 'ready', label: 'Available' } });
+    s = fold(s, 'chat', { type: 'connection', state: 'connected' }, { type: 'presence', presence: { state: 'not-ready', label: 'Not ready', reason: 'Lunch' } });
+    s = fold(s, 'chat', { type: 'presence.reasons', reasons: [{ state: 'not-ready', code: '2', label: 'Lunch' }, { state: 'not-ready', code: '3', label: 'Training' }] });
+    const model = trayModel(s);
+    assert.doesNotMatch(JSON.stringify([model.tooltip, model.items]), /Mixed/i, "no words say Mixed");
+    assert.deepEqual(model.items[0], { kind: 'label', text: 'Voice: Ready, Chat: Not ready' });
+    assert.match(model.tooltip, /^Voice: Ready, Chat: Not ready — /);
+    const perAccount = model.items.filter((i): i is Extract<typeof i, { kind: 'submenu' }> => i.kind === 'submenu' && /^(Voice|Chat): /.test(i.text));
+    assert.deepEqual(perAccount.map((i) => i.text), ['Voice: Ready · Available', 'Chat: Not ready · Lunch']);
+    const voice = perAccount[0]!.items;
+    assert.deepEqual(voice.map((i) => ('id' in i ? `${i.id}${i.kind === 'radio' && i.checked ? ' ✓' : ''}` : i.kind)), [
+      'account-presence:voice:ready ✓',
+      'account-presence:voice:not-ready',
+      'account-presence:voice:do-not-disturb',
+      'account-presence:voice:offline',
+    ]);
+    // Chat's Not ready opens its own reasons, Lunch checked.
+    const notReady = perAccount[1]!.items.find((i): i is Extract<typeof i, { kind: 'submenu' }> => i.kind === 'submenu');
+    assert.deepEqual(notReady?.items.map((i) => ('id' in i ? `${i.text}${i.kind === 'radio' && i.checked ? ' ✓' : ''}` : '—')), ['Lunch ✓', 'Training', '—', 'Not ready (no reason)']);
+    assert.deepEqual(trayAction('account-presence:chat:not-ready:3'), { kind: 'account-presence', accountId: 'chat', state: 'not-ready', reason: '3' });
+    assert.deepEqual(trayAction('account-presence:voice:ready'), { kind: 'account-presence', accountId: 'voice', state: 'ready' });
+    assert.equal(trayAction('account-presence:voice:bogus'), undefined);
+  });
+
+  it('offers no per-account submenu with only one account that takes presence from the agent', () => {
+    const s = fold(desk(), 'voice', { type: 'connection', state: 'connected' }, { type: 'presence', presence: { state: 'ready', label: 'Available' } });
+    assert.equal(trayModel(s).items.filter((i) => i.kind === 'submenu').length, 0);
   });
 
   it('says a call rings (the icon flashes between the ring and the resting icon) and a chat invitation waits', () => {
