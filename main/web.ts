@@ -28,6 +28,7 @@ import type { Logger } from './log.js';
 import { ReadOnlySettings } from './settings.js';
 import { documentPreferences, jsonFileDocument } from './preferences.js';
 import { webStateDir } from './state-dir.js';
+import { loadWebToken } from './web-token.js';
 
 /** Where the built renderer lives. */
 export const RENDERER_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer');
@@ -184,11 +185,20 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const log = appLogger();
   const { values } = parseArgs({
     args: [...argv],
-    options: { config: { type: 'string' }, port: { type: 'string' }, demo: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      config: { type: 'string' },
+      port: { type: 'string' },
+      demo: { type: 'boolean' },
+      'new-key': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
     strict: true,
   });
   if (values.help) {
-    process.stdout.write('Usage: npm run start:web -- [--config PATH] [--port N] [--demo]\n');
+    process.stdout.write(
+      'Usage: npm run start:web -- [--config PATH] [--port N] [--demo] [--new-key]\n' +
+        '  --new-key  make a new session key (every open tab must then be opened again from the new link)\n',
+    );
     return;
   }
   const loaded = await loadConfiguration({ argv });
@@ -202,9 +212,12 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const preferences = documentPreferences(jsonFileDocument(join(webStateDir(loaded.path), 'preferences.json')), log);
   const core = await startCore({ config: loaded.config, demo: loaded.demo, setup: { source: loaded.source, problems: [] }, log, settings, preferences });
   const port = values.port !== undefined ? Number(values.port) : loaded.config.webHost.port;
-  const host = await startWebHost({ core, log, port });
+  // The session key outlives a restart, so an open tab finds the host again on the same port.
+  const key = await loadWebToken(webStateDir(loaded.path), { renew: values['new-key'] ?? false });
+  const host = await startWebHost({ core, log, port, token: key.token });
   process.stdout.write(
-    `Agent Companion is running${core.demo ? ' in demo mode' : ''}.\nOpen ${host.url} in your browser (the link carries this session's key; keep it to yourself).\n`,
+    `Agent Companion is running${core.demo ? ' in demo mode' : ''}.\nOpen ${host.url} in your browser (the link carries this host's key, kept in ${key.path}; keep it to yourself).\n` +
+      (port === 0 ? 'The port is chosen afresh at each start: after a restart, open the new link (set webHost.port or --port to keep it).\n' : ''),
   );
   let stopping = false;
   const shutdown = (): void => {

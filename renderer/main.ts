@@ -21,5 +21,9 @@ if (!target) throw new Error('Agent Companion: #app is missing from index.html')
 
 mount(App, {
   target,
-  props: { desk: window.desk, onBridgeStatus: bridge ? bridge.onStatus.bind(bridge) : undefined },
+  props: {
+    desk: window.desk,
+    onBridgeStatus: bridge ? bridge.onStatus.bind(bridge) : undefined,
+    onBridgeRetry: bridge ? bridge.retry.bind(bridge) : undefined,
+  },
 });

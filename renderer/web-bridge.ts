@@ -4,28 +4,38 @@
  * host's WebSocket (`ws(s)://<host>/bridge`) instead of IPC.
  *
  * - The launch token comes from `location.hash` (`#token=…`). It is sent as the first frame, then
- *   removed from the visible URL; it stays in memory only, for reconnects.
- * - `toast` messages become Web Notifications, one per toast id ever; a click focuses the window and
- *   delivers the toast's target to `onFocus` listeners. A `toast.close` closes the notification
+ *   removed from the visible URL; the tab keeps it in `sessionStorage` (this tab only, gone when the
+ *   tab closes; never `localStorage`), so a reload (F5) keeps the desk.
+ * - `toast` messages become Web Notifications, one per toast id ever, in one tab only (the alerting
+ *   tab, elected with Web Locks: `lib/alerting-tab.ts`); a click focuses the window and delivers the
+ *   toast's target to `onFocus` listeners. A `toast.close` closes the notification
  *   again (its call stopped ringing: answered here or elsewhere, or ended; its chat is no longer an
  *   invitation), and one the core closes before permission was answered is never shown.
  * - A close with {@link WEB_CLOSE_UNAUTHORIZED} means the link is invalid: no retry. Any other close
- *   reconnects with a capped backoff.
+ *   reconnects with a capped backoff, for {@link WebBridgeOptions.maxAttempts} attempts in a row;
+ *   then it stops (the host is gone, or came back on another port) until the agent asks to retry.
  */
 import { WEB_BRIDGE_PATH, WEB_CLOSE_UNAUTHORIZED, type DeskApi, type Toast, type WebHello } from '../preload/bridge.js';
 import { createBridgeClient } from '../preload/client.js';
+import { ALERTING_LOCK, electAlertingTab, isAlertingTab, onAlertingTab, type LocksLike } from './lib/alerting-tab.js';
 
-/** Where the bridge's connection stands, for the window to show. */
+/**
+ * Where the bridge's connection stands, for the window to show. `retryAt` is epoch ms;
+ * `stopped` follows `attempts` failed attempts in a row (no more tries until {@link WebBridge.retry}).
+ */
 export type BridgeStatus =
   | { kind: 'connecting' }
   | { kind: 'connected' }
   | { kind: 'reconnecting'; attempt: number; retryAt: number }
+  | { kind: 'stopped'; attempts: number }
   | { kind: 'unauthorized' };
 
 /** A {@link DeskApi} plus what only a socket-backed bridge has: its connection status. */
 export interface WebBridge extends DeskApi {
   /** Receives the current status at once, then every change. Returns an unsubscribe function. */
   onStatus(listener: (status: BridgeStatus) => void): () => void;
+  /** Tries again at once, with a fresh run of attempts (after `stopped`, or to skip a wait). */
+  retry(): void;
   /** Closes the socket for good (tests, page teardown). */
   close(): void;
 }
@@ -52,18 +62,51 @@ export interface WebBridgeOptions {
   Notification?: NotificationApi | null;
   /** Reconnect delays in ms, the last one repeating (the cap). */
   backoffMs?: readonly number[];
+  /** Failed attempts in a row before it stops retrying (default {@link DEFAULT_MAX_ATTEMPTS}). */
+  maxAttempts?: number;
+  /** Where the tab keeps its token across reloads; `sessionStorage` by default, `null` for none. */
+  storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
+  /** Web Locks for the alerting-tab election; `navigator.locks` by default, `null` for none (every tab alerts). */
+  locks?: LocksLike | null;
 }
 
 const DEFAULT_BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 15000] as const;
+/**
+ * How long a tab that does not alert keeps a toast, ms: when the alerting tab closes, the tab that
+ * takes over raises what arrived meanwhile (a call that rang as the other tab closed) [I].
+ */
+const HANDOVER_MS = 5_000;
+/**
+ * Failed attempts in a row before the tab stops: with the default backoff, about a minute — long
+ * enough for a host restarted on the same port, short of retrying a dead port forever [I].
+ */
+export const DEFAULT_MAX_ATTEMPTS = 8;
+/** The `sessionStorage` key the tab keeps its launch token under. */
+export const TOKEN_STORAGE_KEY = 'agent-companion.token';
 
-/** Reads `token` from the URL hash and removes the hash from the visible URL. */
-export function takeTokenFromLocation(): string {
+function sessionStore(): Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null {
+  try {
+    return typeof sessionStorage === 'undefined' ? null : sessionStorage;
+  } catch {
+    return null; // storage disabled by the browser
+  }
+}
+
+/**
+ * Reads `token` from the URL hash and removes the hash from the visible URL; keeps it in `storage`
+ * for this tab's reloads. Without a token in the URL, the one this tab kept (else '').
+ */
+export function takeTokenFromLocation(storage: Pick<Storage, 'getItem' | 'setItem'> | null = sessionStore()): string {
   const hash = location.hash.startsWith('#') ? location.hash.slice(1) : location.hash;
   const token = new URLSearchParams(hash).get('token') ?? '';
   if (location.hash) {
     history.replaceState(history.state, '', `${location.pathname}${location.search}`);
   }
-  return token;
+  if (token) {
+    storage?.setItem(TOKEN_STORAGE_KEY, token);
+    return token;
+  }
+  return storage?.getItem(TOKEN_STORAGE_KEY) ?? '';
 }
 
 function defaultUrl(): string {
@@ -74,7 +117,28 @@ function defaultUrl(): string {
 /** Connects to the web host and returns a live {@link WebBridge}. */
 export function connectWebBridge(options: WebBridgeOptions = {}): WebBridge {
   const url = options.url ?? defaultUrl();
-  const token = options.token ?? takeTokenFromLocation();
+  const storage = options.storage !== undefined ? options.storage : sessionStore();
+  const token = options.token ?? takeTokenFromLocation(storage);
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  /** Toasts another tab should have raised, by id, for a hand-over. */
+  const heldBack = new Map<string, { toast: Toast; at: number }>();
+  /** Ids the alerting tab says it raised (lately), so a hand-over does not raise them twice. */
+  const shownElsewhere = new Set<string>();
+  const channel = typeof BroadcastChannel === 'function' && options.locks !== null ? new BroadcastChannel(ALERTING_LOCK) : undefined;
+  channel?.addEventListener('message', (event: MessageEvent) => {
+    const id = (event.data as { shown?: unknown } | null)?.shown;
+    if (typeof id !== 'string') return;
+    heldBack.delete(id);
+    shownElsewhere.add(id);
+    if (shownElsewhere.size > 256) shownElsewhere.delete(shownElsewhere.values().next().value!);
+  });
+  const resign = options.locks === null ? () => undefined : electAlertingTab(options.locks);
+  const stopFollowing = onAlertingTab((alerting) => {
+    if (!alerting) return;
+    const since = Date.now() - HANDOVER_MS;
+    for (const { toast, at } of heldBack.values()) if (at >= since) void show(toast);
+    heldBack.clear();
+  });
   const Socket = options.WebSocket ?? WebSocket;
   const Notify: NotificationApi | null =
     options.Notification !== undefined
@@ -148,6 +212,8 @@ export function connectWebBridge(options: WebBridgeOptions = {}): WebBridge {
     if (closed) return;
     if (code === WEB_CLOSE_UNAUTHORIZED) {
       closed = true;
+      // A key this host does not know: a reload must not try it again.
+      storage?.removeItem(TOKEN_STORAGE_KEY);
       setStatus({ kind: 'unauthorized' });
       return;
     }
@@ -155,6 +221,11 @@ export function connectWebBridge(options: WebBridgeOptions = {}): WebBridge {
   }
 
   function scheduleReconnect(): void {
+    if (failures >= maxAttempts) {
+      clearTimeout(retryTimer);
+      setStatus({ kind: 'stopped', attempts: failures });
+      return;
+    }
     const delay = backoff[Math.min(failures, backoff.length - 1)] ?? 15000;
     failures += 1;
     setStatus({ kind: 'reconnecting', attempt: failures, retryAt: Date.now() + delay });
@@ -173,6 +244,20 @@ export function connectWebBridge(options: WebBridgeOptions = {}): WebBridge {
     if (toastsSeen.has(toast.id)) return;
     toastsSeen.add(toast.id);
     if (!Notify) return;
+    if (!isAlertingTab()) {
+      // Another tab alerts, this one only shows the desk; kept a moment in case that tab is closing.
+      const now = Date.now();
+      for (const [id, held] of heldBack) if (held.at < now - HANDOVER_MS) heldBack.delete(id);
+      if (!shownElsewhere.has(toast.id)) heldBack.set(toast.id, { toast, at: now });
+      return;
+    }
+    await show(toast);
+  }
+
+  async function show(toast: Toast): Promise<void> {
+    if (!Notify) return;
+    // The other tabs need not raise it when they take over.
+    channel?.postMessage({ shown: toast.id });
     if ((await requestPermission()) !== 'granted') return;
     if (toastsClosed.delete(toast.id)) return;
     const notification = new Notify(toast.title, { body: toast.body, tag: toast.id });
@@ -186,6 +271,7 @@ export function connectWebBridge(options: WebBridgeOptions = {}): WebBridge {
   }
 
   function closeToast(id: string): void {
+    heldBack.delete(id);
     const notification = shown.get(id);
     if (!notification) {
       // Still waiting for the permission answer: remember not to show it.
@@ -219,8 +305,18 @@ export function connectWebBridge(options: WebBridgeOptions = {}): WebBridge {
         statusListeners.delete(listener);
       };
     },
+    retry() {
+      if (closed || socket) return;
+      clearTimeout(retryTimer);
+      failures = 0;
+      setStatus({ kind: 'connecting' });
+      connect();
+    },
     close() {
       closed = true;
+      stopFollowing();
+      resign();
+      channel?.close();
       clearTimeout(retryTimer);
       const ws = socket;
       socket = undefined;
