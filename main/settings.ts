@@ -2,7 +2,7 @@
  * The settings screen's back end, host-independent: what the window may see of the config (secrets
  * masked) and how an edited document becomes a valid config again (kept secrets restored, new
  * secrets encrypted). The Electron shell persists it in electron-store; the web host and managed
- * deployments (a config file) serve it read-only.
+ * deployments (a config file) serve it read-only, saying why and how to change it ({@link readOnlyNote}).
  */
 import type { z } from 'zod';
 import { SECRET_KEPT, type SecretStorage, type SettingsAccount, type SettingsDocument, type SettingsField, type SettingsView } from '../preload/bridge.js';
@@ -115,15 +115,52 @@ export function restoreSecrets(
   return { raw, config: parseConfig(raw, 'settings') };
 }
 
-/** Settings an administrator manages (a config file) or the web host's: shown, never written. */
+/**
+ * Who keeps read-only settings, which says how the agent changes them:
+ * - `managed`: the desktop app reads a config file an administrator manages (`--config PATH`);
+ * - `web-host`: `npm run start:web` reads a config file (`path`), or none and runs the demo;
+ * - `defaults`: nothing was configured (the core's own defaults, as in tests).
+ */
+export type ReadOnlyOrigin = { kind: 'managed'; path?: string | undefined } | { kind: 'web-host'; path?: string | undefined; demo?: boolean } | { kind: 'defaults' };
+
+/**
+ * Why read-only settings cannot be changed in the window, and how to change them (issue 11, point 8:
+ * "say where the settings come from and how to change them, never 'an administrator' when there is
+ * none").
+ */
+export function readOnlyNote(origin: ReadOnlyOrigin, source: string): string {
+  switch (origin.kind) {
+    case 'managed':
+      return `Your administrator manages these settings in ${origin.path ?? source}, so they cannot be changed here; ask them for a change.`;
+    case 'web-host':
+      if (!origin.path) {
+        return origin.demo
+          ? 'The web host is running the demo, with no config file. To use your own accounts, write a config file and start it with `npm run start:web -- --config PATH`.'
+          : 'The web host read no config file. Write one and start it with `npm run start:web -- --config PATH`.';
+      }
+      return `Read from ${origin.path}. To change them, edit that file and restart \`npm run start:web\`.`;
+    case 'defaults':
+      return 'Nothing is configured: these are the built-in defaults. Start Agent Companion with `--config PATH` to use your own accounts.';
+  }
+}
+
+/** Settings read from a file an administrator manages, the web host's, or the defaults: shown, never written. */
 export class ReadOnlySettings implements SettingsStore {
   constructor(
     private readonly config: AppConfig,
     private readonly source: string,
     private readonly problems: readonly string[] = [],
+    private readonly origin: ReadOnlyOrigin = { kind: 'defaults' },
   ) {}
   view(): SettingsView {
-    return { editable: false, source: this.source, settings: maskSecrets(this.config), vendors: accountForms(), problems: [...this.problems] };
+    return {
+      editable: false,
+      source: this.source,
+      readOnlyNote: readOnlyNote(this.origin, this.source),
+      settings: maskSecrets(this.config),
+      vendors: accountForms(),
+      problems: [...this.problems],
+    };
   }
   async save(_document: unknown): Promise<void> {
     throw new ConfigError(`these settings are managed in ${this.source}; change them there`);

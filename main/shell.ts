@@ -207,7 +207,7 @@ export function runShell(options: ShellOptions): Shell {
   /** The settings screen's store: read-only for a managed file; else the settings store. */
   function settingsStore(loaded: Configuration, file: SettingsFile | undefined): SettingsStore {
     const secrets = secretStorageOf(electron, options.platform);
-    if (!file) return new ReadOnlySettings(loaded.config, `${loaded.source}, managed by your administrator`, loaded.problems);
+    if (!file) return new ReadOnlySettings(loaded.config, `${loaded.source}, managed by your administrator`, loaded.problems, { kind: 'managed', path: loaded.path });
     const persist = async (raw: Record<string, unknown>): Promise<void> => {
       file.store = raw;
       log.info('settings saved; restarting to apply them');

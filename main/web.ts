@@ -208,7 +208,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     process.exitCode = 2;
     return;
   }
-  const settings = new ReadOnlySettings(loaded.config, loaded.source);
+  const settings = new ReadOnlySettings(loaded.config, loaded.source, [], { kind: 'web-host', path: loaded.path, demo: loaded.demo });
   const preferences = documentPreferences(jsonFileDocument(join(webStateDir(loaded.path), 'preferences.json')), log);
   const core = await startCore({ config: loaded.config, demo: loaded.demo, setup: { source: loaded.source, problems: [] }, log, settings, preferences });
   const port = values.port !== undefined ? Number(values.port) : loaded.config.webHost.port;

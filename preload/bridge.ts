@@ -175,6 +175,12 @@ export type SettingsView = {
   editable: boolean;
   /** Where the settings live, in words (e.g. the config file's path). */
   source: string;
+  /**
+   * When the settings cannot be changed here: why, and how to change them, in words for the agent
+   * (the config file to edit and the command to restart with, the administrator who manages them, or
+   * how to leave the demo). Never names an administrator where there is none (issue 11, point 8).
+   */
+  readOnlyNote?: string;
   settings: SettingsDocument;
   /** The platforms an account can be for, with their fields. */
   vendors: Array<{ id: string; name: string; fields: SettingsField[] }>;

@@ -114,6 +114,9 @@ describe('accessibility (axe-core) of the demo desk', () => {
       await theme(page, choice);
       await page.locator('[data-testid="settings-open"]').click();
       await page.locator('[data-testid="settings-demo"]').waitFor();
+      const said = await page.locator('[data-testid="settings"]').innerText();
+      assert.doesNotMatch(said, /administrator/i, 'no administrator manages the demo');
+      assert.match(await page.locator('[data-testid="settings-demo"]').innerText(), /--config PATH/, 'it says how to use one’s own accounts');
       try {
         await assertClean(page, `the settings (${choice})`);
       } finally {

@@ -51,12 +51,12 @@ describe('setting up the desk, in the web host', () => {
 
   it('shows an empty desk that names the file it read, says who adds an account, and is no demo', async () => {
     const config = parseConfig({ accounts: [] });
-    const page = await open(config, { source: FILE, problems: [] }, new ReadOnlySettings(config, FILE));
+    const page = await open(config, { source: FILE, problems: [] }, new ReadOnlySettings(config, FILE, [], { kind: 'managed', path: '/etc/agent-companion.json' }));
     const panel = page.locator('[data-testid="empty-desk"]');
     await panel.waitFor();
     assert.match(await panel.innerText(), /No account is set up/);
     assert.equal(await page.locator('[data-testid="empty-desk-source"]').innerText(), FILE);
-    await page.locator('[data-testid="empty-desk-managed"]', { hasText: 'Ask your administrator to add an account to that file' }).waitFor();
+    await page.locator('[data-testid="empty-desk-managed"]', { hasText: 'Your administrator manages these settings in /etc/agent-companion.json' }).waitFor();
     assert.equal(await page.locator('[data-testid="empty-desk-add"]').count(), 0, 'a managed file offers no Add button');
     assert.equal(await page.locator('[data-testid="demo-badge"]').count(), 0);
     assert.equal(await page.locator('[data-testid="calls"], [data-testid="calls-empty"], [data-testid="presence-select"]').count(), 0);

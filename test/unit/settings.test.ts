@@ -64,6 +64,18 @@ describe('settings screen back end', () => {
     await assert.rejects(new ReadOnlySettings(stored, 'the config file /etc/ac.json').save(maskSecrets(stored)), /managed in the config file \/etc\/ac.json/);
   });
 
+  it('says why read-only settings cannot be changed here and how to change them, naming an administrator only where there is one', () => {
+    const note = (origin: ConstructorParameters<typeof ReadOnlySettings>[3]) => new ReadOnlySettings(stored, 'the config file /srv/ac.json', [], origin).view().readOnlyNote ?? '';
+    assert.match(note({ kind: 'web-host', path: '/srv/ac.json' }), /^Read from \/srv\/ac\.json\. To change them, edit that file and restart `npm run start:web`\.$/);
+    assert.match(note({ kind: 'web-host', demo: true }), /running the demo.*--config PATH/);
+    assert.match(note({ kind: 'managed', path: '/etc/ac.json' }), /Your administrator manages these settings in \/etc\/ac\.json/);
+    assert.match(note({ kind: 'defaults' }), /built-in defaults.*--config PATH/);
+    for (const origin of [{ kind: 'web-host', path: '/srv/ac.json' }, { kind: 'web-host', demo: true }, { kind: 'defaults' }] as const) {
+      assert.doesNotMatch(note(origin), /administrator/i, `no administrator for ${JSON.stringify(origin)}`);
+    }
+    assert.equal(new StoredSettings(stored, 'this computer', async () => undefined).view().readOnlyNote, undefined, 'editable settings need no note');
+  });
+
   it('masks a field the schema does not know: a misspelt "pasword" may hold a password', () => {
     const view = maskSecrets({ accounts: [{ id: 'contact', vendor: 'genesys', baseUrl: 'https://gws.example.com', user: 'agent01', pasword: 'typo-holds-the-password' }] });
     assert.doesNotMatch(JSON.stringify(view), /typo-holds-the-password/);
