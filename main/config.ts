@@ -43,6 +43,15 @@ export const displaySchema = z
     screenPop: z.enum(['auto', 'off']).default('auto'),
     /** Start the desktop app when the agent logs in, in the tray with no window (Windows and macOS; not Linux). */
     startAtLogin: z.boolean().default(false),
+    /**
+     * The window's ring (issue 11): `sound` plays a ring while a call rings (a chime for a chat
+     * invitation); `device` is the sound output's device id (`MediaDeviceInfo.deviceId`), absent
+     * for the system's default output.
+     */
+    ring: z
+      .object({ sound: z.boolean().default(true), device: z.string().max(200).optional() })
+      .strict()
+      .default({ sound: true }),
   })
   .strict();
 

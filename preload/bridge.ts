@@ -146,6 +146,8 @@ export type SettingsDocument = {
     screenPop?: 'auto' | 'off';
     /** Start at login, in the tray (the desktop app on Windows and macOS). */
     startAtLogin?: boolean;
+    /** The window's ring: sound on or off, and the output device's id (absent: the system default). Absent: sound on, default output. */
+    ring?: { sound: boolean; device?: string };
   };
   webHost?: { port: number };
   /** The hosts screen pops may open (an administrator's list; the window shows it, never edits it). */

@@ -31,6 +31,10 @@ export interface SettingsDraft {
   theme: Theme;
   toastCalls: boolean;
   toastChats: boolean;
+  /** The ring sound while a call rings (`display.ring.sound`). */
+  ringSound: boolean;
+  /** The ring's output device id; '' for the system default (`display.ring.device`). */
+  ringDevice: string;
   /** Sent back as loaded (not edited here). */
   webHost: SettingsDocument['webHost'];
 }
@@ -93,6 +97,8 @@ export function draftOf(view: SettingsView): SettingsDraft {
     theme: THEMES.includes(settings.display.theme) ? settings.display.theme : 'system',
     toastCalls: settings.display.toasts.calls,
     toastChats: settings.display.toasts.chats,
+    ringSound: settings.display.ring?.sound ?? true,
+    ringDevice: settings.display.ring?.device ?? '',
     webHost: settings.webHost,
   };
 }
@@ -145,7 +151,11 @@ export function documentOf(draft: SettingsDraft, vendors: readonly Vendor[]): Se
   });
   const document: SettingsDocument = {
     accounts,
-    display: { theme: draft.theme, toasts: { calls: draft.toastCalls, chats: draft.toastChats } },
+    display: {
+      theme: draft.theme,
+      toasts: { calls: draft.toastCalls, chats: draft.toastChats },
+      ring: draft.ringDevice ? { sound: draft.ringSound, device: draft.ringDevice } : { sound: draft.ringSound },
+    },
   };
   if (draft.webHost) document.webHost = draft.webHost;
   return document;

@@ -31,12 +31,14 @@ export interface RecordedNotification {
   title: string;
   body?: string;
   tag?: string;
+  /** Whether the page closed it (`close()`). */
+  closed: boolean;
 }
 
 /**
  * Replaces the page's `Notification` with a recorder before any script runs (headless Chromium
  * shows no OS toasts): permission is granted, each construction is recorded in
- * `window.__notifications`, and `window.__clickNotification(i)` clicks one.
+ * `window.__notifications` (with `closed` once the page closes it), and `window.__clickNotification(i)` clicks one.
  */
 export async function recordNotifications(context: BrowserContext): Promise<void> {
   // Plain JavaScript source: a function would be serialised after the TypeScript transform, whose
@@ -52,9 +54,9 @@ export async function recordNotifications(context: BrowserContext): Promise<void
           this.title = title;
           this.onclick = null;
           this.onclose = null;
-          recorded.push({ title, body: options.body, tag: options.tag, instance: this });
+          recorded.push({ title, body: options.body, tag: options.tag, closed: false, instance: this });
         }
-        close() {}
+        close() { recorded.find((r) => r.instance === this).closed = true; }
       }
       window.Notification = RecordingNotification;
       window.__notifications = recorded;
@@ -72,6 +74,6 @@ export async function recordNotifications(context: BrowserContext): Promise<void
 /** The notifications a page raised so far. */
 export function notifications(page: Page): Promise<RecordedNotification[]> {
   return page.evaluate(() =>
-    (window as unknown as { __notifications: RecordedNotification[] }).__notifications.map(({ title, body, tag }) => ({ title, body, tag })),
+    (window as unknown as { __notifications: RecordedNotification[] }).__notifications.map(({ title, body, tag, closed }) => ({ title, body, tag, closed })),
   );
 }

@@ -36,6 +36,13 @@ describe('config mistakes name their field', () => {
     assert.throws(() => parseConfig({ display: { theme: 'dark', toast: {} } }), /display\.toast: unknown field; did you mean "toasts"\?/);
   });
 
+  it('rings by default on the default output, and names a bad ring setting’s field', () => {
+    assert.deepEqual(parseConfig({}).display.ring, { sound: true });
+    assert.deepEqual(parseConfig({ display: { ring: { sound: false, device: 'abc' } } }).display.ring, { sound: false, device: 'abc' });
+    assert.throws(() => parseConfig({ display: { ring: { sound: 'loud' } } }), /display\.ring\.sound: /);
+    assert.throws(() => parseConfig({ display: { ring: { sond: true } } }), /display\.ring\.sond: unknown field; did you mean "sound"\?/);
+  });
+
   it('lists the fields allowed where a name is nothing like any of them', () => {
     assert.throws(() => parseConfig({ accounts: [{ ...genesys, colour: 'red' }] }), /accounts\[0\]\.colour: unknown field; the fields here are id, label, enabled, screenPop, vendor/);
   });

@@ -1,0 +1,309 @@
+/**
+ * What the window does while something rings (issue 11, "Ringing is impossible to miss"):
+ *
+ * - {@link Ringer}: a two-tone ring made with the Web Audio API (no audio file, nothing the CSP
+ *   forbids), about 1.5 s on and 3 s off, repeating while any call rings and stopping when none
+ *   does; a single soft chime for each new chat invitation. Browsers keep audio locked until the
+ *   page has had a user gesture: the ringer resumes its context on the agent's first click or key,
+ *   and says it is `blocked` until then (the ringing strip offers a button).
+ * - {@link TitleFlasher}: the window title alternates ("☎ Incoming call — Agent Companion" /
+ *   "Agent Companion") while a call rings, and shows a steady "New chat" line for an invitation;
+ *   the title the window had comes back after. The Electron window takes its title from the page,
+ *   so both hosts flash.
+ *
+ * No Svelte here: the strip owns one of each and feeds them the ringing calls and invitations.
+ */
+
+/** The ring's settings (`display.ring` in the settings document). */
+export interface RingSettings {
+  /** Play the ring (default true). */
+  sound: boolean;
+  /** Output device id (`MediaDeviceInfo.deviceId`); absent or '' for the system's default output. */
+  device?: string | undefined;
+}
+
+/**
+ * Where the ring sound stands, for the strip: `off` (muted in the settings, or nothing rings),
+ * `playing`, `blocked` (the browser holds audio until the agent clicks), `unavailable` (no Web Audio).
+ */
+export type RingSound = 'off' | 'playing' | 'blocked' | 'unavailable';
+
+/** One ring: the two tones alternate this often, s [I: an electronic telephone's warble]. */
+const WARBLE_S = 0.05;
+/** How long one ring sounds, s (issue 11's brief: about 1.5 s on). */
+export const RING_ON_S = 1.5;
+/** Silence between rings, s (about 3 s off). */
+export const RING_OFF_S = 3;
+/** The two tones of the ring, Hz (a major third: pleasant, and heard over office noise [I]). */
+const RING_TONES = [784, 988] as const;
+/** The chime's two notes, Hz, and each one's length, s. */
+const CHIME_TONES = [880, 1319] as const;
+const CHIME_NOTE_S = 0.32;
+/** Peak gains (0–1): a ring that is heard, a chime that is quieter. */
+const RING_GAIN = 0.14;
+const CHIME_GAIN = 0.08;
+
+type AudioContextClass = new () => AudioContext;
+/** `AudioContext.setSinkId` (Chromium 110+, Electron 23+); absent from older type libraries. */
+type SinkSelectable = AudioContext & { setSinkId?(sinkId: string): Promise<void> };
+
+/** Plays the ring and the chime; see the module's comment. */
+export class Ringer {
+  #settings: RingSettings = { sound: true };
+  #context: SinkSelectable | undefined;
+  readonly #Audio: AudioContextClass | undefined;
+  #ringing = false;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #chimed = new Set<string>();
+  #sound: RingSound = 'off';
+  #listeners = new Set<(sound: RingSound) => void>();
+  #device = '';
+  #deviceProblem: string | undefined;
+  #unlock = (): void => void this.unlock();
+
+  /** @param Audio the AudioContext class (tests inject one); defaults to the browser's, if any. */
+  constructor(Audio?: AudioContextClass) {
+    this.#Audio = Audio ?? (typeof AudioContext === 'function' ? AudioContext : undefined);
+    if (typeof window !== 'undefined') {
+      // The first gesture unlocks audio for the page: make (or resume) the context then.
+      window.addEventListener('pointerdown', this.#unlock, true);
+      window.addEventListener('keydown', this.#unlock, true);
+    }
+  }
+
+  /** Where the sound stands now. */
+  get sound(): RingSound {
+    return this.#sound;
+  }
+
+  /** Why the chosen output device could not be used (the ring then plays on the default one). */
+  get deviceProblem(): string | undefined {
+    return this.#deviceProblem;
+  }
+
+  /** Receives the sound's state now and on every change. Returns the unsubscribe function. */
+  onSound(listener: (sound: RingSound) => void): () => void {
+    this.#listeners.add(listener);
+    listener(this.#sound);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Applies the settings (muting stops a ring at once; a new device applies to the next ring). */
+  configure(settings: RingSettings): void {
+    this.#settings = { sound: settings.sound, device: settings.device || undefined };
+    this.#refresh();
+  }
+
+  /**
+   * What rings now.
+   * @param ringing whether any call rings (one its platform still confirms).
+   * @param invitations the desk keys of the chats that are invitations: each new one chimes once.
+   */
+  update(ringing: boolean, invitations: readonly string[]): void {
+    this.#ringing = ringing;
+    let fresh = false;
+    for (const key of invitations) {
+      if (this.#chimed.has(key)) continue;
+      this.#chimed.add(key);
+      fresh = true;
+    }
+    // Forget invitations that are over, so the set stays as small as the invitations waiting.
+    if (this.#chimed.size > invitations.length) for (const key of this.#chimed) if (!invitations.includes(key)) this.#chimed.delete(key);
+    this.#refresh();
+    // A ringing call's ring says enough; the chime is for an invitation arriving on its own.
+    if (fresh && !ringing && this.#settings.sound) void this.#play((context, at) => chime(context, at));
+  }
+
+  /** Makes or resumes the audio context (call it from a user gesture); resolves with the sound's state. */
+  async unlock(): Promise<RingSound> {
+    const context = this.#ensure();
+    if (context && context.state !== 'running') await context.resume().catch(() => undefined);
+    this.#refresh();
+    return this.#sound;
+  }
+
+  /** Stops everything and lets go of the audio context. */
+  dispose(): void {
+    this.#ringing = false;
+    this.#stopLoop();
+    if (typeof window !== 'undefined') {
+      window.removeEventListener('pointerdown', this.#unlock, true);
+      window.removeEventListener('keydown', this.#unlock, true);
+    }
+    void this.#context?.close().catch(() => undefined);
+    this.#context = undefined;
+    this.#listeners.clear();
+  }
+
+  #ensure(): SinkSelectable | undefined {
+    if (this.#context || !this.#Audio) return this.#context;
+    try {
+      this.#context = new this.#Audio();
+      this.#context.addEventListener('statechange', () => this.#refresh());
+    } catch {
+      this.#context = undefined;
+    }
+    return this.#context;
+  }
+
+  #refresh(): void {
+    const wanted = this.#ringing && this.#settings.sound;
+    if (!wanted) this.#stopLoop();
+    let sound: RingSound = 'off';
+    if (wanted) {
+      const context = this.#ensure();
+      if (!context) sound = 'unavailable';
+      else if (context.state === 'running') sound = 'playing';
+      else {
+        sound = 'blocked';
+        // Allowed already (a gesture happened, or the host needs none): this starts it.
+        void context.resume().catch(() => undefined);
+      }
+      if (sound === 'playing' && !this.#timer) this.#startLoop();
+    }
+    if (sound === this.#sound) return;
+    this.#sound = sound;
+    for (const listener of [...this.#listeners]) listener(sound);
+  }
+
+  #startLoop(): void {
+    const ringOnce = (): void => void this.#play((context, at) => ring(context, at));
+    ringOnce();
+    this.#timer = setInterval(ringOnce, (RING_ON_S + RING_OFF_S) * 1000);
+  }
+
+  #stopLoop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Plays a sound on the chosen output (the default one when it cannot be chosen). */
+  async #play(sound: (context: AudioContext, at: number) => void): Promise<void> {
+    const context = this.#ensure();
+    if (!context || context.state !== 'running') return;
+    await this.#route(context);
+    sound(context, context.currentTime + 0.02);
+  }
+
+  async #route(context: SinkSelectable): Promise<void> {
+    const device = this.#settings.device ?? '';
+    if (device === this.#device) return;
+    this.#device = device;
+    if (!context.setSinkId) {
+      this.#deviceProblem = device ? 'This window cannot choose a sound output; the ring plays on the default one.' : undefined;
+      return;
+    }
+    try {
+      await context.setSinkId(device);
+      this.#deviceProblem = undefined;
+    } catch (error) {
+      this.#deviceProblem = `The chosen sound output is not available (${error instanceof Error ? error.message : String(error)}); the ring plays on the default one.`;
+      await context.setSinkId('').catch(() => undefined);
+    }
+  }
+}
+
+/** One ring: the two tones warbling for {@link RING_ON_S}, with a soft start and end. */
+function ring(context: AudioContext, at: number): void {
+  const gain = context.createGain();
+  gain.gain.setValueAtTime(0, at);
+  gain.gain.linearRampToValueAtTime(RING_GAIN, at + 0.04);
+  gain.gain.setValueAtTime(RING_GAIN, at + RING_ON_S - 0.08);
+  gain.gain.linearRampToValueAtTime(0, at + RING_ON_S);
+  gain.connect(context.destination);
+  const oscillator = context.createOscillator();
+  oscillator.type = 'sine';
+  for (let t = 0, i = 0; t < RING_ON_S; t += WARBLE_S, i++) oscillator.frequency.setValueAtTime(RING_TONES[i % 2]!, at + t);
+  oscillator.connect(gain);
+  oscillator.start(at);
+  oscillator.stop(at + RING_ON_S);
+  oscillator.addEventListener('ended', () => gain.disconnect());
+}
+
+/** The chat invitation's chime: two soft notes, rising. */
+function chime(context: AudioContext, at: number): void {
+  CHIME_TONES.forEach((frequency, i) => {
+    const start = at + i * CHIME_NOTE_S * 0.6;
+    const gain = context.createGain();
+    gain.gain.setValueAtTime(0, start);
+    gain.gain.linearRampToValueAtTime(CHIME_GAIN, start + 0.015);
+    gain.gain.exponentialRampToValueAtTime(0.0001, start + CHIME_NOTE_S);
+    gain.connect(context.destination);
+    const oscillator = context.createOscillator();
+    oscillator.type = 'sine';
+    oscillator.frequency.setValueAtTime(frequency, start);
+    oscillator.connect(gain);
+    oscillator.start(start);
+    oscillator.stop(start + CHIME_NOTE_S);
+    oscillator.addEventListener('ended', () => gain.disconnect());
+  });
+}
+
+/** What the title says while a call rings (alternating with the resting title). */
+export const RINGING_TITLE_PREFIX = '☎ ';
+/** How long each title shows while a call rings, ms. */
+const TITLE_FLASH_MS = 1000;
+
+/**
+ * Flashes `document.title` while a call rings; a steady line for a chat invitation. Whatever title
+ * the page had (another part of the window may change it meanwhile) comes back after.
+ */
+export class TitleFlasher {
+  #resting: string | undefined;
+  #lit = false;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #mine = new Set<string>();
+  #alert: string | undefined;
+  #flashing = false;
+
+  /**
+   * What rings now.
+   * @param call the ringing title ("Incoming call from …"), or undefined when no call rings.
+   * @param invitation the steady title for a waiting chat invitation, or undefined.
+   */
+  update(call: string | undefined, invitation: string | undefined): void {
+    const alert = call ?? invitation;
+    if (alert === undefined) return this.stop();
+    this.#resting = this.#restingTitle();
+    this.#alert = alert;
+    this.#flashing = call !== undefined;
+    if (!this.#flashing) {
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+      this.#show(alert);
+      return;
+    }
+    if (!this.#timer) {
+      this.#lit = true;
+      this.#timer = setInterval(() => this.#tick(), TITLE_FLASH_MS);
+    }
+    this.#show(this.#lit ? alert : this.#resting);
+  }
+
+  /** Puts the resting title back. */
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    if (this.#resting !== undefined && this.#mine.has(document.title)) document.title = this.#resting;
+    this.#resting = undefined;
+    this.#alert = undefined;
+    this.#mine.clear();
+  }
+
+  #tick(): void {
+    this.#resting = this.#restingTitle();
+    this.#lit = !this.#lit;
+    this.#show(this.#lit && this.#alert ? this.#alert : this.#resting);
+  }
+
+  /** The page's own title: the current one unless it is one this flasher wrote. */
+  #restingTitle(): string {
+    const now = document.title;
+    return this.#mine.has(now) && this.#resting !== undefined ? this.#resting : now;
+  }
+
+  #show(title: string): void {
+    if (title !== this.#resting) this.#mine.add(title);
+    if (document.title !== title) document.title = title;
+  }
+}
