@@ -5,8 +5,11 @@
  * - Every client message is validated, then every invocation's arguments against
  *   {@link DESK_METHODS}: nothing from a renderer is trusted, the main side is authoritative.
  * - The desk's changes go to every subscribed renderer as one sequence of {@link DeskChange}s,
- *   coalesced: however many events arrive in one turn of the event loop, renderers get one patch
- *   holding only the entities that changed (see `diffState`).
+ *   coalesced: at most one change per {@link CHANGE_INTERVAL_MS} (a frame at 60 Hz), holding only
+ *   the entities that changed since the last one sent (see `diffState`), however many events
+ *   arrived meanwhile. A change that brings the agent something to answer (a call starting to
+ *   ring, a chat invitation) goes on the next turn of the event loop, whatever the interval.
+ *   Toasts and answers are separate messages and never wait.
  * - Each push is serialised once, whatever the number of windows.
  */
 import { z } from 'zod';
@@ -64,12 +67,34 @@ export interface BridgeConnection {
   close(): void;
 }
 
+/**
+ * The shortest time between two change messages, in ms: one frame at 60 Hz. A window cannot show
+ * more, and a desk flooded with events (1 000 a second) would otherwise have the window apply and
+ * render a patch per event-loop turn. Source: issue 12 (latency at 1 000 events/s) [I].
+ */
+export const CHANGE_INTERVAL_MS = 16;
+
+/** Whether `next` holds a call ringing, or a chat inviting, that `previous` did not (the agent must see it at once). */
+export function bringsSomethingToAnswer(previous: DeskState, next: DeskState): boolean {
+  if (next.calls !== previous.calls) {
+    for (const key in next.calls) if (next.calls[key]!.state === 'ringing' && previous.calls[key]?.state !== 'ringing') return true;
+  }
+  if (next.chats !== previous.chats) {
+    for (const key in next.chats) if (next.chats[key]!.state === 'invited' && previous.chats[key]?.state !== 'invited') return true;
+  }
+  return false;
+}
+
 export class BridgeHub {
   /** Connections that asked for changes, with their send function. */
   private readonly subscribers = new Map<object, (text: string) => void>();
   private lastSent: DeskState;
   private seq = 0;
-  private flushScheduled = false;
+  /** What is scheduled: nothing, a flush on the next turn, or a timed one (at the interval's end). */
+  private scheduled: 'none' | 'next-turn' | 'timed' = 'none';
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the last change was sent (`performance.now()`, ms). */
+  private lastFlushAt = Number.NEGATIVE_INFINITY;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -78,7 +103,7 @@ export class BridgeHub {
     private readonly settings: SettingsStore,
   ) {
     this.lastSent = desk.state;
-    this.unsubscribe = desk.subscribe(() => this.scheduleFlush());
+    this.unsubscribe = desk.subscribe((state, previous) => this.scheduleFlush(state, previous));
   }
 
   /**
@@ -126,7 +151,10 @@ export class BridgeHub {
 
   /** Sends any pending change now (tests and benchmarks; normally a flush runs on the next tick). */
   flush(): void {
-    this.flushScheduled = false;
+    this.scheduled = 'none';
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.lastFlushAt = performance.now();
     const current = this.desk.state;
     const patch = diffState(this.lastSent, current);
     this.lastSent = current;
@@ -138,6 +166,8 @@ export class BridgeHub {
   /** Stops listening to the desk and forgets every renderer. */
   close(): void {
     this.unsubscribe();
+    clearTimeout(this.timer);
+    this.scheduled = 'none';
     this.subscribers.clear();
   }
 
@@ -178,11 +208,26 @@ export class BridgeHub {
     }
   }
 
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
+  /**
+   * Schedules the change the desk just made: on the next turn when the last one went out at least
+   * {@link CHANGE_INTERVAL_MS} ago or when it brings something to answer, else at the interval's
+   * end (events meanwhile join it).
+   */
+  private scheduleFlush(state: DeskState, previous: DeskState): void {
+    if (this.scheduled === 'next-turn') return;
+    const wait = CHANGE_INTERVAL_MS - (performance.now() - this.lastFlushAt);
+    if (wait > 0 && !bringsSomethingToAnswer(previous, state)) {
+      if (this.scheduled === 'none') {
+        this.scheduled = 'timed';
+        this.timer = setTimeout(() => this.flush(), wait);
+      }
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.scheduled = 'next-turn';
     setImmediate(() => {
-      if (this.flushScheduled) this.flush();
+      if (this.scheduled === 'next-turn') this.flush();
     });
   }
 }

@@ -20,6 +20,20 @@ export interface StatusMessage {
 
 const STATUS_MS = 6000;
 const HIGHLIGHT_MS = 4000;
+/** The longest a change waits for an animation frame (a hidden window gets none) [I]. */
+const FRAME_FALLBACK_MS = 100;
+
+/**
+ * Whether a change brings the agent something to answer that the window does not show yet (a call
+ * starting to ring, a chat invitation): shown at once, not at the next frame. Issue 12: a ringing
+ * call reaches the window within one frame.
+ */
+function bringsSomethingToAnswer(change: DeskChange, shown: DeskState | undefined): boolean {
+  if ('full' in change || !shown) return true;
+  const { calls, chats } = change.patch;
+  if (calls?.upsert.some((call) => call.state === 'ringing' && shown.calls[call.key]?.state !== 'ringing')) return true;
+  return chats?.upsert.some((chat) => chat.state === 'invited' && shown.chats[chat.key]?.state !== 'invited') ?? false;
+}
 
 export class DeskModel {
   readonly api: DeskApi;
@@ -43,6 +57,8 @@ export class DeskModel {
   #statusSeq = 0;
   /** A focus target whose entity has not arrived yet. */
   #pendingFocus: FocusTarget | undefined;
+  /** The frame (and its fallback timer) that will show the changes received since the last one shown. */
+  #frame: { raf?: number; timer: ReturnType<typeof setTimeout> } | undefined;
 
   constructor(api: DeskApi) {
     this.api = api;
@@ -56,6 +72,7 @@ export class DeskModel {
       this.#unsubscribeChange?.();
       this.#unsubscribeChange = undefined;
       offFocus();
+      this.#cancelFrame();
       clearTimeout(this.#statusTimer);
       clearTimeout(this.#highlightTimer);
     };
@@ -63,6 +80,7 @@ export class DeskModel {
 
   #subscribe(): void {
     this.#unsubscribeChange?.();
+    this.#cancelFrame();
     this.#current = undefined;
     this.#unsubscribeChange = this.api.onChange((change) => this.#receive(change));
   }
@@ -76,8 +94,33 @@ export class DeskModel {
       return;
     }
     this.#current = next;
-    this.state = next.state;
-    if (this.selectedChatKey && !next.state.chats[this.selectedChatKey]) this.selectedChatKey = undefined;
+    // The window renders what arrived once per animation frame, however many changes that is
+    // (the core sends at most one per frame, but a busy window may take several in one); what
+    // the agent must answer is shown at once.
+    if (bringsSomethingToAnswer(change, this.state)) this.#show();
+    else this.#frame ??= this.#requestFrame();
+  }
+
+  #requestFrame(): { raf?: number; timer: ReturnType<typeof setTimeout> } {
+    const show = (): void => this.#show();
+    const raf = typeof requestAnimationFrame === 'function' ? requestAnimationFrame(show) : undefined;
+    return { raf, timer: setTimeout(show, FRAME_FALLBACK_MS) };
+  }
+
+  #cancelFrame(): void {
+    if (!this.#frame) return;
+    if (this.#frame.raf !== undefined) cancelAnimationFrame(this.#frame.raf);
+    clearTimeout(this.#frame.timer);
+    this.#frame = undefined;
+  }
+
+  /** Shows the latest state received. */
+  #show(): void {
+    this.#cancelFrame();
+    const state = this.#current?.state;
+    if (!state || state === this.state) return;
+    this.state = state;
+    if (this.selectedChatKey && !state.chats[this.selectedChatKey]) this.selectedChatKey = undefined;
     if (this.#pendingFocus) this.focus(this.#pendingFocus);
   }
 
