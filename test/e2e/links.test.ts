@@ -1,0 +1,158 @@
+/// <reference lib="dom" />
+/**
+ * tel: links and screen pops end to end, in Chromium through the web host (issue 11, points 4
+ * and 5), with a Genesys account (its simulator places calls and attaches data to calls):
+ * - a `tel:` link opened through the protocol handler's address (as the browser opens it) is
+ *   relayed to the desk tab, confirmed there, and reaches the platform's dial command normalised;
+ * - a screen pop allowed by the admin's list opens (values encoded), and one off the list is
+ *   refused: the agent sees why on the call, and nothing opens.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { Core } from '../../main/app.js';
+import { parseConfig } from '../../main/config.js';
+import { startGenesysSimulator, type GenesysSimulator } from '../../main/vendors/genesys/simulator/index.js';
+import type { WebHost } from '../../main/web.js';
+import { Closers } from '../support/closers.js';
+import { eventually } from '../support/eventually.js';
+import { openDesk } from './harness.js';
+
+interface Running {
+  core: Core;
+  host: WebHost;
+  genesys: GenesysSimulator;
+  context: BrowserContext;
+  page: Page;
+}
+
+const SHOTS = process.env.LINKS_SCREENSHOTS;
+
+const dials = (simulator: GenesysSimulator): string[] =>
+  simulator.operations.filter((op) => op.operationName === 'Dial').map((op) => String((op.body.destination as { phoneNumber?: string } | undefined)?.phoneNumber));
+
+/** The address the browser opens for a `tel:` link once the page is its handler (`%s` replaced by the escaped link). */
+const handlerAddress = (host: WebHost, link: string): string => `${host.origin}#dial=${encodeURIComponent(link)}`;
+
+function startDesk(closers: Closers): Promise<Running> {
+  return closers.setUp(async () => {
+    const genesys = closers.add(await startGenesysSimulator(), (s) => s.close().catch(() => undefined));
+    const config = parseConfig({
+      accounts: [
+        {
+          id: 'contact',
+          vendor: 'genesys',
+          label: 'Genesys test',
+          baseUrl: genesys.baseUrl,
+          user: genesys.credentials.user,
+          password: genesys.credentials.password,
+          screenPop: { url: 'https://{userData.CrmHost}/search?phone={caller}&case={userData.CaseId}', on: 'ringing' },
+        },
+      ],
+      screenPop: { allowedHosts: ['crm.example.com'] },
+    });
+    const { core, host, context, page } = await openDesk(closers, { config, viewport: { width: 420, height: 800 } });
+    // The CRM, as far as the browser is concerned: any page it opens there.
+    await context.route('https://**/*', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>CRM</title>CRM' }));
+    return { core, host, genesys, context, page };
+  });
+}
+
+describe('tel: links and screen pops in Chromium', () => {
+  const closers = new Closers();
+  let desk: Running;
+  before(async () => {
+    desk = await startDesk(closers);
+  });
+  after(() => closers.closeAll());
+
+  it('dials a tel: number opened through the protocol handler only once the agent confirms it, normalised', async () => {
+    const { page, context, host, genesys } = desk;
+    const handler = await context.newPage();
+    await handler.goto(handlerAddress(host, 'tel:+1 (555) 010-0199'));
+    await handler.locator('[data-testid="dial-relay"][data-result="sent"]').waitFor();
+    assert.match(await handler.locator('[data-testid="dial-relay"]').innerText(), /Sent to your Agent Companion tab/);
+    assert.equal(new URL(handler.url()).hash, '', 'the link left the handler tab’s address');
+
+    const dialog = page.locator('[data-testid="dial-confirm"]');
+    await dialog.waitFor();
+    assert.equal(await dialog.locator('[data-testid="dial-confirm-number"]').innerText(), '+15550100199');
+    assert.equal(await dialog.locator('[data-testid="dial-confirm-account"]:checked').getAttribute('value'), 'contact');
+    assert.deepEqual(dials(genesys), [], 'nothing is dialled before the agent confirms');
+    if (SHOTS) await shots(page, 'dial-confirm');
+    await dialog.locator('[data-testid="dial-confirm-remember"]').check();
+    await dialog.locator('[data-testid="dial-confirm-call"]').focus();
+    await page.keyboard.press('Enter');
+    await eventually(() => dials(genesys).includes('+15550100199'), 'the platform got the dial of the normalised number');
+    await dialog.waitFor({ state: 'detached' });
+    await page.locator('[data-testid="call"]', { hasText: '+15550100199' }).waitFor();
+    await handler.close();
+  });
+
+  it('drops a link on Escape, and says why a Skype name cannot be dialled', async () => {
+    const { page, context, host, genesys } = desk;
+    const before = dials(genesys).length;
+    const handler = await context.newPage();
+    await handler.goto(handlerAddress(host, 'tel:+15550100200'));
+    const dialog = page.locator('[data-testid="dial-confirm"]');
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await handler.close();
+    // The browser opens a new tab for every link.
+    const second = await context.newPage();
+    await second.goto(handlerAddress(host, 'callto:echo123'));
+    await dialog.waitFor();
+    assert.match(await dialog.locator('[data-testid="dial-confirm-refused"]').innerText(), /“echo123” is a Skype name, not a phone number/);
+    assert.equal(await dialog.locator('[data-testid="dial-confirm-call"]').count(), 0);
+    await dialog.locator('[data-testid="dial-confirm-cancel"]').click();
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(dials(genesys).length, before);
+    await second.close();
+  });
+
+  it('tells a handler tab to open Agent Companion first when no desk tab is open', async () => {
+    const { host, core } = desk;
+    const other = await desk.context.browser()!.newContext();
+    try {
+      const handler = await other.newPage();
+      await handler.goto(handlerAddress(host, 'tel:+15550100300'));
+      await handler.locator('[data-testid="dial-relay"][data-result="no-desk"]').waitFor();
+      assert.match(await handler.locator('[data-testid="dial-relay"]').innerText(), /Open Agent Companion first/);
+      assert.equal(core.desk.state.pendingDial, undefined);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('opens an allowed screen pop with encoded values; refuses one off the allow-list, saying why on the call, opening nothing', async () => {
+    const { page, context, genesys } = desk;
+    const opened: string[] = [];
+    context.on('page', (popup) => opened.push(popup.url()));
+    const allowed = genesys.ringCall({ ani: '+1 555 0100', userData: { CrmHost: 'crm.example.com', CaseId: 'A&B/7' } });
+    const expected = 'https://crm.example.com/search?phone=%2B1%20555%200100&case=A%26B%2F7';
+    const card = page.locator(`[data-testid="call"][data-key="contact/${allowed}"]`);
+    await card.waitFor();
+    assert.equal(await card.locator('[data-testid="call-screen-pop"]').getAttribute('href'), expected);
+    await eventually(async () => (await Promise.all(context.pages().map((p) => p.url()))).includes(expected), 'the pop opened in a new tab');
+
+    const refused = genesys.ringCall({ ani: '+1 555 0101', userData: { CrmHost: 'crm.example.com.evil.com', CaseId: '8' } });
+    const refusedCard = page.locator(`[data-testid="call"][data-key="contact/${refused}"]`);
+    const line = refusedCard.locator('[data-testid="call-screen-pop-refused"]');
+    await line.waitFor();
+    assert.match(await line.innerText(), /Screen pop not opened: crm\.example\.com\.evil\.com is not on the administrator’s list of screen pop hosts/);
+    assert.equal(await refusedCard.locator('[data-testid="call-screen-pop"]').count(), 0);
+    if (SHOTS) await shots(page, 'screen-pop');
+    const pagesNow = context.pages().map((p) => p.url());
+    assert.ok(!pagesNow.some((url) => url.includes('evil.com')), `nothing opened at the refused host: ${pagesNow.join(', ')}`);
+  });
+});
+
+/** Screenshots for the report (LINKS_SCREENSHOTS=dir): tray-sized, light and dark. */
+async function shots(page: Page, name: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.screenshot({ path: `${SHOTS}/${name}-${scheme}.png` });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
