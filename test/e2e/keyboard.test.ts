@@ -45,6 +45,26 @@ describe('the desk by keyboard', () => {
     assert.equal(await focused(page), 'presence-select');
   });
 
+  it('keeps the focus on the call after Answer, and on the desk after Hang up', async () => {
+    const { page, genesys } = desk;
+    const callId = genesys.ringCall({ ani: '+358401234567' });
+    const row = page.locator(`[data-testid="call"][data-key="contact/${callId}"]`);
+    await row.locator('[data-testid="call-answer"]').focus();
+    await page.keyboard.press('Enter');
+    await page.locator(`[data-testid="call"][data-key="contact/${callId}"][data-state="connected"]`).waitFor();
+    await eventually(
+      () => page.evaluate((key) => document.activeElement?.closest(`[data-testid="call"][data-key="${key}"]`)?.matches('li') && document.activeElement?.tagName === 'BUTTON', `contact/${callId}`),
+      'a button of the answered call has the focus',
+      3_000,
+    ).catch(async (error: Error) => {
+      throw new Error(`${error.message} (focus on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 200))})`);
+    });
+    await row.locator('[data-testid="call-hangup"]').focus();
+    await page.keyboard.press('Enter');
+    await row.waitFor({ state: 'detached' });
+    await eventually(async () => (await focused(page)) !== 'body', 'the focus stays on the desk after Hang up');
+  });
+
   it('reaches a new chat’s Accept in a few Tabs, and Accept puts the focus in the reply box', async () => {
     const { page, genesys } = desk;
     const chatId = genesys.offerChat({ customer: 'Aino Aalto', text: 'Is my order on its way?' });
