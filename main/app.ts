@@ -156,6 +156,8 @@ export function assembleCore(parts: CoreParts): Core {
     // changing decides nothing, and the policy need not read the desk through.
     if (state.calls === previous.calls && state.chats === previous.chats && state.accounts === previous.accounts) return;
     const decided = decideToasts(state, memory, config.display.toasts);
+    // Something new to answer (a toast decided, shown or not): the windows get it on the next turn.
+    if (decided.memory !== memory) hub.expedite();
     memory = decided.memory;
     for (const toast of decided.toasts) {
       open.set(toast.id, toast.target);

@@ -8,7 +8,8 @@
  *   coalesced: at most one change per {@link CHANGE_INTERVAL_MS} (a frame at 60 Hz), holding only
  *   the entities that changed since the last one sent (see `diffState`), however many events
  *   arrived meanwhile. A change that brings the agent something to answer (a call starting to
- *   ring, a chat invitation) goes on the next turn of the event loop, whatever the interval.
+ *   ring, a chat invitation: the alert policy says so, {@link BridgeHub.expedite}) goes on the next
+ *   turn of the event loop, whatever the interval.
  *   Toasts and answers are separate messages and never wait.
  * - Each push is serialised once, whatever the number of windows.
  */
@@ -74,17 +75,6 @@ export interface BridgeConnection {
  */
 export const CHANGE_INTERVAL_MS = 16;
 
-/** Whether `next` holds a call ringing, or a chat inviting, that `previous` did not (the agent must see it at once). */
-export function bringsSomethingToAnswer(previous: DeskState, next: DeskState): boolean {
-  if (next.calls !== previous.calls) {
-    for (const key in next.calls) if (next.calls[key]!.state === 'ringing' && previous.calls[key]?.state !== 'ringing') return true;
-  }
-  if (next.chats !== previous.chats) {
-    for (const key in next.chats) if (next.chats[key]!.state === 'invited' && previous.chats[key]?.state !== 'invited') return true;
-  }
-  return false;
-}
-
 export class BridgeHub {
   /** Connections that asked for changes, with their send function. */
   private readonly subscribers = new Map<object, (text: string) => void>();
@@ -103,7 +93,7 @@ export class BridgeHub {
     private readonly settings: SettingsStore,
   ) {
     this.lastSent = desk.state;
-    this.unsubscribe = desk.subscribe((state, previous) => this.scheduleFlush(state, previous));
+    this.unsubscribe = desk.subscribe(() => this.scheduleFlush(false));
   }
 
   /**
@@ -163,6 +153,16 @@ export class BridgeHub {
     this.broadcast({ type: 'change', change: { seq: this.seq, patch } });
   }
 
+  /**
+   * The desk's last change brings the agent something to answer (a call starting to ring, a chat
+   * invitation): it goes to the windows on the next turn, not at the end of the interval. The core
+   * calls it when the alert policy decides a new toast (shown or not); it reads nothing itself,
+   * so the hub need not look through the desk's calls and chats on every change.
+   */
+  expedite(): void {
+    this.scheduleFlush(true);
+  }
+
   /** Stops listening to the desk and forgets every renderer. */
   close(): void {
     this.unsubscribe();
@@ -210,13 +210,13 @@ export class BridgeHub {
 
   /**
    * Schedules the change the desk just made: on the next turn when the last one went out at least
-   * {@link CHANGE_INTERVAL_MS} ago or when it brings something to answer, else at the interval's
-   * end (events meanwhile join it).
+   * {@link CHANGE_INTERVAL_MS} ago or when it is `urgent`, else at the interval's end (events
+   * meanwhile join it).
    */
-  private scheduleFlush(state: DeskState, previous: DeskState): void {
+  private scheduleFlush(urgent: boolean): void {
     if (this.scheduled === 'next-turn') return;
-    const wait = CHANGE_INTERVAL_MS - (performance.now() - this.lastFlushAt);
-    if (wait > 0 && !bringsSomethingToAnswer(previous, state)) {
+    const wait = urgent ? 0 : CHANGE_INTERVAL_MS - (performance.now() - this.lastFlushAt);
+    if (wait > 0) {
       if (this.scheduled === 'none') {
         this.scheduled = 'timed';
         this.timer = setTimeout(() => this.flush(), wait);

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyChange, type DeskChange } from '../../preload/bridge.js';
 import { BridgeHub, type BridgeConnection } from '../../main/bridge.js';
+import { assembleCore } from '../../main/app.js';
+import { eventually } from '../support/eventually.js';
 import { createBridgeClient } from '../../preload/client.js';
 import { Desk } from '../../main/desk/desk.js';
 import type { ConnectorEvent } from '../../main/desk/events.js';
@@ -197,5 +199,45 @@ describe('bridge hub and client over the one wire', () => {
     const view = await api.getSettings();
     assert.equal(view.editable, false);
     assert.equal(view.source, 'the test');
+  });
+
+  it('sends a flood of changes as one coalesced patch, but a call that starts ringing on the very next turn, its toast first', async () => {
+    const connector = new ScriptedConnector();
+    const log = createLogger('silent');
+    const core = assembleCore({
+      accounts: [{ seed: { id: 'voice', vendor: 'enreach', label: 'Voice', demo: false, presenceOptions: ['ready'] }, connector }],
+      config: parseConfig({}),
+      log,
+    });
+    const sent: Array<{ type: string; change?: DeskChange }> = [];
+    const window = core.hub.open((text) => sent.push(JSON.parse(text) as { type: string; change?: DeskChange }));
+    window.receive(JSON.stringify({ type: 'subscribe' }));
+    core.onToast((toast) => core.hub.broadcast({ type: 'toast', toast }));
+    const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    try {
+      connector.emit({ type: 'queue', queue: { id: 'q', name: 'Sales', waiting: 1 } });
+      await nextTurn();
+      const afterFirst = sent.length;
+      // Right after a change went out, a burst of queue figures waits for the interval's end…
+      for (let waiting = 2; waiting < 50; waiting++) connector.emit({ type: 'queue', queue: { id: 'q', name: 'Sales', waiting } });
+      await nextTurn();
+      assert.equal(sent.length, afterFirst, 'queue figures wait for the interval');
+      // …but a ringing call goes on the next turn, with the figures before it in the same patch.
+      connector.emit({ type: 'call', call: { id: 'c1', state: 'ringing', caller: '+3584000' } });
+      await nextTurn();
+      const fresh = sent.slice(afterFirst);
+      assert.deepEqual(fresh.map((m) => m.type), ['toast', 'change']);
+      const patch = (fresh[1]!.change as { patch: { calls?: { upsert: Array<{ key: string }> }; queues?: { upsert: Array<{ waiting?: number }> } } }).patch;
+      assert.deepEqual(patch.calls?.upsert.map((c) => c.key), ['voice/c1']);
+      assert.equal(patch.queues?.upsert[0]?.waiting, 49);
+      const seqs = sent.flatMap((m) => (m.change ? [m.change.seq] : []));
+      assert.deepEqual(seqs, seqs.map((_, i) => seqs[0]! + i), 'seq counts up by one');
+      // Whatever was held back still arrives.
+      connector.emit({ type: 'queue', queue: { id: 'q', name: 'Sales', waiting: 50 } });
+      await eventually(() => sent.some((m) => (m.change as { patch?: { queues?: { upsert: Array<{ waiting?: number }> } } } | undefined)?.patch?.queues?.upsert[0]?.waiting === 50), 'the held-back queue figure is sent');
+    } finally {
+      window.close();
+      await core.stop();
+    }
   });
 });
