@@ -271,9 +271,11 @@ export function parseEach<T>(schema: z.ZodType<T>, items: readonly unknown[]): {
 /** The last non-empty path segment of a URI (`…/api/v2/chats/0000Wa9CAM6W00FN` → `0000Wa9CAM6W00FN`). */
 export function lastPathSegment(uri: string | undefined): string | undefined {
   if (!uri) return undefined;
-  const path = uri.split(/[?#]/)[0] ?? '';
-  const segments = path.split('/').filter((s) => s.length > 0);
-  const last = segments[segments.length - 1];
+  // Read from the end, without splitting the whole URI (it runs for every chat notification).
+  let end = uri.search(/[?#]/);
+  if (end < 0) end = uri.length;
+  while (end > 0 && uri.charCodeAt(end - 1) === 0x2f) end -= 1;
+  const last = uri.slice(uri.lastIndexOf('/', end - 1) + 1, end);
   if (!last) return undefined;
   try {
     return decodeURIComponent(last);
