@@ -92,7 +92,7 @@ export function troubledAccounts(state: DeskState): Account[] {
  *
  * - `on-call`: `since` is when the longest-running live call was connected (ISO), `held` whether
  *   every live call is on hold; `calls` how many are connected or held. An account that reports the
- *   agent talking (`Account.talking`) with no call on the desk counts too, with no `since`.
+ *   agent talking (`Account.talking`) with none of its calls on the desk counts too, with no `since`.
  * - `ringing`: how many calls ring (stale ones left out: they may have ended).
  * - `wrap-up`: from `Account.wrapUp` (the earliest-ending one, else the earliest-started): `endsAt`
  *   when the platform limits it (a countdown), else only `startedAt` (elapsed time).
@@ -124,7 +124,9 @@ export function agentActivity(state: DeskState): AgentActivity | undefined {
       accountId: (first ?? onCall[0]!).accountId,
     };
   }
-  const talking = Object.values(state.accounts).find((a) => a.connection === 'connected' && a.talking);
+  // A platform that says the agent is talking but shows no call here (its calls are elsewhere); one
+  // with a call on the desk says more with the call (some say "talking" while it still rings).
+  const talking = Object.values(state.accounts).find((a) => a.connection === 'connected' && a.talking && !live.some((c) => c.accountId === a.id));
   if (talking) return { kind: 'on-call', calls: 1, held: false, accountId: talking.id };
   const ringing = live.filter((c) => c.state === 'ringing').length;
   if (ringing) return { kind: 'ringing', calls: ringing };

@@ -9,6 +9,8 @@
  * - Not ready asks for a reason where an account offers them; the reason reaches UCCX.
  * - Each account has its own control in the per-account list.
  * - A platform's question is a modal dialog with the answer that changes nothing focused.
+ * - Beside the presence, what the agent is doing: Ringing, On a call (with its time), Wrap-up with
+ *   the time left; when the accounts differ, each account's presence instead of "Mixed".
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -144,6 +146,45 @@ describe('presence in the window', () => {
     await eventually(() => sim.center.agentState.state === 'NOT_READY' && sim.center.agentState.reasonCode === 3, 'UCCX is NOT_READY with reason 3');
     assert.equal(await page.locator('[data-testid="account-presence-reason"][data-account="voice"]').count(), 0, 'Enreach offers no reasons');
     await page.locator('[data-testid="presence-accounts-toggle"]').click();
+    await list.waitFor({ state: 'detached' });
+  });
+
+  it('says beside the presence what the agent is doing: Ringing, On a call while connected, nothing after, and wrap-up counting down', async () => {
+    await allReady();
+    const activity = page.locator('[data-testid="presence-activity"]');
+    assert.equal(await activity.count(), 0, 'an idle desk says nothing more');
+    const callId = enreach.ringCall({ caller: '+358401234000' });
+    await page.locator('[data-testid="presence-activity"][data-kind="ringing"]', { hasText: /^\s*Ringing\s*$/ }).waitFor();
+    enreach.answerCall(callId);
+    await page.locator('[data-testid="presence-activity"][data-kind="on-call"]', { hasText: /On a call \d\d:\d\d/ }).waitFor();
+    assert.equal(await page.locator('[data-testid="presence-select"]').getAttribute('data-state'), 'ready', 'the presence chosen stays as chosen');
+    // The time counts.
+    const first = await activity.innerText();
+    await page.locator('[data-testid="presence-activity"][data-kind="on-call"]', { hasText: new RegExp(`^(?!${first.trim()}$)`) }).waitFor();
+    enreach.hangupCall(callId);
+    await activity.waitFor({ state: 'detached' });
+    enreach.startWrapUp({ callId, maxSec: 45 });
+    await page.locator('[data-testid="presence-activity"][data-kind="wrap-up"]', { hasText: /Wrap-up 00:(4[0-5]|3\d) left/ }).waitFor();
+    enreach.endWrapUp();
+    await activity.waitFor({ state: 'detached' });
+  });
+
+  it('shows each account’s presence when they differ, without a click and without “Mixed”, and sets one from there', async () => {
+    await allReady();
+    assert.equal(await page.locator('[data-testid="presence-accounts"]').count(), 0, 'accounts that agree need no list');
+    await page.locator('[data-testid="presence-select"]').selectOption('not-ready');
+    await page.locator('[data-testid="presence-pending"]').waitFor();
+    await page.locator('[data-testid="presence-apply"]').click();
+    await eventually(() => sim.center.agentState.state === 'NOT_READY' && enreach.availability !== 'Available', 'both not ready');
+    enreach.setAvailability('Available');
+    const list = page.locator('[data-testid="presence-accounts"]');
+    await list.waitFor();
+    assert.doesNotMatch(await page.locator('[aria-label="Presence"]').innerText(), /Mixed/);
+    assert.equal(await page.locator('[data-testid="account-presence-select"][data-account="voice"]').getAttribute('data-state'), 'ready');
+    assert.equal(await page.locator('[data-testid="account-presence-select"][data-account="uccx"]').getAttribute('data-state'), 'not-ready');
+    // Setting one account from the list that came by itself.
+    await page.locator('[data-testid="account-presence-select"][data-account="uccx"]').selectOption('ready');
+    await eventually(() => sim.center.agentState.state === 'READY', 'UCCX ready');
     await list.waitFor({ state: 'detached' });
   });
 

@@ -69,5 +69,8 @@ describe('what the agent is doing', () => {
     assert.equal(agentActivity(s), undefined);
     s = fold(s, 'chat', { type: 'talking', talking: true });
     assert.equal(activityText(agentActivity(s)!, T), 'On a call');
+    // An account that says "talking" while its call rings is ringing.
+    s = fold(s, 'chat', { type: 'call', call: { id: 'r1', state: 'ringing' } });
+    assert.equal(activityText(agentActivity(s)!, T), 'Ringing');
   });
 });
