@@ -35,8 +35,16 @@ export interface SettingsDraft {
   ringSound: boolean;
   /** The ring's output device id; '' for the system default (`display.ring.device`). */
   ringDevice: string;
+  /** Ringing calls' toasts ask to get through the OS do-not-disturb (`display.toasts.callsThroughDnd`). */
+  callsThroughDnd: boolean;
+  /** Screen pops open by themselves (`display.screenPop: "auto"`), else only from the call. */
+  screenPopAuto: boolean;
+  /** Start the desktop app at login, in the tray (`display.startAtLogin`). */
+  startAtLogin: boolean;
   /** Sent back as loaded (not edited here). */
   webHost: SettingsDocument['webHost'];
+  /** The screen pop hosts, sent back as loaded (an administrator's list, not edited here). */
+  screenPop: SettingsDocument['screenPop'];
 }
 
 let nextUid = 1;
@@ -99,7 +107,11 @@ export function draftOf(view: SettingsView): SettingsDraft {
     toastChats: settings.display.toasts.chats,
     ringSound: settings.display.ring?.sound ?? true,
     ringDevice: settings.display.ring?.device ?? '',
+    callsThroughDnd: settings.display.toasts.callsThroughDnd ?? true,
+    screenPopAuto: settings.display.screenPop !== 'off',
+    startAtLogin: settings.display.startAtLogin ?? false,
     webHost: settings.webHost,
+    screenPop: settings.screenPop,
   };
 }
 
@@ -153,11 +165,14 @@ export function documentOf(draft: SettingsDraft, vendors: readonly Vendor[]): Se
     accounts,
     display: {
       theme: draft.theme,
-      toasts: { calls: draft.toastCalls, chats: draft.toastChats },
+      toasts: { calls: draft.toastCalls, chats: draft.toastChats, callsThroughDnd: draft.callsThroughDnd },
+      screenPop: draft.screenPopAuto ? 'auto' : 'off',
+      startAtLogin: draft.startAtLogin,
       ring: draft.ringDevice ? { sound: draft.ringSound, device: draft.ringDevice } : { sound: draft.ringSound },
     },
   };
   if (draft.webHost) document.webHost = draft.webHost;
+  if (draft.screenPop) document.screenPop = draft.screenPop;
   return document;
 }
 

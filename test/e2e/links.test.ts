@@ -148,6 +148,38 @@ describe('tel: links and screen pops in Chromium', () => {
   });
 });
 
+describe('tel: links in the web host’s settings', () => {
+  const closers = new Closers();
+  let desk: Running;
+  before(async () => {
+    desk = await startDesk(closers);
+  });
+  after(() => closers.closeAll());
+
+  it('offers to open tel: links in this tab, registering the handler address without the session key', async () => {
+    const { page, host } = desk;
+    // Chromium asks the agent in its own bubble, which a test cannot click: record the request instead.
+    await page.evaluate(() => {
+      const calls: string[][] = [];
+      (window as unknown as { registered: string[][] }).registered = calls;
+      navigator.registerProtocolHandler = (scheme: string, url: string) => void calls.push([scheme, url]);
+    });
+    await page.locator('[data-testid="settings-open"]').click();
+    const button = page.locator('[data-testid="settings-tel-handler"]');
+    await button.waitFor();
+    assert.match(await page.locator('[data-testid="settings-screen-pop-note"]').innerText(), /Only addresses on crm\.example\.com open/);
+    if (SHOTS) {
+      await page.locator('[data-field="display.links"]').scrollIntoViewIfNeeded();
+      await shots(page, 'settings-links');
+    }
+    await button.click();
+    const registered = await page.evaluate(() => (window as unknown as { registered: string[][] }).registered);
+    assert.deepEqual(registered, [['tel', `${host.origin}#dial=%s`]]);
+    assert.ok(!registered[0]![1]!.includes(host.token), 'the session key stays out of the handler address');
+    assert.match(await page.locator('[data-testid="settings-tel-handler-note"]').innerText(), /you confirm each call|confirm each call/);
+  });
+});
+
 /** Screenshots for the report (LINKS_SCREENSHOTS=dir): tray-sized, light and dark. */
 async function shots(page: Page, name: string): Promise<void> {
   for (const scheme of ['light', 'dark'] as const) {
