@@ -94,18 +94,18 @@ describe('accessibility (axe-core) of the demo desk', () => {
     it(`has no serious or critical violation in the main view (${choice})`, async () => {
       await theme(page, choice);
       const toggle = page.locator('[data-testid="chats-ended-toggle"]');
-      if ((await toggle.count()) && (await toggle.getAttribute('aria-expanded')) === 'false') await toggle.click();
+      if ((await toggle.count()) && (await toggle.getAttribute('aria-expanded')) === 'false') await toggle.press('Enter');
       await assertClean(page, `the main view (${choice})`);
     });
 
     it(`has no serious or critical violation with a chat open (${choice})`, async () => {
       await theme(page, choice);
-      await page.locator('[data-testid="chat-item"]').first().click();
+      await page.locator('[data-testid="chat-item"]').first().press('Enter');
       await page.locator('[data-testid="chat-view"]').waitFor();
       try {
         await assertClean(page, `an open chat (${choice})`);
       } finally {
-        await page.locator('[data-testid="chat-close-view"]').click();
+        await page.locator('[data-testid="chat-close-view"]').press('Enter');
         await page.locator('[data-testid="chat-view"]').waitFor({ state: 'detached' });
       }
     });
