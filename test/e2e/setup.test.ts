@@ -13,6 +13,7 @@ import { parseConfig, type AppConfig } from '../../main/config.js';
 import type { DeskSetup } from '../../main/desk/model.js';
 import { createLogger } from '../../main/log.js';
 import { ReadOnlySettings, StoredSettings, type SettingsStore } from '../../main/settings.js';
+import { startGenesysSimulator } from '../../main/vendors/genesys/simulator/index.js';
 import { startWebHost } from '../../main/web.js';
 import { launchChromium } from './browser.js';
 import { Closers, eventually } from './harness.js';
@@ -60,6 +61,20 @@ describe('setting up the desk, in the web host', () => {
     assert.equal(await page.locator('[data-testid="empty-desk-add"]').count(), 0, 'a managed file offers no Add button');
     assert.equal(await page.locator('[data-testid="demo-badge"]').count(), 0);
     assert.equal(await page.locator('[data-testid="calls"], [data-testid="calls-empty"], [data-testid="presence-select"]').count(), 0);
+  });
+
+  it('sends the agent of a failed account to the file the web host reads, not to settings they cannot edit', async () => {
+    const genesys = closers.add(await startGenesysSimulator(), (simulator) => simulator.close().catch(() => undefined));
+    const config = parseConfig({
+      accounts: [{ id: 'contact', vendor: 'genesys', label: 'Genesys test', baseUrl: genesys.baseUrl, user: genesys.credentials.user, password: 'not-the-password' }],
+    });
+    const settings = new ReadOnlySettings(config, 'the config file /srv/ac.json', [], { kind: 'web-host', path: '/srv/ac.json' });
+    const page = await open(config, { source: 'the config file /srv/ac.json', problems: [] }, settings);
+    const banner = page.locator('[data-testid="account-banner"][data-account="contact"][data-state="failed"]');
+    await banner.waitFor();
+    assert.match(await banner.innerText(), /account settings/, 'the platform’s reason points to the settings');
+    await banner.locator('[data-testid="account-settings-where"]', { hasText: 'Read from /srv/ac.json. To change them, edit that file and restart `npm run start:web`.' }).waitFor();
+    assert.equal(await banner.locator('[data-testid="account-settings-open"]').count(), 0, 'no way into settings that cannot be changed here');
   });
 
   it('opens on the settings screen listing the problems verbatim when a managed file is not valid', async () => {
