@@ -111,7 +111,7 @@ export function expandScreenPop(template: string, call: Call, allowedHosts: read
   if (!url.href.startsWith(`${url.protocol}//${url.host}`)) return { ok: false, reason: 'the screen pop address carries a user name or password', unknown };
   if (!hostAllowed(url.hostname, url.port, allowedHosts)) {
     const host = url.port ? `${url.hostname}:${url.port}` : url.hostname;
-    return { ok: false, reason: `${host} is not on the administrator’s list of screen pop hosts (screenPop.allowedHosts)`, unknown };
+    return { ok: false, reason: `${host} is not on the list of screen pop hosts (screenPop.allowedHosts)`, unknown };
   }
   return { ok: true, url: url.href, unknown };
 }

@@ -140,7 +140,7 @@ describe('tel: links and screen pops in Chromium', () => {
     const refusedCard = page.locator(`[data-testid="call"][data-key="contact/${refused}"]`);
     const line = refusedCard.locator('[data-testid="call-screen-pop-refused"]');
     await line.waitFor();
-    assert.match(await line.innerText(), /Screen pop not opened: crm\.example\.com\.evil\.com is not on the administrator’s list of screen pop hosts/);
+    assert.match(await line.innerText(), /Screen pop not opened: crm\.example\.com\.evil\.com is not on the list of screen pop hosts/);
     assert.equal(await refusedCard.locator('[data-testid="call-screen-pop"]').count(), 0);
     if (SHOTS) await shots(page, 'screen-pop');
     const pagesNow = context.pages().map((p) => p.url());
@@ -180,11 +180,15 @@ describe('tel: links in the web host’s settings', () => {
   });
 });
 
-/** Screenshots for the report (LINKS_SCREENSHOTS=dir): tray-sized, light and dark. */
+/** Screenshots for the report (LINKS_SCREENSHOTS=dir): tray-sized and wide, light and dark. */
 async function shots(page: Page, name: string): Promise<void> {
+  const size = page.viewportSize()!;
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.screenshot({ path: `${SHOTS}/${name}-${scheme}.png` });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.screenshot({ path: `${SHOTS}/${name}-wide-${scheme}.png` });
+    await page.setViewportSize(size);
   }
   await page.emulateMedia({ colorScheme: 'light' });
 }

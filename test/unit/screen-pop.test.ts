@@ -56,7 +56,7 @@ describe('screen pop templates', () => {
   it('refuses a host built from a value when it is not on the list', () => {
     const out = expand('https://{userData.Host}/case', call({ userData: { Host: 'evil.com' } }));
     assert.equal(out.ok, false);
-    assert.match((out as { reason: string }).reason, /evil\.com is not on the administrator’s list/);
+    assert.match((out as { reason: string }).reason, /evil\.com is not on the list of screen pop hosts/);
   });
 
   const refused: Array<[string, RegExp]> = [

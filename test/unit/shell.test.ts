@@ -373,7 +373,7 @@ describe('Electron shell: tel: links, screen pops, start at login, do-not-distur
     await connected(app, 'contact');
     const id = simulator.ringCall({ ani: '+15550100' });
     const pop = await eventually(() => app.state()?.screenPops?.[`contact/${id}`], 'the pop was decided');
-    assert.match(pop.refused ?? '', /crm\.example\.com\.evil\.com is not on the administrator’s list/);
+    assert.match(pop.refused ?? '', /crm\.example\.com\.evil\.com is not on the list of screen pop hosts/);
     assert.deepEqual(app.fake.openedExternally, []);
     assert.ok(app.logLines.some((line) => line.includes('screen pop refused') && line.includes('"account":"contact"')));
   });
