@@ -177,8 +177,8 @@ export function activityText(activity: AgentActivity, nowMs: number | undefined)
     case 'wrap-up': {
       if (activity.endsAt) {
         const end = Date.parse(activity.endsAt);
-        // Counted down in whole seconds up: "00:01 left" until it is over.
-        return nowMs === undefined || Number.isNaN(end) ? 'Wrap-up' : `Wrap-up ${durationText(Math.ceil((end - nowMs) / 1000))} left`;
+        // Whole seconds left, as the wrap-up card counts them.
+        return nowMs === undefined || Number.isNaN(end) ? 'Wrap-up' : `Wrap-up ${durationText((end - nowMs) / 1000)} left`;
       }
       return `Wrap-up${elapsed(activity.startedAt)}`;
     }

@@ -59,7 +59,7 @@ describe('what the agent is doing', () => {
     const s = fold(desk(), 'voice', { type: 'wrapup', wrapUp: { startedAt: AT, endsAt: new Date(T + 60_000).toISOString() } });
     const activity = agentActivity(s)!;
     assert.equal(activityText(activity, T + 18_000), 'Wrap-up 00:42 left');
-    assert.equal(activityText(activity, T + 59_500), 'Wrap-up 00:01 left');
+    assert.equal(activityText(activity, T + 58_500), 'Wrap-up 00:01 left');
     assert.equal(activityText(activity, T + 90_000), 'Wrap-up 00:00 left');
   });
 
