@@ -12,7 +12,9 @@
  *   so both hosts flash.
  *
  * No Svelte here: the strip owns one of each and feeds them the ringing calls and invitations.
+ * With several web-host tabs open, only the alerting tab (`alerting-tab.ts`) rings or chimes.
  */
+import { isAlertingTab, onAlertingTab } from './alerting-tab.js';
 
 /** The ring's settings (`display.ring` in the settings document). */
 export interface RingSettings {
@@ -60,6 +62,7 @@ export class Ringer {
   #device = '';
   #deviceProblem: string | undefined;
   #unlock = (): void => void this.unlock();
+  #stopFollowing: () => void = () => undefined;
 
   /** @param Audio the AudioContext class (tests inject one); defaults to the browser's, if any. */
   constructor(Audio?: AudioContextClass) {
@@ -69,6 +72,8 @@ export class Ringer {
       window.addEventListener('pointerdown', this.#unlock, true);
       window.addEventListener('keydown', this.#unlock, true);
     }
+    // Another tab may be the one that alerts; when it closes, this one takes over the ring.
+    this.#stopFollowing = onAlertingTab(() => this.#refresh());
   }
 
   /** Where the sound stands now. */
@@ -111,7 +116,7 @@ export class Ringer {
     if (this.#chimed.size > invitations.length) for (const key of this.#chimed) if (!invitations.includes(key)) this.#chimed.delete(key);
     this.#refresh();
     // A ringing call's ring says enough; the chime is for an invitation arriving on its own.
-    if (fresh && !ringing && this.#settings.sound) void this.#play((context, at) => chime(context, at));
+    if (fresh && !ringing && this.#settings.sound && isAlertingTab()) void this.#play((context, at) => chime(context, at));
   }
 
   /** Makes or resumes the audio context (call it from a user gesture); resolves with the sound's state. */
@@ -125,6 +130,7 @@ export class Ringer {
   /** Stops everything and lets go of the audio context. */
   dispose(): void {
     this.#ringing = false;
+    this.#stopFollowing();
     this.#stopLoop();
     if (typeof window !== 'undefined') {
       window.removeEventListener('pointerdown', this.#unlock, true);
@@ -147,7 +153,7 @@ export class Ringer {
   }
 
   #refresh(): void {
-    const wanted = this.#ringing && this.#settings.sound;
+    const wanted = this.#ringing && this.#settings.sound && isAlertingTab();
     if (!wanted) this.#stopLoop();
     let sound: RingSound = 'off';
     if (wanted) {

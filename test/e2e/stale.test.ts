@@ -7,8 +7,8 @@
  *   one line says it reconnects and when; the host comes back on the same port with the same key
  *   file: the tab finds it by itself and the desk is live again.
  * - A reload (F5) keeps the desk (the tab kept its key); a link with no key says which link to open.
- * - Two tabs: a ringing call raises exactly one notification across both; closing the tab that
- *   raised it hands the job to the other.
+ * - Two tabs: a ringing call raises exactly one notification and one ring across both; closing the
+ *   tab that raised it hands the job to the other.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -132,7 +132,7 @@ describe('a desk that knows it is stale', () => {
     await stranger.close();
   });
 
-  it('raises one notification per ringing call across two tabs, and hands the job over when that tab closes', async () => {
+  it('raises one notification and one ring per ringing call across two tabs, and hands the job over when that tab closes', async () => {
     const second = await context.newPage();
     await second.goto(running!.host.url);
     await live(second);
@@ -152,6 +152,9 @@ describe('a desk that knows it is stale', () => {
     const delta = (await counts()).map((n, i) => n - start[i]!);
     assert.deepEqual(delta.toSorted(), [0, 1], `exactly one notification across both tabs, got ${JSON.stringify(delta)}`);
     assert.deepEqual(delta, raised);
+    // The ring sound too: the tab that raised the notification rings, the other one is silent.
+    const sounds = async (): Promise<Array<string | null>> => Promise.all(tabs.map((tab) => tab.locator('[data-testid="ringing-strip"]').getAttribute('data-sound')));
+    await eventually(async () => (await sounds()).join() === delta.map((d) => (d === 1 ? 'playing' : 'off')).join(), 'only the alerting tab rings');
     enreach.missCall(first);
 
     const alerting = tabs[delta.indexOf(1)]!;
@@ -164,6 +167,7 @@ describe('a desk that knows it is stale', () => {
     await other.waitForTimeout(300);
     const raisedThere = (await notifications(other)).slice(before);
     assert.deepEqual(raisedThere.map((n) => n.title), ['Incoming call from +358401000002'], 'the new call only; not again the one the closed tab raised');
+    await other.locator('[data-testid="ringing-strip"][data-sound="playing"]').waitFor();
     enreach.missCall(next);
     if (other !== page) page = other;
   });
