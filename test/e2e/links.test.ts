@@ -8,6 +8,8 @@
  *   refused: the agent sees why on the call, and nothing opens.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Core } from '../../main/app.js';
@@ -79,6 +81,7 @@ describe('tel: links and screen pops in Chromium', () => {
     assert.equal(await dialog.locator('[data-testid="dial-confirm-number"]').innerText(), '+15550100199');
     assert.equal(await dialog.locator('[data-testid="dial-confirm-account"]:checked').getAttribute('value'), 'contact');
     assert.deepEqual(dials(genesys), [], 'nothing is dialled before the agent confirms');
+    await axeClean(page, 'the confirm-dial dialog');
     if (SHOTS) await shots(page, 'dial-confirm');
     await dialog.locator('[data-testid="dial-confirm-remember"]').check();
     await dialog.locator('[data-testid="dial-confirm-call"]').focus();
@@ -142,6 +145,7 @@ describe('tel: links and screen pops in Chromium', () => {
     await line.waitFor();
     assert.match(await line.innerText(), /Screen pop not opened: crm\.example\.com\.evil\.com is not on the list of screen pop hosts/);
     assert.equal(await refusedCard.locator('[data-testid="call-screen-pop"]').count(), 0);
+    await axeClean(page, 'calls with a screen pop link and a refused pop');
     if (SHOTS) await shots(page, 'screen-pop');
     const pagesNow = context.pages().map((p) => p.url());
     assert.ok(!pagesNow.some((url) => url.includes('evil.com')), `nothing opened at the refused host: ${pagesNow.join(', ')}`);
@@ -179,6 +183,25 @@ describe('tel: links in the web host’s settings', () => {
     assert.match(await page.locator('[data-testid="settings-tel-handler-note"]').innerText(), /you confirm each call|confirm each call/);
   });
 });
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core finds no serious or critical violation, in the light and the dark theme. */
+async function axeClean(page: Page, where: string): Promise<void> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const before = await page.evaluate(() => document.documentElement.dataset['theme'] ?? 'system');
+  for (const theme of ['light', 'dark']) {
+    await page.evaluate((t) => void (document.documentElement.dataset['theme'] = t), theme);
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    const found = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Array<{ id: string; impact?: string | null; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
+      const result = await axe.run(document, { resultTypes: ['violations'] });
+      return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    });
+    assert.deepEqual(found, [], `axe in ${where} (${theme})`);
+  }
+  await page.evaluate((t) => void (document.documentElement.dataset['theme'] = t), before);
+}
 
 /** Screenshots for the report (LINKS_SCREENSHOTS=dir): tray-sized and wide, light and dark. */
 async function shots(page: Page, name: string): Promise<void> {
