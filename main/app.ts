@@ -8,6 +8,7 @@ import { decideToasts, toastsToClose, type AlertMemory } from './desk/alerts.js'
 import { Desk, type DeskAccount, type DeskPreferences } from './desk/desk.js';
 import type { DeskSetup, DeskState, FocusTarget, ScreenPop, Toast } from './desk/model.js';
 import { ScreenPopper, type ScreenPopRule } from './desk/screen-pop.js';
+import { keepHistory, loadHistory, type HistoryStore } from './desk/history.js';
 import { BridgeHub } from './bridge.js';
 import { startDemo, type Demo } from './demo/index.js';
 import { createLogger, type Logger } from './log.js';
@@ -46,6 +47,8 @@ export interface CoreOptions {
   settings?: SettingsStore;
   /** The agent's remembered choices (the account `tel:` links dial from); in memory when absent. */
   preferences?: DeskPreferences;
+  /** Where the call history is kept across restarts; none: it lives as long as the core. */
+  history?: HistoryStore;
 }
 
 /** The running core. */
@@ -121,7 +124,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   });
   const screenPops = accounts.flatMap((account): ScreenPopRule[] => (account.screenPop ? [{ accountId: account.id, url: account.screenPop.url, on: account.screenPop.on }] : []));
 
-  return assembleCore({ accounts: deskAccounts, config, log, setup: options.setup, settings: options.settings, demo, preferences: options.preferences, screenPops });
+  return assembleCore({ accounts: deskAccounts, config, log, setup: options.setup, settings: options.settings, demo, preferences: options.preferences, screenPops, history: options.history });
 }
 
 /** What {@link assembleCore} puts together. */
@@ -136,6 +139,8 @@ export interface CoreParts {
   preferences?: DeskPreferences;
   /** The accounts' screen pop templates (from the config). */
   screenPops?: readonly ScreenPopRule[];
+  /** Where the call history is kept (read at start, written as it changes, at most every 2 s). */
+  history?: HistoryStore;
 }
 
 /**
@@ -144,7 +149,8 @@ export interface CoreParts {
  */
 export function assembleCore(parts: CoreParts): Core {
   const { config, log, demo } = parts;
-  const desk = new Desk({ accounts: parts.accounts, log, setup: parts.setup, preferences: parts.preferences });
+  const desk = new Desk({ accounts: parts.accounts, log, setup: parts.setup, preferences: parts.preferences, history: parts.history && loadHistory(parts.history, log) });
+  const historyKeeper = parts.history && keepHistory((listener) => desk.subscribe(listener), () => desk.state, parts.history, log);
   const hub = new BridgeHub(desk, log, parts.settings ?? new ReadOnlySettings(config, 'the built-in defaults'));
   const toastListeners = new Set<(toast: Toast) => void>();
   const closeListeners = new Set<(id: string) => void>();
@@ -192,6 +198,7 @@ export function assembleCore(parts: CoreParts): Core {
     },
     async stop() {
       await desk.stop();
+      historyKeeper?.close();
       hub.close();
       await demo?.stop();
     },

@@ -50,6 +50,7 @@ const HANDLERS: { [M in DeskMethod]: (target: Target, args: CheckedArgs<M>) => M
   chatAction: ({ desk }, [chat, action]) => desk.chatAction(chat, action),
   sendChatMessage: ({ desk }, [chat, text]) => desk.sendChatMessage(chat, text),
   markChatRead: ({ desk }, [chat]) => desk.apply({ type: 'chat.read', chatKey: chat }),
+  markMissedSeen: ({ desk }) => desk.markMissedSeen(),
   dismissChat: ({ desk }, [chat]) => desk.apply({ type: 'chat.dismiss', chatKey: chat }),
   clearEndedChats: ({ desk }) => desk.clearEndedChats(),
   closeCallback: ({ desk }, [callback]) => desk.closeCallback(callback),

@@ -45,6 +45,7 @@ export interface ShellElectron {
     | 'getLoginItemSettings'
     | 'setLoginItemSettings'
     | 'setAsDefaultProtocolClient'
+    | 'setBadgeCount'
   >;
   BrowserWindow: new (options: Electron.BrowserWindowConstructorOptions) => ShellWindow;
   ipcMain: Pick<Electron.IpcMain, 'on' | 'removeAllListeners'>;

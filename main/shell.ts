@@ -34,6 +34,7 @@ import { startCore, type Core } from './app.js';
 import { ConfigError, loadConfiguration, type Configuration } from './config.js';
 import type { FocusTarget, Toast } from './desk/model.js';
 import { documentPreferences, type PreferenceDocument } from './preferences.js';
+import type { HistoryStore } from './desk/history.js';
 import { trayAction, trayModel, type TrayIcon, type TrayItem, type TrayModel } from './desk/tray.js';
 import type { IpcMainEvent, MenuItemConstructorOptions, ShellElectron, ShellNotification, ShellTray, ShellWindow } from './electron-api.js';
 import type { Logger } from './log.js';
@@ -74,6 +75,12 @@ export interface ShellOptions {
   electron: ShellElectron;
   /** Opens the settings store (called after the app is ready). */
   openSettingsFile(): SettingsFile;
+  /**
+   * Opens the call history's own store (electron-store `name: 'history'`), called after the app is
+   * ready. Throws when the file is not valid JSON, unless `discardInvalid` (then it reads as empty
+   * and the next write replaces it). Absent: the history lives as long as the app.
+   */
+  openHistoryFile?(options: { discardInvalid: boolean }): SettingsFile;
   argv: readonly string[];
   env?: NodeJS.ProcessEnv;
   platform: NodeJS.Platform;
@@ -219,6 +226,37 @@ export function runShell(options: ShellOptions): Shell {
     return new StoredSettings(loaded.config, loaded.source, persist, encrypt, { problems: loaded.problems, secrets, raw: file.store });
   }
 
+  /**
+   * The call history's store over electron-store: a corrupt file is said once in the log and
+   * replaced by an empty history (never a crash); none when the store cannot be opened at all.
+   */
+  function historyStore(): HistoryStore | undefined {
+    const open = options.openHistoryFile;
+    if (!open) return undefined;
+    let file: SettingsFile;
+    try {
+      file = open({ discardInvalid: false });
+    } catch (error) {
+      log.error({ err: error }, 'the call history file is not valid; starting with an empty history (the file is replaced at the next change)');
+      try {
+        file = open({ discardInvalid: true });
+      } catch (again) {
+        log.error({ err: again }, 'the call history file cannot be opened; the history is kept only until the app quits');
+        return undefined;
+      }
+    }
+    return {
+      where: file.path,
+      read: () => {
+        const document = file.store;
+        return Object.keys(document).length ? document : undefined;
+      },
+      write: (document) => {
+        file.store = document as unknown as Record<string, unknown>;
+      },
+    };
+  }
+
   /** Serves the built renderer on `app://desk/`; nothing outside it, no source maps. */
   async function serve(request: Request): Promise<Response> {
     const url = new URL(request.url);
@@ -327,6 +365,7 @@ export function runShell(options: ShellOptions): Shell {
         core.desk.retryAccount(action.accountId);
         return;
       case 'show':
+      case 'history':
         showWindow();
         return;
       case 'quit':
@@ -374,7 +413,15 @@ export function runShell(options: ShellOptions): Shell {
     let lit = true;
     let alerting = false;
     const flashImage = (): void => tray?.setImage(trayImage(lit ? 'ringing' : model.restingIcon));
+    let badge = 0;
     const render = (): void => {
+      // The missed calls not yet seen on the app's badge, where the OS shows one (macOS; Linux with
+      // the Unity launcher; Electron's docs); 0 hides it.
+      const missed = running.desk.state.missedUnseen;
+      if (missed !== badge && (options.platform === 'darwin' || options.platform === 'linux')) {
+        badge = missed;
+        if (!app.setBadgeCount(missed)) log.debug({ missed }, 'the OS shows no badge count');
+      }
       model = trayModel(running.desk.state);
       const json = JSON.stringify(model);
       if (json === last) return;
@@ -484,6 +531,7 @@ export function runShell(options: ShellOptions): Shell {
       demo: loaded.demo,
       setup: { source: loaded.source, problems: loaded.problems },
       settings: settingsStore(loaded, file),
+      history: historyStore(),
       log,
       decrypt,
       env: options.env,

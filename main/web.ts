@@ -24,6 +24,7 @@ import { WEB_BRIDGE_PATH, WEB_CLOSE_UNAUTHORIZED, type WebHello } from '../prelo
 import type { BridgeConnection } from './bridge.js';
 import { appLogger, startCore, type Core } from './app.js';
 import { loadConfiguration } from './config.js';
+import { webHistory } from './history-file.js';
 import type { Logger } from './log.js';
 import { ReadOnlySettings } from './settings.js';
 import { documentPreferences, jsonFileDocument } from './preferences.js';
@@ -210,7 +211,9 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   }
   const settings = new ReadOnlySettings(loaded.config, loaded.source, [], { kind: 'web-host', path: loaded.path, demo: loaded.demo });
   const preferences = documentPreferences(jsonFileDocument(join(webStateDir(loaded.path), 'preferences.json')), log);
-  const core = await startCore({ config: loaded.config, demo: loaded.demo, setup: { source: loaded.source, problems: [] }, log, settings, preferences });
+  const history = webHistory(loaded.path);
+  log.info({ path: history.path }, 'the call history is kept in this file');
+  const core = await startCore({ config: loaded.config, demo: loaded.demo, setup: { source: loaded.source, problems: [] }, log, settings, preferences, history });
   const port = values.port !== undefined ? Number(values.port) : loaded.config.webHost.port;
   // The session key outlives a restart, so an open tab finds the host again on the same port.
   const key = await loadWebToken(webStateDir(loaded.path), { renew: values['new-key'] ?? false });

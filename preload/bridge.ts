@@ -29,6 +29,7 @@ import {
   type Json,
   type JsonOnly,
   type PendingDial,
+  type PastCall,
   type Queue,
   type ScreenPop,
   type TeamMember,
@@ -89,6 +90,8 @@ export const DESK_METHODS = {
   dismissChat: { args: z.tuple([key]) },
   /** Takes every ended chat off the desk now (they leave by themselves 15 minutes after they ended). */
   clearEndedChats: { args: z.tuple([]) },
+  /** The agent looked at the call history: no missed call counts as unseen any more (tray badge, title). */
+  markMissedSeen: { args: z.tuple([]) },
   /** Closes a callback request. */
   closeCallback: { args: z.tuple([key]) },
   /** Starts an instant-message conversation with a team member (by desk key). */
@@ -219,14 +222,15 @@ export type ChatUpsert = Chat & { messagesFrom?: number };
  * How the recent calls changed when calls were put at the head of the list: those calls, then the
  * first `kept` of the list as it was (the rest fell off its end). The whole list travels otherwise.
  */
-export type RecentCallsDelta = { added: Call[]; kept: number };
+export type RecentCallsDelta = { added: PastCall[]; kept: number };
 
 /** What changed between two states. Absent members did not change. */
 export type DeskPatch = {
   accounts?: SlicePatch<Account>;
   calls?: SlicePatch<Call>;
-  recentCalls?: Call[];
+  recentCalls?: PastCall[];
   recentCallsDelta?: RecentCallsDelta;
+  missedUnseen?: number;
   chats?: SlicePatch<ChatUpsert>;
   callbacks?: SlicePatch<Callback>;
   queues?: SlicePatch<Queue>;
@@ -264,7 +268,7 @@ function diffSlice<T extends object>(prev: Record<string, T>, next: Record<strin
  * (what ending a call does: the store puts it at the head and drops the oldest), compared by
  * identity; `undefined` otherwise (the whole list then travels).
  */
-function recentCallsDelta(prev: readonly Call[], next: readonly Call[]): RecentCallsDelta | undefined {
+function recentCallsDelta(prev: readonly PastCall[], next: readonly PastCall[]): RecentCallsDelta | undefined {
   if (prev.length === 0) return undefined;
   const added = next.indexOf(prev[0]!);
   if (added <= 0) return undefined;
@@ -294,6 +298,10 @@ export function diffState(prev: DeskState, next: DeskState): DeskPatch | undefin
     const delta = recentCallsDelta(prev.recentCalls, next.recentCalls);
     if (delta) patch.recentCallsDelta = delta;
     else patch.recentCalls = next.recentCalls;
+    any = true;
+  }
+  if (prev.missedUnseen !== next.missedUnseen) {
+    patch.missedUnseen = next.missedUnseen;
     any = true;
   }
   if (prev.demo !== next.demo) {
@@ -345,6 +353,7 @@ export function applyPatch(state: DeskState, patch: DeskPatch): DeskState {
   }
   if (patch.recentCalls) next.recentCalls = patch.recentCalls;
   if (patch.recentCallsDelta) next.recentCalls = [...patch.recentCallsDelta.added, ...state.recentCalls.slice(0, patch.recentCallsDelta.kept)];
+  if (patch.missedUnseen !== undefined) next.missedUnseen = patch.missedUnseen;
   if (patch.demo !== undefined) next.demo = patch.demo;
   if (patch.setup) next.setup = patch.setup;
   if (patch.pendingDial === null) delete next.pendingDial;

@@ -8,6 +8,7 @@ import { CommandError, type CommandAnswer, type Connector, type ConnectorCommand
 import type { ConnectorEvent } from './events.js';
 import { ENDED_CHAT_TTL_MS, type CallAction, type CallJourney, type ChatCommand, type DeskSetup, type DeskState, type PendingDial, type PresenceState } from './model.js';
 import { parseDialLink } from './dial-link.js';
+import type { HistorySeed } from './history.js';
 import { initialState, reduce, type AccountSeed, type StoreAction } from './store.js';
 
 /**
@@ -26,6 +27,8 @@ export interface DeskOptions {
   setup?: DeskSetup;
   /** Clock, ISO string (tests pass a fixed one). */
   now?: () => string;
+  /** The call history kept from earlier sessions (`history.ts` `loadHistory`). */
+  history?: HistorySeed;
   /** Timers for the desk's own chores (clearing ended chats); tests pass fake ones. Default: the global ones. */
   timers?: DeskTimers;
   /** What the agent chose to remember (the account `tel:` links dial from); in memory when absent. */
@@ -90,6 +93,7 @@ export class Desk {
       options.accounts.map((a) => a.seed),
       this.now(),
       options.setup,
+      options.history,
     );
   }
 
@@ -338,6 +342,11 @@ export class Desk {
     if (!call) throw new CommandError('That call has ended.');
     if (!call.stale) throw new CommandError('The platform still reports this call; end it there.');
     this.apply({ type: 'call.dismiss', callKey, at: this.now() });
+  }
+
+  /** The agent looked at the call history: the missed-call count (tray badge, window title) goes to zero. */
+  markMissedSeen(): void {
+    this.apply({ type: 'history.seen' });
   }
 
   /** Closes a callback request. @throws {CommandError} */

@@ -104,6 +104,22 @@ export type Call = {
   stale?: boolean;
 };
 
+/**
+ * How an ended call went, from the agent's side: `missed` (inbound, never connected), `answered`
+ * (inbound, connected), `placed` (the agent's outbound call). See `history.ts` `callOutcome`.
+ */
+export type CallOutcome = 'missed' | 'answered' | 'placed';
+
+/**
+ * An ended call as the call history keeps it: the call, how it went, and the account it came
+ * through as it was named then (an account may be renamed or removed later).
+ */
+export type PastCall = Call & {
+  outcome: CallOutcome;
+  /** The account's label and platform id when the call ended. */
+  account: { label: string; vendor: string };
+};
+
 /** Who a chat participant is. */
 export type ParticipantRole = 'customer' | 'colleague' | 'agent' | 'supervisor' | 'bot' | 'system';
 
@@ -336,8 +352,13 @@ export type DeskState = {
   accounts: Record<string, Account>;
   /** Calls not yet ended. */
   calls: Record<string, Call>;
-  /** The most recent ended calls, newest first (bounded). */
-  recentCalls: Call[];
+  /**
+   * The call history: every ended call, newest first, at most `HISTORY_LIMIT` (`history.ts`); the
+   * host keeps it across restarts and seeds it at start.
+   */
+  recentCalls: PastCall[];
+  /** How many of the history's missed calls the agent has not seen yet: the newest ones (tray badge, window title). */
+  missedUnseen: number;
   chats: Record<string, Chat>;
   /** Open callback requests; closed ones leave the desk. */
   callbacks: Record<string, Callback>;

@@ -7,13 +7,15 @@
  *
  * Rules it enforces for every platform alike (ARCHITECTURE.md, principle 5):
  * - one call per call id: every event about it merges into it; `ended` is terminal and moves the call
- *   to `recentCalls`; later events about an ended call are ignored;
+ *   to the call history (`recentCalls`, classified, capped; see `history.ts`); later events about a
+ *   call that ended in this session are ignored;
  * - one transcript line per message id, in index order, whatever order or how often they arrive;
  * - one callback per id; a closed callback leaves the desk;
  * - an ended chat carries `endedAt`; `chats.clear-ended` removes ended chats (the desk sends it
  *   `ENDED_CHAT_TTL_MS` (model.ts) after each ended, and for the agent's "Clear ended").
  */
 import type { ChatPatch, CallPatch, CallbackData, DeskEvent, QueuePatch } from './events.js';
+import { callOutcome, HISTORY_LIMIT, type HistorySeed } from './history.js';
 import {
   entityKey,
   type Account,
@@ -23,13 +25,14 @@ import {
   type DeskSetup,
   type DeskState,
   type PendingDial,
+  type PastCall,
   type PresenceState,
   type ScreenPop,
   type Queue,
 } from './model.js';
 
-/** How many ended calls the desk remembers. */
-export const RECENT_CALLS_LIMIT = 20;
+/** How many ended calls the desk remembers: the call history's cap. */
+export const RECENT_CALLS_LIMIT = HISTORY_LIMIT;
 /** How many ended chats stay on the desk before the oldest is dropped. */
 export const ENDED_CHATS_LIMIT = 50;
 
@@ -68,8 +71,12 @@ export interface ScreenPopsAction {
   type: 'screenpops.set';
   pops: Record<string, ScreenPop>;
 }
+/** The agent looked at the call history: no missed call is unseen any more. */
+export interface MissedSeenAction {
+  type: 'history.seen';
+}
 /** Everything the store folds: connector events plus the agent's local view actions. */
-export type StoreAction = DeskEvent | ChatReadAction | ChatDismissAction | ChatsClearEndedAction | CallDismissAction | DialPendingAction | ScreenPopsAction;
+export type StoreAction = DeskEvent | ChatReadAction | ChatDismissAction | ChatsClearEndedAction | CallDismissAction | DialPendingAction | ScreenPopsAction | MissedSeenAction;
 
 /** What the desk knows of an account before it connects. */
 export interface AccountSeed {
@@ -93,14 +100,21 @@ export interface AccountSeed {
  * @param accounts the configured accounts, in display order.
  * @param now ISO time used as each account's `since`.
  * @param setup where the settings came from, and their problems.
+ * @param history the call history kept from earlier sessions (`history.ts` `readHistory`).
  */
-export function initialState(accounts: readonly AccountSeed[], now: string, setup: DeskSetup = { source: '', problems: [] }): DeskState {
+export function initialState(
+  accounts: readonly AccountSeed[],
+  now: string,
+  setup: DeskSetup = { source: '', problems: [] },
+  history: HistorySeed = { calls: [], missedUnseen: 0 },
+): DeskState {
   const records = emptySlice<Account>();
   for (const seed of accounts) records[seed.id] = accountRecord(seed, now);
   return {
     accounts: records,
     calls: emptySlice(),
-    recentCalls: [],
+    recentCalls: history.calls.slice(0, RECENT_CALLS_LIMIT),
+    missedUnseen: history.missedUnseen,
     chats: emptySlice(),
     callbacks: emptySlice(),
     queues: emptySlice(),
@@ -159,6 +173,8 @@ export function reduce(state: DeskState, action: StoreAction): DeskState {
     }
     case 'screenpops.set':
       return state.screenPops === action.pops ? state : { ...state, screenPops: action.pops };
+    case 'history.seen':
+      return state.missedUnseen === 0 ? state : { ...state, missedUnseen: 0 };
     case 'call.dismiss': {
       const call = state.calls[action.callKey];
       if (!call?.stale) return state;
@@ -274,7 +290,12 @@ function foldCall(state: DeskState, accountId: string, patch: CallPatch, at: str
 function endCall(state: DeskState, call: Call, at: string): DeskState {
   const calls = without(state.calls, call.key);
   const ended: Call = { ...call, state: 'ended', actions: [], endedAt: call.endedAt ?? at };
-  return { ...state, calls, recentCalls: [ended, ...state.recentCalls].slice(0, RECENT_CALLS_LIMIT) };
+  const account = state.accounts[call.accountId];
+  const past: PastCall = { ...ended, outcome: callOutcome(ended), account: { label: account?.label ?? call.accountId, vendor: account?.vendor ?? '' } };
+  const recentCalls = [past, ...state.recentCalls];
+  if (recentCalls.length > RECENT_CALLS_LIMIT) recentCalls.length = RECENT_CALLS_LIMIT;
+  const missedUnseen = past.outcome === 'missed' ? Math.min(state.missedUnseen + 1, RECENT_CALLS_LIMIT) : state.missedUnseen;
+  return { ...state, calls, recentCalls, missedUnseen };
 }
 
 function syncCalls(state: DeskState, accountId: string, current: readonly CallPatch[], at: string): DeskState {

@@ -12,7 +12,7 @@ import { activeCalls, activityText, agentActivity, agentPresence, presenceReason
 
 /**
  * One menu entry. `id` comes back on click: `presence:<state>`, `presence:<state>:<reason code>`,
- * `account-presence:<account>:<state>[:<reason code>]`, `show`, `quit`, `retry:<account>`.
+ * `account-presence:<account>:<state>[:<reason code>]`, `show`, `quit`, `retry:<account>`, `history` (the missed calls line: shows the window).
  */
 export type TrayItem =
   | { kind: 'label'; text: string }
@@ -150,7 +150,10 @@ export function trayModel(state: DeskState, nowMs: number = Date.now()): TrayMod
       });
     }
   }
-  items.push({ kind: 'separator' }, { kind: 'action', id: 'show', text: 'Show Agent Companion' }, { kind: 'action', id: 'quit', text: 'Quit' });
+  const missed = missedCallsText(state.missedUnseen);
+  items.push({ kind: 'separator' });
+  if (missed) items.push({ kind: 'action', id: 'history', text: missed });
+  items.push({ kind: 'action', id: 'show', text: 'Show Agent Companion' }, { kind: 'action', id: 'quit', text: 'Quit' });
 
   const restingIcon: TrayIcon = trouble.length > 0 ? 'trouble' : (presence ?? 'unknown');
   const icon: TrayIcon = ringing > 0 ? 'ringing' : restingIcon;
@@ -160,10 +163,16 @@ export function trayModel(state: DeskState, nowMs: number = Date.now()): TrayMod
   const parts = [
     headline || undefined,
     ringing && activity?.kind !== 'ringing' ? `${ringing} ringing` : undefined,
+    missed,
     trouble.length ? `${trouble.length} account${trouble.length > 1 ? 's need' : ' needs'} attention` : undefined,
     `Agent Companion${state.demo ? ' (demo)' : ''}`,
   ];
   return { icon, restingIcon, ringing: ringing > 0, invited, tooltip: parts.filter(Boolean).join(' — '), items };
+}
+
+/** "2 missed calls" for the missed calls the agent has not seen; undefined for none. */
+export function missedCallsText(unseen: number): string | undefined {
+  return unseen > 0 ? `${unseen} missed call${unseen === 1 ? '' : 's'}` : undefined;
 }
 
 /** Parses a clicked item id back into what it means. */
@@ -174,9 +183,10 @@ export function trayAction(
   | { kind: 'account-presence'; accountId: string; state: PresenceState; reason?: string }
   | { kind: 'retry'; accountId: string }
   | { kind: 'show' }
+  | { kind: 'history' }
   | { kind: 'quit' }
   | undefined {
-  if (id === 'show' || id === 'quit') return { kind: id };
+  if (id === 'show' || id === 'quit' || id === 'history') return { kind: id };
   const [kind, value] = id.split(/:(.*)/s, 2);
   if (kind === 'account-presence' && value) {
     const [accountId, rest] = value.split(/:(.*)/s, 2);

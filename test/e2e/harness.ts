@@ -6,6 +6,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startCore, type Core } from '../../main/app.js';
 import { parseConfig, type AppConfig } from '../../main/config.js';
+import type { HistoryStore } from '../../main/desk/history.js';
 import { createLogger } from '../../main/log.js';
 import { startEnreachSimulator, type EnreachSimulator } from '../../main/vendors/enreach/simulator/index.js';
 import { startGenesysSimulator, type GenesysSimulator } from '../../main/vendors/genesys/simulator/index.js';
@@ -70,10 +71,12 @@ export async function openDesk(
     viewport?: { width: number; height: number };
     /** Wait until every account shows as connected (default true; false where the agent must answer a question first). */
     waitConnected?: boolean;
+    /** Where the core keeps its call history (default: none, the history lives as long as the core). */
+    history?: HistoryStore;
   },
 ): Promise<OpenDesk> {
   const log = createLogger(process.env.AGENT_COMPANION_LOG ?? 'warn');
-  const core = closers.add(await startCore({ config: options.config, log, tuning: options.tuning, backoff: { initialMs: 50, maxMs: 500, jitter: 0 } }), (started) => started.stop());
+  const core = closers.add(await startCore({ config: options.config, log, tuning: options.tuning, backoff: { initialMs: 50, maxMs: 500, jitter: 0 }, history: options.history }), (started) => started.stop());
   const host = closers.add(await startWebHost({ core, log }), (started) => started.close());
   const browser = closers.add(await launchChromium(), (launched) => launched.close().catch(() => undefined));
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 440, height: 900 } });

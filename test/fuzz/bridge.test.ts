@@ -39,6 +39,7 @@ const CALLS: Record<string, unknown[]> = {
   chatAction: ['voice/k1', 'complete'],
   sendChatMessage: ['voice/k1', 'Hello'],
   markChatRead: ['voice/k1'],
+  markMissedSeen: [],
   dismissChat: ['voice/k1'],
   clearEndedChats: [],
   closeCallback: ['voice/cb1'],

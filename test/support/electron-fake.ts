@@ -257,6 +257,13 @@ export class FakeApp extends FakeEmitter<Electron.App> implements ShellApp {
     this.ctx.machine.protocolClients.set(protocol, { ...(path ? { path } : {}), ...(args ? { args } : {}) });
     return true;
   }
+  /** The app's badge count, as `app.setBadgeCount` last set it (0 hides the badge). */
+  badgeCount = 0;
+  /** Sets the badge count; true as on macOS and on Linux with the Unity launcher (Electron's docs). */
+  setBadgeCount(count?: number): boolean {
+    this.badgeCount = count ?? 0;
+    return true;
+  }
   /** Stores login item settings on the machine (merged, as the OS keeps what is not given). */
   setLoginItemSettings(settings: Electron.Settings): void {
     this.ctx.machine.loginItem = { ...this.ctx.machine.loginItem, ...settings };

@@ -43,6 +43,32 @@ class JsonSettingsFile implements SettingsFile {
   }
 }
 
+/**
+ * The call history's store, as electron-store (`name: 'history'`) keeps it: its own JSON file in
+ * userData; opening a file that is not JSON throws, unless asked to discard it (`clearInvalidConfig`:
+ * it then reads as empty and the next write replaces it).
+ */
+function openHistoryFile(path: string, discardInvalid: boolean): SettingsFile {
+  const file = new JsonSettingsFile(path);
+  if (!discardInvalid) {
+    void file.store;
+    return file;
+  }
+  return {
+    path,
+    get store() {
+      try {
+        return file.store;
+      } catch {
+        return {};
+      }
+    },
+    set store(value) {
+      file.store = value;
+    },
+  };
+}
+
 /** One launch of the app on a fake machine, and its window's end of the wire. */
 interface Launch {
   fake: FakeElectron;
@@ -58,7 +84,7 @@ const closers = new Closers();
 afterEach(() => closers.closeAll());
 
 async function launch(
-  options: { machine?: FakeMachine; argv?: string[]; store?: Record<string, unknown>; storageBackend?: 'basic_text' | 'gnome_libsecret'; platform?: NodeJS.Platform; beforeReady?: (fake: FakeElectron) => void } = {},
+  options: { machine?: FakeMachine; argv?: string[]; store?: Record<string, unknown>; storageBackend?: 'basic_text' | 'gnome_libsecret'; platform?: NodeJS.Platform; beforeReady?: (fake: FakeElectron) => void; keepHistory?: boolean } = {},
 ): Promise<Launch> {
   const fake = closers.add(createFakeElectron({ machine: options.machine, argv: options.argv, storageBackend: options.storageBackend }), (f) => {
     if (!f.app.quitted) f.electron.app.quit();
@@ -70,6 +96,7 @@ async function launch(
   const shell = runShell({
     electron: fake.electron,
     openSettingsFile: () => settingsFile,
+    ...(options.keepHistory ? { openHistoryFile: ({ discardInvalid }: { discardInvalid: boolean }) => openHistoryFile(historyPath(fake), discardInvalid) } : {}),
     argv: options.argv ?? ['electron', '.'],
     env: {},
     platform: options.platform ?? 'linux',
@@ -99,6 +126,9 @@ async function enreachStore(): Promise<{ simulator: EnreachSimulator; store: Rec
   const { user, secretKey } = simulator.credentials;
   return { simulator, store: { accounts: [{ id: 'voice', vendor: 'enreach', label: 'Voice', apiUrl: simulator.apiUrl, user, secretKey }] } };
 }
+
+/** Where the fake app's call history file lives (electron-store's `history.json` in userData). */
+const historyPath = (fake: FakeElectron): string => join(fake.electron.app.getPath('userData'), 'history.json');
 
 const connected = (app: Launch, id: string) => eventually(() => app.state()?.accounts[id]?.connection === 'connected', `${id} connected in the window`);
 
@@ -199,6 +229,47 @@ describe('Electron shell (against a typed fake of Electron)', () => {
     await eventually(() => !app.fake.tray().imagePath.endsWith('ringing.png'), 'the tray rests');
     await new Promise((resolve) => setTimeout(resolve, 800));
     assert.equal(app.fake.tray().imagePath.endsWith('ringing.png'), false, 'and stays at rest');
+  });
+
+  it('keeps the call history in its own electron-store file across a restart, with the missed calls on the badge and the tray until seen', async () => {
+    const machine = closers.add(createFakeMachine(), (m) => m.dispose());
+    const { simulator, store } = await enreachStore();
+    const first = await launch({ machine, store, keepHistory: true });
+    await connected(first, 'voice');
+    const callId = simulator.ringCall({ caller: '+358401119999' });
+    await eventually(() => first.state()!.calls[`voice/${callId}`], 'the call rings in the window');
+    simulator.missCall(callId);
+    await eventually(() => first.state()!.missedUnseen === 1, 'one missed call counted');
+    await eventually(() => first.fake.app.badgeCount === 1, 'the badge shows it');
+    await eventually(() => first.fake.tray().tooltip.includes('1 missed call'), 'the tray tooltip says it');
+    assert.ok(first.fake.tray().menu?.find('history'), 'a "1 missed call" line in the tray menu');
+    first.fake.electron.app.quit();
+    await eventually(() => first.fake.app.quitted, 'the first launch quit');
+    const kept = JSON.parse(readFileSync(historyPath(first.fake), 'utf8')) as { calls: Array<{ caller: string; outcome: string }>; missedUnseen: number };
+    assert.deepEqual(kept.calls.map((c) => [c.caller, c.outcome]), [['+358401119999', 'missed']]);
+    assert.equal(kept.missedUnseen, 1);
+    assert.ok(!existsSync(join(first.fake.electron.app.getPath('userData'), 'settings.json')) || !readFileSync(join(first.fake.electron.app.getPath('userData'), 'settings.json'), 'utf8').includes('+358401119999'), 'the history is not in the settings file');
+
+    const second = await launch({ machine, store, keepHistory: true });
+    await eventually(() => second.state()?.recentCalls.some((c) => c.caller === '+358401119999' && c.outcome === 'missed'), 'the missed call is still in the history');
+    assert.equal(second.state()!.missedUnseen, 1);
+    await eventually(() => second.fake.app.badgeCount === 1, 'the badge shows it after the restart');
+    await second.api.markMissedSeen();
+    await eventually(() => second.fake.app.badgeCount === 0, 'seen: the badge is cleared');
+    await eventually(() => !second.fake.tray().tooltip.includes('missed'), 'and the tray no longer says it');
+  });
+
+  it('starts with an empty history, saying so once, when the history file is corrupt', async () => {
+    const machine = closers.add(createFakeMachine(), (m) => m.dispose());
+    const { store } = await enreachStore();
+    const probe = createFakeElectron({ machine });
+    const path = historyPath(probe);
+    probe.dispose();
+    writeFileSync(path, '{"calls": [{"caller": "+3584');
+    const app = await launch({ machine, store, keepHistory: true });
+    await connected(app, 'voice');
+    assert.deepEqual(app.state()!.recentCalls, []);
+    assert.equal(app.logLines.filter((line) => line.includes('the call history file is not valid; starting with an empty history')).length, 1);
   });
 
   it('hides the window to the tray when it is closed, and shows it again from the tray', async () => {
