@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { assembleCore, appLogger } from '../../main/app.js';
 import { parseConfig } from '../../main/config.js';
 import type { ConnectorEvent } from '../../main/desk/events.js';
-import { callOutcome, HISTORY_LIMIT, historyDocument, keepHistory, loadHistory, MemoryHistory, readHistory } from '../../main/desk/history.js';
+import { callOutcome, HISTORY_LIMIT, historyDocument, keepHistory, loadHistory, MemoryHistory, readHistory, type HistoryLog } from '../../main/desk/history.js';
 import type { Call, DeskState } from '../../main/desk/model.js';
 import type { Connector, ConnectorContext } from '../../main/desk/port.js';
 import { initialState, reduce } from '../../main/desk/store.js';
@@ -59,8 +59,8 @@ function threeCalls(state: DeskState, prefix = ''): DeskState {
   );
 }
 
-const silent = { info() {}, warn() {}, error() {} };
-function recordingLog(): { lines: string[]; log: typeof silent } {
+const silent: HistoryLog = { info() {}, warn() {}, error() {} };
+function recordingLog(): { lines: string[]; log: HistoryLog } {
   const lines: string[] = [];
   const put = (_: object, message: string): void => void lines.push(message);
   return { lines, log: { info: put, warn: put, error: put } };
