@@ -1,0 +1,127 @@
+/// <reference lib="dom" />
+/**
+ * The call history end to end (issue 11, point 3): the web host in Chromium keeping its history in
+ * a JSON file, a UCCX account (OpenMethods simulator: call variables, dialling) through its real
+ * connector. A missed call is in the history; the core stops and a new one starts on the same
+ * file; the call is still there, the title counts it, its attached data and search work, and
+ * "Call back" reaches the simulator's dial command.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { parseConfig, type AppConfig } from '../../main/config.js';
+import { JsonFileHistory } from '../../main/history-file.js';
+import { startOpenMethodsSimulator, type OpenMethodsSimulator } from '../../main/vendors/openmethods/simulator/index.js';
+import { Closers } from '../support/closers.js';
+import { eventually } from '../support/eventually.js';
+import { openDesk } from './harness.js';
+
+const CALLER = '+14155550177';
+
+const entry = (page: Page, text: string) => page.locator('[data-testid="recent-call"]', { hasText: text });
+const title = (page: Page, expected: string) => page.waitForFunction((want) => document.title === want, expected);
+
+describe('call history in Chromium, across a restart of the core', () => {
+  const simulators = new Closers();
+  let uccx: OpenMethodsSimulator;
+  let config: AppConfig;
+  let historyFile: string;
+  before(async () => {
+    uccx = simulators.add(await startOpenMethodsSimulator(), (s) => s.close().catch(() => undefined));
+    config = parseConfig({
+      accounts: [{ id: 'uccx', vendor: 'openmethods', label: 'UCCX test', serverUrl: uccx.url, agentId: uccx.credentials.agentId, password: uccx.credentials.password }],
+    });
+    historyFile = join(mkdtempSync(join(tmpdir(), 'ac-history-e2e-')), 'history.json');
+  });
+  after(() => simulators.closeAll());
+
+  it('keeps a missed call through a restart, counts it in the title until seen, shows its data, finds it, and calls it back', async () => {
+    // The first run: a call rings out unanswered.
+    const firstRun = new Closers();
+    try {
+      const { page } = await openDesk(firstRun, { config, viewport: { width: 420, height: 800 }, history: new JsonFileHistory(historyFile) });
+      const id = uccx.center.ring({ ani: CALLER, dnis: '8005550199', callVariables: { CaseId: 'C-981', Topic: 'Billing' } });
+      await page.locator(`[data-testid="call"][data-key="uccx/${id}"]`).waitFor();
+      uccx.center.hangUp(id, true);
+      uccx.center.setState('READY');
+      const missed = entry(page, CALLER);
+      await missed.waitFor();
+      assert.equal(await missed.getAttribute('data-outcome'), 'missed');
+      await title(page, '(1) Agent Companion');
+    } finally {
+      await firstRun.closeAll();
+    }
+    // UCCX keeps a stopped desk's session (the agent stays signed in); the server forgetting it
+    // stands in for the hours between shifts, so the new core signs in without the take-over question.
+    uccx.forgetSessions();
+
+    // A new core on the same history file.
+    const secondRun = new Closers();
+    try {
+      const { page } = await openDesk(secondRun, { config, viewport: { width: 420, height: 800 }, history: new JsonFileHistory(historyFile) });
+      const row = entry(page, CALLER);
+      await row.waitFor();
+      assert.equal(await row.getAttribute('data-outcome'), 'missed');
+      assert.equal(await row.getAttribute('data-unseen'), 'true');
+      assert.equal(await row.locator('[data-testid="recent-call-missed"]').innerText(), 'Missed');
+      assert.match(await row.locator('[data-testid="recent-call-account"]').innerText(), /UCCX test/);
+      await title(page, '(1) Agent Companion');
+      assert.match(await page.locator('[data-testid="section-recent-count"]').innerText(), /1\s+missed/);
+
+      // Looking at the history (here: its details) clears the count, in the title too.
+      await row.locator('[data-testid="recent-call-details"]').click();
+      await title(page, 'Agent Companion');
+      assert.equal(await row.getAttribute('data-unseen'), null);
+      const detail = row.locator('[data-testid="recent-call-detail"]');
+      const item = (name: string) => detail.locator(`[data-testid="call-data-item"][data-name="${name}"] dd`);
+      assert.equal(await item('CaseId').innerText(), 'C-981');
+      assert.equal(await item('Topic').innerText(), 'Billing');
+      assert.match(await detail.innerText(), /Number called\s+8005550199/);
+
+      // Search: by the number as people type it, by attached data; a miss says so.
+      const search = page.locator('[data-testid="history-search"]');
+      await search.fill('415 555 0177');
+      await row.waitFor();
+      await search.fill('c-981');
+      await row.waitFor();
+      await search.fill('nobody-at-all');
+      await page.locator('[data-testid="history-no-match"]').waitFor();
+      assert.equal(await entry(page, CALLER).count(), 0);
+      await search.fill('');
+      await row.waitFor();
+
+      // Call back: the UCCX account dials, so the call goes out through it.
+      await row.locator('[data-testid="recent-call-back"]').click();
+      await eventually(
+        () => uccx.requests.find((r) => r.name === 'session.makeCall' && (r.data as { destination?: string }).destination === CALLER),
+        'makeCall reached UCCX',
+      );
+      const dialled = page.locator('[data-testid="call"][data-key^="uccx/"]', { hasText: CALLER });
+      await dialled.waitFor();
+      await dialled.locator('[data-testid="call-hangup"]').click();
+      await dialled.waitFor({ state: 'detached' });
+      uccx.center.endWork();
+      await page.locator('[data-testid="recent-call"][data-outcome="placed"]', { hasText: CALLER }).waitFor();
+    } finally {
+      await secondRun.closeAll();
+    }
+    uccx.forgetSessions();
+
+    // The seen mark survived too: a third core counts nothing.
+    const thirdRun = new Closers();
+    try {
+      const { page } = await openDesk(thirdRun, { config, history: new JsonFileHistory(historyFile) });
+      await entry(page, CALLER).first().waitFor();
+      await title(page, 'Agent Companion');
+      assert.deepEqual(
+        await page.locator('[data-testid="recent-call"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-outcome'))),
+        ['placed', 'missed'],
+      );
+    } finally {
+      await thirdRun.closeAll();
+    }
+  });
+});
