@@ -124,7 +124,6 @@ describe('call history: cap and missed count', () => {
     assert.ok(!seen.items.some((item) => item.kind === 'action' && item.id === 'history'));
     assert.equal(windowTitle({ missed: 2 }), '(2) Agent Companion');
     assert.equal(windowTitle({ missed: 0 }), 'Agent Companion');
-    assert.equal(windowTitle({ missed: 1, ringing: '+358401111111' }), 'Ringing: +358401111111 — (1) Agent Companion');
   });
 });
 
