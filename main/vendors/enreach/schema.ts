@@ -12,6 +12,7 @@
  * unset) become `undefined`.
  */
 import { z } from 'zod';
+import { canonicalIsoUtc } from '../kit/iso-date.js';
 
 // ---- keys ----------------------------------------------------------------------------------------
 
@@ -114,6 +115,9 @@ const enumLike = z
  * @returns `null` when the text is not a date at all.
  */
 export function enreachDate(value: string): string | undefined | null {
+  // Already in the desk's form (and not year 9999 or 0001): nothing to convert.
+  const canonical = value.startsWith('9999-') || value.startsWith('0001-') ? undefined : canonicalIsoUtc(value);
+  if (canonical !== undefined) return canonical;
   const trimmed = value.trim();
   if (trimmed === '') return undefined;
   if (/^9999-/.test(trimmed) || /^0001-/.test(trimmed)) return undefined;

@@ -25,6 +25,7 @@
  * and of an `error` frame that carries a command's `id` (that command failed; the session lives).
  */
 import { z } from 'zod';
+import { canonicalIsoUtc } from '../kit/iso-date.js';
 import type { CommandName, CommandProperties } from './schema.js';
 
 /** Close code of a refused login (bad user name or password): the account needs a person. */
@@ -138,6 +139,8 @@ export function parseLinkFrame(text: string): { ok: true; frame: LinkFrame } | {
 /** The event's time: its `timestamp` when it is an ISO time, else `fallback`. Returned as ISO UTC. */
 export function eventTime(timestamp: unknown, fallback: string): string {
   if (typeof timestamp !== 'string') return fallback;
+  const canonical = canonicalIsoUtc(timestamp);
+  if (canonical !== undefined) return canonical;
   const ms = Date.parse(timestamp);
   return Number.isNaN(ms) ? fallback : new Date(ms).toISOString();
 }

@@ -1,0 +1,26 @@
+/**
+ * Event times on the hot path. Platforms often stamp their events in the very form the desk keeps
+ * (`Date.prototype.toISOString`'s `YYYY-MM-DDTHH:mm:ss.sssZ`, UTC), so turning one into the desk's
+ * form need not go through `Date.parse` and a new `Date` (issue 12: a date converted the long way
+ * cost some 0.5–0.8 µs, several per event).
+ */
+
+/**
+ * A date and time the desk would keep exactly as written: UTC (`Z`), seconds, optional
+ * milliseconds (three digits), and every field in range — a day that exists in every year of its
+ * month (29 February goes the long way), hours 00–23, no leap second — so that `Date.parse` would
+ * read it to the same instant without rolling anything over [I: V8 rolls `02-30` over to March].
+ */
+const CANONICAL =
+  /^\d{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{3})?Z$/;
+
+/**
+ * The desk's form (ISO-8601 UTC with milliseconds, as `toISOString` writes it) of a time that is
+ * already canonical, or `undefined` when it is not and must take the platform's full conversion.
+ * Gives exactly what `new Date(Date.parse(value)).toISOString()` gives for every value it accepts:
+ * `2026-11-20T08:00:00.010Z` → itself, `2026-11-20T08:00:00Z` → `2026-11-20T08:00:00.000Z`.
+ */
+export function canonicalIsoUtc(value: string): string | undefined {
+  if (!CANONICAL.test(value)) return undefined;
+  return value.length === 24 ? value : `${value.slice(0, 19)}.000Z`;
+}
