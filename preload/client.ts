@@ -4,8 +4,14 @@
  * {@link ClientMessage}s and decodes {@link ServerMessage}s (JSON text) into state changes, focus
  * requests, toasts and invocation answers. What the web-host tests prove of it holds for Electron.
  *
- * - It keeps the latest full state, so a listener that subscribes late gets it at once.
- * - A patch out of sequence (a gap) drops the state and sends `subscribe` again for a fresh one.
+ * - It does not fold patches itself: the listener (the window's `DeskModel`) is the only one that
+ *   applies each patch, once (issue 12: the window applied every patch twice). It keeps only the
+ *   sequence number, and the latest full state while no patch has followed it.
+ * - Every listener gets a full state first, then each patch in sequence: a listener that subscribes
+ *   late gets the kept full state at once, or (patches having followed it) a fresh one the client
+ *   asks for with `subscribe` — every listener then starts again from that full state.
+ * - A patch out of sequence (a gap) is not delivered; the client sends `subscribe` again and every
+ *   listener waits for the fresh full state.
  * - Invocations are answered by id, in any order; when the transport is lost every pending one
  *   rejects with a sentence for the agent.
  * - A frame that is not JSON, or not a server message, is dropped (the core is trusted, but a
@@ -14,7 +20,6 @@
  * Pure TypeScript: no DOM, no Node, no Electron.
  */
 import {
-  applyChange,
   DESK_METHOD_NAMES,
   type ClientMessage,
   type DeskApi,
@@ -71,17 +76,33 @@ function isServerMessage(value: unknown): value is ServerMessage {
 /** Builds a client over a transport. Nothing is sent until {@link BridgeClient.opened}. */
 export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
   const { transport } = options;
-  const changeListeners = new Set<(change: DeskChange) => void>();
+  /** Each listener, and whether it has had a full state since the last one (it gets patches only then). */
+  const changeListeners = new Map<(change: DeskChange) => void, { synced: boolean }>();
   const focusListeners = new Set<(target: FocusTarget) => void>();
   const pending = new Map<number, Pending>();
-  let current: { seq: number; state: DeskState } | undefined;
+  /** The sequence number of the last change delivered; undefined while waiting for a full state. */
+  let seq: number | undefined;
+  /** The latest full state, while no patch has followed it (what a late listener starts from). */
+  let lastFull: { seq: number; full: DeskState } | undefined;
   let nextId = 1;
 
   const send = (message: ClientMessage): boolean => transport.send(JSON.stringify(message));
 
   function resubscribe(): void {
-    current = undefined;
+    seq = undefined;
+    lastFull = undefined;
+    for (const entry of changeListeners.values()) entry.synced = false;
     send({ type: 'subscribe' });
+  }
+
+  function deliver(change: DeskChange): void {
+    const full = 'full' in change;
+    for (const [listener, entry] of [...changeListeners]) {
+      if (!changeListeners.has(listener)) continue;
+      if (full) entry.synced = true;
+      else if (!entry.synced) continue;
+      listener(change);
+    }
   }
 
   function focus(target: FocusTarget): void {
@@ -106,12 +127,18 @@ export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
     if (!isServerMessage(message)) return;
     switch (message.type) {
       case 'change': {
-        const next = applyChange(current, message.change);
-        if (!next) return resubscribe();
-        current = next;
-        if ('full' in message.change) options.onSynced?.();
-        for (const listener of [...changeListeners]) listener(message.change);
-        return;
+        const change = message.change;
+        if ('full' in change) {
+          seq = change.seq;
+          lastFull = change;
+          options.onSynced?.();
+        } else {
+          if (seq === undefined) return; // waiting for the full state asked for
+          if (change.seq !== seq + 1) return resubscribe();
+          seq = change.seq;
+          lastFull = undefined;
+        }
+        return deliver(change);
       }
       case 'focus':
         return focus(message.target);
@@ -147,8 +174,15 @@ export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
   const api = {
     ...methods,
     onChange(listener: (change: DeskChange) => void) {
-      changeListeners.add(listener);
-      if (current) listener({ seq: current.seq, full: current.state });
+      const entry = { synced: false };
+      changeListeners.set(listener, entry);
+      if (lastFull) {
+        entry.synced = true;
+        listener(lastFull);
+      } else if (seq !== undefined) {
+        // Patches followed the last full state: ask for a fresh one (every listener restarts from it).
+        resubscribe();
+      }
       return () => void changeListeners.delete(listener);
     },
     onFocus(listener: (target: FocusTarget) => void) {

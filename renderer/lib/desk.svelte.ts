@@ -85,6 +85,10 @@ export class DeskModel {
     this.#unsubscribeChange = this.api.onChange((change) => this.#receive(change));
   }
 
+  /**
+   * Folds one change: the only place in the window a patch is applied (the bridge client only
+   * checks the sequence and hands every listener a full state first, then each patch in order).
+   */
   #receive(change: DeskChange): void {
     const next = applyChange(this.#current, change);
     if (!next) {

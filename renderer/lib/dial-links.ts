@@ -15,7 +15,7 @@
  *   per-pop mark in `localStorage` decide which); a browser that blocks it leaves the call card's
  *   "Open in CRM" link, which the agent's click opens.
  */
-import { applyChange, type DeskApi, type DeskState } from '../../preload/bridge.js';
+import type { DeskApi } from '../../preload/bridge.js';
 
 /** The channel desk tabs and handler tabs of one origin talk on. */
 export const DIAL_CHANNEL = 'agent-companion:dial-links';
@@ -149,11 +149,12 @@ const popMark = (key: string, at: string): string => `agent-companion:pop:${key}
  * Returns the function that stops it.
  */
 export function openScreenPopsHere(api: DeskApi): () => void {
-  let current: { seq: number; state: DeskState } | undefined;
   const seen = new Set<string>();
   return api.onChange((change) => {
-    current = applyChange(current, change) ?? current;
-    const pops = current?.state.screenPops ?? {};
+    // The screen pops travel whole in a full state or a patch that changes them: no need to fold
+    // the desk here too (the window's model does that once).
+    const pops = 'full' in change ? change.full.screenPops : change.patch.screenPops;
+    if (!pops) return;
     for (const pop of Object.values(pops)) {
       const id = `${pop.callKey}:${pop.at}`;
       if (!pop.url || !pop.auto || seen.has(id)) continue;

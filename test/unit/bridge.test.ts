@@ -101,6 +101,27 @@ describe('bridge hub and client over the one wire', () => {
     assert.deepEqual(changes.reduce<ReturnType<typeof applyChange>>((v, c) => applyChange(v, c), undefined)!.state, asJson(desk.state));
   });
 
+  it('hands a window that subscribes after patches a fresh full state, never a patch it cannot apply, and folds nothing itself', () => {
+    const { connector, desk, hub, api, changes } = setup();
+    connector.emit({ type: 'queue', queue: { id: 'q', name: 'Sales', waiting: 1 } });
+    hub.flush();
+    // A second listener (the window's model, subscribing late): the client keeps no folded state,
+    // so it asks the core again, and every listener starts afresh from that full state.
+    const late: DeskChange[] = [];
+    api.onChange((change) => late.push(change));
+    connector.emit({ type: 'queue', queue: { id: 'q', name: 'Sales', waiting: 2 } });
+    hub.flush();
+    assert.ok('full' in late[0]!);
+    let view: ReturnType<typeof applyChange>;
+    for (const change of late) view = applyChange(view, change);
+    assert.deepEqual(view!.state, asJson(desk.state));
+    // The first listener got the same full state in the middle of its stream, and is whole too.
+    let first: ReturnType<typeof applyChange>;
+    for (const change of changes) first = applyChange(first, change) ?? first;
+    assert.equal(changes.filter((c) => 'full' in c).length, 2);
+    assert.deepEqual(first!.state, asJson(desk.state));
+  });
+
   it('sends only the new lines of a growing transcript, and the window still rebuilds it whole', () => {
     const { connector, desk, hub, changes } = setup();
     const line = (index: number, text: string) => ({
