@@ -1,29 +1,47 @@
 /**
- * Takes the README's screenshot: demo mode in the web host, in Chromium, after the scripted day has
- * had a few seconds to put calls, chats, callbacks and queues on the desk.
- * `tsx scripts/screenshot.ts [out.png] [light|dark]` (build the renderer first).
+ * Takes the README's screenshots: demo mode in the web host, in Chromium, once the scripted day has
+ * put a ringing call in the strip and a few ended calls (a missed one among them) in the history.
+ * Two windows: tray-sized (420×800, the desktop app's default) and wide (1280×800, a browser tab).
+ * `tsx scripts/screenshot.ts [out-dir] [light|dark]` (build the renderer first); writes
+ * `screenshot-tray.png` and `screenshot-wide.png` into `out-dir` (default `docs/`).
  */
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { startCore } from '../main/app.js';
 import { parseConfig } from '../main/config.js';
 import { createLogger } from '../main/log.js';
 import { startWebHost } from '../main/web.js';
 import { launchChromium } from '../test/e2e/browser.js';
 
-const out = process.argv[2] ?? 'docs/screenshot.png';
+const outDir = process.argv[2] ?? 'docs';
 const scheme = process.argv[3] === 'dark' ? 'dark' : 'light';
 const log = createLogger('warn');
-const core = await startCore({ config: parseConfig({}), demo: true, log, demoIntervalMs: 2_000 });
+const core = await startCore({ config: parseConfig({}), demo: true, log, demoIntervalMs: 3_000 });
 const host = await startWebHost({ core, log });
 const browser = await launchChromium();
+
+/** Waits until the strip rings and the history holds a missed call and two others. */
+async function dayUnderWay(page: Page): Promise<void> {
+  await page.locator('[data-testid="recent-call-missed"]').first().waitFor({ timeout: 90_000 });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="recent-call"]').length >= 3, undefined, { timeout: 90_000 });
+  await page.locator('[data-testid="ringing-call"]').first().waitFor({ timeout: 90_000 });
+}
+
 try {
-  const page = await browser.newPage({ viewport: { width: 460, height: 980 }, colorScheme: scheme, deviceScaleFactor: 1 });
-  await page.goto(host.url);
-  await page.locator('[data-testid="chat-item"]').first().waitFor({ timeout: 60_000 });
-  await page.locator('[data-testid="call"]').first().waitFor({ timeout: 60_000 });
-  await page.locator('[data-testid="chat-item"]').first().click();
-  await page.waitForTimeout(1_000);
-  await page.screenshot({ path: out, fullPage: true });
-  process.stdout.write(`screenshot written to ${out}\n`);
+  for (const [name, viewport] of [
+    ['tray', { width: 420, height: 800 }],
+    ['wide', { width: 1280, height: 800 }],
+  ] as const) {
+    const page = await browser.newPage({ viewport, colorScheme: scheme, deviceScaleFactor: 1 });
+    await page.goto(host.url);
+    await dayUnderWay(page);
+    if (name === 'tray') await page.locator('[data-testid="recent-calls"]').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    const path = join(outDir, `screenshot-${name}.png`);
+    await page.screenshot({ path, fullPage: name === 'wide' });
+    process.stdout.write(`screenshot written to ${path}\n`);
+    await page.close();
+  }
 } finally {
   await browser.close();
   await host.close();

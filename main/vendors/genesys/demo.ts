@@ -88,6 +88,11 @@ export async function startGenesysDemo(options: GenesysDemoOptions): Promise<Gen
   }
 
   function ringCall(): void {
+    // The ACD offers the agent one call at a time: the next one waits while one rings.
+    if (ringing.size > 0) {
+      after(jitter(interval), ringCall);
+      return;
+    }
     const ani = schedule.pick(CALLERS);
     const callId = simulator.ringCall({ ani, dnis: '800 100 200', userData: { Queue: 'Sales', CustomerTier: 'Gold' } });
     ringing.add(callId);
