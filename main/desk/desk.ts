@@ -270,8 +270,9 @@ export class Desk {
 
   /**
    * A `tel:`/`callto:` link arrived (the OS, the web host's protocol handler): it becomes the
-   * pending dial the window shows, replacing an older one; a link that cannot be dialled is shown
-   * with the reason. Nothing is dialled here.
+   * pending dial the window shows, replacing an older one, which it names (`replaces`) so the
+   * window shows it as new; a link that cannot be dialled is shown with the reason. Nothing is
+   * dialled here.
    *
    * [I] Security: a link is one click on any web page or e-mail, so it must never place a call by
    * itself, even with a single account and a remembered choice: the agent confirms every link
@@ -281,6 +282,8 @@ export class Desk {
     const parsed = parseDialLink(link);
     this.dialLinks += 1;
     const pending: PendingDial = { id: `link-${this.dialLinks}`, link: parsed.link, at: this.now() };
+    const previous = this.current.pendingDial;
+    if (previous) pending.replaces = previous.number ?? previous.link;
     if (parsed.ok) {
       pending.number = parsed.number;
       if (parsed.extension) pending.extension = parsed.extension;

@@ -391,6 +391,11 @@ export type PendingDial = {
   refused?: string;
   /** The account the agent chose to remember, when it still exists. */
   remembered?: string;
+  /**
+   * The link this one replaced before the agent answered it: its number, or the link as received
+   * when it had none. The window shows the new link as new (issue 16, point 4).
+   */
+  replaces?: string;
   /** ISO time the link arrived. */
   at: string;
 };

@@ -73,6 +73,11 @@ export async function openDesk(
     waitConnected?: boolean;
     /** Where the core keeps its call history (default: none, the history lives as long as the core). */
     history?: HistoryStore;
+    /**
+     * Give the page Playwright's clock before it loads (`context.clock`), so a test can stand the
+     * window's time still (`pauseAt`) and move it on (`resume`, `runFor`). It runs in real time until then.
+     */
+    clock?: boolean;
   },
 ): Promise<OpenDesk> {
   const log = createLogger(process.env.AGENT_COMPANION_LOG ?? 'warn');
@@ -81,6 +86,7 @@ export async function openDesk(
   const browser = closers.add(await launchChromium(), (launched) => launched.close().catch(() => undefined));
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 440, height: 900 } });
   await recordNotifications(context);
+  if (options.clock) await context.clock.install();
   const page = await context.newPage();
   page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
   await page.goto(host.url);

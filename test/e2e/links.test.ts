@@ -5,7 +5,11 @@
  * - a `tel:` link opened through the protocol handler's address (as the browser opens it) is
  *   relayed to the desk tab, confirmed there, and reaches the platform's dial command normalised;
  * - a screen pop allowed by the admin's list opens (values encoded), and one off the list is
- *   refused: the agent sees why on the call, and nothing opens.
+ *   refused: the agent sees why on the call, and nothing opens;
+ * - a link needs the agent's deliberate yes (issue 16, point 4): the dialog opens on Cancel, Call
+ *   is inert for a moment after the dialog opens or its number changes, and a link that replaces
+ *   a waiting one is shown as new. "Immediately" is made exact with Playwright's clock: the
+ *   window's time stands still while the test presses Enter and clicks.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -36,7 +40,7 @@ const dials = (simulator: GenesysSimulator): string[] =>
 /** The address the browser opens for a `tel:` link once the page is its handler (`%s` replaced by the escaped link). */
 const handlerAddress = (host: WebHost, link: string): string => `${host.origin}#dial=${encodeURIComponent(link)}`;
 
-function startDesk(closers: Closers): Promise<Running> {
+function startDesk(closers: Closers, options: { clock?: boolean } = {}): Promise<Running> {
   return closers.setUp(async () => {
     const genesys = closers.add(await startGenesysSimulator(), (s) => s.close().catch(() => undefined));
     const config = parseConfig({
@@ -53,7 +57,7 @@ function startDesk(closers: Closers): Promise<Running> {
       ],
       screenPop: { allowedHosts: ['crm.example.com'] },
     });
-    const { core, host, context, page } = await openDesk(closers, { config, viewport: { width: 420, height: 800 } });
+    const { core, host, context, page } = await openDesk(closers, { config, viewport: { width: 420, height: 800 }, clock: options.clock });
     // The CRM, as far as the browser is concerned: any page it opens there.
     await context.route('https://**/*', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>CRM</title>CRM' }));
     return { core, host, genesys, context, page };
@@ -84,7 +88,8 @@ describe('tel: links and screen pops in Chromium', () => {
     await axeClean(page, 'the confirm-dial dialog');
     if (SHOTS) await shots(page, 'dial-confirm');
     await dialog.locator('[data-testid="dial-confirm-remember"]').check();
-    await dialog.locator('[data-testid="dial-confirm-call"]').focus();
+    // Call acts once the dialog has stood still for a moment (the test below shows it ignores keys before).
+    await dialog.getByRole('button', { name: 'Call', disabled: false }).focus();
     await page.keyboard.press('Enter');
     await eventually(() => dials(genesys).includes('+15550100199'), 'the platform got the dial of the normalised number');
     await dialog.waitFor({ state: 'detached' });
@@ -149,6 +154,94 @@ describe('tel: links and screen pops in Chromium', () => {
     if (SHOTS) await shots(page, 'screen-pop');
     const pagesNow = context.pages().map((p) => p.url());
     assert.ok(!pagesNow.some((url) => url.includes('evil.com')), `nothing opened at the refused host: ${pagesNow.join(', ')}`);
+  });
+});
+
+describe('a dial link needs the agent’s deliberate yes', () => {
+  const closers = new Closers();
+  let desk: Running;
+  before(async () => {
+    desk = await startDesk(closers, { clock: true });
+  });
+  after(() => closers.closeAll());
+
+  /** Stands the window's time still (a moment after its own now): nothing the window times moves on. */
+  async function standStill(page: Page): Promise<void> {
+    await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 50);
+  }
+
+  it('opens with Cancel focused: Enter there drops the link and dials nothing', async () => {
+    const { page, core, genesys } = desk;
+    const before = dials(genesys).length;
+    core.desk.openDialLink('tel:+15550100401');
+    const dialog = page.getByRole('dialog', { name: 'Call this number?' });
+    await dialog.waitFor();
+    const cancel = dialog.getByRole('button', { name: 'Cancel' });
+    assert.equal(await cancel.evaluate((button) => button === document.activeElement), true, 'Cancel has the focus');
+    // Past the inert time, so what Enter does is Cancel's doing, not the inert time's.
+    await dialog.getByRole('button', { name: 'Call', disabled: false }).waitFor();
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(core.desk.state.pendingDial, undefined, 'the link was dropped');
+    assert.equal(dials(genesys).length, before, 'nothing was dialled');
+  });
+
+  it('shows a second link as new; Enter and a click at once dial nothing; once armed, a click dials the new number', async () => {
+    const { page, core, genesys } = desk;
+    const before = dials(genesys).length;
+    core.desk.openDialLink('tel:+15550100402');
+    const dialog = page.getByRole('dialog', { name: 'Call this number?' });
+    await dialog.getByText('+15550100402', { exact: true }).waitFor();
+    const call = dialog.getByRole('button', { name: 'Call' });
+    await dialog.getByRole('button', { name: 'Call', disabled: false }).waitFor();
+    // The agent has looked at the first link and is about to confirm it: the focus is on Call.
+    await call.focus();
+
+    await standStill(page);
+    core.desk.openDialLink('tel:+15550100403');
+    await dialog.getByText('+15550100403', { exact: true }).waitFor();
+    assert.equal(await dialog.getByText('+15550100402', { exact: true }).count(), 0, 'the first number left the dialog');
+    assert.match(await dialog.getByRole('alert').innerText(), /This new link replaced \+15550100402, which was not called/);
+    assert.equal(await dialog.getByText('New', { exact: true }).count(), 1, 'the number is marked new');
+    assert.equal(await dialog.getByRole('button', { name: 'Call', disabled: true }).count(), 1, 'Call shows that it is not ready');
+
+    // The Enter and the click meant for the first link land on the second, at once, and halfway through the inert time.
+    await page.keyboard.press('Enter');
+    await call.click({ force: true });
+    await page.clock.runFor(350);
+    if (SHOTS) await shots(page, 'dial-confirm-inert');
+    await page.keyboard.press('Enter');
+    await call.click({ force: true });
+    assert.equal(await dialog.getByRole('button', { name: 'Call', disabled: true }).count(), 1);
+    assert.equal(core.desk.state.pendingDial?.number, '+15550100403', 'the new link still waits');
+
+    await page.clock.resume();
+    await dialog.getByRole('button', { name: 'Call', disabled: false }).waitFor();
+    await axeClean(page, 'the confirm-dial dialog showing a new link');
+    if (SHOTS) await shots(page, 'dial-confirm-ready');
+    await call.click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('listitem').filter({ hasText: '+15550100403' }).first().waitFor();
+    // Every dial the window asked for reached the simulator before the call it placed came back.
+    assert.deepEqual(dials(genesys).slice(before), ['+15550100403'], 'one dial, of the new number, from the click made once Call was armed');
+  });
+
+  it('ignores Enter on Call in the moment after the dialog opens', async () => {
+    const { page, core, genesys } = desk;
+    const before = dials(genesys).length;
+    await standStill(page);
+    core.desk.openDialLink('tel:+15550100404');
+    const dialog = page.getByRole('dialog', { name: 'Call this number?' });
+    await dialog.getByText('+15550100404', { exact: true }).waitFor();
+    const call = dialog.getByRole('button', { name: 'Call', disabled: true });
+    await call.focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await call.count(), 1, 'Call is still inert');
+    await page.clock.resume();
+    await dialog.getByRole('button', { name: 'Call', disabled: false }).waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(dials(genesys).length, before, 'nothing was dialled');
   });
 });
 

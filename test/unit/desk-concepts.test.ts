@@ -187,3 +187,21 @@ describe('capabilities that change at run time', () => {
     assert.equal(desk.state, before, 'nothing changed, nothing pushed');
   });
 });
+
+describe('a dial link that replaces one still waiting', () => {
+  it('names the link it replaced (its number, else the link), so the window shows the new one as new; dials nothing', async () => {
+    const { desk, cc } = setup();
+    const first = desk.openDialLink('tel:+15550100401');
+    assert.equal(first.replaces, undefined, 'the first link replaces nothing');
+    const second = desk.openDialLink('tel:+15550100402');
+    assert.equal(second.replaces, '+15550100401');
+    assert.equal(desk.state.pendingDial?.id, second.id);
+    const refused = desk.openDialLink('callto:echo123');
+    assert.equal(refused.replaces, '+15550100402');
+    assert.equal(desk.openDialLink('tel:+15550100403').replaces, refused.link, 'a link without a number is named by the link');
+    await assert.rejects(desk.confirmDial(first.id, 'cc', false), /no longer waiting/, 'the replaced link cannot be dialled');
+    desk.cancelDial(desk.state.pendingDial!.id);
+    assert.equal(desk.openDialLink('tel:+15550100404').replaces, undefined, 'once answered, the next link is new on its own');
+    assert.deepEqual(cc.commands, []);
+  });
+});
