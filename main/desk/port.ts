@@ -89,18 +89,41 @@ export class CommandError extends Error {
   override name = 'CommandError';
 }
 
+/** What a {@link ConnectionError} may say beyond its message. */
+export interface ConnectionErrorOptions {
+  cause?: unknown;
+  /**
+   * The server asked not to be asked again for this long, ms: an HTTP `Retry-After` on a 429 or 503
+   * (RFC 9110 §10.2.3), or a platform's own "try later" signal. The supervisor waits at least this
+   * long before the next attempt (ARCHITECTURE.md, principle 12).
+   */
+  retryAfterMs?: number;
+  /**
+   * The server refused the credentials or token (HTTP 401 or the platform's equivalent) but a fresh
+   * sign-in may cure it (an expired token). The supervisor signs in afresh once; a second such
+   * refusal in a row, with no healthy session between, is fatal: the credentials were revoked.
+   */
+  unauthorized?: boolean;
+}
+
 /**
  * A connection attempt or session failed. `fatal` errors need a person (credentials, licence,
- * configuration): the supervisor goes to `failed` and stops retrying until {@link Connector.retry}.
+ * configuration, a session taken over elsewhere): the supervisor goes to `failed` and stops retrying
+ * until {@link Connector.retry}. See {@link ConnectionErrorOptions} for `retryAfterMs` and `unauthorized`.
  */
 export class ConnectionError extends Error {
   override name = 'ConnectionError';
+  /** See {@link ConnectionErrorOptions.retryAfterMs}. */
+  readonly retryAfterMs: number | undefined;
+  /** See {@link ConnectionErrorOptions.unauthorized}. */
+  readonly unauthorized: boolean;
   constructor(
     message: string,
     readonly fatal: boolean = false,
-    options?: { cause?: unknown },
+    options?: ConnectionErrorOptions,
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.retryAfterMs = options?.retryAfterMs;
+    this.unauthorized = options?.unauthorized ?? false;
   }
 }
-

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { eventually } from '../support/eventually.js';
 import type { ConnectorEvent } from '../../main/desk/events.js';
 import { createLogger } from '../../main/log.js';
-import { backoffDelayMs, ConnectionSupervisor, type Session } from '../../main/vendors/kit/supervisor.js';
+import { ConnectionSupervisor, type Session } from '../../main/vendors/kit/supervisor.js';
 import { ConnectionError } from '../../main/desk/port.js';
 import { ConfigError, configPathFrom, parseConfig, resolveSecret } from '../../main/config.js';
 
@@ -63,12 +63,6 @@ describe('connection supervisor', () => {
     supervisor.retry();
     await eventually(() => supervisor.connected, 'the supervisor is connected');
     await supervisor.stop();
-  });
-
-  it('backs off exponentially up to the cap', () => {
-    const policy = { initialMs: 1000, maxMs: 30_000, jitter: 0.5 };
-    assert.deepEqual([1, 2, 3, 6, 10].map((n) => backoffDelayMs(n, policy, () => 0)), [1000, 2000, 4000, 30_000, 30_000]);
-    assert.equal(backoffDelayMs(1, policy, () => 1), 500);
   });
 });
 

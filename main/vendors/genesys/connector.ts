@@ -96,8 +96,8 @@ interface Live {
  * Creates the connector for one Genesys account.
  * @param account a parsed {@link GenesysAccount}.
  * @param secrets the resolved password.
- * @param options the kit's `ConnectorOptions` with the tuning typed: reconnect backoff (default 1 s
- *   doubling to 30 s, jittered) and {@link GenesysTuning}.
+ * @param options the kit's `ConnectorOptions` with the tuning typed: reconnect backoff (default the
+ *   kit's `DEFAULT_BACKOFF`) and {@link GenesysTuning}.
  */
 export function createGenesysConnector(
   account: GenesysAccount,

@@ -8,14 +8,32 @@
 import type { CallJourney } from '../../desk/model.js';
 import type { Capabilities, CommandAnswer, Connector, ConnectorCommand, ConnectorContext } from '../../desk/port.js';
 import { CommandError } from '../../desk/port.js';
-import { ConnectionSupervisor, type BackoffPolicy, type Session } from './supervisor.js';
+import { ConnectionSupervisor, settleWithin, type BackoffPolicy, type Session } from './supervisor.js';
+
+/**
+ * What a platform's connection code is given: the desk's context, plus the way to tell the
+ * supervisor the server is alive. Every event emitted while a session is open counts as such a
+ * sign already, and so does every command that succeeded; a connector calls {@link healthy} for
+ * what the desk does not see (an answered heartbeat, ping or long poll), so that an idle session
+ * proves itself too.
+ */
+export interface SessionContext extends ConnectorContext {
+  /** The server just showed it is alive on the open session (cheap; see `ConnectionSupervisor.healthy`). */
+  healthy(): void;
+}
 
 /** The handler of one command type, given the live connection's state. */
 export type CommandHandler<Live, T extends ConnectorCommand['type']> = (
   live: Live,
   command: Extract<ConnectorCommand, { type: T }>,
-  context: ConnectorContext,
+  context: SessionContext,
 ) => Promise<T extends 'call.journey' ? CallJourney : void>;
+
+/**
+ * How long ending the vendor session may take on stop, ms: with the supervisor's own deadline
+ * (`STOP_WITHIN_MS`) a stop against a hung server returns within 3 s (issue 16).
+ */
+export const END_SESSION_WITHIN_MS = 1_000;
 
 /** What a platform's connection code provides. */
 export interface ConnectorSpec<Live> {
@@ -30,17 +48,20 @@ export interface ConnectorSpec<Live> {
    * act) or any error (retried with backoff).
    * @param attempt 0 for the first connection, then the reconnect attempt number.
    */
-  connect(context: ConnectorContext, attempt: number): Promise<{ session: Session; live: Live }>;
+  connect(context: SessionContext, attempt: number): Promise<{ session: Session; live: Live }>;
   /** The commands the platform carries out; any other is refused as not available here. */
   commands: { [T in ConnectorCommand['type']]?: CommandHandler<Live, T> };
   /**
    * The agent answered a prompt the platform raised (a `prompt` event), possibly while connecting;
    * absent when the platform never asks.
    */
-  answerPrompt?(promptId: string, choice: string, context: ConnectorContext): void;
-  /** Ends the vendor session cleanly (e.g. logs the agent out of the contact center) before closing. */
-  endSession?(live: Live, context: ConnectorContext): Promise<void>;
-  /** Reconnect delays (tests pass a fast one). */
+  answerPrompt?(promptId: string, choice: string, context: SessionContext): void;
+  /**
+   * Ends the vendor session cleanly (e.g. logs the agent out of the contact center) before closing;
+   * given {@link END_SESSION_WITHIN_MS}, after which the stop goes on without it.
+   */
+  endSession?(live: Live, context: SessionContext): Promise<void>;
+  /** Reconnect delays and the healthy spell (tests pass a fast one); see `BackoffPolicy`. */
   backoff?: BackoffPolicy;
 }
 
@@ -58,16 +79,25 @@ const COMMAND_WORDS: Record<ConnectorCommand['type'], string> = {
 
 /** Builds a {@link Connector} from a platform's {@link ConnectorSpec}. */
 export function defineConnector<Live>(spec: ConnectorSpec<Live>): Connector {
-  let context: ConnectorContext | undefined;
+  let context: SessionContext | undefined;
   let supervisor: ConnectionSupervisor | undefined;
   let live: Live | undefined;
 
   return {
-    start(ctx) {
+    start(desk) {
       if (supervisor) return;
+      // `running` is read only once a connection attempt runs, after it was made below.
+      const ctx: SessionContext = {
+        log: desk.log,
+        emit(event) {
+          desk.emit(event);
+          running.healthy();
+        },
+        healthy: () => running.healthy(),
+      };
       context = ctx;
-      ctx.emit({ type: 'presence.options', options: [...spec.capabilities.presence] });
-      supervisor = new ConnectionSupervisor({
+      desk.emit({ type: 'presence.options', options: [...spec.capabilities.presence] });
+      const running = new ConnectionSupervisor({
         connect: async (attempt) => {
           const opened = await spec.connect(ctx, attempt);
           live = opened.live;
@@ -76,18 +106,23 @@ export function defineConnector<Live>(spec: ConnectorSpec<Live>): Connector {
           });
           return opened.session;
         },
-        emit: ctx.emit,
-        log: ctx.log,
+        emit: desk.emit,
+        log: desk.log,
         backoff: spec.backoff,
       });
-      supervisor.start();
+      supervisor = running;
+      running.start();
     },
 
     async stop() {
       const running = supervisor;
       if (!running) return;
-      if (live !== undefined && context && spec.endSession) {
-        await spec.endSession(live, context).catch((error: unknown) => context?.log.warn({ err: error }, 'the vendor session did not end cleanly'));
+      const ctx = context;
+      if (live !== undefined && ctx && spec.endSession) {
+        const ending = spec.endSession(live, ctx).catch((error: unknown) => ctx.log.warn({ err: error }, 'the vendor session did not end cleanly'));
+        if (!(await settleWithin(ending, END_SESSION_WITHIN_MS))) {
+          ctx.log.warn({ withinMs: END_SESSION_WITHIN_MS }, 'the vendor session did not end in time; stopping without it');
+        }
       }
       await running.stop();
       supervisor = undefined;
@@ -106,7 +141,9 @@ export function defineConnector<Live>(spec: ConnectorSpec<Live>): Connector {
       const handler = spec.commands[command.type] as ((live: Live, command: ConnectorCommand, context: ConnectorContext) => Promise<CommandAnswer>) | undefined;
       if (!handler) throw new CommandError(`${COMMAND_WORDS[command.type]} is not available on ${spec.platform}`);
       if (live === undefined || !context) throw new CommandError(`${spec.platform} is not connected yet — try again in a moment`);
-      return handler(live, command, context);
+      const answer = await handler(live, command, context);
+      context.healthy();
+      return answer;
     },
 
     answerPrompt(promptId, choice) {

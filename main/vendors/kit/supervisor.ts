@@ -1,10 +1,25 @@
 /**
  * The connection supervisor every connector runs under (through `kit/connector.ts`).
  *
- * Connections heal themselves (ARCHITECTURE.md, principle 4): {@link ConnectionSupervisor} runs the
- * state machine `connecting → connected → reconnecting → connected …`, with capped exponential
- * backoff and jitter, and stops at `failed` only for errors a person must fix (wrong credentials,
- * refused licence, bad configuration), with a reason they can act on.
+ * Connections heal themselves (ARCHITECTURE.md, principle 4), and every desk is one of a thousand
+ * (principle 12). {@link ConnectionSupervisor} runs the state machine `connecting → connected →
+ * reconnecting → connected …` and:
+ * - waits before each new attempt with **exponential backoff and jitter** (AWS Architecture Blog,
+ *   "Exponential Backoff and Jitter": a random delay up to `min(cap, base·2^n)`), see
+ *   {@link backoffDelayMs}: 1 s doubling to a 60 s cap by default, so a fleet that lost its server at
+ *   once comes back spread over each step instead of in step;
+ * - counts a session that ends before it stayed **healthy** for {@link BackoffPolicy.healthyMs}
+ *   (60 s by default, proven by a sign of life the connector reports with {@link
+ *   ConnectionSupervisor.healthy} — an event, an answered heartbeat or request — not by the
+ *   handshake alone) as one more failed attempt: a server that accepts every session and ends it at
+ *   once sees the delays grow, not a login every second;
+ * - waits at least what the server asked (`ConnectionError.retryAfterMs`: `Retry-After`, a
+ *   platform's "try later");
+ * - stops at `failed` for errors only a person can fix (`ConnectionError.fatal`: wrong credentials,
+ *   a refused licence, a session taken over elsewhere) and for a second refused sign-in in a row
+ *   (`ConnectionError.unauthorized` twice with no healthy spell between: the credentials were
+ *   revoked), with a reason the person can act on, until Retry;
+ * - stops within a deadline ({@link STOP_WITHIN_MS}) even when the server hangs.
  */
 import type { ConnectorEvent } from '../../desk/events.js';
 import { ConnectionError } from '../../desk/port.js';
@@ -18,23 +33,102 @@ export interface Session {
   close(): Promise<void>;
 }
 
-/** Reconnect delays. Defaults: 1 s, doubling, capped at 30 s, each scaled by a random 50–100 %. */
+/**
+ * Reconnect delays and when they start over. The step of attempt `n` (1-based) is
+ * `min(maxMs, initialMs·2^(n−1))`; the delay is drawn uniformly from the step's last `jitter` share:
+ * `[step·(1−jitter), step)`. See {@link DEFAULT_BACKOFF}.
+ */
 export interface BackoffPolicy {
+  /** The first step (AWS's `base`), ms. */
   initialMs: number;
+  /** The largest step (AWS's `cap`), ms. */
   maxMs: number;
-  /** 0 = no jitter; 0.5 = delays between 50 % and 100 % of the nominal value. */
+  /**
+   * The share of each step that is random, 0…1: 1 is AWS's full jitter (`[0, step)`), 0 no jitter at
+   * all (tests). The default, 0.8, keeps the lowest fifth of each step as a floor (see
+   * {@link DEFAULT_BACKOFF} for why).
+   */
   jitter: number;
+  /**
+   * How long a session must stay up, with a sign of life from the server, before the backoff starts
+   * over from the first step, ms (default 60 000).
+   */
+  healthyMs?: number;
+  /** The random source, uniform in [0, 1) (default `Math.random`); tests inject a fixed one. */
+  random?: () => number;
 }
 
-export const DEFAULT_BACKOFF: BackoffPolicy = { initialMs: 1_000, maxMs: 30_000, jitter: 0.5 };
+/**
+ * The default policy: base 1 s, cap 60 s, reset after 60 s healthy (issue 16; ARCHITECTURE.md
+ * principle 12), and jitter 0.8 — AWS's full jitter with a floor of a fifth of the step [I]:
+ * - a full-jitter draw near 0 ms would be a tight loop against a server that fails at once;
+ * - a floor proportional to the step (unlike a fixed one) bounds what one desk can do whatever the
+ *   draws: against a server that ends every session at once, at most 8 logins in the first 30 s
+ *   (at 0 s, then no sooner than 0.2, 0.6, 1.4, 3, 6.2, 12.6 and 24.6 s; the ninth no sooner than
+ *   36.6 s — {@link maxAttemptsWithin}), fewer in every later 30 s, and at the cap no more than
+ *   one per 12 s (36 s on average);
+ * - it keeps 80 % of each step random, so a fleet's retries still spread almost evenly over it,
+ *   and no draw is piled at the floor (a `max(floor, random)` would put a fifth of the fleet there).
+ */
+export const DEFAULT_BACKOFF: Readonly<Required<Omit<BackoffPolicy, 'random'>>> = {
+  initialMs: 1_000,
+  maxMs: 60_000,
+  jitter: 0.8,
+  healthyMs: 60_000,
+};
+
+/** The longest `Retry-After` honoured, ms (1 h) [I]: a mistaken header must not park a desk for days. */
+export const MAX_RETRY_AFTER_MS = 3_600_000;
+
+/** How long {@link ConnectionSupervisor.stop} may take, ms: closing a session to a hung server is cut short. */
+export const STOP_WITHIN_MS = 1_500;
 
 /**
- * The delay before reconnect attempt `attempt` (1-based), in ms: capped exponential backoff with
- * jitter, so a fleet of desks does not hammer a recovering server in step.
+ * The delay before reconnect attempt `attempt` (1-based), ms: the step `min(maxMs, initialMs·2^(attempt−1))`
+ * scaled by a draw from `[1 − jitter, 1)` (see {@link BackoffPolicy}).
+ * @param random uniform in [0, 1); 0 gives the shortest delay (the floor).
  */
-export function backoffDelayMs(attempt: number, policy: BackoffPolicy = DEFAULT_BACKOFF, random = Math.random): number {
-  const nominal = Math.min(policy.maxMs, policy.initialMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(nominal * (1 - policy.jitter * random()));
+export function backoffDelayMs(attempt: number, policy: BackoffPolicy = DEFAULT_BACKOFF, random: () => number = policy.random ?? Math.random): number {
+  const step = Math.min(policy.maxMs, policy.initialMs * 2 ** Math.max(0, attempt - 1));
+  const jitter = Math.min(1, Math.max(0, policy.jitter));
+  const draw = Math.min(1, Math.max(0, random()));
+  return Math.round(step * (1 - jitter + jitter * draw));
+}
+
+/**
+ * The most connection attempts (logins), the first one included, that a supervisor under `policy`
+ * can make within `windowMs` of sessions that all fail at once, whatever the random draws: every
+ * delay at its floor. `Infinity` when the policy has no floor (jitter 1) — a tight loop is possible.
+ */
+export function maxAttemptsWithin(windowMs: number, policy: BackoffPolicy = DEFAULT_BACKOFF): number {
+  let at = 0;
+  let attempts = 1;
+  for (let n = 1; n <= 10_000; n++) {
+    const floor = backoffDelayMs(n, policy, () => 0);
+    if (floor <= 0) return Number.POSITIVE_INFINITY;
+    at += floor;
+    if (at > windowMs) return attempts;
+    attempts += 1;
+  }
+  return attempts;
+}
+
+/**
+ * Waits for `promise` at most `ms`.
+ * @returns true when it settled in time (its rejection is swallowed), false when the time ran out.
+ */
+export async function settleWithin(promise: Promise<unknown> | undefined, ms: number): Promise<boolean> {
+  if (!promise) return true;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const settled = await Promise.race([
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, ms)))),
+  ]);
+  clearTimeout(timer);
+  return settled;
 }
 
 export interface SupervisorOptions {
@@ -42,12 +136,23 @@ export interface SupervisorOptions {
    * Opens one connection: authenticate (a fresh token each time), connect, subscribe, re-sync.
    * Resolves with the live session; rejects with a {@link ConnectionError} (or any error, treated
    * as transient).
-   * @param attempt 0 for the first connection, then the reconnect attempt number.
+   * @param attempt 0 for the first connection (and after a healthy spell or a Retry), then the
+   *   number of failed attempts in a row.
    */
   connect(attempt: number): Promise<Session>;
   emit(event: ConnectorEvent): void;
   log: Logger;
+  /** Fields not given take {@link DEFAULT_BACKOFF}'s. */
   backoff?: BackoffPolicy;
+}
+
+/** The healthy spell of the session now open. */
+interface Spell {
+  timer: ReturnType<typeof setTimeout>;
+  /** `healthyMs` has passed since the session opened. */
+  elapsed: boolean;
+  /** The server gave a sign of life since the session opened. */
+  proven: boolean;
 }
 
 /**
@@ -63,8 +168,18 @@ export class ConnectionSupervisor {
   private resumed = false;
   /** Waiting for a person (a fatal error). */
   private failed = false;
+  /** Failed attempts in a row since the last healthy spell (the backoff's `n`). */
+  private failures = 0;
+  /** The last attempt ended with a refused sign-in (`unauthorized`), and no healthy spell since. */
+  private refusedBefore = false;
+  /** No attempt before this time, ms since epoch: what the server asked (`Retry-After`). */
+  private notBefore = 0;
+  private spell: Spell | undefined;
+  private readonly policy: Required<Omit<BackoffPolicy, 'random'>> & Pick<BackoffPolicy, 'random'>;
 
-  constructor(private readonly options: SupervisorOptions) {}
+  constructor(private readonly options: SupervisorOptions) {
+    this.policy = { ...DEFAULT_BACKOFF, ...options.backoff };
+  }
 
   /** Starts the connect loop (idempotent). */
   start(): void {
@@ -73,26 +188,46 @@ export class ConnectionSupervisor {
     this.loop = this.run();
   }
 
-  /** Wakes a `failed` or waiting supervisor to try again now. */
+  /** Wakes a `failed` or waiting supervisor to try again now (a person asked: `Retry-After` too gives way). */
   retry(): void {
     if (!this.running) this.start();
     else this.wake?.();
   }
 
-  /** Stops retrying and closes the live session, if any. */
-  async stop(): Promise<void> {
+  /**
+   * A sign of life from the server on the open session: an event, an answered heartbeat or long
+   * poll, a request that succeeded. Once the session has also been open `healthyMs`, the backoff
+   * starts over. Cheap; call it as often as anything arrives. Ignored when no session is open.
+   */
+  healthy(): void {
+    const spell = this.spell;
+    if (!spell || spell.proven) return;
+    spell.proven = true;
+    if (spell.elapsed) this.healthySpellPassed();
+  }
+
+  /**
+   * Stops retrying and closes the live session, if any, within `withinMs` (default
+   * {@link STOP_WITHIN_MS}): a session whose close hangs (a silent server) is left to its own
+   * timeouts, and a connection attempt still on its way is closed when it settles.
+   */
+  async stop(withinMs: number = STOP_WITHIN_MS): Promise<void> {
+    const deadline = Date.now() + withinMs;
     this.running = false;
+    this.endSpell();
     this.wake?.();
-    await this.session?.close().catch(() => undefined);
-    await this.loop;
+    if (!(await settleWithin(this.session?.close(), withinMs))) {
+      this.options.log.warn({ withinMs }, 'the connection did not close in time; leaving it behind');
+    }
+    await settleWithin(this.loop, deadline - Date.now());
     this.options.emit({ type: 'connection', state: 'stopped' });
   }
 
   /**
    * The machine woke from sleep: a session opened before the sleep cannot be trusted (its socket
    * may look open while the server dropped it), so it is closed and a fresh one opened now, with
-   * authentication, subscriptions and a re-read of state; a supervisor waiting to retry tries now.
-   * A `failed` one waits for a person.
+   * authentication, subscriptions and a re-read of state; a supervisor waiting to retry tries now,
+   * unless the server asked to wait longer (`Retry-After`). A `failed` one waits for a person.
    */
   resume(): void {
     if (!this.running) return;
@@ -100,7 +235,7 @@ export class ConnectionSupervisor {
       this.options.log.info('machine resumed: reconnecting to prove the connection');
       this.resumed = true;
       void this.session.close().catch(() => undefined);
-    } else if (!this.failed) {
+    } else if (!this.failed && Date.now() >= this.notBefore) {
       this.wake?.();
     }
   }
@@ -110,22 +245,47 @@ export class ConnectionSupervisor {
     return this.session !== undefined;
   }
 
+  private healthySpellPassed(): void {
+    this.endSpell();
+    if (this.failures > 0 || this.refusedBefore) this.options.log.debug({ failures: this.failures }, 'the session stayed healthy; the backoff starts over');
+    this.failures = 0;
+    this.refusedBefore = false;
+  }
+
+  private beginSpell(): void {
+    this.endSpell();
+    const spell: Spell = {
+      elapsed: false,
+      proven: false,
+      timer: setTimeout(() => {
+        spell.elapsed = true;
+        if (spell.proven && this.spell === spell) this.healthySpellPassed();
+      }, this.policy.healthyMs),
+    };
+    this.spell = spell;
+  }
+
+  private endSpell(): void {
+    if (this.spell) clearTimeout(this.spell.timer);
+    this.spell = undefined;
+  }
+
   private async run(): Promise<void> {
     const { emit, log } = this.options;
-    let attempt = 0;
     emit({ type: 'connection', state: 'connecting' });
     while (this.running) {
       let cause: Error | undefined;
       try {
-        const session = await this.options.connect(attempt);
+        const session = await this.options.connect(this.failures);
         if (!this.running) {
-          await session.close().catch(() => undefined);
+          await settleWithin(session.close(), STOP_WITHIN_MS);
           break;
         }
         this.session = session;
-        attempt = 0;
+        this.beginSpell();
         emit({ type: 'connection', state: 'connected' });
         cause = await session.closed;
+        this.endSpell();
         this.session = undefined;
         if (!this.running) break;
         if (this.resumed) {
@@ -138,28 +298,43 @@ export class ConnectionSupervisor {
         cause = error instanceof Error ? error : new Error(String(error));
       }
       if (!this.running) break;
+      const refused = cause instanceof ConnectionError && cause.unauthorized;
+      if (refused && this.refusedBefore && !(cause instanceof ConnectionError && cause.fatal)) {
+        cause = new ConnectionError(
+          `The server refused this account's sign-in again right after a fresh one (${cause.message}) — the credentials may have been revoked or changed: check the account settings, then Retry`,
+          true,
+          { cause },
+        );
+      }
+      this.refusedBefore = refused;
       if (cause instanceof ConnectionError && cause.fatal) {
         log.error({ err: cause }, 'connection failed; waiting for a person to fix it');
         emit({ type: 'connection', state: 'failed', reason: cause.message });
         this.failed = true;
         await this.sleep(Number.POSITIVE_INFINITY);
         this.failed = false;
-        attempt = 0;
+        this.failures = 0;
+        this.refusedBefore = false;
+        this.notBefore = 0;
         if (this.running) emit({ type: 'connection', state: 'connecting' });
         continue;
       }
-      attempt += 1;
-      const delay = backoffDelayMs(attempt, this.options.backoff);
-      log.warn({ err: cause, attempt, delayMs: delay }, 'connection lost; reconnecting');
+      this.failures += 1;
+      const backoff = backoffDelayMs(this.failures, this.policy);
+      const asked = cause instanceof ConnectionError && cause.retryAfterMs !== undefined ? Math.min(MAX_RETRY_AFTER_MS, Math.max(0, cause.retryAfterMs)) : 0;
+      const delay = Math.max(backoff, asked);
+      this.notBefore = asked > 0 ? Date.now() + asked : 0;
+      log.warn({ err: cause, attempt: this.failures, delayMs: delay, retryAfterMs: asked || undefined }, 'connection lost; reconnecting');
       emit({
         type: 'connection',
         state: 'reconnecting',
         reason: cause.message,
-        attempt,
+        attempt: this.failures,
         nextAttemptAt: new Date(Date.now() + delay).toISOString(),
       });
       await this.sleep(delay);
     }
+    this.endSpell();
   }
 
   private sleep(ms: number): Promise<void> {
