@@ -4,6 +4,12 @@
  * JSON-serialisable data, so the same values cross the Electron IPC bridge and the web host's
  * WebSocket unchanged.
  *
+ * It lives in `common/` (code both the main process and the window use; it imports nothing outside
+ * `common/`, a lint rule) and moved whole, not just the parts the window reads: `DeskState` is made
+ * of every type here and is what the window renders, and the two items only the desk uses
+ * (`ENDED_CHAT_TTL_MS`, `entityKey`) state facts of the same vocabulary the window relies on (an
+ * ended chat's lifetime, the `<accountId>/<id>` key).
+ *
  * Every type here is a type alias (not an interface) so that it is checked against {@link Json}:
  * `JsonOnly<DeskState>` below fails to compile the day a function, a class instance, a `Date` or a
  * `Map` is put into the state (ARCHITECTURE.md, principle 8).

@@ -1,6 +1,7 @@
 /**
- * Pure read-only views of the desk state, shared by the tray model, the alert policy and the
- * renderer. No Node, no DOM.
+ * Pure read-only views of the desk state, shared by the tray model (`main/desk/tray.ts`) and the
+ * window (`renderer/lib/select.ts`, `presence.ts`, the presence bar), so the tray's status line and
+ * the window's never disagree. In `common/`: no Node, no DOM, nothing outside `common/`.
  */
 import { PRESENCE_LABELS, PRESENCE_STATES, type Account, type Call, type Callback, type DeskState, type Presence, type PresenceReason, type PresenceState } from './model.js';
 

@@ -6,7 +6,7 @@
 import { enabledAccounts, resolveSecret, type AccountConfig, type AppConfig } from './config.js';
 import { decideToasts, toastsToClose, type AlertMemory } from './desk/alerts.js';
 import { Desk, type DeskAccount, type DeskPreferences } from './desk/desk.js';
-import type { DeskSetup, DeskState, FocusTarget, ScreenPop, Toast } from './desk/model.js';
+import type { DeskSetup, DeskState, FocusTarget, ScreenPop, Toast } from '../common/model.js';
 import { ScreenPopper, type ScreenPopRule } from './desk/screen-pop.js';
 import { keepHistory, loadHistory, type HistoryStore } from './desk/history.js';
 import { BridgeHub } from './bridge.js';

@@ -26,7 +26,7 @@ import {
   type ServerMessage,
 } from '../preload/bridge.js';
 import type { Desk } from './desk/desk.js';
-import type { DeskState } from './desk/model.js';
+import type { DeskState } from '../common/model.js';
 import type { Logger } from './log.js';
 import type { SettingsStore } from './settings.js';
 

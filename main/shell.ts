@@ -32,7 +32,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { WIRE_CHANNEL, type SecretStorage } from '../preload/bridge.js';
 import { startCore, type Core } from './app.js';
 import { ConfigError, loadConfiguration, type Configuration } from './config.js';
-import type { FocusTarget, Toast } from './desk/model.js';
+import type { FocusTarget, Toast } from '../common/model.js';
 import { documentPreferences, type PreferenceDocument } from './preferences.js';
 import type { HistoryStore } from './desk/history.js';
 import { trayAction, trayModel, type TrayIcon, type TrayItem, type TrayModel } from './desk/tray.js';

@@ -34,9 +34,9 @@ import {
   type ScreenPop,
   type TeamMember,
   type Toast,
-} from '../main/desk/model.js';
+} from '../common/model.js';
 
-export type * from '../main/desk/model.js';
+export type * from '../common/model.js';
 
 /** The Electron IPC channel that carries the wire's JSON text, both ways. */
 export const WIRE_CHANNEL = 'desk:wire';

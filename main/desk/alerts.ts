@@ -12,7 +12,7 @@
  *   longer rings (answered here or elsewhere, declined, ended, gone) or the chat is no longer an
  *   invitation (accepted, declined, ended) — issue 11, "the OS toast closes itself" ({@link toastsToClose}).
  */
-import type { Account, Call, Chat, DeskState, FocusTarget, Toast } from './model.js';
+import type { Account, Call, Chat, DeskState, FocusTarget, Toast } from '../../common/model.js';
 
 /** What the agent chose to be alerted about (display preferences in the config). */
 export interface AlertPreferences {

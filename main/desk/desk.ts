@@ -6,7 +6,7 @@
 import type { Logger } from '../log.js';
 import { CommandError, type CommandAnswer, type Connector, type ConnectorCommand } from './port.js';
 import type { ConnectorEvent } from './events.js';
-import { ENDED_CHAT_TTL_MS, type CallAction, type CallJourney, type ChatCommand, type DeskSetup, type DeskState, type PendingDial, type PresenceState } from './model.js';
+import { ENDED_CHAT_TTL_MS, type CallAction, type CallJourney, type ChatCommand, type DeskSetup, type DeskState, type PendingDial, type PresenceState } from '../../common/model.js';
 import { parseDialLink } from './dial-link.js';
 import type { HistorySeed } from './history.js';
 import { initialState, reduce, type AccountSeed, type StoreAction } from './store.js';

@@ -21,7 +21,7 @@ import type {
   SubscriptionIssue,
   TeamMember,
   WrapUp,
-} from './model.js';
+} from '../../common/model.js';
 
 type Patch<T, Omitted extends keyof T> = { id: string } & Partial<Omit<T, Omitted | 'id'>>;
 

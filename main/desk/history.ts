@@ -13,7 +13,7 @@
  * Pure apart from timers: no Node, no Electron (the desk's layer rule).
  */
 import { z } from 'zod';
-import { entityKey, type Call, type CallOutcome, type DeskState, type PastCall } from './model.js';
+import { entityKey, type Call, type CallOutcome, type DeskState, type PastCall } from '../../common/model.js';
 
 /** How many calls the history keeps; the oldest is dropped past it (README, "Call history"). */
 export const HISTORY_LIMIT = 500;

@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../log.js';
 import type { ConnectorEvent } from './events.js';
-import type { CallAction, CallJourney, ChatAction, PresenceState } from './model.js';
+import type { CallAction, CallJourney, ChatAction, PresenceState } from '../../common/model.js';
 
 /**
  * What a platform can do for the agent, advertised by its module (`main/vendors/<v>/index.ts`):

@@ -11,7 +11,7 @@
  * - the result must be an absolute `https:` URL with no user name or password, whose host is on
  *   the admin's allow-list ({@link hostAllowed}); anything else is refused with a reason.
  */
-import type { Call } from './model.js';
+import type { Call } from '../../common/model.js';
 
 /** When an account's screen pop opens: when the call starts ringing, or when the agent is connected. */
 export type ScreenPopMoment = 'ringing' | 'answered';

@@ -12,7 +12,7 @@
  * - one transcript line per message id, in index order, whatever order or how often they arrive;
  * - one callback per id; a closed callback leaves the desk;
  * - an ended chat carries `endedAt`; `chats.clear-ended` removes ended chats (the desk sends it
- *   `ENDED_CHAT_TTL_MS` (model.ts) after each ended, and for the agent's "Clear ended").
+ *   `ENDED_CHAT_TTL_MS` (common/model.ts) after each ended, and for the agent's "Clear ended").
  */
 import type { ChatPatch, CallPatch, CallbackData, DeskEvent, QueuePatch } from './events.js';
 import { callOutcome, HISTORY_LIMIT, type HistorySeed } from './history.js';
@@ -29,7 +29,7 @@ import {
   type PresenceState,
   type ScreenPop,
   type Queue,
-} from './model.js';
+} from '../../common/model.js';
 
 /** How many ended calls the desk remembers: the call history's cap. */
 export const RECENT_CALLS_LIMIT = HISTORY_LIMIT;

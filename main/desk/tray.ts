@@ -7,8 +7,8 @@
  * (the agent's shared presence checked; items no account accepts left out), where more than one
  * account takes presence from the agent a submenu per account to set its own, Show, Quit.
  */
-import { PRESENCE_LABELS, type Account, type DeskState, type PresenceReason, type PresenceState } from './model.js';
-import { activeCalls, activityText, agentActivity, agentPresence, presenceReasons, presenceText, selectablePresences } from './selectors.js';
+import { PRESENCE_LABELS, type Account, type DeskState, type PresenceReason, type PresenceState } from '../../common/model.js';
+import { activeCalls, activityText, agentActivity, agentPresence, presenceReasons, presenceText, selectablePresences } from '../../common/selectors.js';
 
 /**
  * One menu entry. `id` comes back on click: `presence:<state>`, `presence:<state>:<reason code>`,

@@ -2,8 +2,8 @@
  * What the presence controls offer and show: the accounts whose presence the window sets, the
  * reasons the agent may give, and the reason an account reports, as one of those codes.
  */
-import { PRESENCE_STATES } from '../../main/desk/model.js';
-import { presenceReasons } from '../../main/desk/selectors.js';
+import { PRESENCE_STATES } from '../../common/model.js';
+import { presenceReasons } from '../../common/selectors.js';
 import type { Account, DeskState, PresenceReason, PresenceState } from '../../preload/bridge.js';
 
 /** The presence states a reason can go with. */

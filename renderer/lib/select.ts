@@ -1,5 +1,5 @@
 /** Pure selectors over the desk state: what the window lists, in which order. */
-import { activeCalls, callbacksInOrder, isDue, presenceText } from '../../main/desk/selectors.js';
+import { activeCalls, callbacksInOrder, isDue, presenceText } from '../../common/selectors.js';
 import type {
   Account,
   CallAction,

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { appLogger, startCore, type Core } from '../../main/app.js';
 import { parseConfig } from '../../main/config.js';
-import type { DeskState, PresenceState } from '../../main/desk/model.js';
+import type { DeskState, PresenceState } from '../../common/model.js';
 import { platforms, type AnyPlatform } from '../../main/vendors/index.js';
 import { SESSION_ENDINGS, type ConformanceRig, type RaisedEntity, type RawAccount, type SessionEnding } from '../../main/vendors/kit/platform.js';
 import { Closers } from '../support/closers.js';

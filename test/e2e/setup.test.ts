@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startCore } from '../../main/app.js';
 import { parseConfig, type AppConfig } from '../../main/config.js';
-import type { DeskSetup } from '../../main/desk/model.js';
+import type { DeskSetup } from '../../common/model.js';
 import { createLogger } from '../../main/log.js';
 import { ReadOnlySettings, StoredSettings, type SettingsStore } from '../../main/settings.js';
 import { startGenesysSimulator } from '../../main/vendors/genesys/simulator/index.js';

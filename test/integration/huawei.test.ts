@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { CommandError, type Connector } from '../../main/desk/port.js';
-import type { ConnectionState } from '../../main/desk/model.js';
+import type { ConnectionState } from '../../common/model.js';
 import { createHuaweiConnector, TIMED_OUT_REASON } from '../../main/vendors/huawei/connector.js';
 import type { HuaweiSecrets } from '../../main/vendors/huawei/config.js';
 import { DOCUMENT_CONNECTED_EXAMPLE, startHuaweiSimulator, type HuaweiSimulator, type HuaweiSimulatorOptions } from '../../main/vendors/huawei/simulator/index.js';

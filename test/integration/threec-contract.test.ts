@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { appLogger, startCore, type Core } from '../../main/app.js';
 import { parseConfig } from '../../main/config.js';
-import type { Toast } from '../../main/desk/model.js';
+import type { Toast } from '../../common/model.js';
 import { startWebHost, type WebHost } from '../../main/web.js';
 import { applyChange, type DeskApi, type DeskState } from '../../preload/bridge.js';
 import { createBridgeClient } from '../../preload/client.js';

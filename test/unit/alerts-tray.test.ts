@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ALERT_MEMORY_LIMIT, decideToasts, toastsToClose, type AlertMemory } from '../../main/desk/alerts.js';
 import type { ConnectorEvent } from '../../main/desk/events.js';
-import type { DeskState, FocusTarget } from '../../main/desk/model.js';
+import type { DeskState, FocusTarget } from '../../common/model.js';
 import { initialState, reduce } from '../../main/desk/store.js';
 import { trayAction, trayModel } from '../../main/desk/tray.js';
 

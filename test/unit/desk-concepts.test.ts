@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Desk } from '../../main/desk/desk.js';
 import type { ConnectorEvent } from '../../main/desk/events.js';
-import type { CallJourney } from '../../main/desk/model.js';
+import type { CallJourney } from '../../common/model.js';
 import type { CommandAnswer, Connector, ConnectorCommand, ConnectorContext } from '../../main/desk/port.js';
 import { decideToasts } from '../../main/desk/alerts.js';
 import { trayAction, trayModel, type TrayItem } from '../../main/desk/tray.js';

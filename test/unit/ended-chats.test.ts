@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Desk, type DeskTimers } from '../../main/desk/desk.js';
 import type { ConnectorEvent } from '../../main/desk/events.js';
-import { ENDED_CHAT_TTL_MS, type ChatMessage } from '../../main/desk/model.js';
+import { ENDED_CHAT_TTL_MS, type ChatMessage } from '../../common/model.js';
 import type { CommandAnswer, Connector, ConnectorContext } from '../../main/desk/port.js';
 import { createLogger } from '../../main/log.js';
 

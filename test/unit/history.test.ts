@@ -12,7 +12,7 @@ import { assembleCore, appLogger } from '../../main/app.js';
 import { parseConfig } from '../../main/config.js';
 import type { ConnectorEvent } from '../../main/desk/events.js';
 import { callOutcome, HISTORY_LIMIT, historyDocument, keepHistory, loadHistory, MemoryHistory, readHistory, type HistoryLog } from '../../main/desk/history.js';
-import type { Call, DeskState } from '../../main/desk/model.js';
+import type { Call, DeskState } from '../../common/model.js';
 import type { Connector, ConnectorContext } from '../../main/desk/port.js';
 import { initialState, reduce } from '../../main/desk/store.js';
 import { trayModel } from '../../main/desk/tray.js';

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ConnectorEvent } from '../../main/desk/events.js';
-import type { DeskState } from '../../main/desk/model.js';
-import { activityText, agentActivity } from '../../main/desk/selectors.js';
+import type { DeskState } from '../../common/model.js';
+import { activityText, agentActivity } from '../../common/selectors.js';
 import { initialState, reduce } from '../../main/desk/store.js';
 
 const AT = '2026-11-20T09:00:01.000Z';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { expandScreenPop, hostAllowed, normaliseAllowedHost, ScreenPopper } from '../../main/desk/screen-pop.js';
-import type { Call } from '../../main/desk/model.js';
+import type { Call } from '../../common/model.js';
 import { parseConfig } from '../../main/config.js';
 
 const call = (over: Partial<Call> = {}): Call => ({

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ConnectorEvent } from '../../main/desk/events.js';
-import type { ChatMessage, DeskState } from '../../main/desk/model.js';
+import type { ChatMessage, DeskState } from '../../common/model.js';
 import { initialState, reduce, RECENT_CALLS_LIMIT } from '../../main/desk/store.js';
-import { activeCalls, agentPresence, callbacksInOrder } from '../../main/desk/selectors.js';
+import { activeCalls, agentPresence, callbacksInOrder } from '../../common/selectors.js';
 
 const T0 = '2026-11-20T09:00:00.000Z';
 

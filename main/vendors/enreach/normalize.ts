@@ -11,7 +11,7 @@
  * - everything else → nothing (the connector logs it at debug).
  */
 import type { CallbackData, CallPatch, ConnectorEvent, QueuePatch } from '../../desk/events.js';
-import type { Presence, PresenceState, QueueOpenState, SubscriptionIssue } from '../../desk/model.js';
+import type { Presence, PresenceState, QueueOpenState, SubscriptionIssue } from '../../../common/model.js';
 import type { EnreachEvent, EnreachEventOf, SubscriptionResult } from './schema.js';
 
 /** What routing needs to know about the account (from REST at connect time). */

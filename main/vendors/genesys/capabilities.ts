@@ -6,7 +6,7 @@
  * AfterCallWork, call control (Answer, Hangup, Hold, Retrieve), `Dial` on the agent's device, chat
  * operations. The WWE API v2 notes name no callback or queue resources, nor colleagues' states.
  */
-import type { PresenceState } from '../../desk/model.js';
+import type { PresenceState } from '../../../common/model.js';
 import type { Capabilities } from '../../desk/port.js';
 
 /** Presence states a Genesys agent can choose: Ready, NotReady, AfterCallWork [C: operations]. */

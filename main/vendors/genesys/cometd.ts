@@ -24,7 +24,7 @@
  */
 import type { Message } from 'cometd';
 import type { CookieJar } from 'tough-cookie';
-import type { SubscriptionIssue } from '../../desk/model.js';
+import type { SubscriptionIssue } from '../../../common/model.js';
 import { ConnectionError } from '../../desk/port.js';
 import type { Logger } from '../../log.js';
 import type { Session } from '../kit/supervisor.js';

@@ -18,7 +18,7 @@
  * - clean stops: `EndContactCenterSession` operations received.
  */
 import { randomBytes } from 'node:crypto';
-import type { PresenceState } from '../../desk/model.js';
+import type { PresenceState } from '../../../common/model.js';
 import type { ConformanceRig, RawAccount } from '../kit/platform.js';
 import type { GenesysTuning } from './connector.js';
 import { startGenesysSimulator, type GenesysAgentState } from './simulator/index.js';

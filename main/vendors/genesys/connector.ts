@@ -23,7 +23,7 @@
  * refused `StartContactCenterSession`. Everything else is retried by the supervisor with backoff.
  */
 import { CookieJar } from 'tough-cookie';
-import type { CallAction, ChatAction, Presence } from '../../desk/model.js';
+import type { CallAction, ChatAction, Presence } from '../../../common/model.js';
 import { CommandError, ConnectionError, type Connector, type ConnectorContext } from '../../desk/port.js';
 import { defineConnector } from '../kit/connector.js';
 import type { BackoffPolicy } from '../kit/supervisor.js';

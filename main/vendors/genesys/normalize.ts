@@ -19,7 +19,7 @@ import type {
   ChatState,
   ParticipantRole,
   Presence,
-} from '../../desk/model.js';
+} from '../../../common/model.js';
 import {
   lastPathSegment,
   type ChannelStateChangeMessage,

@@ -5,7 +5,7 @@
  * the presence options advertised from the module's capabilities, and the "not available here" and
  * "not connected yet" refusals.
  */
-import type { CallJourney } from '../../desk/model.js';
+import type { CallJourney } from '../../../common/model.js';
 import type { Capabilities, CommandAnswer, Connector, ConnectorCommand, ConnectorContext } from '../../desk/port.js';
 import { CommandError } from '../../desk/port.js';
 import { ConnectionSupervisor, settleWithin, type BackoffPolicy, type Session } from './supervisor.js';

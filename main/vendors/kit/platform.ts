@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { ConnectorEvent } from '../../desk/events.js';
 import type { Capabilities, Connector } from '../../desk/port.js';
-import type { PresenceState } from '../../desk/model.js';
+import type { PresenceState } from '../../../common/model.js';
 import type { Logger } from '../../log.js';
 import { accountBase, secretSchema } from './account.js';
 import type { BackoffPolicy } from './supervisor.js';

@@ -19,7 +19,7 @@
  * Stop ends the report (`report.teamstatus.end`), unbinds the resource and the services, and closes.
  */
 import { randomUUID } from 'node:crypto';
-import type { PresenceState } from '../../desk/model.js';
+import type { PresenceState } from '../../../common/model.js';
 import { CommandError, ConnectionError, type Capabilities, type Connector, type ConnectorContext } from '../../desk/port.js';
 import { defineConnector } from '../kit/connector.js';
 import type { BackoffPolicy, Session } from '../kit/supervisor.js';

@@ -9,7 +9,7 @@
  * A body that fails its schema is logged (a warning naming the event) and dropped.
  */
 import type { CallPatch, ConnectorEvent } from '../../desk/events.js';
-import type { PresenceState } from '../../desk/model.js';
+import type { PresenceState } from '../../../common/model.js';
 import type { Logger } from '../../log.js';
 import { CallBook, TeamBook, isTalking, isWrapUp, presenceOf, reasonsOf, type UccxCapabilities, type UccxReason } from './normalize.js';
 import {

@@ -8,7 +8,7 @@
  * the desk is ours and is marked where it is a choice.
  */
 import type { CallPatch, TeamMemberData } from '../../desk/events.js';
-import type { CallAction, CallJourney, CallState, Presence, PresenceReason, PresenceState, TeamRole } from '../../desk/model.js';
+import type { CallAction, CallJourney, CallState, Presence, PresenceReason, PresenceState, TeamRole } from '../../../common/model.js';
 import type { AgentState, Interaction, ReasonCodes, TeamStatusData, TeamStatusEventName, UccxTeamMember } from './schema.js';
 import type { z } from 'zod';
 import type { callJourneyDataSchema } from './schema.js';

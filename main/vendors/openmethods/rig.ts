@@ -6,7 +6,7 @@
  * pong: two missed pongs end the connection). `http-5xx` does not apply to a socket.
  */
 import { randomBytes } from 'node:crypto';
-import type { PresenceState } from '../../desk/model.js';
+import type { PresenceState } from '../../../common/model.js';
 import type { ConformanceRig } from '../kit/platform.js';
 import type { OpenMethodsTuning } from './config.js';
 import { startOpenMethodsSimulator } from './simulator/index.js';

@@ -11,7 +11,7 @@
  * read on the account; the others stay monitored. A message that names none blames the request's
  * whole batch, since we cannot tell which failed.
  */
-import type { SubscriptionIssue } from '../../desk/model.js';
+import type { SubscriptionIssue } from '../../../common/model.js';
 import type { Logger } from '../../log.js';
 import { terminalId, type ThreecTerminal } from './config.js';
 import { LinkTimeoutError, type LinkSession } from './link.js';

@@ -12,7 +12,7 @@
  * the values to expect [I]. The mappings below are [I] and marked so.
  */
 import type { ConnectorEvent, TeamMemberData } from '../../desk/events.js';
-import type { CallDirection, CallState, ChatMessage, ChatParticipant, Presence, PresenceState } from '../../desk/model.js';
+import type { CallDirection, CallState, ChatMessage, ChatParticipant, Presence, PresenceState } from '../../../common/model.js';
 import type { Logger } from '../../log.js';
 import { colleagueTerminalsOf, colleaguesOf, terminalId, terminalsOf, type ColleagueTerminal, type ThreecAccount, type ThreecTerminal } from './config.js';
 import type { AdapterEvent, ImReceived, MonitoredTerminalEvent, PresenceChanged } from './schema.js';
