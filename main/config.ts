@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import type { SecretRef } from './vendors/kit/account.js';
-import { THEMES } from '../preload/bridge.js';
+import { THEMES } from '../common/settings.js';
 import { normaliseAllowedHost } from './desk/screen-pop.js';
 import { platforms, type ParsedAccount } from './vendors/index.js';
 

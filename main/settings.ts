@@ -5,7 +5,7 @@
  * deployments (a config file) serve it read-only, saying why and how to change it ({@link readOnlyNote}).
  */
 import type { z } from 'zod';
-import { SECRET_KEPT, type SecretStorage, type SettingsAccount, type SettingsDocument, type SettingsField, type SettingsView } from '../preload/bridge.js';
+import { SECRET_KEPT, type SecretStorage, type SettingsAccount, type SettingsDocument, type SettingsField, type SettingsView } from '../common/settings.js';
 import { ConfigError, displaySchema, parseConfig, screenPopSchema, webHostSchema, type AppConfig } from './config.js';
 import { choicesOf, formKindOf, isRequired } from './vendors/kit/platform.js';
 import { platformOf, platforms, secretFields } from './vendors/index.js';

@@ -29,7 +29,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
-import { WIRE_CHANNEL, type SecretStorage } from '../preload/bridge.js';
+import type { SecretStorage } from '../common/settings.js';
+import { WIRE_CHANNEL } from '../preload/bridge.js';
 import { startCore, type Core } from './app.js';
 import { ConfigError, loadConfiguration, type Configuration } from './config.js';
 import type { FocusTarget, Toast } from '../common/model.js';

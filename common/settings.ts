@@ -1,0 +1,84 @@
+/**
+ * The settings the window shows and edits, as the contract carries them: the document (the config
+ * file's shape, secrets masked by {@link SECRET_KEPT}), the view around it, the account form's
+ * fields, the theme choices and what protects stored secrets.
+ *
+ * In `common/` because the window needs their run-time values (`THEMES` for its theme menu,
+ * `SECRET_KEPT` to send a kept secret back) as well as their types, and the window's type check
+ * must not reach into `main/` (where it would meet Node). The main side builds on them:
+ * `main/config.ts` validates `display.theme` against {@link THEMES}, `main/settings.ts` masks and
+ * restores secrets with {@link SECRET_KEPT} and serves the {@link SettingsView}; the contract
+ * (`preload/bridge.ts`) re-exports them. Nothing outside `common/` is imported (a lint rule).
+ */
+import type { Json } from './model.js';
+
+/** The window's theme choices: follow the OS, or always light or dark. */
+export const THEMES = ['system', 'light', 'dark'] as const;
+export type Theme = (typeof THEMES)[number];
+
+/** Stands in for a stored secret: the window never receives secrets; sending this back keeps it. */
+export const SECRET_KEPT = Object.freeze({ kept: true as const });
+export type SecretKept = typeof SECRET_KEPT;
+
+/** The settings document: the config file's schema (see README), secrets masked by {@link SECRET_KEPT}. */
+export type SettingsDocument = {
+  accounts: SettingsAccount[];
+  display: {
+    theme: Theme;
+    toasts: { calls: boolean; chats: boolean; callsThroughDnd?: boolean };
+    /** Whether screen pops open by themselves (`auto`, the default) or only from the call (`off`). */
+    screenPop?: 'auto' | 'off';
+    /** Start at login, in the tray (the desktop app on Windows and macOS). */
+    startAtLogin?: boolean;
+    /** The window's ring: sound on or off, and the output device's id (absent: the system default). Absent: sound on, default output. */
+    ring?: { sound: boolean; device?: string };
+  };
+  webHost?: { port: number };
+  /** The hosts screen pops may open (an administrator's list; the window shows it, never edits it). */
+  screenPop?: { allowedHosts: string[] };
+};
+
+/** One account in a settings document: its id, its platform, and its platform's own fields. */
+export type SettingsAccount = { [field: string]: Json | undefined; id: string; vendor: string };
+
+/** One field of an account form, described by the main process so the window needs no vendor knowledge. */
+export type SettingsField = {
+  /** The account property it edits. */
+  key: string;
+  label: string;
+  /** `choices`: several of `choices`; `list`: free values, shown and typed comma-separated. */
+  kind: 'text' | 'email' | 'url' | 'secret' | 'choices' | 'list';
+  required: boolean;
+  /** For `choices`: the values offered (several may be chosen). */
+  choices?: string[];
+  /** One line of help, shown under the field. */
+  help?: string;
+};
+
+/** What the settings screen shows. */
+export type SettingsView = {
+  /** False when an administrator manages the settings (a config file): the screen is read-only. */
+  editable: boolean;
+  /** Where the settings live, in words (e.g. the config file's path). */
+  source: string;
+  /**
+   * When the settings cannot be changed here: why, and how to change them, in words for the agent
+   * (the config file to edit and the command to restart with, the administrator who manages them, or
+   * how to leave the demo). Never names an administrator where there is none (issue 11, point 8).
+   */
+  readOnlyNote?: string;
+  settings: SettingsDocument;
+  /** The platforms an account can be for, with their fields. */
+  vendors: Array<{ id: string; name: string; fields: SettingsField[] }>;
+  /** Why the settings as stored could not be used, one line per field (the screen opens with them). */
+  problems: string[];
+  /** What protects secrets stored here (the desktop app); absent where none are stored. */
+  secrets?: SecretStorage;
+};
+
+/** What protects secrets at rest, in words the agent and the admin can act on. */
+export type SecretStorage = {
+  /** False when stored secrets are only obfuscated (Linux without a keyring) or cannot be stored. */
+  protected: boolean;
+  note: string;
+};
