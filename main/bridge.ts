@@ -17,7 +17,6 @@ import { z } from 'zod';
 import {
   clientMessageSchema,
   DESK_METHODS,
-  diffState,
   type CheckedArgs,
   type DeskMethod,
   type InvokeResult,
@@ -26,6 +25,7 @@ import {
   type ServerMessage,
 } from '../preload/bridge.js';
 import type { Desk } from './desk/desk.js';
+import { diffState } from './desk/patch.js';
 import type { DeskState } from '../common/model.js';
 import type { Logger } from './log.js';
 import type { SettingsStore } from './settings.js';

@@ -6,10 +6,17 @@
  *   (what the renderer sees as `window.desk`), the main side's handlers and both client stubs
  *   (the Electron preload's and the web bridge's) are all derived from it.
  * - Changes are pushed as {@link DeskChange}s: a full state first, then patches holding only the
- *   entities whose identity changed (the store keeps unchanged entities by reference).
+ *   entities whose identity changed (the store keeps unchanged entities by reference). The core's
+ *   diff is `main/desk/patch.ts`; the patch's shape and the window's apply are `common/patch.ts`.
  * - One wire (ARCHITECTURE.md, principle 8): every message is JSON text, {@link ClientMessage} one
  *   way and {@link ServerMessage} the other, encoded once by the hub. Electron IPC and the web
  *   host's WebSocket carry the same text, and `preload/client.ts` decodes it for both.
+ *
+ * It is built on `common/` (the desk's vocabulary, the patch's shape, the settings the window
+ * edits), whose types and wire values it re-exports, and imports nothing from `main/` (a lint rule):
+ * the window type-checks this file, and `main/` would bring Node with it. The main side imports it
+ * for the wire only: the hub (`main/bridge.ts`) for the method table and message types, the hosts
+ * (`main/shell.ts`, `main/web.ts`) for the channel name, the socket path and the hello.
  *
  * No Node, no Electron, no DOM, so main, preload and renderer all import it.
  */
@@ -18,26 +25,17 @@ import {
   CALL_ACTIONS,
   CHAT_COMMANDS,
   PRESENCE_STATES,
-  type Account,
-  type Call,
   type CallJourney,
-  type Callback,
-  type Chat,
-  type DeskSetup,
-  type DeskState,
   type FocusTarget,
   type Json,
   type JsonOnly,
-  type PendingDial,
-  type PastCall,
-  type Queue,
-  type ScreenPop,
-  type TeamMember,
   type Toast,
 } from '../common/model.js';
+import type { DeskChange } from '../common/patch.js';
 import type { SettingsDocument, SettingsView } from '../common/settings.js';
 
 export type * from '../common/model.js';
+export type { ChatUpsert, DeskChange, DeskPatch, RecentCallsDelta, SliceName, SlicePatch } from '../common/patch.js';
 export type * from '../common/settings.js';
 export { SECRET_KEPT, THEMES } from '../common/settings.js';
 
@@ -136,184 +134,6 @@ export type DeskApi = { [M in DeskMethod]: (...args: MethodArgs<M>) => Promise<M
 
 /** The wire shape of an invocation's answer (errors travel as data, never as thrown IPC errors). */
 export type InvokeResult = { ok: true; value?: Json } | { ok: false; error: string };
-
-/** Upserts and removals of one keyed slice. */
-export type SlicePatch<T> = {
-  upsert: T[];
-  remove: string[];
-};
-
-/**
- * A changed chat. When its transcript only grew, `messages` holds just the new lines and
- * `messagesFrom` says how many earlier lines to keep, so a long transcript is not re-sent for
- * every new line.
- */
-export type ChatUpsert = Chat & { messagesFrom?: number };
-
-/**
- * How the recent calls changed when calls were put at the head of the list: those calls, then the
- * first `kept` of the list as it was (the rest fell off its end). The whole list travels otherwise.
- */
-export type RecentCallsDelta = { added: PastCall[]; kept: number };
-
-/** What changed between two states. Absent members did not change. */
-export type DeskPatch = {
-  accounts?: SlicePatch<Account>;
-  calls?: SlicePatch<Call>;
-  recentCalls?: PastCall[];
-  recentCallsDelta?: RecentCallsDelta;
-  missedUnseen?: number;
-  chats?: SlicePatch<ChatUpsert>;
-  callbacks?: SlicePatch<Callback>;
-  queues?: SlicePatch<Queue>;
-  team?: SlicePatch<TeamMember>;
-  demo?: boolean;
-  setup?: DeskSetup;
-  /** The pending `tel:` link; `null` when it was confirmed, cancelled or replaced by nothing. */
-  pendingDial?: PendingDial | null;
-  /** The live calls' screen pops, whole (a few at most). */
-  screenPops?: Record<string, ScreenPop>;
-};
-
-/** A pushed change: `full` on subscribe (and after a gap), else `patch`. `seq` counts up by one. */
-export type DeskChange = { seq: number; full: DeskState } | { seq: number; patch: DeskPatch };
-
-type Keyed = { key: string } | { id: string; key?: undefined };
-type SliceName = 'accounts' | 'calls' | 'chats' | 'callbacks' | 'queues' | 'team';
-const SLICES: readonly SliceName[] = ['accounts', 'calls', 'chats', 'callbacks', 'queues', 'team'];
-
-function keyOf(entity: Keyed): string {
-  return entity.key ?? (entity as { id: string }).id;
-}
-
-function diffSlice<T extends object>(prev: Record<string, T>, next: Record<string, T>): SlicePatch<T> | undefined {
-  if (prev === next) return undefined;
-  const upsert: T[] = [];
-  const remove: string[] = [];
-  for (const key in next) if (prev[key] !== next[key]) upsert.push(next[key]!);
-  for (const key in prev) if (!(key in next)) remove.push(key);
-  return upsert.length || remove.length ? { upsert, remove } : undefined;
-}
-
-/**
- * The recent calls' change as a delta when `next` is some calls followed by a prefix of `prev`
- * (what ending a call does: the store puts it at the head and drops the oldest), compared by
- * identity; `undefined` otherwise (the whole list then travels).
- */
-function recentCallsDelta(prev: readonly PastCall[], next: readonly PastCall[]): RecentCallsDelta | undefined {
-  if (prev.length === 0) return undefined;
-  const added = next.indexOf(prev[0]!);
-  if (added <= 0) return undefined;
-  const kept = next.length - added;
-  for (let i = 0; i < kept; i++) if (next[added + i] !== prev[i]) return undefined;
-  return { added: next.slice(0, added), kept };
-}
-
-/**
- * The patch that turns `prev` into `next`, comparing entities by identity (the store never mutates).
- * Returns `undefined` when nothing changed.
- */
-export function diffState(prev: DeskState, next: DeskState): DeskPatch | undefined {
-  if (prev === next) return undefined;
-  const patch: DeskPatch = {};
-  let any = false;
-  for (const slice of SLICES) {
-    const sp = diffSlice(prev[slice] as Record<string, object>, next[slice] as Record<string, object>);
-    if (sp) {
-      (patch as Record<string, unknown>)[slice] = sp;
-      any = true;
-    }
-  }
-  if (patch.chats) patch.chats.upsert = patch.chats.upsert.map((chat) => chatDelta(prev.chats[chat.key], chat));
-  if (prev.recentCalls !== next.recentCalls) {
-    // Ending a call puts it at the head of the list: only it travels, not the calls before it.
-    const delta = recentCallsDelta(prev.recentCalls, next.recentCalls);
-    if (delta) patch.recentCallsDelta = delta;
-    else patch.recentCalls = next.recentCalls;
-    any = true;
-  }
-  if (prev.missedUnseen !== next.missedUnseen) {
-    patch.missedUnseen = next.missedUnseen;
-    any = true;
-  }
-  if (prev.demo !== next.demo) {
-    patch.demo = next.demo;
-    any = true;
-  }
-  if (prev.setup !== next.setup) {
-    patch.setup = next.setup;
-    any = true;
-  }
-  if (prev.pendingDial !== next.pendingDial) {
-    patch.pendingDial = next.pendingDial ?? null;
-    any = true;
-  }
-  if (prev.screenPops !== next.screenPops && next.screenPops) {
-    patch.screenPops = next.screenPops;
-    any = true;
-  }
-  return any ? patch : undefined;
-}
-
-/**
- * A chat's upsert: only the new lines when the transcript grew by appending.
- *
- * One comparison tells, whatever the transcript's length: the store keeps old lines by reference,
- * only ever adds lines, and keeps every transcript sorted by one strict total order (index, time,
- * id). So when the old transcript's last line sits at the same position in the new one, exactly
- * the lines that sort before it precede it there — all the old ones, in their order: the old
- * transcript is a prefix of the new one. A line that arrived out of order, sorted in before it,
- * moves it (or, a dismissed chat started afresh, holds other lines), and the whole chat is sent.
- */
-function chatDelta(before: Chat | undefined, after: Chat): ChatUpsert {
-  const old = before?.messages;
-  if (!old || old.length === 0 || old === after.messages || old.length > after.messages.length) return after;
-  if (after.messages[old.length - 1] !== old[old.length - 1] || after.messages[0] !== old[0]) return after;
-  return { ...after, messages: after.messages.slice(old.length), messagesFrom: old.length };
-}
-
-/** Applies a patch to a state (the renderer's side of {@link diffState}). Pure. */
-export function applyPatch(state: DeskState, patch: DeskPatch): DeskState {
-  const next: DeskState = { ...state };
-  for (const slice of SLICES) {
-    const sp = patch[slice] as SlicePatch<Keyed> | undefined;
-    if (!sp) continue;
-    const record = { ...(state[slice] as Record<string, Keyed>) };
-    for (const key of sp.remove) delete record[key];
-    for (const entity of sp.upsert) record[keyOf(entity)] = slice === 'chats' ? fullChat(record, entity as ChatUpsert) : entity;
-    (next as unknown as Record<string, unknown>)[slice] = record;
-  }
-  if (patch.recentCalls) next.recentCalls = patch.recentCalls;
-  if (patch.recentCallsDelta) next.recentCalls = [...patch.recentCallsDelta.added, ...state.recentCalls.slice(0, patch.recentCallsDelta.kept)];
-  if (patch.missedUnseen !== undefined) next.missedUnseen = patch.missedUnseen;
-  if (patch.demo !== undefined) next.demo = patch.demo;
-  if (patch.setup) next.setup = patch.setup;
-  if (patch.pendingDial === null) delete next.pendingDial;
-  else if (patch.pendingDial) next.pendingDial = patch.pendingDial;
-  if (patch.screenPops) next.screenPops = patch.screenPops;
-  return next;
-}
-
-function fullChat(chats: Record<string, Keyed>, upsert: ChatUpsert): Chat {
-  const { messagesFrom, ...chat } = upsert;
-  if (messagesFrom === undefined) return chat;
-  const before = (chats[chat.key] as Chat | undefined)?.messages ?? [];
-  return { ...chat, messages: [...before.slice(0, messagesFrom), ...chat.messages] };
-}
-
-/**
- * Folds a pushed change into the renderer's copy of the state.
- * @returns the new state, or `undefined` when a patch arrives out of sequence (the caller then
- *   waits for the next `full`, which the host sends on resubscribe).
- */
-export function applyChange(
-  current: { seq: number; state: DeskState } | undefined,
-  change: DeskChange,
-): { seq: number; state: DeskState } | undefined {
-  if ('full' in change) return { seq: change.seq, state: change.full };
-  if (!current || change.seq !== current.seq + 1) return undefined;
-  return { seq: change.seq, state: applyPatch(current.state, change.patch) };
-}
 
 /**
  * What a window sends, as JSON text. `subscribe` asks for the full state, then every change (sent

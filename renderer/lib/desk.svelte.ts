@@ -3,14 +3,8 @@
  * selected, and the invocations (every error ends up on the status line, never swallowed).
  */
 import { getContext, setContext } from 'svelte';
-import {
-  applyChange,
-  type Account,
-  type DeskApi,
-  type DeskChange,
-  type DeskState,
-  type FocusTarget,
-} from '../../preload/bridge.js';
+import { applyChange } from '../../common/patch.js';
+import type { Account, DeskApi, DeskChange, DeskState, FocusTarget } from '../../preload/bridge.js';
 
 export interface StatusMessage {
   id: number;

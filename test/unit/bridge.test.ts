@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyChange, type DeskChange } from '../../preload/bridge.js';
+import { applyChange, type DeskChange } from '../../common/patch.js';
 import { BridgeHub, type BridgeConnection } from '../../main/bridge.js';
 import { assembleCore } from '../../main/app.js';
 import { eventually } from '../support/eventually.js';

@@ -1,0 +1,110 @@
+/**
+ * The desk's changes as the wire carries them, and how the window folds them in.
+ *
+ * The core pushes a full {@link DeskState} first, then {@link DeskPatch}es holding only the
+ * entities whose identity changed; a chat whose transcript only grew carries just its new lines.
+ * The diff that makes a patch is the core's (`main/desk/patch.ts`): it relies on what the store
+ * promises (it never mutates, keeps unchanged entities and transcript lines by reference, keeps
+ * every transcript in one order), and only the core computes patches, so it stays out of the
+ * window's bundle. The patch's shape and the apply are here, in `common/`, because both sides need
+ * them: the core builds patches of this shape, the window (`renderer/lib/desk.svelte.ts`) applies
+ * them, and the contract (`preload/bridge.ts`) re-exports the types for its `DeskChange` push.
+ *
+ * Pure: no Node, no DOM, nothing outside `common/`.
+ */
+import type { Account, Call, Callback, Chat, DeskSetup, DeskState, PastCall, PendingDial, Queue, ScreenPop, TeamMember } from './model.js';
+
+/** Upserts and removals of one keyed slice. */
+export type SlicePatch<T> = {
+  upsert: T[];
+  remove: string[];
+};
+
+/**
+ * A changed chat. When its transcript only grew, `messages` holds just the new lines and
+ * `messagesFrom` says how many earlier lines to keep, so a long transcript is not re-sent for
+ * every new line.
+ */
+export type ChatUpsert = Chat & { messagesFrom?: number };
+
+/**
+ * How the recent calls changed when calls were put at the head of the list: those calls, then the
+ * first `kept` of the list as it was (the rest fell off its end). The whole list travels otherwise.
+ */
+export type RecentCallsDelta = { added: PastCall[]; kept: number };
+
+/** What changed between two states. Absent members did not change. */
+export type DeskPatch = {
+  accounts?: SlicePatch<Account>;
+  calls?: SlicePatch<Call>;
+  recentCalls?: PastCall[];
+  recentCallsDelta?: RecentCallsDelta;
+  missedUnseen?: number;
+  chats?: SlicePatch<ChatUpsert>;
+  callbacks?: SlicePatch<Callback>;
+  queues?: SlicePatch<Queue>;
+  team?: SlicePatch<TeamMember>;
+  demo?: boolean;
+  setup?: DeskSetup;
+  /** The pending `tel:` link; `null` when it was confirmed, cancelled or replaced by nothing. */
+  pendingDial?: PendingDial | null;
+  /** The live calls' screen pops, whole (a few at most). */
+  screenPops?: Record<string, ScreenPop>;
+};
+
+/** A pushed change: `full` on subscribe (and after a gap), else `patch`. `seq` counts up by one. */
+export type DeskChange = { seq: number; full: DeskState } | { seq: number; patch: DeskPatch };
+
+/** An entity of a keyed slice: accounts are keyed by `id`, everything else by `key`. */
+type Keyed = { key: string } | { id: string; key?: undefined };
+/** The desk state's keyed slices: each is a record by key, patched as upserts and removals. */
+export type SliceName = 'accounts' | 'calls' | 'chats' | 'callbacks' | 'queues' | 'team';
+/** Every keyed slice, in the order a patch lists them. */
+export const SLICES: readonly SliceName[] = ['accounts', 'calls', 'chats', 'callbacks', 'queues', 'team'];
+
+function keyOf(entity: Keyed): string {
+  return entity.key ?? (entity as { id: string }).id;
+}
+
+/** Applies a patch to a state (the window's side of `diffState` in `main/desk/patch.ts`). Pure. */
+export function applyPatch(state: DeskState, patch: DeskPatch): DeskState {
+  const next: DeskState = { ...state };
+  for (const slice of SLICES) {
+    const sp = patch[slice] as SlicePatch<Keyed> | undefined;
+    if (!sp) continue;
+    const record = { ...(state[slice] as Record<string, Keyed>) };
+    for (const key of sp.remove) delete record[key];
+    for (const entity of sp.upsert) record[keyOf(entity)] = slice === 'chats' ? fullChat(record, entity as ChatUpsert) : entity;
+    (next as unknown as Record<string, unknown>)[slice] = record;
+  }
+  if (patch.recentCalls) next.recentCalls = patch.recentCalls;
+  if (patch.recentCallsDelta) next.recentCalls = [...patch.recentCallsDelta.added, ...state.recentCalls.slice(0, patch.recentCallsDelta.kept)];
+  if (patch.missedUnseen !== undefined) next.missedUnseen = patch.missedUnseen;
+  if (patch.demo !== undefined) next.demo = patch.demo;
+  if (patch.setup) next.setup = patch.setup;
+  if (patch.pendingDial === null) delete next.pendingDial;
+  else if (patch.pendingDial) next.pendingDial = patch.pendingDial;
+  if (patch.screenPops) next.screenPops = patch.screenPops;
+  return next;
+}
+
+function fullChat(chats: Record<string, Keyed>, upsert: ChatUpsert): Chat {
+  const { messagesFrom, ...chat } = upsert;
+  if (messagesFrom === undefined) return chat;
+  const before = (chats[chat.key] as Chat | undefined)?.messages ?? [];
+  return { ...chat, messages: [...before.slice(0, messagesFrom), ...chat.messages] };
+}
+
+/**
+ * Folds a pushed change into the renderer's copy of the state.
+ * @returns the new state, or `undefined` when a patch arrives out of sequence (the caller then
+ *   waits for the next `full`, which the host sends on resubscribe).
+ */
+export function applyChange(
+  current: { seq: number; state: DeskState } | undefined,
+  change: DeskChange,
+): { seq: number; state: DeskState } | undefined {
+  if ('full' in change) return { seq: change.seq, state: change.full };
+  if (!current || change.seq !== current.seq + 1) return undefined;
+  return { seq: change.seq, state: applyPatch(current.state, change.patch) };
+}
