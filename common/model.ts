@@ -389,7 +389,7 @@ export type PendingDial = {
   id: string;
   /** The link as received (trimmed, at most 80 characters), for the agent to compare. */
   link: string;
-  /** The number to dial (`^\+?[0-9*#]{2,32}$`); absent when the link was refused. */
+  /** The number to dial (it matches `DIALABLE`, `common/dial.ts`); absent when the link was refused. */
   number?: string;
   /** An extension (`;ext=`) to key in once the call connects. */
   extension?: string;

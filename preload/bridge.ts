@@ -31,6 +31,7 @@ import {
   type JsonOnly,
   type Toast,
 } from '../common/model.js';
+import { DIALABLE } from '../common/dial.js';
 import type { DeskChange } from '../common/patch.js';
 import type { SettingsDocument, SettingsView } from '../common/settings.js';
 
@@ -71,7 +72,7 @@ export const DESK_METHODS = {
   /** Answers, hangs up, holds or retrieves a call (by desk key). */
   callAction: { args: z.tuple([key, z.enum(CALL_ACTIONS)]) },
   /** Click-to-dial on the given account: digits, `*`, `#`, an optional leading `+`. */
-  dial: { args: z.tuple([accountId, z.string().trim().regex(/^\+?[0-9*#]{2,32}$/, 'is not a dialable number')]) },
+  dial: { args: z.tuple([accountId, z.string().trim().regex(DIALABLE, 'is not a dialable number')]) },
   /**
    * A `tel:`/`callto:` link reached this desk (the web host's protocol handler page relays it):
    * it becomes the pending dial the agent confirms; nothing is dialled yet.

@@ -2,7 +2,7 @@
  * `tel:` and `callto:` links → a number the desk can dial (issue 11, point 4).
  *
  * Pure and total: {@link parseDialLink} never throws; it answers a dialable number (the bridge's
- * dial rule, {@link DIALABLE}: an optional `+`, then 2–32 of `0-9 * #`) or a reason in words the
+ * dial rule, {@link DIALABLE} in `common/dial.ts`: an optional `+`, then 2–32 of `0-9 * #`) or a reason in words the
  * agent can read.
  *
  * What it accepts, and where the rule comes from:
@@ -23,9 +23,7 @@
  * - Letters are refused (old keypad words `1-800-FLOWERS`, RFC 3966's hex digits `A–F` and the
  *   dial-string pauses `p`/`w`): none of them is something every platform can dial [I].
  */
-
-/** The bridge's dial rule (`preload/bridge.ts`, `dial`): an optional leading `+`, 2–32 of `0-9 * #`. */
-export const DIALABLE = /^\+?[0-9*#]{2,32}$/;
+import { DIALABLE } from '../../common/dial.js';
 
 /** The longest link read, in characters; a longer one is refused (nobody types a 2 KB phone number). */
 export const MAX_LINK_LENGTH = 2048;

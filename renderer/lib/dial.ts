@@ -1,15 +1,16 @@
 /** Click-to-dial from the window: which accounts can place a call, and the number as they take it. */
+import { DIALABLE } from '../../common/dial.js';
 import type { Account, DeskState } from '../../preload/bridge.js';
 import type { DeskModel } from './desk.svelte.js';
 
 /**
- * The number as the desk dials it (digits, `*`, `#`, an optional leading `+`), with the separators
+ * The number as the desk dials it ({@link DIALABLE}: digits, `*`, `#`, an optional leading `+`), with the separators
  * people type or platforms write (spaces, dashes, dots, brackets) taken out; undefined when it is
  * not a number that can be dialled.
  */
 export function dialableNumber(raw: string | undefined): string | undefined {
   const number = (raw ?? '').trim().replace(/[\s().-]/g, '');
-  return /^\+?[0-9*#]{2,32}$/.test(number) ? number : undefined;
+  return DIALABLE.test(number) ? number : undefined;
 }
 
 /** Connected accounts that place calls for the agent. */

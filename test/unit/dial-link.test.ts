@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { DIALABLE, parseDialLink } from '../../main/desk/dial-link.js';
+import { DIALABLE } from '../../common/dial.js';
+import { parseDialLink } from '../../main/desk/dial-link.js';
 
 const number = (link: string): string | undefined => {
   const result = parseDialLink(link);
