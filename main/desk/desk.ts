@@ -3,8 +3,7 @@
  * agent's commands to the connector that owns the entity, and tells listeners when the state
  * changed. Host-independent: the Electron shell and the web host both drive one of these.
  */
-import type { Logger } from '../log.js';
-import { CommandError, type CommandAnswer, type Connector, type ConnectorCommand } from './port.js';
+import { CommandError, type CommandAnswer, type Connector, type ConnectorCommand, type DeskLogger } from './port.js';
 import type { ConnectorEvent } from './events.js';
 import { ENDED_CHAT_TTL_MS, type CallAction, type CallJourney, type ChatCommand, type DeskSetup, type DeskState, type PendingDial, type PresenceState } from '../../common/model.js';
 import { parseDialLink } from './dial-link.js';
@@ -22,7 +21,7 @@ export interface DeskAccount {
 
 export interface DeskOptions {
   accounts: readonly DeskAccount[];
-  log: Logger;
+  log: DeskLogger;
   /** Where the settings came from, and their problems (shown when the desk is empty). */
   setup?: DeskSetup;
   /** Clock, ISO string (tests pass a fixed one). */
@@ -178,7 +177,7 @@ export class Desk {
     }, delay);
   }
 
-  private receive(accountId: string, event: ConnectorEvent, log: Logger): void {
+  private receive(accountId: string, event: ConnectorEvent, log: DeskLogger): void {
     try {
       this.apply({ ...event, accountId, at: this.now() });
     } catch (error) {

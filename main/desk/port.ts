@@ -3,7 +3,6 @@
  * The desk owns these types; every platform's connector implements them (layers point one way:
  * vendors depend on the desk, never the reverse).
  */
-import type { Logger } from '../log.js';
 import type { ConnectorEvent } from './events.js';
 import type { CallAction, CallJourney, ChatAction, PresenceState } from '../../common/model.js';
 
@@ -49,12 +48,37 @@ export type ConnectorCommand =
 /** What a command answers with: nothing, except a call journey. */
 export type CommandAnswer = CallJourney | void;
 
+/**
+ * One logging call: structured fields (an `err` field for an Error) and an English message, or
+ * the message alone. pino's level methods are of this shape.
+ */
+export interface DeskLogFn {
+  (fields: object, message?: string): void;
+  (message: string): void;
+}
+
+/**
+ * The logger the desk needs, and hands each connector: the five levels it writes and a child
+ * bound to more fields (the desk binds `account` and `vendor` for each connector). The desk declares
+ * it so that it knows no logging library; the hosts pass a pino logger (`main/log.ts`), which has
+ * this shape, secrets redacted.
+ */
+export interface DeskLogger {
+  trace: DeskLogFn;
+  debug: DeskLogFn;
+  info: DeskLogFn;
+  warn: DeskLogFn;
+  error: DeskLogFn;
+  /** A logger that adds `bindings` to every line. */
+  child(bindings: Record<string, unknown>): DeskLogger;
+}
+
 /** Where a connector sends what it learns. */
 export interface ConnectorContext {
   /** Hands an event to the desk. Safe to call at any rate; never throws. */
   emit(event: ConnectorEvent): void;
   /** A logger already bound to this account and vendor. */
-  log: Logger;
+  log: DeskLogger;
 }
 
 /** One account's connection to one platform. */

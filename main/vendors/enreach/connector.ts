@@ -19,7 +19,7 @@
  * 6. REST re-read: availability [I], queues, open callbacks [I].
  */
 import type { ConnectorEvent } from '../../desk/events.js';
-import type { Logger } from '../../log.js';
+import type { DeskLogger as Logger } from '../../desk/port.js';
 import { CommandError, ConnectionError, type Connector, type ConnectorContext } from '../../desk/port.js';
 import { defineConnector } from '../kit/connector.js';
 import type { BackoffPolicy, Session } from '../kit/supervisor.js';

@@ -33,7 +33,7 @@ import {
   type ILogger,
 } from '@microsoft/signalr';
 import WebSocket from 'ws';
-import type { Logger } from '../../log.js';
+import type { DeskLogger as Logger } from '../../desk/port.js';
 import type { Session } from '../kit/supervisor.js';
 import { RECORD_SEPARATOR, RTE_MAX_MESSAGE_BYTES, screenHubMessages } from './frames.js';
 

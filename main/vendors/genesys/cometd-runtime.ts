@@ -55,7 +55,7 @@ import type { CometD, Configuration, Message, SubscriptionHandle } from 'cometd'
 // @ts-expect-error -- cometd-nodejs-client ships no declaration for its Node XMLHttpRequest; typed below.
 import { XMLHttpRequest as UntypedNodeXhr } from 'cometd-nodejs-client/src/XMLHttpRequest.js';
 import type { CookieJar } from 'tough-cookie';
-import type { Logger } from '../../log.js';
+import type { DeskLogger as Logger } from '../../desk/port.js';
 
 /** The parts of `cometd-nodejs-client`'s Node XMLHttpRequest this module uses. */
 interface NodeXhr {

@@ -26,7 +26,7 @@ import type { Message } from 'cometd';
 import type { CookieJar } from 'tough-cookie';
 import type { SubscriptionIssue } from '../../../common/model.js';
 import { ConnectionError } from '../../desk/port.js';
-import type { Logger } from '../../log.js';
+import type { DeskLogger as Logger } from '../../desk/port.js';
 import type { Session } from '../kit/supervisor.js';
 import { createScopedCometD, type ScopedCometD } from './cometd-runtime.js';
 

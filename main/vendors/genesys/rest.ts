@@ -10,7 +10,7 @@
  */
 import type { CookieJar } from 'tough-cookie';
 import type { z } from 'zod';
-import type { Logger } from '../../log.js';
+import type { DeskLogger as Logger } from '../../desk/port.js';
 import { apiRoot } from './config.js';
 import { operationResponseSchema, type OperationResponse } from './schema.js';
 

@@ -23,7 +23,7 @@
  */
 import type { ConnectorEvent } from '../../desk/events.js';
 import { ConnectionError } from '../../desk/port.js';
-import type { Logger } from '../../log.js';
+import type { DeskLogger as Logger } from '../../desk/port.js';
 
 /** A live connection, as the supervisor sees it. */
 export interface Session {

@@ -14,7 +14,7 @@
  * pending request id fails that request; one naming none is handed on as an event.
  */
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../../log.js';
+import type { DeskLogger as Logger } from '../../desk/port.js';
 import { dcpMessageSchema, problemOf, type DcpErrorMessage, type DcpResponse, type Failure } from './schema.js';
 
 /** The server answered a request with `result: "failure"` (or a `*Error` naming it). */

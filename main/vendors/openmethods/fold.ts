@@ -10,7 +10,7 @@
  */
 import type { CallPatch, ConnectorEvent } from '../../desk/events.js';
 import type { PresenceState } from '../../../common/model.js';
-import type { Logger } from '../../log.js';
+import type { DeskLogger as Logger } from '../../desk/port.js';
 import { CallBook, TeamBook, isTalking, isWrapUp, presenceOf, reasonsOf, type UccxCapabilities, type UccxReason } from './normalize.js';
 import {
   agentStateSchema,

@@ -20,7 +20,7 @@
  */
 import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls, type ConnectionOptions } from 'node:tls';
-import type { Logger } from '../../log.js';
+import type { DeskLogger as Logger } from '../../desk/port.js';
 import { problemOf, transportControlSchema, type ProtocolInfo, type TransportControl } from './schema.js';
 
 /** The frame boundary, 4 ASCII bytes [C]. */

@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
-import type { Logger } from '../../log.js';
+import type { DeskLogger as Logger } from '../../desk/port.js';
 import type { Session } from '../kit/supervisor.js';
 import {
   CLOSE_BAD_CREDENTIALS,

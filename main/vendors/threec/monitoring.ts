@@ -12,7 +12,7 @@
  * whole batch, since we cannot tell which failed.
  */
 import type { SubscriptionIssue } from '../../../common/model.js';
-import type { Logger } from '../../log.js';
+import type { DeskLogger as Logger } from '../../desk/port.js';
 import { terminalId, type ThreecTerminal } from './config.js';
 import { LinkTimeoutError, type LinkSession } from './link.js';
 import type { Watch } from './normalize.js';

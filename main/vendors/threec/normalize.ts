@@ -13,7 +13,7 @@
  */
 import type { ConnectorEvent, TeamMemberData } from '../../desk/events.js';
 import type { CallDirection, CallState, ChatMessage, ChatParticipant, Presence, PresenceState } from '../../../common/model.js';
-import type { Logger } from '../../log.js';
+import type { DeskLogger as Logger } from '../../desk/port.js';
 import { colleagueTerminalsOf, colleaguesOf, terminalId, terminalsOf, type ColleagueTerminal, type ThreecAccount, type ThreecTerminal } from './config.js';
 import type { AdapterEvent, ImReceived, MonitoredTerminalEvent, PresenceChanged } from './schema.js';
 
