@@ -10,6 +10,15 @@ const PLATFORM_DIRS = readdirSync(new URL('./main/vendors/', import.meta.url), {
   .filter((entry) => entry.isDirectory() && entry.name !== 'kit')
   .map((entry) => entry.name);
 
+/** Outside its folder a platform is reached only through the registry or the kit. */
+const ONLY_THROUGH_REGISTRY = {
+  regex: 'vendors/(?!index\\.js$|kit/)',
+  message: 'outside its folder a platform is reached only through the registry (main/vendors/index.ts) or the kit',
+};
+
+/** The main-side files that speak the wire and so import the contract (preload/bridge.ts): the hub and the two hosts. */
+const WIRE_HOSTS = ['main/bridge.ts', 'main/shell.ts', 'main/web.ts'];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**'] },
   js.configs.recommended,
@@ -25,19 +34,47 @@ export default tseslint.config(
     files: ['renderer/**/*.{ts,svelte}'],
     languageOptions: { globals: { ...globals.browser }, parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
   },
+  // Layers point one way (ARCHITECTURE.md; README, Architecture). Each arrow is one pattern below.
+  //   common/   code both the main process and the window use: imports nothing outside itself
+  //   renderer/ imports common/ and the contract (preload/bridge.ts, preload/client.ts), never main/
+  //   preload/  the contract and its client, built on common/: never main/ (the window type-checks it)
+  //   main/     reaches preload/ only from the hub and the hosts, for the wire (method table,
+  //             channel name, socket path); config, settings and everything else never
+  //   main/desk the desk owns its ports and depends on nothing outside it (not even the logger)
   {
-    // The renderer reads only window.desk: never Node, Electron, or a vendor connector.
+    files: ['common/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!\\./)', message: 'common/ imports nothing outside itself: no Node, no Electron, no package, no main/, preload/ or renderer/' }] },
+      ],
+    },
+  },
+  {
+    // The renderer reads only window.desk: never Node, Electron, or the main process.
     files: ['renderer/**/*.{ts,svelte}'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['node:*', 'electron', '**/main/vendors/**', '**/main/app*', '**/main/web*', '**/main/electron*'] },
+        {
+          patterns: [
+            { group: ['node:*', 'electron'], message: 'the window runs in a browser: no Node, no Electron' },
+            { regex: '(^|/)main/', message: 'the window imports common/ and the contract, never main/ (shared code belongs in common/)' },
+            { regex: '(^|/)preload/(?!(bridge|client)\\.js$)', message: 'the window imports the contract (preload/bridge.ts) and its client (preload/client.ts), not the Electron preload' },
+          ],
+        },
       ],
     },
   },
-  // Layers point one way (ARCHITECTURE.md): the desk owns its ports and depends on nothing outside
-  // it; platforms depend on the desk and the kit, never on hosts or each other; outside a platform's
-  // folder only the registry and the kit are imported.
+  {
+    files: ['preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '(^|/)main/', message: 'the contract is built on common/ and never imports main/: the window type-checks it, and main/ brings Node' }] },
+      ],
+    },
+  },
   {
     files: ['main/desk/**/*.ts'],
     rules: {
@@ -47,21 +84,31 @@ export default tseslint.config(
           patterns: [
             { group: ['node:*', 'electron'], message: 'the desk is pure: no Node, no Electron' },
             { regex: '(^|/)(vendors|preload)/', message: 'the desk owns its ports; vendors and the bridge depend on it, not the reverse' },
-            { regex: '^\\.\\./(app|web|shell|electron|config|settings|bridge|demo)', message: 'the desk does not know its hosts' },
+            { regex: '^\\.\\./(app|web|shell|electron|config|settings|bridge|demo|log)', message: 'the desk does not know its hosts (nor their logger: it declares DeskLogger in port.ts)' },
           ],
         },
       ],
     },
   },
   {
-    files: ['main/**/*.ts', 'preload/**/*.ts'],
+    files: ['main/**/*.ts'],
     ignores: ['main/vendors/**', 'main/desk/**'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: 'vendors/(?!index\\.js$|kit/)', message: 'outside its folder a platform is reached only through the registry (main/vendors/index.ts) or the kit' }] },
+        {
+          patterns: [
+            ONLY_THROUGH_REGISTRY,
+            { regex: '(^|/)preload/', message: 'outside the hub and the hosts, main/ does not import the contract: shared types live in common/ (settings in common/settings.ts)' },
+          ],
+        },
       ],
     },
+  },
+  {
+    // The hub and the hosts speak the wire: they may import the contract.
+    files: WIRE_HOSTS,
+    rules: { 'no-restricted-imports': ['error', { patterns: [ONLY_THROUGH_REGISTRY] }] },
   },
   // A platform does not import another platform.
   ...PLATFORM_DIRS.map((own) => ({

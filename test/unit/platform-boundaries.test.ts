@@ -16,7 +16,7 @@ const REGISTRY = 'main/vendors/index.ts';
 /** Every source file of the product (not its tests, fixtures or build output). */
 function productFiles(): string[] {
   const out: string[] = [];
-  for (const top of ['main', 'preload', 'renderer']) {
+  for (const top of ['common', 'main', 'preload', 'renderer']) {
     for (const entry of readdirSync(join(ROOT, top), { recursive: true, withFileTypes: true })) {
       if (entry.isFile() && /\.(ts|svelte|mts|js)$/.test(entry.name)) out.push(relative(ROOT, join(entry.parentPath, entry.name)));
     }
