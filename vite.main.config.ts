@@ -3,6 +3,8 @@
  * node_modules) and the sandboxed preload (CommonJS, everything but `electron` bundled, because a
  * sandboxed preload cannot load modules: `dist/preload/index.cjs`).
  * `npm run build:main` runs both (`--mode preload` selects the second).
+ * Source maps are written beside the bundles for debugging a build (`hidden`: the bundles do not
+ * reference them, and electron-builder leaves `*.map` out of the package).
  */
 import { builtinModules } from 'node:module';
 import { defineConfig } from 'vite';
@@ -17,7 +19,7 @@ export default defineConfig(({ mode }) =>
           emptyOutDir: true,
           target: 'node22',
           minify: false,
-          sourcemap: true,
+          sourcemap: 'hidden',
           lib: { entry: 'preload/index.ts', formats: ['cjs'], fileName: () => 'index.cjs' },
           rollupOptions: { external: ['electron', ...node] },
         },
@@ -30,7 +32,7 @@ export default defineConfig(({ mode }) =>
           emptyOutDir: true,
           target: 'node22',
           minify: false,
-          sourcemap: true,
+          sourcemap: 'hidden',
           rollupOptions: { output: { format: 'es', entryFileNames: 'electron.js' } },
         },
       },

@@ -365,6 +365,11 @@ export type DeskState = {
   recentCalls: PastCall[];
   /** How many of the history's missed calls the agent has not seen yet: the newest ones (tray badge, window title). */
   missedUnseen: number;
+  /**
+   * One sentence for the agent when the kept call history could not be read at start (it was set
+   * aside, and the history starts empty); shown on the history until the agent dismisses it.
+   */
+  historyNotice?: string;
   chats: Record<string, Chat>;
   /** Open callback requests; closed ones leave the desk. */
   callbacks: Record<string, Callback>;

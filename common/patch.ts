@@ -40,6 +40,8 @@ export type DeskPatch = {
   recentCalls?: PastCall[];
   recentCallsDelta?: RecentCallsDelta;
   missedUnseen?: number;
+  /** The notice about a history that could not be read; `null` when the agent dismissed it. */
+  historyNotice?: string | null;
   chats?: SlicePatch<ChatUpsert>;
   callbacks?: SlicePatch<Callback>;
   queues?: SlicePatch<Queue>;
@@ -80,6 +82,8 @@ export function applyPatch(state: DeskState, patch: DeskPatch): DeskState {
   if (patch.recentCalls) next.recentCalls = patch.recentCalls;
   if (patch.recentCallsDelta) next.recentCalls = [...patch.recentCallsDelta.added, ...state.recentCalls.slice(0, patch.recentCallsDelta.kept)];
   if (patch.missedUnseen !== undefined) next.missedUnseen = patch.missedUnseen;
+  if (patch.historyNotice === null) delete next.historyNotice;
+  else if (patch.historyNotice !== undefined) next.historyNotice = patch.historyNotice;
   if (patch.demo !== undefined) next.demo = patch.demo;
   if (patch.setup) next.setup = patch.setup;
   if (patch.pendingDial === null) delete next.pendingDial;

@@ -3,7 +3,7 @@
  * alerts. The Electron shell and the web host differ only in the edges they wire to it (IPC vs.
  * WebSocket, OS notifications vs. Web Notifications, a tray vs. none).
  */
-import { enabledAccounts, resolveSecret, type AccountConfig, type AppConfig } from './config.js';
+import { enabledAccounts, resolveSecret, SecretError, type AccountConfig, type AppConfig } from './config.js';
 import { decideToasts, toastsToClose, type AlertMemory } from './desk/alerts.js';
 import { Desk, type DeskAccount, type DeskPreferences } from './desk/desk.js';
 import type { DeskSetup, DeskState, FocusTarget, ScreenPop, Toast } from '../common/model.js';
@@ -111,13 +111,15 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     demo = await startDemo({ log, intervalMs: options.demoIntervalMs });
     accounts = demo.accounts;
   }
-  const secret = (ref: SecretRef): string => resolveSecret(ref, options.env, options.decrypt);
+  const secret = (ref: SecretRef, field: string): string => resolveSecret(ref, options.env, options.decrypt, field);
   const deskAccounts: DeskAccount[] = accounts.map((account) => {
     let connector: Connector;
     try {
       connector = createConnector(account, secret, { backoff: options.backoff, tuning: options.tuning?.[account.vendor] });
     } catch (error) {
-      log.error({ account: account.id, err: error }, 'account cannot start');
+      // A secret that is not there is the config's mistake: one line naming what to fix, no stack.
+      if (error instanceof SecretError) log.error({ account: account.id, field: error.field, variable: error.variable }, `account "${account.id}" cannot start: ${error.message}`);
+      else log.error({ account: account.id, err: error }, 'account cannot start');
       connector = unusableConnector((error as Error).message);
     }
     return { seed: accountSeed(account, demo !== undefined), connector };
@@ -149,8 +151,10 @@ export interface CoreParts {
  */
 export function assembleCore(parts: CoreParts): Core {
   const { config, log, demo } = parts;
-  const desk = new Desk({ accounts: parts.accounts, log, setup: parts.setup, preferences: parts.preferences, history: parts.history && loadHistory(parts.history, log) });
-  const historyKeeper = parts.history && keepHistory((listener) => desk.subscribe(listener), () => desk.state, parts.history, log);
+  const history = parts.history && loadHistory(parts.history, log);
+  const desk = new Desk({ accounts: parts.accounts, log, setup: parts.setup, preferences: parts.preferences, history });
+  // A history file that could not be read nor set aside is never written over (issue 16, finding 4).
+  const historyKeeper = parts.history && history?.keep ? keepHistory((listener) => desk.subscribe(listener), () => desk.state, parts.history, log) : undefined;
   const hub = new BridgeHub(desk, log, parts.settings ?? new ReadOnlySettings(config, 'the built-in defaults'));
   const toastListeners = new Set<(toast: Toast) => void>();
   const closeListeners = new Set<(id: string) => void>();

@@ -12,6 +12,8 @@
  *   turn of the event loop, whatever the interval.
  *   Toasts and answers are separate messages and never wait.
  * - Each push is serialised once, whatever the number of windows.
+ * - What is dropped (not JSON, malformed, refused arguments) is logged at most once a minute per
+ *   kind, with the count (`log-limiter.ts`): a renderer sending junk cannot flood the log.
  */
 import { z } from 'zod';
 import {
@@ -28,6 +30,7 @@ import type { Desk } from './desk/desk.js';
 import { diffState } from './desk/patch.js';
 import type { DeskState } from '../common/model.js';
 import type { Logger } from './log.js';
+import { LogLimiter } from './log-limiter.js';
 import type { SettingsStore } from './settings.js';
 
 /** What an invocation works on. */
@@ -51,6 +54,7 @@ const HANDLERS: { [M in DeskMethod]: (target: Target, args: CheckedArgs<M>) => M
   sendChatMessage: ({ desk }, [chat, text]) => desk.sendChatMessage(chat, text),
   markChatRead: ({ desk }, [chat]) => desk.apply({ type: 'chat.read', chatKey: chat }),
   markMissedSeen: ({ desk }) => desk.markMissedSeen(),
+  dismissHistoryNotice: ({ desk }) => desk.dismissHistoryNotice(),
   dismissChat: ({ desk }, [chat]) => desk.apply({ type: 'chat.dismiss', chatKey: chat }),
   clearEndedChats: ({ desk }) => desk.clearEndedChats(),
   closeCallback: ({ desk }, [callback]) => desk.closeCallback(callback),
@@ -87,6 +91,7 @@ export class BridgeHub {
   /** When the last change was sent (`performance.now()`, ms). */
   private lastFlushAt = Number.NEGATIVE_INFINITY;
   private readonly unsubscribe: () => void;
+  private readonly dropped: LogLimiter<'not-json' | 'malformed' | 'bad-arguments'>;
 
   constructor(
     private readonly desk: Desk,
@@ -95,6 +100,11 @@ export class BridgeHub {
   ) {
     this.lastSent = desk.state;
     this.unsubscribe = desk.subscribe(() => this.scheduleFlush(false));
+    this.dropped = new LogLimiter(log, {
+      'not-json': 'dropped a bridge message that is not JSON',
+      malformed: 'dropped a malformed bridge message',
+      'bad-arguments': 'refused bridge arguments',
+    });
   }
 
   /**
@@ -167,6 +177,7 @@ export class BridgeHub {
   /** Stops listening to the desk and forgets every renderer. */
   close(): void {
     this.unsubscribe();
+    this.dropped.close();
     clearTimeout(this.timer);
     this.scheduled = 'none';
     this.subscribers.clear();
@@ -178,13 +189,13 @@ export class BridgeHub {
     try {
       raw = JSON.parse(text);
     } catch {
-      this.log.warn({ bytes: text.length }, 'dropped a bridge message that is not JSON');
+      this.dropped.note('not-json', { bytes: text.length });
       return undefined;
     }
     const parsed = clientMessageSchema.safeParse(raw);
     if (!parsed.success) {
       // Never log the message itself: a settings document carries secrets.
-      this.log.warn({ issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'dropped a malformed bridge message');
+      this.dropped.note('malformed', { issues: parsed.error.issues.slice(0, 5).map((i) => i.path.join('.')) });
       return undefined;
     }
     return parsed.data;
@@ -197,7 +208,7 @@ export class BridgeHub {
   private async invoke(method: DeskMethod, args: unknown[]): Promise<InvokeResult> {
     const checked = DESK_METHODS[method].args.safeParse(args);
     if (!checked.success) {
-      this.log.warn({ method }, 'refused bridge arguments');
+      this.dropped.note('bad-arguments', { method });
       return { ok: false, error: `Refused ${method}: ${z.prettifyError(checked.error)}` };
     }
     try {

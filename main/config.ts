@@ -8,9 +8,9 @@
  * or when asked (`--demo`, `"demo": true`); a configuration without an enabled account is an empty
  * desk that says where it was read from.
  */
-import { readFile } from 'node:fs/promises';
 import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
+import { readCapped, SIZE_CAPS } from './capped-file.js';
 import type { SecretRef } from './vendors/kit/account.js';
 import { THEMES } from '../common/settings.js';
 import { normaliseAllowedHost } from './desk/screen-pop.js';
@@ -179,16 +179,19 @@ export function parseConfig(raw: unknown, source = 'config'): AppConfig {
 }
 
 /**
- * Reads and validates a JSON config file.
- * @throws {ConfigError} when the file cannot be read, is not JSON, or does not match the schema.
+ * Reads and validates a JSON config file. Its size is checked with `stat` before it is read: a file
+ * larger than {@link SIZE_CAPS}.config (1 MB) is refused in one sentence naming the file and the cap.
+ * @throws {ConfigError} when the file is missing, too large, cannot be read, is not JSON, or does
+ *   not match the schema.
  */
 export async function loadConfigFile(path: string): Promise<AppConfig> {
-  let text: string;
+  let text: string | undefined;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readCapped(path, SIZE_CAPS.config, 'The config file');
   } catch (error) {
-    throw new ConfigError(`cannot read the config file ${path}: ${(error as Error).message}`);
+    throw new ConfigError((error as Error).message);
   }
+  if (text === undefined) throw new ConfigError(`cannot read the config file ${path}: there is no such file`);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -275,22 +278,42 @@ export function enabledAccounts(config: AppConfig): AccountConfig[] {
 }
 
 /**
+ * A secret that cannot be had here: its `{env}` variable is unset, or an encrypted one cannot be
+ * decrypted. A configuration mistake, not a fault: logged as one line naming the account, the
+ * field and the variable, without a stack (issue 16, point 9).
+ */
+export class SecretError extends ConfigError {
+  override name = 'SecretError';
+  constructor(
+    message: string,
+    /** The account field that holds the secret (`password`, `secretKey`), when known. */
+    readonly field?: string,
+    /** The environment variable it points at (`{"env": "NAME"}`). */
+    readonly variable?: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * Resolves a secret reference.
  * @param decrypt decrypts `{encrypted}` values (Electron `safeStorage`); absent in the web host.
- * @throws {ConfigError} naming the variable when `{env}` is unset, or when an encrypted secret
- *   cannot be decrypted here.
+ * @param field the account field it is the value of, named in the error.
+ * @throws {SecretError} naming the field and the variable when `{env}` is unset, or when an
+ *   encrypted secret cannot be decrypted here.
  */
-export function resolveSecret(ref: SecretRef, env: NodeJS.ProcessEnv = process.env, decrypt?: (base64: string) => string): string {
+export function resolveSecret(ref: SecretRef, env: NodeJS.ProcessEnv = process.env, decrypt?: (base64: string) => string, field?: string): string {
   if (typeof ref === 'string') return ref;
+  const prefix = field ? `${field}: ` : '';
   if ('env' in ref) {
     const value = env[ref.env];
-    if (!value) throw new ConfigError(`the environment variable ${ref.env} is not set (a secret in the config points at it)`);
+    if (!value) throw new SecretError(`${prefix}the environment variable ${ref.env} is not set (a secret in the config points at it)`, field, ref.env);
     return value;
   }
-  if (!decrypt) throw new ConfigError('an encrypted secret can only be read by the desktop app that stored it; use {"env": "NAME"} here');
+  if (!decrypt) throw new SecretError(`${prefix}an encrypted secret can only be read by the desktop app that stored it; use {"env": "NAME"} here`, field);
   try {
     return decrypt(ref.encrypted);
   } catch (error) {
-    throw new ConfigError(`an encrypted secret could not be decrypted on this machine: ${(error as Error).message}`);
+    throw new SecretError(`${prefix}an encrypted secret could not be decrypted on this machine: ${(error as Error).message}`, field);
   }
 }

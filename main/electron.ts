@@ -18,8 +18,9 @@ runShell({
   openSettingsFile: () => new Store<Record<string, unknown>>({ name: 'settings' }),
   openPreferencesFile: () => new Store<Record<string, unknown>>({ name: 'preferences' }),
   devLaunch: process.defaultApp && process.argv[1] ? { execPath: process.execPath, script: resolve(process.argv[1]) } : undefined,
-  // Its own file, apart from the settings; a corrupt one throws unless `clearInvalidConfig`.
-  openHistoryFile: ({ discardInvalid }) => new Store<Record<string, unknown>>({ name: 'history', clearInvalidConfig: discardInvalid }),
+  // Its own file, apart from the settings. The shell checks it first (a file that cannot be used is
+  // moved aside): electron-store would throw on it, or with `clearInvalidConfig` overwrite it.
+  openHistoryFile: () => new Store<Record<string, unknown>>({ name: 'history' }),
   argv: process.argv,
   env: process.env,
   platform: process.platform,

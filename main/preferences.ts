@@ -4,8 +4,9 @@
  * Electron app keeps them in their own electron-store file (`preferences.json` in `userData`), the
  * web host in `preferences.json` in its state directory (`main/state-dir.ts`).
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { readJsonOrSetAside, SIZE_CAPS } from './capped-file.js';
 import type { DeskPreferences } from './desk/desk.js';
 import type { Logger } from './log.js';
 
@@ -43,18 +44,25 @@ export function documentPreferences(document: PreferenceDocument, log: Logger): 
 }
 
 /**
- * A JSON file as a {@link PreferenceDocument}: read on each access (it is tiny), written whole
- * through a temporary file and a rename; a missing or unreadable file reads as `{}`.
+ * A JSON file as a {@link PreferenceDocument}: read on each access (it is tiny: its size is checked
+ * with `stat` first, cap {@link SIZE_CAPS}.preferences), written whole through a temporary file and
+ * a rename; a missing file reads as `{}`. A file that cannot be used (too large, not a file, not
+ * JSON) is moved aside (`preferences.json.<time>.corrupt`), said once in the log, and reads as `{}`.
+ * @param log where a file set aside is reported.
  */
-export function jsonFileDocument(path: string): PreferenceDocument {
+export function jsonFileDocument(path: string, log?: Logger): PreferenceDocument {
+  let reported = false;
   return {
     get store(): Record<string, unknown> {
+      let value: unknown;
       try {
-        const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
-        return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-      } catch {
+        value = readJsonOrSetAside(path, SIZE_CAPS.preferences, 'The preferences file');
+      } catch (error) {
+        if (!reported) log?.warn({ path }, `${(error as Error).message} The preferences start empty.`);
+        reported = true;
         return {};
       }
+      return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
     },
     set store(value: Record<string, unknown>) {
       mkdirSync(dirname(path), { recursive: true });

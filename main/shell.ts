@@ -28,14 +28,17 @@
  *   the problems, never the demo.
  */
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, sep } from 'node:path';
 import type { SecretStorage } from '../common/settings.js';
 import { WIRE_CHANNEL } from '../preload/bridge.js';
 import { startCore, type Core } from './app.js';
 import { ConfigError, loadConfiguration, type Configuration } from './config.js';
 import type { FocusTarget, Toast } from '../common/model.js';
 import { documentPreferences, type PreferenceDocument } from './preferences.js';
-import type { HistoryStore } from './desk/history.js';
+import { HistoryReadError, type HistoryStore } from './desk/history.js';
+import { checkHistoryFile } from './history-file.js';
+import { readJsonOrSetAside, SetAsideError, SIZE_CAPS } from './capped-file.js';
+import { WINDOW_FILE_TYPES, windowFile } from './window-files.js';
 import { trayAction, trayModel, type TrayIcon, type TrayItem, type TrayModel } from './desk/tray.js';
 import type { IpcMainEvent, MenuItemConstructorOptions, ShellElectron, ShellNotification, ShellTray, ShellWindow } from './electron-api.js';
 import type { Logger } from './log.js';
@@ -55,16 +58,6 @@ export const TRAY_FLASH_MS = 700;
 export const WINDOW_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
-
 /** The settings store the desktop app keeps (electron-store in the app; a JSON file in tests). */
 export interface SettingsFile {
   /** The whole document; `{}` when nothing was ever saved. Assigning it writes the file. */
@@ -77,11 +70,12 @@ export interface ShellOptions {
   /** Opens the settings store (called after the app is ready). */
   openSettingsFile(): SettingsFile;
   /**
-   * Opens the call history's own store (electron-store `name: 'history'`), called after the app is
-   * ready. Throws when the file is not valid JSON, unless `discardInvalid` (then it reads as empty
-   * and the next write replaces it). Absent: the history lives as long as the app.
+   * Opens the call history's own store (electron-store `name: 'history'`, so the file
+   * `history.json` in `userData`), called after the app is ready and after that file was checked
+   * (a file that cannot be used is moved aside first, `history-file.ts` `checkHistoryFile`). May
+   * throw (a file that went bad in between). Absent: the history lives as long as the app.
    */
-  openHistoryFile?(options: { discardInvalid: boolean }): SettingsFile;
+  openHistoryFile?(): SettingsFile;
   argv: readonly string[];
   env?: NodeJS.ProcessEnv;
   platform: NodeJS.Platform;
@@ -90,7 +84,11 @@ export interface ShellOptions {
   paths: { renderer: string; preload: string; assets: string };
   /** Reconnect backoff for every connector (tests use a fast one). */
   backoff?: BackoffPolicy;
-  /** Opens the agent's remembered choices (electron-store `preferences`); in memory when absent. */
+  /**
+   * Opens the agent's remembered choices (electron-store `name: 'preferences'`, so the file
+   * `preferences.json` in `userData`), after that file was checked (one that cannot be used is moved
+   * aside first, so it cannot stop the app); in memory when absent.
+   */
   openPreferencesFile?(): PreferenceDocument;
   /**
    * Set when Electron runs the app from source (`process.defaultApp`): the OS must then launch
@@ -227,49 +225,89 @@ export function runShell(options: ShellOptions): Shell {
     return new StoredSettings(loaded.config, loaded.source, persist, encrypt, { problems: loaded.problems, secrets, raw: file.store });
   }
 
+  /** Where electron-store keeps the store of a name: `<name>.json` in `userData` (its default `cwd`). */
+  function storePath(name: string): string {
+    return join(app.getPath('userData'), `${name}.json`);
+  }
+
   /**
-   * The call history's store over electron-store: a corrupt file is said once in the log and
-   * replaced by an empty history (never a crash); none when the store cannot be opened at all.
+   * The call history's store over electron-store. Its file is checked first, as the web host's is
+   * (`checkHistoryFile`): one that is too large, not a file, unreadable or not JSON is moved aside
+   * under a timestamped name, and the store's first read reports it, so the log and the window say
+   * so once (`loadHistory`) and the next write cannot replace it. electron-store alone would throw
+   * on such a file, or with `clearInvalidConfig` read it as empty and overwrite it.
    */
   function historyStore(): HistoryStore | undefined {
     const open = options.openHistoryFile;
     if (!open) return undefined;
-    let file: SettingsFile;
+    const path = storePath('history');
+    let problem: HistoryReadError | undefined;
     try {
-      file = open({ discardInvalid: false });
+      checkHistoryFile(path);
     } catch (error) {
-      log.error({ err: error }, 'the call history file is not valid; starting with an empty history (the file is replaced at the next change)');
+      if (!(error instanceof HistoryReadError)) throw error;
+      problem = error;
+    }
+    let file: SettingsFile | undefined;
+    if (!problem || problem.details.keep) {
       try {
-        file = open({ discardInvalid: true });
-      } catch (again) {
-        log.error({ err: again }, 'the call history file cannot be opened; the history is kept only until the app quits');
+        file = open();
+      } catch (error) {
+        log.error({ path, reason: (error as Error).message }, 'the call history file cannot be opened; the history is kept only until the app quits');
         return undefined;
       }
     }
     return {
-      where: file.path,
+      where: path,
       read: () => {
-        const document = file.store;
+        if (problem) {
+          const reported = problem;
+          problem = undefined;
+          throw reported;
+        }
+        const document = file?.store ?? {};
         return Object.keys(document).length ? document : undefined;
       },
       write: (document) => {
+        if (!file) throw new Error(`the call history is not written: ${path} could not be read nor moved aside`);
         file.store = document as unknown as Record<string, unknown>;
       },
     };
   }
 
-  /** Serves the built renderer on `app://desk/`; nothing outside it, no source maps. */
+  /** The agent's remembered choices; a preferences file that cannot be used is moved aside first (said once in the log). */
+  function preferencesDocument(): PreferenceDocument | undefined {
+    const open = options.openPreferencesFile;
+    if (!open) return undefined;
+    const path = storePath('preferences');
+    try {
+      readJsonOrSetAside(path, SIZE_CAPS.preferences, 'The preferences file');
+    } catch (error) {
+      if (!(error instanceof SetAsideError)) throw error;
+      log.warn({ path }, `${error.message} The preferences start empty.`);
+    }
+    try {
+      return open();
+    } catch (error) {
+      log.error({ path, reason: (error as Error).message }, 'the preferences file cannot be opened; remembered choices last until the app quits');
+      return undefined;
+    }
+  }
+
+  /**
+   * Serves the built renderer on `app://desk/`: nothing outside it, and only the kinds of file the
+   * window is built from, judged on the decoded, normalised path (`window-files.ts`): no source map
+   * in any spelling.
+   */
   async function serve(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    const path = normalize(decodeURIComponent(url.pathname)).replace(/^[/\\]+/, '');
-    const file = join(options.paths.renderer, path);
-    if (url.host !== 'desk' || !file.startsWith(options.paths.renderer + sep) || extname(file) === '.map') {
-      return new Response('Not found', { status: 404 });
-    }
+    const relative = url.host === 'desk' ? windowFile(url.pathname) : undefined;
+    const file = relative === undefined ? undefined : join(options.paths.renderer, relative);
+    if (!file || !file.startsWith(options.paths.renderer + sep)) return new Response('Not found', { status: 404 });
     try {
       const body = await readFile(file);
       return new Response(body, {
-        headers: { 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Security-Policy': WINDOW_CSP, 'X-Content-Type-Options': 'nosniff' },
+        headers: { 'Content-Type': WINDOW_FILE_TYPES[extname(file)]!, 'Content-Security-Policy': WINDOW_CSP, 'X-Content-Type-Options': 'nosniff' },
       });
     } catch {
       return new Response('Not found', { status: 404 });
@@ -525,9 +563,10 @@ export function runShell(options: ShellOptions): Shell {
 
     const file = options.argv.includes('--config') || options.argv.some((a) => a.startsWith('--config=')) || options.env?.AGENT_COMPANION_CONFIG ? undefined : options.openSettingsFile();
     const loaded = await loadConfiguration({ argv: options.argv, env: options.env, store: file && { document: file.store, path: file.path } });
+    const preferences = preferencesDocument();
     if (loaded.problems.length) log.error({ problems: loaded.problems }, 'the settings are not valid; opening the settings screen');
     core = await startCore({
-      preferences: options.openPreferencesFile ? documentPreferences(options.openPreferencesFile(), log) : undefined,
+      preferences: preferences && documentPreferences(preferences, log),
       config: loaded.config,
       demo: loaded.demo,
       setup: { source: loaded.source, problems: loaded.problems },

@@ -6,8 +6,9 @@
  * atomically (a temporary file renamed over it), so a crash never leaves half a key.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readCapped, SIZE_CAPS } from './capped-file.js';
 
 /** The key file's name inside the state directory. */
 export const WEB_TOKEN_FILE = 'web-session.key';
@@ -22,6 +23,8 @@ export interface WebToken {
   path: string;
   /** Whether a new key was made (none yet, an unreadable one, or asked for with `renew`). */
   created: boolean;
+  /** Why the kept file was not used, in one sentence (too large, not a file, not readable), when a new key replaced it for that reason. */
+  replaced?: string;
 }
 
 /** A new random 256-bit key, base64url. */
@@ -37,8 +40,13 @@ export function newWebToken(): string {
  */
 export async function loadWebToken(dir: string, options: { renew?: boolean } = {}): Promise<WebToken> {
   const path = join(dir, WEB_TOKEN_FILE);
+  let replaced: string | undefined;
   if (!options.renew) {
-    const existing = await readFile(path, 'utf8').catch(() => undefined);
+    // Its size is checked before it is read (SIZE_CAPS.sessionKey): a huge file there is not loaded.
+    const existing = await readCapped(path, SIZE_CAPS.sessionKey, 'The session key file').catch((error: unknown) => {
+      replaced = `${(error as Error).message} A new key replaces it.`;
+      return undefined;
+    });
     const token = existing?.trim();
     if (token && TOKEN_PATTERN.test(token)) {
       if (((await stat(path)).mode & 0o077) !== 0) await chmod(path, 0o600);
@@ -63,5 +71,5 @@ export async function loadWebToken(dir: string, options: { renew?: boolean } = {
   } catch (error) {
     throw new Error(`could not keep the web host's session key in ${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  return { token, path, created: true };
+  return { token, path, created: true, ...(replaced ? { replaced } : {}) };
 }

@@ -28,7 +28,9 @@ import { webHistory } from './history-file.js';
 import type { Logger } from './log.js';
 import { ReadOnlySettings } from './settings.js';
 import { documentPreferences, jsonFileDocument } from './preferences.js';
-import { webStateDir } from './state-dir.js';
+import { LogLimiter, type LimiterTimers } from './log-limiter.js';
+import { webStateDir, type WebStateDir } from './state-dir.js';
+import { windowFile } from './window-files.js';
 import { loadWebToken } from './web-token.js';
 
 /** Where the built renderer lives. */
@@ -43,9 +45,27 @@ const HELLO_TIMEOUT_MS = 5_000;
 /** The largest frame a renderer may send, bytes. */
 const MAX_FRAME_BYTES = 64 * 1024;
 
+/** Why the web host turned a stranger away (each logged at most once a minute, with the count). */
+export type RefusalReason = 'foreign-origin' | 'wrong-host' | 'bad-path' | 'wrong-token' | 'no-hello' | 'oversized' | 'socket-error';
+
+/** What the log says for each {@link RefusalReason}. */
+const REFUSAL_MESSAGES: Readonly<Record<RefusalReason, string>> = {
+  'foreign-origin': 'refused a bridge connection from a foreign origin',
+  'wrong-host': 'refused a bridge connection for another host name (DNS rebinding guard)',
+  'bad-path': 'refused a connection upgrade outside the bridge path',
+  'wrong-token': 'refused a bridge connection with a missing or wrong token',
+  'no-hello': 'closed a bridge connection that sent no token in time',
+  oversized: 'closed a bridge connection that sent a frame over the size limit',
+  'socket-error': 'closed a bridge connection after a socket error',
+};
+
 export interface WebHostOptions {
   core: Core;
   log: Logger;
+  /** How often each refusal reason may be logged, ms (default once a minute). */
+  logIntervalMs?: number;
+  /** The timers of the refusal log (tests pass fake ones). */
+  logTimers?: LimiterTimers;
   /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
   /** The launch token; a random 256-bit one by default. */
@@ -88,7 +108,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
     }
-    if (new URL(req.url ?? '/', 'http://x').pathname.endsWith('.map')) {
+    // Judged on the decoded, normalised path (no source map in any spelling), and sirv is handed
+    // exactly that path, so what it serves is what was judged.
+    const file = windowFile(new URL(req.url ?? '/', 'http://x').pathname);
+    if (file === undefined) {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
       return;
     }
@@ -96,11 +119,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.writeHead(503, { 'Content-Type': 'text/plain' }).end('The window is not built yet: run `npm run build:renderer`.');
       return;
     }
+    req.url = `/${file.split('/').map(encodeURIComponent).join('/')}`;
     serveStatic(req, res, () => {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
     });
   });
 
+  const refusals = new LogLimiter<RefusalReason>(log, REFUSAL_MESSAGES, { intervalMs: options.logIntervalMs, timers: options.logTimers });
   const sockets = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_FRAME_BYTES,
@@ -110,8 +135,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const origin = req.headers.origin ?? '';
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const originHost = origin.startsWith('http://') ? origin.slice('http://'.length) : '';
-    if (path !== WEB_BRIDGE_PATH || !allowedHosts.has(req.headers.host ?? '') || !allowedHosts.has(originHost)) {
-      log.warn({ origin, path }, 'refused a bridge connection from a foreign origin');
+    const refused: RefusalReason | undefined = !allowedHosts.has(req.headers.host ?? '')
+      ? 'wrong-host'
+      : !allowedHosts.has(originHost)
+        ? 'foreign-origin'
+        : path !== WEB_BRIDGE_PATH
+          ? 'bad-path'
+          : undefined;
+    if (refused) {
+      // Anyone can knock: counted, and logged at most once a minute per reason (issue 16, finding 5).
+      refusals.note(refused, { origin: origin.slice(0, 100), host: (req.headers.host ?? '').slice(0, 100), path: path.slice(0, 100) });
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
@@ -128,7 +161,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   /** After `hello` with the token, the socket carries the one wire's text both ways, unchanged. */
   function accept(ws: WebSocket): void {
     let connection: BridgeConnection | undefined;
-    const helloTimer = setTimeout(() => ws.close(WEB_CLOSE_UNAUTHORIZED, 'no token'), HELLO_TIMEOUT_MS);
+    const helloTimer = setTimeout(() => {
+      refusals.note('no-hello');
+      ws.close(WEB_CLOSE_UNAUTHORIZED, 'no token');
+    }, HELLO_TIMEOUT_MS);
     ws.on('message', (data, isBinary) => {
       const text = isBinary ? '' : data.toString();
       if (connection) return connection.receive(text);
@@ -139,7 +175,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         hello = undefined;
       }
       if (hello?.type !== 'hello' || !tokenMatches(hello.token)) {
-        log.warn('refused a bridge connection with a missing or wrong token');
+        refusals.note('wrong-token');
         ws.close(WEB_CLOSE_UNAUTHORIZED, 'wrong token');
         return;
       }
@@ -152,7 +188,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       clearTimeout(helloTimer);
       connection?.close();
     });
-    ws.on('error', (error) => log.warn({ err: error }, 'bridge socket error'));
+    // A frame over the size limit, a broken frame: the socket closes; counted like the refusals.
+    ws.on('error', (error) => refusals.note(/payload/i.test(error.message) ? 'oversized' : 'socket-error', { error: error.message.slice(0, 200) }));
   }
 
   const unsubscribeToasts = core.onToast((toast) => core.hub.broadcast({ type: 'toast', toast }));
@@ -171,6 +208,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     port,
     token,
     async close() {
+      refusals.close();
       unsubscribeToasts();
       unsubscribeToastCloses();
       for (const client of sockets.clients) client.terminate();
@@ -181,9 +219,41 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   };
 }
 
-/** `npm run start:web`: loads the config (or runs the demo), starts the core and serves it. */
-export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
-  const log = appLogger();
+/** What {@link main} takes besides the command line (tests replace the process's own). */
+export interface WebMainOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Where the lines for the person starting it go (default stdout). */
+  out?: { write(text: string): unknown };
+  /** Where a refusal to start goes (default stderr). */
+  err?: { write(text: string): unknown };
+  log?: Logger;
+  /** Whether a folder can be written (default `isWritableDir`; tests inject one where permissions do not bind: root). */
+  writable?: (dir: string) => boolean;
+  /** Stop on SIGINT and SIGTERM (default true). */
+  signals?: boolean;
+}
+
+/** The web host {@link main} started. */
+export interface RunningWebHost {
+  host: WebHost;
+  core: Core;
+  /** Where the session key, the history and the preferences are kept. */
+  stateDir: WebStateDir;
+  /** Closes the host and stops the core. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `npm run start:web`: loads the config (or runs the demo), starts the core and serves it.
+ * @returns the running host, or `undefined` when it did not start (help printed; a config that
+ *   cannot be used: `process.exitCode` 2, the reasons on `err`).
+ * @throws when the state directory or the port cannot be used (the entry point exits 1).
+ */
+export async function main(argv: readonly string[] = process.argv.slice(2), options: WebMainOptions = {}): Promise<RunningWebHost | undefined> {
+  const log = options.log ?? appLogger();
+  const env = options.env ?? process.env;
+  const out = options.out ?? process.stdout;
+  const err = options.err ?? process.stderr;
   const { values } = parseArgs({
     args: [...argv],
     options: {
@@ -196,44 +266,50 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     strict: true,
   });
   if (values.help) {
-    process.stdout.write(
+    out.write(
       'Usage: npm run start:web -- [--config PATH] [--port N] [--demo] [--new-key]\n' +
         '  --new-key  make a new session key (every open tab must then be opened again from the new link)\n',
     );
-    return;
+    return undefined;
   }
-  const loaded = await loadConfiguration({ argv });
+  const loaded = await loadConfiguration({ argv, env });
   if (loaded.problems.length) {
-    // A managed file with mistakes: say which fields, and start nothing (never the demo instead).
-    process.stderr.write(`Agent Companion: ${loaded.source} is not valid:\n${loaded.problems.map((line) => `  ${line}`).join('\n')}\n`);
+    // A managed file with mistakes (or too large to read): say why, and start nothing (never the demo instead).
+    err.write(`Agent Companion: ${loaded.source} cannot be used:\n${loaded.problems.map((line) => `  ${line}`).join('\n')}\n`);
     process.exitCode = 2;
-    return;
+    return undefined;
   }
+  // Beside the config when that folder is writable, else the XDG state directory (issue 16, finding 3).
+  const stateDir = webStateDir(loaded.path, env, options.writable);
+  out.write(`${stateDir.note}\n`);
+  log.info({ path: stateDir.path }, 'the web host keeps its state in this folder');
   const settings = new ReadOnlySettings(loaded.config, loaded.source, [], { kind: 'web-host', path: loaded.path, demo: loaded.demo });
-  const preferences = documentPreferences(jsonFileDocument(join(webStateDir(loaded.path), 'preferences.json')), log);
-  const history = webHistory(loaded.path);
-  log.info({ path: history.path }, 'the call history is kept in this file');
-  const core = await startCore({ config: loaded.config, demo: loaded.demo, setup: { source: loaded.source, problems: [] }, log, settings, preferences, history });
-  const port = values.port !== undefined ? Number(values.port) : loaded.config.webHost.port;
+  const preferences = documentPreferences(jsonFileDocument(join(stateDir.path, 'preferences.json'), log), log);
+  const history = webHistory(stateDir.path);
   // The session key outlives a restart, so an open tab finds the host again on the same port.
-  const key = await loadWebToken(webStateDir(loaded.path), { renew: values['new-key'] ?? false });
-  const host = await startWebHost({ core, log, port, token: key.token });
-  process.stdout.write(
+  const key = await loadWebToken(stateDir.path, { renew: values['new-key'] ?? false });
+  if (key.replaced) out.write(`${key.replaced}\n`);
+  const core = await startCore({ config: loaded.config, demo: loaded.demo, setup: { source: loaded.source, problems: [] }, log, settings, preferences, history, env });
+  const port = values.port !== undefined ? Number(values.port) : loaded.config.webHost.port;
+  const host = await startWebHost({ core, log, port, token: key.token }).catch(async (error: unknown) => {
+    await core.stop();
+    throw error;
+  });
+  out.write(
     `Agent Companion is running${core.demo ? ' in demo mode' : ''}.\nOpen ${host.url} in your browser (the link carries this host's key, kept in ${key.path}; keep it to yourself).\n` +
       (port === 0 ? 'The port is chosen afresh at each start: after a restart, open the new link (set webHost.port or --port to keep it).\n' : ''),
   );
-  let stopping = false;
-  const shutdown = (): void => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write('Stopping…\n');
-    void host
-      .close()
-      .then(() => core.stop())
-      .finally(() => process.exit(0));
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => (stopping ??= host.close().then(() => core.stop()));
+  if (options.signals ?? true) {
+    const shutdown = (): void => {
+      out.write('Stopping…\n');
+      void stop().finally(() => process.exit(0));
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  }
+  return { host, core, stateDir, stop };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -94,6 +94,8 @@ export const DESK_METHODS = {
   clearEndedChats: { args: z.tuple([]) },
   /** The agent looked at the call history: no missed call counts as unseen any more (tray badge, title). */
   markMissedSeen: { args: z.tuple([]) },
+  /** The agent read the notice that the kept call history could not be read (`DeskState.historyNotice`): it goes away. */
+  dismissHistoryNotice: { args: z.tuple([]) },
   /** Closes a callback request. */
   closeCallback: { args: z.tuple([key]) },
   /** Starts an instant-message conversation with a team member (by desk key). */

@@ -28,8 +28,9 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     // Never inline assets as data: URLs for scripts; small images may still be data: (CSP allows img data:).
     assetsInlineLimit: 0,
-    // Maps are written for debugging a build, never referenced by the bundle nor served by a host.
-    sourcemap: 'hidden',
+    // No source map is written into what the hosts serve (issue 16, finding 6); the hosts refuse
+    // `.map` in any spelling besides (main/window-files.ts).
+    sourcemap: false,
   },
   server: { host: '127.0.0.1' },
 });

@@ -351,6 +351,11 @@ export class Desk {
     this.apply({ type: 'history.seen' });
   }
 
+  /** The agent read the notice about a call history that could not be read: it leaves every window. */
+  dismissHistoryNotice(): void {
+    this.apply({ type: 'history.notice-dismissed' });
+  }
+
   /** Closes a callback request. @throws {CommandError} */
   async closeCallback(callbackKey: string): Promise<void> {
     const callback = this.current.callbacks[callbackKey];

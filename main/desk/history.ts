@@ -41,8 +41,35 @@ export type HistoryDocument = {
   missedUnseen: number;
 };
 
-/** What the desk starts with: the history as read back. */
-export type HistorySeed = { calls: PastCall[]; missedUnseen: number };
+/**
+ * What the desk starts with: the history as read back; `notice` when the kept history could not be
+ * read (the window says so once, `DeskState.historyNotice`).
+ */
+export type HistorySeed = { calls: PastCall[]; missedUnseen: number; notice?: string };
+
+/**
+ * A kept history that could not be read (too large, not a file, no permission, not JSON). Thrown by
+ * a {@link HistoryStore}'s `read` after it set the file aside (`movedTo`), or, when even that
+ * failed, with `keep: false`: the file is still in the way, and writing would replace it.
+ */
+export class HistoryReadError extends Error {
+  override name = 'HistoryReadError';
+  constructor(
+    /** One sentence for the log, naming the file. */
+    message: string,
+    readonly details: {
+      /** Why, in a few words for the agent ("not valid JSON", "larger than 20 MB"). */
+      reason: string;
+      /** Where the file was moved (`history.json.2026-12-05T10-00-00Z.corrupt`). */
+      movedTo?: string;
+      /** False when the file could not be moved aside: nothing may be written over it. */
+      keep: boolean;
+    },
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
 
 /**
  * Where the history is kept. `read` and `write` may throw (a corrupt file, a full disk): the
@@ -156,19 +183,34 @@ export function historyDocument(state: Pick<DeskState, 'recentCalls' | 'missedUn
   return { version: HISTORY_VERSION, calls: state.recentCalls, missedUnseen: state.missedUnseen };
 }
 
-/** Reads the store; a store that cannot be read (corrupt, unreadable) gives an empty history and one clear log line. */
-export function loadHistory(store: HistoryStore, log: HistoryLog): HistorySeed {
+/** What {@link loadHistory} gives: the seed, and whether the history may be written back (false: the unreadable file is still in the way). */
+export type LoadedHistory = HistorySeed & { keep: boolean };
+
+/**
+ * Reads the store. A store that cannot be read (corrupt, unreadable) gives an empty history, one
+ * clear log line (no stack: the sentence says it all) and a `notice` for the window.
+ */
+export function loadHistory(store: HistoryStore, log: HistoryLog): LoadedHistory {
   let raw: unknown;
   try {
     raw = store.read();
   } catch (error) {
-    log.error({ where: store.where, err: error }, `the call history in ${store.where} cannot be read; starting with an empty history`);
-    return { calls: [], missedUnseen: 0 };
+    const known = error instanceof HistoryReadError ? error.details : undefined;
+    const reason = error instanceof Error ? error.message : String(error);
+    log.error({ where: store.where, reason, movedTo: known?.movedTo }, `the call history in ${store.where} cannot be read; starting with an empty history: ${reason}`);
+    return { calls: [], missedUnseen: 0, notice: historyNotice(known), keep: known?.keep ?? true };
   }
   const seed = readHistory(raw);
   if (seed.dropped) log.warn({ where: store.where, dropped: seed.dropped }, `left out ${seed.dropped} entries of the call history in ${store.where} that are not valid`);
   log.info({ where: store.where, calls: seed.calls.length, missedUnseen: seed.missedUnseen }, 'call history read');
-  return { calls: seed.calls, missedUnseen: seed.missedUnseen };
+  return { calls: seed.calls, missedUnseen: seed.missedUnseen, keep: true };
+}
+
+/** The window's one sentence about a history that could not be read. */
+function historyNotice(known: HistoryReadError['details'] | undefined): string {
+  if (!known) return 'The saved call history could not be read, so it starts empty.';
+  if (known.movedTo) return `The saved call history could not be read (${known.reason}), so a new one was started; the old file was kept as ${known.movedTo}.`;
+  return `The saved call history could not be read (${known.reason}) nor moved aside, so calls are not kept until it is removed.`;
 }
 
 /** The log the history writes to (a pino logger fits). */

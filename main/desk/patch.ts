@@ -60,6 +60,10 @@ export function diffState(prev: DeskState, next: DeskState): DeskPatch | undefin
     patch.missedUnseen = next.missedUnseen;
     any = true;
   }
+  if (prev.historyNotice !== next.historyNotice) {
+    patch.historyNotice = next.historyNotice ?? null;
+    any = true;
+  }
   if (prev.demo !== next.demo) {
     patch.demo = next.demo;
     any = true;

@@ -75,8 +75,21 @@ export interface ScreenPopsAction {
 export interface MissedSeenAction {
   type: 'history.seen';
 }
+/** The agent dismissed the notice about a call history that could not be read. */
+export interface HistoryNoticeDismissAction {
+  type: 'history.notice-dismissed';
+}
 /** Everything the store folds: connector events plus the agent's local view actions. */
-export type StoreAction = DeskEvent | ChatReadAction | ChatDismissAction | ChatsClearEndedAction | CallDismissAction | DialPendingAction | ScreenPopsAction | MissedSeenAction;
+export type StoreAction =
+  | DeskEvent
+  | ChatReadAction
+  | ChatDismissAction
+  | ChatsClearEndedAction
+  | CallDismissAction
+  | DialPendingAction
+  | ScreenPopsAction
+  | MissedSeenAction
+  | HistoryNoticeDismissAction;
 
 /** What the desk knows of an account before it connects. */
 export interface AccountSeed {
@@ -115,6 +128,7 @@ export function initialState(
     calls: emptySlice(),
     recentCalls: history.calls.slice(0, RECENT_CALLS_LIMIT),
     missedUnseen: history.missedUnseen,
+    ...(history.notice ? { historyNotice: history.notice } : {}),
     chats: emptySlice(),
     callbacks: emptySlice(),
     queues: emptySlice(),
@@ -175,6 +189,11 @@ export function reduce(state: DeskState, action: StoreAction): DeskState {
       return state.screenPops === action.pops ? state : { ...state, screenPops: action.pops };
     case 'history.seen':
       return state.missedUnseen === 0 ? state : { ...state, missedUnseen: 0 };
+    case 'history.notice-dismissed': {
+      if (state.historyNotice === undefined) return state;
+      const { historyNotice: _dismissed, ...rest } = state;
+      return rest;
+    }
     case 'call.dismiss': {
       const call = state.calls[action.callKey];
       if (!call?.stale) return state;

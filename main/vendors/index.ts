@@ -49,17 +49,17 @@ export type ParsedAccount = { id: string; label?: string; enabled: boolean; vend
 
 /**
  * Builds the connector for a parsed account: each of its platform's secret fields is resolved by
- * `secret` (absent fields stay absent).
+ * `secret`, which is told the field's name (absent fields stay absent).
  * @throws {Error} from `secret` when a secret cannot be resolved (the caller marks that account
  *   failed), or when no platform is registered for the account's vendor.
  */
-export function createConnector(account: ParsedAccount, secret: (ref: SecretRef) => string, options: ConnectorOptions = {}): Connector {
+export function createConnector(account: ParsedAccount, secret: (ref: SecretRef, field: string) => string, options: ConnectorOptions = {}): Connector {
   const platform = platformOf(account.vendor);
   if (!platform) throw new Error(`no platform "${account.vendor}" is registered`);
   const secrets: Record<string, string | undefined> = {};
   for (const field of secretFieldsOf(platform)) {
     const ref = account[field] as SecretRef | undefined;
-    secrets[field] = ref === undefined ? undefined : secret(ref);
+    secrets[field] = ref === undefined ? undefined : secret(ref, field);
   }
   return platform.createConnector(account, secrets, options);
 }

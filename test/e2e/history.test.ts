@@ -7,7 +7,7 @@
  * "Call back" reaches the simulator's dial command.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -122,6 +122,27 @@ describe('call history in Chromium, across a restart of the core', () => {
       );
     } finally {
       await thirdRun.closeAll();
+    }
+  });
+
+  it('says once, in the history, that a kept history could not be read and was set aside, until the agent dismisses it', async () => {
+    // Issue 16, finding 4: the file is moved aside (never written over), and the window says so.
+    const dir = mkdtempSync(join(tmpdir(), 'ac-history-e2e-'));
+    const file = join(dir, 'history.json');
+    writeFileSync(file, '{"calls": [{"accountId": "uccx", "id": "c1"');
+    uccx.forgetSessions();
+    const run = new Closers();
+    try {
+      const { page } = await openDesk(run, { config, viewport: { width: 420, height: 800 }, history: new JsonFileHistory(file) });
+      const notice = page.getByRole('status').filter({ hasText: 'The saved call history could not be read (not valid JSON)' });
+      await notice.waitFor();
+      assert.match(await notice.innerText(), /kept as .*history\.json\.\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.corrupt/);
+      if (process.env.HISTORY_SCREENSHOTS) await page.screenshot({ path: join(process.env.HISTORY_SCREENSHOTS, 'history-notice.png') });
+      await notice.getByRole('button', { name: 'Dismiss' }).click();
+      await notice.waitFor({ state: 'detached' });
+      assert.equal(readdirSync(dir).filter((name) => name.endsWith('.corrupt')).length, 1, 'the file set aside stays');
+    } finally {
+      await run.closeAll();
     }
   });
 });

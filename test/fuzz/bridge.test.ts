@@ -40,6 +40,7 @@ const CALLS: Record<string, unknown[]> = {
   sendChatMessage: ['voice/k1', 'Hello'],
   markChatRead: ['voice/k1'],
   markMissedSeen: [],
+  dismissHistoryNotice: [],
   dismissChat: ['voice/k1'],
   clearEndedChats: [],
   closeCallback: ['voice/cb1'],

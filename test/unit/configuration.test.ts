@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { appLogger, startCore } from '../../main/app.js';
 import { ConfigError, loadConfiguration, parseConfig } from '../../main/config.js';
 
 const genesys = { id: 'contact', vendor: 'genesys', baseUrl: 'https://gws.example.com', user: 'agent01', password: 'p' };
@@ -83,5 +84,28 @@ describe('demo mode starts only when nothing is configured, or when asked', () =
     const loaded = await loadConfiguration({ argv: [], env: { AGENT_COMPANION_CONFIG: path }, store: { document: {}, path: '/s.json' } });
     assert.equal(loaded.config.accounts.length, 1);
     assert.equal(loaded.demo, false);
+  });
+});
+
+describe('a secret whose environment variable is unset', () => {
+  it('is one log line naming the account, the field and the variable, without a stack, and the account says what to fix', async () => {
+    const lines: string[] = [];
+    const log = appLogger('info', { write: (line: string) => lines.push(line) });
+    const config = parseConfig({ accounts: [{ ...genesys, password: { env: 'AC_TEST_GENESYS_PASSWORD' } }] });
+    const core = await startCore({ config, log, env: {} });
+    try {
+      const about = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => String(line.msg).includes('cannot start'));
+      assert.equal(about.length, 1, lines.join(''));
+      assert.equal(about[0]!.msg, 'account "contact" cannot start: password: the environment variable AC_TEST_GENESYS_PASSWORD is not set (a secret in the config points at it)');
+      assert.equal(about[0]!.account, 'contact');
+      assert.equal(about[0]!.field, 'password');
+      assert.equal(about[0]!.variable, 'AC_TEST_GENESYS_PASSWORD');
+      assert.ok(!lines.some((line) => line.includes('"stack"')), 'no stack');
+      const account = core.desk.state.accounts.contact!;
+      assert.equal(account.connection, 'failed');
+      assert.match(account.reason ?? '', /password: the environment variable AC_TEST_GENESYS_PASSWORD is not set/);
+    } finally {
+      await core.stop();
+    }
   });
 });

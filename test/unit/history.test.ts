@@ -4,7 +4,7 @@
  * document, and writes coalesced rather than per event.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -208,17 +208,18 @@ describe('call history: the web host file', () => {
     writeFileSync(file.path, '{"calls": [ {"accountId": "voi');
     const { lines, log } = recordingLog();
     const seed = loadHistory(file, log);
-    assert.deepEqual(seed, { calls: [], missedUnseen: 0 });
+    assert.deepEqual({ ...seed, notice: undefined }, { calls: [], missedUnseen: 0, keep: true, notice: undefined });
     assert.equal(lines.length, 1);
     assert.match(lines[0]!, /call history in .*history\.json cannot be read; starting with an empty history/);
-    assert.ok(existsSync(`${file.path}.corrupt`), 'the corrupt file is kept aside');
-    assert.equal(readFileSync(`${file.path}.corrupt`, 'utf8'), '{"calls": [ {"accountId": "voi');
+    // Kept aside under a timestamped name (issue 16: `history.json.<time>.corrupt`, never replacing an older one).
+    const aside = readdirSync(join(dir, 'state')).filter((name) => name.endsWith('.corrupt'));
+    assert.equal(aside.length, 1, 'the corrupt file is kept aside');
+    assert.equal(readFileSync(join(dir, 'state', aside[0]!), 'utf8'), '{"calls": [ {"accountId": "voi');
     assert.equal(file.read(), undefined);
   });
 
-  it('lives beside the config file, else in the XDG state directory', () => {
-    assert.equal(webHistory('/etc/agent/companion.json').path, '/etc/agent/history.json');
-    assert.equal(webHistory(undefined, { XDG_STATE_HOME: '/x/state' }).path, '/x/state/agent-companion/history.json');
+  it('lives in the web host’s state directory', () => {
+    assert.equal(webHistory('/etc/agent').path, '/etc/agent/history.json');
   });
 });
 

@@ -5,8 +5,7 @@
  * IPC, as the preload runs it. A platform is the real Enreach connector against its simulator.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
 import { appLogger } from '../../main/app.js';
@@ -18,20 +17,11 @@ import { SECRET_KEPT, WIRE_CHANNEL, type DeskApi, type DeskState } from '../../p
 import { createBridgeClient } from '../../preload/client.js';
 import { canary, canaryForms, leaks } from '../support/canary.js';
 import { Closers } from '../support/closers.js';
+import { MAP_SPELLINGS, rendererWithMap } from '../support/map-spellings.js';
 import { eventually } from '../support/eventually.js';
 import { createFakeElectron, createFakeMachine, type FakeElectron, type FakeMachine, type FakeWindow } from '../support/electron-fake.js';
 
 const ASSETS = join(import.meta.dirname, '..', '..', 'assets');
-
-/** A built renderer stand-in: a page, a script, and its source map. */
-function rendererDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ac-renderer-'));
-  mkdirSync(join(dir, 'assets'));
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Agent Companion</title><script type="module" src="./assets/app.js"></script>');
-  writeFileSync(join(dir, 'assets', 'app.js'), 'export {};');
-  writeFileSync(join(dir, 'assets', 'app.js.map'), '{"version":3}');
-  return dir;
-}
 
 /** The settings store, as electron-store keeps it: one JSON file. */
 class JsonSettingsFile implements SettingsFile {
@@ -46,28 +36,12 @@ class JsonSettingsFile implements SettingsFile {
 
 /**
  * The call history's store, as electron-store (`name: 'history'`) keeps it: its own JSON file in
- * userData; opening a file that is not JSON throws, unless asked to discard it (`clearInvalidConfig`:
- * it then reads as empty and the next write replaces it).
+ * userData; opening a file that is not JSON throws (electron-store's default, `clearInvalidConfig: false`).
  */
-function openHistoryFile(path: string, discardInvalid: boolean): SettingsFile {
+function openHistoryFile(path: string): SettingsFile {
   const file = new JsonSettingsFile(path);
-  if (!discardInvalid) {
-    void file.store;
-    return file;
-  }
-  return {
-    path,
-    get store() {
-      try {
-        return file.store;
-      } catch {
-        return {};
-      }
-    },
-    set store(value) {
-      file.store = value;
-    },
-  };
+  void file.store;
+  return file;
 }
 
 /** One launch of the app on a fake machine, and its window's end of the wire. */
@@ -97,13 +71,13 @@ async function launch(
   const shell = runShell({
     electron: fake.electron,
     openSettingsFile: () => settingsFile,
-    ...(options.keepHistory ? { openHistoryFile: ({ discardInvalid }: { discardInvalid: boolean }) => openHistoryFile(historyPath(fake), discardInvalid) } : {}),
+    ...(options.keepHistory ? { openHistoryFile: () => openHistoryFile(historyPath(fake)) } : {}),
     argv: options.argv ?? ['electron', '.'],
     env: {},
     platform: options.platform ?? 'linux',
     openPreferencesFile: () => new JsonSettingsFile(join(fake.electron.app.getPath('userData'), 'preferences.json')),
     log: appLogger('trace', { write: (line: string) => logLines.push(line) }),
-    paths: { renderer: rendererDir(), preload: '/app/dist/preload/index.cjs', assets: ASSETS },
+    paths: { renderer: rendererWithMap(), preload: '/app/dist/preload/index.cjs', assets: ASSETS },
     backoff: { initialMs: 50, maxMs: 300, jitter: 0 },
   });
   if (!shell.primary) return { fake, shell, window: undefined as unknown as FakeWindow, api: undefined as unknown as DeskApi, state: () => undefined, logLines, settingsFile };
@@ -170,7 +144,9 @@ describe('Electron shell (against a typed fake of Electron)', () => {
     assert.equal(page.status, 200);
     assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self'/);
     assert.equal((await app.fake.fetch('app://desk/assets/app.js')).status, 200);
-    assert.equal((await app.fake.fetch('app://desk/assets/app.js.map')).status, 404);
+    assert.equal((await app.fake.fetch('app://desk/assets/%61pp.js')).status, 200);
+    // No spelling of the source map's path reaches it (issue 16, finding 6).
+    for (const path of MAP_SPELLINGS) assert.equal((await app.fake.fetch(`app://desk${path}`)).status, 404, path);
     assert.equal((await app.fake.fetch('app://desk/..%2f..%2fetc%2fpasswd')).status, 404);
     assert.equal((await app.fake.fetch('app://elsewhere/index.html')).status, 404);
   });
@@ -260,17 +236,51 @@ describe('Electron shell (against a typed fake of Electron)', () => {
     await eventually(() => !second.fake.tray().tooltip.includes('missed'), 'and the tray no longer says it');
   });
 
-  it('starts with an empty history, saying so once, when the history file is corrupt', async () => {
+  it('sets a corrupt history file aside under a timestamped name, says so once in the log and the window, and never writes over it', async () => {
+    // Before issue 16 electron-store's file was replaced by the next write (`clearInvalidConfig`), and the good entries were gone.
     const machine = closers.add(createFakeMachine(), (m) => m.dispose());
-    const { store } = await enreachStore();
+    const { simulator, store } = await enreachStore();
     const probe = createFakeElectron({ machine });
     const path = historyPath(probe);
+    const userData = probe.electron.app.getPath('userData');
     probe.dispose();
-    writeFileSync(path, '{"calls": [{"caller": "+3584');
+    const corrupt = '{"calls": [{"caller": "+3584';
+    writeFileSync(path, corrupt);
+    // An older copy set aside before must survive too.
+    writeFileSync(`${path}.2020-01-01T00-00-00Z.corrupt`, 'older');
     const app = await launch({ machine, store, keepHistory: true });
     await connected(app, 'voice');
     assert.deepEqual(app.state()!.recentCalls, []);
-    assert.equal(app.logLines.filter((line) => line.includes('the call history file is not valid; starting with an empty history')).length, 1);
+    const aside = readdirSync(userData).filter((name) => /^history\.json\.\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ(-\d+)?\.corrupt$/.test(name) && !name.startsWith('history.json.2020'));
+    assert.equal(aside.length, 1, `the file is set aside (${readdirSync(userData).join(', ')})`);
+    assert.equal(readFileSync(join(userData, aside[0]!), 'utf8'), corrupt, 'whole');
+    assert.equal(readFileSync(`${path}.2020-01-01T00-00-00Z.corrupt`, 'utf8'), 'older', 'the older copy is untouched');
+    assert.equal(app.logLines.filter((line) => line.includes('cannot be read; starting with an empty history')).length, 1);
+    assert.match(app.state()!.historyNotice ?? '', new RegExp(`could not be read \\(not valid JSON\\).*kept as .*${aside[0]!.replace(/[.]/g, '\\.')}`));
+
+    // The next call is kept in a new file; the set-aside copy stays as it was.
+    const callId = simulator.ringCall({ caller: '+358401110000' });
+    await eventually(() => app.state()?.calls[`voice/${callId}`], 'the call rings');
+    simulator.missCall(callId);
+    await eventually(() => existsSync(path) && readFileSync(path, 'utf8').includes('+358401110000'), 'the new history is written');
+    assert.equal(readFileSync(join(userData, aside[0]!), 'utf8'), corrupt);
+
+    // The agent dismisses the notice; it is gone from the window.
+    await app.api.dismissHistoryNotice();
+    await eventually(() => app.state() && app.state()!.historyNotice === undefined, 'the notice is dismissed');
+  });
+
+  it('starts when the preferences file is corrupt or too large, setting it aside', async () => {
+    const machine = closers.add(createFakeMachine(), (m) => m.dispose());
+    const { store } = await enreachStore();
+    const probe = createFakeElectron({ machine });
+    const userData = probe.electron.app.getPath('userData');
+    probe.dispose();
+    writeFileSync(join(userData, 'preferences.json'), '{"dialAccount": ');
+    const app = await launch({ machine, store });
+    await connected(app, 'voice');
+    assert.ok(readdirSync(userData).some((name) => /^preferences\.json\..*\.corrupt$/.test(name)), 'set aside');
+    assert.equal(app.logLines.filter((line) => line.includes('The preferences file') && line.includes('is not valid JSON')).length, 1);
   });
 
   it('hides the window to the tray when it is closed, and shows it again from the tray', async () => {
