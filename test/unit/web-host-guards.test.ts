@@ -93,11 +93,32 @@ describe('web host guards', () => {
     assert.ok(tokens.every((answer) => answer === 'closed 4401'), tokens.join());
 
     const logged = lines.slice(before);
-    const byReason = (reason: string) => logged.filter((line) => line.reason === reason);
-    assert.ok(byReason('foreign-origin').length <= 1, JSON.stringify(byReason('foreign-origin')));
-    assert.equal(byReason('foreign-origin')[0]?.msg, 'refused a bridge connection from a foreign origin');
-    assert.equal(byReason('bad-path').length, 1);
-    assert.equal(byReason('wrong-token').length, 1);
-    assert.ok(logged.length <= 3, `${logged.length} lines: ${logged.map((line) => line.msg).join(' | ')}`);
+    const about = (pattern: RegExp) => logged.filter((line) => pattern.test(line.msg));
+    assert.ok(about(/foreign origin/).length <= 1, `${about(/foreign origin/).length} lines about the foreign origin`);
+    assert.ok(about(/wrong token/).length <= 1, `${about(/wrong token/).length} lines about wrong tokens`);
+    assert.ok(logged.length <= 3, `${logged.length} lines: ${[...new Set(logged.map((line) => line.msg))].join(' | ')}`);
+    // Each line says why, and counts.
+    assert.deepEqual(
+      logged.map((line) => [line.reason, line.count]).sort(),
+      [
+        ['bad-path', 1],
+        ['foreign-origin', 1],
+        ['wrong-token', 1],
+      ],
+    );
+  });
+
+  it('logs 20 frames over the size limit as one line', async () => {
+    const url = `ws://127.0.0.1:${host.port}/bridge`;
+    const before = lines.length;
+    const big = 'x'.repeat(128 * 1024);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => knock(url, `http://127.0.0.1:${host.port}`, big)));
+    assert.ok(answers.every((answer) => answer === 'closed 1009'), answers.join());
+    const logged = lines.slice(before);
+    assert.deepEqual(
+      logged.map((line) => [line.reason, line.count]),
+      [['oversized', 1]],
+      logged.map((line) => line.msg).join(' | '),
+    );
   });
 });
