@@ -286,7 +286,7 @@ export class SecretError extends ConfigError {
   override name = 'SecretError';
   constructor(
     message: string,
-    /** The account field that holds the secret (`password`, `secretKey`), when known. */
+    /** The account field that holds the secret (`password`, say), when known. */
     readonly field?: string,
     /** The environment variable it points at (`{"env": "NAME"}`). */
     readonly variable?: string,
