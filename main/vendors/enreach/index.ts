@@ -19,10 +19,15 @@ export const enreach = definePlatform({
   schema: enreachAccountSchema,
   shape: enreachShape,
   form: [
-    { key: 'user', label: 'Login email' },
-    { key: 'secretKey', label: 'API secret key', help: 'Preferred. Or give the password instead.' },
-    { key: 'password', label: 'Password', help: 'Used only to obtain a secret key.' },
-    { key: 'apiUrl', label: 'API address', help: 'Leave empty to find it from the login email.' },
+    { key: 'user', label: 'Login email', doc: 'Also the user name of every REST call (Basic auth).' },
+    { key: 'secretKey', label: 'API secret key', help: 'Preferred. Or give the password instead.', doc: 'The REST API secret key (the Basic-auth password). One of `secretKey` and `password` is required.' },
+    { key: 'password', label: 'Password', help: 'Used only to obtain a secret key.', doc: 'Traded once per run for the secret key (`POST /authuser/{email}`).' },
+    {
+      key: 'apiUrl',
+      label: 'API address',
+      help: 'Leave empty to find it from the login email.',
+      doc: 'The silo’s REST API base URL, e.g. `https://api-silo1.enreachvoice.com`; without it the app asks Enreach’s service discovery (`discoveryUrl`) for it.',
+    },
   ],
   capabilities: ENREACH_CAPABILITIES,
   /** `options.tuning` is an {@link EnreachTuning} (the registry passes it through untyped). */

@@ -19,10 +19,10 @@ export const genesys = definePlatform({
   schema: genesysAccountSchema,
   shape: genesysShape,
   form: [
-    { key: 'baseUrl', label: 'Server address', help: 'e.g. https://gws.example.com' },
-    { key: 'user', label: 'User name' },
-    { key: 'password', label: 'Password' },
-    { key: 'channels', label: 'Channels' },
+    { key: 'baseUrl', label: 'Server address', help: 'e.g. https://gws.example.com', doc: 'The Workspace Web Edition server; the API is at `/api/v2` under it.' },
+    { key: 'user', label: 'User name', doc: 'The agent’s user name; with the password, sent as HTTP Basic credentials.' },
+    { key: 'password', label: 'Password', doc: 'The agent’s password (HTTP Basic).' },
+    { key: 'channels', label: 'Channels', doc: 'The media channels of the agent’s contact-center session.' },
   ],
   capabilities: GENESYS_CAPABILITIES,
   createConnector: (account, secrets, options) =>

@@ -2,8 +2,9 @@
  * A platform module: everything the app knows about one contact-center platform, exported by
  * `main/vendors/<v>/index.ts` and listed once in the registry (`main/vendors/index.ts`). Config
  * parsing, the settings screen's fields, secret masking, secret resolution, log redaction, demo
- * mode, the desk's account seed, the README's platform table, the conformance suite and the canary
- * test all derive from it (ARCHITECTURE.md, principle 7): a new platform is its folder plus one line.
+ * mode, the desk's account seed, the README's platform table and `docs/configuration.md`, the
+ * conformance suite and the canary test all derive from it (ARCHITECTURE.md, principle 7): a new
+ * platform is its folder plus one line.
  */
 import { z } from 'zod';
 import type { ConnectorEvent } from '../../desk/events.js';
@@ -27,6 +28,12 @@ export interface FormField<Key extends string = string> {
   label: string;
   /** One line of help under the field. */
   help?: string;
+  /**
+   * More words about the field for `docs/configuration.md` (`npm run docs` writes them after the
+   * help; the settings screen does not show them): what a config file may hold, where a value comes
+   * from, its source when inferred.
+   */
+  doc?: string;
 }
 
 /** A raw account as a config file holds it (secrets inline here: simulators' and tests' own). */

@@ -19,10 +19,20 @@ export const openmethods = definePlatform({
   schema: openmethodsAccountSchema,
   shape: openmethodsShape,
   form: [
-    { key: 'serverUrl', label: 'Integration server', help: 'tls://host:port (or tcp://host:port without TLS)' },
-    { key: 'agentId', label: 'UCCX agent id' },
-    { key: 'password', label: 'Agent password' },
-    { key: 'callModel', label: 'Call model', help: 'The session call model; leave the default unless told otherwise.' },
+    {
+      key: 'serverUrl',
+      label: 'Integration server',
+      help: 'tls://host:port (or tcp://host:port without TLS)',
+      doc: 'The OpenMethods integration server’s Socket Transport. With `tls://` the host name is checked; the port is required.',
+    },
+    { key: 'agentId', label: 'UCCX agent id', doc: 'Sent with the password in `prepareSession`; also names the agent whose team-status report the desk asks for.' },
+    { key: 'password', label: 'Agent password', doc: 'Sent with the agent id in `prepareSession`.' },
+    {
+      key: 'callModel',
+      label: 'Call model',
+      help: 'The session call model; leave the default unless told otherwise.',
+      doc: 'Sent in `prepareSession`. The default is inferred [I]: the document names no value.',
+    },
   ],
   capabilities: OPENMETHODS_CAPABILITIES,
   /** `options.tuning` is an {@link OpenMethodsTuning} (the registry passes it through untyped). */
