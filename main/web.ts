@@ -9,7 +9,8 @@
  * - Toasts become Web Notifications in the page (see renderer/web-bridge.ts), closed again
  *   (`toast.close`) when their call stops ringing or their chat is no longer an invitation.
  *
- * Run it: `npm run start:web -- [--config PATH] [--port N]`.
+ * Run it: `npm run start:web -- [--config PATH] [--port N] [--demo] [--new-key] [--log-json]`; on a
+ * terminal its log is readable lines, elsewhere (or with `--log-json`) JSON lines (`log-terminal.ts`).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -26,6 +27,7 @@ import { appLogger, startCore, type Core } from './app.js';
 import { loadConfiguration } from './config.js';
 import { webHistory } from './history-file.js';
 import type { Logger } from './log.js';
+import { logDestination } from './log-terminal.js';
 import { ReadOnlySettings } from './settings.js';
 import { documentPreferences, jsonFileDocument } from './preferences.js';
 import { LogLimiter, type LimiterTimers } from './log-limiter.js';
@@ -250,7 +252,6 @@ export interface RunningWebHost {
  * @throws when the state directory or the port cannot be used (the entry point exits 1).
  */
 export async function main(argv: readonly string[] = process.argv.slice(2), options: WebMainOptions = {}): Promise<RunningWebHost | undefined> {
-  const log = options.log ?? appLogger();
   const env = options.env ?? process.env;
   const out = options.out ?? process.stdout;
   const err = options.err ?? process.stderr;
@@ -261,17 +262,21 @@ export async function main(argv: readonly string[] = process.argv.slice(2), opti
       port: { type: 'string' },
       demo: { type: 'boolean' },
       'new-key': { type: 'boolean' },
+      'log-json': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
   if (values.help) {
     out.write(
-      'Usage: npm run start:web -- [--config PATH] [--port N] [--demo] [--new-key]\n' +
-        '  --new-key  make a new session key (every open tab must then be opened again from the new link)\n',
+      'Usage: npm run start:web -- [--config PATH] [--port N] [--demo] [--new-key] [--log-json]\n' +
+        '  --new-key   make a new session key (every open tab must then be opened again from the new link)\n' +
+        '  --log-json  log JSON lines even on a terminal (elsewhere the log is JSON anyway)\n',
     );
     return undefined;
   }
+  // A person at a terminal reads the log; a pipe, a file or a service manager gets JSON lines.
+  const log = options.log ?? appLogger(undefined, logDestination({ json: values['log-json'] }));
   const loaded = await loadConfiguration({ argv, env });
   if (loaded.problems.length) {
     // A managed file with mistakes (or too large to read): say why, and start nothing (never the demo instead).

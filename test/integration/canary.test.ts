@@ -4,7 +4,8 @@
  * Every secret here is a unique canary. Every registered platform runs against its conformance rig
  * (its simulator, with long random secrets: a working account and one whose secret is wrong), through the whole core and
  * the web host; the test captures every bridge frame, every log line at every level (trace
- * included), and every error text the window receives, and looks for each canary in every form it
+ * included, as pino's JSON and as the readable lines the web host prints on a terminal), and every
+ * error text the window receives, and looks for each canary in every form it
  * could take on the way (plain, base64, base64url, hex, URL-encoded, inside a Basic header).
  * The Electron host's frames and files are checked by `test/unit/shell.test.ts`.
  */
@@ -16,6 +17,7 @@ import { parseConfig } from '../../main/config.js';
 import { platforms, type AnyPlatform } from '../../main/vendors/index.js';
 import { secretFieldsOf, type RawAccount } from '../../main/vendors/kit/platform.js';
 import { startWebHost, type WebHost } from '../../main/web.js';
+import { logDestination } from '../../main/log-terminal.js';
 import { applyChange } from '../../common/patch.js';
 import type { DeskApi, DeskState } from '../../preload/bridge.js';
 import { createBridgeClient } from '../../preload/client.js';
@@ -64,6 +66,7 @@ describe('no secret leaves the main process', () => {
   const closers = new Closers();
   const frames: string[] = [];
   const logLines: string[] = [];
+  const readableLines: string[] = [];
   const errors: string[] = [];
   const secrets = new Map<string, string[]>();
   let core: Core;
@@ -84,7 +87,14 @@ describe('no secret leaves the main process', () => {
         for (const [name, forms] of secretsOf(platform, mine)) secrets.set(name, forms);
       }
       assert.ok(secrets.size >= platforms().length, 'every platform has secrets to look for');
-      const log = appLogger('trace', { write: (line: string) => logLines.push(line) });
+      // Every line twice: pino's JSON, and the readable form the web host prints on a terminal.
+      const terminal = logDestination({ terminal: { isTTY: true, write: (text: string) => readableLines.push(text) } });
+      const log = appLogger('trace', {
+        write: (line: string) => {
+          logLines.push(line);
+          terminal.write(line);
+        },
+      });
       core = closers.add(await startCore({ config: parseConfig({ accounts }), log, tuning, backoff: { initialMs: 50, maxMs: 300, jitter: 0 } }), (c) => c.stop());
       const host = closers.add(await startWebHost({ core, log }), (h) => h.close());
       window = closers.add(await webWindow(host, frames), (w) => w.close());
@@ -121,9 +131,12 @@ describe('no secret leaves the main process', () => {
     await core.desk.stop();
     assert.ok(frames.length > 0 && logLines.length > 0, 'frames and log lines were captured');
     assert.ok(logLines.some((line) => line.includes('"level":10')), 'trace-level lines were captured');
+    assert.equal(readableLines.length, logLines.length, 'every line was also printed readable');
+    assert.ok(readableLines.some((line) => line.includes('TRACE')), 'trace-level lines were printed readable');
     for (const [where, texts] of [
       ['a bridge frame', frames],
       ['a log line', logLines],
+      ['a readable log line', readableLines],
       ['an error text', errors],
     ] as const) {
       for (const text of texts) assert.deepEqual(leaks(text, secrets), [], `a secret in ${where}: ${text.slice(0, 300)}`);
