@@ -34,7 +34,7 @@ export default tseslint.config(
     files: ['renderer/**/*.{ts,svelte}'],
     languageOptions: { globals: { ...globals.browser }, parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
   },
-  // Layers point one way (ARCHITECTURE.md; README, Architecture). Each arrow is one pattern below.
+  // Layers point one way (ARCHITECTURE.md; docs/architecture.md, Layers). Each arrow is one pattern below.
   //   common/   code both the main process and the window use: imports nothing outside itself
   //   renderer/ imports common/ and the contract (preload/bridge.ts, preload/client.ts), never main/
   //   preload/  the contract and its client, built on common/: never main/ (the window type-checks it)

@@ -20,7 +20,7 @@ export type Theme = (typeof THEMES)[number];
 export const SECRET_KEPT = Object.freeze({ kept: true as const });
 export type SecretKept = typeof SECRET_KEPT;
 
-/** The settings document: the config file's schema (see README), secrets masked by {@link SECRET_KEPT}. */
+/** The settings document: the config file's schema (`docs/configuration.md`), secrets masked by {@link SECRET_KEPT}. */
 export type SettingsDocument = {
   accounts: SettingsAccount[];
   display: {

@@ -1,6 +1,6 @@
 /**
- * Takes the README's screenshots: demo mode in the web host, in Chromium, once the scripted day has
- * put a ringing call in the strip and a few ended calls (a missed one among them) in the history.
+ * Takes the screenshots in the README and `docs/using.md`: demo mode in the web host, in Chromium,
+ * once the scripted day has put a ringing call in the strip and a few ended calls (a missed one among them) in the history.
  * Two windows: tray-sized (420×800, the desktop app's default) and wide (1280×800, a browser tab).
  * `tsx scripts/screenshot.ts [out-dir] [light|dark]` (build the renderer first); writes
  * `screenshot-tray.png` and `screenshot-wide.png` into `out-dir` (default `docs/`).

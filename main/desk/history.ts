@@ -15,7 +15,7 @@
 import { z } from 'zod';
 import { entityKey, type Call, type CallOutcome, type DeskState, type PastCall } from '../../common/model.js';
 
-/** How many calls the history keeps; the oldest is dropped past it (README, "Call history"). */
+/** How many calls the history keeps; the oldest is dropped past it (`docs/using.md`, "Call history"). */
 export const HISTORY_LIMIT = 500;
 /** How long a change waits before it is written, ms: later changes within it ride along. */
 export const HISTORY_WRITE_DELAY_MS = 2_000;

@@ -1,8 +1,8 @@
 /**
  * The registry: every platform the app speaks, listed once. Everything that differs by platform —
  * config parsing, the settings form, secret masking, resolution and redaction, demo mode, the desk's
- * account seed, the README's platform table, the conformance suite and the canary test — iterates
- * this list. Adding a platform is its folder under `main/vendors/` plus one line here.
+ * account seed, the README's platform table and `docs/configuration.md`, the conformance suite and
+ * the canary test — iterates this list. Adding a platform is its folder under `main/vendors/` plus one line here.
  */
 import type { AccountSeed } from '../desk/store.js';
 import type { Connector } from '../desk/port.js';

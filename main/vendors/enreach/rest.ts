@@ -12,8 +12,8 @@
  *   case-insensitively; the endpoint may lack a scheme).
  *
  * **[I] inferred** (not confirmed from public material; all in the "INFERRED" section below, and
- * listed in the README's protocol-confidence table): reading and setting the availability, listing
- * the user's call lists and their callbacks, closing a callback.
+ * listed in its protocol-confidence page, `docs/platforms/enreach.md`): reading and setting the
+ * availability, listing the user's call lists and their callbacks, closing a callback.
  */
 import { z } from 'zod';
 import type { CallbackData, QueuePatch } from '../../desk/events.js';

@@ -11,7 +11,7 @@
  *   `{"mediaAbility":"0"}` (Huawei's facade reference); "0" voice, "1" video;
  * - VENDOR-NOTES [C]: CEC may hand a new token in any answer, to be used from then on.
  *
- * [I] (README, protocol confidence): the refreshed token is taken from a `ccmessaging-token`
+ * [I] (`docs/platforms/huawei.md`): the refreshed token is taken from a `ccmessaging-token`
  * response header or a `Set-Cookie: ccmessaging-token=…`, whichever comes; other cookies the server
  * sets are kept and sent back, as a browser would; the facade's drop sends `{}`.
  */

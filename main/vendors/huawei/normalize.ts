@@ -7,7 +7,7 @@
  * `eventId`), ids as numbers or strings; Huawei's API reference: `accessCode` is the click-to-dial
  * called party, `clickToCallCaller` the calling party.
  *
- * [I] (VENDOR-NOTES, "where sources are silent"; README): the state is keyed on `resultDesc`,
+ * [I] (VENDOR-NOTES, "where sources are silent"; `docs/platforms/huawei.md`): the state is keyed on `resultDesc`,
  * matched case-insensitively and ignoring surrounding spaces and a final full stop; `eventId` is
  * advisory — it decides only when `resultDesc` is absent or unknown (168101 → connected).
  */
@@ -101,7 +101,7 @@ function connected(answer: EventsAnswer): ClickToCallEvent {
 export interface PlacedCall {
   /** The desk's id for it (CEC names no call: one call per channel session). */
   id: string;
-  /** The number the agent asked for (kept as the call's target; CEC takes no number, see README). */
+  /** The number the agent asked for (kept as the call's target; CEC takes no number, see `docs/configuration.md`). */
   number: string;
   media: 'voice' | 'video';
   /** What the desk shows as attached data; grows as events tell more. */

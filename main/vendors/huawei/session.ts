@@ -10,7 +10,7 @@
  * token alive every `heartbeatMs` [I].
  *
  * Sources: VENDOR-NOTES [C] — a 401 means the token expired (apply again); a click-to-dial request
- * that times out answers 403. [I] (README): a 401 from the session's own background requests ends
+ * that times out answers 403. [I] (`docs/platforms/huawei.md`): a 401 from the session's own background requests ends
  * the session (the reconnect applies again and resumes the poll); a 401 on a command the agent is
  * waiting for is healed in place (apply again, retry once); a 401 right after a fresh token is a
  * credentials failure.

@@ -3,7 +3,7 @@
  * shorten them through the platform module's `options.tuning` (opaque outside this folder).
  *
  * Sources: the 100 ms poll after each answer is Huawei's own web client's (VENDOR-NOTES [C]);
- * every other value is ours [I] and listed in the README's protocol-confidence table.
+ * every other value is ours [I] and listed in its protocol-confidence page (`docs/platforms/huawei.md`).
  */
 import { randomUUID } from 'node:crypto';
 import type { Connector } from '../../desk/port.js';

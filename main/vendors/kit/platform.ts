@@ -134,7 +134,7 @@ export interface PlatformModule<Shape extends z.ZodRawShape = z.ZodRawShape, Acc
   id: Id;
   /** Display name, e.g. "Acme Contact Center"; an account's default label. */
   name: string;
-  /** For the README: the transport, and what it brings to the desk. */
+  /** For the README's platform table: the transport, and what it brings to the desk. */
   transport: string;
   offers: string;
   /** The account schema, built by {@link accountSchemaOf} (strict: unknown fields are errors). */

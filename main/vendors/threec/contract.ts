@@ -4,7 +4,7 @@
  * Nothing public describes how the 3C Event adapter is reached (VENDOR-NOTES.md, 3C: "[C] from the
  * document only"); VENDOR-NOTES states the contract to implement, and this module is it, word for
  * word. The link client (`link.ts`) and the simulator (`simulator/`) both take it from here, so a
- * change to the contract is a change to this file. The README's protocol-confidence table lists it
+ * change to the contract is a change to this file. Its protocol-confidence page (`docs/platforms/threec.md`) lists it
  * as Inferred.
  *
  * - One WebSocket (`ws`) to the adapter link URL (the account's `linkUrl`).
