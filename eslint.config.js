@@ -16,8 +16,8 @@ const ONLY_THROUGH_REGISTRY = {
   message: 'outside its folder a platform is reached only through the registry (main/vendors/index.ts) or the kit',
 };
 
-/** The main-side files that speak the wire and so import the contract (preload/bridge.ts): the hub and the two hosts. */
-const WIRE_HOSTS = ['main/bridge.ts', 'main/shell.ts', 'main/web.ts'];
+/** The main-side files that speak the wire and so import the contract (preload/bridge.ts): the hub and the two hosts (the Electron shell's IPC module). */
+const WIRE_HOSTS = ['main/bridge.ts', 'main/shell/ipc.ts', 'main/web.ts'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**'] },

@@ -1,9 +1,10 @@
 /**
- * The part of Electron's API the shell (`main/shell.ts`) uses, as slices of the `electron`
- * package's own declarations. The shell is written against this type, the real module satisfies it
- * by construction (`main/electron.ts` passes `import * as electron from 'electron'`), and the
- * tests' fake (`test/support/electron-fake.ts`) must satisfy it too: when Electron's declarations
- * change, the fake stops compiling instead of drifting (ARCHITECTURE.md, principle 9).
+ * The part of Electron's API the shell (`main/shell.ts` and its modules, `main/shell/`) uses, as
+ * slices of the `electron` package's own declarations. The shell is written against this type, the
+ * real module satisfies it by construction (`main/electron.ts` passes `import * as electron from
+ * 'electron'`), and the tests' fake (`test/support/electron-fake.ts`) must satisfy it too: when
+ * Electron's declarations change, the fake stops compiling instead of drifting (ARCHITECTURE.md,
+ * principle 9).
  *
  * Type imports only: nothing here loads Electron, so tests import the shell in plain Node.
  */
@@ -56,7 +57,7 @@ export interface ShellElectron {
   safeStorage: Pick<Electron.SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString' | 'getSelectedStorageBackend'>;
   session: { readonly defaultSession: ShellSession };
   protocol: Pick<Electron.Protocol, 'handle' | 'registerSchemesAsPrivileged'>;
-  powerMonitor: Pick<Electron.PowerMonitor, 'on'>;
+  powerMonitor: Pick<Electron.PowerMonitor, 'on' | 'removeListener'>;
   /** Opens allowed screen pops in the system browser. */
   shell: Pick<Electron.Shell, 'openExternal'>;
 }

@@ -1,7 +1,7 @@
 /**
  * The Electron entry point: hands the real `electron` module, electron-store and the built files'
- * paths to the shell (`shell.ts`), which holds everything the app does. Nothing else lives here, so
- * what the tests run against a typed fake of Electron is the app.
+ * paths to the shell (`shell.ts` and its modules in `shell/`), which hold everything the app does.
+ * Nothing else lives here, so what the tests run against a typed fake of Electron is the app.
  */
 import * as electron from 'electron';
 import Store from 'electron-store';

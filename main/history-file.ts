@@ -2,7 +2,7 @@
  * The web host's call history: one JSON file in its state directory (`state-dir.ts`), written
  * atomically (a temporary file in the same folder, then a rename over the old one, so a crash
  * mid-write leaves the previous history whole). The desktop app keeps the same document in
- * electron-store instead (`shell.ts`), behind the same check ({@link checkHistoryFile}).
+ * electron-store instead (`shell/stores.ts`), behind the same check ({@link checkHistoryFile}).
  *
  * A file that cannot be used — larger than {@link SIZE_CAPS}.history (checked with `stat` before
  * reading), not a file, not readable, not JSON — is moved aside under a timestamped name that never

@@ -1,6 +1,6 @@
 /**
  * Which files of the built window (`dist/renderer`) a host serves, decided once for both: the web
- * host's static handler (`web.ts`) and the Electron `app://` handler (`shell.ts`).
+ * host's static handler (`web.ts`) and the Electron `app://` handler (`shell/protocol.ts`).
  *
  * The path is judged **after** it is percent-decoded and normalised, as the file system will see
  * it, and only the kinds of file the window is built from are served (an allow-list): so

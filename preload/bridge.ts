@@ -16,7 +16,7 @@
  * edits), whose types and wire values it re-exports, and imports nothing from `main/` (a lint rule):
  * the window type-checks this file, and `main/` would bring Node with it. The main side imports it
  * for the wire only: the hub (`main/bridge.ts`) for the method table and message types, the hosts
- * (`main/shell.ts`, `main/web.ts`) for the channel name, the socket path and the hello.
+ * (`main/shell/ipc.ts`, `main/web.ts`) for the channel name, the socket path and the hello.
  *
  * No Node, no Electron, no DOM, so main, preload and renderer all import it.
  */

@@ -145,6 +145,11 @@ export class FakeEmitter<Real> {
     this.events.once(event, listener);
     return this as unknown as Real;
   }
+  /** Unsubscribes one listener, like the Electron object's `removeListener`. */
+  removeListener(event: string, listener: Listener): Real {
+    this.events.removeListener(event, listener);
+    return this as unknown as Real;
+  }
   /** Unsubscribes everyone from `event` (or from everything). */
   removeAllListeners(event?: string): Real {
     this.events.removeAllListeners(event);

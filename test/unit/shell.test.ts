@@ -1,5 +1,5 @@
 /**
- * The Electron shell (`main/shell.ts`), run under `npm test` against a typed fake of Electron
+ * The Electron shell (`main/shell.ts` and its modules in `main/shell/`), run under `npm test` against a typed fake of Electron
  * (`test/support/electron-fake.ts`: IPC values structured-cloned, a second launch on the same
  * machine, safeStorage with a backend). The window's side is the real bridge client over the fake
  * IPC, as the preload runs it. A platform is the real Enreach connector against its simulator.
@@ -9,7 +9,9 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
 import { appLogger } from '../../main/app.js';
-import { APP_URL, runShell, toastOptions, type SettingsFile, type Shell } from '../../main/shell.js';
+import { runShell, type SettingsFile, type Shell } from '../../main/shell.js';
+import { toastOptions } from '../../main/shell/notifications.js';
+import { APP_URL } from '../../main/shell/protocol.js';
 import { startEnreachSimulator, type EnreachSimulator } from '../../main/vendors/enreach/simulator/index.js';
 import { startGenesysSimulator, type GenesysSimulator } from '../../main/vendors/genesys/simulator/index.js';
 import { applyChange } from '../../common/patch.js';
@@ -159,6 +161,20 @@ describe('Electron shell (against a typed fake of Electron)', () => {
     app.fake.clickMenuItem('presence:not-ready');
     await eventually(() => simulator.availability !== 'Available' && simulator.availability, 'the platform got the new availability');
     await eventually(() => app.state()!.accounts.voice!.presence?.state === 'not-ready', 'the window shows Not ready');
+  });
+
+  it('quits from the tray only after the platform session ended cleanly, even when Quit is clicked twice; then the tray icon goes', async () => {
+    const { simulator, store } = await enreachStore();
+    const app = await launch({ store });
+    await connected(app, 'voice');
+    app.fake.clickMenuItem('quit');
+    app.fake.clickMenuItem('quit');
+    const [tray] = app.fake.trays;
+    assert.equal(tray!.destroyed, false, 'the tray stays while the session ends');
+    await eventually(() => app.fake.app.quitted, 'the app quit');
+    assert.equal(simulator.cleanStops, 1, 'the hub session was ended before the app quit');
+    assert.equal(tray!.destroyed, true, 'the tray icon is gone');
+    assert.equal(app.fake.ipcMain.events.listenerCount(WIRE_CHANNEL), 0, 'nothing listens to the wire any more');
   });
 
   it('raises exactly one notification for a ringing call, with caller and account; a click shows that call', async () => {
