@@ -11,7 +11,17 @@ import { appLogger, startCore, type Core } from '../../main/app.js';
 import { parseConfig } from '../../main/config.js';
 import type { DeskState, PresenceState } from '../../common/model.js';
 import { platforms, type AnyPlatform } from '../../main/vendors/index.js';
-import { SESSION_ENDINGS, type ConformanceRig, type RaisedEntity, type RawAccount, type SessionEnding } from '../../main/vendors/kit/platform.js';
+import {
+  SESSION_ENDINGS,
+  supported,
+  type ConformanceRig,
+  type FleetFaults,
+  type RaisedEntity,
+  type RawAccount,
+  type SessionEnding,
+  type Unsupported,
+} from '../../main/vendors/kit/platform.js';
+import { DEFAULT_BACKOFF, maxAttemptsWithin, type BackoffPolicy } from '../../main/vendors/kit/supervisor.js';
 import { Closers } from '../support/closers.js';
 import { eventually } from '../support/eventually.js';
 
@@ -30,14 +40,25 @@ interface Running {
   connection(): string | undefined;
 }
 
-async function run(platform: AnyPlatform, closers: Closers, pick: (rig: ConformanceRig) => RawAccount = (rig) => rig.account): Promise<Running> {
+/** How {@link run} starts the account: which account, which backoff, and what to do to the rig first. */
+interface RunOptions {
+  pick?: (rig: ConformanceRig) => RawAccount;
+  /** The backoff (default: the rig's short one). */
+  backoff?: BackoffPolicy;
+  /** Called on the rig before the core starts. */
+  before?: (rig: ConformanceRig) => void;
+}
+
+async function run(platform: AnyPlatform, closers: Closers, options: RunOptions = {}): Promise<Running> {
+  const { pick = (rig: ConformanceRig) => rig.account } = options;
   const rig = closers.add(await platform.startConformanceRig(), (r) => r.close());
+  options.before?.(rig);
   const logLines: string[] = [];
   const core = closers.add(
     await startCore({
       config: parseConfig({ accounts: [{ ...pick(rig), id: ACCOUNT }] }),
       log: appLogger('debug', { write: (line: string) => logLines.push(line) }),
-      backoff: rig.connectorOptions.backoff,
+      backoff: options.backoff ?? rig.connectorOptions.backoff,
       tuning: { [platform.id]: rig.connectorOptions.tuning },
     }),
     (c) => c.stop(),
@@ -87,6 +108,42 @@ function warningsOf(running: Running, platform: AnyPlatform, from = 0): string[]
     return entry.level >= 40 && entry.vendor === platform.id;
   });
 }
+
+/** Resolves after `ms` (to show that nothing happens meanwhile). */
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Whether the platform's rig can stage a fleet fault; if not, the test is skipped with the
+ * protocol's reason (a rig must give one).
+ */
+async function canStage(t: TestContext, platform: AnyPlatform, key: Exclude<keyof FleetFaults, 'busySignIns'>): Promise<boolean> {
+  const rig = await platform.startConformanceRig();
+  const fault = rig.faults[key];
+  await rig.close();
+  if (supported(fault)) return true;
+  t.skip(`${platform.name}: ${(fault as Unsupported).unsupported}`);
+  return false;
+}
+
+/** The control of a fault the rig stages (checked by {@link canStage}). */
+function staged<T>(fault: T | Unsupported): T {
+  assert.ok(supported(fault), 'the rig stages this fault');
+  return fault;
+}
+
+/** Reasons a person can act on when the server refused the credentials. */
+const ACTIONABLE = /check|wrong|reject|refuse|credential|password|key|revoked/i;
+
+/**
+ * The default backoff scaled 1:10 in time (base 0.1 s, cap 6 s, healthy spell 6 s) with every random
+ * draw at its floor: the fastest the default policy can ever retry, ten times faster. Every delay
+ * scales, so the bound on logins in 3 s is the default's bound in 30 s ({@link maxAttemptsWithin}).
+ */
+const STORM_POLICY: BackoffPolicy = { ...DEFAULT_BACKOFF, initialMs: DEFAULT_BACKOFF.initialMs / 10, maxMs: DEFAULT_BACKOFF.maxMs / 10, healthyMs: DEFAULT_BACKOFF.healthyMs / 10, random: () => 0 };
+const STORM_WINDOW_MS = 3_000;
+
+/** The `Retry-After` the busy server answers with, seconds. */
+const RETRY_AFTER_S = 1;
 
 for (const platform of platforms()) {
   describe(`${platform.name} conformance`, () => {
@@ -143,7 +200,7 @@ for (const platform of platforms()) {
     }
 
     test('wrong credentials: failed with a reason a person can act on; Retry works after the fix', async (_t, closers) => {
-      const running = await run(platform, closers, (rig) => rig.wrongAccount);
+      const running = await run(platform, closers, { pick: (rig) => rig.wrongAccount });
       await eventually(() => running.connection() === 'failed', 'the account is failed');
       const reason = running.state().accounts[ACCOUNT]!.reason ?? '';
       assert.match(reason, /check|wrong|reject|refuse|credential|password|key/i, `an actionable reason: "${reason}"`);
@@ -221,6 +278,86 @@ for (const platform of platforms()) {
       await running.core.stop();
       assert.ok(cleanStops() > before, 'the platform saw a clean end of the session');
       assert.equal(running.connection(), 'stopped');
+    });
+    test(`a server that accepts then ends every session at once: at most ${maxAttemptsWithin(30_000)} logins in 30 s (the default backoff scaled 1:10, every draw at its floor)`, async (t, closers) => {
+      if (!(await canStage(t, platform, 'acceptThenEnd'))) return;
+      const bound = maxAttemptsWithin(STORM_WINDOW_MS, STORM_POLICY);
+      assert.equal(bound, maxAttemptsWithin(30_000), 'the scaled bound is the default policy’s bound in 30 s');
+      const running = await run(platform, closers, {
+        backoff: STORM_POLICY,
+        before: (rig) => staged(rig.faults.acceptThenEnd)(),
+      });
+      const from = Date.now();
+      await pause(STORM_WINDOW_MS - (Date.now() - from));
+      const logins = running.rig.authentications();
+      assert.ok(running.transitions.some((s) => s.state === 'connected'), 'the server accepted sessions');
+      assert.ok(logins >= 3, `it kept trying (${logins} logins)`);
+      assert.ok(logins <= bound, `${logins} logins in ${STORM_WINDOW_MS / 1000} s; at most ${bound}`);
+      assert.ok(!running.transitions.some((s) => s.state === 'failed'), 'it never gave up');
+      const reconnecting = running.transitions.filter((s) => s.state === 'reconnecting');
+      assert.ok(reconnecting.every((s) => s.reason), 'every reconnecting state says why');
+    });
+
+    test('a session taken over elsewhere: the desk says so and waits for the agent, never fights back on its own', async (t, closers) => {
+      if (!(await canStage(t, platform, 'takeOver'))) return;
+      const running = await run(platform, closers);
+      await connected(running);
+      const takeover = staged(running.rig.faults.takeOver)();
+      const account = (): DeskState['accounts'][string] => running.state().accounts[ACCOUNT]!;
+      await eventually(() => account().prompt || account().connection === 'failed', 'the desk says the session was taken over', running.rig.noticeWithinMs + 5_000);
+      const said = account().prompt?.message ?? account().reason ?? '';
+      assert.match(said, /another|elsewhere|taken|took|over|logged .*out/i, `it says what happened: "${said}"`);
+      const logins = running.rig.authentications();
+      await pause(1_500);
+      assert.equal(takeover.takenBack(), false, 'the session was not taken back without the agent');
+      assert.equal(running.rig.authentications(), logins, 'no login while it waits for the agent');
+      assert.ok(account().prompt || account().connection === 'failed', 'still waiting for the agent');
+      // The agent says yes: take it back.
+      const prompt = account().prompt;
+      if (prompt) running.core.desk.answerPrompt(ACCOUNT, prompt.id, prompt.choices.find((c) => c.primary)?.id ?? prompt.choices[0]!.id);
+      else running.core.desk.retryAccount(ACCOUNT);
+      await connected(running, 'connected again after the agent said yes');
+      assert.equal(takeover.takenBack(), true, 'taken back once the agent said yes');
+    });
+
+    test('credentials revoked mid-session: failed with a reason a person can act on, not retried forever', async (t, closers) => {
+      if (!(await canStage(t, platform, 'revokeCredentials'))) return;
+      const running = await run(platform, closers);
+      await connected(running);
+      staged(running.rig.faults.revokeCredentials)();
+      await eventually(() => running.connection() === 'failed', 'the account is failed', running.rig.noticeWithinMs + 5_000);
+      const reason = running.state().accounts[ACCOUNT]!.reason ?? '';
+      assert.match(reason, ACTIONABLE, `an actionable reason: "${reason}"`);
+      const logins = running.rig.authentications();
+      await pause(1_500);
+      assert.equal(running.connection(), 'failed', 'it stays failed');
+      assert.equal(running.rig.authentications(), logins, 'no more logins until Retry');
+    });
+
+    test('stop against a hung server: the core stops within 3 s', async (t, closers) => {
+      if (!(await canStage(t, platform, 'hang'))) return;
+      const running = await run(platform, closers);
+      await connected(running);
+      staged(running.rig.faults.hang)();
+      const deadline = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 3_000).unref());
+      const outcome = await Promise.race([running.core.stop().then(() => 'stopped' as const), deadline]);
+      assert.equal(outcome, 'stopped', 'the app could quit');
+      assert.equal(running.connection(), 'stopped');
+    });
+
+    test(`Retry-After honoured: the server answers 503 with Retry-After: ${RETRY_AFTER_S}, no new login sooner`, async (t, closers) => {
+      if (!(await canStage(t, platform, 'busy'))) return;
+      const running = await run(platform, closers);
+      await connected(running);
+      staged(running.rig.faults.busy)(RETRY_AFTER_S);
+      const refused = await eventually(() => (running.rig.faults.busySignIns().length >= 3 ? running.rig.faults.busySignIns() : undefined), 'three sign-ins refused as busy', running.rig.noticeWithinMs + 5_000);
+      // The client hears the answer after the server stamped it, so no tolerance is needed beyond
+      // a timer's millisecond of rounding.
+      const gaps = refused.slice(1).map((at, i) => at - refused[i]!);
+      assert.ok(gaps.every((gap) => gap >= RETRY_AFTER_S * 1000 - 1), `sign-ins at least ${RETRY_AFTER_S} s apart: ${gaps.join(', ')} ms`);
+      assert.ok(running.transitions.filter((s) => s.state === 'reconnecting').every((s) => s.reason), 'every reconnecting state says why');
+      running.rig.restore();
+      await connected(running, 'connected again once the server answers');
     });
   });
 }

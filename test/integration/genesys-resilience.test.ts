@@ -84,7 +84,7 @@ describe('Genesys connector resilience', () => {
     assert.equal(sim.contactCenterSessions, 1, 'no second StartContactCenterSession');
   });
 
-  it('starts the contact-center session again only when a reconnect finds the agent logged out', async () => {
+  it('a reconnect that finds the agent logged out elsewhere does not log the agent back in: failed, saying so, until Retry', async () => {
     const { sim, desk } = await connect();
     await eventually(() => desk.account().connection === 'connected', 'connected');
     sim.disconnectClients();
@@ -94,7 +94,11 @@ describe('Genesys connector resilience', () => {
     sim.logAgentOut();
     await eventually(() => desk.account().presence?.state === 'offline', 'the logout is shown');
     sim.disconnectClients();
-    await eventually(() => sim.contactCenterSessions === 2, 'the reconnect found the agent logged out and started the session again');
+    await eventually(() => desk.account().connection === 'failed', 'the reconnect found the agent logged out: failed');
+    assert.match(desk.account().reason ?? '', /logged out of the Genesys contact center elsewhere.*Retry/);
+    assert.equal(sim.contactCenterSessions, 1, 'not logged back in without the agent');
+    connector!.retry();
+    await eventually(() => sim.contactCenterSessions === 2, 'Retry (the agent’s yes) started the session again');
     await eventually(() => desk.account().presence?.state === 'not-ready', 'back in the contact center');
   });
 

@@ -13,7 +13,12 @@
  * - a malformed frame = a MessageReceived whose event fails validation; an oversized one = a 2 MiB
  *   MessageReceived, twice the connector's 1 MiB limit (`frames.ts`);
  * - server presence = the simulator's availability in desk terms (`normalize.ts`);
- * - clean stops = hub sessions the client ended with the SignalR Close message.
+ * - clean stops = hub sessions the client ended with the SignalR Close message;
+ * - fleet faults: accept-then-end = the hub closes every session (1013, Try Again Later) as soon as
+ *   its `Subscribe` was answered; revoked credentials = SecretKeys and tokens refused, the hub forgets
+ *   its connections; a hang = no HTTP request or upgrade answered, open connections silent; busy =
+ *   the `http-5xx` unavailability with `Retry-After`, its refused sign-ins the `users/me` requests
+ *   answered 503 (the first request of every connection). A takeover has no meaning here (below).
  */
 import { randomBytes } from 'node:crypto';
 import type { ConformanceRig, RawAccount } from '../kit/platform.js';
@@ -60,6 +65,17 @@ export async function startEnreachConformanceRig(): Promise<ConformanceRig> {
       silence: () => sim.silence(),
     },
     restore: () => sim.restore(),
+    faults: {
+      acceptThenEnd: () => sim.endNewSessions(),
+      takeOver: {
+        unsupported:
+          'Enreach has no agent session to take over: a user has no logged-in state and may hold several RTE connections at once (VENDOR-NOTES, Enreach — availability semantics)',
+      },
+      revokeCredentials: () => sim.revokeCredentials(),
+      hang: () => sim.hang(),
+      busy: (retryAfterS) => sim.unavailable(retryAfterS),
+      busySignIns: () => sim.requests.filter((r) => r.status === 503 && r.path.startsWith('/api/users/me')).map((r) => r.at ?? 0),
+    },
     // A closed socket is noticed at once; silence after the server timeout. Plus a margin.
     noticeWithinMs: SERVER_TIMEOUT_MS + 1_500,
     raise() {

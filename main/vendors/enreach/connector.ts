@@ -21,7 +21,7 @@
 import type { ConnectorEvent } from '../../desk/events.js';
 import type { DeskLogger as Logger } from '../../desk/port.js';
 import { CommandError, ConnectionError, type Connector, type ConnectorContext } from '../../desk/port.js';
-import { defineConnector } from '../kit/connector.js';
+import { defineConnector, type SessionContext } from '../kit/connector.js';
 import type { BackoffPolicy, Session } from '../kit/supervisor.js';
 import { ENREACH_CAPABILITIES, ENREACH_NAME } from './capabilities.js';
 import type { EnreachAccount, EnreachSecrets, EnreachTuning } from './config.js';
@@ -35,7 +35,7 @@ import {
   type EnreachCallList,
   type EnreachQueueInfo,
 } from './rest.js';
-import { RteAuthError, openRteSession } from './rte.js';
+import { RteAuthError, RteConnectError, openRteSession } from './rte.js';
 import { normalizeKeys, parseMessage, resolveEventType, subscriptionResultsSchema, type EntitySubscription } from './schema.js';
 
 /**
@@ -140,8 +140,9 @@ export function createEnreachConnector(account: EnreachAccount, secrets: Enreach
       if (error.status === 404 && /\/users\/me$/.test(error.path)) {
         return new ConnectionError(`The Enreach API at ${apiUrl} has no users/me — check the account's apiUrl`, true, { cause: error });
       }
-      return new ConnectionError(`Enreach is not answering properly (HTTP ${error.status} on ${error.path}); retrying`, false, { cause: error });
+      return new ConnectionError(`Enreach is not answering properly (HTTP ${error.status} on ${error.path}); retrying`, false, { cause: error, retryAfterMs: error.retryAfterMs });
     }
+    if (error instanceof RteConnectError) return new ConnectionError(error.message, false, { cause: error, retryAfterMs: error.retryAfterMs });
     if (error instanceof EnreachNetworkError) return new ConnectionError(error.message, false, { cause: error });
     const message = error instanceof Error ? error.message : String(error);
     return new ConnectionError(message, false, { cause: error });
@@ -191,7 +192,7 @@ export function createEnreachConnector(account: EnreachAccount, secrets: Enreach
   }
 
   /** Opens one connection (steps 1–6 above). @throws {ConnectionError} classified by {@link classify}. */
-  async function connect(ctx: ConnectorContext): Promise<{ session: Session; live: Live }> {
+  async function connect(ctx: SessionContext): Promise<{ session: Session; live: Live }> {
     const { log, emit } = ctx;
     try {
       const api = await resolveApiUrl();
@@ -212,6 +213,7 @@ export function createEnreachConnector(account: EnreachAccount, secrets: Enreach
         onMessage: (message) => {
           for (const event of rteMessageEvents(message, route, log)) emit(event);
         },
+        onAlive: ctx.healthy,
         serverTimeoutMs: tuning.serverTimeoutMs,
         keepAliveMs: tuning.keepAliveMs,
         maxMessageBytes: tuning.maxMessageBytes,

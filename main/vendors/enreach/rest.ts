@@ -20,14 +20,19 @@ import type { CallbackData, QueuePatch } from '../../desk/events.js';
 import { callbackFromChanged, queueOpenState, type EnreachAvailability } from './normalize.js';
 import type { EnreachTuning } from './config.js';
 import { EVENT_SCHEMAS, enreachDate, normalizeKeys } from './schema.js';
+import { retryAfterMs } from '../kit/retry-after.js';
 
-/** An HTTP answer other than 2xx. `status` is the HTTP status; `path` the request path (no host). */
+/**
+ * An HTTP answer other than 2xx. `status` is the HTTP status; `path` the request path (no host);
+ * `retryAfterMs` what its `Retry-After` asked (RFC 9110 §10.2.3), when it carried one.
+ */
 export class EnreachHttpError extends Error {
   override name = 'EnreachHttpError';
   constructor(
     readonly status: number,
     readonly method: string,
     readonly path: string,
+    readonly retryAfterMs?: number,
   ) {
     super(`Enreach answered HTTP ${status} to ${method} ${path}`);
   }
@@ -106,7 +111,7 @@ async function request(
   }
   if (!response.ok) {
     await response.body?.cancel().catch(() => undefined);
-    throw new EnreachHttpError(response.status, init.method, path);
+    throw new EnreachHttpError(response.status, init.method, path, retryAfterMs(response.headers.get('retry-after')));
   }
   const text = await response.text();
   if (text.trim() === '') return undefined;

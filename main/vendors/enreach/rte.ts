@@ -34,6 +34,7 @@ import {
 } from '@microsoft/signalr';
 import WebSocket from 'ws';
 import type { DeskLogger as Logger } from '../../desk/port.js';
+import { retryAfterMs } from '../kit/retry-after.js';
 import type { Session } from '../kit/supervisor.js';
 import { RECORD_SEPARATOR, RTE_MAX_MESSAGE_BYTES, screenHubMessages } from './frames.js';
 
@@ -43,12 +44,29 @@ export class RteAuthError extends Error {
 }
 
 /**
+ * The hub could not be connected to (unreachable, timed out, refused); `retryAfterMs` is what a
+ * `Retry-After` on its negotiate answer asked (RFC 9110 §10.2.3), when it carried one.
+ */
+export class RteConnectError extends Error {
+  override name = 'RteConnectError';
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
  * The SignalR client's HTTP (negotiate) over the global `fetch`, with a per-connection cookie jar
  * (so a load balancer's affinity cookie from negotiate reaches the WebSocket upgrade) and the last
  * status code kept, so a 401 can be told apart from a network error.
  */
 class RteHttpClient extends HttpClient {
   lastStatus: number | undefined;
+  /** What the last answer's `Retry-After` asked, ms. */
+  lastRetryAfterMs: number | undefined;
   private readonly cookies = new Map<string, string>();
 
   override async send(request: HttpRequest): Promise<HttpResponse> {
@@ -71,6 +89,7 @@ class RteHttpClient extends HttpClient {
         signal: controller.signal,
       });
       this.lastStatus = response.status;
+      this.lastRetryAfterMs = retryAfterMs(response.headers.get('retry-after'));
       for (const line of response.headers.getSetCookie()) {
         const pair = line.split(';')[0] ?? '';
         const eq = pair.indexOf('=');
@@ -171,7 +190,7 @@ const CLOSE_WAIT_MS = 1_000;
  * the session's screen first (the dropped records are logged, naming the platform), and the
  * sockets it opens are tracked so that closing the session can wait for them.
  */
-function screenedWebSocket(reading: ScreenedReading, sockets: Set<WebSocket>): new (...args: ConstructorParameters<typeof WebSocket>) => WebSocket {
+function screenedWebSocket(reading: ScreenedReading, sockets: Set<WebSocket>, onAlive: () => void): new (...args: ConstructorParameters<typeof WebSocket>) => WebSocket {
   class ScreenedWebSocket extends WebSocket {
     constructor(...args: ConstructorParameters<typeof WebSocket>) {
       super(...args);
@@ -193,6 +212,7 @@ function screenedWebSocket(reading: ScreenedReading, sockets: Set<WebSocket>): n
       }
       let handshake = true;
       base?.set?.call(this, (event: WebSocket.MessageEvent) => {
+        onAlive();
         if (typeof event.data !== 'string') return void handler.call(this, event);
         const data = reading.screen(event.data, handshake);
         handshake = false;
@@ -252,6 +272,8 @@ export interface RteSessionOptions {
   log: Logger;
   /** Called with each MessageReceived argument; exceptions are caught and logged, never rethrown. */
   onMessage(message: unknown): void;
+  /** Called for every message from the hub, pings included: a sign of life (cheap, often). */
+  onAlive?(): void;
   /** Server timeout, ms (SignalR default 30 000): no message for this long closes the session. */
   serverTimeoutMs?: number;
   /** Client ping interval, ms (SignalR default 15 000). */
@@ -274,7 +296,8 @@ export interface RteSession extends Session {
 /**
  * Opens one hub connection (WebSockets only; negotiate first, as the document's clients do).
  * @throws {RteAuthError} when the hub answers 401 (token refused);
- * @throws {Error} for anything else (unreachable, timed out, protocol error) — transient.
+ * @throws {RteConnectError} for anything else (unreachable, timed out, refused, protocol error) —
+ *   transient, with the `Retry-After` of a refusal.
  */
 export async function openRteSession(options: RteSessionOptions): Promise<RteSession> {
   const { log } = options;
@@ -287,7 +310,7 @@ export async function openRteSession(options: RteSessionOptions): Promise<RteSes
     transport: HttpTransportType.WebSockets,
     accessTokenFactory: () => token,
     httpClient,
-    WebSocket: screenedWebSocket(reading, sockets),
+    WebSocket: screenedWebSocket(reading, sockets, () => options.onAlive?.()),
     logger: signalrLogger(log),
   };
   const builder = new HubConnectionBuilder().withUrl(options.url, connectionOptions).withHubProtocol(reading.protocol).configureLogging(signalrLogger(log));
@@ -314,7 +337,8 @@ export async function openRteSession(options: RteSessionOptions): Promise<RteSes
     if (httpClient.lastStatus === 401 || /\b401\b/.test(message)) {
       throw new RteAuthError('the RTE hub refused the access token (HTTP 401)', { cause: error });
     }
-    throw new Error(`could not connect to the Enreach RTE hub: ${message}`, { cause: error });
+    const retryAfter = httpClient.lastStatus !== undefined && httpClient.lastStatus >= 400 ? httpClient.lastRetryAfterMs : undefined;
+    throw new RteConnectError(`could not connect to the Enreach RTE hub: ${message}`, retryAfter, { cause: error });
   }
 
   return {

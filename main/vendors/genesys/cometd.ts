@@ -64,6 +64,8 @@ export interface NotificationChannelOptions {
   tuning?: CometdTuning;
   /** A notification arrived on one of {@link GENESYS_TOPICS}: `data` is the message's `data` element. */
   onNotification(channel: string, data: unknown): void;
+  /** A long poll was answered successfully: a sign of life of the session (cheap). */
+  onAlive?(): void;
 }
 
 /** One CometD session as a supervisor session. Create, then {@link NotificationChannel.open}. */
@@ -152,6 +154,7 @@ export class NotificationChannel implements Session {
     if (this.over) return;
     const cause = this.endOf(message);
     if (!cause) {
+      if (message.channel === '/meta/connect') this.options.onAlive?.();
       if (message.channel === '/meta/handshake') {
         this.handshaken = true;
         queueMicrotask(() => this.subscribeAll());
@@ -164,8 +167,22 @@ export class NotificationChannel implements Session {
     queueMicrotask(() => this.end(cause));
   }
 
-  /** Why `message` ends the session, or undefined when it does not. */
+  /**
+   * Why `message` ends the session, or undefined when it does not. The server's `advice.interval`
+   * on an ending (Bayeux: how long to wait before the next attempt, ms) is its "try later": the
+   * supervisor waits at least that long. A long poll refused with HTTP 401 is a refused sign-in.
+   */
   private endOf(message: Message): ConnectionError | undefined {
+    const ending = this.endingOf(message);
+    if (!ending) return undefined;
+    const failure = (message as { failure?: { httpCode?: number } }).failure;
+    const interval = message.advice?.interval;
+    const retryAfterMs = typeof interval === 'number' && interval > 0 ? interval : undefined;
+    const unauthorized = failure?.httpCode === 401;
+    return retryAfterMs !== undefined || unauthorized ? new ConnectionError(ending.message, false, { retryAfterMs, unauthorized }) : ending;
+  }
+
+  private endingOf(message: Message): ConnectionError | undefined {
     const failure = (message as { failure?: { httpCode?: number; reason?: string } }).failure;
     const error = typeof message.error === 'string' ? message.error : undefined;
     switch (message.channel) {

@@ -15,7 +15,13 @@
  * - oversized frame: a `MessageLogUpdated` of 2 MiB, twice the connector's default cap (1 MiB, [I]);
  * - server presence: the agent's channel states, mapped here on their own (not with the
  *   connector's mapping, which the suite checks);
- * - clean stops: `EndContactCenterSession` operations received.
+ * - clean stops: `EndContactCenterSession` operations received;
+ * - fleet faults: accept-then-end — a `/meta/disconnect` to every CometD session as soon as it
+ *   subscribed; a takeover — the agent logged out of the contact center (as when another place logs
+ *   in as this agent [I]) and the notification session ended; taken back = a
+ *   `StartContactCenterSession` since; revoked credentials — every password refused, HTTP and CometD
+ *   sessions forgotten; a hang — no request answered; busy — every request answered 503 with
+ *   `Retry-After`, its refused sign-ins the `GET /api/v2/me?subresources=*` that opens each connection.
  */
 import { randomBytes } from 'node:crypto';
 import type { PresenceState } from '../../../common/model.js';
@@ -61,6 +67,22 @@ export async function startGenesysConformanceRig(): Promise<ConformanceRig> {
     restore() {
       sim.failNotifications(undefined);
       sim.silenceNotifications(false);
+      sim.endSessionsOnceSubscribed(false);
+      sim.busy(undefined);
+      sim.hang(false);
+    },
+    faults: {
+      acceptThenEnd: () => sim.endSessionsOnceSubscribed(true),
+      takeOver() {
+        const started = sim.contactCenterSessions;
+        sim.logAgentOut();
+        sim.disconnectClients();
+        return { takenBack: () => sim.contactCenterSessions > started };
+      },
+      revokeCredentials: () => sim.revokeCredentials(),
+      hang: () => sim.hang(true),
+      busy: (retryAfterS) => sim.busy(retryAfterS),
+      busySignIns: () => sim.requests.filter((r) => r.status === 503 && r.method === 'GET' && r.path.startsWith('/api/v2/me?')).map((r) => r.at ?? 0),
     },
     // The slowest ending to notice is silence: a poll held for the long-poll timeout, then the
     // client's maxNetworkDelay; plus a margin for a loaded machine.

@@ -11,21 +11,25 @@
  *    `/v2/me/calls`, `/v2/me/chats`, `/v2/me/devices`, `/v2/me/channels` (./cometd.ts); any end of
  *    that CometD session the client did not ask for ends the connection (see ./cometd.ts);
  * 3. `POST /api/v2/me {operationName: "StartContactCenterSession", channels}` — **once per
- *    `start()`** (statusCode 0 ok, 7 partial), not on reconnects, with one exception [I]: when the
- *    fresh `/me` of a reconnect shows the agent `LoggedOut` on every channel of the account, the
- *    server ended the agent's contact-center session, and it is started again (logged at warn);
+ *    `start()`** (statusCode 0 ok, 7 partial), not on reconnects. When the fresh `/me` of a
+ *    reconnect shows the agent `LoggedOut` on every channel of the account, someone ended the
+ *    agent's contact-center session — another desk that logged in as this agent, a supervisor, the
+ *    server [I]: the desk does not log the agent back in on its own (that would fight the other desk
+ *    and route calls to an agent who may have left), it stops at `failed` saying so, and Retry —
+ *    the agent's yes — starts the session again;
  * 4. current calls and chats (with transcripts) over REST → `calls.sync` / `chats.sync` /
  *    `chat.messages` (CometD does not replay what was published while away);
  * 5. on `stop()`: `POST /api/v2/me {operationName: "EndContactCenterSession"}`, then disconnect.
  *
  * Failures a person must fix become a fatal `ConnectionError` with a reason they can act on:
  * rejected credentials (401), a refused CSRF token (403 on POST), a forbidden user (403 on GET), a
- * refused `StartContactCenterSession`. Everything else is retried by the supervisor with backoff.
+ * refused `StartContactCenterSession`, the agent logged out elsewhere. Everything else is retried by
+ * the supervisor with backoff, at least as late as a `Retry-After` asks.
  */
 import { CookieJar } from 'tough-cookie';
 import type { CallAction, ChatAction, Presence } from '../../../common/model.js';
 import { CommandError, ConnectionError, type Connector, type ConnectorContext } from '../../desk/port.js';
-import { defineConnector } from '../kit/connector.js';
+import { defineConnector, type SessionContext } from '../kit/connector.js';
 import type { BackoffPolicy } from '../kit/supervisor.js';
 import { GENESYS_CAPABILITIES } from './capabilities.js';
 import { NotificationChannel, type CometdTuning } from './cometd.js';
@@ -172,7 +176,7 @@ class GenesysAgent {
     this.context = context;
   }
 
-  async connect(context: ConnectorContext, attempt: number): Promise<{ session: NotificationChannel; live: Live }> {
+  async connect(context: SessionContext, attempt: number): Promise<{ session: NotificationChannel; live: Live }> {
     this.attach(context);
     const log = context.log;
     log.debug({ attempt }, 'connecting to Genesys');
@@ -198,6 +202,7 @@ class GenesysAgent {
       headers: () => rest.csrfHeaders(),
       tuning: this.tuning.cometd,
       onNotification: (topic, data) => this.onNotification(live, topic, data),
+      onAlive: context.healthy,
     });
     const issues = await channel.open();
     try {
@@ -206,8 +211,13 @@ class GenesysAgent {
         await this.startContactCenterSession(rest);
         this.sessionStartedFor = context;
       } else if (this.loggedOutEverywhere(me)) {
-        log.warn({ channels: this.account.channels }, 'Genesys ended the agent’s contact-center session; starting it again');
-        await this.startContactCenterSession(rest);
+        log.warn({ channels: this.account.channels }, 'the agent was logged out of the Genesys contact center elsewhere; waiting for the agent');
+        this.sessionStartedFor = undefined; // Retry is the agent's yes: it starts the session again
+        throw new ConnectionError(
+          `${this.account.user} was logged out of the Genesys contact center elsewhere (another desk, a supervisor or the server) — ` +
+            'Retry to log in here again',
+          true,
+        );
       }
       await this.recover(live);
     } catch (error) {
@@ -479,13 +489,16 @@ function pastTense(action: string): string {
   return words[action] ?? action;
 }
 
-/** Failures during connect → supervisor errors: auth, CSRF and permissions are fatal. */
+/**
+ * Failures during connect → supervisor errors: auth, CSRF and permissions are fatal; a
+ * `Retry-After` is passed on.
+ */
 function connectionErrorOf(error: unknown, step?: string): ConnectionError {
   if (error instanceof ConnectionError) return error;
   if (error instanceof GenesysHttpError) {
     const fatal = error.kind === 'auth' || error.kind === 'csrf' || error.kind === 'forbidden';
     const where = step && !fatal ? ` during ${step}` : '';
-    return new ConnectionError(`${error.message}${where}`, fatal, { cause: error });
+    return new ConnectionError(`${error.message}${where}`, fatal, { cause: error, retryAfterMs: error.retryAfterMs });
   }
   return new ConnectionError(error instanceof Error ? error.message : String(error), false, { cause: error });
 }

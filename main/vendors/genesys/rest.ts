@@ -11,6 +11,7 @@
 import type { CookieJar } from 'tough-cookie';
 import type { z } from 'zod';
 import type { DeskLogger as Logger } from '../../desk/port.js';
+import { retryAfterMs } from '../kit/retry-after.js';
 import { apiRoot } from './config.js';
 import { operationResponseSchema, type OperationResponse } from './schema.js';
 
@@ -29,17 +30,22 @@ export type GenesysHttpErrorKind =
   /** No answer: DNS, refused connection, TLS, timeout. */
   | 'network';
 
-/** A failed GWS request. `message` is written for a person; `status` is the HTTP status, if any. */
+/**
+ * A failed GWS request. `message` is written for a person; `status` is the HTTP status, if any;
+ * `retryAfterMs` what the answer's `Retry-After` asked (RFC 9110 §10.2.3), when it carried one.
+ */
 export class GenesysHttpError extends Error {
   override name = 'GenesysHttpError';
+  readonly retryAfterMs: number | undefined;
   constructor(
     message: string,
     readonly kind: GenesysHttpErrorKind,
     readonly status?: number,
     readonly body?: OperationResponse,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterMs?: number },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 
@@ -92,8 +98,8 @@ export class GenesysRest {
    * @throws {GenesysHttpError} `auth` (401), `forbidden` (403), `status`, `payload`, `network`.
    */
   async get<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {
-    const { status, json } = await this.request('GET', path);
-    if (status >= 400) throw this.statusError('GET', path, status, json);
+    const { status, json, retryAfter } = await this.request('GET', path);
+    if (status >= 400) throw this.statusError('GET', path, status, json, retryAfter);
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       throw new GenesysHttpError(`Genesys answered GET ${path} with an unexpected body`, 'payload', status, undefined, {
@@ -125,12 +131,12 @@ export class GenesysRest {
         throw new GenesysHttpError(message, 'csrf', 403, operationResponseSchema.safeParse(answer.json).data);
       }
     }
-    if (answer.status >= 400) throw this.statusError('POST', path, answer.status, answer.json);
+    if (answer.status >= 400) throw this.statusError('POST', path, answer.status, answer.json, answer.retryAfter);
     const parsed = operationResponseSchema.safeParse(answer.json ?? {});
     return parsed.success ? parsed.data : {};
   }
 
-  private statusError(method: string, path: string, status: number, json: unknown): GenesysHttpError {
+  private statusError(method: string, path: string, status: number, json: unknown, retryAfter?: number): GenesysHttpError {
     const body = operationResponseSchema.safeParse(json).data;
     const detail = body?.statusMessage ? `: ${body.statusMessage}` : '';
     if (status === 401) {
@@ -149,10 +155,10 @@ export class GenesysRest {
         body,
       );
     }
-    return new GenesysHttpError(`Genesys answered ${method} ${path} with HTTP ${status}${detail}`, 'status', status, body);
+    return new GenesysHttpError(`Genesys answered ${method} ${path} with HTTP ${status}${detail}`, 'status', status, body, { retryAfterMs: retryAfter });
   }
 
-  private async request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  private async request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: unknown; retryAfter?: number }> {
     const url = `${this.root}${path}`;
     const headers: Record<string, string> = { Authorization: this.authorization, Accept: 'application/json' };
     const cookies = await this.options.jar.getCookieString(url).catch(() => '');
@@ -190,6 +196,6 @@ export class GenesysRest {
       }
     }
     this.options.log.trace({ method, path, status: response.status }, 'Genesys REST');
-    return { status: response.status, json };
+    return { status: response.status, json, retryAfter: response.ok ? undefined : retryAfterMs(response.headers.get('retry-after')) };
   }
 }

@@ -19,7 +19,7 @@
  */
 import type { ConnectorEvent } from '../../desk/events.js';
 import { CommandError, ConnectionError, type Connector, type ConnectorContext } from '../../desk/port.js';
-import { defineConnector } from '../kit/connector.js';
+import { defineConnector, type SessionContext } from '../kit/connector.js';
 import type { BackoffPolicy } from '../kit/supervisor.js';
 import { applyTokenSource, CecAuthError, type CecCredentials, type TokenSource } from './auth.js';
 import { HUAWEI_CAPABILITIES, HUAWEI_NAME } from './capabilities.js';
@@ -129,7 +129,7 @@ export function createHuaweiConnector(account: HuaweiAccount, secrets: HuaweiSec
     call = undefined;
   }
 
-  function host(ctx: ConnectorContext): SessionHost {
+  function host(ctx: SessionContext): SessionHost {
     return {
       ctx,
       tuning,
@@ -167,7 +167,7 @@ export function createHuaweiConnector(account: HuaweiAccount, secrets: HuaweiSec
       if (error.status === 404) {
         return new ConnectionError(`CEC has no ${error.operation} at ${account.clickToDialUrl} (HTTP 404) — check clickToDialUrl`, true, { cause: error });
       }
-      return new ConnectionError(`CEC is not answering properly (HTTP ${error.status} to ${error.operation}); retrying`, false, { cause: error });
+      return new ConnectionError(`CEC is not answering properly (HTTP ${error.status} to ${error.operation}); retrying`, false, { cause: error, retryAfterMs: error.retryAfterMs });
     }
     if (error instanceof CecNetworkError) return new ConnectionError(error.message, false, { cause: error });
     if (error instanceof CecUnreadableError) return new ConnectionError(`${error.message}; retrying`, false, { cause: error });
@@ -175,7 +175,7 @@ export function createHuaweiConnector(account: HuaweiAccount, secrets: HuaweiSec
   }
 
   /** Opens one session (steps 1–3 above). @throws {ConnectionError}. */
-  async function connect(ctx: ConnectorContext): Promise<{ session: CecSession; live: CecSession }> {
+  async function connect(ctx: SessionContext): Promise<{ session: CecSession; live: CecSession }> {
     let credentials: CecCredentials;
     try {
       credentials = await obtainToken({ renew: renewNext });

@@ -5,6 +5,7 @@
  *
  * Nothing here logs, and no error text carries a header (the token travels in headers).
  */
+import { retryAfterMs } from '../kit/retry-after.js';
 
 /** The server answered with a status other than 2xx. */
 export class CecHttpError extends Error {
@@ -13,11 +14,13 @@ export class CecHttpError extends Error {
    * @param status the HTTP status.
    * @param operation what was asked, e.g. `getClickToCallEvents`.
    * @param detail the error body's `exceptionInfo` or `resultDesc` when it had one (never a header).
+   * @param retryAfterMs what the answer's `Retry-After` asked (RFC 9110 §10.2.3), when it carried one.
    */
   constructor(
     readonly status: number,
     readonly operation: string,
     readonly detail?: string,
+    readonly retryAfterMs?: number,
   ) {
     super(`CEC answered HTTP ${status} to ${operation}${detail ? ` (${detail})` : ''}`);
   }
@@ -91,12 +94,13 @@ export async function exchange(
   } catch (error) {
     throw networkError(error, operation, signal);
   }
+  const retryAfter = response.ok ? undefined : retryAfterMs(response.headers.get('retry-after'));
   let text: string;
   try {
     text = await readBounded(response, limits.maxBytes);
   } catch (error) {
     if (error instanceof OversizedBody) {
-      if (!response.ok) throw new CecHttpError(response.status, operation);
+      if (!response.ok) throw new CecHttpError(response.status, operation, undefined, retryAfter);
       throw new CecUnreadableError(operation, 'oversized', `more than ${limits.maxBytes} bytes`);
     }
     throw networkError(error, operation, signal);
@@ -106,11 +110,11 @@ export async function exchange(
     try {
       body = JSON.parse(text) as unknown;
     } catch {
-      if (!response.ok) throw new CecHttpError(response.status, operation);
+      if (!response.ok) throw new CecHttpError(response.status, operation, undefined, retryAfter);
       throw new CecUnreadableError(operation, 'not-json', `${text.length} characters`);
     }
   }
-  if (!response.ok) throw new CecHttpError(response.status, operation, errorDetail(body));
+  if (!response.ok) throw new CecHttpError(response.status, operation, errorDetail(body), retryAfter);
   return { status: response.status, body, headers: response.headers };
 }
 

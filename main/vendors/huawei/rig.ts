@@ -20,6 +20,11 @@
  *   ending, is followed again after the reconnect, and its progress made meanwhile arrives once.
  * - **a clean stop**: CEC has no operation that ends a session (tokens lapse after an hour), so
  *   the rig offers no `cleanStops` and the suite says so instead of testing it.
+ * - **fleet faults**: accept-then-end — a token's first support check is answered, every later
+ *   request with it answers 503 (the heartbeat ends the session); revoked credentials — the app
+ *   secret, tokens and access tokens refused; a hang — no request answered; busy — every request
+ *   answers 503 with `Retry-After`, its refused sign-ins the token requests (`tokenByAkSk` or
+ *   `applyToken`, whichever a new session asks first). A takeover cannot be staged (below).
  */
 import { randomBytes } from 'node:crypto';
 import type { Connector } from '../../desk/port.js';
@@ -93,6 +98,19 @@ export async function startHuaweiConformanceRig(): Promise<ConformanceRig> {
       simulator.failWith(undefined);
       simulator.silence(false);
       simulator.cutConnections(false);
+      simulator.endNewSessions(false);
+    },
+    faults: {
+      acceptThenEnd: () => simulator.endNewSessions(true),
+      takeOver: {
+        unsupported:
+          'a CEC click-to-dial session is a channel token, and nothing public says what CEC does when another client applies for one for the same user and channel [I]; a token refused again right after a fresh one stops at failed (the supervisor’s second-401 rule)',
+      },
+      revokeCredentials: () => simulator.revokeCredentials(),
+      hang: () => simulator.silence(true),
+      busy: (retryAfterS) => simulator.failWith(503, retryAfterS),
+      busySignIns: () =>
+        simulator.requests.filter((r) => r.status === 503 && /\/(tokenByAkSk|applyToken)$/.test(r.path.split('?')[0] ?? '')).map((r) => r.at ?? 0),
     },
     noticeWithinMs: 5_000,
     raise(): RaisedEntity {

@@ -15,7 +15,8 @@
  * waiting for is healed in place (apply again, retry once); a 401 right after a fresh token is a
  * credentials failure.
  */
-import { CommandError, ConnectionError, type ConnectorContext } from '../../desk/port.js';
+import { CommandError, ConnectionError } from '../../desk/port.js';
+import type { SessionContext } from '../kit/connector.js';
 import type { Session } from '../kit/supervisor.js';
 import type { CecCredentials, TokenRequest } from './auth.js';
 import type { CecClient } from './cec.js';
@@ -37,7 +38,8 @@ export function supportOf(answer: SupportAnswer): ChannelSupport {
 
 /** What the session asks of its connector. */
 export interface SessionHost {
-  ctx: ConnectorContext;
+  /** The connector's context; `healthy()` hears of every answered poll and heartbeat. */
+  ctx: SessionContext;
   tuning: ResolvedTuning;
   /** Whether a click-to-dial call is in progress (the session polls while one is). */
   inProgress(): boolean;
@@ -143,7 +145,9 @@ export class CecSession implements Session {
     const { log } = this.host.ctx;
     let outcome: PollOutcome;
     try {
-      outcome = this.host.handleEvents(await this.client.events());
+      const answer = await this.client.events();
+      if (!this.over) this.host.ctx.healthy();
+      outcome = this.host.handleEvents(answer);
     } catch (error) {
       if (this.over) return 'stop';
       outcome = this.failed(error, 'event poll');
@@ -165,6 +169,7 @@ export class CecSession implements Session {
     this.beating = true;
     try {
       const answer = await this.client.checkSupport();
+      if (!this.over) this.host.ctx.healthy();
       if (answer.resultCode === '0') {
         this.support = supportOf(answer);
         this.host.supportChanged(this.support);
@@ -178,8 +183,10 @@ export class CecSession implements Session {
 
   /**
    * What a failed background request means: an unreadable answer is logged and dropped; a 401 ends
-   * the session (the reconnect applies again); a 403 on a poll ends the call; a 5xx on a poll backs
-   * off; anything else (5xx on the heartbeat, other statuses, network, timeout) ends the session.
+   * the session as a refused sign-in (the reconnect applies again; a second one in a row is fatal,
+   * see the supervisor); a 403 on a poll ends the call; a 5xx on a poll backs off, unless it says
+   * `Retry-After` (then the session ends and the supervisor waits at least that long); anything else
+   * (5xx on the heartbeat, other statuses, network, timeout) ends the session.
    */
   private failed(error: unknown, what: 'event poll' | 'heartbeat'): PollOutcome {
     const { log } = this.host.ctx;
@@ -190,15 +197,15 @@ export class CecSession implements Session {
     if (error instanceof CecHttpError) {
       if (error.status === 401) {
         this.host.tokenRefused();
-        this.end(new ConnectionError(TOKEN_GONE));
+        this.end(new ConnectionError(TOKEN_GONE, false, { unauthorized: true }));
         return 'stop';
       }
       if (what === 'event poll' && error.status === 403) return 'stop';
-      if (what === 'event poll') {
+      if (what === 'event poll' && error.retryAfterMs === undefined) {
         log.warn({ status: error.status, operation: error.operation }, 'CEC answered the event poll with an error; backing off');
         return 'server-error';
       }
-      this.end(new ConnectionError(`CEC answered HTTP ${error.status} to ${error.operation}; reconnecting`));
+      this.end(new ConnectionError(`CEC answered HTTP ${error.status} to ${error.operation}; reconnecting`, false, { retryAfterMs: error.retryAfterMs }));
       return 'stop';
     }
     if (error instanceof CecNetworkError) {

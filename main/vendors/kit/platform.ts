@@ -73,6 +73,54 @@ export type SessionEnding = 'close' | 'end-of-session' | 'unknown-session' | 'ht
 /** Every session ending, in the order the suite tries them. */
 export const SESSION_ENDINGS: readonly SessionEnding[] = ['close', 'end-of-session', 'unknown-session', 'http-5xx', 'tcp-reset', 'silence'];
 
+/** A fault a rig cannot stage, and why its protocol does not allow it (the suite prints it as the skip's reason). */
+export interface Unsupported {
+  unsupported: string;
+}
+
+/** What a takeover left behind for the suite to check. */
+export interface TakeOver {
+  /**
+   * Whether the desk has taken the agent's session back since (a sign-in that overrides the other
+   * desk's): what must happen only after the agent's yes.
+   */
+  takenBack(): boolean;
+}
+
+/**
+ * The ways servers really fail a fleet of desks (issue 16), staged by a platform's rig in the
+ * desk's words. Each is the platform's own way of doing it, or {@link Unsupported} with the reason.
+ * `ConformanceRig.restore()` ends the lasting ones.
+ */
+export interface FleetFaults {
+  /**
+   * From now on the server accepts every new session and ends it at once (an overloaded server, a
+   * licence pool that is exhausted, a load balancer draining), until `restore()`.
+   */
+  acceptThenEnd: (() => void) | Unsupported;
+  /** Another desk signs in as this agent and takes the session over. */
+  takeOver: (() => TakeOver) | Unsupported;
+  /** The agent's credentials are revoked on the server: the live session ends, and they are refused from now on. */
+  revokeCredentials: (() => void) | Unsupported;
+  /** The server hangs: connections stay open but nothing is answered, new ones included, until `restore()`. */
+  hang: (() => void) | Unsupported;
+  /**
+   * The server is overloaded: it ends the live sessions and answers every request with 503 and
+   * `Retry-After: retryAfterS` (seconds), until `restore()`.
+   */
+  busy: ((retryAfterS: number) => void) | Unsupported;
+  /**
+   * When (ms since epoch) the server refused a sign-in (the first request of a new session) with
+   * 503 and `Retry-After`, oldest first.
+   */
+  busySignIns(): number[];
+}
+
+/** Whether a rig can stage a fault. */
+export function supported<T>(fault: T | Unsupported): fault is T {
+  return !(typeof fault === 'object' && fault !== null && 'unsupported' in fault);
+}
+
 /** A desk entity the rig raised on the server, to check it arrives exactly once. */
 export interface RaisedEntity {
   slice: 'calls' | 'chats' | 'callbacks';
@@ -99,8 +147,10 @@ export interface ConformanceRig {
   subscriptions(): number;
   /** The session endings this protocol allows; each ends every live session and returns. */
   endings: Partial<Record<SessionEnding, () => void | Promise<void>>>;
-  /** Undoes a lasting ending (`http-5xx`, `silence`): the server answers again. */
+  /** Undoes a lasting ending (`http-5xx`, `silence`) or fault (`faults`): the server answers again. */
   restore(): void;
+  /** The ways servers fail a fleet, staged on this platform's simulator. */
+  faults: FleetFaults;
   /** How long, ms, the connector may take to notice each ending (its heartbeat or poll timeout, plus margin). */
   noticeWithinMs: number;
   /** Creates something on the server that the desk must show (a ringing call, a callback, a chat). */

@@ -21,6 +21,8 @@ export interface SimRequest {
   /** Path with query, e.g. `/api/queues/?OnlyForUser=…`. */
   path: string;
   status: number;
+  /** When it was answered, ms since epoch (set by the log when not given). */
+  at?: number;
 }
 
 /** What a simulator's HTTP handler gets besides the request and the response. */
@@ -54,6 +56,12 @@ export interface LoopbackHttp {
   readonly requests: SimRequest[];
   /** Records a request answered outside {@link HttpExchange.json} (an upgrade, a raw write). */
   record(request: SimRequest): void;
+  /**
+   * A hung server: while on, every new request and upgrade is taken and never answered (the
+   * connection stays open); off, what was held is cut. Connections already upgraded are the
+   * simulator's own to silence.
+   */
+  hang(on: boolean): void;
   /** Ends every connection at once and stops listening. */
   close(): Promise<void>;
 }
@@ -64,14 +72,21 @@ export interface LoopbackHttp {
  */
 export async function startLoopbackHttp(options: LoopbackHttpOptions): Promise<LoopbackHttp> {
   const requests: SimRequest[] = [];
+  let hanging = false;
+  const held = new Set<Duplex>();
+  const hold = (socket: Duplex): void => {
+    held.add(socket);
+    socket.once('close', () => held.delete(socket));
+  };
   const server = createHttpServer((req, res) => {
+    if (hanging) return hold(req.socket);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const exchange: HttpExchange = {
       req,
       res,
       url,
       json(status, body, headers = {}) {
-        requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', status });
+        requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', status, at: Date.now() });
         if (body === undefined) {
           res.writeHead(status, headers).end();
           return;
@@ -87,7 +102,8 @@ export async function startLoopbackHttp(options: LoopbackHttpOptions): Promise<L
     });
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (options.upgrade) options.upgrade(req, socket, head);
+    if (hanging) hold(socket);
+    else if (options.upgrade) options.upgrade(req, socket, head);
     else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
   });
   await listen(server, options.port ?? 0);
@@ -97,8 +113,16 @@ export async function startLoopbackHttp(options: LoopbackHttpOptions): Promise<L
     port,
     server,
     requests,
-    record: (request) => void requests.push(request),
+    record: (request) => void requests.push({ ...request, at: request.at ?? Date.now() }),
+    hang(on) {
+      hanging = on;
+      if (on) return;
+      for (const socket of held) socket.destroy();
+      held.clear();
+    },
     async close() {
+      hanging = false;
+      for (const socket of held) socket.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -21,7 +21,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PresenceState } from '../../../common/model.js';
 import { CommandError, ConnectionError, type Capabilities, type Connector, type ConnectorContext } from '../../desk/port.js';
-import { defineConnector } from '../kit/connector.js';
+import { defineConnector, type SessionContext } from '../kit/connector.js';
 import type { BackoffPolicy, Session } from '../kit/supervisor.js';
 import type { OpenMethodsAccount, OpenMethodsTuning } from './config.js';
 import { DcpClient, DcpClosed, DcpFailure, DcpTimeout, type DcpEvent } from './dcp.js';
@@ -279,7 +279,7 @@ export function createOpenMethodsConnector(account: OpenMethodsAccount, password
     return new ConnectionError(message, false, { cause: error });
   }
 
-  async function connect(ctx: ConnectorContext): Promise<{ session: Session; live: Live }> {
+  async function connect(ctx: SessionContext): Promise<{ session: Session; live: Live }> {
     const { log, emit } = ctx;
     if (!password) throw new ConnectionError(`No password is set for UCCX agent ${agent} — check the account settings`, true);
     let cancelled: Error | undefined;
@@ -314,6 +314,7 @@ export function createOpenMethodsConnector(account: OpenMethodsAccount, password
         tls: tuning.tls,
         signal: cancel.signal,
         onMessage: (message) => link.dcp.receive(message),
+        onAlive: ctx.healthy,
       });
       link.transport = transport;
       if (cancelled) throw cancelled;

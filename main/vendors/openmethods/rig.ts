@@ -4,6 +4,12 @@
  * then close [I]), `unknown-session` (the server forgets the session resource and says so with a
  * `resourceError`; binding it again fails, so a new one is prepared), `tcp-reset`, `silence` (no
  * pong: two missed pongs end the connection). `http-5xx` does not apply to a socket.
+ *
+ * Fleet faults: accept-then-end — the socket closed as soon as the desk's connection is complete; a
+ * takeover — another desktop prepares the agent's session (`override`), the desk's resource gets a
+ * `resourceError`; taken back = a `prepareSession` with `override: true` since; revoked credentials —
+ * the password refused and the session resource forgotten; a hang — nothing answered, new
+ * connections included. A busy server has no way to say "try later" on this protocol (below).
  */
 import { randomBytes } from 'node:crypto';
 import type { PresenceState } from '../../../common/model.js';
@@ -52,7 +58,25 @@ export async function startOpenMethodsRig(): Promise<ConformanceRig> {
       'tcp-reset': () => sim.resetConnections(),
       silence: () => sim.setSilent(true),
     },
-    restore: () => sim.setSilent(false),
+    restore() {
+      sim.setSilent(false);
+      sim.endNewSessions(false);
+    },
+    faults: {
+      acceptThenEnd: () => sim.endNewSessions(true),
+      takeOver() {
+        const before = sim.overrides();
+        sim.startOtherSession();
+        return { takenBack: () => sim.overrides() > before };
+      },
+      revokeCredentials: () => sim.revokeCredentials(),
+      hang: () => sim.setSilent(true),
+      busy: {
+        unsupported:
+          'the Socket Transport has no HTTP status or Retry-After, and no public source gives HIS a "try later" error (VENDOR-NOTES, OpenMethods — wire contract [I])',
+      },
+      busySignIns: () => [],
+    },
     noticeWithinMs: 3 * TUNING.pingIntervalMs! + 2_000,
     raise() {
       calls += 1;

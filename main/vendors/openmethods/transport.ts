@@ -198,6 +198,8 @@ export interface TransportOptions {
   tls?: Pick<ConnectionOptions, 'ca' | 'rejectUnauthorized'>;
   /** Each DCP message body, parsed from JSON (not yet validated). */
   onMessage(message: unknown): void;
+  /** A pong or a DCP message arrived: a sign of life of the connection (cheap, often). */
+  onAlive?(): void;
   /** Abandons the connection (while opening, or later). */
   signal?: AbortSignal;
 }
@@ -274,6 +276,7 @@ export async function openTransport(options: TransportOptions): Promise<Transpor
         return;
       case 'pong':
         missedPongs = 0;
+        options.onAlive?.();
         return;
       case 'error': {
         const text = [message.code, message.message].filter(Boolean).join(': ') || 'no reason given';
@@ -312,6 +315,7 @@ export async function openTransport(options: TransportOptions): Promise<Transpor
       log.warn({ protocol }, 'OpenMethods: dropped a frame of a protocol that was not selected');
       return;
     }
+    options.onAlive?.();
     options.onMessage(value);
   }
 

@@ -5,8 +5,9 @@
  * Built on the kit's {@link defineConnector}: lifecycle, supervisor, refusals come from there. Every
  * (re)connection:
  * 1. a new WebSocket, the connect frame with the account's `serveruri`, `username`, `password`,
- *    then `connected3C` (a close with 4401 is a credentials failure: `failed`, for a person to fix;
- *    anything else reconnects with backoff);
+ *    then `connected3C` (a close with 4401 — then, or later in a live session — is a credentials
+ *    failure: `failed`, for a person to fix; anything else reconnects with backoff, at least as late
+ *    as a refused upgrade's `Retry-After` asks);
  * 2. after an earlier session: calls still on the desk are marked stale (the link remembers nothing
  *    and may not report them again; they are not ended on a guess);
  * 3. monitoring again (`monitoring.ts`): the users, then the terminals, ≤ 500 per request; what 3C
@@ -18,7 +19,7 @@
  * `sendText` starts it on 3C).
  */
 import { CommandError, ConnectionError, type Connector, type ConnectorContext } from '../../desk/port.js';
-import { defineConnector } from '../kit/connector.js';
+import { defineConnector, type SessionContext } from '../kit/connector.js';
 import type { BackoffPolicy, Session } from '../kit/supervisor.js';
 import { PROPERTY_MAX_LENGTH, type ThreecAccount, type ThreecTuning } from './config.js';
 import { LinkError, LinkRefusedError, LinkTimeoutError, openLink, type LinkSession } from './link.js';
@@ -69,8 +70,12 @@ export function createThreecConnector(account: ThreecAccount, secrets: ThreecSec
     return desk;
   }
 
+  /** The agent's message when 3C refuses the credentials (close 4401). */
+  const refusedMessage = (error: LinkRefusedError): string =>
+    `3C refused the user name or password for ${user}${error.errorMessage ? ` ("${error.errorMessage}")` : ''} — check the account settings, then retry`;
+
   /** Opens one session (steps 1–4 above). @throws {ConnectionError} fatal for what a person must fix. */
-  async function connect(ctx: ConnectorContext): Promise<{ session: Session; live: Live }> {
+  async function connect(ctx: SessionContext): Promise<{ session: Session; live: Live }> {
     const { log, emit } = ctx;
     const password = secrets.password;
     if (!password) throw new ConnectionError(`No 3C password is set for ${user} — check the account settings`, true);
@@ -91,6 +96,7 @@ export function createThreecConnector(account: ThreecAccount, secrets: ThreecSec
         onEvent: (event, at) => {
           for (const e of model.handle(event, at)) emit(e);
         },
+        onAlive: ctx.healthy,
         pingIntervalMs: tuning.pingIntervalMs,
         pongTimeoutMs: tuning.pongTimeoutMs,
         connectTimeoutMs: tuning.connectTimeoutMs,
@@ -98,13 +104,10 @@ export function createThreecConnector(account: ThreecAccount, secrets: ThreecSec
         maxFrameBytes: tuning.maxFrameBytes,
       });
     } catch (error) {
-      if (error instanceof LinkRefusedError) {
-        const said = error.errorMessage ? ` ("${error.errorMessage}")` : '';
-        throw new ConnectionError(`3C refused the user name or password for ${user}${said} — check the account settings, then retry`, true, { cause: error });
-      }
+      if (error instanceof LinkRefusedError) throw new ConnectionError(refusedMessage(error), true, { cause: error });
       const message = error instanceof Error ? error.message : String(error);
       const hint = /address/i.test(message) ? ' — the 3C user needs an address assigned on the 3C server' : '';
-      throw new ConnectionError(`${message}${hint}`, false, { cause: error });
+      throw new ConnectionError(`${message}${hint}`, false, { cause: error, retryAfterMs: error instanceof LinkError ? error.retryAfterMs : undefined });
     }
     try {
       if (sessions++ > 0) for (const e of model.reconnected()) emit(e);
@@ -115,7 +118,12 @@ export function createThreecConnector(account: ThreecAccount, secrets: ThreecSec
       await link.close();
       throw new ConnectionError(error instanceof Error ? error.message : String(error), false, { cause: error });
     }
-    return { session: link, live: { link } };
+    const session: Session = {
+      // Credentials refused in a live session (4401) need a person too.
+      closed: link.closed.then((cause) => (cause instanceof LinkRefusedError ? new ConnectionError(refusedMessage(cause), true, { cause }) : cause)),
+      close: () => link.close(),
+    };
+    return { session, live: { link } };
   }
 
   return defineConnector<Live>({

@@ -15,6 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { DeskLogger as Logger } from '../../desk/port.js';
+import { retryAfterMs } from '../kit/retry-after.js';
 import type { Session } from '../kit/supervisor.js';
 import {
   CLOSE_BAD_CREDENTIALS,
@@ -41,9 +42,19 @@ export class LinkRefusedError extends Error {
   }
 }
 
-/** The link could not be reached, closed before `connected3C`, or a command got no answer. */
+/**
+ * The link could not be reached, closed before `connected3C`, or a command got no answer.
+ * `retryAfterMs`: what a refused WebSocket upgrade's `Retry-After` asked (RFC 9110 §10.2.3), when
+ * it carried one (a link, or the proxy before it, that is overloaded).
+ */
 export class LinkError extends Error {
   override name = 'LinkError';
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
 }
 
 /** A command got no response in time (the session may still be alive). */
@@ -81,6 +92,8 @@ export interface LinkOptions {
    * frame's `timestamp`, else the receive time). Called before and after `connected3C`.
    */
   onEvent(event: Exclude<AdapterEvent, { event: 'connected3C' }>, at: string): void;
+  /** A frame or a pong arrived: a sign of life of the link (cheap, often). */
+  onAlive?(): void;
   pingIntervalMs?: number;
   pongTimeoutMs?: number;
   connectTimeoutMs?: number;
@@ -106,10 +119,11 @@ interface Pending {
 }
 
 /**
- * Opens a session: WebSocket, connect frame, `connected3C`.
+ * Opens a session: WebSocket, connect frame, `connected3C`. A live session that the link closes
+ * with 4401 (the credentials no longer accepted) settles `closed` with a {@link LinkRefusedError}.
  * @throws {LinkRefusedError} when the link closes with 4401 (bad credentials).
- * @throws {LinkError} when the link cannot be reached, closes first, or sends no `connected3C`
- *   within `connectTimeoutMs`.
+ * @throws {LinkError} when the link cannot be reached, refuses the upgrade (with its
+ *   `Retry-After`), closes first, or sends no `connected3C` within `connectTimeoutMs`.
  */
 export function openLink(options: LinkOptions): Promise<LinkSession> {
   const { log } = options;
@@ -193,6 +207,16 @@ export function openLink(options: LinkOptions): Promise<LinkSession> {
     ws.on('pong', () => {
       clearTimeout(pongTimer);
       pongTimer = undefined;
+      options.onAlive?.();
+    });
+
+    // A refused upgrade (an overloaded link, or the proxy before it): its status and Retry-After.
+    ws.on('unexpected-response', (_request, response) => {
+      const status = response.statusCode ?? 0;
+      const header = response.headers['retry-after'];
+      cause = new LinkError(`the 3C link refused the connection (HTTP ${status})`, retryAfterMs(Array.isArray(header) ? header[0] : header));
+      response.resume();
+      ws.terminate();
     });
 
     ws.on('open', () => {
@@ -201,6 +225,7 @@ export function openLink(options: LinkOptions): Promise<LinkSession> {
     });
 
     ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
+      options.onAlive?.();
       const bytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length;
       if (bytes > maxFrameBytes) {
         log.warn({ bytes, maxFrameBytes }, 'dropped an oversized 3C link frame');
@@ -295,6 +320,7 @@ export function openLink(options: LinkOptions): Promise<LinkSession> {
       }
       live = false;
       if (closedOnPurpose) resolveClosed(undefined);
+      else if (code === CLOSE_BAD_CREDENTIALS) resolveClosed(new LinkRefusedError(words, linkError));
       else resolveClosed(cause ?? new LinkError(words));
     });
   });

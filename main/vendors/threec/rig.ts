@@ -9,6 +9,12 @@
  *   behind a proxy that cannot reach it);
  * - `tcp-reset`: sockets cut with no goodbye;
  * - `silence`: no pong, no response, no event, until restored (found by the ping timeout).
+ *
+ * Fleet faults: accept-then-end — every session closed (1013) as soon as it monitored; revoked
+ * credentials — the password refused, live sessions closed with 4401; a hang — upgrades never
+ * answered, sessions silent; busy — the `http-5xx` ending with `Retry-After` on the refused
+ * upgrades (each upgrade is a sign-in: the connect frame follows it). The contract names no owner
+ * of a session, so there is nothing to take over (below).
  */
 import { randomBytes } from 'node:crypto';
 import type { ConformanceRig, RawAccount } from '../kit/platform.js';
@@ -61,6 +67,18 @@ export async function startThreecConformanceRig(): Promise<ConformanceRig> {
     restore() {
       simulator.silence(false);
       simulator.failUpgrades(undefined);
+      simulator.endNewSessions(false);
+      simulator.hang(false);
+    },
+    faults: {
+      acceptThenEnd: () => simulator.endNewSessions(true),
+      takeOver: {
+        unsupported: 'the adapter link’s contract [I] names no owner of a session: several desks may monitor the same users, and the link says nothing of another (VENDOR-NOTES, 3C)',
+      },
+      revokeCredentials: () => simulator.revokeCredentials(),
+      hang: () => simulator.hang(true),
+      busy: (retryAfterS) => simulator.failUpgrades(503, retryAfterS),
+      busySignIns: () => simulator.upgrades.filter((u) => u.status === 503).map((u) => u.at),
     },
     noticeWithinMs: 3_000,
     raise: () => ({ slice: 'calls', id: simulator.ringCall({ caller: `+35840555${String(caller++).padStart(4, '0')}` }) }),

@@ -30,6 +30,8 @@ export interface SimAuth {
   expireTokens(): void;
   /** One token stops being accepted. */
   refuseToken(token: string): void;
+  /** The user's credentials are revoked: no SecretKey or password is accepted, no token issued so far either. */
+  revoke(): void;
   /** Tokens issued so far. */
   readonly tokensIssued: number;
 }
@@ -39,6 +41,7 @@ export function createAuth(user: string, secretKey = `sk-${randomBytes(12).toStr
   const keys = new Set([secretKey]);
   const tokens = new Map<string, boolean>(); // token → still accepted
   let rejectAll = false;
+  let revoked = false;
   let issued = 0;
   const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
   return {
@@ -50,7 +53,7 @@ export function createAuth(user: string, secretKey = `sk-${randomBytes(12).toStr
       const credentials = basicCredentials(req);
       return credentials !== undefined && same(credentials.user, user) && keys.has(credentials.password);
     },
-    passwordOk: (who, given) => same(who, user) && given === password,
+    passwordOk: (who, given) => !revoked && same(who, user) && given === password,
     issueToken(userId) {
       const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
       const header = b64({ alg: 'HS256', typ: 'JWT' });
@@ -69,6 +72,11 @@ export function createAuth(user: string, secretKey = `sk-${randomBytes(12).toStr
     },
     refuseToken(token) {
       if (tokens.has(token)) tokens.set(token, false);
+    },
+    revoke() {
+      revoked = true;
+      keys.clear();
+      for (const token of tokens.keys()) tokens.set(token, false);
     },
     get tokensIssued() {
       return issued;

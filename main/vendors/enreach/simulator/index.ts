@@ -102,11 +102,21 @@ export interface EnreachSimulator extends Omit<SimScript, 'stop'> {
   /** Every open hub connection falls silent (no pings, no messages; the client's frames ignored) until {@link restore}. */
   silence(): void;
   /**
-   * The service is unavailable (a restart behind the load balancer) until {@link restore}: every
-   * hub connection is closed (1012, Service Restart) and REST, negotiate and upgrades answer 503.
+   * The service is unavailable (a restart behind the load balancer, an overload) until
+   * {@link restore}: every hub connection is closed (1012, Service Restart) and REST, negotiate and
+   * upgrades answer 503 with `Retry-After: retryAfterS` (seconds, default 1).
    */
-  unavailable(): void;
-  /** Ends a silence and an unavailability. */
+  unavailable(retryAfterS?: number): void;
+  /**
+   * From now on every hub session is ended by the server (a close frame, 1013 Try Again Later) as
+   * soon as its `Subscribe` was answered, until {@link restore}.
+   */
+  endNewSessions(): void;
+  /** The server hangs until {@link restore}: HTTP requests and upgrades are never answered, open connections fall silent. */
+  hang(): void;
+  /** The user's credentials are revoked: SecretKeys, the password and every token are refused, and the hub forgets its connections. */
+  revokeCredentials(): void;
+  /** Ends a silence, an unavailability, a hang and {@link endNewSessions}. */
   restore(): void;
   /** While on, every token is refused at connect time (negotiate and upgrade answer 401). */
   rejectTokens(on: boolean): void;
@@ -139,14 +149,19 @@ export async function startEnreachSimulator(options: EnreachSimulatorOptions = {
   const world = createWorld(options);
   const auth = createAuth(world.user, options.secretKey, options.password);
   const form: WireForm = { casing: options.casing ?? 'camel', numericEventType: options.numericEventType ?? false };
-  let unavailable = false;
+  let unavailable: string | undefined;
+  let endNewSessions = false;
   let urls: SimUrls = { origin: '', apiUrl: '', hubUrl: '' };
 
   const methods = createRteMethods({ world, hub: () => hub, form, forbiddenEvents: options.forbiddenEvents, hiddenEvents: options.hiddenEvents });
   const hub: SignalrHub = createSignalrHub({
     path: '/rte',
     accepts: (token) => auth.tokenAccepted(token),
-    invoke: (client, target, args) => methods.invoke(client, target, args),
+    invoke(client, target, args) {
+      const result = methods.invoke(client, target, args);
+      if (endNewSessions && target === 'Subscribe') setTimeout(() => hub.closeAll(1013, 'Try Again Later'), 10);
+      return result;
+    },
     closed: (client) => methods.closed(client),
     pingIntervalMs: options.pingIntervalMs ?? 10_000,
     log,
@@ -159,12 +174,12 @@ export async function startEnreachSimulator(options: EnreachSimulatorOptions = {
     port: options.port,
     log,
     async handle(exchange: HttpExchange) {
-      if (unavailable) return exchange.json(503, { Message: 'Service Unavailable' }, { 'Retry-After': '1' });
+      if (unavailable !== undefined) return exchange.json(503, { Message: 'Service Unavailable' }, { 'Retry-After': unavailable });
       if (hub.negotiate(exchange)) return;
       await rest(exchange);
     },
     upgrade(req, socket, head) {
-      if (!unavailable) return hub.upgrade(req, socket, head);
+      if (unavailable === undefined) return hub.upgrade(req, socket, head);
       http.record({ method: 'GET', path: req.url ?? '/', status: 503 });
       refuseUpgrade(socket, 503, 'Service Unavailable');
     },
@@ -217,12 +232,25 @@ export async function startEnreachSimulator(options: EnreachSimulatorOptions = {
     forgetSessions: () => hub.forgetAll(),
     resetConnections: () => hub.resetAll(),
     silence: () => hub.silenceAll(),
-    unavailable() {
-      unavailable = true;
+    unavailable(retryAfterS = 1) {
+      unavailable = String(retryAfterS);
       hub.closeAll(1012, 'Service Restart');
     },
+    endNewSessions() {
+      endNewSessions = true;
+    },
+    hang() {
+      http.hang(true);
+      hub.silenceAll();
+    },
+    revokeCredentials() {
+      auth.revoke();
+      hub.forgetAll();
+    },
     restore() {
-      unavailable = false;
+      unavailable = undefined;
+      endNewSessions = false;
+      http.hang(false);
       hub.restore();
     },
     rejectTokens: (on) => auth.rejectTokens(on),

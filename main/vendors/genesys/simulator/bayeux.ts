@@ -58,7 +58,9 @@ export class Bayeux {
   /** Requests held while silent, and the sessions whose held poll was frozen. */
   private readonly held = new Set<ServerResponse>();
   private readonly frozen = new Set<ServerSession>();
-  private fault: { kind: 'status'; status: number } | { kind: 'silence' } | undefined;
+  private fault: { kind: 'status'; status: number; headers: Record<string, string> } | { kind: 'silence' } | undefined;
+  /** End every session as soon as it subscribed to all four topics (accept, then end at once). */
+  private endNewSessions = false;
   private handshakeCount = 0;
   private metaConnectCount = 0;
   private subscriptionCount = 0;
@@ -78,7 +80,10 @@ export class Bayeux {
       this.subscribed.set(session, topics);
       const complete = topics.size === Object.keys(TOPICS).length;
       topics.add(channel.name);
-      if (!complete && topics.size === Object.keys(TOPICS).length) this.subscriptionCount += 1;
+      if (!complete && topics.size === Object.keys(TOPICS).length) {
+        this.subscriptionCount += 1;
+        if (this.endNewSessions) setImmediate(() => session.disconnect());
+      }
     });
     server.policy = {
       canHandshake(_session, _message, callback) {
@@ -130,7 +135,7 @@ export class Bayeux {
    */
   handle(exchange: HttpExchange, record: (status: number) => void): void {
     const { req, res } = exchange;
-    if (this.fault?.kind === 'status') return exchange.json(this.fault.status, { statusCode: 1, statusMessage: 'Service Unavailable' });
+    if (this.fault?.kind === 'status') return exchange.json(this.fault.status, { statusCode: 1, statusMessage: 'Service Unavailable' }, this.fault.headers);
     if (this.fault?.kind === 'silence') {
       this.held.add(res);
       res.once('close', () => this.held.delete(res));
@@ -158,10 +163,15 @@ export class Bayeux {
     this.forget('unknown-client');
   }
 
-  /** Answers every notifications request with `status` (e.g. 503) until called with `undefined`. */
-  failWith(status: number | undefined): void {
-    if (status !== undefined) this.fault = { kind: 'status', status };
+  /** Answers every notifications request with `status` (e.g. 503) and `headers` until called with `undefined`. */
+  failWith(status: number | undefined, headers: Record<string, string> = {}): void {
+    if (status !== undefined) this.fault = { kind: 'status', status, headers };
     else if (this.fault?.kind === 'status') this.fault = undefined;
+  }
+
+  /** While on, every session is ended with a `/meta/disconnect` as soon as it subscribed to all four topics. */
+  endSessionsOnceSubscribed(on: boolean): void {
+    this.endNewSessions = on;
   }
 
   /** While on, no notifications request is answered (held polls included); off cuts what was held. */

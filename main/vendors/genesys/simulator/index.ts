@@ -92,6 +92,20 @@ export interface GenesysSimulator {
   resetNotificationSockets(): void;
   /** Accepts `password` for the user too (an administrator changed it). */
   acceptPassword(password: string): void;
+  /** The user's credentials are revoked: every password is refused, HTTP and CometD sessions are forgotten. */
+  revokeCredentials(): void;
+  /**
+   * While on, the server accepts every session and ends it at once: a `/meta/disconnect` as soon as
+   * a CometD session subscribed to all four topics.
+   */
+  endSessionsOnceSubscribed(on: boolean): void;
+  /**
+   * While given, the server is overloaded: every request (REST and notifications) answers 503 with
+   * `Retry-After: retryAfterS`; `undefined` ends it.
+   */
+  busy(retryAfterS: number | undefined): void;
+  /** The server hangs while on: no request is answered (held long polls included); off cuts what was held. */
+  hang(on: boolean): void;
   /** Turns CSRF enforcement on REST POSTs on or off. */
   requireCsrf(on: boolean): void;
   /** Publishes `data` as-is on a channel (malformed-message tests, document examples). */
@@ -125,10 +139,14 @@ export async function startGenesysSimulator(options: GenesysSimulatorOptions = {
   });
   const rest: RestApi = new RestApi(center, { user, password, csrf: options.csrf, csrfHeaderName: options.csrfHeaderName });
 
+  let busy: string | undefined;
   const http = await startLoopbackHttp({
     log: options.log,
     handle(exchange) {
       const { pathname } = exchange.url;
+      if (busy !== undefined && pathname.startsWith('/api/v2/')) {
+        return exchange.json(503, { statusCode: 1, statusMessage: 'Service Unavailable' }, { 'Retry-After': busy });
+      }
       if (pathname.startsWith('/api/v2/notifications')) {
         const { method = 'POST', url = pathname } = exchange.req;
         bayeux.handle(exchange, (status) => http.record({ method, path: url, status }));
@@ -188,6 +206,18 @@ export async function startGenesysSimulator(options: GenesysSimulatorOptions = {
     silenceNotifications: (on) => bayeux.silence(on),
     resetNotificationSockets: () => bayeux.resetSockets(),
     acceptPassword: (extra) => rest.acceptPassword(extra),
+    revokeCredentials() {
+      rest.revoke();
+      bayeux.forgetAll();
+    },
+    endSessionsOnceSubscribed: (on) => bayeux.endSessionsOnceSubscribed(on),
+    busy(retryAfterS) {
+      busy = retryAfterS === undefined ? undefined : String(retryAfterS);
+    },
+    hang(on) {
+      http.hang(on);
+      bayeux.silence(on);
+    },
     requireCsrf: (on) => rest.requireCsrf(on),
     publishRaw: (channel, data) => bayeux.publish(channel, data),
     publishDocumentExamples() {

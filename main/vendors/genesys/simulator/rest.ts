@@ -72,6 +72,12 @@ export class RestApi {
     this.passwords.add(password);
   }
 
+  /** The user's credentials are revoked: no password is accepted, every HTTP session is forgotten. */
+  revoke(): void {
+    this.passwords.clear();
+    this.sessions.clear();
+  }
+
   /** Turns CSRF enforcement on POSTs on or off. */
   requireCsrf(on: boolean): void {
     this.csrfRequired = on;

@@ -118,8 +118,15 @@ export interface HuaweiSimulator {
   expireAccessTokens(): void;
   /** Accepts `secret` as the app secret too (an administrator fixed it). */
   acceptAppSecret(secret: string): void;
-  /** Every request answers `status` (e.g. 503) until called with `undefined`. */
-  failWith(status: number | undefined): void;
+  /** Every request answers `status` (e.g. 503), with `Retry-After: retryAfterS` when given, until called with `undefined`. */
+  failWith(status: number | undefined, retryAfterS?: number): void;
+  /**
+   * While on, the server accepts every session and ends it at once: a token's first
+   * `checkClickToCallSupport` is answered, every later request with it answers 503.
+   */
+  endNewSessions(on: boolean): void;
+  /** The app's credentials are revoked: the app secret and every token and access token issued are refused from now on. */
+  revokeCredentials(): void;
   /** While on, no request is answered; off cuts the ones held. */
   silence(on: boolean): void;
   /** While on, every connection is cut (destroyed) as soon as a request arrives; turning it on cuts the open ones. */
@@ -162,7 +169,8 @@ export async function startHuaweiSimulator(options: HuaweiSimulatorOptions = {})
   let tokensIssued = 0;
   let accessTokensIssued = 0;
   let callSeq = 0;
-  let failing: number | undefined;
+  let failing: { status: number; headers: Record<string, string> } | undefined;
+  let endNewSessions = false;
   let silent = false;
   let cutting = false;
   let refuseTokens = false;
@@ -255,6 +263,7 @@ export async function startHuaweiSimulator(options: HuaweiSimulatorOptions = {})
       return answer(401, fabricError('401', 'auth fail! illegal or expired token info.'));
     }
     if (!known?.valid || Date.now() >= known.until || refuseTokens) return answer(401, { resultCode: '1', resultDesc: 'token invalid or expired' });
+    if (endNewSessions && known.checked) return answer(503, { resultCode: '1', resultDesc: 'service unavailable' });
     if (family === 'fabric') {
       const channel = OPERATIONS[operation] === 'GET' ? x.url.searchParams.get('channel') : (body as { channel?: unknown } | undefined)?.channel;
       if (channel !== 'WEB') return answer(400, { resultCode: '1', resultDesc: 'channel is required' });
@@ -324,7 +333,7 @@ export async function startHuaweiSimulator(options: HuaweiSimulatorOptions = {})
         x.res.once('close', () => held.delete(x.res));
         return;
       }
-      if (failing !== undefined) return x.json(failing, { resultCode: '1', resultDesc: 'service unavailable' });
+      if (failing !== undefined) return x.json(failing.status, { resultCode: '1', resultDesc: 'service unavailable' }, failing.headers);
       const path = x.url.pathname;
       if (path === '/apigovernance/api/oauth/tokenByAkSk' && x.req.method === 'POST') return tokenByAkSk(x);
       if (path === '/apiaccess/ccmessaging/applyToken' && x.req.method === 'POST') return applyToken(x);
@@ -385,8 +394,16 @@ export async function startHuaweiSimulator(options: HuaweiSimulatorOptions = {})
       for (const record of accessTokens.values()) record.validUntil = 0;
     },
     acceptAppSecret: (secret) => void secrets.add(secret),
-    failWith(status) {
-      failing = status;
+    failWith(status, retryAfterS) {
+      failing = status === undefined ? undefined : { status, headers: retryAfterS === undefined ? {} : { 'Retry-After': String(retryAfterS) } };
+    },
+    endNewSessions(on) {
+      endNewSessions = on;
+    },
+    revokeCredentials() {
+      secrets.clear();
+      for (const record of tokens.values()) record.valid = false;
+      for (const record of accessTokens.values()) record.validUntil = 0;
     },
     silence(on) {
       silent = on;

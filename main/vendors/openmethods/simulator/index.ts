@@ -123,6 +123,15 @@ export interface OpenMethodsSimulator {
   startOtherSession(): void;
   /** Accepts another password for the agent from now on (an admin reset it). */
   acceptPassword(password: string): void;
+  /** The agent's credentials are revoked: every password is refused, and the session resource is forgotten (its client told so). */
+  revokeCredentials(): void;
+  /**
+   * While on, the server accepts every desk's connection and ends it at once: the socket is closed
+   * as soon as the connection is complete (its `report.teamstatus.begin` answered).
+   */
+  endNewSessions(on: boolean): void;
+  /** `prepareSession` requests with `override: true` so far (a desk took a session over). */
+  overrides(): number;
   /** A service goes in or out of service (`serviceStatusChanged` to every client). */
   setServiceStatus(which: 'processor' | 'report', status: 'InService' | 'OutOfService'): void;
   /** Listens to every DCP request (the demo reacts to dials). Returns the unsubscribe function. */
@@ -173,6 +182,7 @@ export async function startOpenMethodsSimulator(options: OpenMethodsSimulatorOpt
   let bindings = 0;
   let cleanStops = 0;
   let silent = false;
+  let endNewSessions = false;
   let sessionCounter = 0;
 
   const center = new ContactCenter(
@@ -383,6 +393,8 @@ export async function startOpenMethodsSimulator(options: OpenMethodsSimulatorOpt
         if (options.teamsBeforeAnswer) list();
         answer(reportSuccess('report.teamstatus.begin', {}));
         if (!options.teamsBeforeAnswer) list();
+        // The desk's connection is complete: a server ending every session at once ends it now.
+        if (endNewSessions) setImmediate(() => client.socket.end());
         return;
       }
       case 'report.teamstatus.end':
@@ -470,6 +482,17 @@ export async function startOpenMethodsSimulator(options: OpenMethodsSimulatorOpt
     for (const client of [...clients]) action(client);
   };
 
+  function forgetSessions(): void {
+    const holder = session?.holder;
+    const forgotten = session?.resourceId;
+    session = undefined;
+    center.resourceId = undefined;
+    if (holder && holder !== 'other' && forgotten) {
+      dcp(holder, { messageType: 'resourceError', resourceId: forgotten, failure: failure('resource.unknown', 'The server no longer knows this resource') });
+      holder.resource = undefined;
+    }
+  }
+
   return {
     url,
     credentials: { agentId: agent.id, password: agent.password },
@@ -490,6 +513,12 @@ export async function startOpenMethodsSimulator(options: OpenMethodsSimulatorOpt
       center.resourceId = session.resourceId;
     },
     acceptPassword: (password) => void passwords.add(password),
+    revokeCredentials() {
+      passwords.clear();
+      forgetSessions();
+    },
+    endNewSessions: (on) => void (endNewSessions = on),
+    overrides: () => requests.filter((r) => r.kind === 'service' && r.name === 'prepareSession' && r.data.override === true).length,
     setServiceStatus(which, status) {
       const service = services.find((s) => (which === 'report' ? s.type === REPORT_TYPE : s.id === 'uccx-primary'))!;
       service.status = status;
@@ -503,16 +532,7 @@ export async function startOpenMethodsSimulator(options: OpenMethodsSimulatorOpt
     },
     closeConnections: () => everyClient((client) => client.socket.end()),
     endSessions: () => everyClient((client) => refuse(client, 'session.ended', 'The server ended the session')),
-    forgetSessions() {
-      const holder = session?.holder;
-      const forgotten = session?.resourceId;
-      session = undefined;
-      center.resourceId = undefined;
-      if (holder && holder !== 'other' && forgotten) {
-        dcp(holder, { messageType: 'resourceError', resourceId: forgotten, failure: failure('resource.unknown', 'The server no longer knows this resource') });
-        holder.resource = undefined;
-      }
-    },
+    forgetSessions,
     resetConnections: () => everyClient((client) => client.raw.resetAndDestroy()),
     setSilent: (value) => void (silent = value),
     sendMalformedFrame() {

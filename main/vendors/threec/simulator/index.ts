@@ -125,8 +125,19 @@ export interface ThreecSimulator {
   resetSessions(): void;
   /** While on, sessions (and new ones) answer nothing: no pong, no response, no event. */
   silence(on: boolean): void;
-  /** While set, WebSocket upgrades are answered with this HTTP status; live sessions close with 1013. */
-  failUpgrades(status: number | undefined): void;
+  /**
+   * While set, WebSocket upgrades are answered with this HTTP status (and `Retry-After:
+   * retryAfterS`, when given); live sessions close with 1013.
+   */
+  failUpgrades(status: number | undefined, retryAfterS?: number): void;
+  /** While on, the link accepts every session and ends it (1013, try again later) as soon as it monitored what it asked for. */
+  endNewSessions(on: boolean): void;
+  /** The user's credentials are revoked: every password is refused, live sessions close with 4401. */
+  revokeCredentials(): void;
+  /** The link hangs while on: upgrades are never answered, live sessions fall silent. */
+  hang(on: boolean): void;
+  /** Every WebSocket upgrade answered so far, with its status and time, oldest first. */
+  readonly upgrades: ReadonlyArray<{ status: number; at: number }>;
   /** Sends a text frame as-is to every connected session (malformed and oversized frames). */
   sendRaw(text: string): void;
   close(): Promise<void>;
@@ -166,6 +177,8 @@ export async function startThreecSimulator(options: ThreecSimulatorOptions = {})
   let sessionNo = 0;
   let silent = false;
   let upgradeStatus: number | undefined;
+  let upgradeRetryAfter: string | undefined;
+  let endNewSessions = false;
   let lastEvent: string | undefined;
 
   const frame = (event: string, properties?: Record<string, unknown>): string =>
@@ -256,6 +269,7 @@ export async function startThreecSimulator(options: ThreecSimulatorOptions = {})
     if (didUsers && (didTerminals || terminals.length + colleagues.length === 0)) {
       session.counted = true;
       monitoredSessions += 1;
+      if (endNewSessions) setImmediate(() => session.ws.close(1013, 'try again later'));
     }
   }
 
@@ -326,7 +340,8 @@ export async function startThreecSimulator(options: ThreecSimulatorOptions = {})
       const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
       if (upgradeStatus !== undefined) {
         http.record({ method: 'GET', path, status: upgradeStatus });
-        socket.end(`HTTP/1.1 ${upgradeStatus} Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+        const retryAfter = upgradeRetryAfter !== undefined ? `Retry-After: ${upgradeRetryAfter}\r\n` : '';
+        socket.end(`HTTP/1.1 ${upgradeStatus} Service Unavailable\r\n${retryAfter}Connection: close\r\nContent-Length: 0\r\n\r\n`);
         return;
       }
       if (path !== LINK_PATH) {
@@ -425,9 +440,26 @@ export async function startThreecSimulator(options: ThreecSimulatorOptions = {})
       silent = on;
       forEachSession((s) => (s.silenced = on));
     },
-    failUpgrades(status) {
+    failUpgrades(status, retryAfterS) {
       upgradeStatus = status;
+      upgradeRetryAfter = status !== undefined && retryAfterS !== undefined ? String(retryAfterS) : undefined;
       if (status !== undefined) forEachSession((s) => s.ws.close(1013, 'try again later'));
+    },
+    endNewSessions: (on) => void (endNewSessions = on),
+    revokeCredentials() {
+      passwords.clear();
+      forEachSession((s) => {
+        send(s, JSON.stringify({ type: 'error', errorMessage: 'the credentials are no longer valid' }));
+        s.ws.close(CLOSE_BAD_CREDENTIALS, 'bad credentials');
+      });
+    },
+    hang(on) {
+      http.hang(on);
+      silent = on;
+      forEachSession((s) => (s.silenced = on));
+    },
+    get upgrades() {
+      return http.requests.filter((r) => r.path === LINK_PATH || r.status !== 404).map((r) => ({ status: r.status, at: r.at ?? 0 }));
     },
     sendRaw(text) {
       forEachSession((s) => {
