@@ -20,7 +20,7 @@
  */
 import type { ConnectorEvent } from '../../desk/events.js';
 import type { DeskLogger as Logger } from '../../desk/port.js';
-import { CommandError, ConnectionError, type Connector, type ConnectorContext } from '../../desk/port.js';
+import { CommandError, ConnectionError, type Connector } from '../../desk/port.js';
 import { defineConnector, type SessionContext } from '../kit/connector.js';
 import type { BackoffPolicy, Session } from '../kit/supervisor.js';
 import { ENREACH_CAPABILITIES, ENREACH_NAME } from './capabilities.js';
