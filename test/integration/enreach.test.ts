@@ -137,6 +137,19 @@ describe('Enreach connector against the simulator', () => {
     await eventually(() => h.events.filter((e) => e.type === 'connection' && e.state === 'connected').length >= 3, 'third connection');
   });
 
+  it("waits as long as the hub's negotiate answer asks (503, Retry-After), not its own short backoff", async () => {
+    const h = (harness = await startHarness());
+    const { sim } = h;
+    await eventually(() => connected(h), 'connected');
+    sim.hubUnavailable(1);
+    const refused = (): number[] => sim.requests.filter((r) => r.path.startsWith('/rte/negotiate') && r.status === 503).map((r) => r.at ?? 0);
+    const times = await eventually(() => (refused().length >= 2 ? refused() : undefined), 'two negotiations refused');
+    assert.ok(times[1]! - times[0]! >= 1_000 - 1, `negotiations ${times[1]! - times[0]!} ms apart, not sooner than Retry-After (the backoff alone is 20–200 ms)`);
+    assert.match(h.account.reason ?? '', /503/);
+    sim.restore();
+    await eventually(() => connected(h), 'connected again');
+  });
+
   it('fails with an actionable reason when the hub refuses tokens, and recovers on retry', async () => {
     const h = (harness = await startHarness({ deferStart: true }));
     h.sim.rejectTokens(true);

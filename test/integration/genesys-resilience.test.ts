@@ -102,6 +102,18 @@ describe('Genesys connector resilience', () => {
     await eventually(() => desk.account().presence?.state === 'not-ready', 'back in the contact center');
   });
 
+  it("takes the server's advice.interval on an ended session as its Retry-After: no login sooner", async () => {
+    const { sim, desk } = await connect();
+    await eventually(() => desk.account().connection === 'connected', 'connected');
+    const logins = sim.authentications;
+    const endedAt = Date.now();
+    sim.refuseReconnect(1_500);
+    await eventually(() => sim.authentications > logins, 'a new login', 10_000);
+    const login = sim.requests.filter((r) => r.path.startsWith('/api/v2/me?')).at(-1)!;
+    assert.ok((login.at ?? 0) - endedAt >= 1_500, `the login came ${(login.at ?? 0) - endedAt} ms after the session ended, not before 1 500 ms (the backoff alone is 50 ms)`);
+    await eventually(() => desk.account().connection === 'connected', 'connected again');
+  });
+
   it('a second forced re-handshake and a server-side chat end are recovered too', async () => {
     const { sim, desk } = await connect();
     await eventually(() => desk.account().connection === 'connected', 'connected');

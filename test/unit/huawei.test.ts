@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { secretFieldsOf } from '../../main/vendors/kit/platform.js';
+import { applyTokenSource, CecAuthError } from '../../main/vendors/huawei/auth.js';
 import { parseSetCookie } from '../../main/vendors/huawei/cec.js';
+import { CecHttpError } from '../../main/vendors/huawei/http.js';
 import { huaweiAccountSchema, urlFamilyOf } from '../../main/vendors/huawei/config.js';
 import { noAgentMessage } from '../../main/vendors/huawei/connector.js';
 import { huawei } from '../../main/vendors/huawei/index.js';
@@ -138,6 +140,28 @@ describe('Huawei CEC events → the desk call', () => {
     assert.equal(noAgentMessage('No agents available.'), 'No agent available');
     assert.equal(noAgentMessage('No agents available currently'), 'No agent available');
     assert.equal(noAgentMessage('connect failed'), 'No agent available (CEC: connect failed)');
+  });
+});
+
+describe('Huawei CEC tokens when the token service is busy', () => {
+  const account = huaweiAccountSchema.parse({ ...base, clickToDialUrl: FACADE });
+  const answering = (status: number, headers: Record<string, string> = {}): typeof fetch =>
+    (async () => new Response(JSON.stringify({ errorCode: String(status) }), { status, headers })) as typeof fetch;
+
+  it('takes a 429 or 503 as "try later" with its Retry-After, never as refused credentials', async () => {
+    for (const status of [429, 503]) {
+      const source = applyTokenSource(account, { appSecret: 's' }, { fetch: answering(status, { 'Retry-After': '7' }), timeoutMs: 1_000, maxBytes: 10_000 });
+      await assert.rejects(source({ renew: false }), (error: unknown) => {
+        assert.ok(error instanceof CecHttpError && !(error instanceof CecAuthError), `HTTP ${status} is not a credentials failure`);
+        assert.equal(error.retryAfterMs, 7_000);
+        return true;
+      });
+    }
+  });
+
+  it('still takes a 401 on tokenByAkSk as refused credentials, for a person to fix', async () => {
+    const source = applyTokenSource(account, { appSecret: 's' }, { fetch: answering(401), timeoutMs: 1_000, maxBytes: 10_000 });
+    await assert.rejects(source({ renew: false }), (error: unknown) => error instanceof CecAuthError && error.fatal && /check/.test(error.message));
   });
 });
 

@@ -39,8 +39,8 @@ export interface TokenRequest {
  * The one function that obtains a token. Called on every connection (a fresh token each time) and
  * when a command meets a 401.
  * @throws {CecAuthError} when credentials are refused (`fatal`: a person must act) or the answer
- *   cannot be used; {CecHttpError} (5xx) / {CecNetworkError} when the token service is unwell (the
- *   connection is retried).
+ *   cannot be used; {CecHttpError} (5xx, 429 — with its `Retry-After`) / {CecNetworkError} when the
+ *   token service is unwell or busy (the connection is retried).
  */
 export type TokenSource = (request: TokenRequest) => Promise<CecCredentials>;
 
@@ -94,7 +94,8 @@ export function applyTokenSource(
         'tokenByAkSk',
       );
     } catch (error) {
-      if (error instanceof CecHttpError && error.status >= 400 && error.status < 500) {
+      // 429 Too Many Requests is the server's "try later", not a verdict on the credentials.
+      if (error instanceof CecHttpError && error.status >= 400 && error.status < 500 && error.status !== 429) {
         throw new CecAuthError(
           `CEC's API Fabric rejected the app key or app secret (HTTP ${error.status} on tokenByAkSk) — check them in the account settings`,
           true,
@@ -156,14 +157,14 @@ export function applyTokenSource(
     try {
       return { token: await apply(bearer), bearer };
     } catch (error) {
-      if (!(error instanceof CecHttpError) || error.status >= 500) throw error;
+      if (!(error instanceof CecHttpError) || error.status >= 500 || error.status === 429) throw error;
       // The access token is bad or expired: obtain a new one and apply again, once.
       if ((error.status === 401 || error.status === 403) && !configured && !renew) {
         bearer = await accessToken(true);
         try {
           return { token: await apply(bearer), bearer };
         } catch (again) {
-          if (again instanceof CecHttpError && again.status < 500) throw refused(again, false);
+          if (again instanceof CecHttpError && again.status < 500 && again.status !== 429) throw refused(again, false);
           throw again;
         }
       }

@@ -108,6 +108,11 @@ export interface EnreachSimulator extends Omit<SimScript, 'stop'> {
    */
   unavailable(retryAfterS?: number): void;
   /**
+   * The real-time hub alone is overloaded until {@link restore}: its connections close (1013, Try
+   * Again Later) and negotiate and upgrades answer 503 with `Retry-After: retryAfterS`; REST answers.
+   */
+  hubUnavailable(retryAfterS: number): void;
+  /**
    * From now on every hub session is ended by the server (a close frame, 1013 Try Again Later) as
    * soon as its `Subscribe` was answered, until {@link restore}.
    */
@@ -150,6 +155,8 @@ export async function startEnreachSimulator(options: EnreachSimulatorOptions = {
   const auth = createAuth(world.user, options.secretKey, options.password);
   const form: WireForm = { casing: options.casing ?? 'camel', numericEventType: options.numericEventType ?? false };
   let unavailable: string | undefined;
+  /** The hub alone answers 503 with this Retry-After. */
+  let hubBusy: string | undefined;
   let endNewSessions = false;
   let urls: SimUrls = { origin: '', apiUrl: '', hubUrl: '' };
 
@@ -175,11 +182,12 @@ export async function startEnreachSimulator(options: EnreachSimulatorOptions = {
     log,
     async handle(exchange: HttpExchange) {
       if (unavailable !== undefined) return exchange.json(503, { Message: 'Service Unavailable' }, { 'Retry-After': unavailable });
+      if (hubBusy !== undefined && exchange.url.pathname.startsWith('/rte')) return exchange.json(503, { Message: 'Service Unavailable' }, { 'Retry-After': hubBusy });
       if (hub.negotiate(exchange)) return;
       await rest(exchange);
     },
     upgrade(req, socket, head) {
-      if (unavailable === undefined) return hub.upgrade(req, socket, head);
+      if (unavailable === undefined && hubBusy === undefined) return hub.upgrade(req, socket, head);
       http.record({ method: 'GET', path: req.url ?? '/', status: 503 });
       refuseUpgrade(socket, 503, 'Service Unavailable');
     },
@@ -236,6 +244,10 @@ export async function startEnreachSimulator(options: EnreachSimulatorOptions = {
       unavailable = String(retryAfterS);
       hub.closeAll(1012, 'Service Restart');
     },
+    hubUnavailable(retryAfterS) {
+      hubBusy = String(retryAfterS);
+      hub.closeAll(1013, 'Try Again Later');
+    },
     endNewSessions() {
       endNewSessions = true;
     },
@@ -249,6 +261,7 @@ export async function startEnreachSimulator(options: EnreachSimulatorOptions = {
     },
     restore() {
       unavailable = undefined;
+      hubBusy = undefined;
       endNewSessions = false;
       http.hang(false);
       hub.restore();

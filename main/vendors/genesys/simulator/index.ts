@@ -82,8 +82,11 @@ export interface GenesysSimulator {
   expireHttpSessions(): void;
   /** Ends every CometD session with a server-side `/meta/disconnect` delivered to the client. */
   disconnectClients(): void;
-  /** Answers every held `/meta/connect` with `advice.reconnect: "none"` and forgets those sessions. */
-  refuseReconnect(): void;
+  /**
+   * Answers every held `/meta/connect` with `advice.reconnect: "none"` and forgets those sessions;
+   * `intervalMs` adds `advice.interval` (how long the client should wait before trying again).
+   */
+  refuseReconnect(intervalMs?: number): void;
   /** Answers every notifications request with `status` (e.g. 503) until called with `undefined`. */
   failNotifications(status: number | undefined): void;
   /** While on, notifications requests (held polls included) are never answered; off cuts what was held. */
@@ -201,7 +204,7 @@ export async function startGenesysSimulator(options: GenesysSimulatorOptions = {
       bayeux.forgetAll();
     },
     disconnectClients: () => bayeux.disconnectAll(),
-    refuseReconnect: () => bayeux.refuseReconnect(),
+    refuseReconnect: (intervalMs) => bayeux.refuseReconnect(intervalMs),
     failNotifications: (status) => bayeux.failWith(status),
     silenceNotifications: (on) => bayeux.silence(on),
     resetNotificationSockets: () => bayeux.resetSockets(),
