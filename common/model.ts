@@ -18,6 +18,7 @@
  * unit in the name (`…Sec`, `…Ms`). A `key` is unique across the whole desk (`<accountId>/<id>`),
  * an `id` only within its account.
  */
+import type { AutomationView } from './automation.js';
 
 /**
  * The agent's presence, in contact-center terms.
@@ -108,6 +109,11 @@ export type Call = {
    * the platform does not say): shown as such, raises no toast, and the agent may dismiss it.
    */
   stale?: boolean;
+  /**
+   * The app that placed this call through the automation API (its name as paired), so the desk
+   * shows who asked (ARCHITECTURE.md, principle 13); absent for the agent's own calls.
+   */
+  placedBy?: string;
 };
 
 /**
@@ -383,6 +389,8 @@ export type DeskState = {
   pendingDial?: PendingDial;
   /** Screen pops decided for live calls, by call key (absent: no account pops). */
   screenPops?: Record<string, ScreenPop>;
+  /** The local automation API, when it is on (`automation.enabled`): pairing requests, paired apps, their last commands. */
+  automation?: AutomationView;
 };
 
 /**

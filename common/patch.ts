@@ -12,6 +12,7 @@
  *
  * Pure: no Node, no DOM, nothing outside `common/`.
  */
+import type { AutomationView } from './automation.js';
 import type { Account, Call, Callback, Chat, DeskSetup, DeskState, PastCall, PendingDial, Queue, ScreenPop, TeamMember } from './model.js';
 
 /** Upserts and removals of one keyed slice. */
@@ -52,6 +53,8 @@ export type DeskPatch = {
   pendingDial?: PendingDial | null;
   /** The live calls' screen pops, whole (a few at most). */
   screenPops?: Record<string, ScreenPop>;
+  /** The automation API's view, whole (a few apps and at most 20 actions); `null` when it was turned off. */
+  automation?: AutomationView | null;
 };
 
 /** A pushed change: `full` on subscribe (and after a gap), else `patch`. `seq` counts up by one. */
@@ -89,6 +92,8 @@ export function applyPatch(state: DeskState, patch: DeskPatch): DeskState {
   if (patch.pendingDial === null) delete next.pendingDial;
   else if (patch.pendingDial) next.pendingDial = patch.pendingDial;
   if (patch.screenPops) next.screenPops = patch.screenPops;
+  if (patch.automation === null) delete next.automation;
+  else if (patch.automation) next.automation = patch.automation;
   return next;
 }
 

@@ -10,6 +10,7 @@
  * restores secrets with {@link SECRET_KEPT} and serves the {@link SettingsView}; the contract
  * (`preload/bridge.ts`) re-exports them. Nothing outside `common/` is imported (a lint rule).
  */
+import type { ApiScope } from './automation.js';
 import type { Json } from './model.js';
 
 /** The window's theme choices: follow the OS, or always light or dark. */
@@ -36,6 +37,16 @@ export type SettingsDocument = {
   webHost?: { port: number };
   /** The hosts screen pops may open (an administrator's list; the window shows it, never edits it). */
   screenPop?: { allowedHosts: string[] };
+  /**
+   * The local automation API (issue 20): on or off, its port, whether apps may ask to pair, and the
+   * apps an administrator allowed (their tokens masked; the window shows them, never edits them).
+   */
+  automation?: {
+    enabled: boolean;
+    port: number;
+    pairing: boolean;
+    clients: Array<{ name: string; origin?: string; scopes: ApiScope[]; token: SecretKept }>;
+  };
 };
 
 /** One account in a settings document: its id, its platform, and its platform's own fields. */

@@ -17,6 +17,8 @@ import type { SecretRef } from './vendors/kit/account.js';
 import { ConnectionError, type Connector, type ConnectorContext } from './desk/port.js';
 import type { BackoffPolicy } from './vendors/kit/supervisor.js';
 import { accountSeed, allSecretFields, createConnector } from './vendors/index.js';
+import { Automation } from './api/index.js';
+import type { ClientDocument } from './api/clients.js';
 
 /**
  * The app's logger: pino JSON lines (stderr by default), with every registered platform's secret
@@ -49,6 +51,8 @@ export interface CoreOptions {
   preferences?: DeskPreferences;
   /** Where the call history is kept across restarts; none: it lives as long as the core. */
   history?: HistoryStore;
+  /** Where the automation API keeps the apps the agent paired; in memory when absent. */
+  automationStore?: ClientDocument;
 }
 
 /** The running core. */
@@ -57,6 +61,8 @@ export interface Core {
   hub: BridgeHub;
   /** The demo's simulators when running in demo mode. */
   demo?: Demo;
+  /** The local automation API, when `automation.enabled` (`main/api/`). */
+  automation?: Automation;
   /** Listens to toasts the alert policy raises (each toast once, ever). Returns the unsubscribe function. */
   onToast(listener: (toast: Toast) => void): () => void;
   /**
@@ -126,7 +132,21 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   });
   const screenPops = accounts.flatMap((account): ScreenPopRule[] => (account.screenPop ? [{ accountId: account.id, url: account.screenPop.url, on: account.screenPop.on }] : []));
 
-  return assembleCore({ accounts: deskAccounts, config, log, setup: options.setup, settings: options.settings, demo, preferences: options.preferences, screenPops, history: options.history });
+  const core = assembleCore({
+    accounts: deskAccounts,
+    config,
+    log,
+    setup: options.setup,
+    settings: options.settings,
+    demo,
+    preferences: options.preferences,
+    screenPops,
+    history: options.history,
+    automationStore: options.automationStore,
+    secret,
+  });
+  await core.automation?.listen();
+  return core;
 }
 
 /** What {@link assembleCore} puts together. */
@@ -143,6 +163,10 @@ export interface CoreParts {
   screenPops?: readonly ScreenPopRule[];
   /** Where the call history is kept (read at start, written as it changes, at most every 2 s). */
   history?: HistoryStore;
+  /** Where the automation API keeps paired apps (when `automation.enabled`). */
+  automationStore?: ClientDocument;
+  /** Resolves a secret of the config (an administrator's API client token). */
+  secret?: (ref: SecretRef) => string;
 }
 
 /**
@@ -155,7 +179,11 @@ export function assembleCore(parts: CoreParts): Core {
   const desk = new Desk({ accounts: parts.accounts, log, setup: parts.setup, preferences: parts.preferences, history });
   // A history file that could not be read nor set aside is never written over (issue 16, finding 4).
   const historyKeeper = parts.history && history?.keep ? keepHistory((listener) => desk.subscribe(listener), () => desk.state, parts.history, log) : undefined;
-  const hub = new BridgeHub(desk, log, parts.settings ?? new ReadOnlySettings(config, 'the built-in defaults'));
+  // The automation API, when enabled, listens from `startCore` (it needs a port); it observes the desk from here on.
+  const automation = config.automation.enabled
+    ? new Automation({ desk, config: config.automation, log, store: parts.automationStore, secret: parts.secret ?? ((ref) => resolveSecret(ref)) })
+    : undefined;
+  const hub = new BridgeHub(desk, log, parts.settings ?? new ReadOnlySettings(config, 'the built-in defaults'), automation);
   const toastListeners = new Set<(toast: Toast) => void>();
   const closeListeners = new Set<(id: string) => void>();
   /** Toasts raised whose call still rings or chat is still an invitation, by id. */
@@ -188,6 +216,7 @@ export function assembleCore(parts: CoreParts): Core {
     desk,
     hub,
     demo,
+    ...(automation ? { automation } : {}),
     onToast(listener) {
       toastListeners.add(listener);
       return () => toastListeners.delete(listener);
@@ -201,6 +230,7 @@ export function assembleCore(parts: CoreParts): Core {
       return () => popListeners.delete(listener);
     },
     async stop() {
+      await automation?.close();
       await desk.stop();
       historyKeeper?.close();
       hub.close();

@@ -33,10 +33,26 @@ import type { Logger } from './log.js';
 import { LogLimiter } from './log-limiter.js';
 import type { SettingsStore } from './settings.js';
 
+/** What the window may ask of the automation API (`main/api/`). */
+export interface AutomationControl {
+  /** @throws {CommandError} when the request is no longer waiting. */
+  answerPairing(id: string, allow: boolean): void;
+  /** @throws {CommandError} for an unknown app or an administrator's. */
+  revoke(clientId: string): void;
+}
+
 /** What an invocation works on. */
 interface Target {
   desk: Desk;
   settings: SettingsStore;
+  /** Absent while the automation API is off. */
+  automation?: AutomationControl;
+}
+
+/** The automation API, or the agent's reason why there is none. */
+function automationOf(target: Target): AutomationControl {
+  if (!target.automation) throw new Error('The automation API is off.');
+  return target.automation;
 }
 
 /** What each method does, with its validated arguments; the answer goes back to the renderer. */
@@ -61,6 +77,8 @@ const HANDLERS: { [M in DeskMethod]: (target: Target, args: CheckedArgs<M>) => M
   startChat: ({ desk }, [member]) => desk.startChat(member),
   callJourney: ({ desk }, [call]) => desk.callJourney(call),
   retryAccount: ({ desk }, [account]) => desk.retryAccount(account),
+  answerPairing: (target, [id, allow]) => automationOf(target).answerPairing(id, allow),
+  revokeApiClient: (target, [client]) => automationOf(target).revoke(client),
   getSettings: ({ settings }) => settings.view(),
   saveSettings: ({ settings }, [document]) => settings.save(document),
 };
@@ -97,6 +115,7 @@ export class BridgeHub {
     private readonly desk: Desk,
     private readonly log: Logger,
     private readonly settings: SettingsStore,
+    private readonly automation?: AutomationControl,
   ) {
     this.lastSent = desk.state;
     this.unsubscribe = desk.subscribe(() => this.scheduleFlush(false));
@@ -213,7 +232,7 @@ export class BridgeHub {
     }
     try {
       const handler = HANDLERS[method] as (target: Target, args: unknown) => Json | void | Promise<Json | void>;
-      const value = await handler({ desk: this.desk, settings: this.settings }, checked.data);
+      const value = await handler({ desk: this.desk, settings: this.settings, ...(this.automation ? { automation: this.automation } : {}) }, checked.data);
       return value === undefined ? { ok: true } : { ok: true, value };
     } catch (error) {
       return { ok: false, error: error instanceof Error ? error.message : String(error) };

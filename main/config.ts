@@ -11,8 +11,9 @@
 import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { readCapped, SIZE_CAPS } from './capped-file.js';
-import type { SecretRef } from './vendors/kit/account.js';
+import { secretSchema, type SecretRef } from './vendors/kit/account.js';
 import { THEMES } from '../common/settings.js';
+import { API_SCOPES } from '../common/automation.js';
 import { normaliseAllowedHost } from './desk/screen-pop.js';
 import { platforms, type ParsedAccount } from './vendors/index.js';
 
@@ -80,6 +81,54 @@ export const webHostSchema = z
   })
   .strict();
 
+/**
+ * The automation API's default port: below 32768, so outside every OS's range of ephemeral ports
+ * (Linux 32768–60999, Windows and macOS 49152–65535), where an outgoing connection could hold it
+ * at the moment the app starts; not listed in `/etc/services`, and no common developer tool's [I].
+ */
+export const AUTOMATION_DEFAULT_PORT = 17123;
+
+/** A web page's origin as browsers send it: `https://crm.example.com` or `http://localhost:8080`, nothing after the host. */
+export const originSchema = z
+  .string()
+  .max(200)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+    } catch {
+      return false;
+    }
+  }, 'must be a web origin like "https://crm.example.com" (scheme, host and port only, no path or trailing slash)');
+
+/** An app an administrator lets use the automation API without pairing (its token from the environment, say). */
+export const automationClientSchema = z
+  .object({
+    /** The name the desk shows (settings, the audit list, "Placed by …"). */
+    name: z.string().trim().min(1).max(60),
+    /** The web page's origin, when the app is a page: its requests are allowed from there (CORS). */
+    origin: originSchema.optional(),
+    /** What it may do (see `common/automation.ts`). */
+    scopes: z.array(z.enum(API_SCOPES)).min(1, 'must name at least one scope').max(API_SCOPES.length),
+    /** Its bearer token, a secret like the others (`{"env": "NAME"}` is the usual form); at least 32 characters. */
+    token: secretSchema,
+  })
+  .strict();
+
+/** The local automation API (issue 20; docs/automation-api.md). Off unless enabled. */
+export const automationSchema = z
+  .object({
+    /** Serve the API on 127.0.0.1. */
+    enabled: z.boolean().default(false),
+    /** TCP port on 127.0.0.1 (0 picks a free one, for tests). */
+    port: z.number().int().min(0).max(65535).default(AUTOMATION_DEFAULT_PORT),
+    /** Whether apps may ask the agent to pair; false leaves only the apps listed in `clients`. */
+    pairing: z.boolean().default(true),
+    /** Apps allowed without pairing. */
+    clients: z.array(automationClientSchema).max(50).default([]),
+  })
+  .strict();
+
 /** The whole config file. */
 export const configSchema = z
   .object({
@@ -89,6 +138,7 @@ export const configSchema = z
     display: displaySchema.prefault({}),
     screenPop: screenPopSchema.prefault({}),
     webHost: webHostSchema.default({ port: 0 }),
+    automation: automationSchema.prefault({}),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -96,6 +146,11 @@ export const configSchema = z
     config.accounts.forEach((account, i) => {
       if (seen.has(account.id)) ctx.addIssue({ code: 'custom', path: ['accounts', i, 'id'], message: `"${account.id}" is used by another account` });
       seen.add(account.id);
+    });
+    const names = new Set<string>();
+    config.automation.clients.forEach((client, i) => {
+      if (names.has(client.name)) ctx.addIssue({ code: 'custom', path: ['automation', 'clients', i, 'name'], message: `"${client.name}" is used by another client` });
+      names.add(client.name);
     });
   });
 export type AppConfig = z.infer<typeof configSchema>;

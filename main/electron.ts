@@ -17,6 +17,7 @@ runShell({
   electron,
   openSettingsFile: () => new Store<Record<string, unknown>>({ name: 'settings' }),
   openPreferencesFile: () => new Store<Record<string, unknown>>({ name: 'preferences' }),
+  openAutomationFile: () => new Store<Record<string, unknown>>({ name: 'api-clients' }),
   devLaunch: process.defaultApp && process.argv[1] ? { execPath: process.execPath, script: resolve(process.argv[1]) } : undefined,
   // Its own file, apart from the settings. The shell checks it first (a file that cannot be used is
   // moved aside): electron-store would throw on it, or with `clearInvalidConfig` overwrite it.

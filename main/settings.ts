@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import { SECRET_KEPT, type SecretStorage, type SettingsAccount, type SettingsDocument, type SettingsField, type SettingsView } from '../common/settings.js';
-import { ConfigError, displaySchema, parseConfig, screenPopSchema, webHostSchema, type AppConfig } from './config.js';
+import { automationSchema, ConfigError, displaySchema, parseConfig, screenPopSchema, webHostSchema, type AppConfig } from './config.js';
 import { choicesOf, formKindOf, isRequired } from './vendors/kit/platform.js';
 import { platformOf, platforms, secretFields } from './vendors/index.js';
 
@@ -49,7 +49,7 @@ export function accountForms(): SettingsView['vendors'] {
 }
 
 /** What a settings document may be read from: a valid config, or (invalid settings) the raw stored document. */
-type ConfigLike = { accounts?: unknown; display?: unknown; webHost?: unknown; screenPop?: unknown };
+type ConfigLike = { accounts?: unknown; display?: unknown; webHost?: unknown; screenPop?: unknown; automation?: unknown };
 
 /**
  * The config as the window may see it: every secret replaced by {@link SECRET_KEPT}. Also takes a
@@ -60,8 +60,11 @@ export function maskSecrets(config: ConfigLike): SettingsDocument {
   const display = displaySchema.safeParse(config.display ?? {}).data ?? displaySchema.parse({});
   const webHost = webHostSchema.safeParse(config.webHost ?? {}).data ?? webHostSchema.parse({});
   const screenPop = screenPopSchema.safeParse(config.screenPop ?? {}).data ?? screenPopSchema.parse({});
+  const automation = automationSchema.safeParse(config.automation ?? {}).data ?? automationSchema.parse({});
   return {
     screenPop: structuredClone(screenPop),
+    // An app's token is a secret: masked like an account's.
+    automation: { ...automation, clients: automation.clients.map((client) => ({ ...client, token: SECRET_KEPT })) },
     accounts: accounts.flatMap((item) => {
       if (typeof item !== 'object' || item === null) return [];
       const masked = structuredClone(item) as SettingsAccount;
@@ -111,6 +114,22 @@ export function restoreSecrets(
       }
     }
   });
+  const automation = raw.automation;
+  if (typeof automation === 'object' && automation !== null && Array.isArray((automation as { clients?: unknown }).clients)) {
+    const storedAutomation = stored.automation as { clients?: unknown } | undefined;
+    const storedClients = Array.isArray(storedAutomation?.clients) ? (storedAutomation.clients as Array<Record<string, unknown>>) : [];
+    ((automation as { clients: unknown[] }).clients).forEach((client, i) => {
+      if (typeof client !== 'object' || client === null) return;
+      const entry = client as Record<string, unknown>;
+      const before = storedClients.find((c) => c?.name === entry.name);
+      if (isKept(entry.token)) {
+        if (before?.token === undefined) problems.push(`  automation.clients[${i}].token: nothing is stored yet; type it`);
+        else entry.token = before.token;
+      } else if (typeof entry.token === 'string' && entry.token !== '' && encrypt) {
+        entry.token = { encrypted: encrypt(entry.token) };
+      }
+    });
+  }
   if (problems.length) throw new ConfigError(`settings are not valid:\n${problems.join('\n')}`);
   return { raw, config: parseConfig(raw, 'settings') };
 }

@@ -103,6 +103,7 @@ export function runShell(options: ShellOptions): Shell {
       setup: { source, problems },
       settings: stores.settings,
       history: stores.history,
+      automationStore: stores.automation,
       log,
       decrypt: keys.decrypt,
       env: options.env,

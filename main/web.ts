@@ -291,10 +291,12 @@ export async function main(argv: readonly string[] = process.argv.slice(2), opti
   const settings = new ReadOnlySettings(loaded.config, loaded.source, [], { kind: 'web-host', path: loaded.path, demo: loaded.demo });
   const preferences = documentPreferences(jsonFileDocument(join(stateDir.path, 'preferences.json'), log), log);
   const history = webHistory(stateDir.path);
+  // The apps paired with the automation API (their tokens' hashes, never the tokens).
+  const automationStore = jsonFileDocument(join(stateDir.path, 'api-clients.json'), log);
   // The session key outlives a restart, so an open tab finds the host again on the same port.
   const key = await loadWebToken(stateDir.path, { renew: values['new-key'] ?? false });
   if (key.replaced) out.write(`${key.replaced}\n`);
-  const core = await startCore({ config: loaded.config, demo: loaded.demo, setup: { source: loaded.source, problems: [] }, log, settings, preferences, history, env });
+  const core = await startCore({ config: loaded.config, demo: loaded.demo, setup: { source: loaded.source, problems: [] }, log, settings, preferences, history, env, automationStore });
   const port = values.port !== undefined ? Number(values.port) : loaded.config.webHost.port;
   const host = await startWebHost({ core, log, port, token: key.token }).catch(async (error: unknown) => {
     await core.stop();
@@ -302,7 +304,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2), opti
   });
   out.write(
     `Agent Companion is running${core.demo ? ' in demo mode' : ''}.\nOpen ${host.url} in your browser (the link carries this host's key, kept in ${key.path}; keep it to yourself).\n` +
-      (port === 0 ? 'The port is chosen afresh at each start: after a restart, open the new link (set webHost.port or --port to keep it).\n' : ''),
+      (port === 0 ? 'The port is chosen afresh at each start: after a restart, open the new link (set webHost.port or --port to keep it).\n' : '') +
+      (core.automation?.port ? `The automation API listens at ${core.automation.url} (docs/automation-api.md).\n` : ''),
   );
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => (stopping ??= host.close().then(() => core.stop()));

@@ -104,6 +104,10 @@ export const DESK_METHODS = {
   callJourney: { args: z.tuple([key]), returns: returns<CallJourney>() },
   /** Asks a failed account to connect again. */
   retryAccount: { args: z.tuple([accountId]) },
+  /** The agent allowed (`true`) or denied an app's request to use the automation API (`DeskState.automation.requests`, by id). */
+  answerPairing: { args: z.tuple([z.string().min(1).max(100), z.boolean()]) },
+  /** The agent revoked a paired app (by its id): its token fails from now on, its event streams end. */
+  revokeApiClient: { args: z.tuple([z.string().min(1).max(100)]) },
   /** The settings, secrets masked, with the fields each platform's account takes. */
   getSettings: { args: z.tuple([]), returns: returns<SettingsView>() },
   /**

@@ -314,6 +314,15 @@ export class Desk {
     if (this.current.pendingDial?.id === id) this.apply({ type: 'dial.pending' });
   }
 
+  /**
+   * The account the agent chose for dialling links ("Remember this choice"), when it still exists
+   * and places calls; the automation API dials from it when an app names no account.
+   */
+  rememberedDialAccount(): string | undefined {
+    const remembered = this.preferences.get(DIAL_ACCOUNT_PREFERENCE);
+    return remembered && this.current.accounts[remembered]?.canDial ? remembered : undefined;
+  }
+
   /** The agent cancelled the pending dial. Cancelling a link that is gone does nothing. */
   cancelDial(id: string): void {
     if (this.current.pendingDial?.id === id) this.apply({ type: 'dial.pending' });

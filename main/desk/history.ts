@@ -122,6 +122,7 @@ const pastCallSchema = z.object({
   endedAt: isoTime.optional(),
   endReason: text.optional(),
   userData: z.record(z.string().max(200), text).optional(),
+  placedBy: z.string().max(200).optional(),
   outcome: z.enum(['missed', 'answered', 'placed']).optional(),
   account: z.object({ label: z.string().max(200), vendor: z.string().max(100) }).optional(),
 });

@@ -80,6 +80,10 @@ export function diffState(prev: DeskState, next: DeskState): DeskPatch | undefin
     patch.screenPops = next.screenPops;
     any = true;
   }
+  if (prev.automation !== next.automation) {
+    patch.automation = next.automation ?? null;
+    any = true;
+  }
   return any ? patch : undefined;
 }
 

@@ -30,6 +30,7 @@ import {
   type ScreenPop,
   type Queue,
 } from '../../common/model.js';
+import type { AutomationView } from '../../common/automation.js';
 
 /** How many ended calls the desk remembers: the call history's cap. */
 export const RECENT_CALLS_LIMIT = HISTORY_LIMIT;
@@ -79,6 +80,17 @@ export interface MissedSeenAction {
 export interface HistoryNoticeDismissAction {
   type: 'history.notice-dismissed';
 }
+/** The automation API's view changed (`main/api/`); absent: the API is off. */
+export interface AutomationAction {
+  type: 'automation.set';
+  automation?: AutomationView;
+}
+/** A live call was placed by an app through the automation API: the desk shows its name (`Call.placedBy`). */
+export interface CallPlacedByAction {
+  type: 'call.placed-by';
+  callKey: string;
+  placedBy: string;
+}
 /** Everything the store folds: connector events plus the agent's local view actions. */
 export type StoreAction =
   | DeskEvent
@@ -89,7 +101,9 @@ export type StoreAction =
   | DialPendingAction
   | ScreenPopsAction
   | MissedSeenAction
-  | HistoryNoticeDismissAction;
+  | HistoryNoticeDismissAction
+  | AutomationAction
+  | CallPlacedByAction;
 
 /** What the desk knows of an account before it connects. */
 export interface AccountSeed {
@@ -193,6 +207,16 @@ export function reduce(state: DeskState, action: StoreAction): DeskState {
       if (state.historyNotice === undefined) return state;
       const { historyNotice: _dismissed, ...rest } = state;
       return rest;
+    }
+    case 'automation.set': {
+      if (state.automation === action.automation) return state;
+      const { automation: _dropped, ...rest } = state;
+      return action.automation ? { ...rest, automation: action.automation } : rest;
+    }
+    case 'call.placed-by': {
+      const call = state.calls[action.callKey];
+      if (!call || call.placedBy === action.placedBy) return state;
+      return { ...state, calls: withEntry<Call>(state.calls, call.key, { ...call, placedBy: action.placedBy }) };
     }
     case 'call.dismiss': {
       const call = state.calls[action.callKey];

@@ -42,6 +42,12 @@ export interface StoreOpeners {
    * aside first, so it cannot stop the app); in memory when absent.
    */
   openPreferencesFile?(): PreferenceDocument;
+  /**
+   * Opens where the automation API keeps the apps the agent paired (electron-store
+   * `name: 'api-clients'`, so `api-clients.json` in `userData`: names, origins, scopes and the
+   * tokens' SHA-256, never a token), checked like the preferences; in memory when absent.
+   */
+  openAutomationFile?(): PreferenceDocument;
 }
 
 /** What the core is started with, from the files. */
@@ -51,6 +57,8 @@ export interface Stores {
   settings: SettingsStore;
   history?: HistoryStore;
   preferences?: DeskPreferences;
+  /** Where the automation API keeps paired apps. */
+  automation?: PreferenceDocument;
 }
 
 /** What {@link openStores} needs besides Electron. */
@@ -71,13 +79,15 @@ export async function openStores(electron: ShellElectron, options: StoresOptions
   const managed = argv.includes('--config') || argv.some((a) => a.startsWith('--config=')) || env?.AGENT_COMPANION_CONFIG;
   const file = managed ? undefined : options.openSettingsFile();
   const loaded = await loadConfiguration({ argv, env, store: file && { document: file.store, path: file.path } });
-  const preferences = preferencesDocument(electron, options.openPreferencesFile, log);
+  const preferences = checkedDocument(electron, options.openPreferencesFile, log, PREFERENCES);
+  const automation = checkedDocument(electron, options.openAutomationFile, log, PAIRED_APPS);
   if (loaded.problems.length) log.error({ problems: loaded.problems }, 'the settings are not valid; opening the settings screen');
   return {
     loaded,
     preferences: preferences && documentPreferences(preferences, log),
     settings: settingsStore(electron, loaded, file, options),
     history: historyStore(electron, options.openHistoryFile, log),
+    ...(automation ? { automation } : {}),
   };
 }
 
@@ -146,20 +156,49 @@ function historyStore(electron: ShellElectron, open: (() => SettingsFile) | unde
   };
 }
 
-/** The agent's remembered choices; a preferences file that cannot be used is moved aside first (said once in the log). */
-function preferencesDocument(electron: ShellElectron, open: (() => PreferenceDocument) | undefined, log: Logger): PreferenceDocument | undefined {
+/** A small JSON store of `userData`: its name, and how the log speaks of it. */
+interface SmallStore {
+  name: string;
+  /** "The preferences file", as the set-aside message starts. */
+  what: string;
+  /** What the agent loses when it cannot be used. */
+  empty: string;
+  /** What happens when it cannot even be opened. */
+  unopened: string;
+}
+
+const PREFERENCES: SmallStore = {
+  name: 'preferences',
+  what: 'The preferences file',
+  empty: 'The preferences start empty.',
+  unopened: 'the preferences file cannot be opened; remembered choices last until the app quits',
+};
+
+const PAIRED_APPS: SmallStore = {
+  name: 'api-clients',
+  what: 'The automation API’s paired apps file',
+  empty: 'Apps must pair again.',
+  unopened: 'the automation API’s paired apps file cannot be opened; pairings last until the app quits',
+};
+
+/**
+ * A small store (the agent's remembered choices, the automation API's paired apps) over
+ * electron-store, its file checked first: one that is too large or not JSON is moved aside (said
+ * once), so it cannot stop the app; in memory (`undefined`) when it cannot be opened at all.
+ */
+function checkedDocument(electron: ShellElectron, open: (() => PreferenceDocument) | undefined, log: Logger, store: SmallStore): PreferenceDocument | undefined {
   if (!open) return undefined;
-  const path = storePath(electron, 'preferences');
+  const path = storePath(electron, store.name);
   try {
-    readJsonOrSetAside(path, SIZE_CAPS.preferences, 'The preferences file');
+    readJsonOrSetAside(path, SIZE_CAPS.preferences, store.what);
   } catch (error) {
     if (!(error instanceof SetAsideError)) throw error;
-    log.warn({ path }, `${error.message} The preferences start empty.`);
+    log.warn({ path }, `${error.message} ${store.empty}`);
   }
   try {
     return open();
   } catch (error) {
-    log.error({ path, reason: (error as Error).message }, 'the preferences file cannot be opened; remembered choices last until the app quits');
+    log.error({ path, reason: (error as Error).message }, store.unopened);
     return undefined;
   }
 }

@@ -45,6 +45,10 @@ export interface SettingsDraft {
   webHost: SettingsDocument['webHost'];
   /** The screen pop hosts, sent back as loaded (an administrator's list, not edited here). */
   screenPop: SettingsDocument['screenPop'];
+  /** The automation API's settings, sent back as loaded but for `enabled` (the apps an administrator allowed are not edited here). */
+  automation: SettingsDocument['automation'];
+  /** Let apps on this computer use the automation API (`automation.enabled`). */
+  automationEnabled: boolean;
 }
 
 let nextUid = 1;
@@ -112,6 +116,8 @@ export function draftOf(view: SettingsView): SettingsDraft {
     startAtLogin: settings.display.startAtLogin ?? false,
     webHost: settings.webHost,
     screenPop: settings.screenPop,
+    automation: settings.automation,
+    automationEnabled: settings.automation?.enabled ?? false,
   };
 }
 
@@ -173,6 +179,7 @@ export function documentOf(draft: SettingsDraft, vendors: readonly Vendor[]): Se
   };
   if (draft.webHost) document.webHost = draft.webHost;
   if (draft.screenPop) document.screenPop = draft.screenPop;
+  if (draft.automation) document.automation = { ...draft.automation, enabled: draft.automationEnabled };
   return document;
 }
 
