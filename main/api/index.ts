@@ -48,6 +48,8 @@ export interface AutomationOptions {
   secret: (ref: SecretRef) => string;
   /** ISO time now (tests pass a fixed one). */
   now?: () => string;
+  /** Monotonic ms for the rate limits (tests pass a clock they move). */
+  nowMs?: () => number;
 }
 
 /** A dial an app asked for, waiting for its call to show on the desk. */
@@ -119,6 +121,7 @@ export class Automation {
       refusals: this.refusals,
       onCommandRefused: (client, command, refusal) => this.audit(client, command, undefined, 'refused', refusal.detail),
       onError: (error, where) => log.error({ err: error, where }, 'automation API: a request failed'),
+      ...(options.nowMs ? { nowMs: options.nowMs } : {}),
     });
     this.registry.onRevoke((client) => this.streams.revoke(client.id));
     this.registry.onChange(() => this.publish());

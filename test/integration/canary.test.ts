@@ -7,6 +7,10 @@
  * included, as pino's JSON and as the readable lines the web host prints on a terminal), and every
  * error text the window receives, and looks for each canary in every form it
  * could take on the way (plain, base64, base64url, hex, URL-encoded, inside a Basic header).
+ * The automation API (issue 20) is on, with an administrator's client whose token is a canary and
+ * an app paired during the test: its snapshot, its event stream (replayed from the start) and its
+ * OpenAPI document are searched too, and neither API token may appear in a frame, a log line or an
+ * answer (the pairing poll that hands the token out once is the only place it may be).
  * The Electron host's frames and files are checked by `test/unit/shell.test.ts`.
  */
 import assert from 'node:assert/strict';
@@ -23,7 +27,8 @@ import type { DeskApi, DeskState } from '../../preload/bridge.js';
 import { createBridgeClient } from '../../preload/client.js';
 import { Closers } from '../support/closers.js';
 import { eventually } from '../support/eventually.js';
-import { canaryForms, leaks } from '../support/canary.js';
+import { canary, canaryForms, leaks } from '../support/canary.js';
+import { apiRequest, openEvents } from '../support/api-client.js';
 
 /**
  * The secrets of a rig's accounts, as canaries: the values of the platform's secret fields (the rigs
@@ -68,7 +73,9 @@ describe('no secret leaves the main process', () => {
   const logLines: string[] = [];
   const readableLines: string[] = [];
   const errors: string[] = [];
+  const apiTexts: string[] = [];
   const secrets = new Map<string, string[]>();
+  const managedToken = `${canary('api-managed')}-0123456789abcdef`;
   let core: Core;
   let window: Awaited<ReturnType<typeof webWindow>>;
 
@@ -95,7 +102,12 @@ describe('no secret leaves the main process', () => {
           terminal.write(line);
         },
       });
-      core = closers.add(await startCore({ config: parseConfig({ accounts }), log, tuning, backoff: { initialMs: 50, maxMs: 300, jitter: 0 } }), (c) => c.stop());
+      secrets.set('automation.clients[0].token', canaryForms(managedToken));
+      const automation = { enabled: true, port: 0, clients: [{ name: 'Canary CRM', scopes: ['read', 'calls'], token: { env: 'CANARY_API_TOKEN' } }] };
+      core = closers.add(
+        await startCore({ config: parseConfig({ accounts, automation }), log, tuning, backoff: { initialMs: 50, maxMs: 300, jitter: 0 }, env: { ...process.env, CANARY_API_TOKEN: managedToken } }),
+        (c) => c.stop(),
+      );
       const host = closers.add(await startWebHost({ core, log }), (h) => h.close());
       window = closers.add(await webWindow(host, frames), (w) => w.close());
     }),
@@ -127,6 +139,34 @@ describe('no secret leaves the main process', () => {
     assert.ok(errors.length >= 3, 'the window received error texts to check');
   });
 
+  it('gives apps of the automation API no secret: snapshot, event stream, document and refusals', async () => {
+    const port = core.automation!.port;
+    const asked = await apiRequest(port, '/api/v1/pairing', { body: { name: 'Canary page', scopes: ['read', 'calls', 'presence', 'chats'] }, origin: 'https://crm.example.com' });
+    apiTexts.push(asked.text);
+    await eventually(() => window.state()?.automation?.requests.length === 1, 'the pairing request reaches the window');
+    await window.api.answerPairing(asked.json.pairingId, true);
+    // The one answer that carries the token: kept out of the texts searched.
+    const token = (await apiRequest(port, `/api/v1/pairing/${asked.json.pairingId}`)).json.token as string;
+    secrets.set('automation.paired-token', canaryForms(token));
+    for (const [path, options] of [
+      ['/api/v1/desk', { token, origin: 'https://crm.example.com' }],
+      ['/api/v1/desk', { token: managedToken }],
+      ['/api/v1/openapi.json', {}],
+      ['/api/v1/client', { token }],
+      ['/api/v1/calls', { token, origin: 'https://crm.example.com', body: { number: '+358401234567', account: 'enreach-wrong' } }],
+      [`/api/v1/desk?access_token=${token}`, {}],
+      ['/api/v1/desk', { token, origin: 'https://elsewhere.example' }],
+      ['/api/v1/desk', { token: managedToken, host: 'rebound.example' }],
+    ] as const) {
+      apiTexts.push((await apiRequest(port, path, options)).text);
+    }
+    const stream = await openEvents(port, token, { lastEventId: `${core.automation!.events.run}-0` });
+    await eventually(() => stream.messages.length > 0, 'events replayed');
+    stream.close();
+    apiTexts.push(...stream.messages.map((m) => JSON.stringify(m)));
+    assert.ok(apiTexts.some((text) => text.includes('"accounts"')) && apiTexts.some((text) => text.includes('"openapi"')), 'the snapshot and the document were read');
+  });
+
   it('finds no canary in any bridge frame, log line or error text', async () => {
     await core.desk.stop();
     assert.ok(frames.length > 0 && logLines.length > 0, 'frames and log lines were captured');
@@ -138,6 +178,7 @@ describe('no secret leaves the main process', () => {
       ['a log line', logLines],
       ['a readable log line', readableLines],
       ['an error text', errors],
+      ['an automation API answer or event', apiTexts],
     ] as const) {
       for (const text of texts) assert.deepEqual(leaks(text, secrets), [], `a secret in ${where}: ${text.slice(0, 300)}`);
     }
