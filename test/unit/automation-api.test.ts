@@ -7,6 +7,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { parseConfig, resolveSecret } from '../../main/config.js';
+import { maskSecrets, restoreSecrets } from '../../main/settings.js';
+import { SECRET_KEPT } from '../../common/settings.js';
 import { Desk, memoryPreferences } from '../../main/desk/desk.js';
 import type { ConnectorEvent } from '../../main/desk/events.js';
 import type { Connector, ConnectorCommand, ConnectorContext } from '../../main/desk/port.js';
@@ -97,6 +99,26 @@ function assertProblem(answer: ApiAnswer, status: number, code: string): ApiAnsw
   assert.ok(answer.json.detail.length > 10, 'says what went wrong');
   return answer.json;
 }
+
+describe('automation API: settings', () => {
+  it('is off by default, on port 17123, and a mistake in its settings names the field', () => {
+    assert.deepEqual(parseConfig({}).automation, { enabled: false, port: 17123, pairing: true, clients: [] });
+    assert.throws(() => parseConfig({ automation: { enabld: true } }), /automation\.enabld: unknown field; did you mean "enabled"\?/);
+    assert.throws(() => parseConfig({ automation: { port: 70000 } }), /automation\.port:/);
+    assert.throws(() => parseConfig({ automation: { clients: [{ name: 'X', scopes: ['dial'], token: { env: 'X' } }] } }), /automation\.clients\[0\]\.scopes\[0\]:/);
+    assert.throws(() => parseConfig({ automation: { clients: [{ name: 'X', origin: 'https://crm.example.com/', scopes: ['read'], token: { env: 'X' } }] } }), /automation\.clients\[0\]\.origin: must be a web origin/);
+  });
+
+  it('the settings screen sees an administrator’s client without its token, and saving keeps the token', () => {
+    const stored = parseConfig({ automation: { enabled: true, clients: [{ name: 'Wallboard', scopes: ['read'], token: 'wallboard-token-0123456789abcdef0123' }] } });
+    const document = maskSecrets(stored);
+    assert.deepEqual(document.automation?.clients[0], { name: 'Wallboard', scopes: ['read'], token: SECRET_KEPT });
+    assert.ok(!JSON.stringify(document).includes('wallboard-token'));
+    const { config } = restoreSecrets({ ...document, automation: { ...document.automation!, enabled: false } }, stored);
+    assert.equal(config.automation.enabled, false);
+    assert.equal(config.automation.clients[0]!.token, 'wallboard-token-0123456789abcdef0123');
+  });
+});
 
 describe('automation API: pairing', () => {
   it('shows the request on the desk, hands the token out once on Allow, and keeps only its hash', async () => {
