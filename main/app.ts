@@ -165,8 +165,8 @@ export interface CoreParts {
   history?: HistoryStore;
   /** Where the automation API keeps paired apps (when `automation.enabled`). */
   automationStore?: ClientDocument;
-  /** Resolves a secret of the config (an administrator's API client token). */
-  secret?: (ref: SecretRef) => string;
+  /** Resolves a secret of the config (an administrator's API client token); `field` names it in the error. */
+  secret?: (ref: SecretRef, field: string) => string;
 }
 
 /**
@@ -181,7 +181,7 @@ export function assembleCore(parts: CoreParts): Core {
   const historyKeeper = parts.history && history?.keep ? keepHistory((listener) => desk.subscribe(listener), () => desk.state, parts.history, log) : undefined;
   // The automation API, when enabled, listens from `startCore` (it needs a port); it observes the desk from here on.
   const automation = config.automation.enabled
-    ? new Automation({ desk, config: config.automation, log, store: parts.automationStore, secret: parts.secret ?? ((ref) => resolveSecret(ref)) })
+    ? new Automation({ desk, config: config.automation, log, store: parts.automationStore, secret: parts.secret ?? ((ref, field) => resolveSecret(ref, process.env, undefined, field)) })
     : undefined;
   const hub = new BridgeHub(desk, log, parts.settings ?? new ReadOnlySettings(config, 'the built-in defaults'), automation);
   const toastListeners = new Set<(toast: Toast) => void>();

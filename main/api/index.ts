@@ -44,8 +44,8 @@ export interface AutomationOptions {
   log: Logger;
   /** Where paired apps are kept (the host's store); in memory when absent. */
   store?: ClientDocument;
-  /** Resolves an administrator's client token (`{"env": …}` and the like). */
-  secret: (ref: SecretRef) => string;
+  /** Resolves an administrator's client token (`{"env": …}` and the like); `field` names it in the error. */
+  secret: (ref: SecretRef, field: string) => string;
   /** ISO time now (tests pass a fixed one). */
   now?: () => string;
   /** Monotonic ms for the rate limits (tests pass a clock they move). */
@@ -103,13 +103,14 @@ export class Automation {
     const managed: ManagedClient[] = [];
     config.clients.forEach((client, i) => {
       try {
-        managed.push({ name: client.name, scopes: client.scopes, token: options.secret(client.token), ...(client.origin ? { origin: client.origin } : {}) });
+        managed.push({ name: client.name, scopes: client.scopes, token: options.secret(client.token, `automation.clients[${i}].token`), ...(client.origin ? { origin: client.origin } : {}) });
       } catch (error) {
-        this.problems.push(`automation.clients[${i}].token: ${(error as Error).message}`);
+        this.problems.push((error as Error).message);
         managed.push({ name: client.name, scopes: client.scopes, token: '' });
       }
     });
     this.registry = new ClientRegistry({ store: options.store, managed, pairing: config.pairing, log });
+    // A token that could not be resolved is not also "too short".
     this.problems.push(...this.registry.problems.filter((p) => !this.problems.some((q) => p.startsWith(q.split(':', 1)[0]!))));
     for (const line of this.problems) log.error({ problem: line }, 'an automation API client cannot be used');
     this.refusals = refusalLog(log);

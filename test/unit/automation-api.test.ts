@@ -71,7 +71,7 @@ async function rig(automation: Record<string, unknown> = {}, env: NodeJS.Process
   });
   const store = { store: {} as Record<string, unknown> };
   const config = parseConfig({ automation: { enabled: true, port: 0, ...automation } }).automation;
-  const api = closers.add(new Automation({ desk, config, log, store, secret: (ref) => resolveSecret(ref, env) }), (a) => a.close());
+  const api = closers.add(new Automation({ desk, config, log, store, secret: (ref, field) => resolveSecret(ref, env, undefined, field) }), (a) => a.close());
   desk.start();
   await api.listen();
   const port = api.port;
