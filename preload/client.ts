@@ -64,57 +64,133 @@ export interface BridgeClient {
   focus(target: FocusTarget): void;
 }
 
-interface Pending {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-}
-
 function isServerMessage(value: unknown): value is ServerMessage {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 }
 
-/** Builds a client over a transport. Nothing is sent until {@link BridgeClient.opened}. */
-export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
-  const { transport } = options;
+/**
+ * The changes' side of the client: it keeps the sequence number (and the latest full state while no
+ * patch followed it), gives each listener a full state first and then each patch in sequence, and
+ * asks the core again (`subscribe`) on a gap or for a listener that came late.
+ */
+interface ChangeFeed {
+  /** Asks the core for a fresh full state; every listener waits for it. */
+  resubscribe(): void;
+  /** One change from the core; `onSynced` is called for a full state. */
+  receive(change: DeskChange): void;
+  /** Adds a listener (it starts from a full state); returns the unsubscribe function. */
+  listen(listener: (change: DeskChange) => void): () => void;
+}
+
+function changeFeed(send: (message: ClientMessage) => boolean, onSynced: (() => void) | undefined): ChangeFeed {
   /** Each listener, and whether it has had a full state since the last one (it gets patches only then). */
-  const changeListeners = new Map<(change: DeskChange) => void, { synced: boolean }>();
-  const focusListeners = new Set<(target: FocusTarget) => void>();
-  const pending = new Map<number, Pending>();
+  const listeners = new Map<(change: DeskChange) => void, { synced: boolean }>();
   /** The sequence number of the last change delivered; undefined while waiting for a full state. */
   let seq: number | undefined;
   /** The latest full state, while no patch has followed it (what a late listener starts from). */
   let lastFull: { seq: number; full: DeskState } | undefined;
-  let nextId = 1;
-
-  const send = (message: ClientMessage): boolean => transport.send(JSON.stringify(message));
 
   function resubscribe(): void {
     seq = undefined;
     lastFull = undefined;
-    for (const entry of changeListeners.values()) entry.synced = false;
+    for (const entry of listeners.values()) entry.synced = false;
     send({ type: 'subscribe' });
   }
 
   function deliver(change: DeskChange): void {
     const full = 'full' in change;
-    for (const [listener, entry] of [...changeListeners]) {
-      if (!changeListeners.has(listener)) continue;
+    for (const [listener, entry] of [...listeners]) {
+      if (!listeners.has(listener)) continue;
       if (full) entry.synced = true;
       else if (!entry.synced) continue;
       listener(change);
     }
   }
 
+  return {
+    resubscribe,
+    receive(change) {
+      if ('full' in change) {
+        seq = change.seq;
+        lastFull = change;
+        onSynced?.();
+      } else {
+        if (seq === undefined) return; // waiting for the full state asked for
+        if (change.seq !== seq + 1) return resubscribe();
+        seq = change.seq;
+        lastFull = undefined;
+      }
+      deliver(change);
+    },
+    listen(listener) {
+      const entry = { synced: false };
+      listeners.set(listener, entry);
+      if (lastFull) {
+        entry.synced = true;
+        listener(lastFull);
+      } else if (seq !== undefined) {
+        // Patches followed the last full state: ask for a fresh one (every listener restarts from it).
+        resubscribe();
+      }
+      return () => void listeners.delete(listener);
+    },
+  };
+}
+
+/** The invocations awaiting their answer, by id: answered in any order, all rejected when the transport is lost. */
+interface PendingInvokes {
+  /** Sends one invocation; rejects with `notConnected` at once when the transport is not open. */
+  invoke(method: DeskMethod, args: Json[]): Promise<unknown>;
+  /** The answer to invocation `id` (none: "gave no answer"); an unknown id is ignored. */
+  settle(id: number, result: InvokeResult | undefined): void;
+  /** Rejects every pending invocation with `message`. */
+  rejectAll(message: string): void;
+}
+
+function pendingInvokes(send: (message: ClientMessage) => boolean, notConnected: string): PendingInvokes {
+  const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  let nextId = 1;
+  return {
+    invoke(method, args) {
+      return new Promise((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { resolve, reject });
+        if (!send({ type: 'invoke', id, method, args })) {
+          pending.delete(id);
+          reject(new Error(notConnected));
+        }
+      });
+    },
+    settle(id, result) {
+      const entry = pending.get(id);
+      if (!entry) return;
+      pending.delete(id);
+      if (result?.ok === true) entry.resolve(result.value);
+      else entry.reject(new Error(result?.ok === false && typeof result.error === 'string' ? result.error : 'Agent Companion gave no answer.'));
+    },
+    rejectAll(message) {
+      for (const { reject } of pending.values()) reject(new Error(message));
+      pending.clear();
+    },
+  };
+}
+
+/** Optional arguments left out travel as absent, not as `null` (JSON writes `undefined` in an array as `null`). */
+function withoutTrailingUndefined(args: Array<Json | undefined>): Json[] {
+  let end = args.length;
+  while (end > 0 && args[end - 1] === undefined) end -= 1;
+  return args.slice(0, end) as Json[];
+}
+
+/** Builds a client over a transport. Nothing is sent until {@link BridgeClient.opened}. */
+export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
+  const send = (message: ClientMessage): boolean => options.transport.send(JSON.stringify(message));
+  const changes = changeFeed(send, options.onSynced);
+  const invokes = pendingInvokes(send, options.notConnectedMessage ?? 'Not connected to Agent Companion.');
+  const focusListeners = new Set<(target: FocusTarget) => void>();
+
   function focus(target: FocusTarget): void {
     for (const listener of [...focusListeners]) listener(target);
-  }
-
-  function settle(id: number, result: InvokeResult | undefined): void {
-    const entry = pending.get(id);
-    if (!entry) return;
-    pending.delete(id);
-    if (result?.ok === true) entry.resolve(result.value);
-    else entry.reject(new Error(result?.ok === false && typeof result.error === 'string' ? result.error : 'Agent Companion gave no answer.'));
   }
 
   function receive(text: string): void {
@@ -126,20 +202,8 @@ export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
     }
     if (!isServerMessage(message)) return;
     switch (message.type) {
-      case 'change': {
-        const change = message.change;
-        if ('full' in change) {
-          seq = change.seq;
-          lastFull = change;
-          options.onSynced?.();
-        } else {
-          if (seq === undefined) return; // waiting for the full state asked for
-          if (change.seq !== seq + 1) return resubscribe();
-          seq = change.seq;
-          lastFull = undefined;
-        }
-        return deliver(change);
-      }
+      case 'change':
+        return changes.receive(message.change);
       case 'focus':
         return focus(message.target);
       case 'toast':
@@ -147,58 +211,21 @@ export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
       case 'toast.close':
         return options.onToastClosed?.(message.id);
       case 'result':
-        return settle(message.id, message.result);
+        return invokes.settle(message.id, message.result);
       default:
         return;
     }
   }
 
-  function invoke(method: DeskMethod, args: Json[]): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      const id = nextId++;
-      pending.set(id, { resolve, reject });
-      if (!send({ type: 'invoke', id, method, args })) {
-        pending.delete(id);
-        reject(new Error(options.notConnectedMessage ?? 'Not connected to Agent Companion.'));
-      }
-    });
-  }
-
-  // Optional arguments left out travel as absent, not as `null` (JSON writes `undefined` in an array as `null`).
-  const withoutTrailingUndefined = (args: Array<Json | undefined>): Json[] => {
-    let end = args.length;
-    while (end > 0 && args[end - 1] === undefined) end -= 1;
-    return args.slice(0, end) as Json[];
-  };
-  const methods = Object.fromEntries(DESK_METHOD_NAMES.map((method) => [method, (...args: Array<Json | undefined>) => invoke(method, withoutTrailingUndefined(args))]));
+  const methods = Object.fromEntries(DESK_METHOD_NAMES.map((method) => [method, (...args: Array<Json | undefined>) => invokes.invoke(method, withoutTrailingUndefined(args))]));
   const api = {
     ...methods,
-    onChange(listener: (change: DeskChange) => void) {
-      const entry = { synced: false };
-      changeListeners.set(listener, entry);
-      if (lastFull) {
-        entry.synced = true;
-        listener(lastFull);
-      } else if (seq !== undefined) {
-        // Patches followed the last full state: ask for a fresh one (every listener restarts from it).
-        resubscribe();
-      }
-      return () => void changeListeners.delete(listener);
-    },
+    onChange: (listener: (change: DeskChange) => void) => changes.listen(listener),
     onFocus(listener: (target: FocusTarget) => void) {
       focusListeners.add(listener);
       return () => void focusListeners.delete(listener);
     },
   } as DeskApi;
 
-  return {
-    api,
-    opened: resubscribe,
-    receive,
-    lost(message) {
-      for (const { reject } of pending.values()) reject(new Error(message));
-      pending.clear();
-    },
-    focus,
-  };
+  return { api, opened: changes.resubscribe, receive, lost: invokes.rejectAll, focus };
 }
