@@ -87,17 +87,12 @@ export interface WebHost {
 }
 
 /**
- * Serves the renderer and the bridge for a running core.
- * @throws when the port cannot be bound.
+ * The page's HTTP side: security headers on every answer; only for this loopback host (`allowedHosts`,
+ * the DNS-rebinding guard); GET and HEAD; only the window's files (`window-files.ts`), through sirv.
  */
-export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
-  const { core, log } = options;
-  const token = options.token ?? randomBytes(32).toString('base64url');
-  const rendererDir = options.rendererDir ?? RENDERER_DIR;
+function windowRequests(rendererDir: string, allowedHosts: ReadonlySet<string>): (req: IncomingMessage, res: ServerResponse) => void {
   const serveStatic = existsSync(rendererDir) ? sirv(rendererDir, { etag: true, dotfiles: false }) : undefined;
-  let allowedHosts = new Set<string>();
-
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  return (req, res) => {
     res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
@@ -125,74 +120,95 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     serveStatic(req, res, () => {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
     });
-  });
+  };
+}
 
-  const refusals = new LogLimiter<RefusalReason>(log, REFUSAL_MESSAGES, { intervalMs: options.logIntervalMs, timers: options.logTimers });
-  const sockets = new WebSocketServer({
-    noServer: true,
-    maxPayload: MAX_FRAME_BYTES,
+/**
+ * Why an upgrade may not become a bridge socket: another host name, a foreign `Origin`, or a path
+ * other than the bridge's; undefined when it may.
+ */
+function upgradeRefusal(req: IncomingMessage, allowedHosts: ReadonlySet<string>): RefusalReason | undefined {
+  const origin = req.headers.origin ?? '';
+  const originHost = origin.startsWith('http://') ? origin.slice('http://'.length) : '';
+  if (!allowedHosts.has(req.headers.host ?? '')) return 'wrong-host';
+  if (!allowedHosts.has(originHost)) return 'foreign-origin';
+  if (new URL(req.url ?? '/', 'http://x').pathname !== WEB_BRIDGE_PATH) return 'bad-path';
+  return undefined;
+}
+
+/** Whether a hello's token is the launch token (compared in constant time). */
+function tokenCheck(token: string): (candidate: unknown) => boolean {
+  const expected = Buffer.from(token);
+  return (candidate) => {
+    if (typeof candidate !== 'string') return false;
+    const given = Buffer.from(candidate);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
+}
+
+/**
+ * One bridge socket: after `hello` with the token (within {@link HELLO_TIMEOUT_MS}) it carries the
+ * one wire's text both ways, unchanged; else it closes with {@link WEB_CLOSE_UNAUTHORIZED}.
+ */
+function acceptBridge(ws: WebSocket, core: Core, tokenMatches: (candidate: unknown) => boolean, refusals: LogLimiter<RefusalReason>): void {
+  let connection: BridgeConnection | undefined;
+  const helloTimer = setTimeout(() => {
+    refusals.note('no-hello');
+    ws.close(WEB_CLOSE_UNAUTHORIZED, 'no token');
+  }, HELLO_TIMEOUT_MS);
+  ws.on('message', (data, isBinary) => {
+    const text = isBinary ? '' : data.toString();
+    if (connection) return connection.receive(text);
+    let hello: Partial<WebHello> | undefined;
+    try {
+      hello = JSON.parse(text) as Partial<WebHello>;
+    } catch {
+      hello = undefined;
+    }
+    if (hello?.type !== 'hello' || !tokenMatches(hello.token)) {
+      refusals.note('wrong-token');
+      ws.close(WEB_CLOSE_UNAUTHORIZED, 'wrong token');
+      return;
+    }
+    clearTimeout(helloTimer);
+    connection = core.hub.open((message) => {
+      if (ws.readyState === ws.OPEN) ws.send(message);
+    });
   });
+  ws.on('close', () => {
+    clearTimeout(helloTimer);
+    connection?.close();
+  });
+  // A frame over the size limit, a broken frame: the socket closes; counted like the refusals.
+  ws.on('error', (error) => refusals.note(/payload/i.test(error.message) ? 'oversized' : 'socket-error', { error: error.message.slice(0, 200) }));
+}
+
+/**
+ * Serves the renderer and the bridge for a running core.
+ * @throws when the port cannot be bound.
+ */
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const { core, log } = options;
+  const token = options.token ?? randomBytes(32).toString('base64url');
+  /** The Host names the page and the bridge answer to: this loopback address and port, once bound. */
+  const allowedHosts = new Set<string>();
+  const server: Server = createServer(windowRequests(options.rendererDir ?? RENDERER_DIR, allowedHosts));
+  const refusals = new LogLimiter<RefusalReason>(log, REFUSAL_MESSAGES, { intervalMs: options.logIntervalMs, timers: options.logTimers });
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const tokenMatches = tokenCheck(token);
 
   server.on('upgrade', (req, socket, head) => {
-    const origin = req.headers.origin ?? '';
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const originHost = origin.startsWith('http://') ? origin.slice('http://'.length) : '';
-    const refused: RefusalReason | undefined = !allowedHosts.has(req.headers.host ?? '')
-      ? 'wrong-host'
-      : !allowedHosts.has(originHost)
-        ? 'foreign-origin'
-        : path !== WEB_BRIDGE_PATH
-          ? 'bad-path'
-          : undefined;
+    const refused = upgradeRefusal(req, allowedHosts);
     if (refused) {
       // Anyone can knock: counted, and logged at most once a minute per reason (issue 16, finding 5).
+      const origin = req.headers.origin ?? '';
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
       refusals.note(refused, { origin: origin.slice(0, 100), host: (req.headers.host ?? '').slice(0, 100), path: path.slice(0, 100) });
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
-    sockets.handleUpgrade(req, socket, head, (ws) => accept(ws));
+    sockets.handleUpgrade(req, socket, head, (ws) => acceptBridge(ws, core, tokenMatches, refusals));
   });
-
-  const expected = Buffer.from(token);
-  function tokenMatches(candidate: unknown): boolean {
-    if (typeof candidate !== 'string') return false;
-    const given = Buffer.from(candidate);
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  }
-
-  /** After `hello` with the token, the socket carries the one wire's text both ways, unchanged. */
-  function accept(ws: WebSocket): void {
-    let connection: BridgeConnection | undefined;
-    const helloTimer = setTimeout(() => {
-      refusals.note('no-hello');
-      ws.close(WEB_CLOSE_UNAUTHORIZED, 'no token');
-    }, HELLO_TIMEOUT_MS);
-    ws.on('message', (data, isBinary) => {
-      const text = isBinary ? '' : data.toString();
-      if (connection) return connection.receive(text);
-      let hello: Partial<WebHello> | undefined;
-      try {
-        hello = JSON.parse(text) as Partial<WebHello>;
-      } catch {
-        hello = undefined;
-      }
-      if (hello?.type !== 'hello' || !tokenMatches(hello.token)) {
-        refusals.note('wrong-token');
-        ws.close(WEB_CLOSE_UNAUTHORIZED, 'wrong token');
-        return;
-      }
-      clearTimeout(helloTimer);
-      connection = core.hub.open((message) => {
-        if (ws.readyState === ws.OPEN) ws.send(message);
-      });
-    });
-    ws.on('close', () => {
-      clearTimeout(helloTimer);
-      connection?.close();
-    });
-    // A frame over the size limit, a broken frame: the socket closes; counted like the refusals.
-    ws.on('error', (error) => refusals.note(/payload/i.test(error.message) ? 'oversized' : 'socket-error', { error: error.message.slice(0, 200) }));
-  }
 
   const unsubscribeToasts = core.onToast((toast) => core.hub.broadcast({ type: 'toast', toast }));
   const unsubscribeToastCloses = core.onToastClosed((id) => core.hub.broadcast({ type: 'toast.close', id }));
@@ -202,7 +218,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
   });
   const port = (server.address() as AddressInfo).port;
-  allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  allowedHosts.add(`127.0.0.1:${port}`).add(`localhost:${port}`);
   const origin = `http://127.0.0.1:${port}/`;
   return {
     url: `${origin}#token=${token}`,
