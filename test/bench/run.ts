@@ -9,20 +9,28 @@
  * 4. quiet when idle: CPU and wake-ups with every platform connected (`idle.ts`, a child process);
  * 5. ready fast: process start to the first full desk and to every account connected (`ready.ts`);
  * 6. the renderer's size, gzipped (`size.ts`);
- * 7. fuzzing: every parser's property tests, with their case counts (`fuzz.ts`).
+ * 7. fuzzing: every parser's property tests, with their case counts (`fuzz.ts`);
+ * 8. the fleet, only when asked (`--fleet`): a thousand headless desk cores against one simulator
+ *    per platform, idle, on calls and through a server restart (`fleet.ts`, a child process).
  *
  * Flags: `--long` (100 000 fuzz cases per parser), `--quick` (smaller runs of everything, for a
  * look in a couple of minutes), `--idle-seconds=N` (default 60), `--only=a,b` (some questions:
  * throughput, latency, shift, idle, ready, size, fuzz). `BENCH_RATES` changes the latency rates.
+ * The fleet: `--fleet` (alone it runs only the fleet), `--desks N` (default 1 000),
+ * `--fleet-platforms=id,id`, `--fleet-workers=N` (default 2), `--down-seconds=N` and
+ * `--fleet-window-seconds=N` (defaults by size, printed), `--fleet-backoff='{"initialMs":…}'` (an
+ * explicit reconnect policy instead of the product's; the output says so).
+ * `bench-results.json` is merged: a run replaces the sections it measured and keeps the others.
  * Figures vary by machine and load; compare runs on the same machine only. Tests never assert them.
  */
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../main/log.js';
 import { platforms } from '../../main/vendors/index.js';
 import type { PlatformDemo } from '../../main/vendors/kit/platform.js';
 import { benchedPlatforms, round, table } from './core.js';
+import type { FleetRow, FleetSettings } from './fleet.js';
 import { runFuzz } from './fuzz.js';
 import { measureLatency } from './latency.js';
 import { measureReady } from './ready.js';
@@ -34,11 +42,25 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 const QUESTIONS = ['throughput', 'latency', 'shift', 'idle', 'ready', 'size', 'fuzz'] as const;
 
 const { values } = parseArgs({
-  options: { long: { type: 'boolean' }, quick: { type: 'boolean' }, 'idle-seconds': { type: 'string' }, only: { type: 'string' } },
+  options: {
+    long: { type: 'boolean' },
+    quick: { type: 'boolean' },
+    'idle-seconds': { type: 'string' },
+    only: { type: 'string' },
+    fleet: { type: 'boolean' },
+    desks: { type: 'string' },
+    'fleet-platforms': { type: 'string' },
+    'fleet-workers': { type: 'string' },
+    'down-seconds': { type: 'string' },
+    'fleet-window-seconds': { type: 'string' },
+    'fleet-backoff': { type: 'string' },
+  },
   strict: true,
 });
 const quick = values.quick === true;
-const only = new Set(values.only ? values.only.split(',') : QUESTIONS);
+const fleetAsked = values.fleet === true;
+// `--fleet` alone runs the fleet alone; with `--only` it is one more question.
+const only = new Set<string>(values.only ? values.only.split(',') : fleetAsked ? [] : QUESTIONS);
 const settings = {
   throughputFrames: quick ? 10_000 : 50_000,
   throughputRepeats: quick ? 3 : 5,
@@ -49,6 +71,26 @@ const settings = {
   readyRuns: quick ? 3 : 5,
   fuzzRuns: values.long ? 100_000 : undefined,
 };
+
+const fleetSettings = ((): FleetSettings => {
+  const desks = Number(values.desks ?? 1_000);
+  if (!Number.isInteger(desks) || desks < 1) throw new Error(`--desks must be a whole number of desks, 1 or more (got ${values.desks})`);
+  // A full fleet starts over 30 s, so that the desks' heartbeats (up to 30 s apart) fall evenly and
+  // any window sees their true rate; a small smoke run is quick instead.
+  const full = desks >= 200;
+  const rampSeconds = full ? 30 : 5;
+  return {
+    desks,
+    workers: Math.min(desks, Number(values['fleet-workers'] ?? 2)),
+    windowSeconds: Number(values['fleet-window-seconds'] ?? (full ? 30 : 8)),
+    downSeconds: Number(values['down-seconds'] ?? (full ? 10 : 3)),
+    rampPerSec: Math.max(1, Math.ceil(desks / rampSeconds)),
+    connectTimeoutSeconds: rampSeconds + 90,
+    backTimeoutSeconds: full ? 180 : 120,
+    ...(values['fleet-platforms'] ? { platforms: values['fleet-platforms'].split(',') } : {}),
+    ...(values['fleet-backoff'] ? { backoff: JSON.parse(values['fleet-backoff']) as FleetSettings['backoff'] } : {}),
+  };
+})();
 
 const log = createLogger('silent');
 const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version, mode: values.long ? 'long' : quick ? 'quick' : 'standard', settings, platforms: platforms().map((p) => p.name) };
@@ -182,6 +224,90 @@ async function fuzz(): Promise<void> {
   targets.push({ question: '7', target: settings.fuzzRuns ? '≥ 100 000 cases per parser, none failing' : 'every parser fuzzed, none failing (--long: 100 000 each)', figure: `${result.rows.length} parsers, ${Math.min(...result.rows.map((r) => r.cases))}+ cases each, ${result.failures.length} failures`, met: result.passed });
 }
 
+/** Runs the fleet child process (progress on this terminal) and returns its rows. */
+function fleetChild(): Promise<FleetRow[]> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'test/bench/fleet.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, FLEET_SETTINGS: JSON.stringify(fleetSettings) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    proc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    proc.on('close', (code) => {
+      if (code !== 0) reject(new Error(`the fleet exited with ${code}`));
+      else resolve(out.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as FleetRow));
+    });
+  });
+}
+
+/** The fleet's targets for one platform (issue 16): each with its figure and whether it was met. */
+function fleetTargets(r: FleetRow): Array<{ platform: string; target: string; figure: string; met: boolean }> {
+  return [
+    {
+      platform: r.platform,
+      target: '100 % of desks back within 90 s of a restart',
+      figure: r.back100 === null ? `${r.backDesks}/${r.desks} back after ${fleetSettings.backTimeoutSeconds} s` : `${r.back100} s (50 % ${r.back50} s, 99 % ${r.back99} s)`,
+      met: r.back100 !== null && r.back100 <= 90,
+    },
+    {
+      platform: r.platform,
+      target: 'peak logins/s ≤ 3× the mean over that window',
+      figure: `peak ${r.peakLoginsPerSec}/s, mean ${r.meanLoginsPerSec}/s (${r.peakOverMean}×)`,
+      met: r.peakOverMean <= 3,
+    },
+    { platform: r.platform, target: '0 desks logging in more than once per backoff step', figure: `${r.desksOverOneLoginPerStep} desks`, met: r.desksOverOneLoginPerStep === 0 },
+    { platform: r.platform, target: 'no desk gives up (failed)', figure: `${r.failedDesks} desks failed`, met: r.failedDesks === 0 },
+  ];
+}
+
+async function fleet(): Promise<void> {
+  const s = fleetSettings;
+  const policy = s.backoff ? `explicit, passed by the bench: ${JSON.stringify(s.backoff)}` : "the product's default (kit/supervisor.ts)";
+  process.stdout.write(
+    `\n8. The fleet: ${s.desks.toLocaleString('en')} desk cores in ${s.workers} worker threads against one simulator per platform, the platforms one after another; ` +
+      `started over ${round(s.desks / s.rampPerSec)} s, windows of ${s.windowSeconds} s, the server down ${s.downSeconds} s in the restart; reconnect policy: ${policy}.\n`,
+  );
+  const rows = await fleetChild();
+  const targetRows = rows.flatMap(fleetTargets);
+  results.fleet = { at: new Date().toISOString(), node: process.version, settings: s, policy, platforms: rows, rows: targetRows };
+  table(
+    `8. The fleet (${s.desks.toLocaleString('en')} desks per platform; requests = HTTP requests and frames the desks sent; back = logged in again and connected, s after the server listened again)`,
+    rows.map((r) => ({
+      platform: r.platform,
+      desks: r.desks,
+      'idle req/s/desk': r.idleRequestsPerDeskSec,
+      'calls req/s/desk': r.callRequestsPerDeskSec,
+      'back 50 % s': r.back50,
+      'back 99 % s': r.back99,
+      'back 100 % s': r.back100,
+      'peak logins/s': r.peakLoginsPerSec,
+      'mean logins/s': r.meanLoginsPerSec,
+      '>1 login/step': r.desksOverOneLoginPerStep,
+      failed: r.failedDesks,
+      'heap KB/desk': r.heapKBPerDesk,
+      'RSS KB/desk': r.rssKBPerDesk,
+    })),
+    'memory per desk core: the worker threads\' heap after GC, and the process RSS (simulator side included), growth divided by the desks.',
+  );
+  table('Fleet targets', targetRows.map((t) => ({ platform: t.platform, target: t.target, figure: t.figure, met: t.met ? 'yes' : 'NO' })));
+}
+
+/** The results file as it is, when it holds an object (a run keeps the sections it did not measure). */
+function previousResults(): Record<string, unknown> {
+  const file = new URL('bench-results.json', `file://${ROOT}`);
+  if (!existsSync(file)) return {};
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The number of each question in the targets table, by name. */
+const QUESTION_NUMBERS: Record<(typeof QUESTIONS)[number], string> = { throughput: '1', latency: '2', shift: '3', idle: '4', ready: '5', size: '6', fuzz: '7' };
+
 async function main(): Promise<void> {
   process.stdout.write(`Bench (${results.mode as string}) for ${platforms().map((p) => p.name).join(', ')}\n`);
   if (only.has('size')) size();
@@ -191,9 +317,18 @@ async function main(): Promise<void> {
   if (only.has('latency')) await latency();
   if (only.has('ready')) await ready();
   if (only.has('fuzz')) await fuzz();
-  results.targets = targets;
-  table('Targets', targets.map((t) => ({ question: t.question, target: t.target, figure: t.figure, met: t.met ? 'yes' : 'NO' })));
-  writeFileSync(new URL('bench-results.json', `file://${ROOT}`), `${JSON.stringify(results, null, 2)}\n`);
+  if (fleetAsked) await fleet();
+  const previous = previousResults();
+  const ran = QUESTIONS.filter((q) => only.has(q));
+  if (ran.length > 0) {
+    const numbers = new Set(ran.map((q) => QUESTION_NUMBERS[q]));
+    const kept = Array.isArray(previous.targets) ? (previous.targets as typeof targets).filter((t) => !numbers.has(String(t.question).split(' ')[0]!)) : [];
+    results.targets = [...targets, ...kept];
+    table('Targets', targets.map((t) => ({ question: t.question, target: t.target, figure: t.figure, met: t.met ? 'yes' : 'NO' })));
+  }
+  // A run that measured only some sections keeps the file's others (and its header, when it ran none of the rest).
+  const merged = ran.length > 0 ? { ...previous, ...results } : { ...results, ...previous, ...(results.fleet ? { fleet: results.fleet } : {}) };
+  writeFileSync(new URL('bench-results.json', `file://${ROOT}`), `${JSON.stringify(merged, null, 2)}\n`);
   process.stdout.write('\nWritten to bench-results.json\n');
 }
 

@@ -10,6 +10,7 @@ import { enreachAccountSchema, enreachShape, type EnreachTuning } from './config
 import { startEnreachConformanceRig } from './conformance.js';
 import { createEnreachConnector } from './connector.js';
 import { startEnreachDemo } from './demo.js';
+import { startEnreachFleet } from './fleet.js';
 
 export const enreach = definePlatform({
   id: 'enreach',
@@ -42,5 +43,5 @@ export const enreach = definePlatform({
     return { account: { ...demo.account, secretKey: demo.secrets.secretKey }, stop: () => demo.stop() };
   },
   startConformanceRig: startEnreachConformanceRig,
-  bench: enreachBench,
+  bench: { ...enreachBench, fleet: startEnreachFleet },
 });

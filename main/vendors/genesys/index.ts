@@ -10,6 +10,7 @@ import { genesysAccountSchema, genesysShape } from './config.js';
 import { startGenesysConformanceRig } from './conformance.js';
 import { createGenesysConnector, type GenesysTuning } from './connector.js';
 import { startGenesysDemo } from './demo.js';
+import { startGenesysFleet } from './fleet.js';
 
 export const genesys = definePlatform({
   id: 'genesys',
@@ -32,5 +33,5 @@ export const genesys = definePlatform({
     return { account: { ...demo.account, password: demo.secrets.password }, stop: () => demo.stop() };
   },
   startConformanceRig: startGenesysConformanceRig,
-  bench: genesysBench,
+  bench: { ...genesysBench, fleet: startGenesysFleet },
 });

@@ -10,6 +10,7 @@ import { HUAWEI_CAPABILITIES, HUAWEI_NAME, HUAWEI_NOTICE } from './capabilities.
 import { huaweiAccountSchema, huaweiShape } from './config.js';
 import { createHuaweiConnector } from './connector.js';
 import { startHuaweiDemo } from './demo.js';
+import { startHuaweiFleet } from './fleet.js';
 import { startHuaweiConformanceRig } from './rig.js';
 import type { HuaweiTuning } from './tuning.js';
 
@@ -61,5 +62,5 @@ export const huawei = definePlatform({
     return { account: demo.account, stop: () => demo.stop() };
   },
   startConformanceRig: () => startHuaweiConformanceRig(),
-  bench: huaweiBench,
+  bench: { ...huaweiBench, fleet: startHuaweiFleet },
 });

@@ -235,6 +235,57 @@ export interface PlatformBench {
    * value, so that nothing is optimised away.
    */
   floor(frame: unknown): unknown;
+  /**
+   * A fleet of agents on one simulator, for `npm run bench -- --fleet` (`test/bench/fleet.ts`):
+   * absent, the platform is left out of the fleet table (which says so).
+   */
+  fleet?(options: FleetOptions): Promise<FleetRig>;
+}
+
+/** What a fleet rig reports as it happens; the bench stamps the time. */
+export interface FleetObserver {
+  /**
+   * Desk `desk`'s agent tried to log in: an authentication reached the server (a token or session
+   * asked for, a sign-in), answered or not. Called synchronously as the server takes it.
+   */
+  login(desk: number): void;
+}
+
+/** Options of {@link PlatformBench.fleet}. */
+export interface FleetOptions {
+  /** How many desks, each with its own agent on the one simulator. */
+  desks: number;
+  observer: FleetObserver;
+  log: Logger;
+}
+
+/**
+ * One simulator on loopback serving `desks` agents, in the desk's words: each desk's account, what
+ * the desks sent, a call at a desk, and a restart (stop, then start on the same port).
+ */
+export interface FleetRig {
+  /** Desk `i`'s account (its own agent), secrets inline (the simulator's own); ids unique. */
+  accounts: RawAccount[];
+  /** The connector options the desks use: tuning only (none: production's); never a backoff. */
+  tuning?: unknown;
+  /**
+   * Everything the desks have sent the server so far, across restarts: HTTP requests and frames on
+   * long-lived connections (WebSocket messages, socket frames, pings), each counted once.
+   */
+  traffic(): number;
+  /**
+   * How a desk gets a call. `server`: `play` plays one at desk `desk`'s agent for about
+   * `durationMs` (it rings, is answered where the server can answer, ends). `desk` (click-to-dial):
+   * `prepare` readies the server to play each call the desks place next for about `durationMs`
+   * and returns the number they dial.
+   */
+  calls: { placedBy: 'server'; play(desk: number, durationMs: number): void } | { placedBy: 'desk'; prepare(durationMs: number): string };
+  /** Stops the server as a crash or restart does: every connection cut, the port closed, every session and token forgotten. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port, with the same agents and credentials. @throws when it cannot listen. */
+  start(): Promise<void>;
+  /** Stops it for good (idempotent). */
+  close(): Promise<void>;
 }
 
 /** Marks an account field as a secret: masked for the window, encrypted at rest, redacted in logs. */

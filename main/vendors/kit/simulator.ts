@@ -4,6 +4,8 @@
  *
  * - {@link startLoopbackHttp}: an HTTP server on 127.0.0.1 (any free port) with a request log,
  *   JSON helpers, WebSocket upgrades handed to the simulator, and a close that ends every socket;
+ * - {@link startLoopbackHttpHost}: one HTTP server that many simulators share, each under its own
+ *   path prefix (a fleet of agents on one port, for `npm run bench -- --fleet`);
  * - {@link startLoopbackTcp}: the same for a raw TCP protocol;
  * - {@link DemoSchedule}: the scripted clock of a demo day (steps after delays, all cancelled at once).
  *
@@ -44,6 +46,11 @@ export interface LoopbackHttpOptions {
   handle(exchange: HttpExchange): Promise<void> | void;
   /** Takes a WebSocket (or other) upgrade; absent: upgrades are refused. */
   upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /**
+   * Serve under `prefix` on a shared host instead of listening alone (`port` is then ignored): the
+   * simulator sees its requests without the prefix, and its `origin` ends with it.
+   */
+  mount?: { host: LoopbackHttpHost; prefix: string };
 }
 
 /** A running loopback HTTP server. */
@@ -78,7 +85,7 @@ export async function startLoopbackHttp(options: LoopbackHttpOptions): Promise<L
     held.add(socket);
     socket.once('close', () => held.delete(socket));
   };
-  const server = createHttpServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     if (hanging) return hold(req.socket);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const exchange: HttpExchange = {
@@ -100,12 +107,42 @@ export async function startLoopbackHttp(options: LoopbackHttpOptions): Promise<L
       options.log?.warn({ err: error }, 'simulator request failed');
       if (!res.headersSent) exchange.json(500, { message: 'internal error' });
     });
-  });
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  };
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     if (hanging) hold(socket);
     else if (options.upgrade) options.upgrade(req, socket, head);
     else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
-  });
+  };
+  const record = (request: SimRequest): void => void requests.push({ ...request, at: request.at ?? Date.now() });
+  const hang = (on: boolean): void => {
+    hanging = on;
+    if (on) return;
+    for (const socket of held) socket.destroy();
+    held.clear();
+  };
+
+  if (options.mount) {
+    const { host, prefix } = options.mount;
+    const routes = ROUTES.get(host)!;
+    if (!/^\/[^/?#]+\/[^/?#]+$/.test(prefix)) throw new Error(`a mount prefix is two path segments, like /agents/7 (got ${prefix})`);
+    if (routes.has(prefix)) throw new Error(`${prefix} is already mounted`);
+    routes.set(prefix, { request: onRequest, upgrade: onUpgrade });
+    return {
+      origin: `${host.origin}${prefix}`,
+      port: host.port,
+      server: host.server,
+      requests,
+      record,
+      hang,
+      async close() {
+        hang(false);
+        routes.delete(prefix);
+      },
+    };
+  }
+
+  const server = createHttpServer(onRequest);
+  server.on('upgrade', onUpgrade);
   await listen(server, options.port ?? 0);
   const { port } = server.address() as AddressInfo;
   return {
@@ -113,20 +150,101 @@ export async function startLoopbackHttp(options: LoopbackHttpOptions): Promise<L
     port,
     server,
     requests,
-    record: (request) => void requests.push({ ...request, at: request.at ?? Date.now() }),
-    hang(on) {
-      hanging = on;
-      if (on) return;
-      for (const socket of held) socket.destroy();
-      held.clear();
-    },
+    record,
+    hang,
     async close() {
-      hanging = false;
-      for (const socket of held) socket.destroy();
+      hang(false);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** What a {@link LoopbackHttpHost} tells its observer, before or as its simulators answer. */
+export interface LoopbackHttpObserver {
+  /** A request arrived for `prefix` (its URL already without the prefix); called before the simulator sees it. */
+  request?(prefix: string, req: IncomingMessage, res: ServerResponse): void;
+  /** An upgrade arrived for `prefix`; called after the simulator took (or refused) it, so a `data` listener sees only what follows. */
+  upgrade?(prefix: string, req: IncomingMessage, socket: Duplex): void;
+}
+
+/** One HTTP server on 127.0.0.1 that simulators share, each mounted under a path prefix. */
+export interface LoopbackHttpHost {
+  /** `http://127.0.0.1:<port>` (no trailing slash, no prefix). */
+  readonly origin: string;
+  readonly port: number;
+  readonly server: Server;
+  /** Cuts every connection at once (upgraded ones too) and stops listening; the simulators mounted on it stay as they are. */
+  close(): Promise<void>;
+}
+
+/** The routes of each host: prefix → its simulator's request and upgrade handlers. */
+const ROUTES = new WeakMap<LoopbackHttpHost, Map<string, { request(req: IncomingMessage, res: ServerResponse): void; upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void }>>();
+
+/**
+ * Starts an HTTP server on 127.0.0.1 that simulators mount on (`startLoopbackHttp({ mount })`):
+ * a request for `/<a>/<b>/rest` goes to the simulator mounted at `/<a>/<b>`, as `/rest`; one for no
+ * mounted prefix answers 404.
+ * @param options.port the port (default 0: any free one; a restarted host passes the old one).
+ * @param options.prepare mounts the simulators: with a given port it runs before the host listens
+ *   (a restarted server opens its port once every simulator is there, as a real one does), with
+ *   port 0 right after (no one knows the port before it resolves).
+ * @throws when it cannot listen.
+ */
+export async function startLoopbackHttpHost(
+  options: { port?: number; observe?: LoopbackHttpObserver; prepare?(host: LoopbackHttpHost): Promise<void> } = {},
+): Promise<LoopbackHttpHost> {
+  const routes = new Map<string, { request(req: IncomingMessage, res: ServerResponse): void; upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void }>();
+  const observe = options.observe ?? {};
+  /** The mounted prefix of a request, with its URL rewritten to what follows it. */
+  const route = (req: IncomingMessage): string | undefined => {
+    const match = /^(\/[^/?#]+\/[^/?#]+)(.*)$/.exec(req.url ?? '/');
+    if (!match || !routes.has(match[1]!)) return undefined;
+    const rest = match[2]!;
+    req.url = rest.startsWith('/') ? rest : `/${rest}`;
+    return match[1]!;
+  };
+  const server = createHttpServer((req, res) => {
+    const prefix = route(req);
+    if (prefix === undefined) return void res.writeHead(404, { 'Content-Length': '0' }).end();
+    observe.request?.(prefix, req, res);
+    routes.get(prefix)!.request(req, res);
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const prefix = route(req);
+    if (prefix === undefined) return void socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+    routes.get(prefix)!.upgrade(req, socket, head);
+    observe.upgrade?.(prefix, req, socket);
+  });
+  // Upgraded sockets leave the HTTP server's books: every connection is kept here, to cut them all.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  let port = options.port ?? 0;
+  const host: LoopbackHttpHost = {
+    get origin() {
+      return `http://127.0.0.1:${port}`;
+    },
+    get port() {
+      return port;
+    },
+    server,
+    async close() {
+      server.closeAllConnections();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  ROUTES.set(host, routes);
+  if (port !== 0) await options.prepare?.(host);
+  await listen(server, port);
+  if (port === 0) {
+    port = (server.address() as AddressInfo).port;
+    await options.prepare?.(host);
+  }
+  return host;
 }
 
 /** Reads a request body as JSON: `undefined` when it is empty or not JSON. */

@@ -9,6 +9,7 @@ import { openmethodsBench } from './bench.js';
 import { openmethodsAccountSchema, openmethodsShape, type OpenMethodsTuning } from './config.js';
 import { OPENMETHODS_CAPABILITIES, OPENMETHODS_NAME, createOpenMethodsConnector } from './connector.js';
 import { startOpenMethodsDemo } from './demo.js';
+import { startOpenMethodsFleet } from './fleet.js';
 import { startOpenMethodsRig } from './rig.js';
 
 export const openmethods = definePlatform({
@@ -43,5 +44,5 @@ export const openmethods = definePlatform({
     return { account: demo.account, stop: () => demo.stop() };
   },
   startConformanceRig: () => startOpenMethodsRig(),
-  bench: openmethodsBench,
+  bench: { ...openmethodsBench, fleet: startOpenMethodsFleet },
 });

@@ -14,6 +14,7 @@ import { THREEC_CAPABILITIES, THREEC_NAME, THREEC_NOTICE } from './capabilities.
 import { threecAccountSchema, threecShape, type ThreecTuning } from './config.js';
 import { createThreecConnector } from './connector.js';
 import { startThreecDemo } from './demo.js';
+import { startThreecFleet } from './fleet.js';
 import { startThreecConformanceRig } from './rig.js';
 
 /** The platform module the registry lists (`main/vendors/index.ts`). */
@@ -63,5 +64,5 @@ export const threec = definePlatform({
     return { account: demo.account, stop: () => demo.stop() };
   },
   startConformanceRig: () => startThreecConformanceRig(),
-  bench: threecBench,
+  bench: { ...threecBench, fleet: startThreecFleet },
 });

@@ -15,6 +15,7 @@
  * The HTTP plumbing is the kit's (`kit/simulator.ts`).
  */
 import type { Logger } from '../../../log.js';
+import type { FleetMount } from '../../kit/fleet.js';
 import { startLoopbackHttp, type HttpExchange, type SimRequest } from '../../kit/simulator.js';
 import { createAuth } from './auth.js';
 import { createSignalrHub, refuseUpgrade, type SignalrHub } from './hub.js';
@@ -60,6 +61,8 @@ export interface EnreachSimulatorOptions {
   pingIntervalMs?: number;
   /** Debug log of what the simulator does. */
   log?: Logger;
+  /** Serve under a prefix of a shared loopback host (one agent of a fleet) instead of listening alone. */
+  mount?: FleetMount;
 }
 
 /** The running simulator, scriptable. All methods that emit events return at once. */
@@ -179,6 +182,7 @@ export async function startEnreachSimulator(options: EnreachSimulatorOptions = {
 
   const http = await startLoopbackHttp({
     port: options.port,
+    mount: options.mount,
     log,
     async handle(exchange: HttpExchange) {
       if (unavailable !== undefined) return exchange.json(503, { Message: 'Service Unavailable' }, { 'Retry-After': unavailable });

@@ -12,6 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../../log.js';
+import type { FleetMount } from '../../kit/fleet.js';
 import { startLoopbackHttp, type SimRequest } from '../../kit/simulator.js';
 import { Bayeux } from './bayeux.js';
 import { ContactCenter, type GenesysOperation } from './contact-center.js';
@@ -36,6 +37,8 @@ export interface GenesysSimulatorOptions {
   /** The CSRF header name announced in `X-CSRF-HEADER` (default `X-CSRF-TOKEN`). */
   csrfHeaderName?: string;
   log?: Logger;
+  /** Serve under a prefix of a shared loopback host (one agent of a fleet) instead of listening alone. */
+  mount?: FleetMount;
 }
 
 /** The scripting and inspection API of a running simulator. */
@@ -145,6 +148,7 @@ export async function startGenesysSimulator(options: GenesysSimulatorOptions = {
   let busy: string | undefined;
   const http = await startLoopbackHttp({
     log: options.log,
+    mount: options.mount,
     handle(exchange) {
       const { pathname } = exchange.url;
       if (busy !== undefined && pathname.startsWith('/api/v2/')) {

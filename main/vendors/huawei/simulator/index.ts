@@ -47,6 +47,10 @@ export interface HuaweiSimulatorOptions {
   plan?: CallPlan | ((seq: number) => CallPlan);
   /** Size of an oversized answer, bytes (default 2 MiB). */
   oversizedBytes?: number;
+  /** Listening port (default 0: any free one; a fleet's restart passes the old one). */
+  port?: number;
+  /** Called as each well-formed `applyToken` arrives (a desk signing in), with its user id; for the fleet bench. */
+  onApplyToken?(userId: string): void;
   log?: Logger;
 }
 
@@ -225,6 +229,7 @@ export async function startHuaweiSimulator(options: HuaweiSimulatorOptions = {})
     if (typeof userId !== 'string' || userId.length < 1 || userId.length > 32 || typeof body?.userName !== 'string' || typeof body.locale !== 'string') {
       return x.json(400, { resultCode: '1', resultDesc: 'invalid request body' });
     }
+    options.onApplyToken?.(userId);
     if (typeof channelId !== 'string' || !channels.has(channelId)) return x.json(200, { resultCode: '1', resultDesc: 'channel not found' });
     const value = token();
     tokens.set(value, { key: `${userId}\n${channelId}`, valid: true, until: Date.now() + tokenLifetimeMs, checked: false, corrupt: [] });
@@ -323,6 +328,7 @@ export async function startHuaweiSimulator(options: HuaweiSimulatorOptions = {})
 
   const http = await startLoopbackHttp({
     log: options.log,
+    port: options.port,
     async handle(x) {
       if (cutting) {
         x.req.socket.destroy();

@@ -67,6 +67,13 @@ export interface OpenMethodsSimulatorOptions {
   tls?: { key: string | Buffer; cert: string | Buffer };
   /** Whether `report.teamstatus.begin` lists the teams (`teamadded`) before its answer instead of after (default false). */
   teamsBeforeAnswer?: boolean;
+  /**
+   * More agents on the same server (a fleet, `npm run bench -- --fleet`), each with its own contact
+   * centre, teams and session; the scripting API below speaks of `agent` alone.
+   */
+  moreAgents?: Array<{ id: string; password: string; name?: string; extension?: string }>;
+  /** Listening port (default 0: any free one; a fleet's restart passes the old one). */
+  port?: number;
   log?: Logger;
 }
 
@@ -91,7 +98,21 @@ interface SimClient {
   dcpIndex?: number;
   services: Set<string>;
   resource?: string;
-  teamReport: boolean;
+  /** The agent whose team status this client follows (`report.teamstatus.begin`), if any. */
+  teamReport?: SimAgent;
+}
+
+/** One agent the server knows: credentials, contact centre state, session. */
+interface SimAgent {
+  id: string;
+  /** The password it was created with (others may be accepted too). */
+  password: string;
+  name: string;
+  extension: string;
+  passwords: Set<string>;
+  center: ContactCenter;
+  session?: SimSession;
+  sessionCounter: number;
 }
 
 /** A session resource. */
@@ -107,8 +128,12 @@ export interface OpenMethodsSimulator {
   readonly url: string;
   readonly credentials: { agentId: string; password: string };
   readonly center: ContactCenter;
+  /** The contact centre of any agent the server knows (`agent` or one of `moreAgents`), by id. */
+  centerOf(agentId: string): ContactCenter | undefined;
   /** Every DCP request received, oldest first. */
   readonly requests: readonly SimDcpRequest[];
+  /** Frames received from clients so far (transport control, pings included, and DCP). */
+  framesReceived(): number;
   /** Transport clients registered (`connect` accepted) so far. */
   registrations(): number;
   /** `bindResource` successes so far. */
@@ -161,13 +186,6 @@ export interface OpenMethodsSimulator {
  */
 export async function startOpenMethodsSimulator(options: OpenMethodsSimulatorOptions = {}): Promise<OpenMethodsSimulator> {
   const log = options.log;
-  const agent = {
-    id: options.agent?.id ?? '1001',
-    password: options.agent?.password ?? `uccx-${randomUUID().slice(0, 12)}`,
-    name: options.agent?.name ?? 'Alex Agent',
-    extension: options.agent?.extension ?? '7001',
-  };
-  const passwords = new Set([agent.password]);
   const capabilities = options.capabilities ?? { ...DEFAULT_CAPABILITIES };
   const services = [
     { id: 'uccx-standby', name: 'UCCX Interaction Processor (standby)', type: PROCESSOR_TYPE, status: 'OutOfService', domain: 'uccx-lab' },
@@ -177,38 +195,68 @@ export async function startOpenMethodsSimulator(options: OpenMethodsSimulatorOpt
   const clients = new Set<SimClient>();
   const requests: SimDcpRequest[] = [];
   const listeners = new Set<(request: SimDcpRequest) => void>();
-  let session: SimSession | undefined;
   let registrations = 0;
   let bindings = 0;
   let cleanStops = 0;
+  let frames = 0;
   let silent = false;
   let endNewSessions = false;
-  let sessionCounter = 0;
 
-  const center = new ContactCenter(
-    { id: agent.id, name: agent.name, extension: agent.extension },
-    options.reasons ?? DEFAULT_REASONS,
+  /** Every agent by id, and the agent whose session a resource id is. */
+  const agents = new Map<string, SimAgent>();
+  const byResource = new Map<string, SimAgent>();
+  function addAgent(spec: { id: string; password: string; name: string; extension: string }, teams: SimTeam[]): SimAgent {
+    const added: SimAgent = { ...spec, passwords: new Set([spec.password]), sessionCounter: 0, center: undefined as unknown as ContactCenter };
+    added.center = new ContactCenter(
+      { id: spec.id, name: spec.name, extension: spec.extension },
+      options.reasons ?? DEFAULT_REASONS,
+      teams,
+      options.wrapUp ?? true,
+      (publication) => publish(added, publication),
+      options.initialState ?? 'READY',
+    );
+    agents.set(spec.id, added);
+    return added;
+  }
+  const agent = addAgent(
+    {
+      id: options.agent?.id ?? '1001',
+      password: options.agent?.password ?? `uccx-${randomUUID().slice(0, 12)}`,
+      name: options.agent?.name ?? 'Alex Agent',
+      extension: options.agent?.extension ?? '7001',
+    },
     options.teams ?? defaultTeams(),
-    options.wrapUp ?? true,
-    publish,
-    options.initialState ?? 'READY',
   );
+  for (const more of options.moreAgents ?? []) {
+    addAgent({ id: more.id, password: more.password, name: more.name ?? `Agent ${more.id}`, extension: more.extension ?? more.id }, defaultTeams());
+  }
+  const center = agent.center;
+
+  /** A new session resource of `owner` (the previous one, if any, is forgotten). */
+  function newSession(owner: SimAgent, holder: SimSession['holder']): SimSession {
+    if (owner.session) byResource.delete(owner.session.resourceId);
+    owner.sessionCounter += 1;
+    owner.session = { resourceId: `session-${owner.id}-${owner.sessionCounter}`, holder };
+    byResource.set(owner.session.resourceId, owner);
+    owner.center.resourceId = owner.session.resourceId;
+    return owner.session;
+  }
 
   function write(client: SimClient, protocol: number, message: unknown): void {
     if (!client.socket.destroyed && client.socket.writable) client.socket.write(encodeJsonFrame(protocol, message));
   }
   const dcp = (client: SimClient, message: Record<string, unknown>): void => write(client, client.dcpIndex ?? DCP_DEFAULT_INDEX, message);
 
-  function publish(publication: Publication): void {
+  function publish(owner: SimAgent, publication: Publication): void {
     if (publication.to === 'session') {
-      const holder = session?.holder;
+      const holder = owner.session?.holder;
       if (holder && holder !== 'other') {
-        dcp(holder, { messageType: 'resourceEvent', resourceId: session!.resourceId, name: publication.name, target: publication.target, data: publication.data });
+        dcp(holder, { messageType: 'resourceEvent', resourceId: owner.session!.resourceId, name: publication.name, target: publication.target, data: publication.data });
       }
       return;
     }
     for (const client of clients) {
-      if (client.teamReport) dcp(client, { messageType: 'serviceEvent', serviceId: 'uccx-reports', name: publication.name, data: publication.data });
+      if (client.teamReport === owner) dcp(client, { messageType: 'serviceEvent', serviceId: 'uccx-reports', name: publication.name, data: publication.data });
     }
   }
 
@@ -309,10 +357,11 @@ export async function startOpenMethodsSimulator(options: OpenMethodsSimulatorOpt
       }
       case 'unbindService':
         client.services.delete(String(data.serviceId));
-        if (data.serviceId === 'uccx-reports') client.teamReport = false;
+        if (data.serviceId === 'uccx-reports') client.teamReport = undefined;
         return coreAnswer(client, requestId, requestType, {});
       case 'bindResource': {
         const resourceId = String(data.resourceId);
+        const session = byResource.get(resourceId)?.session;
         if (!session || session.resourceId !== resourceId) return coreAnswer(client, requestId, requestType, undefined, ['resource.unknown', `No resource ${resourceId}`]);
         if (session.holder && session.holder !== client) return coreAnswer(client, requestId, requestType, undefined, ['resource.bound', 'Another client is bound to this resource']);
         session.holder = client;
@@ -321,6 +370,7 @@ export async function startOpenMethodsSimulator(options: OpenMethodsSimulatorOpt
         return coreAnswer(client, requestId, requestType, {});
       }
       case 'unbindResource': {
+        const session = byResource.get(String(data.resourceId))?.session;
         if (session && session.resourceId === data.resourceId && session.holder === client) {
           session.holder = undefined;
           client.resource = undefined;
@@ -343,21 +393,21 @@ export async function startOpenMethodsSimulator(options: OpenMethodsSimulatorOpt
       const request = prepareSessionRequestSchema.safeParse(body);
       if (!request.success) return answer(prepareSessionFailure('request.invalid', `Invalid prepareSession (${problemOf(request.error)})`, body));
       const { agent: who, override } = request.data.data;
-      if (who.id !== agent.id || !passwords.has(who.password)) return answer(prepareSessionFailure('agent.authentication', 'Invalid agent id or password', body));
-      if (session && !override) {
-        return answer(prepareSessionConfirm(`Agent ${agent.id} (${agent.name}) is already signed in on another desktop. Do you want to end that session and continue here?`, body));
+      const owner = agents.get(who.id);
+      if (!owner || !owner.passwords.has(who.password)) return answer(prepareSessionFailure('agent.authentication', 'Invalid agent id or password', body));
+      const current = owner.session;
+      if (current && !override) {
+        return answer(prepareSessionConfirm(`Agent ${owner.id} (${owner.name}) is already signed in on another desktop. Do you want to end that session and continue here?`, body));
       }
-      if (session) {
-        const previous = session.holder;
+      if (current) {
+        const previous = current.holder;
         if (previous && previous !== 'other') {
-          dcp(previous, { messageType: 'resourceError', resourceId: session.resourceId, failure: failure('resource.removed', 'Another desktop took this session over') });
+          dcp(previous, { messageType: 'resourceError', resourceId: current.resourceId, failure: failure('resource.removed', 'Another desktop took this session over') });
           previous.resource = undefined;
         }
       }
-      sessionCounter += 1;
-      session = { resourceId: `session-${agent.id}-${sessionCounter}`, holder: undefined };
-      center.resourceId = session.resourceId;
-      center.logIn();
+      const session = newSession(owner, undefined);
+      owner.center.logIn();
       return answer(prepareSessionSuccess(session.resourceId, request.data.data));
     }
     if (body.command === 'getCapabilities') {
@@ -373,23 +423,24 @@ export async function startOpenMethodsSimulator(options: OpenMethodsSimulatorOpt
     if (!request.success) return answer(reportFailure(body.command, 'request.invalid', `Invalid report request (${problemOf(request.error)})`, body));
     switch (request.data.command) {
       case 'report.calljourney': {
-        const journey = center.journey(request.data.data.CallId);
+        const journey = (client.resource ? byResource.get(client.resource) : agent)?.center.journey(request.data.data.CallId);
         if (!journey) return answer(reportFailure('report.calljourney', 'report.notFound', `No journey is recorded for call ${request.data.data.CallId}`, body));
         return answer(reportSuccess('report.calljourney', { CallJourney: journey }));
       }
       case 'report.teamstatus.begin': {
-        if (request.data.data.agentId !== agent.id) return answer(reportFailure('report.teamstatus.begin', 'agent.unknown', `No agent ${request.data.data.agentId}`, body));
+        const owner = agents.get(request.data.data.agentId);
+        if (!owner) return answer(reportFailure('report.teamstatus.begin', 'agent.unknown', `No agent ${request.data.data.agentId}`, body));
         const list = (): void => {
-          for (const team of center.teams) {
+          for (const team of owner.center.teams) {
             dcp(client, {
               messageType: 'serviceEvent',
               serviceId: 'uccx-reports',
               name: 'report.teamstatus.teamadded',
-              data: { agentId: agent.id, team: { teamId: team.teamId, teamName: team.teamName, members: team.members.map((m) => ({ ...m })) } },
+              data: { agentId: owner.id, team: { teamId: team.teamId, teamName: team.teamName, members: team.members.map((m) => ({ ...m })) } },
             });
           }
         };
-        client.teamReport = true;
+        client.teamReport = owner;
         if (options.teamsBeforeAnswer) list();
         answer(reportSuccess('report.teamstatus.begin', {}));
         if (!options.teamsBeforeAnswer) list();
@@ -398,7 +449,7 @@ export async function startOpenMethodsSimulator(options: OpenMethodsSimulatorOpt
         return;
       }
       case 'report.teamstatus.end':
-        client.teamReport = false;
+        client.teamReport = undefined;
         return answer(reportSuccess('report.teamstatus.end', {}));
     }
   }
@@ -413,7 +464,10 @@ export async function startOpenMethodsSimulator(options: OpenMethodsSimulatorOpt
         result: fail ? 'failure' : 'success',
         ...(fail ? { failure: failure(fail.code, fail.message) } : { data: result ?? {} }),
       });
-    if (!session || session.resourceId !== resourceId || session.holder !== client) return answer(undefined, { code: 'resource.notBound', message: `Not bound to resource ${resourceId}` });
+    const owner = byResource.get(resourceId);
+    const session = owner?.session;
+    if (!owner || !session || session.resourceId !== resourceId || session.holder !== client) return answer(undefined, { code: 'resource.notBound', message: `Not bound to resource ${resourceId}` });
+    const center = owner.center;
     if (!target || target.split('.')[0] !== resourceId) return answer(undefined, { code: 'target.invalid', message: 'The target must start with the session id' });
     const conversationId = target.split('.')[2];
     switch (command) {
@@ -450,12 +504,13 @@ export async function startOpenMethodsSimulator(options: OpenMethodsSimulatorOpt
 
   function accept(raw: Socket): void {
     const socket: Socket = options.tls ? new TLSSocket(raw, { isServer: true, secureContext: createSecureContext(options.tls) }) : raw;
-    const client: SimClient = { socket, raw, decoder: new FrameDecoder(), services: new Set(), teamReport: false };
+    const client: SimClient = { socket, raw, decoder: new FrameDecoder(), services: new Set() };
     clients.add(client);
     socket.on('data', (chunk: Buffer) => {
       if (silent) return;
-      const { frames, error } = client.decoder.push(chunk);
-      for (const frame of frames) {
+      const { frames: received, error } = client.decoder.push(chunk);
+      frames += received.length;
+      for (const frame of received) {
         const { value, problem } = readJsonBody(frame.body);
         if (problem !== undefined) {
           refuse(client, 'frame.invalid', 'a frame body is not JSON');
@@ -470,11 +525,12 @@ export async function startOpenMethodsSimulator(options: OpenMethodsSimulatorOpt
     socket.on('error', () => undefined);
     socket.on('close', () => {
       clients.delete(client);
+      const session = client.resource ? byResource.get(client.resource)?.session : undefined;
       if (session && session.holder === client) session.holder = undefined;
     });
   }
 
-  const server: LoopbackTcp = await startLoopbackTcp({ accept });
+  const server: LoopbackTcp = await startLoopbackTcp({ accept, port: options.port });
   const url = options.tls ? `tls://localhost:${server.port}` : `tcp://127.0.0.1:${server.port}`;
   log?.info({ url }, 'OpenMethods simulator listening');
 
@@ -482,10 +538,12 @@ export async function startOpenMethodsSimulator(options: OpenMethodsSimulatorOpt
     for (const client of [...clients]) action(client);
   };
 
+  /** Forgets the agent's session resource and tells its client so. */
   function forgetSessions(): void {
-    const holder = session?.holder;
-    const forgotten = session?.resourceId;
-    session = undefined;
+    const holder = agent.session?.holder;
+    const forgotten = agent.session?.resourceId;
+    if (forgotten) byResource.delete(forgotten);
+    agent.session = undefined;
     center.resourceId = undefined;
     if (holder && holder !== 'other' && forgotten) {
       dcp(holder, { messageType: 'resourceError', resourceId: forgotten, failure: failure('resource.unknown', 'The server no longer knows this resource') });
@@ -497,24 +555,28 @@ export async function startOpenMethodsSimulator(options: OpenMethodsSimulatorOpt
     url,
     credentials: { agentId: agent.id, password: agent.password },
     center,
+    centerOf: (agentId) => agents.get(agentId)?.center,
     requests,
+    framesReceived: () => frames,
     registrations: () => registrations,
     bindings: () => bindings,
     cleanStops: () => cleanStops,
     openConnections: () => clients.size,
-    session: () => (session ? { resourceId: session.resourceId, holder: session.holder === 'other' ? 'other' : session.holder ? 'client' : 'none' } : undefined),
+    session() {
+      const session = agent.session;
+      return session ? { resourceId: session.resourceId, holder: session.holder === 'other' ? 'other' : session.holder ? 'client' : 'none' } : undefined;
+    },
     startOtherSession() {
+      const session = agent.session;
       if (session?.holder && session.holder !== 'other') {
         dcp(session.holder, { messageType: 'resourceError', resourceId: session.resourceId, failure: failure('resource.removed', 'Another desktop took this session over') });
         session.holder.resource = undefined;
       }
-      sessionCounter += 1;
-      session = { resourceId: `session-${agent.id}-${sessionCounter}`, holder: 'other' };
-      center.resourceId = session.resourceId;
+      newSession(agent, 'other');
     },
-    acceptPassword: (password) => void passwords.add(password),
+    acceptPassword: (password) => void agent.passwords.add(password),
     revokeCredentials() {
-      passwords.clear();
+      agent.passwords.clear();
       forgetSessions();
     },
     endNewSessions: (on) => void (endNewSessions = on),

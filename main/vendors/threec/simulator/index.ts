@@ -24,6 +24,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../../../log.js';
+import type { FleetMount } from '../../kit/fleet.js';
 import { startLoopbackHttp, type LoopbackHttp } from '../../kit/simulator.js';
 import type { ThreecTerminal } from '../config.js';
 import { CLOSE_BAD_CREDENTIALS, CLOSE_SESSION_UNKNOWN, clientFrameSchema } from '../contract.js';
@@ -56,6 +57,8 @@ export interface ThreecSimulatorOptions {
   /** Colleagues (default: none). */
   colleagues?: SimColleague[];
   log?: Logger;
+  /** Serve under a prefix of a shared loopback host (one agent of a fleet) instead of listening alone. */
+  mount?: FleetMount;
 }
 
 /** One command a session sent, and how the simulator answered it. */
@@ -335,6 +338,7 @@ export async function startThreecSimulator(options: ThreecSimulatorOptions = {})
   const wss = new WebSocketServer({ noServer: true, autoPong: false });
   const http: LoopbackHttp = await startLoopbackHttp({
     log,
+    mount: options.mount,
     handle: (exchange) => exchange.json(404, { message: 'the 3C adapter link speaks WebSocket only' }),
     upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
       const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;

@@ -1,0 +1,56 @@
+/**
+ * The Genesys fleet rig (`kit/platform.ts`, `FleetRig`; `npm run bench -- --fleet`): one WWE API v2
+ * simulator per agent, mounted on one loopback host (`kit/fleet.ts`), every agent with its own user
+ * and password; the long poll held 25 s, as production's.
+ *
+ * - a login = an answer that opens an HTTP session (`Set-Cookie: JSESSIONID`): a Basic-auth login
+ *   (VENDOR-NOTES, Genesys "Auth" [C]), the rig's `authentications` too;
+ * - traffic = REST requests and CometD requests (handshakes, subscriptions, long polls), as the host counts them;
+ * - a call = an inbound call that rings at the agent and is released by the far end (answering is
+ *   the agent's operation; the desks here do not answer).
+ */
+import { randomBytes } from 'node:crypto';
+import { CallTimers, startMountedFleet } from '../kit/fleet.js';
+import type { FleetOptions, FleetRig, RawAccount } from '../kit/platform.js';
+import { startGenesysSimulator, type GenesysSimulator } from './simulator/index.js';
+
+/**
+ * Starts the fleet's simulator with `options.desks` agents.
+ * @throws when it cannot listen on loopback.
+ */
+export async function startGenesysFleet(options: FleetOptions): Promise<FleetRig> {
+  const agents = Array.from({ length: options.desks }, (_, i) => ({ user: `agent-${i}`, password: randomBytes(18).toString('base64url') }));
+  const timers = new CallTimers();
+  const fleet = await startMountedFleet<GenesysSimulator>({
+    desks: options.desks,
+    observer: options.observer,
+    isLogin: (_req, res) => /(^|,)\s*JSESSIONID=/.test(String(res.getHeader('set-cookie') ?? '')),
+    startAgent: (desk, mount) => startGenesysSimulator({ ...agents[desk]!, mount }),
+  });
+  const accounts: RawAccount[] = fleet.sims.map((sim, i) => ({ id: `fleet-${i}`, vendor: 'genesys', baseUrl: sim.baseUrl, user: agents[i]!.user, password: agents[i]!.password, channels: ['voice', 'chat'] }));
+  let closed = false;
+
+  return {
+    accounts,
+    traffic: fleet.traffic,
+    calls: {
+      placedBy: 'server',
+      play(desk, durationMs) {
+        const sim = fleet.sims[desk]!;
+        const id = sim.ringCall({ ani: `+35840${String(1_000_000 + desk)}` });
+        timers.after(durationMs, () => sim.releaseCall(id));
+      },
+    },
+    async stop() {
+      timers.clear();
+      await fleet.stop();
+    },
+    start: () => fleet.start(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      timers.clear();
+      await fleet.stop();
+    },
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * The 3C fleet rig (`kit/platform.ts`, `FleetRig`; `npm run bench -- --fleet`): one adapter-link
+ * simulator per agent, mounted on one loopback host (`kit/fleet.ts`), every agent with its own
+ * user name, password and terminal.
+ *
+ * - a login = a link connection (the WebSocket upgrade): the link signs in with `connect` as the
+ *   first frame of every connection (`contract.ts` [I]), the rig's `authentications` too;
+ * - traffic = upgrades and the frames the desks send (connect, commands, pings), as the host counts them;
+ * - a call = an external call that rings on the agent's terminal, is answered a moment later and
+ *   hung up; the desk follows it (3C offers no call control here);
+ * - the desks run production's timings (no tuning).
+ */
+import { randomBytes } from 'node:crypto';
+import { CallTimers, startMountedFleet } from '../kit/fleet.js';
+import type { FleetOptions, FleetRig, RawAccount } from '../kit/platform.js';
+import { startThreecSimulator, type ThreecSimulator } from './simulator/index.js';
+
+/**
+ * Starts the fleet's link with `options.desks` agents.
+ * @throws when it cannot listen on loopback.
+ */
+export async function startThreecFleet(options: FleetOptions): Promise<FleetRig> {
+  const agents = Array.from({ length: options.desks }, (_, i) => ({
+    username: `agent-${i}@fleet.example`,
+    password: `fleet-${randomBytes(12).toString('hex')}`,
+    terminals: [{ addressvalue: String(10_000 + i), addresstype: 'ext' }],
+  }));
+  const timers = new CallTimers();
+  const fleet = await startMountedFleet<ThreecSimulator>({
+    desks: options.desks,
+    observer: options.observer,
+    isLogin: () => false,
+    upgradeIsLogin: true,
+    startAgent: (desk, mount) => startThreecSimulator({ ...agents[desk]!, mount }),
+  });
+  const accounts: RawAccount[] = fleet.sims.map((sim, i) => ({
+    id: `fleet-${i}`,
+    vendor: 'threec',
+    linkUrl: sim.linkUrl,
+    serveruri: sim.credentials.serveruri,
+    username: agents[i]!.username,
+    password: agents[i]!.password,
+    terminals: `${agents[i]!.terminals[0]!.addressvalue} (ext)`,
+  }));
+  let closed = false;
+
+  return {
+    accounts,
+    traffic: fleet.traffic,
+    calls: {
+      placedBy: 'server',
+      play(desk, durationMs) {
+        const sim = fleet.sims[desk]!;
+        const id = sim.ringCall({ caller: `+35840${String(1_000_000 + desk)}` });
+        timers.after(Math.min(1_000, durationMs / 4), () => sim.answerCall(id));
+        timers.after(durationMs, () => sim.hangupCall(id));
+      },
+    },
+    async stop() {
+      timers.clear();
+      await fleet.stop();
+    },
+    start: () => fleet.start(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      timers.clear();
+      await fleet.stop();
+    },
+  };
+}
