@@ -95,7 +95,8 @@ port.on('message', (message: { type: string; number?: string; spreadMs?: number 
             await core.desk.dial(data.accounts[i]!.id, message.number!);
           }),
         );
-        port.postMessage({ type: 'dialled', failures: results.filter((r) => r.status === 'rejected').length });
+        const reasons = [...new Set(results.flatMap((r) => (r.status === 'rejected' ? [String((r.reason as Error).message)] : [])))].slice(0, 3);
+        port.postMessage({ type: 'dialled', failures: results.filter((r) => r.status === 'rejected').length, reasons });
         return;
       }
       case 'memory':

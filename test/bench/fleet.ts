@@ -15,7 +15,9 @@
  *    back (logged in again and connected, `fleet-stats.ts`), logins per second, desks that failed,
  *    and desks that logged in more than once in one backoff step.
  */
-import { performance } from 'node:perf_hooks';
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { createLogger } from '../../main/log.js';
 import type { FleetRig } from '../../main/vendors/kit/platform.js';
@@ -71,6 +73,14 @@ export interface FleetRow {
   failedDesks: number;
   /** Desks that logged in more than once in one backoff step after the server stopped. */
   desksOverOneLoginPerStep: number;
+  /**
+   * How busy the simulator's thread and the busiest desks' worker were, % of their time, in the
+   * calls window and from the restart until every desk was back: near 100 %, the machine, not the
+   * desks, set the pace of what was measured then.
+   */
+  busy: { callsServerPct: number; callsDesksPct: number; restartServerPct: number; restartDesksPct: number };
+  /** The machine's 1-minute load average at the restart (other work on it slows everything). */
+  loadAverage: number;
   /** Worker heap (after GC) and process RSS growth per desk core, KB. */
   heapKBPerDesk: number;
   rssKBPerDesk: number;
@@ -106,6 +116,18 @@ function fromEach<T>(workers: readonly Worker[], type: string, send?: unknown, t
         }),
     ),
   );
+}
+
+/** Busy-ness of this thread and of each worker, to compare with a later one. */
+function busyNow(workers: readonly Worker[]): EventLoopUtilization[] {
+  return [performance.eventLoopUtilization(), ...workers.map((w) => w.performance.eventLoopUtilization())];
+}
+
+/** This thread's (the simulator's) and the busiest worker's share of time busy since `since`, %. */
+function busySince(workers: readonly Worker[], since: EventLoopUtilization[]): { server: number; desks: number } {
+  const server = performance.eventLoopUtilization(since[0]).utilization;
+  const desks = Math.max(0, ...workers.map((w, i) => w.performance.eventLoopUtilization(since[i + 1]).utilization));
+  return { server: round(server * 100), desks: round(desks * 100) };
 }
 
 async function runPlatform(platform: BenchedPlatform): Promise<FleetRow> {
@@ -169,6 +191,7 @@ async function runPlatform(platform: BenchedPlatform): Promise<FleetRow> {
     let dialFailures = 0;
     before = rig.traffic();
     const callsAt = performance.now();
+    const callsBusy = busyNow(workers);
     // Every desk gets one call, starting within the window's first quarter and over before its end
     // (calls that start and end in step would line up the desks' timers, as no real day does).
     if (rig.calls.placedBy === 'server') {
@@ -179,11 +202,14 @@ async function runPlatform(platform: BenchedPlatform): Promise<FleetRow> {
       }
     } else {
       const number = rig.calls.prepare(windowMs * 0.6);
-      dialFailures = (await fromEach<{ failures: number }>(workers, 'dialled', { type: 'dial', number, spreadMs: windowMs * 0.25 })).reduce((a, r) => a + r.failures, 0);
+      const dialled = await fromEach<{ failures: number; reasons: string[] }>(workers, 'dialled', { type: 'dial', number, spreadMs: windowMs * 0.25 });
+      dialFailures = dialled.reduce((a, r) => a + r.failures, 0);
+      if (dialFailures) say(`${platform.name}: ${dialFailures} desks could not dial: ${[...new Set(dialled.flatMap((r) => r.reasons))].join('; ')}`);
     }
     await sleep(Math.max(0, windowMs - (performance.now() - callsAt)));
     const calls = (rig.traffic() - before) / desks / settings.windowSeconds;
-    say(`${platform.name}: ${round(idle, 3)} requests/s per desk idle, ${round(calls, 3)} during calls${dialFailures ? ` (${dialFailures} dials failed)` : ''}`);
+    const callsBusyPct = busySince(workers, callsBusy);
+    say(`${platform.name}: ${round(idle, 3)} requests/s per desk idle, ${round(calls, 3)} during calls (busy: server ${callsBusyPct.server} %, desks ${callsBusyPct.desks} %)`);
     await sleep(3_000);
 
     // 3. The server restarts.
@@ -192,12 +218,15 @@ async function runPlatform(platform: BenchedPlatform): Promise<FleetRow> {
     await sleep(settings.downSeconds * 1000);
     await rig.start();
     const backAt = Date.now();
+    const restartBusy = busyNow(workers);
+    const loadAverage = round(loadavg()[0]!);
     const backTimes = (): Array<number | undefined> => changes.map((c, d) => backAtOf({ changes: c, logins: logins[d]! }, backAt));
     let times = backTimes();
     while (times.some((t) => t === undefined) && Date.now() - backAt < settings.backTimeoutSeconds * 1000) {
       await sleep(250);
       times = backTimes();
     }
+    const restartBusyPct = busySince(workers, restartBusy);
     const back100 = secondsUntilShare(times, desks, backAt, 1);
     const windowSeconds = back100 ?? (Date.now() - backAt) / 1000;
     const buckets = loginBuckets(allLogins, backAt, windowSeconds);
@@ -220,11 +249,19 @@ async function runPlatform(platform: BenchedPlatform): Promise<FleetRow> {
       loginsAfterRestart: allLogins.filter((t) => t >= backAt).length,
       failedDesks: changes.filter((c) => c.some((change) => change.state === 'failed')).length,
       desksOverOneLoginPerStep: changes.filter((c, d) => mostLoginsInOneStep({ changes: c, logins: logins[d]! }, stopAt) > 1).length,
+      busy: { callsServerPct: callsBusyPct.server, callsDesksPct: callsBusyPct.desks, restartServerPct: restartBusyPct.server, restartDesksPct: restartBusyPct.desks },
+      loadAverage,
       heapKBPerDesk: round((heapAfter - heapBefore) / 1024 / desks),
       rssKBPerDesk: round((rssAfter - rssBefore) / 1024 / desks),
       seconds: 0,
     };
-    say(`${platform.name}: back 50 % ${row.back50} s, 99 % ${row.back99} s, 100 % ${row.back100} s (${row.backDesks}/${desks}); logins/s peak ${row.peakLoginsPerSec}, mean ${row.meanLoginsPerSec}`);
+    if (process.env.FLEET_TRACE) {
+      // For a closer look: every desk's connection changes and logins, ms from the stop.
+      const rel = (t: number): number => t - stopAt;
+      const trace = { platform: platform.id, stopAt, backAt: rel(backAt), desks: changes.map((c, d) => ({ changes: c.map((x) => ({ ...x, at: rel(x.at), ...(x.nextAttemptAt ? { nextAttemptAt: rel(x.nextAttemptAt) } : {}) })), logins: logins[d]!.map(rel) })) };
+      writeFileSync(`${process.env.FLEET_TRACE}.${platform.id}.json`, JSON.stringify(trace));
+    }
+    say(`${platform.name}: back 50 % ${row.back50} s, 99 % ${row.back99} s, 100 % ${row.back100} s (${row.backDesks}/${desks}); logins/s peak ${row.peakLoginsPerSec}, mean ${row.meanLoginsPerSec}; busy: server ${restartBusyPct.server} %, desks ${restartBusyPct.desks} %; load ${loadAverage}`);
     await fromEach(workers, 'stopped', { type: 'stop' }, 60_000).catch((error: unknown) => say(`${platform.name}: ${(error as Error).message}`));
     row.seconds = round((performance.now() - started) / 1000);
     return row;

@@ -25,6 +25,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../main/log.js';
 import { platforms } from '../../main/vendors/index.js';
@@ -285,10 +286,13 @@ async function fleet(): Promise<void> {
       'mean logins/s': r.meanLoginsPerSec,
       '>1 login/step': r.desksOverOneLoginPerStep,
       failed: r.failedDesks,
+      'busy % server/desks': `${r.busy.restartServerPct}/${r.busy.restartDesksPct}`,
       'heap KB/desk': r.heapKBPerDesk,
       'RSS KB/desk': r.rssKBPerDesk,
     })),
-    'memory per desk core: the worker threads\' heap after GC, and the process RSS (simulator side included), growth divided by the desks.',
+    'memory per desk core: the worker threads\' heap after GC, and the process RSS (simulator side included), growth divided by the desks.\n' +
+      'busy %: the simulator\'s thread and the busiest desks\' worker from the restart until every desk was back (the calls window\'s are in the JSON); near 100 %, the machine set the pace, not the desks.\n' +
+      `load average at each restart: ${rows.map((r) => `${r.platform} ${r.loadAverage}`).join(', ')} (this machine has ${availableParallelism()} cores).`,
   );
   table('Fleet targets', targetRows.map((t) => ({ platform: t.platform, target: t.target, figure: t.figure, met: t.met ? 'yes' : 'NO' })));
 }

@@ -39,7 +39,7 @@ export interface MountedFleet<Sim> {
   traffic(): number;
   /** Cuts every connection, closes the port and every agent's simulator. */
   stop(): Promise<void>;
-  /** Listens again on the same port and starts every agent's simulator afresh. */
+  /** Starts every agent's simulator afresh, then listens again on the same port (resolves as it does). */
   start(): Promise<void>;
 }
 
@@ -65,16 +65,18 @@ export async function startMountedFleet<Sim extends { close(): Promise<void> }>(
             if (options.isLogin(req, res)) observer.login(deskOf(prefix));
           });
         },
-        upgrade(prefix, _req, socket) {
+        upgrade(prefix, req, socket) {
           traffic += 1;
           if (options.upgradeIsLogin) observer.login(deskOf(prefix));
           socket.on('data', () => (traffic += 1));
         },
       },
+      // On a restart the port opens only once every agent is mounted again.
+      prepare: async (mounted) => {
+        sims = await Promise.all(Array.from({ length: options.desks }, (_, desk) => options.startAgent(desk, { host: mounted, prefix: `/agents/${desk}` })));
+      },
     });
     port = host.port;
-    const mounted = host;
-    sims = await Promise.all(Array.from({ length: options.desks }, (_, desk) => options.startAgent(desk, { host: mounted, prefix: `/agents/${desk}` })));
   }
 
   async function stop(): Promise<void> {
