@@ -83,7 +83,7 @@ const fleetSettings = ((): FleetSettings => {
   return {
     desks,
     workers: Math.min(desks, Number(values['fleet-workers'] ?? 2)),
-    windowSeconds: Number(values['fleet-window-seconds'] ?? (full ? 30 : 8)),
+    windowSeconds: Number(values['fleet-window-seconds'] ?? (full ? 20 : 8)),
     downSeconds: Number(values['down-seconds'] ?? (full ? 10 : 3)),
     rampPerSec: Math.max(1, Math.ceil(desks / rampSeconds)),
     connectTimeoutSeconds: rampSeconds + 90,

@@ -11,7 +11,7 @@
  * - the hub pings every 10 s, as production's (no tuning: the desks run production's timings).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { CallTimers, startMountedFleet } from '../kit/fleet.js';
+import { startMountedFleet } from '../kit/fleet.js';
 import type { FleetOptions, FleetRig, RawAccount } from '../kit/platform.js';
 import { startEnreachSimulator, type EnreachSimulator, type SimCallList, type SimQueue } from './simulator/index.js';
 
@@ -29,38 +29,29 @@ export async function startEnreachFleet(options: FleetOptions): Promise<FleetRig
   ];
   const callLists: SimCallList[] = [{ id: randomUUID(), name: 'Callbacks' }];
   const agents = Array.from({ length: options.desks }, (_, i) => ({ user: `agent-${i}@fleet.example`, userId: randomUUID(), secretKey: `fleet-${randomBytes(16).toString('hex')}` }));
-  const timers = new CallTimers();
   const fleet = await startMountedFleet<EnreachSimulator>({
     desks: options.desks,
     observer: options.observer,
     isLogin: (req) => req.method === 'GET' && TOKEN_PATH.test(req.url ?? ''),
     startAgent: (desk, mount) => startEnreachSimulator({ ...agents[desk]!, queues, callLists, mount }),
   });
-  const accounts: RawAccount[] = fleet.sims.map((sim, i) => ({ id: `fleet-${i}`, vendor: 'enreach', user: agents[i]!.user, apiUrl: sim.apiUrl, secretKey: agents[i]!.secretKey }));
-  let closed = false;
-
+  const accounts: RawAccount[] = (fleet.server?.sims ?? []).map((sim, i) => ({ id: `fleet-${i}`, vendor: 'enreach', user: agents[i]!.user, apiUrl: sim.apiUrl, secretKey: agents[i]!.secretKey }));
+  const { traffic, stop, start, close } = fleet;
   return {
     accounts,
-    traffic: fleet.traffic,
+    traffic,
+    stop,
+    start,
+    close,
     calls: {
       placedBy: 'server',
       play(desk, durationMs) {
-        const sim = fleet.sims[desk]!;
+        const sim = fleet.server?.sims[desk];
+        if (!sim) return;
         const id = sim.ringCall({ caller: `+35840${String(1_000_000 + desk)}`, queueId: queues[desk % queues.length]!.id });
-        timers.after(Math.min(1_000, durationMs / 4), () => sim.answerCall(id));
-        timers.after(durationMs, () => sim.hangupCall(id, 'remote'));
+        fleet.timers.after(Math.min(1_000, durationMs / 4), () => sim.answerCall(id));
+        fleet.timers.after(durationMs, () => sim.hangupCall(id, 'remote'));
       },
-    },
-    async stop() {
-      timers.clear();
-      await fleet.stop();
-    },
-    start: () => fleet.start(),
-    async close() {
-      if (closed) return;
-      closed = true;
-      timers.clear();
-      await fleet.stop();
     },
   };
 }

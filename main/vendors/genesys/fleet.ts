@@ -10,7 +10,7 @@
  *   the agent's operation; the desks here do not answer).
  */
 import { randomBytes } from 'node:crypto';
-import { CallTimers, startMountedFleet } from '../kit/fleet.js';
+import { startMountedFleet } from '../kit/fleet.js';
 import type { FleetOptions, FleetRig, RawAccount } from '../kit/platform.js';
 import { startGenesysSimulator, type GenesysSimulator } from './simulator/index.js';
 
@@ -20,37 +20,28 @@ import { startGenesysSimulator, type GenesysSimulator } from './simulator/index.
  */
 export async function startGenesysFleet(options: FleetOptions): Promise<FleetRig> {
   const agents = Array.from({ length: options.desks }, (_, i) => ({ user: `agent-${i}`, password: randomBytes(18).toString('base64url') }));
-  const timers = new CallTimers();
   const fleet = await startMountedFleet<GenesysSimulator>({
     desks: options.desks,
     observer: options.observer,
     isLogin: (_req, res) => /(^|,)\s*JSESSIONID=/.test(String(res.getHeader('set-cookie') ?? '')),
     startAgent: (desk, mount) => startGenesysSimulator({ ...agents[desk]!, mount }),
   });
-  const accounts: RawAccount[] = fleet.sims.map((sim, i) => ({ id: `fleet-${i}`, vendor: 'genesys', baseUrl: sim.baseUrl, user: agents[i]!.user, password: agents[i]!.password, channels: ['voice', 'chat'] }));
-  let closed = false;
-
+  const accounts: RawAccount[] = (fleet.server?.sims ?? []).map((sim, i) => ({ id: `fleet-${i}`, vendor: 'genesys', baseUrl: sim.baseUrl, user: agents[i]!.user, password: agents[i]!.password, channels: ['voice', 'chat'] }));
+  const { traffic, stop, start, close } = fleet;
   return {
     accounts,
-    traffic: fleet.traffic,
+    traffic,
+    stop,
+    start,
+    close,
     calls: {
       placedBy: 'server',
       play(desk, durationMs) {
-        const sim = fleet.sims[desk]!;
+        const sim = fleet.server?.sims[desk];
+        if (!sim) return;
         const id = sim.ringCall({ ani: `+35840${String(1_000_000 + desk)}` });
-        timers.after(durationMs, () => sim.releaseCall(id));
+        fleet.timers.after(durationMs, () => sim.releaseCall(id));
       },
-    },
-    async stop() {
-      timers.clear();
-      await fleet.stop();
-    },
-    start: () => fleet.start(),
-    async close() {
-      if (closed) return;
-      closed = true;
-      timers.clear();
-      await fleet.stop();
     },
   };
 }

@@ -11,8 +11,9 @@
  * - the desks run production's timings (no tuning).
  */
 import { randomBytes } from 'node:crypto';
+import { restartableFleet } from '../kit/fleet.js';
 import type { FleetOptions, FleetRig, RawAccount } from '../kit/platform.js';
-import { startHuaweiSimulator, type CallPlan, type HuaweiSimulator } from './simulator/index.js';
+import { startHuaweiSimulator, type CallPlan } from './simulator/index.js';
 
 /**
  * Starts the fleet's simulator with `options.desks` users.
@@ -21,11 +22,8 @@ import { startHuaweiSimulator, type CallPlan, type HuaweiSimulator } from './sim
 export async function startHuaweiFleet(options: FleetOptions): Promise<FleetRig> {
   const appSecret = randomBytes(24).toString('base64url');
   let plan: CallPlan = { outcome: 'answer' };
-  let counted = 0;
-  let sim: HuaweiSimulator | undefined;
-  let port = 0;
-  const start = async (): Promise<void> => {
-    const started = await startHuaweiSimulator({
+  const fleet = await restartableFleet(async (port) => {
+    const sim = await startHuaweiSimulator({
       appSecret,
       port,
       plan: () => plan,
@@ -34,45 +32,31 @@ export async function startHuaweiFleet(options: FleetOptions): Promise<FleetRig>
         if (desk) options.observer.login(Number(desk[1]));
       },
     });
-    sim = started;
-    port = Number(new URL(started.origin).port);
-  };
-  await start();
-  const first = sim!;
+    return { port: Number(new URL(sim.origin).port), sim, traffic: () => sim.requests.length, close: () => sim.close() };
+  });
+  const { sim } = fleet.server!;
   const accounts: RawAccount[] = Array.from({ length: options.desks }, (_, i) => ({
     id: `fleet-${i}`,
     vendor: 'huawei',
-    clickToDialUrl: first.facadeUrl,
-    appKey: first.credentials.appKey,
+    clickToDialUrl: sim.facadeUrl,
+    appKey: sim.credentials.appKey,
     appSecret,
     userId: `fleet-${i}`,
     channelId: 'web-channel-1',
   }));
-  let closed = false;
-  const stop = async (): Promise<void> => {
-    const running = sim;
-    sim = undefined;
-    if (!running) return;
-    counted += running.requests.length;
-    await running.close();
-  };
-
+  const { traffic, stop, start, close } = fleet;
   return {
     accounts,
-    traffic: () => counted + (sim?.requests.length ?? 0),
+    traffic,
+    stop,
+    start,
+    close,
     calls: {
       placedBy: 'desk',
       prepare(durationMs) {
         plan = { outcome: 'answer', queueMs: 1_500, talkMs: Math.max(1_000, durationMs - 1_500) };
         return '+358401234567';
       },
-    },
-    stop,
-    start,
-    async close() {
-      if (closed) return;
-      closed = true;
-      await stop();
     },
   };
 }

@@ -10,9 +10,9 @@
  * - the desks run production's timings (no tuning: a ping every 15 s).
  */
 import { randomBytes } from 'node:crypto';
-import { CallTimers } from '../kit/fleet.js';
+import { restartableFleet } from '../kit/fleet.js';
 import type { FleetOptions, FleetRig, RawAccount } from '../kit/platform.js';
-import { startOpenMethodsSimulator, type OpenMethodsSimulator } from './simulator/index.js';
+import { startOpenMethodsSimulator } from './simulator/index.js';
 
 /**
  * Starts the fleet's simulator with `options.desks` agents.
@@ -21,56 +21,37 @@ import { startOpenMethodsSimulator, type OpenMethodsSimulator } from './simulato
 export async function startOpenMethodsFleet(options: FleetOptions): Promise<FleetRig> {
   const agents = Array.from({ length: options.desks }, (_, i) => ({ id: String(20_000 + i), password: `uccx-${randomBytes(12).toString('hex')}`, extension: String(70_000 + i) }));
   const deskOf = new Map(agents.map((a, i) => [a.id, i]));
-  const timers = new CallTimers();
-  let sim: OpenMethodsSimulator | undefined;
-  let port = 0;
-  let counted = 0;
-  const start = async (): Promise<void> => {
+  const fleet = await restartableFleet(async (port) => {
     const [first, ...more] = agents;
-    const started = await startOpenMethodsSimulator({ agent: first, moreAgents: more, port });
-    started.onRequest((request) => {
+    const sim = await startOpenMethodsSimulator({ agent: first, moreAgents: more, port });
+    sim.onRequest((request) => {
       if (request.kind !== 'service' || request.name !== 'prepareSession') return;
       const desk = deskOf.get(String((request.data.agent as { id?: unknown } | undefined)?.id));
       if (desk !== undefined) options.observer.login(desk);
     });
-    sim = started;
-    port = Number(/:(\d+)$/.exec(started.url)![1]);
-  };
-  const stop = async (): Promise<void> => {
-    timers.clear();
-    const running = sim;
-    sim = undefined;
-    if (!running) return;
-    counted += running.framesReceived();
-    await running.close();
-  };
-  await start();
-  const url = sim!.url;
+    return { port: Number(/:(\d+)$/.exec(sim.url)![1]), sim, traffic: () => sim.framesReceived(), close: () => sim.close() };
+  });
+  const url = fleet.server!.sim.url;
   const accounts: RawAccount[] = agents.map((a, i) => ({ id: `fleet-${i}`, vendor: 'openmethods', serverUrl: url, agentId: a.id, password: a.password }));
-  let closed = false;
-
+  const { traffic, stop, start, close } = fleet;
   return {
     accounts,
-    traffic: () => counted + (sim?.framesReceived() ?? 0),
+    traffic,
+    stop,
+    start,
+    close,
     calls: {
       placedBy: 'server',
       play(desk, durationMs) {
-        const center = sim?.centerOf(agents[desk]!.id);
+        const center = fleet.server?.sim.centerOf(agents[desk]!.id);
         if (!center) return;
         const id = center.ring({ ani: `+1415555${String(1_000_000 + desk)}` });
-        timers.after(Math.min(1_000, durationMs / 4), () => {
+        fleet.timers.after(Math.min(1_000, durationMs / 4), () => {
           const conversation = center.interactions.get(id)?.primary.id;
           if (conversation) center.answer(conversation);
         });
-        timers.after(durationMs, () => center.hangUp(id));
+        fleet.timers.after(durationMs, () => center.hangUp(id));
       },
-    },
-    stop,
-    start,
-    async close() {
-      if (closed) return;
-      closed = true;
-      await stop();
     },
   };
 }

@@ -11,7 +11,7 @@
  * - the desks run production's timings (no tuning).
  */
 import { randomBytes } from 'node:crypto';
-import { CallTimers, startMountedFleet } from '../kit/fleet.js';
+import { startMountedFleet } from '../kit/fleet.js';
 import type { FleetOptions, FleetRig, RawAccount } from '../kit/platform.js';
 import { startThreecSimulator, type ThreecSimulator } from './simulator/index.js';
 
@@ -25,7 +25,6 @@ export async function startThreecFleet(options: FleetOptions): Promise<FleetRig>
     password: `fleet-${randomBytes(12).toString('hex')}`,
     terminals: [{ addressvalue: String(10_000 + i), addresstype: 'ext' }],
   }));
-  const timers = new CallTimers();
   const fleet = await startMountedFleet<ThreecSimulator>({
     desks: options.desks,
     observer: options.observer,
@@ -33,7 +32,7 @@ export async function startThreecFleet(options: FleetOptions): Promise<FleetRig>
     upgradeIsLogin: true,
     startAgent: (desk, mount) => startThreecSimulator({ ...agents[desk]!, mount }),
   });
-  const accounts: RawAccount[] = fleet.sims.map((sim, i) => ({
+  const accounts: RawAccount[] = (fleet.server?.sims ?? []).map((sim, i) => ({
     id: `fleet-${i}`,
     vendor: 'threec',
     linkUrl: sim.linkUrl,
@@ -42,30 +41,22 @@ export async function startThreecFleet(options: FleetOptions): Promise<FleetRig>
     password: agents[i]!.password,
     terminals: `${agents[i]!.terminals[0]!.addressvalue} (ext)`,
   }));
-  let closed = false;
-
+  const { traffic, stop, start, close } = fleet;
   return {
     accounts,
-    traffic: fleet.traffic,
+    traffic,
+    stop,
+    start,
+    close,
     calls: {
       placedBy: 'server',
       play(desk, durationMs) {
-        const sim = fleet.sims[desk]!;
+        const sim = fleet.server?.sims[desk];
+        if (!sim) return;
         const id = sim.ringCall({ caller: `+35840${String(1_000_000 + desk)}` });
-        timers.after(Math.min(1_000, durationMs / 4), () => sim.answerCall(id));
-        timers.after(durationMs, () => sim.hangupCall(id));
+        fleet.timers.after(Math.min(1_000, durationMs / 4), () => sim.answerCall(id));
+        fleet.timers.after(durationMs, () => sim.hangupCall(id));
       },
-    },
-    async stop() {
-      timers.clear();
-      await fleet.stop();
-    },
-    start: () => fleet.start(),
-    async close() {
-      if (closed) return;
-      closed = true;
-      timers.clear();
-      await fleet.stop();
     },
   };
 }
