@@ -34,6 +34,8 @@ export interface FleetSettings {
   windowSeconds: number;
   /** How long the server stays down in the restart, s. */
   downSeconds: number;
+  /** The least age of every desk's session when the server restarts, s. */
+  sessionAgeSeconds: number;
   /** Desks started per second at the beginning (all threads together). */
   rampPerSec: number;
   /** Longest wait for every desk to connect at the start, and to be back after the restart, s. */
@@ -178,6 +180,7 @@ async function runPlatform(platform: BenchedPlatform): Promise<FleetRow> {
     while (connectedNow() < desks && Date.now() - startAt < settings.connectTimeoutSeconds * 1000) await sleep(200);
     const startSeconds = round((Date.now() - startAt) / 1000);
     const connectedAtStart = connectedNow();
+    const allConnectedAt = Date.now();
     say(`${platform.name}: ${connectedAtStart}/${desks} desks connected in ${startSeconds} s`);
     await sleep(3_000);
     const heapAfter = (await fromEach<{ heap: number }>(workers, 'memory', { type: 'memory' })).reduce((a, r) => a + r.heap, 0);
@@ -211,6 +214,9 @@ async function runPlatform(platform: BenchedPlatform): Promise<FleetRow> {
     const callsBusyPct = busySince(workers, callsBusy);
     say(`${platform.name}: ${round(idle, 3)} requests/s per desk idle, ${round(calls, 3)} during calls (busy: server ${callsBusyPct.server} %, desks ${callsBusyPct.desks} %)`);
     await sleep(3_000);
+    // A fleet's sessions are hours old when its server restarts: the youngest is given at least
+    // `sessionAgeSeconds` (longer than the supervisor's healthy spell) before the restart.
+    await sleep(Math.max(0, allConnectedAt + settings.sessionAgeSeconds * 1000 - Date.now()));
 
     // 3. The server restarts.
     const stopAt = Date.now();

@@ -85,6 +85,8 @@ const fleetSettings = ((): FleetSettings => {
     workers: Math.min(desks, Number(values['fleet-workers'] ?? 2)),
     windowSeconds: Number(values['fleet-window-seconds'] ?? (full ? 20 : 8)),
     downSeconds: Number(values['down-seconds'] ?? (full ? 10 : 3)),
+    // Longer than the supervisor's healthy spell (60 s), as a fleet's hours-old sessions are (a smoke run does not wait).
+    sessionAgeSeconds: full ? 65 : 0,
     rampPerSec: Math.max(1, Math.ceil(desks / rampSeconds)),
     connectTimeoutSeconds: rampSeconds + 90,
     backTimeoutSeconds: full ? 180 : 120,
@@ -267,7 +269,7 @@ async function fleet(): Promise<void> {
   const policy = s.backoff ? `explicit, passed by the bench: ${JSON.stringify(s.backoff)}` : "the product's default (kit/supervisor.ts)";
   process.stdout.write(
     `\n8. The fleet: ${s.desks.toLocaleString('en')} desk cores in ${s.workers} worker threads against one simulator per platform, the platforms one after another; ` +
-      `started over ${round(s.desks / s.rampPerSec)} s, windows of ${s.windowSeconds} s, the server down ${s.downSeconds} s in the restart; reconnect policy: ${policy}.\n`,
+      `started over ${round(s.desks / s.rampPerSec)} s, windows of ${s.windowSeconds} s, every session at least ${s.sessionAgeSeconds} s old when the server restarts, down ${s.downSeconds} s; reconnect policy: ${policy}.\n`,
   );
   const rows = await fleetChild();
   const targetRows = rows.flatMap(fleetTargets);
