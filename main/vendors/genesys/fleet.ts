@@ -7,7 +7,11 @@
  *   (VENDOR-NOTES, Genesys "Auth" [C]), the rig's `authentications` too;
  * - traffic = REST requests and CometD requests (handshakes, subscriptions, long polls), as the host counts them;
  * - a call = an inbound call that rings at the agent and is released by the far end (answering is
- *   the agent's operation; the desks here do not answer).
+ *   the agent's operation; the desks here do not answer);
+ * - a restart is the API server's: the contact center behind it kept its agents logged in, so each
+ *   restarted simulator starts with its agent logged in. (A fresh one has the agent logged out, as
+ *   after a restart of the whole contact center; the connector then takes it for a log-out
+ *   elsewhere and waits for the agent's Retry — by design — and the fleet would stay `failed`.)
  */
 import { randomBytes } from 'node:crypto';
 import { startMountedFleet } from '../kit/fleet.js';
@@ -20,14 +24,20 @@ import { startGenesysSimulator, type GenesysSimulator } from './simulator/index.
  */
 export async function startGenesysFleet(options: FleetOptions): Promise<FleetRig> {
   const agents = Array.from({ length: options.desks }, (_, i) => ({ user: `agent-${i}`, password: randomBytes(18).toString('base64url') }));
+  // Every start after the first is a restart (startMountedFleet starts every agent at each).
+  let restarts = 0;
   const fleet = await startMountedFleet<GenesysSimulator>({
     desks: options.desks,
     observer: options.observer,
     isLogin: (_req, res) => /(^|,)\s*JSESSIONID=/.test(String(res.getHeader('set-cookie') ?? '')),
-    startAgent: (desk, mount) => startGenesysSimulator({ ...agents[desk]!, mount }),
+    startAgent: (desk, mount) => startGenesysSimulator({ ...agents[desk]!, mount, agentLoggedIn: restarts > 0 }),
   });
   const accounts: RawAccount[] = (fleet.server?.sims ?? []).map((sim, i) => ({ id: `fleet-${i}`, vendor: 'genesys', baseUrl: sim.baseUrl, user: agents[i]!.user, password: agents[i]!.password, channels: ['voice', 'chat'] }));
-  const { traffic, stop, start, close } = fleet;
+  const { traffic, stop, close } = fleet;
+  const start = async (): Promise<void> => {
+    restarts += 1;
+    await fleet.start();
+  };
   return {
     accounts,
     traffic,

@@ -32,6 +32,12 @@ export interface GenesysSimulatorOptions {
   longPollTimeoutMs?: number;
   /** Delay before an operation's result is published, ms (default 20). */
   operationDelayMs?: number;
+  /**
+   * The agent is already logged in to the contact center on its voice and chat channels, NotReady
+   * (default false: logged out until a desk starts a contact-center session): what a restarted API
+   * server finds when the contact center behind it kept its agents' states (the fleet bench's restart).
+   */
+  agentLoggedIn?: boolean;
   /** Whether POSTs need the CSRF header (default true). */
   csrf?: boolean;
   /** The CSRF header name announced in `X-CSRF-HEADER` (default `X-CSRF-TOKEN`). */
@@ -143,6 +149,7 @@ export async function startGenesysSimulator(options: GenesysSimulatorOptions = {
     publish: (topic, data) => bayeux.publish(topic, data),
     log: options.log,
   });
+  if (options.agentLoggedIn) center.agent.loggedIn = true;
   const rest: RestApi = new RestApi(center, { user, password, csrf: options.csrf, csrfHeaderName: options.csrfHeaderName });
 
   let busy: string | undefined;
