@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type { Core } from '../../main/app.js';
 import { parseConfig } from '../../main/config.js';
 import { startOpenMethodsSimulator, type OpenMethodsSimulator } from '../../main/vendors/openmethods/simulator/index.js';
@@ -14,7 +14,7 @@ import { startThreecSimulator, type ThreecSimulator } from '../../main/vendors/t
 import { accountFor, COLLEAGUES } from '../fixtures/threec/harness.js';
 import { Closers } from '../support/closers.js';
 import { eventually } from '../support/eventually.js';
-import { openDesk } from './harness.js';
+import { accountStatus, literally, openDesk } from './harness.js';
 
 interface Running {
   core: Core;
@@ -23,8 +23,19 @@ interface Running {
   page: Page;
 }
 
-const call = (page: Page, key: string) => page.locator(`[data-testid="call"][data-key="${key}"]`);
-const recent = (page: Page, key: string) => page.locator(`[data-testid="recent-call"][data-key="${key}"]`);
+/** A live call in Calls, by the party it is with (its name: "Ringing inbound call, +1…, UCCX test"), in `state` when given. */
+const call = (page: Page, party: string, state?: string) =>
+  page.getByRole('region', { name: /^Calls\b/ }).getByRole('listitem', { name: new RegExp(`^${state ?? '.*'} .*call, ${literally(party)}, `) });
+/** A call in Call history, by the party it was with. */
+const recent = (page: Page, party: string) =>
+  page.getByRole('list', { name: 'Calls, newest first' }).getByRole('listitem').filter({ has: page.getByText(party, { exact: true }) });
+/** A call's attached data as its list shows it: each term with the value beside it. */
+async function attachedData(row: Locator): Promise<Record<string, string>> {
+  const list = row.getByLabel('Attached data');
+  const names = await list.getByRole('term').allInnerTexts();
+  const values = await list.getByRole('definition').allInnerTexts();
+  return Object.fromEntries(names.map((name, i) => [name, values[i] ?? '']));
+}
 
 /** Starts both simulators, then the core, the web host and a tray-sized Chromium page; stops what started if a step fails. */
 function startDesk(closers: Closers): Promise<Running> {
@@ -53,20 +64,21 @@ describe('calls and recent calls in Chromium', () => {
   it('shows a call’s attached data, folded behind Details past three entries', async () => {
     const { page, uccx } = desk;
     const id = uccx.center.ring({ ani: '+14155550142', dnis: '8005550199', callVariables: { Account: 'ACC-123', Topic: 'Billing' } });
-    const row = call(page, `uccx/${id}`);
+    const row = call(page, '+14155550142');
     await row.waitFor();
-    const toggle = row.locator('[data-testid="call-data-toggle"]');
+    const toggle = row.getByRole('button', { name: 'Details' });
     assert.match(await toggle.innerText(), /Details\s+4/);
     assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
-    assert.equal(await row.locator('[data-testid="call-data"]').count(), 0, 'folded at first');
+    assert.equal(await row.getByLabel('Attached data').count(), 0, 'folded at first');
     await toggle.click();
-    const item = (name: string) => row.locator(`[data-testid="call-data-item"][data-name="${name}"] dd`);
-    assert.equal(await item('ANI').innerText(), '+14155550142');
-    assert.equal(await item('DNIS').innerText(), '8005550199');
-    assert.equal(await item('Account').innerText(), 'ACC-123');
-    assert.equal(await item('Topic').innerText(), 'Billing');
+    await row.getByLabel('Attached data').waitFor();
+    const data = await attachedData(row);
+    assert.equal(data['ANI'], '+14155550142');
+    assert.equal(data['DNIS'], '8005550199');
+    assert.equal(data['Account'], 'ACC-123');
+    assert.equal(data['Topic'], 'Billing');
     await toggle.click();
-    await row.locator('[data-testid="call-data"]').waitFor({ state: 'detached' });
+    await row.getByLabel('Attached data').waitFor({ state: 'detached' });
     uccx.center.hangUp(id);
     await row.waitFor({ state: 'detached' });
     uccx.center.endWork();
@@ -75,51 +87,51 @@ describe('calls and recent calls in Chromium', () => {
   it('shows up to three entries at once, and says where to handle a call the window cannot control', async () => {
     const { page, threec } = desk;
     const id = threec.ringCall({ caller: '+358409876543' });
-    const row = call(page, `tc/${id}`);
+    const row = call(page, '+358409876543');
     await row.waitFor();
-    assert.equal(await row.locator('[data-testid="call-data-toggle"]').count(), 0);
-    await row.locator('[data-testid="call-data-item"]').first().waitFor();
-    assert.ok((await row.locator('[data-testid="call-data-item"]').count()) <= 3);
-    assert.match(await row.locator('[data-testid="call-no-control"]').innerText(), /cannot be controlled from here.*answer calls on your phone/);
-    assert.equal(await row.locator('[data-testid="call-answer"]').count(), 0);
+    assert.equal(await row.getByRole('button', { name: 'Details' }).count(), 0);
+    await row.getByLabel('Attached data').getByRole('term').first().waitFor();
+    assert.ok((await row.getByLabel('Attached data').getByRole('term').count()) <= 3);
+    assert.match(await row.getByText(/cannot be controlled from here/).innerText(), /cannot be controlled from here.*answer calls on your phone/);
+    assert.equal(await row.getByRole('button', { name: /^Answer/ }).count(), 0);
     threec.hangupCall(id);
     await row.waitFor({ state: 'detached' });
     // A UCCX call has call control: no such line.
     const uccxCall = desk.uccx.center.ring({ ani: '+14155550143' });
-    await call(page, `uccx/${uccxCall}`).locator('[data-testid="call-answer"]').waitFor();
-    assert.equal(await call(page, `uccx/${uccxCall}`).locator('[data-testid="call-no-control"]').count(), 0);
+    await call(page, '+14155550143').getByRole('button', { name: /^Answer/ }).waitFor();
+    assert.equal(await call(page, '+14155550143').getByText(/cannot be controlled from here|on your phone or in the platform's own app/).count(), 0);
     desk.uccx.center.hangUp(uccxCall);
-    await call(page, `uccx/${uccxCall}`).waitFor({ state: 'detached' });
+    await call(page, '+14155550143').waitFor({ state: 'detached' });
   });
 
   it('keeps a missed call in Recent calls with why it ended, and calls it back from an account that dials', async () => {
     const { page, threec, uccx } = desk;
     const id = threec.ringCall({ caller: '+358401234599' });
-    await call(page, `tc/${id}`).waitFor();
+    await call(page, '+358401234599').waitFor();
     threec.hangupCall(id);
-    const row = recent(page, `tc/${id}`);
+    const row = recent(page, '+358401234599');
     await row.waitFor();
-    assert.equal(await row.getAttribute('data-missed'), 'true');
-    assert.equal(await row.locator('[data-testid="recent-call-missed"]').innerText(), 'Missed');
-    assert.equal(await row.locator('[data-testid="recent-call-party"]').innerText(), '+358401234599');
-    assert.match(await row.locator('[data-testid="recent-call-reason"]').innerText(), /\S/);
-    assert.match(await row.locator('[data-testid="recent-call-duration"]').innerText(), /^rang \d\d:\d\d$/);
-    // Still there a while later (it used to vanish with the call).
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await row.getByText('Missed on 3C test', { exact: true }).waitFor();
+    assert.equal(await row.getByText('Missed', { exact: true }).innerText(), 'Missed');
+    assert.equal(await row.getByText('+358401234599', { exact: true }).innerText(), '+358401234599');
+    assert.match(await row.getByTitle('Why it ended').innerText(), /\S/);
+    assert.equal(await row.getByText(/^rang \d\d:\d\d$/).count(), 1, 'how long it rang');
+    // Still there once the call has left Calls (it used to vanish with the call).
+    await call(page, '+358401234599').waitFor({ state: 'detached' });
     assert.equal(await row.count(), 1);
-    assert.equal(await row.locator('[data-testid="recent-call-journey"]').count(), 0, '3C gives no journeys');
+    assert.equal(await row.getByRole('button', { name: /^Journey/ }).count(), 0, '3C gives no journeys');
 
     // 3C does not dial; UCCX does, so the call back goes out through UCCX.
-    await row.locator('[data-testid="recent-call-back"]').click();
+    await row.getByRole('button', { name: /^Call back \+358401234599/ }).click();
     await eventually(
       () => uccx.requests.find((r) => r.name === 'session.makeCall' && (r.data as { destination?: string }).destination === '+358401234599'),
       'makeCall reached UCCX',
     );
-    const dialled = page.locator('[data-testid="call"][data-key^="uccx/"]', { hasText: '+358401234599' });
+    const dialled = call(page, '+358401234599').and(page.getByRole('listitem', { name: /, UCCX test$/ }));
     await dialled.waitFor();
-    const key = (await dialled.getAttribute('data-key'))!;
-    await dialled.locator('[data-testid="call-hangup"]').click();
-    await call(page, key).waitFor({ state: 'detached' });
+    // Cancel while it is dialling, Hang up once connected: the same end of the call.
+    await dialled.getByRole('button', { name: /^(Hang up|Cancel): / }).click();
+    await dialled.waitFor({ state: 'detached' });
     uccx.center.endWork();
   });
 
@@ -127,78 +139,81 @@ describe('calls and recent calls in Chromium', () => {
     const { page, uccx } = desk;
     uccx.center.setState('READY');
     const id = uccx.center.ring({ ani: '+14155550199' });
-    await call(page, `uccx/${id}`).waitFor();
+    await call(page, '+14155550199').waitFor();
     uccx.center.hangUp(id, true);
-    const row = recent(page, `uccx/${id}`);
+    const row = recent(page, '+14155550199');
     await row.waitFor();
-    assert.equal(await row.getAttribute('data-missed'), 'true');
+    await row.getByText('Missed on UCCX test', { exact: true }).waitFor();
+    assert.equal(await row.getByText('Missed', { exact: true }).count(), 1);
     uccx.center.setState('READY');
   });
 
   it('shows the journey of a finished UCCX call, step by step', async () => {
     const { page, uccx } = desk;
     const id = uccx.center.ring({ ani: '+14155550150', dnis: '8005550199' });
-    await call(page, `uccx/${id}`).locator('[data-testid="call-answer"]').click();
-    await page.locator(`[data-testid="call"][data-key="uccx/${id}"][data-state="connected"]`).waitFor();
+    await call(page, '+14155550150').getByRole('button', { name: /^Answer/ }).click();
+    await call(page, '+14155550150', 'Connected').waitFor();
     uccx.center.hangUp(id);
-    const row = recent(page, `uccx/${id}`);
+    const row = recent(page, '+14155550150');
     await row.waitFor();
     uccx.center.endWork();
-    assert.equal(await row.getAttribute('data-missed'), 'false');
-    assert.match(await row.locator('[data-testid="recent-call-duration"]').innerText(), /^talked \d\d:\d\d$/);
-    const button = row.locator('[data-testid="recent-call-journey"]');
+    await row.getByText('Answered on UCCX test', { exact: true }).waitFor();
+    assert.equal(await row.getByText('Missed', { exact: true }).count(), 0);
+    assert.equal(await row.getByText(/^talked \d\d:\d\d$/).count(), 1, 'how long the agent talked');
+    const button = row.getByRole('button', { name: 'Journey of the call with +14155550150' });
     await button.click();
-    const journey = row.locator('[data-testid="journey"]');
+    const journey = row.getByRole('group', { name: 'Call journey' });
     await journey.waitFor();
     assert.equal(await button.getAttribute('aria-expanded'), 'true');
-    const steps = journey.locator('[data-testid="journey-step"]');
+    const steps = journey.getByRole('listitem');
     assert.equal(await steps.count(), 3);
     assert.match(await steps.nth(0).innerText(), /8005550199[\s\S]*Route Point[\s\S]*Main menu \(IVR\)[\s\S]*00:18/);
     assert.match(await steps.nth(1).innerText(), /CSQ_Sales[\s\S]*CSQ[\s\S]*00:42/);
     assert.match(await steps.nth(2).innerText(), /Agent Device/);
-    await journey.locator('[data-testid="journey-close"]').click();
+    await journey.getByRole('button', { name: 'Close the call journey' }).click();
     await journey.waitFor({ state: 'detached' });
   });
 
   it('says the journey could not be had on the status line', async () => {
     const { page, uccx } = desk;
     const id = uccx.center.ring({ ani: '+14155550151' });
-    await call(page, `uccx/${id}`).waitFor();
+    await call(page, '+14155550151').waitFor();
     uccx.center.hangUp(id, true);
-    const row = recent(page, `uccx/${id}`);
+    const row = recent(page, '+14155550151');
     await row.waitFor();
     uccx.center.setState('READY');
     // UCCX stops answering: the request times out (a second, in this test's tuning).
     uccx.setSilent(true);
-    await row.locator('[data-testid="recent-call-journey"]').click();
-    const status = page.locator('[data-testid="status-line"][data-tone="error"]');
+    const button = row.getByRole('button', { name: 'Journey of the call with +14155550151' });
+    await button.click();
+    const status = page.getByRole('status').filter({ hasText: /Could not get the call journey/ });
     await status.waitFor();
-    assert.match(await status.innerText(), /Could not get the call journey/);
-    assert.equal(await row.locator('[data-testid="journey"]').count(), 0);
-    assert.equal(await row.locator('[data-testid="recent-call-journey"]').getAttribute('aria-expanded'), 'false');
+    assert.equal(await status.getAttribute('data-tone'), 'error', 'said as an error');
+    assert.equal(await row.getByRole('group', { name: 'Call journey' }).count(), 0);
+    assert.equal(await button.getAttribute('aria-expanded'), 'false');
     uccx.setSilent(false);
-    await page.locator('[data-testid="account-status"][data-account="uccx"][data-state="connected"]').waitFor();
+    await accountStatus(page, 'UCCX test', 'Connected').waitFor();
   });
 
   it('lets the agent put away a call the platform no longer confirms', async () => {
     const { page, threec, core } = desk;
     const id = threec.ringCall({ caller: '+358405550177' });
     threec.answerCall(id);
-    const row = call(page, `tc/${id}`);
-    await page.locator(`[data-testid="call"][data-key="tc/${id}"][data-state="connected"]`).waitFor();
-    assert.equal(await row.locator('[data-testid="call-dismiss"]').count(), 0, 'a confirmed call cannot be put away');
+    const row = call(page, '+358405550177');
+    await call(page, '+358405550177', 'Connected').waitFor();
+    assert.equal(await row.getByRole('button', { name: /^Put away/ }).count(), 0, 'a confirmed call cannot be put away');
     // No connector marks `stale` yet (3C writes its note into the call's data only), so the desk's
     // own call event stands in for a platform that stopped confirming this call.
     core.desk.apply({ type: 'call', accountId: 'tc', at: new Date().toISOString(), call: { id, stale: true } });
-    const note = row.locator('[data-testid="call-stale"]');
+    const note = row.getByText('Not confirmed since the connection came back — it may have ended.');
     await note.waitFor();
-    assert.match(await note.innerText(), /Not confirmed since the connection came back — it may have ended/);
-    assert.equal(await row.getAttribute('data-stale'), 'true');
-    await note.locator('[data-testid="call-dismiss"]').click();
+    await call(page, '+358405550177', 'Unconfirmed Connected').waitFor();
+    await row.getByRole('button', { name: 'Put away the call with +358405550177' }).click();
     await row.waitFor({ state: 'detached' });
-    const put = recent(page, `tc/${id}`);
+    const put = recent(page, '+358405550177');
     await put.waitFor();
-    assert.match(await put.locator('[data-testid="recent-call-reason"]').innerText(), /put away/);
-    assert.equal(await put.getAttribute('data-missed'), 'false');
+    assert.match(await put.getByTitle('Why it ended').innerText(), /put away/);
+    await put.getByText('Answered on 3C test', { exact: true }).waitFor();
+    assert.equal(await put.getByText('Missed', { exact: true }).count(), 0);
   });
 });

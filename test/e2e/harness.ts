@@ -3,7 +3,7 @@
  * to them through the real connectors, the web host serving the built renderer, and a Chromium
  * page logged in with the launch token, recording its Web Notifications.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startCore, type Core } from '../../main/app.js';
 import { parseConfig, type AppConfig } from '../../main/config.js';
 import type { HistoryStore } from '../../main/desk/history.js';
@@ -91,7 +91,23 @@ export async function openDesk(
   page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
   await page.goto(host.url);
   for (const account of options.waitConnected === false ? [] : options.config.accounts.filter((a) => a.enabled)) {
-    await page.locator(`[data-testid="account-status"][data-account="${account.id}"][data-state="connected"]`).waitFor();
+    // By the label the desk shows (the configured one, else the platform's name).
+    await accountStatus(page, core.desk.state.accounts[account.id]!.label, 'Connected').waitFor();
   }
   return { core, host, browser, context, page };
+}
+
+/** `text` as a regular expression that matches it literally. */
+export function literally(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * An account as the presence bar shows it, by its status in words: its chip ("Genesys test,
+ * Connected, Ready"), or its row where the bar lists each account's presence. `status` narrows it
+ * to what follows the label ("Connected", "Connected, Not ready", a RegExp for anything).
+ */
+export function accountStatus(page: Page, label: string, status?: string | RegExp): Locator {
+  const rest = status === undefined ? '' : typeof status === 'string' ? literally(status) : status.source;
+  return page.getByRole('region', { name: 'Presence' }).getByRole('listitem', { name: new RegExp(`^${literally(label)}, ${rest}`) });
 }
