@@ -77,15 +77,15 @@ describe('accessibility (axe-core) of the demo desk', () => {
       const context = await browser.newContext({ viewport: { width: 420, height: 800 }, reducedMotion: 'reduce' });
       page = await context.newPage();
       await page.goto(host.url);
-      await page.locator('[data-testid="demo-badge"]').waitFor();
+      await page.getByText('DEMO', { exact: true }).waitFor();
     }),
   );
   after(() => closers.closeAll());
 
   it('finds the desk with calls, chats, an ended chat and callbacks to check', async () => {
-    await page.locator('[data-testid="call"]').first().waitFor({ timeout: 60_000 });
-    await page.locator('[data-testid="chat-item"]').first().waitFor({ timeout: 60_000 });
-    await page.locator('[data-testid="callback"]').first().waitFor({ timeout: 60_000 });
+    await page.getByRole('region', { name: /^Calls\b/ }).getByRole('listitem').first().waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: /^Chat with / }).first().waitFor({ timeout: 60_000 });
+    await page.getByRole('list', { name: 'Callback requests' }).getByRole('listitem').first().waitFor({ timeout: 60_000 });
     // An ended chat, for the Ended group.
     await eventually(() => Object.values(core.desk.state.chats).some((c) => c.state === 'ended'), 'a chat of the demo day ended', 90_000);
   });
@@ -93,35 +93,37 @@ describe('accessibility (axe-core) of the demo desk', () => {
   for (const choice of ['light', 'dark'] as const) {
     it(`has no serious or critical violation in the main view (${choice})`, async () => {
       await theme(page, choice);
-      const toggle = page.locator('[data-testid="chats-ended-toggle"]');
+      const toggle = page.getByRole('button', { name: /^Ended \d+$/ });
       if ((await toggle.count()) && (await toggle.getAttribute('aria-expanded')) === 'false') await toggle.press('Enter');
       await assertClean(page, `the main view (${choice})`);
     });
 
     it(`has no serious or critical violation with a chat open (${choice})`, async () => {
       await theme(page, choice);
-      await page.locator('[data-testid="chat-item"]').first().press('Enter');
-      await page.locator('[data-testid="chat-view"]').waitFor();
+      await page.getByRole('button', { name: /^Chat with / }).first().press('Enter');
+      const chat = page.getByRole('region', { name: /^Chat with / });
+      await chat.waitFor();
       try {
         await assertClean(page, `an open chat (${choice})`);
       } finally {
-        await page.locator('[data-testid="chat-close-view"]').press('Enter');
-        await page.locator('[data-testid="chat-view"]').waitFor({ state: 'detached' });
+        await chat.getByRole('button', { name: 'Close chat' }).press('Enter');
+        await chat.waitFor({ state: 'detached' });
       }
     });
 
     it(`has no serious or critical violation in the settings (${choice})`, async () => {
       await theme(page, choice);
-      await page.locator('[data-testid="settings-open"]').click();
-      await page.locator('[data-testid="settings-demo"]').waitFor();
-      const said = await page.locator('[data-testid="settings"]').innerText();
+      await page.getByRole('button', { name: 'Settings', exact: true }).click();
+      const demo = page.getByRole('note', { name: 'This is the demo' });
+      await demo.waitFor();
+      const said = await page.getByRole('region', { name: 'Settings' }).innerText();
       assert.doesNotMatch(said, /administrator/i, 'no administrator manages the demo');
-      assert.match(await page.locator('[data-testid="settings-demo"]').innerText(), /--config PATH/, 'it says how to use one’s own accounts');
+      assert.match(await demo.innerText(), /--config PATH/, 'it says how to use one’s own accounts');
       try {
         await assertClean(page, `the settings (${choice})`);
       } finally {
-        await page.locator('[data-testid="settings-open"]').click();
-        await page.locator('[data-testid="settings-demo"]').waitFor({ state: 'detached' });
+        await page.getByRole('button', { name: 'Settings', exact: true }).click();
+        await demo.waitFor({ state: 'detached' });
       }
     });
   }

@@ -33,15 +33,15 @@ describe('demo mode in the web host', () => {
   after(() => closers.closeAll());
 
   it('labels the desk as a demo and connects every platform’s demo account', async () => {
-    await page.locator('[data-testid="demo-badge"]').waitFor();
-    const statuses = page.locator('[data-testid="account-status"][data-state="connected"]');
+    await page.getByText('DEMO', { exact: true }).waitFor();
+    const statuses = page.getByRole('region', { name: 'Presence' }).getByRole('listitem', { name: /^[^,]+, Connected\b/ });
     await statuses.nth(platforms().length - 1).waitFor();
     assert.equal(await statuses.count(), platforms().length);
   });
 
   it('plays a day at the desk: calls ring and chats arrive', async () => {
-    await page.locator('[data-testid="call"]').first().waitFor({ timeout: 30_000 });
-    await page.locator('[data-testid="chat-item"]').first().waitFor({ timeout: 30_000 });
-    await page.locator('[data-testid="queue"]').first().waitFor({ timeout: 30_000 });
+    await page.getByRole('region', { name: /^Calls\b/ }).getByRole('listitem').first().waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: /^Chat with / }).first().waitFor({ timeout: 30_000 });
+    await page.getByRole('region', { name: /^Queues\b/ }).getByRole('rowheader').first().waitFor({ timeout: 30_000 });
   });
 });

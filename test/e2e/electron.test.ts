@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { _electron as electron, type Page } from 'playwright-core';
+import { _electron as electron, type ElectronApplication, type Page } from 'playwright-core';
 import { electronBinary } from '../../scripts/electron-binary.mjs';
-import { Closers } from './harness.js';
+import { Closers, eventually } from './harness.js';
 
 const binary = electronBinary();
 const skip = binary
@@ -18,13 +18,14 @@ if (skip) process.stdout.write(`# Electron end-to-end tests skipped: ${skip}\n`)
 
 describe('Electron app', { skip }, () => {
   const closers = new Closers();
+  let app: ElectronApplication;
   let page: Page;
   // A setup that fails halfway closes the app it launched before the error propagates.
   before(() =>
     closers.setUp(async () => {
       const build = spawnSync('npm', ['run', '--silent', 'build:main'], { stdio: 'inherit' });
       assert.equal(build.status, 0, 'build:main failed');
-      const app = closers.add(
+      app = closers.add(
         await electron.launch({
           executablePath: binary as string,
           args: ['.', '--no-sandbox'],
@@ -38,8 +39,8 @@ describe('Electron app', { skip }, () => {
   after(() => closers.closeAll());
 
   it('opens the desk window in demo mode with both demo accounts connected', async () => {
-    await page.locator('[data-testid="demo-badge"]').waitFor();
-    await page.locator('[data-testid="account-status"][data-state="connected"]').first().waitFor();
+    await page.getByText('DEMO', { exact: true }).waitFor();
+    await page.getByRole('region', { name: 'Presence' }).getByRole('listitem', { name: /^[^,]+, Connected\b/ }).first().waitFor();
   });
 
   it('gives the page window.desk and nothing of Node or Electron', async () => {
@@ -53,10 +54,20 @@ describe('Electron app', { skip }, () => {
 
   it('refuses to navigate the window away from the desk', async () => {
     const before = page.url();
+    // The main process's own word that it saw the navigation and refused it (no sleep to guess at):
+    // a listener added after the shell's, which reads whether the shell prevented it.
+    type Seen = { url: string; refused: boolean };
+    await app.evaluate(({ BrowserWindow }) => {
+      BrowserWindow.getAllWindows()[0]!.webContents.once('will-navigate', (event) => {
+        (globalThis as { navigationSeen?: Seen }).navigationSeen = { url: event.url, refused: event.defaultPrevented };
+      });
+    });
     await page.evaluate(() => {
       window.location.href = 'https://example.com/';
     });
-    await page.waitForTimeout(200);
+    const seen = await eventually(() => app.evaluate(() => (globalThis as { navigationSeen?: Seen }).navigationSeen), 'the main process saw the navigation');
+    assert.deepEqual(seen, { url: 'https://example.com/', refused: true });
     assert.equal(page.url(), before);
+    await page.getByText('DEMO', { exact: true }).waitFor();
   });
 });
