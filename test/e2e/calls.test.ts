@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Core } from '../../main/app.js';
 import { parseConfig } from '../../main/config.js';
 import { startOpenMethodsSimulator, type OpenMethodsSimulator } from '../../main/vendors/openmethods/simulator/index.js';
@@ -14,7 +14,7 @@ import { startThreecSimulator, type ThreecSimulator } from '../../main/vendors/t
 import { accountFor, COLLEAGUES } from '../fixtures/threec/harness.js';
 import { Closers } from '../support/closers.js';
 import { eventually } from '../support/eventually.js';
-import { accountStatus, literally, openDesk } from './harness.js';
+import { accountStatus, attachedData, historyCall, liveCall, openDesk } from './harness.js';
 
 interface Running {
   core: Core;
@@ -23,19 +23,8 @@ interface Running {
   page: Page;
 }
 
-/** A live call in Calls, by the party it is with (its name: "Ringing inbound call, +1…, UCCX test"), in `state` when given. */
-const call = (page: Page, party: string, state?: string) =>
-  page.getByRole('region', { name: /^Calls\b/ }).getByRole('listitem', { name: new RegExp(`^${state ?? '.*'} .*call, ${literally(party)}, `) });
-/** A call in Call history, by the party it was with. */
-const recent = (page: Page, party: string) =>
-  page.getByRole('list', { name: 'Calls, newest first' }).getByRole('listitem').filter({ has: page.getByText(party, { exact: true }) });
-/** A call's attached data as its list shows it: each term with the value beside it. */
-async function attachedData(row: Locator): Promise<Record<string, string>> {
-  const list = row.getByLabel('Attached data');
-  const names = await list.getByRole('term').allInnerTexts();
-  const values = await list.getByRole('definition').allInnerTexts();
-  return Object.fromEntries(names.map((name, i) => [name, values[i] ?? '']));
-}
+const call = (page: Page, party: string, state?: string) => liveCall(page, party, { state });
+const recent = historyCall;
 
 /** Starts both simulators, then the core, the web host and a tray-sized Chromium page; stops what started if a step fails. */
 function startDesk(closers: Closers): Promise<Running> {
@@ -71,7 +60,6 @@ describe('calls and recent calls in Chromium', () => {
     assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
     assert.equal(await row.getByLabel('Attached data').count(), 0, 'folded at first');
     await toggle.click();
-    await row.getByLabel('Attached data').waitFor();
     const data = await attachedData(row);
     assert.equal(data['ANI'], '+14155550142');
     assert.equal(data['DNIS'], '8005550199');
@@ -127,7 +115,7 @@ describe('calls and recent calls in Chromium', () => {
       () => uccx.requests.find((r) => r.name === 'session.makeCall' && (r.data as { destination?: string }).destination === '+358401234599'),
       'makeCall reached UCCX',
     );
-    const dialled = call(page, '+358401234599').and(page.getByRole('listitem', { name: /, UCCX test$/ }));
+    const dialled = liveCall(page, '+358401234599', { account: 'UCCX test' });
     await dialled.waitFor();
     // Cancel while it is dialling, Hang up once connected: the same end of the call.
     await dialled.getByRole('button', { name: /^(Hang up|Cancel): / }).click();

@@ -111,3 +111,32 @@ export function accountStatus(page: Page, label: string, status?: string | RegEx
   const rest = status === undefined ? '' : typeof status === 'string' ? literally(status) : status.source;
   return page.getByRole('region', { name: 'Presence' }).getByRole('listitem', { name: new RegExp(`^${literally(label)}, ${rest}`) });
 }
+
+/**
+ * A live call in Calls, by the party it is with (its name says "Ringing inbound call, +1…, UCCX
+ * test"), in `state` when given ("Connected", "Unconfirmed Connected"…), on `account` when given.
+ */
+export function liveCall(page: Page, party: string, options: { state?: string; account?: string } = {}): Locator {
+  const state = options.state ? literally(options.state) : '.*';
+  const account = options.account ? `${literally(options.account)}$` : '';
+  return page.getByRole('region', { name: /^Calls\b/ }).getByRole('listitem', { name: new RegExp(`^${state} .*call, ${literally(party)}, ${account}`) });
+}
+
+/** The calls in Call history, newest first. */
+export function historyList(page: Page): Locator {
+  return page.getByRole('list', { name: 'Calls, newest first' });
+}
+
+/** A call in Call history, by the party it was with (or any text of its row). */
+export function historyCall(page: Page, text: string): Locator {
+  return historyList(page).getByRole('listitem').filter({ has: page.getByText(text, { exact: true }) });
+}
+
+/** Attached data as a call shows it (`within` a call or its details): each term with the value beside it. */
+export async function attachedData(within: Locator): Promise<Record<string, string>> {
+  const list = within.getByLabel('Attached data', { exact: true });
+  await list.waitFor();
+  const names = await list.getByRole('term').allInnerTexts();
+  const values = await list.getByRole('definition').allInnerTexts();
+  return Object.fromEntries(names.map((name, i) => [name, values[i] ?? '']));
+}

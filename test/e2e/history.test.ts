@@ -17,11 +17,11 @@ import { JsonFileHistory } from '../../main/history-file.js';
 import { startOpenMethodsSimulator, type OpenMethodsSimulator } from '../../main/vendors/openmethods/simulator/index.js';
 import { Closers } from '../support/closers.js';
 import { eventually } from '../support/eventually.js';
-import { openDesk } from './harness.js';
+import { attachedData, historyCall, historyList, liveCall, openDesk } from './harness.js';
 
 const CALLER = '+14155550177';
 
-const entry = (page: Page, text: string) => page.locator('[data-testid="recent-call"]', { hasText: text });
+const entry = historyCall;
 const title = (page: Page, expected: string) => page.waitForFunction((want) => document.title === want, expected);
 
 describe('call history in Chromium, across a restart of the core', () => {
@@ -44,12 +44,12 @@ describe('call history in Chromium, across a restart of the core', () => {
     try {
       const { page } = await openDesk(firstRun, { config, viewport: { width: 420, height: 800 }, history: new JsonFileHistory(historyFile) });
       const id = uccx.center.ring({ ani: CALLER, dnis: '8005550199', callVariables: { CaseId: 'C-981', Topic: 'Billing' } });
-      await page.locator(`[data-testid="call"][data-key="uccx/${id}"]`).waitFor();
+      await liveCall(page, CALLER).waitFor();
       uccx.center.hangUp(id, true);
       uccx.center.setState('READY');
       const missed = entry(page, CALLER);
       await missed.waitFor();
-      assert.equal(await missed.getAttribute('data-outcome'), 'missed');
+      await missed.getByText('Missed on UCCX test', { exact: true }).waitFor();
       await title(page, '(1) Agent Companion');
     } finally {
       await firstRun.closeAll();
@@ -64,47 +64,47 @@ describe('call history in Chromium, across a restart of the core', () => {
       const { page } = await openDesk(secondRun, { config, viewport: { width: 420, height: 800 }, history: new JsonFileHistory(historyFile) });
       const row = entry(page, CALLER);
       await row.waitFor();
-      assert.equal(await row.getAttribute('data-outcome'), 'missed');
-      assert.equal(await row.getAttribute('data-unseen'), 'true');
-      assert.equal(await row.locator('[data-testid="recent-call-missed"]').innerText(), 'Missed');
-      assert.match(await row.locator('[data-testid="recent-call-account"]').innerText(), /UCCX test/);
+      await row.getByText('Missed on UCCX test', { exact: true }).waitFor();
+      assert.equal(await row.getByText('New', { exact: true }).count(), 1, 'marked new: not seen yet');
+      assert.equal(await row.getByText('Missed', { exact: true }).innerText(), 'Missed');
       await title(page, '(1) Agent Companion');
-      assert.match(await page.locator('[data-testid="section-recent-count"]').innerText(), /1\s+missed/);
+      assert.match(await page.getByRole('heading', { name: /^Call history/ }).innerText(), /1\s+missed/);
 
       // Looking at the history (here: its details) clears the count, in the title too.
-      await row.locator('[data-testid="recent-call-details"]').click();
+      await row.getByRole('button', { name: `Details of the call with ${CALLER}` }).click();
       await title(page, 'Agent Companion');
-      assert.equal(await row.getAttribute('data-unseen'), null);
-      const detail = row.locator('[data-testid="recent-call-detail"]');
-      const item = (name: string) => detail.locator(`[data-testid="call-data-item"][data-name="${name}"] dd`);
-      assert.equal(await item('CaseId').innerText(), 'C-981');
-      assert.equal(await item('Topic').innerText(), 'Billing');
+      assert.equal(await row.getByText('New', { exact: true }).count(), 0, 'no longer new');
+      const detail = row.getByRole('group', { name: `Details of the call with ${CALLER}` });
+      const data = await attachedData(detail);
+      assert.equal(data['CaseId'], 'C-981');
+      assert.equal(data['Topic'], 'Billing');
       assert.match(await detail.innerText(), /Number called\s+8005550199/);
 
       // Search: by the number as people type it, by attached data; a miss says so.
-      const search = page.locator('[data-testid="history-search"]');
+      const search = page.getByRole('searchbox', { name: 'Search the call history' });
       await search.fill('415 555 0177');
       await row.waitFor();
       await search.fill('c-981');
       await row.waitFor();
       await search.fill('nobody-at-all');
-      await page.locator('[data-testid="history-no-match"]').waitFor();
+      await page.getByText('No call matches “nobody-at-all”.').waitFor();
       assert.equal(await entry(page, CALLER).count(), 0);
       await search.fill('');
       await row.waitFor();
 
       // Call back: the UCCX account dials, so the call goes out through it.
-      await row.locator('[data-testid="recent-call-back"]').click();
+      await row.getByRole('button', { name: `Call back ${CALLER}` }).click();
       await eventually(
         () => uccx.requests.find((r) => r.name === 'session.makeCall' && (r.data as { destination?: string }).destination === CALLER),
         'makeCall reached UCCX',
       );
-      const dialled = page.locator('[data-testid="call"][data-key^="uccx/"]', { hasText: CALLER });
+      const dialled = liveCall(page, CALLER, { account: 'UCCX test' });
       await dialled.waitFor();
-      await dialled.locator('[data-testid="call-hangup"]').click();
+      // Cancel while it is dialling, Hang up once connected: the same end of the call.
+      await dialled.getByRole('button', { name: /^(Hang up|Cancel): / }).click();
       await dialled.waitFor({ state: 'detached' });
       uccx.center.endWork();
-      await page.locator('[data-testid="recent-call"][data-outcome="placed"]', { hasText: CALLER }).waitFor();
+      await entry(page, CALLER).filter({ hasText: 'Placed on UCCX test' }).waitFor();
     } finally {
       await secondRun.closeAll();
     }
@@ -116,10 +116,7 @@ describe('call history in Chromium, across a restart of the core', () => {
       const { page } = await openDesk(thirdRun, { config, history: new JsonFileHistory(historyFile) });
       await entry(page, CALLER).first().waitFor();
       await title(page, 'Agent Companion');
-      assert.deepEqual(
-        await page.locator('[data-testid="recent-call"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-outcome'))),
-        ['placed', 'missed'],
-      );
+      assert.deepEqual(await historyList(page).getByText(/^(Missed|Answered|Placed) on /).allInnerTexts(), ['Placed on UCCX test', 'Missed on UCCX test']);
     } finally {
       await thirdRun.closeAll();
     }
