@@ -140,3 +140,13 @@ export async function attachedData(within: Locator): Promise<Record<string, stri
   const values = await list.getByRole('definition').allInnerTexts();
   return Object.fromEntries(names.map((name, i) => [name, values[i] ?? '']));
 }
+
+/** The status line's message (it says what just happened, an error or a success), by its words. */
+export function statusMessage(page: Page, text: string | RegExp): Locator {
+  return page.getByRole('status').filter({ hasText: text });
+}
+
+/** The calls in Calls. */
+export function liveCalls(page: Page): Locator {
+  return page.getByRole('region', { name: /^Calls\b/ }).getByRole('listitem');
+}

@@ -14,7 +14,7 @@ import { startHuaweiSimulator, type HuaweiSimulator } from '../../main/vendors/h
 import { Closers } from '../support/closers.js';
 import { eventually } from '../support/eventually.js';
 import { FAST, unlessRegistered } from '../fixtures/huawei/harness.js';
-import { openDesk } from './harness.js';
+import { accountStatus, liveCall, liveCalls, openDesk, statusMessage } from './harness.js';
 
 interface Running {
   sim: HuaweiSimulator;
@@ -48,8 +48,8 @@ function startDesk(closers: Closers): Promise<Running> {
 
 /** Types a number into the dial form and presses Call. */
 async function dial(page: Page, number: string): Promise<void> {
-  await page.locator('[data-testid="dial-input"]').fill(number);
-  await page.locator('[data-testid="dial-submit"]').click();
+  await page.getByLabel('Number to call').fill(number);
+  await page.getByRole('button', { name: 'Call this number' }).click();
 }
 
 describe('Huawei CEC in Chromium', { skip: unlessRegistered() }, () => {
@@ -63,43 +63,41 @@ describe('Huawei CEC in Chromium', { skip: unlessRegistered() }, () => {
   it('dials through the CEC account: the call waits in the queue, connects, survives a token refresh and an expiry, and ends', async () => {
     const { page, sim, core } = desk;
     await dial(page, '+358401234567');
-    const queued = page.locator('[data-testid="call"][data-state="queued"]');
+    // The call belongs to the CEC account: its name ends with the account's label.
+    const queued = liveCall(page, '+358401234567', { state: 'Waiting in queue', account: 'CEC test' });
     await queued.waitFor();
     assert.match(await queued.innerText(), /Waiting in queue/);
     assert.match(await queued.innerText(), /\+358401234567/);
-    const key = await queued.getAttribute('data-key');
-    assert.ok(key?.startsWith('cec/'), 'the call belongs to the CEC account');
-    const row = page.locator(`[data-testid="call"][data-key="${key}"]`);
+    const row = liveCall(page, '+358401234567', { account: 'CEC test' });
+    const connected = liveCall(page, '+358401234567', { state: 'Connected', account: 'CEC test' });
 
     sim.refreshTokens('cookie');
     sim.connectCall();
-    await page.locator(`[data-testid="call"][data-key="${key}"][data-state="connected"]`).waitFor();
+    await connected.waitFor();
     assert.match(await row.innerText(), /60012/, 'the calling number is shown');
     assert.equal(sim.tokensIssued, 1, 'the refreshed token was used, no new one applied for');
 
     sim.expireTokens();
     await eventually(() => sim.tokensIssued === 2, 'a new token after the expiry');
-    await page.locator('[data-testid="account-status"][data-account="cec"][data-state="connected"]').waitFor();
-    assert.equal(await row.getAttribute('data-state'), 'connected', 'the call is still on after the expiry');
+    await accountStatus(page, 'CEC test', 'Connected').waitFor();
+    assert.equal(await connected.count(), 1, 'the call is still on after the expiry');
 
     sim.disconnectCall();
     await row.waitFor({ state: 'detached' });
-    const ended = core.desk.state.recentCalls.find((c) => c.key === key);
+    const ended = core.desk.state.recentCalls.find((c) => c.accountId === 'cec' && c.target === '+358401234567');
     assert.equal(ended?.endReason, 'Call disconnected');
-    assert.equal(await page.locator(`[data-testid="call"][data-key="${key}"]`).count(), 0);
+    assert.equal(await row.count(), 0);
   });
 
   it('hangs up from the window', async () => {
     const { page, sim } = desk;
     await dial(page, '+358407654321');
-    const row = page.locator('[data-testid="call"][data-state="queued"]');
-    await row.waitFor();
-    const key = await row.getAttribute('data-key');
+    await liveCall(page, '+358407654321', { state: 'Waiting in queue', account: 'CEC test' }).waitFor();
     sim.connectCall();
-    const connected = page.locator(`[data-testid="call"][data-key="${key}"][data-state="connected"]`);
+    const connected = liveCall(page, '+358407654321', { state: 'Connected', account: 'CEC test' });
     await connected.waitFor();
-    await connected.locator('[data-testid="call-hangup"]').click();
-    await page.locator(`[data-testid="call"][data-key="${key}"]`).waitFor({ state: 'detached' });
+    await connected.getByRole('button', { name: 'Hang up: +358407654321' }).click();
+    await liveCall(page, '+358407654321').waitFor({ state: 'detached' });
     assert.ok(
       sim.operations.some((o) => o.operation === 'dropClickToCall' && o.status === 200),
       'dropClickToCall reached CEC',
@@ -111,9 +109,9 @@ describe('Huawei CEC in Chromium', { skip: unlessRegistered() }, () => {
     const { page, sim } = desk;
     sim.planCalls({ outcome: 'no-agents' });
     await dial(page, '+358401112233');
-    const status = page.locator('[data-testid="status-line"][data-tone="error"]');
+    const status = statusMessage(page, /No agent available/);
     await status.waitFor();
-    assert.match(await status.innerText(), /No agent available/);
-    assert.equal(await page.locator('[data-testid="call"]').count(), 0);
+    assert.equal(await status.getAttribute('data-tone'), 'error', 'said as an error');
+    assert.equal(await liveCalls(page).count(), 0);
   });
 });
