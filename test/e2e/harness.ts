@@ -150,3 +150,22 @@ export function statusMessage(page: Page, text: string | RegExp): Locator {
 export function liveCalls(page: Page): Locator {
   return page.getByRole('region', { name: /^Calls\b/ }).getByRole('listitem');
 }
+
+/** Whether the element has the keyboard focus. */
+export function hasFocus(locator: Locator): Promise<boolean> {
+  return locator.evaluate((element) => element === document.activeElement);
+}
+
+/** What has the focus, for a failure message: `body` when the focus fell to the page, else the element's start tag. */
+export function focusedElement(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const active = document.activeElement;
+    if (!active || active === document.body) return 'body';
+    return active.outerHTML.slice(0, 160);
+  });
+}
+
+/** A chat in the chat list (offered, active or ended), by the name of the one it is with. */
+export function chatItem(page: Page, name: string): Locator {
+  return page.getByRole('button', { name: new RegExp(`^Chat with ${literally(name)}\\b`) });
+}
