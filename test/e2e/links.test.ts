@@ -22,7 +22,7 @@ import { startGenesysSimulator, type GenesysSimulator } from '../../main/vendors
 import type { WebHost } from '../../main/web.js';
 import { Closers } from '../support/closers.js';
 import { eventually } from '../support/eventually.js';
-import { openDesk } from './harness.js';
+import { liveCall, openDesk } from './harness.js';
 
 interface Running {
   core: Core;
@@ -76,24 +76,23 @@ describe('tel: links and screen pops in Chromium', () => {
     const { page, context, host, genesys } = desk;
     const handler = await context.newPage();
     await handler.goto(handlerAddress(host, 'tel:+1 (555) 010-0199'));
-    await handler.locator('[data-testid="dial-relay"][data-result="sent"]').waitFor();
-    assert.match(await handler.locator('[data-testid="dial-relay"]').innerText(), /Sent to your Agent Companion tab/);
+    await handler.getByRole('status').filter({ hasText: /Sent to your Agent Companion tab/ }).waitFor();
     assert.equal(new URL(handler.url()).hash, '', 'the link left the handler tab’s address');
 
-    const dialog = page.locator('[data-testid="dial-confirm"]');
+    const dialog = page.getByRole('dialog', { name: 'Call this number?' });
     await dialog.waitFor();
-    assert.equal(await dialog.locator('[data-testid="dial-confirm-number"]').innerText(), '+15550100199');
-    assert.equal(await dialog.locator('[data-testid="dial-confirm-account"]:checked').getAttribute('value'), 'contact');
+    assert.equal(await dialog.getByText('+15550100199', { exact: true }).innerText(), '+15550100199');
+    assert.equal(await dialog.getByRole('radio', { name: 'Genesys test' }).isChecked(), true, 'the only account that dials is chosen');
     assert.deepEqual(dials(genesys), [], 'nothing is dialled before the agent confirms');
     await axeClean(page, 'the confirm-dial dialog');
     if (SHOTS) await shots(page, 'dial-confirm');
-    await dialog.locator('[data-testid="dial-confirm-remember"]').check();
+    await dialog.getByRole('checkbox', { name: 'Remember this choice' }).check();
     // Call acts once the dialog has stood still for a moment (the test below shows it ignores keys before).
     await dialog.getByRole('button', { name: 'Call', disabled: false }).focus();
     await page.keyboard.press('Enter');
     await eventually(() => dials(genesys).includes('+15550100199'), 'the platform got the dial of the normalised number');
     await dialog.waitFor({ state: 'detached' });
-    await page.locator('[data-testid="call"]', { hasText: '+15550100199' }).waitFor();
+    await liveCall(page, '+15550100199').waitFor();
     await handler.close();
   });
 
@@ -102,18 +101,19 @@ describe('tel: links and screen pops in Chromium', () => {
     const before = dials(genesys).length;
     const handler = await context.newPage();
     await handler.goto(handlerAddress(host, 'tel:+15550100200'));
-    const dialog = page.locator('[data-testid="dial-confirm"]');
-    await dialog.waitFor();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('+15550100200', { exact: true }).waitFor();
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     await handler.close();
     // The browser opens a new tab for every link.
     const second = await context.newPage();
     await second.goto(handlerAddress(host, 'callto:echo123'));
-    await dialog.waitFor();
-    assert.match(await dialog.locator('[data-testid="dial-confirm-refused"]').innerText(), /“echo123” is a Skype name, not a phone number/);
-    assert.equal(await dialog.locator('[data-testid="dial-confirm-call"]').count(), 0);
-    await dialog.locator('[data-testid="dial-confirm-cancel"]').click();
+    const refused = page.getByRole('dialog', { name: 'This link cannot be dialled' });
+    await refused.waitFor();
+    await refused.getByText(/“echo123” is a Skype name, not a phone number/).waitFor();
+    assert.equal(await refused.getByRole('button', { name: 'Call', exact: true }).count(), 0);
+    await refused.getByRole('button', { name: 'Close' }).click();
     await dialog.waitFor({ state: 'detached' });
     assert.equal(dials(genesys).length, before);
     await second.close();
@@ -125,8 +125,7 @@ describe('tel: links and screen pops in Chromium', () => {
     try {
       const handler = await other.newPage();
       await handler.goto(handlerAddress(host, 'tel:+15550100300'));
-      await handler.locator('[data-testid="dial-relay"][data-result="no-desk"]').waitFor();
-      assert.match(await handler.locator('[data-testid="dial-relay"]').innerText(), /Open Agent Companion first/);
+      await handler.getByRole('status').filter({ hasText: /Open Agent Companion first/ }).waitFor();
       assert.equal(core.desk.state.pendingDial, undefined);
     } finally {
       await other.close();
@@ -137,19 +136,19 @@ describe('tel: links and screen pops in Chromium', () => {
     const { page, context, genesys } = desk;
     const opened: string[] = [];
     context.on('page', (popup) => opened.push(popup.url()));
-    const allowed = genesys.ringCall({ ani: '+1 555 0100', userData: { CrmHost: 'crm.example.com', CaseId: 'A&B/7' } });
+    genesys.ringCall({ ani: '+1 555 0100', userData: { CrmHost: 'crm.example.com', CaseId: 'A&B/7' } });
     const expected = 'https://crm.example.com/search?phone=%2B1%20555%200100&case=A%26B%2F7';
-    const card = page.locator(`[data-testid="call"][data-key="contact/${allowed}"]`);
+    const card = liveCall(page, '+1 555 0100');
     await card.waitFor();
-    assert.equal(await card.locator('[data-testid="call-screen-pop"]').getAttribute('href'), expected);
+    assert.equal(await card.getByRole('link', { name: 'Open in CRM' }).getAttribute('href'), expected);
     await eventually(async () => (await Promise.all(context.pages().map((p) => p.url()))).includes(expected), 'the pop opened in a new tab');
 
-    const refused = genesys.ringCall({ ani: '+1 555 0101', userData: { CrmHost: 'crm.example.com.evil.com', CaseId: '8' } });
-    const refusedCard = page.locator(`[data-testid="call"][data-key="contact/${refused}"]`);
-    const line = refusedCard.locator('[data-testid="call-screen-pop-refused"]');
+    genesys.ringCall({ ani: '+1 555 0101', userData: { CrmHost: 'crm.example.com.evil.com', CaseId: '8' } });
+    const refusedCard = liveCall(page, '+1 555 0101');
+    const line = refusedCard.getByText(/Screen pop not opened/);
     await line.waitFor();
     assert.match(await line.innerText(), /Screen pop not opened: crm\.example\.com\.evil\.com is not on the list of screen pop hosts/);
-    assert.equal(await refusedCard.locator('[data-testid="call-screen-pop"]').count(), 0);
+    assert.equal(await refusedCard.getByRole('link', { name: 'Open in CRM' }).count(), 0);
     await axeClean(page, 'calls with a screen pop link and a refused pop');
     if (SHOTS) await shots(page, 'screen-pop');
     const pagesNow = context.pages().map((p) => p.url());
@@ -261,19 +260,20 @@ describe('tel: links in the web host’s settings', () => {
       (window as unknown as { registered: string[][] }).registered = calls;
       navigator.registerProtocolHandler = (scheme: string, url: string) => void calls.push([scheme, url]);
     });
-    await page.locator('[data-testid="settings-open"]').click();
-    const button = page.locator('[data-testid="settings-tel-handler"]');
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    const links = page.getByRole('group', { name: 'Calls, links and start-up' });
+    const button = links.getByRole('button', { name: 'Open tel: links here' });
     await button.waitFor();
-    assert.match(await page.locator('[data-testid="settings-screen-pop-note"]').innerText(), /Only addresses on crm\.example\.com open/);
+    assert.match(await links.getByText(/^Only addresses on/).innerText(), /Only addresses on crm\.example\.com open/);
     if (SHOTS) {
-      await page.locator('[data-field="display.links"]').scrollIntoViewIfNeeded();
+      await links.scrollIntoViewIfNeeded();
       await shots(page, 'settings-links');
     }
     await button.click();
     const registered = await page.evaluate(() => (window as unknown as { registered: string[][] }).registered);
     assert.deepEqual(registered, [['tel', `${host.origin}#dial=%s`]]);
     assert.ok(!registered[0]![1]!.includes(host.token), 'the session key stays out of the handler address');
-    assert.match(await page.locator('[data-testid="settings-tel-handler-note"]').innerText(), /you confirm each call|confirm each call/);
+    assert.match(await links.getByRole('status').innerText(), /you confirm each call|confirm each call/);
   });
 });
 
