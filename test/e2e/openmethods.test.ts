@@ -4,8 +4,8 @@
  * through the real connector to the HIS simulator, where another desktop already holds the agent's
  * session (so the take-over question comes first).
  *
- * Uses the window's Team section, reason picker and prompt dialog by their agreed test ids:
- * `prompt` / `prompt-choice[data-choice]`, `team-member[data-key][data-state]`, `presence-reason`.
+ * Finds the window's prompt dialog, calls, Team section and reason picker by role and name, as the
+ * agent would.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -15,7 +15,7 @@ import { startOpenMethodsSimulator, type OpenMethodsSimulator } from '../../main
 import { Closers } from '../support/closers.js';
 import { eventually } from '../support/eventually.js';
 import { notifications } from './browser.js';
-import { openDesk } from './harness.js';
+import { accountStatus, liveCall, openDesk } from './harness.js';
 
 const ACCOUNT = 'uccx';
 
@@ -47,7 +47,7 @@ describe('OpenMethods UCCX in Chromium', () => {
 
   it('asks whether to take the other session over, and Take over signs the agent in here', async () => {
     const { page, sim } = desk;
-    const prompt = page.locator('[data-testid="prompt"]');
+    const prompt = page.getByRole('dialog', { name: 'UCCX test asks' });
     await prompt.waitFor();
     assert.match(await prompt.innerText(), /already signed in on another desktop/);
     assert.deepEqual(
@@ -55,8 +55,8 @@ describe('OpenMethods UCCX in Chromium', () => {
       [false],
       'nothing is overridden before the agent answers',
     );
-    await prompt.locator('[data-testid="prompt-choice"][data-choice="take-over"]').click();
-    await page.locator(`[data-testid="account-status"][data-account="${ACCOUNT}"][data-state="connected"]`).waitFor();
+    await prompt.getByRole('button', { name: 'Take over' }).click();
+    await accountStatus(page, 'UCCX test', 'Connected').waitFor();
     await prompt.waitFor({ state: 'detached' });
     assert.equal(sim.session()?.holder, 'client');
   });
@@ -65,13 +65,13 @@ describe('OpenMethods UCCX in Chromium', () => {
     const { page, sim } = desk;
     const before = (await notifications(page)).length;
     const id = sim.center.ring({ ani: '+14155550142', callVariables: { Account: 'ACC-123' } });
-    const row = page.locator(`[data-testid="call"][data-key="${ACCOUNT}/${id}"]`);
+    const row = liveCall(page, '+14155550142', { account: 'UCCX test' });
     await row.waitFor();
-    assert.equal(await row.getAttribute('data-state'), 'ringing');
+    assert.equal(await liveCall(page, '+14155550142', { state: 'Ringing', account: 'UCCX test' }).count(), 1, 'it rings');
     assert.match(await row.innerText(), /\+14155550142/);
     await eventually(async () => (await notifications(page)).length > before, 'a notification');
-    await row.locator('[data-testid="call-answer"]').click();
-    await page.locator(`[data-testid="call"][data-key="${ACCOUNT}/${id}"][data-state="connected"]`).waitFor();
+    await row.getByRole('button', { name: 'Answer: +14155550142' }).click();
+    await liveCall(page, '+14155550142', { state: 'Connected', account: 'UCCX test' }).waitFor();
     assert.equal(sim.requests.filter((r) => r.name === 'conversation.answer').length, 1, 'the answer reached UCCX');
     sim.center.hangUp(id);
     await row.waitFor({ state: 'detached' });
@@ -82,22 +82,25 @@ describe('OpenMethods UCCX in Chromium', () => {
 
   it('a team member’s status change shows in the Team section', async () => {
     const { page, sim } = desk;
-    const member = page.locator(`[data-testid="team-member"][data-key="${ACCOUNT}/agent-02"]`);
+    // agent-02 is Ben Hill; the row says the status in words.
+    const member = page.getByRole('region', { name: /^Team\b/ }).getByRole('listitem').filter({ has: page.getByText('Ben Hill', { exact: true }) });
     await member.waitFor();
-    assert.equal(await member.getAttribute('data-state'), 'ready');
+    // The platform's own word ("ready"), and where it differs the desk's ("Not ready:") beside it for screen readers.
+    await member.getByText(/^ready$/i).waitFor();
     sim.center.setMemberStatus([{ memberId: 'agent-02', status: 'not_ready', reason: '3' }]);
-    await page.locator(`[data-testid="team-member"][data-key="${ACCOUNT}/agent-02"][data-state="not-ready"]`).waitFor();
+    await member.getByText('Not ready:', { exact: true }).waitFor();
+    assert.equal(await member.getByText(/^ready$/i).count(), 0, 'no longer ready');
     assert.match(await member.innerText(), /Meeting/);
   });
 
   it('choosing a not-ready reason in the window reaches UCCX', async () => {
     const { page, sim } = desk;
-    await page.locator('[data-testid="presence-reason"]').selectOption('2');
+    await page.getByRole('combobox', { name: 'Reason' }).selectOption({ label: 'Lunch' });
     await eventually(
       () => sim.requests.some((r) => r.name === 'session.changeState' && r.data.state === 'NOT_READY' && r.data.reasonCode === 2),
       'NOT_READY with reason 2 reached the simulator',
     );
     await eventually(() => sim.center.agentState.state === 'NOT_READY' && sim.center.agentState.reasonCode === 2, 'UCCX holds Lunch');
-    await page.locator(`[data-testid="account-status"][data-account="${ACCOUNT}"]`, { hasText: /Lunch|Not ready/ }).waitFor();
+    await accountStatus(page, 'UCCX test', /Connected, .*(Lunch|Not ready)/).waitFor();
   });
 });
