@@ -169,3 +169,28 @@ export function focusedElement(page: Page): Promise<string> {
 export function chatItem(page: Page, name: string): Locator {
   return page.getByRole('button', { name: new RegExp(`^Chat with ${literally(name)}\\b`) });
 }
+
+/**
+ * Records, from now on, the desk commands the window sends the core (`setPresence`, `dial`…, by
+ * name): what the window asked for, read back at once, where a test must show the window asked for
+ * nothing (a sleep would only guess how long a request takes to arrive). Sends made while a key or
+ * click is handled are recorded by the time that key press or click resolves.
+ * @returns a function that gives the names recorded so far.
+ */
+export async function recordCommands(page: Page): Promise<() => Promise<string[]>> {
+  await page.evaluate(() => {
+    const recorder = window as unknown as { sentCommands?: string[] };
+    if (recorder.sentCommands) return;
+    const sent: string[] = [];
+    recorder.sentCommands = sent;
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (this: WebSocket, data: Parameters<WebSocket['send']>[0]) {
+      if (typeof data === 'string' && data.includes('"invoke"')) {
+        const message = JSON.parse(data) as { type?: string; method?: string };
+        if (message.type === 'invoke' && message.method) sent.push(message.method);
+      }
+      send.call(this, data);
+    };
+  });
+  return () => page.evaluate(() => [...((window as unknown as { sentCommands?: string[] }).sentCommands ?? [])]);
+}

@@ -24,7 +24,7 @@ import { startHuaweiSimulator } from '../../main/vendors/huawei/simulator/index.
 import { startOpenMethodsSimulator, type OpenMethodsSimulator } from '../../main/vendors/openmethods/simulator/index.js';
 import { startWebHost } from '../../main/web.js';
 import { launchChromium } from './browser.js';
-import { Closers, eventually, openDesk } from './harness.js';
+import { accountStatus, Closers, eventually, focusedElement, hasFocus, openDesk, recordCommands } from './harness.js';
 
 const TRAY = { width: 420, height: 800 };
 
@@ -33,10 +33,18 @@ function uccxAccount(sim: OpenMethodsSimulator): Record<string, unknown> {
   return { id: 'uccx', vendor: 'openmethods', label: 'UCCX', serverUrl: sim.url, agentId: sim.credentials.agentId, password: sim.credentials.password };
 }
 
-/** The data-testid of the element that has the focus. */
-function focused(page: Page): Promise<string | null | undefined> {
-  return page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
-}
+/** The presence select for all accounts ("Set your presence on all accounts" while they differ). */
+const presenceSelect = (page: Page) => page.getByRole('combobox', { name: /presence on all accounts$/ });
+/** The reason select beside it, "Reason" ("Reason for Not ready" while a state waits for its reason; not an account's own, "… on UCCX"). */
+const reasonSelect = (page: Page) => page.getByRole('region', { name: 'Presence' }).getByRole('combobox', { name: /^Reason(?!.* on )/ });
+/** What asks for the reason of a state chosen for all accounts ("Set Not ready": Choose a reason, or none). */
+const pendingGroup = (page: Page) => page.getByRole('group', { name: /^Set (?!.* on )/ });
+/** The line that says what Enter would set. */
+const enterHint = (page: Page) => page.getByText(/^Press Enter to set/);
+/** What the agent is doing, beside the presence (Ringing, On a call 00:12, Wrap-up 00:40 left). */
+const activityPill = (page: Page) => page.getByRole('region', { name: 'Presence' }).getByRole('status');
+/** Whether the window sent a presence command. */
+const presenceCommands = (names: string[]) => names.filter((name) => /presence/i.test(name));
 
 describe('presence in the window', () => {
   const closers = new Closers();
@@ -65,140 +73,154 @@ describe('presence in the window', () => {
 
   /** Both accounts Ready, as the window shows it (each test ends once the window shows what it did). */
   async function allReady(): Promise<void> {
-    const select = page.locator('[data-testid="presence-select"]');
-    if ((await select.getAttribute('data-state')) !== 'ready') await select.selectOption('ready');
-    await page.locator('[data-testid="presence-select"][data-state="ready"]').waitFor();
+    const select = presenceSelect(page);
+    if ((await select.inputValue()) !== 'ready') await select.selectOption('ready');
+    for (const label of ['UCCX', 'Enreach']) await accountStatus(page, label, 'Connected, Ready').waitFor();
+    await presenceSelect(page).and(page.getByRole('combobox', { name: 'Your presence on all accounts', exact: true })).waitFor();
   }
 
   it('moves through the list with the arrow keys without setting anything, and keeps the focus there', async () => {
     await allReady();
-    const select = page.locator('[data-testid="presence-select"]');
+    const select = presenceSelect(page);
+    const commands = await recordCommands(page);
     const sent = stateChanges().length;
     const availability = enreach.availability;
     await select.focus();
     for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
-    await page.locator('[data-testid="presence-hint"]', { hasText: /Press Enter to set/ }).waitFor();
-    await page.waitForTimeout(400);
+    await enterHint(page).waitFor();
+    assert.deepEqual(presenceCommands(await commands()), [], 'the window asked for no presence change');
     assert.equal(stateChanges().length, sent, 'no state change reached UCCX');
     assert.equal(enreach.availability, availability, 'no availability change reached Enreach');
-    assert.equal(await focused(page), 'presence-select');
+    assert.ok(await hasFocus(select), `the select keeps the focus (focus on ${await focusedElement(page)})`);
     assert.ok(await select.isEnabled());
     await page.keyboard.press('Escape');
     assert.equal(await select.inputValue(), 'ready', 'Escape puts the list back');
-    await page.locator('[data-testid="presence-hint"]').waitFor({ state: 'detached' });
-    assert.equal(await focused(page), 'presence-select');
+    await enterHint(page).waitFor({ state: 'detached' });
+    assert.ok(await hasFocus(select), 'the select keeps the focus');
   });
 
   it('sets what Enter chooses: Not ready asks for a reason first, which the arrow keys pick and Enter applies', async () => {
     await allReady();
-    await page.locator('[data-testid="presence-select"]').focus();
+    await presenceSelect(page).focus();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
-    await page.locator('[data-testid="presence-pending"]').waitFor();
-    assert.equal(await focused(page), 'presence-reason', 'the reason list has the focus');
+    await pendingGroup(page).waitFor();
+    assert.ok(await hasFocus(reasonSelect(page)), `the reason list has the focus (focus on ${await focusedElement(page)})`);
+    const commands = await recordCommands(page);
+    const asked = presenceCommands(await commands()).length;
     const sent = stateChanges().length;
     await page.keyboard.press('ArrowDown');
-    await page.waitForTimeout(300);
+    assert.equal(presenceCommands(await commands()).length, asked, 'the window asked for nothing on an arrow key');
     assert.equal(stateChanges().length, sent, 'an arrow key on the reasons sets nothing either');
-    assert.equal(await page.locator('[data-testid="presence-reason"]').inputValue(), '1');
+    assert.equal(await reasonSelect(page).inputValue(), '1');
     await page.keyboard.press('Enter');
+    // Enter does ask (the recorder sees what the window sends).
+    assert.deepEqual(presenceCommands(await commands()).slice(asked), ['setPresence']);
     await eventually(() => sim.center.agentState.state === 'NOT_READY' && sim.center.agentState.reasonCode === 1, 'UCCX is NOT_READY with reason 1');
     await eventually(() => enreach.availability !== 'Available', 'Enreach is not ready too');
-    await page.locator('[data-testid="account-status"][data-account="uccx"]', { hasText: /Not ready/ }).waitFor();
-    await page.locator('[data-testid="presence-pending"]').waitFor({ state: 'detached' });
-    assert.equal(await focused(page), 'presence-reason', 'the focus stays on the control');
-    assert.equal(await page.locator('[data-testid="presence-reason"]').inputValue(), '1', 'the reason shown is the one UCCX reports');
+    await accountStatus(page, 'UCCX', /Connected, Not ready/).waitFor();
+    await pendingGroup(page).waitFor({ state: 'detached' });
+    assert.ok(await hasFocus(reasonSelect(page)), 'the focus stays on the control');
+    assert.equal(await reasonSelect(page).inputValue(), '1', 'the reason shown is the one UCCX reports');
   });
 
   it('chooses Not ready, then a reason, with the pointer, and UCCX gets that reason', async () => {
     await allReady();
     const sent = stateChanges().length;
-    await page.locator('[data-testid="presence-select"]').selectOption('not-ready');
-    await page.locator('[data-testid="presence-pending"]').waitFor();
-    const offered = await page.locator('[data-testid="presence-reason"] option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    await presenceSelect(page).selectOption('not-ready');
+    await pendingGroup(page).waitFor();
+    const offered = await reasonSelect(page).getByRole('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
     assert.deepEqual(offered, ['', '1', '2', '3', '4', '5'], 'no reason, then the not-ready reasons only');
     assert.equal(stateChanges().length, sent, 'nothing is set before the reason');
-    await page.locator('[data-testid="presence-reason"]').selectOption('2');
+    await reasonSelect(page).selectOption({ label: 'Lunch' });
     await eventually(() => stateChanges().some((d) => d['state'] === 'NOT_READY' && d['reasonCode'] === 2), 'NOT_READY with reason 2 reached UCCX');
-    await page.locator('[data-testid="account-status"][data-account="uccx"]', { hasText: /Lunch/ }).waitFor();
+    await accountStatus(page, 'UCCX', /Connected, .*Lunch/).waitFor();
   });
 
   it('sets Not ready without a reason from the Set button', async () => {
     await allReady();
-    await page.locator('[data-testid="presence-select"]').selectOption('not-ready');
-    await page.locator('[data-testid="presence-apply"]').click();
+    await presenceSelect(page).selectOption('not-ready');
+    await pendingGroup(page).getByRole('button', { name: 'Set Not ready' }).click();
     await eventually(() => sim.center.agentState.state === 'NOT_READY' && sim.center.agentState.reasonCode === null, 'UCCX is NOT_READY with no reason');
-    await page.locator('[data-testid="presence-select"]:not([data-state="ready"])').waitFor();
+    await accountStatus(page, 'UCCX', 'Connected, Not ready').waitFor();
   });
 
   it('sets one account’s presence from the per-account list', async () => {
     await allReady();
-    await page.locator('[data-testid="presence-accounts-toggle"]').click();
-    const list = page.locator('[data-testid="presence-accounts"]');
+    const toggle = page.getByRole('button', { name: 'Presence on each account' });
+    await toggle.click();
+    const list = page.getByRole('list', { name: 'Presence on each account' });
     await list.waitFor();
-    assert.equal(await list.locator('[data-testid="account-presence"]').count(), 3);
-    await page.locator('[data-testid="account-presence-select"][data-account="voice"]').selectOption('do-not-disturb');
+    assert.equal(await list.getByRole('listitem').count(), 3);
+    await page.getByRole('combobox', { name: 'Your presence on Enreach' }).selectOption('do-not-disturb');
     await eventually(() => enreach.availability !== 'Available' && enreach.availability, 'Enreach availability set');
-    await page.locator('[data-testid="presence-select"][data-state="mixed"]').waitFor();
+    // The accounts differ: the select for all says so ("Set all…").
+    await page.getByRole('combobox', { name: 'Set your presence on all accounts' }).waitFor();
+    assert.equal(await presenceSelect(page).inputValue(), '', 'no one state for all');
     assert.equal(sim.center.agentState.state, 'READY', 'UCCX was left as it was');
     // The per-account reasons are that account's own.
-    await page.locator('[data-testid="account-presence-reason"][data-account="uccx"]').selectOption('3');
+    await page.getByRole('combobox', { name: 'Reason on UCCX' }).selectOption({ label: 'Meeting' });
     await eventually(() => sim.center.agentState.state === 'NOT_READY' && sim.center.agentState.reasonCode === 3, 'UCCX is NOT_READY with reason 3');
-    assert.equal(await page.locator('[data-testid="account-presence-reason"][data-account="voice"]').count(), 0, 'Enreach offers no reasons');
-    await page.locator('[data-testid="presence-accounts-toggle"]').click();
+    assert.equal(await page.getByRole('combobox', { name: /^Reason( for [^,]+)? on Enreach$/ }).count(), 0, 'Enreach offers no reasons');
+    await toggle.click();
     await list.waitFor({ state: 'detached' });
   });
 
   it('says beside the presence what the agent is doing: Ringing, On a call while connected, nothing after, and wrap-up counting down', async () => {
     await allReady();
-    const activity = page.locator('[data-testid="presence-activity"]');
+    const activity = activityPill(page);
     assert.equal(await activity.count(), 0, 'an idle desk says nothing more');
     const callId = enreach.ringCall({ caller: '+358401234000' });
-    await page.locator('[data-testid="presence-activity"][data-kind="ringing"]', { hasText: /^\s*Ringing\s*$/ }).waitFor();
+    await activity.filter({ hasText: /^\s*Ringing\s*$/ }).waitFor();
     enreach.answerCall(callId);
-    await page.locator('[data-testid="presence-activity"][data-kind="on-call"]', { hasText: /On a call \d\d:\d\d/ }).waitFor();
-    assert.equal(await page.locator('[data-testid="presence-select"]').getAttribute('data-state'), 'ready', 'the presence chosen stays as chosen');
+    const onCall = activity.filter({ hasText: /^\s*On a call \d\d:\d\d\s*$/ });
+    await onCall.waitFor();
+    assert.equal(await presenceSelect(page).inputValue(), 'ready', 'the presence chosen stays as chosen');
+    for (const label of ['UCCX', 'Enreach']) assert.equal(await accountStatus(page, label, 'Connected, Ready').count(), 1, `${label} stays Ready`);
     // The time counts.
     const first = await activity.innerText();
-    await page.locator('[data-testid="presence-activity"][data-kind="on-call"]', { hasText: new RegExp(`^(?!${first.trim()}$)`) }).waitFor();
+    await onCall.filter({ hasText: new RegExp(`^(?!${first.trim()}$)`) }).waitFor();
     enreach.hangupCall(callId);
     await activity.waitFor({ state: 'detached' });
     enreach.startWrapUp({ callId, maxSec: 45 });
-    await page.locator('[data-testid="presence-activity"][data-kind="wrap-up"]', { hasText: /Wrap-up 00:(4[0-5]|3\d) left/ }).waitFor();
+    await activity.filter({ hasText: /^\s*Wrap-up 00:(4[0-5]|3\d) left\s*$/ }).waitFor();
     enreach.endWrapUp();
     await activity.waitFor({ state: 'detached' });
   });
 
   it('shows each account’s presence when they differ, without a click and without “Mixed”, and sets one from there', async () => {
     await allReady();
-    assert.equal(await page.locator('[data-testid="presence-accounts"]').count(), 0, 'accounts that agree need no list');
-    await page.locator('[data-testid="presence-select"]').selectOption('not-ready');
-    await page.locator('[data-testid="presence-pending"]').waitFor();
-    await page.locator('[data-testid="presence-apply"]').click();
+    const list = page.getByRole('list', { name: 'Presence on each account' });
+    assert.equal(await list.count(), 0, 'accounts that agree need no list');
+    await presenceSelect(page).selectOption('not-ready');
+    await pendingGroup(page).waitFor();
+    await pendingGroup(page).getByRole('button', { name: 'Set Not ready' }).click();
     await eventually(() => sim.center.agentState.state === 'NOT_READY' && enreach.availability !== 'Available', 'both not ready');
     enreach.setAvailability('Available');
-    const list = page.locator('[data-testid="presence-accounts"]');
     await list.waitFor();
-    assert.doesNotMatch(await page.locator('[aria-label="Presence"]').innerText(), /Mixed/);
-    assert.equal(await page.locator('[data-testid="account-presence-select"][data-account="voice"]').getAttribute('data-state'), 'ready');
-    assert.equal(await page.locator('[data-testid="account-presence-select"][data-account="uccx"]').getAttribute('data-state'), 'not-ready');
+    assert.doesNotMatch(await page.getByRole('region', { name: 'Presence' }).innerText(), /Mixed/);
+    await accountStatus(page, 'Enreach', 'Connected, Ready').waitFor();
+    await accountStatus(page, 'UCCX', 'Connected, Not ready').waitFor();
+    assert.equal(await page.getByRole('combobox', { name: 'Your presence on Enreach' }).inputValue(), 'ready');
+    assert.equal(await page.getByRole('combobox', { name: 'Your presence on UCCX' }).inputValue(), 'not-ready');
     // Setting one account from the list that came by itself.
-    await page.locator('[data-testid="account-presence-select"][data-account="uccx"]').selectOption('ready');
+    await page.getByRole('combobox', { name: 'Your presence on UCCX' }).selectOption('ready');
     await eventually(() => sim.center.agentState.state === 'READY', 'UCCX ready');
     await list.waitFor({ state: 'detached' });
   });
 
   it('says what a platform leaves to another tool, with the account, and that its presence is set elsewhere', async () => {
-    const notice = page.locator('[data-testid="account-notice"][data-account="cec"]');
-    assert.equal((await notice.innerText()).replace(/\s+/g, ' ').trim(), `CEC: ${HUAWEI_NOTICE}`);
-    assert.equal(await page.locator('[data-testid="account-notice"]').count(), 1, 'only CEC has something to say');
-    assert.match(await page.locator('[data-testid="account-status"][data-account="cec"]').innerText(), /Presence set elsewhere/);
-    await page.locator('[data-testid="presence-accounts-toggle"]').click();
-    const row = page.locator('[data-testid="account-presence"][data-account="cec"]');
-    assert.match(await row.locator('[data-testid="account-presence-elsewhere"]').innerText(), /Presence is set elsewhere/);
-    assert.equal(await row.locator('select').count(), 0, 'no control for it');
-    await row.locator('[data-testid="account-notice"]', { hasText: HUAWEI_NOTICE }).waitFor();
-    await page.locator('[data-testid="presence-accounts-toggle"]').click();
+    const notes = page.getByRole('list', { name: 'About these accounts' }).getByRole('listitem');
+    assert.equal(await notes.count(), 1, 'only CEC has something to say');
+    assert.equal((await notes.innerText()).replace(/\s+/g, ' ').trim(), `CEC: ${HUAWEI_NOTICE}`);
+    assert.match(await accountStatus(page, 'CEC').innerText(), /Presence set elsewhere/);
+    const toggle = page.getByRole('button', { name: 'Presence on each account' });
+    await toggle.click();
+    const row = accountStatus(page, 'CEC');
+    assert.match(await row.getByText(/set elsewhere/).innerText(), /Presence is set elsewhere/);
+    assert.equal(await row.getByRole('combobox').count(), 0, 'no control for it');
+    await row.getByText(HUAWEI_NOTICE).waitFor();
+    await toggle.click();
   });
 });
 
@@ -225,27 +247,28 @@ describe('a platform’s question to the agent', () => {
   after(() => closers.closeAll());
 
   it('asks in a modal dialog with the answer that changes nothing focused, and Escape gives that answer', async () => {
-    const prompt = page.locator('[data-testid="prompt"]');
+    const prompt = page.getByRole('dialog', { name: 'UCCX asks' });
     await prompt.waitFor();
-    assert.match(await page.locator('[data-testid="prompt-message"]').innerText(), /another desktop/);
-    assert.deepEqual(await prompt.locator('[data-testid="prompt-choice"]').evaluateAll((buttons) => buttons.map((b) => `${b.getAttribute('data-choice')}:${b.classList.contains('btn-primary')}`)), [
-      'take-over:true',
-      'cancel:false',
+    assert.match(await prompt.getByText(/another desktop/).innerText(), /another desktop/);
+    // The answers in order, the one that acts shown as the primary button.
+    assert.deepEqual(await prompt.getByRole('button').evaluateAll((buttons) => buttons.map((b) => `${b.textContent?.trim()}:${b.classList.contains('btn-primary')}`)), [
+      'Take over:true',
+      'Cancel:false',
     ]);
-    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-choice')), 'cancel');
+    assert.ok(await hasFocus(prompt.getByRole('button', { name: 'Cancel' })), 'the answer that changes nothing has the focus');
     assert.ok(await prompt.evaluate((dialog) => (dialog as HTMLDialogElement).open && dialog.matches(':modal')), 'a modal dialog');
     await page.keyboard.press('Escape');
     await prompt.waitFor({ state: 'detached' });
-    await page.locator('[data-testid="account-banner"][data-account="uccx"][data-state="failed"]').waitFor();
+    await page.getByRole('alert').filter({ hasText: 'UCCX could not connect' }).waitFor();
     assert.equal(sim.session()?.holder, 'other', 'the other session was left alone');
   });
 
   it('asks again on Retry, and Take over reaches UCCX', async () => {
-    await page.locator('[data-testid="account-retry"]').click();
-    const prompt = page.locator('[data-testid="prompt"]');
+    await page.getByRole('button', { name: 'Retry connecting UCCX' }).click();
+    const prompt = page.getByRole('dialog', { name: 'UCCX asks' });
     await prompt.waitFor();
-    await prompt.locator('[data-testid="prompt-choice"][data-choice="take-over"]').click();
-    await page.locator('[data-testid="account-status"][data-account="uccx"][data-state="connected"]').waitFor();
+    await prompt.getByRole('button', { name: 'Take over' }).click();
+    await accountStatus(page, 'UCCX', 'Connected').waitFor();
     await prompt.waitFor({ state: 'detached' });
     assert.equal(sim.session()?.holder, 'client');
     assert.ok(sim.requests.some((r) => r.name === 'prepareSession' && r.data['override'] === true), 'the take-over was asked for');
