@@ -16,10 +16,15 @@ import { ReadOnlySettings, StoredSettings, type SettingsStore } from '../../main
 import { startGenesysSimulator } from '../../main/vendors/genesys/simulator/index.js';
 import { startWebHost } from '../../main/web.js';
 import { launchChromium } from './browser.js';
-import { Closers, eventually } from './harness.js';
+import { Closers, eventually, hasFocus } from './harness.js';
 
 const FILE = 'the config file /tmp/agent-companion-e2e.json';
 const PROBLEMS = ['accounts[0].pasword: unknown field; did you mean "password"?', 'display.theme: Invalid option: expected one of "system"|"light"|"dark"'];
+/** The empty desk, by its heading (what it says is wrong). */
+const emptyDesk = (page: Page) => page.getByRole('region', { name: /^(No account is set up|The settings could not be used|Every account is turned off)$/ });
+/** The settings' list of what could not be used. */
+const storedProblems = (page: Page) => page.getByRole('alert', { name: 'These settings could not be used' });
+const demoBadge = (page: Page) => page.getByText('DEMO', { exact: true });
 const UNPROTECTED =
   'No keyring (GNOME Keyring or KWallet) is running, so stored secrets are only obfuscated with a key built into Electron: anyone who can read your files can recover them. Start a keyring, or put secrets in a config file as {"env": "VARIABLE"}.';
 
@@ -53,14 +58,15 @@ describe('setting up the desk, in the web host', () => {
   it('shows an empty desk that names the file it read, says who adds an account, and is no demo', async () => {
     const config = parseConfig({ accounts: [] });
     const page = await open(config, { source: FILE, problems: [] }, new ReadOnlySettings(config, FILE, [], { kind: 'managed', path: '/etc/agent-companion.json' }));
-    const panel = page.locator('[data-testid="empty-desk"]');
+    const panel = emptyDesk(page);
     await panel.waitFor();
     assert.match(await panel.innerText(), /No account is set up/);
-    assert.equal(await page.locator('[data-testid="empty-desk-source"]').innerText(), FILE);
-    await page.locator('[data-testid="empty-desk-managed"]', { hasText: 'Your administrator manages these settings in /etc/agent-companion.json' }).waitFor();
-    assert.equal(await page.locator('[data-testid="empty-desk-add"]').count(), 0, 'a managed file offers no Add button');
-    assert.equal(await page.locator('[data-testid="demo-badge"]').count(), 0);
-    assert.equal(await page.locator('[data-testid="calls"], [data-testid="calls-empty"], [data-testid="presence-select"]').count(), 0);
+    assert.equal(await panel.getByText(FILE, { exact: true }).innerText(), FILE);
+    await panel.getByText('Your administrator manages these settings in /etc/agent-companion.json').waitFor();
+    assert.equal(await panel.getByRole('button', { name: 'Add an account' }).count(), 0, 'a managed file offers no Add button');
+    assert.equal(await demoBadge(page).count(), 0);
+    assert.equal(await page.getByRole('region', { name: /^Calls\b/ }).count(), 0, 'no Calls section, listed or empty');
+    assert.equal(await page.getByRole('combobox', { name: /presence on all accounts$/ }).count(), 0, 'no presence to set');
   });
 
   it('sends the agent of a failed account to the file the web host reads, not to settings they cannot edit', async () => {
@@ -70,29 +76,29 @@ describe('setting up the desk, in the web host', () => {
     });
     const settings = new ReadOnlySettings(config, 'the config file /srv/ac.json', [], { kind: 'web-host', path: '/srv/ac.json' });
     const page = await open(config, { source: 'the config file /srv/ac.json', problems: [] }, settings);
-    const banner = page.locator('[data-testid="account-banner"][data-account="contact"][data-state="failed"]');
+    const banner = page.getByRole('alert').filter({ hasText: 'Genesys test could not connect' });
     await banner.waitFor();
     assert.match(await banner.innerText(), /account settings/, 'the platform’s reason points to the settings');
-    await banner.locator('[data-testid="account-settings-where"]', { hasText: 'Read from /srv/ac.json. To change them, edit that file and restart `npm run start:web`.' }).waitFor();
-    assert.equal(await banner.locator('[data-testid="account-settings-open"]').count(), 0, 'no way into settings that cannot be changed here');
+    await banner.getByText('Read from /srv/ac.json. To change them, edit that file and restart `npm run start:web`.').waitFor();
+    assert.equal(await banner.getByRole('button', { name: 'Open the account settings' }).count(), 0, 'no way into settings that cannot be changed here');
   });
 
   it('opens on the settings screen listing the problems verbatim when a managed file is not valid', async () => {
     const page = await open(parseConfig({}), { source: FILE, problems: PROBLEMS }, new ReadOnlySettings(parseConfig({}), FILE, PROBLEMS));
-    const list = page.locator('[data-testid="settings-problems"]');
+    const list = storedProblems(page);
     await list.waitFor();
-    assert.deepEqual(await list.locator('li').allInnerTexts(), PROBLEMS);
-    await page.locator('[data-testid="settings-stored-problems"]', { hasText: `Fix them in ${FILE}.` }).waitFor();
-    await page.locator('[data-testid="settings-readonly"]').waitFor();
+    assert.deepEqual(await list.getByRole('listitem').allInnerTexts(), PROBLEMS);
+    await list.filter({ hasText: `Fix them in ${FILE}.` }).waitFor();
+    await page.getByRole('note', { name: 'Read-only settings' }).waitFor();
     // A problem that names a field also shows under that field.
-    await page.locator('[data-field="display.theme"] [data-testid="settings-field-error"]', { hasText: 'Invalid option' }).waitFor();
-    assert.equal(await page.locator('[data-testid="demo-badge"]').count(), 0);
+    await page.getByRole('group', { name: 'Theme' }).getByText(/Invalid option/).waitFor();
+    assert.equal(await demoBadge(page).count(), 0);
     // Behind it, the desk stays empty and says why.
     await page.keyboard.press('Escape');
-    const panel = page.locator('[data-testid="empty-desk"]');
+    const panel = emptyDesk(page);
     await panel.waitFor();
     assert.match(await panel.innerText(), /The settings could not be used[\s\S]*2 problems/);
-    await page.locator('[data-testid="empty-desk-problems"]').click();
+    await panel.getByRole('button', { name: 'Show the problems' }).click();
     await list.waitFor();
   });
 
@@ -105,14 +111,15 @@ describe('setting up the desk, in the web host', () => {
     const source = 'this computer’s settings';
     const settings = new StoredSettings(parseConfig({}), source, async (document) => void (persisted = document), (plain) => Buffer.from(`sealed:${plain}`).toString('base64'), { problems: PROBLEMS, raw });
     const page = await open(parseConfig({}), { source, problems: PROBLEMS }, settings);
-    const list = page.locator('[data-testid="settings-problems"]');
+    const list = storedProblems(page);
     await list.waitFor();
-    assert.deepEqual(await list.locator('li').allInnerTexts(), PROBLEMS);
-    const account = page.locator('[data-testid="settings-account"][data-account="contact"]');
-    await account.locator('[data-testid="settings-field-error"]', { hasText: 'pasword: unknown field' }).waitFor();
-    await account.locator('[data-field="password"] input').fill('s3cret');
-    await page.locator('[data-testid="settings-save"]').click();
-    await page.locator('[data-testid="settings-saved"]').waitFor();
+    assert.deepEqual(await list.getByRole('listitem').allInnerTexts(), PROBLEMS);
+    // The account's fields, by its label.
+    const account = page.getByRole('group', { name: 'Genesys', exact: true });
+    await account.getByText(/pasword: unknown field/).waitFor();
+    await account.getByLabel(/^Password\*?$/).fill('s3cret');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved — reconnecting with the new settings' }).waitFor();
     await list.waitFor({ state: 'detached' });
     const stored = await eventually(() => persisted, 'the corrected settings were stored');
     const [saved] = stored['accounts'] as Array<Record<string, unknown>>;
@@ -123,13 +130,14 @@ describe('setting up the desk, in the web host', () => {
   it('says in the demo’s settings that it is the demo, and how to use one’s own accounts', async () => {
     const source = 'no configuration (start with --config PATH to use your accounts)';
     const page = await open(parseConfig({}), { source, problems: [] }, new ReadOnlySettings(parseConfig({}), source), { demo: true });
-    await page.locator('[data-testid="demo-badge"]').waitFor();
-    await page.locator('[data-testid="settings-open"]').click();
-    const demo = page.locator('[data-testid="settings-demo"]');
+    await demoBadge(page).waitFor();
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    const demo = page.getByRole('note', { name: 'This is the demo' });
     await demo.waitFor();
     assert.match(await demo.innerText(), /This is the demo[\s\S]*--config PATH/);
-    assert.equal(await page.locator('[data-testid="settings-readonly"]').count(), 0, 'no administrator manages the demo');
-    assert.doesNotMatch(await page.locator('[data-testid="settings-no-accounts"]').innerText(), /No accounts yet/);
+    assert.equal(await page.getByRole('note', { name: 'Read-only settings' }).count(), 0, 'no administrator manages the demo');
+    const none = page.getByRole('group', { name: /^Accounts/ }).getByText(/^No account/);
+    assert.doesNotMatch(await none.innerText(), /No accounts yet/);
   });
 
   it('applies the theme the settings choose over the agent’s own, and the agent’s own when they choose the system’s', async () => {
@@ -137,13 +145,13 @@ describe('setting up the desk, in the web host', () => {
     const page = await open(themed, { source: FILE, problems: [] }, new ReadOnlySettings(themed, FILE), { storedTheme: 'light' });
     await page.waitForFunction(() => document.documentElement.dataset['theme'] === 'dark');
     assert.equal(await page.evaluate(() => localStorage.getItem('agent-companion.theme')), 'light', 'the agent’s own choice is kept for later');
-    assert.equal(await page.locator('[data-testid="theme-toggle"]').getAttribute('data-source'), 'settings');
+    await page.getByRole('button', { name: 'Dark theme, set in the settings (switch theme)' }).waitFor();
 
     const plain = parseConfig({ accounts: [] });
     const other = await open(plain, { source: FILE, problems: [] }, new ReadOnlySettings(plain, FILE), { storedTheme: 'light' });
-    await other.locator('[data-testid="empty-desk"]').waitFor();
+    await emptyDesk(other).waitFor();
     // The empty desk asks for the settings too; by the time it knows they are managed, so does the theme.
-    await other.locator('[data-testid="empty-desk-managed"]').waitFor();
+    await emptyDesk(other).getByText(/^Add an account to that file\./).waitFor();
     assert.equal(await other.evaluate(() => document.documentElement.dataset['theme']), 'light');
   });
 
@@ -151,12 +159,12 @@ describe('setting up the desk, in the web host', () => {
     const source = 'this computer’s settings (/home/agent/.config/Agent Companion/settings.json)';
     const settings = new StoredSettings(parseConfig({}), source, async () => {}, undefined, { secrets: { protected: false, note: UNPROTECTED } });
     const page = await open(parseConfig({}), { source, problems: [] }, settings);
-    assert.equal(await page.locator('[data-testid="empty-desk-source"]').innerText(), source);
-    await page.locator('[data-testid="empty-desk-add"]').click();
-    const warning = page.locator('[data-testid="secrets-warning"]');
+    assert.equal(await emptyDesk(page).getByText(source, { exact: true }).innerText(), source);
+    await page.getByRole('button', { name: 'Add an account' }).click();
+    const warning = page.getByRole('note', { name: 'Secrets are not protected on this computer' });
     await warning.waitFor();
     assert.match(await warning.innerText(), new RegExp(UNPROTECTED.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'settings-add-vendor');
-    assert.equal(await page.locator('[data-testid="settings-problems"]').count(), 0);
+    await eventually(() => hasFocus(page.getByRole('combobox', { name: 'New account on' })), 'the new-account controls have the focus');
+    assert.equal(await storedProblems(page).count(), 0);
   });
 });
