@@ -23,9 +23,16 @@ import { startEnreachSimulator, type EnreachSimulator } from '../../main/vendors
 import { startWebHost, type WebHost } from '../../main/web.js';
 import { loadWebToken } from '../../main/web-token.js';
 import { launchChromium, notifications, recordNotifications } from './browser.js';
-import { Closers, eventually } from './harness.js';
+import { accountStatus, Closers, eventually, hasFocus, liveCall } from './harness.js';
 
 const TRAY = { width: 420, height: 800 };
+
+/** Whether the desk (the part under the header) is inert: greyed out, no clicks, no focus, no screen-reader visits. */
+const deskInert = (tab: Page) => tab.getByRole('main').evaluate((main) => main.closest('[inert]') !== null);
+/** What the agent is doing, beside the presence ("On a call 00:12"). */
+const activityPill = (tab: Page) => tab.getByRole('region', { name: 'Presence' }).getByRole('status');
+/** The ringing strip's sound: `playing`, `off`, … (a sound has nothing to look at). */
+const sound = (tab: Page) => tab.getByRole('region', { name: 'Ringing' }).getAttribute('data-sound');
 
 describe('a desk that knows it is stale', () => {
   const closers = new Closers();
@@ -66,6 +73,8 @@ describe('a desk that knows it is stale', () => {
       const browser = closers.add(await launchChromium(), (b) => b.close().catch(() => undefined));
       context = await browser.newContext({ viewport: TRAY });
       await recordNotifications(context);
+      // Playwright's clock, in real time until a test moves the window's time on at once.
+      await context.clock.install();
       page = await context.newPage();
       page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
       await page.goto(running.host.url);
@@ -76,55 +85,57 @@ describe('a desk that knows it is stale', () => {
 
   /** The desk is live: connected, not greyed out. */
   async function live(tab: Page): Promise<void> {
-    await tab.locator('[data-testid="desk"][data-stale="false"] [data-testid="account-status"][data-account="voice"][data-state="connected"]').waitFor();
+    await accountStatus(tab, 'Enreach', 'Connected').waitFor();
+    await eventually(async () => !(await deskInert(tab)), 'the desk is live (not inert)');
   }
 
   it('greys the desk out and disables it when the host stops, stops its timers, and comes back live by itself when the host restarts on the same port', async () => {
     const callId = enreach.ringCall({ caller: '+358401112233' });
     enreach.answerCall(callId);
-    const activity = page.locator('[data-testid="presence-activity"][data-kind="on-call"]');
+    const activity = activityPill(page).filter({ hasText: /On a call/ });
     await activity.waitFor();
     const port = running!.host.port;
 
     await stopHost();
-    const desk = page.locator('[data-testid="desk"]');
-    await page.locator('[data-testid="desk"][data-stale="true"]').waitFor();
-    assert.equal(await desk.evaluate((el) => (el as HTMLElement).inert), true, 'the desk is inert');
-    const notice = page.locator('[data-testid="bridge-status"][data-state="reconnecting"]');
+    await eventually(() => deskInert(page), 'the desk is inert');
+    const notice = page.getByRole('alert').filter({ hasText: /reconnecting to Agent Companion/i });
     await notice.waitFor();
     assert.match(await notice.innerText(), /reconnecting to Agent Companion/i);
-    assert.match(await notice.innerText(), /Next try in \d+ s|Trying now/);
+    await page.getByText(/Next try in \d+ s|Trying now/).waitFor();
     // Actions: the call's buttons and the presence control take no click and no focus.
-    const hangup = page.locator(`[data-testid="call"][data-key="voice/${callId}"] button`).first();
+    const call = liveCall(page, '+358401112233');
+    const hangup = call.getByRole('button').first();
     await assert.rejects(hangup.click({ timeout: 500 }), 'a click on the inert desk does not land');
-    await page.locator('[data-testid="presence-select"]').focus();
-    assert.notEqual(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'presence-select', 'nothing in the desk takes the focus');
-    // The timers stop pretending: the call's time does not move while the desk is not live.
+    const select = page.getByRole('combobox', { name: /presence on all accounts$/ });
+    await select.focus();
+    assert.equal(await hasFocus(select), false, 'nothing in the desk takes the focus');
+    // The timers stop pretending: the call's time does not move while the desk is not live, however
+    // much of the window's time passes (2.2 s of it, at once).
     const frozen = await activity.innerText();
-    await page.waitForTimeout(2_200);
+    await page.clock.runFor(2_200);
     assert.equal(await activity.innerText(), frozen);
 
     enreach.hangupCall(callId);
     running = await startHost(port);
     await live(page);
-    assert.equal(await desk.evaluate((el) => (el as HTMLElement).inert), false);
-    await page.locator('[data-testid="bridge-status"]').waitFor({ state: 'detached' });
+    assert.equal(await deskInert(page), false);
+    await page.getByText(/reconnecting to Agent Companion/i).waitFor({ state: 'detached' });
     // The full state replaced the stale one: the call that ended meanwhile is gone.
-    await page.locator(`[data-testid="call"][data-key="voice/${callId}"]`).waitFor({ state: 'detached' });
-    await page.locator('[data-testid="presence-activity"]').waitFor({ state: 'detached' });
+    await call.waitFor({ state: 'detached' });
+    await activityPill(page).waitFor({ state: 'detached' });
   });
 
   it('keeps the desk through a reload (F5): the tab kept its key', async () => {
     await page.reload();
     await live(page);
-    assert.equal(await page.locator('[data-testid="bridge-status"][data-state="unauthorized"]').count(), 0);
+    assert.equal(await page.getByRole('alert').filter({ hasText: 'This link is not valid' }).count(), 0);
     assert.equal(await page.evaluate(() => localStorage.length), 0, 'nothing in localStorage');
   });
 
   it('says which link to open when a tab has no key, never “the app”', async () => {
     const stranger = await context.newPage();
     await stranger.goto(running!.host.origin);
-    const notice = stranger.locator('[data-testid="bridge-status"][data-state="unauthorized"]');
+    const notice = stranger.getByRole('alert').filter({ hasText: 'This link is not valid' });
     await notice.waitFor();
     const text = await notice.innerText();
     assert.match(text, /npm run start:web/);
@@ -141,34 +152,36 @@ describe('a desk that knows it is stale', () => {
     const start = await counts();
 
     const first = enreach.ringCall({ caller: '+358401000001' });
-    await Promise.all(tabs.map((tab) => tab.locator(`[data-testid="call"][data-key="voice/${first}"]`).waitFor()));
+    await Promise.all(tabs.map((tab) => liveCall(tab, '+358401000001').waitFor()));
     const raised = await eventually(async () => {
       const now = await counts();
       const delta = now.map((n, i) => n - start[i]!);
       return delta.reduce((a, b) => a + b, 0) > 0 ? delta : undefined;
     }, 'a notification for the ringing call');
-    // Both tabs have shown the call; give the other tab's toast time to (not) arrive.
-    await page.waitForTimeout(500);
+    // The ring sound too: the tab that raised the notification rings, the other one is silent.
+    const sounds = async (): Promise<Array<string | null>> => Promise.all(tabs.map((tab) => sound(tab)));
+    await eventually(async () => (await sounds()).join() === raised.map((d) => (d === 1 ? 'playing' : 'off')).join(), 'only the alerting tab rings');
+    enreach.missCall(first);
+    // Both tabs have taken the call away: each has handled everything the host sent before, the
+    // ringing call's toast among them, so the other tab's notification had its chance to (not) come.
+    await Promise.all(tabs.map((tab) => liveCall(tab, '+358401000001').waitFor({ state: 'detached' })));
     const delta = (await counts()).map((n, i) => n - start[i]!);
     assert.deepEqual(delta.toSorted(), [0, 1], `exactly one notification across both tabs, got ${JSON.stringify(delta)}`);
     assert.deepEqual(delta, raised);
-    // The ring sound too: the tab that raised the notification rings, the other one is silent.
-    const sounds = async (): Promise<Array<string | null>> => Promise.all(tabs.map((tab) => tab.locator('[data-testid="ringing-strip"]').getAttribute('data-sound')));
-    await eventually(async () => (await sounds()).join() === delta.map((d) => (d === 1 ? 'playing' : 'off')).join(), 'only the alerting tab rings');
-    enreach.missCall(first);
 
     const alerting = tabs[delta.indexOf(1)]!;
     const other = tabs[delta.indexOf(0)]!;
     const before = (await notifications(other)).length;
     await alerting.close();
     const next = enreach.ringCall({ caller: '+358401000002' });
-    await other.locator(`[data-testid="call"][data-key="voice/${next}"]`).waitFor();
+    await liveCall(other, '+358401000002').waitFor();
     await eventually(async () => (await notifications(other)).length > before, 'the remaining tab raises the notification');
-    await other.waitForTimeout(300);
+    await eventually(async () => (await sound(other)) === 'playing', 'the remaining tab rings');
+    enreach.missCall(next);
+    // The call gone from the tab: it has handled all the host sent while it rang.
+    await liveCall(other, '+358401000002').waitFor({ state: 'detached' });
     const raisedThere = (await notifications(other)).slice(before);
     assert.deepEqual(raisedThere.map((n) => n.title), ['Incoming call from +358401000002'], 'the new call only; not again the one the closed tab raised');
-    await other.locator('[data-testid="ringing-strip"][data-sound="playing"]').waitFor();
-    enreach.missCall(next);
     if (other !== page) page = other;
   });
 });
