@@ -14,6 +14,7 @@ import { startWebHost } from '../../main/web.js';
 import { Closers } from '../support/closers.js';
 import { eventually } from '../support/eventually.js';
 import { launchChromium } from './browser.js';
+import { accountStatus, chatItem } from './harness.js';
 import { accountFor, COLLEAGUES, unlessRegistered } from '../fixtures/threec/harness.js';
 
 describe('NEC UNIVERGE 3C colleagues in the Team section', { skip: unlessRegistered() }, () => {
@@ -30,27 +31,28 @@ describe('NEC UNIVERGE 3C colleagues in the Team section', { skip: unlessRegiste
       const browser = closers.add(await launchChromium(), (b) => b.close().catch(() => undefined));
       page = await (await browser.newContext({ viewport: { width: 440, height: 900 } })).newPage();
       await page.goto(host.url);
-      await page.locator('[data-testid="account-status"][data-account="tc"][data-state="connected"]').waitFor();
+      await accountStatus(page, '3C test', 'Connected').waitFor();
     }),
   );
   after(() => closers.closeAll());
 
   it('shows a colleague’s presence change', async () => {
-    const bob = page.locator('[data-testid="team-member"][data-key="tc/bob@corp"]');
-    await bob.waitFor();
+    // A member's row is named "bob@corp, Do not disturb: Focus time" (the desk's word for the state).
+    const bob = (state = '') => page.getByRole('region', { name: /^Team\b/ }).getByRole('listitem', { name: new RegExp(`^bob@corp, ${state}`) });
+    await bob().waitFor();
     sim.setPresence('bob@corp', 'DoNotDisturb', 'Focus time');
-    await page.locator('[data-testid="team-member"][data-key="tc/bob@corp"][data-state="do-not-disturb"]').waitFor();
-    assert.match(await bob.innerText(), /DoNotDisturb|Do not disturb/);
+    await bob('Do not disturb').waitFor();
+    assert.match(await bob().innerText(), /DoNotDisturb|Do not disturb/);
     sim.setPresence('bob@corp', 'Available');
-    await page.locator('[data-testid="team-member"][data-key="tc/bob@corp"][data-state="ready"]').waitFor();
+    await bob('Ready').waitFor();
   });
 
   it('starts an IM with the colleague from the Team section; the first message reaches 3C', async () => {
-    await page.locator('[data-testid="team-member"][data-key="tc/carol@corp"] [data-testid="team-member-chat"]').click();
-    await page.locator('[data-testid="chat-item"][data-key="tc/carol@corp"]').click();
-    await page.locator('[data-testid="reply-input"]').fill('Got a minute?');
-    await page.locator('[data-testid="reply-send"]').click();
+    await page.getByRole('button', { name: 'Message carol@corp' }).click();
+    await chatItem(page, 'carol@corp').click();
+    await page.getByRole('textbox', { name: 'Reply to carol@corp' }).fill('Got a minute?');
+    await page.getByRole('button', { name: 'Send reply to carol@corp' }).click();
     await eventually(() => sim.texts.find((t) => t.destuser === 'carol@corp' && t.message === 'Got a minute?'), 'sendText reached 3C');
-    await page.locator('[data-testid="transcript"] [data-testid="message"]', { hasText: 'Got a minute?' }).waitFor();
+    await page.getByRole('list', { name: 'Transcript' }).getByRole('listitem').filter({ hasText: 'Got a minute?' }).waitFor();
   });
 });

@@ -12,7 +12,7 @@ import { Closers } from '../support/closers.js';
 import { eventually } from '../support/eventually.js';
 import { accountFor, COLLEAGUES, unlessRegistered } from '../fixtures/threec/harness.js';
 import { notifications } from './browser.js';
-import { openDesk } from './harness.js';
+import { chatItem, liveCall, openDesk } from './harness.js';
 
 interface Running {
   sim: ThreecSimulator;
@@ -43,15 +43,15 @@ describe('NEC UNIVERGE 3C in Chromium', { skip: unlessRegistered() }, () => {
     const { page, sim } = desk;
     const before = (await notifications(page)).length;
     const id = sim.ringCall({ caller: '+358409876543' });
-    const row = page.locator(`[data-testid="call"][data-key="tc/${id}"]`);
+    const row = liveCall(page, '+358409876543', { account: '3C test' });
     await row.waitFor();
-    assert.equal(await row.getAttribute('data-state'), 'ringing');
+    assert.equal(await liveCall(page, '+358409876543', { state: 'Ringing', account: '3C test' }).count(), 1, 'it rings');
     assert.match(await row.innerText(), /\+358409876543/);
     await eventually(async () => (await notifications(page)).length > before, 'a notification');
     sim.repeatLastEvent();
     sim.answerCall(id);
-    await page.locator(`[data-testid="call"][data-key="tc/${id}"][data-state="connected"]`).waitFor();
-    assert.equal(await page.locator(`[data-testid="call"][data-key="tc/${id}"] [data-testid="call-answer"]`).count(), 0, 'no call control on 3C');
+    await liveCall(page, '+358409876543', { state: 'Connected', account: '3C test' }).waitFor();
+    assert.equal(await row.getByRole('button', { name: /^Answer/ }).count(), 0, 'no call control on 3C');
     sim.hangupCall(id);
     await row.waitFor({ state: 'detached' });
     const raised = (await notifications(page)).slice(before);
@@ -64,19 +64,20 @@ describe('NEC UNIVERGE 3C in Chromium', { skip: unlessRegistered() }, () => {
     const before = (await notifications(page)).length;
     sim.sendIm('bob@corp', 'Can you cover my queue at 3?');
     sim.repeatLastEvent();
-    const item = page.locator('[data-testid="chat-item"][data-key="tc/bob@corp"]');
+    const item = chatItem(page, 'bob@corp');
     await item.waitFor();
     await item.click();
-    const line = page.locator('[data-testid="transcript"] [data-testid="message"]', { hasText: 'Can you cover my queue at 3?' });
+    const message = (text: string) => page.getByRole('list', { name: 'Transcript' }).getByRole('listitem').filter({ hasText: text });
+    const line = message('Can you cover my queue at 3?');
     await line.waitFor();
     sim.sendIm('bob@corp', 'Only for an hour.');
-    await page.locator('[data-testid="transcript"] [data-testid="message"]', { hasText: 'Only for an hour.' }).waitFor();
+    await message('Only for an hour.').waitFor();
     assert.equal(await line.count(), 1, 'the repeated event shows once');
-    await page.locator('[data-testid="reply-input"]').fill('Yes, I can.');
-    await page.locator('[data-testid="reply-send"]').click();
+    await page.getByRole('textbox', { name: 'Reply to bob@corp' }).fill('Yes, I can.');
+    await page.getByRole('button', { name: 'Send reply to bob@corp' }).click();
     await eventually(() => sim.texts.find((t) => t.destuser === 'bob@corp' && t.message === 'Yes, I can.'), 'sendText reached 3C');
-    await page.locator('[data-testid="transcript"] [data-testid="message"]', { hasText: 'Yes, I can.' }).waitFor();
-    assert.equal(await page.locator('[data-testid="transcript"] [data-testid="message"]', { hasText: 'Yes, I can.' }).count(), 1);
+    await message('Yes, I can.').waitFor();
+    assert.equal(await message('Yes, I can.').count(), 1);
     const raised = (await notifications(page)).slice(before);
     assert.equal(raised.length, 1, `one notification for the new conversation: ${JSON.stringify(raised)}`);
     assert.match(raised[0]!.title, /bob@corp/);
@@ -84,7 +85,7 @@ describe('NEC UNIVERGE 3C in Chromium', { skip: unlessRegistered() }, () => {
 
   it('shows which terminal 3C could not monitor', async () => {
     const { page } = desk;
-    const issue = page.locator('[data-testid="subscription-issues"][data-account="tc"] [data-testid="subscription-issue"][data-entity="terminal 1002 (ext)"]');
+    const issue = page.getByRole('note', { name: '3C test: some updates are unavailable' }).getByRole('listitem').filter({ hasText: 'terminal 1002 (ext)' });
     await issue.waitFor();
     assert.match(await issue.innerText(), /address not found/);
   });
