@@ -9,7 +9,7 @@ import { readdirSync } from 'node:fs';
 import WebSocket from 'ws';
 import { RENDERER_DIR } from '../../main/web.js';
 import { notifications } from './browser.js';
-import { eventually, startRunningDesk, type RunningDesk } from './harness.js';
+import { accountStatus, chatItem, eventually, hasFocus, liveCall, startRunningDesk, type RunningDesk } from './harness.js';
 
 describe('web host in Chromium', () => {
   let desk: RunningDesk;
@@ -24,19 +24,19 @@ describe('web host in Chromium', () => {
     const { page, enreach } = desk;
     const before = (await notifications(page)).length;
     const callId = enreach.ringCall({ caller: '+358401112233' });
-    const row = page.locator(`[data-testid="call"][data-key="voice/${callId}"]`);
+    const row = liveCall(page, '+358401112233', { account: 'Enreach test' });
     await row.waitFor();
     assert.match(await row.innerText(), /\+358401112233/);
-    assert.equal(await row.getAttribute('data-state'), 'ringing');
+    assert.equal(await liveCall(page, '+358401112233', { state: 'Ringing' }).count(), 1, 'it rings');
     const raised = await eventually(async () => {
       const all = await notifications(page);
       return all.length > before ? all.slice(before) : undefined;
     }, 'a notification for the ringing call');
     // A click on the notification brings the agent to that call.
     await page.evaluate((index) => (window as unknown as { __clickNotification(i: number): void }).__clickNotification(index), before);
-    await page.waitForFunction((key) => document.activeElement?.getAttribute('data-key') === key, `voice/${callId}`);
+    await eventually(() => hasFocus(row), 'the call has the focus');
     enreach.answerCall(callId);
-    await page.locator(`[data-testid="call"][data-key="voice/${callId}"][data-state="connected"]`).waitFor();
+    await liveCall(page, '+358401112233', { state: 'Connected' }).waitFor();
     enreach.hangupCall(callId);
     await row.waitFor({ state: 'detached' });
     const all = (await notifications(page)).slice(before);
@@ -46,20 +46,21 @@ describe('web host in Chromium', () => {
 
   it('sends the presence chosen in the window to the platforms', async () => {
     const { page, enreach } = desk;
-    await page.locator('[data-testid="presence-select"]').selectOption('not-ready');
+    const presence = page.getByRole('combobox', { name: /presence on all accounts$/ });
+    await presence.selectOption('not-ready');
     await eventually(() => enreach.availability !== 'Available' && enreach.availability, 'Enreach availability set over REST');
-    await page.locator('[data-testid="account-status"][data-account="voice"]', { hasText: /Not ready/ }).waitFor();
-    await page.locator('[data-testid="presence-select"]').selectOption('ready');
+    await accountStatus(page, 'Enreach test', /Connected, Not ready/).waitFor();
+    await presence.selectOption('ready');
     await eventually(() => enreach.availability === 'Available', 'Enreach back to Available');
   });
 
   it('shows a callback when it is assigned and takes it off when it is closed', async () => {
     const { page, enreach } = desk;
     const id = enreach.createCallback({ contactNumber: '+358409998877', contactName: 'Liisa Lahti', message: 'About my invoice' });
-    const row = page.locator(`[data-testid="callback"][data-key="voice/${id}"]`);
+    const row = page.getByRole('list', { name: 'Callback requests' }).getByRole('listitem').filter({ has: page.getByRole('button', { name: 'Close callback for Liisa Lahti' }) });
     await row.waitFor();
     assert.match(await row.innerText(), /\+358409998877/);
-    assert.equal(await page.locator(`[data-testid="callback"][data-key="voice/${id}"]`).count(), 1);
+    assert.equal(await row.count(), 1);
     enreach.closeCallback(id);
     await row.waitFor({ state: 'detached' });
   });
@@ -67,33 +68,35 @@ describe('web host in Chromium', () => {
   it('shows a Genesys chat transcript and delivers the reply typed in the window', async () => {
     const { page, genesys } = desk;
     const chatId = genesys.offerChat({ customer: 'Maija Meikäläinen', text: 'Hello, my parcel is late' });
-    const item = page.locator(`[data-testid="chat-item"][data-key="contact/${chatId}"]`);
+    const item = chatItem(page, 'Maija Meikäläinen');
     await item.waitFor();
     await item.click();
-    const accept = page.locator('[data-testid="chat-accept"]');
+    const view = page.getByRole('region', { name: 'Chat with Maija Meikäläinen' });
+    const accept = view.getByRole('button', { name: 'Accept chat with Maija Meikäläinen' });
     if (await accept.count()) await accept.click();
-    await page.locator('[data-testid="transcript"] [data-testid="message"]', { hasText: 'my parcel is late' }).waitFor();
+    const message = (text: string) => view.getByRole('list', { name: 'Transcript' }).getByRole('listitem').filter({ hasText: text });
+    await message('my parcel is late').waitFor();
     genesys.customerWrites(chatId, 'Order 4471');
-    await page.locator('[data-testid="transcript"] [data-testid="message"]', { hasText: 'Order 4471' }).waitFor();
-    await page.locator('[data-testid="reply-input"]').fill('Let me check that for you.');
-    await page.locator('[data-testid="reply-send"]').click();
+    await message('Order 4471').waitFor();
+    await view.getByRole('textbox', { name: 'Reply to Maija Meikäläinen' }).fill('Let me check that for you.');
+    await view.getByRole('button', { name: 'Send reply to Maija Meikäläinen' }).click();
     await eventually(
       () => genesys.operations.find((op) => op.operationName === 'SendMessage' && JSON.stringify(op.body).includes('Let me check that for you.')),
       'SendMessage reached the simulator',
     );
-    await page.locator('[data-testid="transcript"] [data-testid="message"]', { hasText: 'Let me check that for you.' }).waitFor();
-    assert.equal(await page.locator('[data-testid="transcript"] [data-testid="message"]', { hasText: 'Order 4471' }).count(), 1);
+    await message('Let me check that for you.').waitFor();
+    assert.equal(await message('Order 4471').count(), 1);
   });
 
   it('raises one notification for a ringing Genesys call and answers it from the window', async () => {
     const { page, genesys } = desk;
     const before = (await notifications(page)).length;
     const callId = genesys.ringCall({ ani: '+4420794600' });
-    const row = page.locator(`[data-testid="call"][data-key="contact/${callId}"]`);
+    const row = liveCall(page, '+4420794600', { account: 'Genesys test' });
     await row.waitFor();
-    await row.locator('[data-testid="call-answer"]').click();
+    await row.getByRole('button', { name: 'Answer: +4420794600' }).click();
     await eventually(() => genesys.operations.find((op) => op.operationName === 'Answer'), 'Answer reached the simulator');
-    await page.locator(`[data-testid="call"][data-key="contact/${callId}"][data-state="connected"]`).waitFor();
+    await liveCall(page, '+4420794600', { state: 'Connected' }).waitFor();
     const raised = (await notifications(page)).slice(before);
     assert.equal(raised.length, 1);
     assert.match(raised[0]!.title, /\+4420794600/);
@@ -103,14 +106,16 @@ describe('web host in Chromium', () => {
 
   it('shows the settings read-only in the web host, with no secret in the page', async () => {
     const { page, enreach, genesys } = desk;
-    await page.locator('[data-testid="settings-open"]').click();
-    await page.locator('[data-testid="settings-readonly"]').waitFor();
-    assert.equal(await page.locator('[data-testid="settings-account"]').count(), 2);
-    assert.equal(await page.locator('[data-testid="settings-save"]').count(), 0);
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    await page.getByRole('note', { name: 'Read-only settings' }).waitFor();
+    // Each account's fields are a group named by the account.
+    for (const label of ['Enreach test', 'Genesys test']) assert.equal(await page.getByRole('group', { name: label, exact: true }).count(), 1, label);
+    assert.equal(await page.getByRole('group', { name: /^Accounts/ }).getByRole('heading', { level: 3 }).count(), 3, 'the Accounts heading and two accounts');
+    assert.equal(await page.getByRole('button', { name: 'Save', exact: true }).count(), 0);
     const html = await page.content();
     assert.ok(!html.includes(enreach.credentials.secretKey) && !html.includes(genesys.credentials.password), 'a secret reached the page');
     await page.keyboard.press('Escape');
-    await page.locator('[data-testid="settings"]').waitFor({ state: 'detached' });
+    await page.getByRole('region', { name: 'Settings' }).waitFor({ state: 'detached' });
   });
 
   it('refuses a bridge connection from a foreign origin or without the launch token', async () => {
