@@ -17,7 +17,7 @@ import { JsonFileHistory } from '../../main/history-file.js';
 import { startOpenMethodsSimulator, type OpenMethodsSimulator } from '../../main/vendors/openmethods/simulator/index.js';
 import { Closers } from '../support/closers.js';
 import { eventually } from '../support/eventually.js';
-import { attachedData, historyCall, historyList, liveCall, openDesk } from './harness.js';
+import { attachedData, historyCall, historyList, literally, liveCall, openDesk } from './harness.js';
 
 const CALLER = '+14155550177';
 
@@ -71,7 +71,7 @@ describe('call history in Chromium, across a restart of the core', () => {
       assert.match(await page.getByRole('heading', { name: /^Call history/ }).innerText(), /1\s+missed/);
 
       // Looking at the history (here: its details) clears the count, in the title too.
-      await row.getByRole('button', { name: `Details of the call with ${CALLER}` }).click();
+      await row.getByRole('button', { name: new RegExp(`^Details 4 attached, of the call with ${literally(CALLER)}$`) }).click();
       await title(page, 'Agent Companion');
       assert.equal(await row.getByText('New', { exact: true }).count(), 0, 'no longer new');
       const detail = row.getByRole('group', { name: `Details of the call with ${CALLER}` });
