@@ -18,7 +18,8 @@ const root = new URL('..', import.meta.url).pathname;
 const suites = ['test/unit', 'test/golden', 'test/fuzz', 'test/integration', 'test/conformance', 'test/e2e'];
 const TEST_TIMEOUT_MS = 120_000;
 const BUILD_LIMIT_MS = 5 * 60_000;
-const RUN_LIMIT_MS = Number(process.env.TEST_RUN_LIMIT_S || 600) * 1000;
+// 40 minutes: the suite takes about 6 on an idle 2-core machine, several times that on a busy one, and CI allows 90.
+const RUN_LIMIT_MS = Number(process.env.TEST_RUN_LIMIT_S || 2400) * 1000;
 
 /** @param {string} path a test file or folder, relative to the repository */
 function testFiles(path) {
