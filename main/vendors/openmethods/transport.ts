@@ -225,78 +225,163 @@ export interface TransportConnection {
  *   protocol or does not answer a step within `stepTimeoutMs`.
  */
 export async function openTransport(options: TransportOptions): Promise<TransportConnection> {
-  const url = new URL(options.url);
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  const port = Number(url.port);
-  const secure = url.protocol === 'tls:';
-  const where = `${url.protocol}//${url.host}`;
-  const { log } = options;
+  const connection = new ClientTransport(options);
+  await connection.open();
+  return connection;
+}
 
-  const socket: Socket = secure
-    ? connectTls({ host, port, servername: /^[\d.:]+$/.test(host) ? undefined : host, ...options.tls })
-    : connectTcp({ host, port });
-  socket.setNoDelay(true);
-
-  const decoder = new FrameDecoder();
-  let settled = false;
-  let closing = false;
-  let resolveClosed!: (cause: Error | undefined) => void;
-  const closed = new Promise<Error | undefined>((resolve) => (resolveClosed = resolve));
+/**
+ * The client's end of one transport connection: the socket and its framing, the handshake's
+ * awaited replies, the pinger. Built by {@link openTransport}, which returns it once negotiated.
+ */
+class ClientTransport implements TransportConnection {
+  /** Settles when the connection ends: with the cause, or `undefined` after {@link close}. */
+  readonly closed: Promise<Error | undefined>;
+  private resolveClosed!: (cause: Error | undefined) => void;
+  private selected: ProtocolInfo | undefined;
+  private readonly socket: Socket;
+  private readonly secure: boolean;
+  /** `tls://host:port`, for the agent's messages. */
+  private readonly where: string;
+  private readonly log: Logger;
+  private readonly decoder = new FrameDecoder();
+  private settled = false;
+  private closing = false;
   /** Transport-control replies awaited during the handshake, by messageType. */
-  const waiters = new Map<string, (message: TransportControl) => void>();
-  let failHandshake: ((error: Error) => void) | undefined;
-  let dcpIndex: number | undefined;
-  let missedPongs = 0;
-  let pinger: ReturnType<typeof setInterval> | undefined;
+  private readonly waiters = new Map<string, (message: TransportControl) => void>();
+  private failHandshake: ((error: Error) => void) | undefined;
+  private dcpIndex: number | undefined;
+  private missedPongs = 0;
+  private pinger: ReturnType<typeof setInterval> | undefined;
 
-  function finish(cause: Error | undefined): void {
-    if (settled) return;
-    settled = true;
-    clearInterval(pinger);
-    failHandshake?.(cause ?? new TransportError(`the connection to ${where} closed`));
-    resolveClosed(cause);
+  constructor(private readonly options: TransportOptions) {
+    const url = new URL(options.url);
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    const port = Number(url.port);
+    this.secure = url.protocol === 'tls:';
+    this.where = `${url.protocol}//${url.host}`;
+    this.log = options.log;
+    this.closed = new Promise<Error | undefined>((resolve) => (this.resolveClosed = resolve));
+    this.socket = this.secure
+      ? connectTls({ host, port, servername: /^[\d.:]+$/.test(host) ? undefined : host, ...options.tls })
+      : connectTcp({ host, port });
+    this.socket.setNoDelay(true);
+    this.listen();
   }
 
-  function write(protocol: number, message: unknown): void {
-    if (closing || socket.destroyed || !socket.writable) return;
-    socket.write(encodeJsonFrame(protocol, message));
+  /** The DCP protocol the server selected (set by the handshake). */
+  get protocol(): ProtocolInfo {
+    return this.selected!;
   }
 
-  function abort(cause: Error): void {
-    if (settled) return;
-    closing = true;
-    finish(cause);
-    socket.destroy();
-  }
+  /** Sends one DCP message (dropped once the connection is closing). @throws {RangeError} over 1 MiB. */
+  readonly send = (message: unknown): void => this.write(this.selected!.index, message);
 
-  function onControl(message: TransportControl): void {
-    switch (message.messageType) {
-      case 'ping':
-        write(TRANSPORT_CONTROL, { messageType: 'pong' });
-        return;
-      case 'pong':
-        missedPongs = 0;
-        options.onAlive?.();
-        return;
-      case 'error': {
-        const text = [message.code, message.message].filter(Boolean).join(': ') || 'no reason given';
-        log.warn({ code: message.code }, `OpenMethods transport error from the server: ${text}`);
-        abort(new TransportError(`OpenMethods ended the connection (${text})`));
-        return;
+  /** Ends the connection now with `cause` (a protocol error noticed above the transport). */
+  readonly abort = (cause: Error): void => {
+    if (this.settled) return;
+    this.closing = true;
+    this.finish(cause);
+    this.socket.destroy();
+  };
+
+  /** Closes the connection (FIN; destroyed if the server does not close within a second). */
+  readonly close = async (): Promise<void> => {
+    if (this.settled) return;
+    this.closing = true;
+    this.socket.end();
+    const timer = setTimeout(() => this.socket.destroy(), 1_000);
+    await this.closed;
+    clearTimeout(timer);
+  };
+
+  /**
+   * Waits for the socket, registers the client, negotiates the DCP protocol and starts pinging.
+   * @throws {TransportError} as {@link openTransport}; the socket is destroyed first.
+   */
+  async open(): Promise<void> {
+    const { where } = this;
+    try {
+      await this.step<void>('the connection', (resolve) => this.socket.once(this.secure ? 'secureConnect' : 'connect', () => resolve()));
+      await this.reply('connected', { messageType: 'connect', client: { id: this.options.clientId, name: this.options.clientName } });
+      const { protocols } = await this.reply('protocols', { messageType: 'getProtocols' });
+      const dcp = protocols.find((p) => p.name.toLowerCase() === DCP_PROTOCOL_NAME) ?? protocols.find((p) => p.index === DCP_DEFAULT_INDEX);
+      if (!dcp || dcp.index === TRANSPORT_CONTROL) {
+        throw new TransportError(`OpenMethods at ${where} offers no Direct Client Protocol (offered: ${protocols.map((p) => p.name).join(', ') || 'none'})`);
       }
-      default: {
-        const waiter = waiters.get(message.messageType);
-        if (waiter) {
-          waiters.delete(message.messageType);
-          waiter(message);
-        } else {
-          log.debug({ messageType: message.messageType }, 'OpenMethods transport message not awaited; dropped');
-        }
-      }
+      const selected = await this.reply('protocolSelected', { messageType: 'selectProtocol', index: dcp.index });
+      if (selected.index !== dcp.index) throw new TransportError(`OpenMethods at ${where} selected protocol ${selected.index}, not ${dcp.index}`);
+      this.dcpIndex = dcp.index;
+      this.startPinging();
+      this.selected = dcp;
+    } catch (error) {
+      this.closing = true;
+      this.socket.destroy();
+      this.finish(undefined);
+      throw error instanceof TransportError ? error : new TransportError(error instanceof Error ? error.message : String(error), { cause: error });
     }
   }
 
-  function onFrame(protocol: number, body: Buffer): void {
+  /** The socket's events, and the caller's abort signal. */
+  private listen(): void {
+    const { socket, where } = this;
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('end', () => {
+      this.finish(this.closing ? undefined : new TransportError(`OpenMethods closed the connection (${where})`));
+      socket.end();
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      this.finish(this.closing ? undefined : new TransportError(`the connection to OpenMethods at ${where} failed: ${error.code ?? error.message}`, { cause: error }));
+    });
+    socket.on('close', () => this.finish(this.closing ? undefined : new TransportError(`the connection to OpenMethods at ${where} was lost`)));
+    const { signal } = this.options;
+    const onAbort = (): void => this.abort(new TransportError('the connection was abandoned'));
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    void this.closed.then(() => signal?.removeEventListener('abort', onAbort));
+  }
+
+  /** Two unanswered pings end the connection. */
+  private startPinging(): void {
+    this.pinger = setInterval(() => {
+      if (this.missedPongs >= 2) {
+        this.log.warn({ missedPongs: this.missedPongs }, 'OpenMethods stopped answering pings; the connection is dead');
+        this.abort(new TransportError(`OpenMethods at ${this.where} stopped answering (no pong to two pings)`));
+        return;
+      }
+      this.missedPongs += 1;
+      this.write(TRANSPORT_CONTROL, { messageType: 'ping' });
+    }, this.options.pingIntervalMs);
+  }
+
+  private finish(cause: Error | undefined): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearInterval(this.pinger);
+    this.failHandshake?.(cause ?? new TransportError(`the connection to ${this.where} closed`));
+    this.resolveClosed(cause);
+  }
+
+  private write(protocol: number, message: unknown): void {
+    const { socket } = this;
+    if (this.closing || socket.destroyed || !socket.writable) return;
+    socket.write(encodeJsonFrame(protocol, message));
+  }
+
+  private onData(chunk: Buffer): void {
+    const { frames, error } = this.decoder.push(chunk);
+    for (const frame of frames) {
+      if (this.settled) return;
+      this.onFrame(frame.protocol, frame.body);
+    }
+    if (error && !this.settled) {
+      this.log.warn({ problem: error.message }, 'OpenMethods: protocol error in the frame stream; closing the connection');
+      this.abort(new TransportError(`OpenMethods sent a broken frame (${error.message}); reconnecting`));
+    }
+  }
+
+  private onFrame(protocol: number, body: Buffer): void {
+    const { log } = this;
     const { value, problem } = readJsonBody(body);
     if (problem !== undefined) {
       log.warn({ protocol, bytes: body.length, problem }, 'OpenMethods: dropped a frame whose body is not JSON');
@@ -308,110 +393,73 @@ export async function openTransport(options: TransportOptions): Promise<Transpor
         log.warn({ protocol, problem: problemOf(parsed.error) }, 'OpenMethods: dropped a malformed transport-control frame');
         return;
       }
-      onControl(parsed.data);
+      this.onControl(parsed.data);
       return;
     }
-    if (dcpIndex === undefined || protocol !== dcpIndex) {
+    if (this.dcpIndex === undefined || protocol !== this.dcpIndex) {
       log.warn({ protocol }, 'OpenMethods: dropped a frame of a protocol that was not selected');
       return;
     }
-    options.onAlive?.();
-    options.onMessage(value);
+    this.options.onAlive?.();
+    this.options.onMessage(value);
   }
 
-  socket.on('data', (chunk: Buffer) => {
-    const { frames, error } = decoder.push(chunk);
-    for (const frame of frames) {
-      if (settled) return;
-      onFrame(frame.protocol, frame.body);
+  private onControl(message: TransportControl): void {
+    switch (message.messageType) {
+      case 'ping':
+        this.write(TRANSPORT_CONTROL, { messageType: 'pong' });
+        return;
+      case 'pong':
+        this.missedPongs = 0;
+        this.options.onAlive?.();
+        return;
+      case 'error': {
+        const text = [message.code, message.message].filter(Boolean).join(': ') || 'no reason given';
+        this.log.warn({ code: message.code }, `OpenMethods transport error from the server: ${text}`);
+        this.abort(new TransportError(`OpenMethods ended the connection (${text})`));
+        return;
+      }
+      default: {
+        const waiter = this.waiters.get(message.messageType);
+        if (waiter) {
+          this.waiters.delete(message.messageType);
+          waiter(message);
+        } else {
+          this.log.debug({ messageType: message.messageType }, 'OpenMethods transport message not awaited; dropped');
+        }
+      }
     }
-    if (error && !settled) {
-      log.warn({ problem: error.message }, 'OpenMethods: protocol error in the frame stream; closing the connection');
-      abort(new TransportError(`OpenMethods sent a broken frame (${error.message}); reconnecting`));
-    }
-  });
-  socket.on('end', () => {
-    finish(closing ? undefined : new TransportError(`OpenMethods closed the connection (${where})`));
-    socket.end();
-  });
-  socket.on('error', (error: NodeJS.ErrnoException) => {
-    finish(closing ? undefined : new TransportError(`the connection to OpenMethods at ${where} failed: ${error.code ?? error.message}`, { cause: error }));
-  });
-  socket.on('close', () => finish(closing ? undefined : new TransportError(`the connection to OpenMethods at ${where} was lost`)));
-  const onAbort = (): void => abort(new TransportError('the connection was abandoned'));
-  if (options.signal?.aborted) onAbort();
-  else options.signal?.addEventListener('abort', onAbort, { once: true });
-  void closed.then(() => options.signal?.removeEventListener('abort', onAbort));
+  }
 
   /** Waits for a socket event or a control reply, bounded by the step timeout. */
-  function step<T>(what: string, start: (resolve: (value: T) => void) => void): Promise<T> {
+  private step<T>(what: string, start: (resolve: (value: T) => void) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      if (settled) {
-        reject(new TransportError(`the connection to OpenMethods at ${where} closed before ${what}`));
+      if (this.settled) {
+        reject(new TransportError(`the connection to OpenMethods at ${this.where} closed before ${what}`));
         return;
       }
       const timer = setTimeout(() => {
-        failHandshake = undefined;
-        reject(new TransportError(`OpenMethods at ${where} did not answer ${what} within ${Math.round(options.stepTimeoutMs / 100) / 10} s`));
-      }, options.stepTimeoutMs);
-      failHandshake = (error) => {
+        this.failHandshake = undefined;
+        reject(new TransportError(`OpenMethods at ${this.where} did not answer ${what} within ${Math.round(this.options.stepTimeoutMs / 100) / 10} s`));
+      }, this.options.stepTimeoutMs);
+      this.failHandshake = (error) => {
         clearTimeout(timer);
-        failHandshake = undefined;
+        this.failHandshake = undefined;
         reject(error);
       };
       start((value) => {
         clearTimeout(timer);
-        failHandshake = undefined;
+        this.failHandshake = undefined;
         resolve(value);
       });
     });
   }
-  const reply = <K extends TransportControl['messageType']>(type: K, request: unknown): Promise<Extract<TransportControl, { messageType: K }>> =>
-    step(`"${String(request && (request as { messageType?: string }).messageType)}"`, (resolve) => {
-      waiters.set(type, resolve as (message: TransportControl) => void);
-      write(TRANSPORT_CONTROL, request);
+
+  /** Sends a transport-control request and waits for the reply of `type`. */
+  private reply<K extends TransportControl['messageType']>(type: K, request: unknown): Promise<Extract<TransportControl, { messageType: K }>> {
+    return this.step(`"${String(request && (request as { messageType?: string }).messageType)}"`, (resolve) => {
+      this.waiters.set(type, resolve as (message: TransportControl) => void);
+      this.write(TRANSPORT_CONTROL, request);
     });
-
-  try {
-    await step<void>('the connection', (resolve) => socket.once(secure ? 'secureConnect' : 'connect', () => resolve()));
-    await reply('connected', { messageType: 'connect', client: { id: options.clientId, name: options.clientName } });
-    const { protocols } = await reply('protocols', { messageType: 'getProtocols' });
-    const dcp = protocols.find((p) => p.name.toLowerCase() === DCP_PROTOCOL_NAME) ?? protocols.find((p) => p.index === DCP_DEFAULT_INDEX);
-    if (!dcp || dcp.index === TRANSPORT_CONTROL) {
-      throw new TransportError(`OpenMethods at ${where} offers no Direct Client Protocol (offered: ${protocols.map((p) => p.name).join(', ') || 'none'})`);
-    }
-    const selected = await reply('protocolSelected', { messageType: 'selectProtocol', index: dcp.index });
-    if (selected.index !== dcp.index) throw new TransportError(`OpenMethods at ${where} selected protocol ${selected.index}, not ${dcp.index}`);
-    dcpIndex = dcp.index;
-
-    pinger = setInterval(() => {
-      if (missedPongs >= 2) {
-        log.warn({ missedPongs }, 'OpenMethods stopped answering pings; the connection is dead');
-        abort(new TransportError(`OpenMethods at ${where} stopped answering (no pong to two pings)`));
-        return;
-      }
-      missedPongs += 1;
-      write(TRANSPORT_CONTROL, { messageType: 'ping' });
-    }, options.pingIntervalMs);
-
-    return {
-      protocol: dcp,
-      closed,
-      send: (message) => write(dcp.index, message),
-      abort,
-      close: async () => {
-        if (settled) return;
-        closing = true;
-        socket.end();
-        const timer = setTimeout(() => socket.destroy(), 1_000);
-        await closed;
-        clearTimeout(timer);
-      },
-    };
-  } catch (error) {
-    closing = true;
-    socket.destroy();
-    finish(undefined);
-    throw error instanceof TransportError ? error : new TransportError(error instanceof Error ? error.message : String(error), { cause: error });
   }
 }
