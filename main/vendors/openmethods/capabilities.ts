@@ -1,0 +1,25 @@
+/**
+ * What OpenMethods UCCX is called and what it offers the desk, defined once: the platform module
+ * (`index.ts`) advertises them, the connector (`connector.ts`) acts on them, narrowed by what the
+ * server's `getCapabilities` allows (document, "getCapabilities").
+ */
+import type { PresenceState } from '../../../common/model.js';
+import type { Capabilities } from '../../desk/port.js';
+
+/** The platform's display name. */
+export const OPENMETHODS_NAME = 'OpenMethods UCCX';
+
+/** The presence states the desk may set on UCCX (through `session.changeState`, [I]). */
+export const OPENMETHODS_PRESENCE: readonly PresenceState[] = ['ready', 'not-ready', 'wrap-up', 'offline'];
+
+/** What the platform can do for the desk (the actions themselves are then narrowed by `getCapabilities`). */
+export const OPENMETHODS_CAPABILITIES: Capabilities = {
+  presence: OPENMETHODS_PRESENCE,
+  dial: true,
+  callControl: true,
+  chats: false,
+  callbacks: false,
+  queues: false,
+  team: true,
+  callJourneys: true,
+};
