@@ -18,11 +18,12 @@
 import { CommandError, ConnectionError } from '../../desk/port.js';
 import type { SessionContext } from '../kit/connector.js';
 import type { Session } from '../kit/supervisor.js';
-import type { CecCredentials, TokenRequest } from './auth.js';
-import type { CecClient } from './cec.js';
+import { CecAuthError, type CecCredentials, type TokenRequest } from './auth.js';
+import { CecClient } from './cec.js';
 import { CecHttpError, CecNetworkError, CecUnreadableError } from './http.js';
 import { EventPoller, type PollOutcome } from './poller.js';
 import type { EventsAnswer, SupportAnswer } from './schema.js';
+import type { CecAccountState } from './state.js';
 import type { ResolvedTuning } from './tuning.js';
 
 /** What the channel offers, from `checkClickToCallSupport` (`undefined`: not said). */
@@ -216,4 +217,74 @@ export class CecSession implements Session {
     this.end(new ConnectionError(`unexpected failure of the CEC ${what}; reconnecting`, false, { cause: error }));
     return 'stop';
   }
+}
+
+/**
+ * Opens one session for the account (every (re)connection): a **fresh** `ccmessaging-token` from the
+ * account's one replaceable token source (`applyToken`; renewed upstream after a refused one),
+ * `checkClickToCallSupport` (what the channel does not offer is shown as an issue; an unreadable
+ * answer is logged and offers everything), and the call in progress, if any, followed again: its
+ * events wait on the channel while the desk is away [I].
+ * @returns the session, for the supervisor and for the commands.
+ * @throws {ConnectionError} for every failure (see {@link connectionFailure}).
+ */
+export async function openSession(state: CecAccountState, ctx: SessionContext): Promise<{ session: CecSession; live: CecSession }> {
+  const { account } = state;
+  let credentials: CecCredentials;
+  try {
+    credentials = await state.obtainToken({ renew: state.renewNext });
+  } catch (error) {
+    throw connectionFailure(state, error);
+  }
+  state.renewNext = false;
+  const client = new CecClient({
+    family: state.family,
+    baseUrl: account.clickToDialUrl,
+    appKey: account.appKey,
+    credentials,
+    limits: state.limits,
+    onTokenRefreshed: (via) => ctx.log.debug({ via }, 'CEC handed over a refreshed token; using it from now on'),
+  });
+  let support: ChannelSupport = {};
+  try {
+    const answer = await client.checkSupport();
+    if (answer.resultCode !== '0') ctx.log.warn({ resultCode: answer.resultCode, resultDesc: answer.resultDesc }, 'CEC refused checkClickToCallSupport');
+    else support = supportOf(answer);
+  } catch (error) {
+    if (error instanceof CecUnreadableError) {
+      ctx.log.warn({ operation: error.operation, problem: error.problem, detail: error.message }, 'dropped a malformed answer from CEC (support check)');
+    } else {
+      throw connectionFailure(state, error);
+    }
+  }
+  state.showIssues(ctx, support);
+  const session = new CecSession(client, state.host(ctx), support);
+  if (state.call) {
+    ctx.log.info('following the click-to-dial call in progress again');
+    session.follow();
+  }
+  return { session, live: session };
+}
+
+/**
+ * Maps a failure of a connection attempt to a {@link ConnectionError}: fatal when a person must act
+ * (refused credentials, a token refused right after it was issued, no such operation at the URL);
+ * otherwise retried, honouring the server's `Retry-After`. A 401 renews the next token upstream.
+ */
+function connectionFailure(state: CecAccountState, error: unknown): ConnectionError {
+  if (error instanceof ConnectionError) return error;
+  if (error instanceof CecAuthError) return new ConnectionError(error.message, error.fatal, { cause: error });
+  if (error instanceof CecHttpError) {
+    if (error.status === 401) {
+      state.renewNext = true;
+      return new ConnectionError(TOKEN_REFUSED, true, { cause: error });
+    }
+    if (error.status === 404) {
+      return new ConnectionError(`CEC has no ${error.operation} at ${state.account.clickToDialUrl} (HTTP 404) — check clickToDialUrl`, true, { cause: error });
+    }
+    return new ConnectionError(`CEC is not answering properly (HTTP ${error.status} to ${error.operation}); retrying`, false, { cause: error, retryAfterMs: error.retryAfterMs });
+  }
+  if (error instanceof CecNetworkError) return new ConnectionError(error.message, false, { cause: error });
+  if (error instanceof CecUnreadableError) return new ConnectionError(`${error.message}; retrying`, false, { cause: error });
+  return new ConnectionError(error instanceof Error ? error.message : String(error), false, { cause: error });
 }
