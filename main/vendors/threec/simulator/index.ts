@@ -22,7 +22,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Logger } from '../../../log.js';
 import type { FleetMount } from '../../kit/fleet.js';
 import { startLoopbackHttp, type LoopbackHttp } from '../../kit/simulator.js';
@@ -146,9 +146,12 @@ export interface ThreecSimulator {
   close(): Promise<void>;
 }
 
+/** One WebSocket session of the link, as the simulator sees it. */
 interface SimSession {
   no: number;
   ws: WebSocket;
+  /** The first frame (which must be `connect`) has not arrived yet. */
+  first: boolean;
   connected: boolean;
   silenced: boolean;
   users: Set<string>;
@@ -161,319 +164,383 @@ interface SimSession {
  * @throws when it cannot listen.
  */
 export async function startThreecSimulator(options: ThreecSimulatorOptions = {}): Promise<ThreecSimulator> {
-  const log = options.log;
-  const username = options.username ?? 'alex.agent@demo.example';
-  const serveruri = options.serveruri ?? 'https://3c.demo.example/SphericallService';
-  const passwords = new Set([options.password ?? randomBytes(9).toString('base64url')]);
-  const password = [...passwords][0]!;
-  const terminals = options.terminals ?? [{ addressvalue: '1001', addresstype: 'ext' }];
-  const colleagues = options.colleagues ?? [];
-  const sessions = new Set<SimSession>();
-  const commands: SimCommand[] = [];
-  const texts: Array<{ destuser: string; message: string }> = [];
-  const refusedTerminals = new Map<string, string>();
-  const refusedUsers = new Map<string, string>();
-  let connects = 0;
-  let refusedConnects = 0;
-  let monitoredSessions = 0;
-  let cleanStops = 0;
-  let sessionNo = 0;
-  let silent = false;
-  let upgradeStatus: number | undefined;
-  let upgradeRetryAfter: string | undefined;
-  let endNewSessions = false;
-  let lastEvent: string | undefined;
+  const simulator = new LinkSimulator(options);
+  await simulator.listen(options.mount);
+  return simulator;
+}
 
-  const frame = (event: string, properties?: Record<string, unknown>): string =>
-    JSON.stringify({ type: 'event', event, timestamp: new Date().toISOString(), ...(properties ? { properties } : {}) });
+/** The WebSocket upgrade refused with `status` (raw HTTP on the socket). */
+function refuseUpgrade(socket: Duplex, status: number, reason: string, retryAfter?: string): void {
+  const header = retryAfter !== undefined ? `Retry-After: ${retryAfter}\r\n` : '';
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\n${header}Connection: close\r\nContent-Length: 0\r\n\r\n`);
+}
 
-  function send(session: SimSession, text: string): void {
-    if (session.silenced || session.ws.readyState !== session.ws.OPEN) return;
-    session.ws.send(text);
+/** The simulated link: its sessions, the simulated 3C system behind it, and the scripting API ({@link ThreecSimulator}). */
+class LinkSimulator implements ThreecSimulator {
+  linkUrl = '';
+  readonly credentials: { serveruri: string; username: string; password: string };
+  readonly terminals: readonly ThreecTerminal[];
+  readonly colleagues: readonly SimColleague[];
+  readonly commands: SimCommand[] = [];
+  readonly texts: Array<{ destuser: string; message: string }> = [];
+  private readonly log: Logger | undefined;
+  private readonly passwords: Set<string>;
+  private readonly sessions = new Set<SimSession>();
+  private readonly refusedTerminals = new Map<string, string>();
+  private readonly refusedUsers = new Map<string, string>();
+  private readonly world: World;
+  private readonly wss = new WebSocketServer({ noServer: true, autoPong: false });
+  private http!: LoopbackHttp;
+  private connectCount = 0;
+  private refusedConnectCount = 0;
+  private monitoredCount = 0;
+  private cleanStopCount = 0;
+  private sessionNo = 0;
+  private silent = false;
+  private upgradeStatus: number | undefined;
+  private upgradeRetryAfter: string | undefined;
+  private endingNewSessions = false;
+  private lastEvent: string | undefined;
+
+  constructor(options: ThreecSimulatorOptions) {
+    this.log = options.log;
+    const username = options.username ?? 'alex.agent@demo.example';
+    const serveruri = options.serveruri ?? 'https://3c.demo.example/SphericallService';
+    this.passwords = new Set([options.password ?? randomBytes(9).toString('base64url')]);
+    this.credentials = { serveruri, username, password: [...this.passwords][0]! };
+    this.terminals = options.terminals ?? [{ addressvalue: '1001', addresstype: 'ext' }];
+    this.colleagues = options.colleagues ?? [];
+    this.world = new World(username, (event) => this.deliver(event));
+    this.world.addUser(username);
+    for (const c of this.colleagues) this.world.addUser(c.username, c.presence ?? 'Available', c.presenceNote ?? '');
   }
 
-  function deliver(event: WorldEvent): void {
-    const text = frame(event.event, event.properties);
-    lastEvent = JSON.stringify({ audience: event.audience, text });
-    route(event.audience, text);
+  /** Listens on loopback (or under `mount`); sets {@link linkUrl}. @throws when it cannot listen. */
+  async listen(mount: FleetMount | undefined): Promise<void> {
+    this.http = await startLoopbackHttp({
+      log: this.log,
+      mount,
+      handle: (exchange) => exchange.json(404, { message: 'the 3C adapter link speaks WebSocket only' }),
+      upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head),
+    });
+    this.linkUrl = `${this.http.origin.replace('http://', 'ws://')}${LINK_PATH}`;
   }
 
-  function route(audience: WorldEvent['audience'], text: string): void {
-    for (const session of sessions) {
-      if (!session.connected) continue;
-      if ('im' in audience || ('user' in audience && session.users.has(audience.user.toLowerCase())) || ('terminal' in audience && session.terminals.has(audience.terminal))) {
-        send(session, text);
-      }
+  // ---- the link ----
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const { http } = this;
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    if (this.upgradeStatus !== undefined) {
+      http.record({ method: 'GET', path, status: this.upgradeStatus });
+      refuseUpgrade(socket, this.upgradeStatus, 'Service Unavailable', this.upgradeRetryAfter);
+      return;
     }
-  }
-
-  const world = new World(username, deliver);
-  world.addUser(username);
-  for (const c of colleagues) world.addUser(c.username, c.presence ?? 'Available', c.presenceNote ?? '');
-
-  function respond(session: SimSession, id: string, command: string, properties: unknown, status: 'success' | 'failure', errorMessage?: string): void {
-    commands.push({ session: session.no, command, properties, status, ...(errorMessage ? { errorMessage } : {}) });
-    send(session, JSON.stringify({ type: 'response', id, status, ...(errorMessage ? { errorMessage } : {}) }));
-  }
-
-  function handleCommand(session: SimSession, id: string, command: string, properties: unknown): void {
-    if (!session.connected) return respond(session, id, command, properties, 'failure', 'not connected to 3C yet');
-    if (!(COMMANDS as readonly string[]).includes(command)) return respond(session, id, command, properties, 'failure', `unknown command ${command}`);
-    const name = command as CommandName;
-    const parsed = commandPropertiesSchemas[name].safeParse(properties);
-    if (!parsed.success) return respond(session, id, command, properties, 'failure', `invalid properties for ${command}`);
-    switch (name) {
-      case 'startMonitoringUsers': {
-        const users = (parsed.data as { users: Array<{ username: string }> }).users.map((u) => u.username);
-        const refused = users.find((u) => refusedUsers.has(u.toLowerCase()));
-        for (const user of users) if (!refusedUsers.has(user.toLowerCase())) session.users.add(user.toLowerCase());
-        respond(session, id, command, properties, refused ? 'failure' : 'success', refused ? refusedUsers.get(refused.toLowerCase()) : undefined);
-        count(session);
-        // Habit [I]: tell the current presence of each user now monitored.
-        for (const user of users) if (session.users.has(user.toLowerCase()) && world.knows(user)) send(session, frame('presenceChanged', world.presenceProperties(user)));
-        return;
-      }
-      case 'stopMonitoringUsers':
-        for (const u of (parsed.data as { users: Array<{ username: string }> }).users) session.users.delete(u.username.toLowerCase());
-        return respond(session, id, command, properties, 'success');
-      case 'startMonitoringTerminals': {
-        const list = (parsed.data as { terminals: ThreecTerminal[] }).terminals;
-        if (list.length > MAX_TERMINALS_PER_REQUEST) {
-          return respond(session, id, command, properties, 'failure', `at most ${MAX_TERMINALS_PER_REQUEST} terminals per request; got ${list.length}`);
-        }
-        const refused = list.find((t) => refusedTerminals.has(t.addressvalue));
-        const added: string[] = [];
-        for (const t of list) {
-          if (refusedTerminals.has(t.addressvalue)) continue;
-          session.terminals.add(terminalKey(t));
-          added.push(terminalKey(t));
-        }
-        respond(session, id, command, properties, refused ? 'failure' : 'success', refused ? refusedTerminals.get(refused.addressvalue) : undefined);
-        count(session);
-        // Habit [I]: report the live calls of each terminal now monitored.
-        for (const key of added) for (const call of world.callsOn(key)) send(session, frame('monitoredTerminalEventReceived', World.callProperties(call)));
-        return;
-      }
-      case 'stopMonitoringTerminals':
-        for (const t of (parsed.data as { terminals: ThreecTerminal[] }).terminals) session.terminals.delete(terminalKey(t));
-        return respond(session, id, command, properties, 'success');
-      case 'sendText': {
-        const text = parsed.data as { destuser: string; message: string };
-        texts.push({ destuser: text.destuser, message: text.message });
-        return respond(session, id, command, properties, 'success');
-      }
+    if (path !== LINK_PATH) {
+      http.record({ method: 'GET', path, status: 404 });
+      refuseUpgrade(socket, 404, 'Not Found');
+      return;
     }
+    http.record({ method: 'GET', path, status: 101 });
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
   }
 
-  function count(session: SimSession): void {
-    if (session.counted) return;
-    const didUsers = commands.some((c) => c.session === session.no && c.command === 'startMonitoringUsers');
-    const didTerminals = commands.some((c) => c.session === session.no && c.command === 'startMonitoringTerminals');
-    if (didUsers && (didTerminals || terminals.length + colleagues.length === 0)) {
-      session.counted = true;
-      monitoredSessions += 1;
-      if (endNewSessions) setImmediate(() => session.ws.close(1013, 'try again later'));
-    }
-  }
-
-  function accept(ws: WebSocket): void {
-    const session: SimSession = { no: ++sessionNo, ws, connected: false, silenced: silent, users: new Set(), terminals: new Set(), counted: false };
-    sessions.add(session);
-    let first = true;
+  private accept(ws: WebSocket): void {
+    const session: SimSession = { no: ++this.sessionNo, ws, first: true, connected: false, silenced: this.silent, users: new Set(), terminals: new Set(), counted: false };
+    this.sessions.add(session);
     ws.on('ping', (data: Buffer) => {
       if (!session.silenced) ws.pong(data);
     });
-    ws.on('message', (data, isBinary) => {
-      if (session.silenced) return;
-      let json: unknown;
-      try {
-        json = isBinary ? undefined : JSON.parse(data.toString());
-      } catch {
-        json = undefined;
-      }
-      const parsed = clientFrameSchema.safeParse(json);
-      if (!parsed.success) {
-        log?.debug('3C simulator: a frame that is not the contract’s');
-        if (first) ws.close(1008, 'the first frame must be connect');
-        return;
-      }
-      const message = parsed.data;
-      if (first) {
-        first = false;
-        if (message.type !== 'connect') {
-          send(session, JSON.stringify({ type: 'error', errorMessage: 'the first frame must be connect' }));
-          ws.close(1008, 'connect first');
-          return;
-        }
-        const p = message.properties;
-        if (p.username.toLowerCase() !== username.toLowerCase() || !passwords.has(p.password)) {
-          refusedConnects += 1;
-          send(session, JSON.stringify({ type: 'error', errorMessage: 'invalid user name or password' }));
-          ws.close(CLOSE_BAD_CREDENTIALS, 'bad credentials');
-          return;
-        }
-        if (p.serveruri !== serveruri) {
-          send(session, JSON.stringify({ type: 'error', errorMessage: `no 3C server answers at ${p.serveruri}` }));
-          ws.close(1011, '3C server unreachable');
-          return;
-        }
-        connects += 1;
-        session.connected = true;
-        send(session, frame('connected3C'));
-        return;
-      }
-      if (message.type === 'connect') {
-        send(session, JSON.stringify({ type: 'error', errorMessage: 'already connected' }));
-        return;
-      }
-      handleCommand(session, message.id, message.command, message.properties);
-    });
+    ws.on('message', (data, isBinary) => this.onMessage(session, data, isBinary));
     ws.on('close', (code) => {
-      if (code === 1000) cleanStops += 1;
-      sessions.delete(session);
+      if (code === 1000) this.cleanStopCount += 1;
+      this.sessions.delete(session);
     });
     ws.on('error', () => undefined);
   }
 
-  const wss = new WebSocketServer({ noServer: true, autoPong: false });
-  const http: LoopbackHttp = await startLoopbackHttp({
-    log,
-    mount: options.mount,
-    handle: (exchange) => exchange.json(404, { message: 'the 3C adapter link speaks WebSocket only' }),
-    upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
-      const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-      if (upgradeStatus !== undefined) {
-        http.record({ method: 'GET', path, status: upgradeStatus });
-        const retryAfter = upgradeRetryAfter !== undefined ? `Retry-After: ${upgradeRetryAfter}\r\n` : '';
-        socket.end(`HTTP/1.1 ${upgradeStatus} Service Unavailable\r\n${retryAfter}Connection: close\r\nContent-Length: 0\r\n\r\n`);
+  private onMessage(session: SimSession, data: RawData, isBinary: boolean): void {
+    const { ws } = session;
+    if (session.silenced) return;
+    let json: unknown;
+    try {
+      json = isBinary ? undefined : JSON.parse(data.toString());
+    } catch {
+      json = undefined;
+    }
+    const parsed = clientFrameSchema.safeParse(json);
+    if (!parsed.success) {
+      this.log?.debug('3C simulator: a frame that is not the contract’s');
+      if (session.first) ws.close(1008, 'the first frame must be connect');
+      return;
+    }
+    const message = parsed.data;
+    if (session.first) {
+      session.first = false;
+      if (message.type !== 'connect') {
+        this.send(session, JSON.stringify({ type: 'error', errorMessage: 'the first frame must be connect' }));
+        ws.close(1008, 'connect first');
         return;
       }
-      if (path !== LINK_PATH) {
-        http.record({ method: 'GET', path, status: 404 });
-        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-        return;
+      this.onConnect(session, message.properties);
+      return;
+    }
+    if (message.type === 'connect') {
+      this.send(session, JSON.stringify({ type: 'error', errorMessage: 'already connected' }));
+      return;
+    }
+    this.handleCommand(session, message.id, message.command, message.properties);
+  }
+
+  /** The connect frame: the credentials and the server URI checked, then `connected3C`. */
+  private onConnect(session: SimSession, p: { username: string; password: string; serveruri: string }): void {
+    const { ws } = session;
+    const { username, serveruri } = this.credentials;
+    if (p.username.toLowerCase() !== username.toLowerCase() || !this.passwords.has(p.password)) {
+      this.refusedConnectCount += 1;
+      this.send(session, JSON.stringify({ type: 'error', errorMessage: 'invalid user name or password' }));
+      ws.close(CLOSE_BAD_CREDENTIALS, 'bad credentials');
+      return;
+    }
+    if (p.serveruri !== serveruri) {
+      this.send(session, JSON.stringify({ type: 'error', errorMessage: `no 3C server answers at ${p.serveruri}` }));
+      ws.close(1011, '3C server unreachable');
+      return;
+    }
+    this.connectCount += 1;
+    session.connected = true;
+    this.send(session, this.frame('connected3C'));
+  }
+
+  private frame(event: string, properties?: Record<string, unknown>): string {
+    return JSON.stringify({ type: 'event', event, timestamp: new Date().toISOString(), ...(properties ? { properties } : {}) });
+  }
+
+  private send(session: SimSession, text: string): void {
+    if (session.silenced || session.ws.readyState !== session.ws.OPEN) return;
+    session.ws.send(text);
+  }
+
+  private deliver(event: WorldEvent): void {
+    const text = this.frame(event.event, event.properties);
+    this.lastEvent = JSON.stringify({ audience: event.audience, text });
+    this.route(event.audience, text);
+  }
+
+  private route(audience: WorldEvent['audience'], text: string): void {
+    for (const session of this.sessions) {
+      if (!session.connected) continue;
+      if ('im' in audience || ('user' in audience && session.users.has(audience.user.toLowerCase())) || ('terminal' in audience && session.terminals.has(audience.terminal))) {
+        this.send(session, text);
       }
-      http.record({ method: 'GET', path, status: 101 });
-      wss.handleUpgrade(req, socket, head, (ws) => accept(ws));
-    },
-  });
+    }
+  }
 
-  const forEachSession = (act: (session: SimSession) => void): void => {
-    for (const session of [...sessions]) act(session);
-  };
-  const terminalOf = (t?: ThreecTerminal): ThreecTerminal => t ?? terminals[0] ?? { addressvalue: '1001', addresstype: 'ext' };
+  private respond(session: SimSession, id: string, command: string, properties: unknown, status: 'success' | 'failure', errorMessage?: string): void {
+    this.commands.push({ session: session.no, command, properties, status, ...(errorMessage ? { errorMessage } : {}) });
+    this.send(session, JSON.stringify({ type: 'response', id, status, ...(errorMessage ? { errorMessage } : {}) }));
+  }
 
-  return {
-    linkUrl: `${http.origin.replace('http://', 'ws://')}${LINK_PATH}`,
-    credentials: { serveruri, username, password },
-    terminals,
-    colleagues,
-    get connects() {
-      return connects;
-    },
-    get refusedConnects() {
-      return refusedConnects;
-    },
-    get monitoredSessions() {
-      return monitoredSessions;
-    },
-    get cleanStops() {
-      return cleanStops;
-    },
-    commands,
-    texts,
-    openSessions: () => sessions.size,
-    presenceOf: (user) => world.presenceOf(user),
-    setPresence: (user, presence, note) => world.setPresence(user, presence, note),
-    sendIm: (from, message) => world.im(from, message),
-    repeatLastEvent() {
-      if (!lastEvent) return;
-      const { audience, text } = JSON.parse(lastEvent) as { audience: WorldEvent['audience']; text: string };
-      route(audience, text);
-    },
-    ringCall: ({ caller, terminal, callType }) => {
-      const t = terminalOf(terminal);
-      return world.startCall({ terminal: t, caller, calledAddressValue: t.addressvalue, calledAddressType: t.addresstype, callType: callType ?? 'External', isIncoming: true, callState: 'Ringing' });
-    },
-    dialOut: ({ target, terminal }) => {
-      const t = terminalOf(terminal);
-      return world.startCall({ terminal: t, caller: t.addressvalue, calledAddressValue: target, calledAddressType: 'ext', callType: 'External', isIncoming: false, callState: 'Dialing' });
-    },
-    colleagueCall(user, callOptions = {}) {
-      const colleague = colleagues.find((c) => c.username.toLowerCase() === user.toLowerCase());
-      if (!colleague) throw new Error(`no colleague ${user}`);
-      const t = colleague.terminal;
-      return world.startCall({
-        terminal: t,
-        caller: callOptions.caller ?? '+358401234567',
-        calledAddressValue: t.addressvalue,
-        calledAddressType: t.addresstype,
-        callType: 'External',
-        isIncoming: true,
-        callState: 'Connected',
-      });
-    },
-    setCallState: (id, state) => world.setCallState(id, state),
-    answerCall: (id) => world.setCallState(id, 'Connected'),
-    holdCall: (id) => world.setCallState(id, 'Held'),
-    hangupCall: (id) => world.setCallState(id, 'Disconnected'),
-    liveCalls: () => world.liveCalls(),
-    refuseTerminal(addressvalue, message) {
-      refusedTerminals.set(addressvalue, message ?? `Failed to monitor terminal ${addressvalue}: address not found`);
-    },
-    refuseUser(user, message) {
-      refusedUsers.set(user.toLowerCase(), message ?? `Failed to monitor user ${user}: user not found`);
-    },
-    acceptPassword: (pw) => void passwords.add(pw),
-    closeSessions(code = 1001, reason = 'going away') {
-      forEachSession((s) => s.ws.close(code, reason));
-    },
-    endSessions(errorMessage) {
-      forEachSession((s) => {
-        send(s, JSON.stringify({ type: 'error', errorMessage }));
-        s.ws.close(1011, 'session ended');
-      });
-    },
-    forgetSessions() {
-      forEachSession((s) => s.ws.close(CLOSE_SESSION_UNKNOWN, 'session unknown'));
-    },
-    resetSessions() {
-      forEachSession((s) => s.ws.terminate());
-    },
-    silence(on) {
-      silent = on;
-      forEachSession((s) => (s.silenced = on));
-    },
-    failUpgrades(status, retryAfterS) {
-      upgradeStatus = status;
-      upgradeRetryAfter = status !== undefined && retryAfterS !== undefined ? String(retryAfterS) : undefined;
-      if (status !== undefined) forEachSession((s) => s.ws.close(1013, 'try again later'));
-    },
-    endNewSessions: (on) => void (endNewSessions = on),
-    revokeCredentials() {
-      passwords.clear();
-      forEachSession((s) => {
-        send(s, JSON.stringify({ type: 'error', errorMessage: 'the credentials are no longer valid' }));
-        s.ws.close(CLOSE_BAD_CREDENTIALS, 'bad credentials');
-      });
-    },
-    hang(on) {
-      http.hang(on);
-      silent = on;
-      forEachSession((s) => (s.silenced = on));
-    },
-    get upgrades() {
-      return http.requests.filter((r) => r.path === LINK_PATH || r.status !== 404).map((r) => ({ status: r.status, at: r.at ?? 0 }));
-    },
-    sendRaw(text) {
-      forEachSession((s) => {
-        if (s.connected) send(s, text);
-      });
-    },
-    async close() {
-      forEachSession((s) => s.ws.terminate());
-      wss.close();
-      await http.close();
-    },
-  };
+  private handleCommand(session: SimSession, id: string, command: string, properties: unknown): void {
+    if (!session.connected) return this.respond(session, id, command, properties, 'failure', 'not connected to 3C yet');
+    if (!(COMMANDS as readonly string[]).includes(command)) return this.respond(session, id, command, properties, 'failure', `unknown command ${command}`);
+    const name = command as CommandName;
+    const parsed = commandPropertiesSchemas[name].safeParse(properties);
+    if (!parsed.success) return this.respond(session, id, command, properties, 'failure', `invalid properties for ${command}`);
+    const reply = (status: 'success' | 'failure', errorMessage?: string): void => this.respond(session, id, command, properties, status, errorMessage);
+    switch (name) {
+      case 'startMonitoringUsers':
+        return this.monitorUsers(session, (parsed.data as { users: Array<{ username: string }> }).users.map((u) => u.username), reply);
+      case 'stopMonitoringUsers':
+        for (const u of (parsed.data as { users: Array<{ username: string }> }).users) session.users.delete(u.username.toLowerCase());
+        return reply('success');
+      case 'startMonitoringTerminals':
+        return this.monitorTerminals(session, (parsed.data as { terminals: ThreecTerminal[] }).terminals, reply);
+      case 'stopMonitoringTerminals':
+        for (const t of (parsed.data as { terminals: ThreecTerminal[] }).terminals) session.terminals.delete(terminalKey(t));
+        return reply('success');
+      case 'sendText': {
+        const text = parsed.data as { destuser: string; message: string };
+        this.texts.push({ destuser: text.destuser, message: text.message });
+        return reply('success');
+      }
+    }
+  }
+
+  private monitorUsers(session: SimSession, users: string[], reply: (status: 'success' | 'failure', errorMessage?: string) => void): void {
+    const { refusedUsers } = this;
+    const refused = users.find((u) => refusedUsers.has(u.toLowerCase()));
+    for (const user of users) if (!refusedUsers.has(user.toLowerCase())) session.users.add(user.toLowerCase());
+    reply(refused ? 'failure' : 'success', refused ? refusedUsers.get(refused.toLowerCase()) : undefined);
+    this.count(session);
+    // Habit [I]: tell the current presence of each user now monitored.
+    for (const user of users) if (session.users.has(user.toLowerCase()) && this.world.knows(user)) this.send(session, this.frame('presenceChanged', this.world.presenceProperties(user)));
+  }
+
+  private monitorTerminals(session: SimSession, list: ThreecTerminal[], reply: (status: 'success' | 'failure', errorMessage?: string) => void): void {
+    const { refusedTerminals } = this;
+    if (list.length > MAX_TERMINALS_PER_REQUEST) {
+      return reply('failure', `at most ${MAX_TERMINALS_PER_REQUEST} terminals per request; got ${list.length}`);
+    }
+    const refused = list.find((t) => refusedTerminals.has(t.addressvalue));
+    const added: string[] = [];
+    for (const t of list) {
+      if (refusedTerminals.has(t.addressvalue)) continue;
+      session.terminals.add(terminalKey(t));
+      added.push(terminalKey(t));
+    }
+    reply(refused ? 'failure' : 'success', refused ? refusedTerminals.get(refused.addressvalue) : undefined);
+    this.count(session);
+    // Habit [I]: report the live calls of each terminal now monitored.
+    for (const key of added) for (const call of this.world.callsOn(key)) this.send(session, this.frame('monitoredTerminalEventReceived', World.callProperties(call)));
+  }
+
+  private count(session: SimSession): void {
+    if (session.counted) return;
+    const didUsers = this.commands.some((c) => c.session === session.no && c.command === 'startMonitoringUsers');
+    const didTerminals = this.commands.some((c) => c.session === session.no && c.command === 'startMonitoringTerminals');
+    if (didUsers && (didTerminals || this.terminals.length + this.colleagues.length === 0)) {
+      session.counted = true;
+      this.monitoredCount += 1;
+      if (this.endingNewSessions) setImmediate(() => session.ws.close(1013, 'try again later'));
+    }
+  }
+
+  private forEachSession(act: (session: SimSession) => void): void {
+    for (const session of [...this.sessions]) act(session);
+  }
+
+  private terminalOf(t?: ThreecTerminal): ThreecTerminal {
+    return t ?? this.terminals[0] ?? { addressvalue: '1001', addresstype: 'ext' };
+  }
+
+  // ---- the scripting and inspection API (see ThreecSimulator) ----
+
+  get connects(): number {
+    return this.connectCount;
+  }
+  get refusedConnects(): number {
+    return this.refusedConnectCount;
+  }
+  get monitoredSessions(): number {
+    return this.monitoredCount;
+  }
+  get cleanStops(): number {
+    return this.cleanStopCount;
+  }
+  openSessions(): number {
+    return this.sessions.size;
+  }
+  presenceOf(user: string): { presence: string; presenceNote: string } | undefined {
+    return this.world.presenceOf(user);
+  }
+  setPresence(user: string, presence: string, note?: string): void {
+    this.world.setPresence(user, presence, note);
+  }
+  sendIm(from: string, message: string): void {
+    this.world.im(from, message);
+  }
+  repeatLastEvent(): void {
+    if (!this.lastEvent) return;
+    const { audience, text } = JSON.parse(this.lastEvent) as { audience: WorldEvent['audience']; text: string };
+    this.route(audience, text);
+  }
+  ringCall({ caller, terminal, callType }: { caller: string; terminal?: ThreecTerminal; callType?: 'Internal' | 'External' }): string {
+    const t = this.terminalOf(terminal);
+    return this.world.startCall({ terminal: t, caller, calledAddressValue: t.addressvalue, calledAddressType: t.addresstype, callType: callType ?? 'External', isIncoming: true, callState: 'Ringing' });
+  }
+  dialOut({ target, terminal }: { target: string; terminal?: ThreecTerminal }): string {
+    const t = this.terminalOf(terminal);
+    return this.world.startCall({ terminal: t, caller: t.addressvalue, calledAddressValue: target, calledAddressType: 'ext', callType: 'External', isIncoming: false, callState: 'Dialing' });
+  }
+  colleagueCall(user: string, callOptions: { caller?: string } = {}): string {
+    const colleague = this.colleagues.find((c) => c.username.toLowerCase() === user.toLowerCase());
+    if (!colleague) throw new Error(`no colleague ${user}`);
+    const t = colleague.terminal;
+    return this.world.startCall({
+      terminal: t,
+      caller: callOptions.caller ?? '+358401234567',
+      calledAddressValue: t.addressvalue,
+      calledAddressType: t.addresstype,
+      callType: 'External',
+      isIncoming: true,
+      callState: 'Connected',
+    });
+  }
+  setCallState(id: string, state: SimCallState): void {
+    this.world.setCallState(id, state);
+  }
+  answerCall(id: string): void {
+    this.world.setCallState(id, 'Connected');
+  }
+  holdCall(id: string): void {
+    this.world.setCallState(id, 'Held');
+  }
+  hangupCall(id: string): void {
+    this.world.setCallState(id, 'Disconnected');
+  }
+  liveCalls(): SimCall[] {
+    return this.world.liveCalls();
+  }
+  refuseTerminal(addressvalue: string, message?: string): void {
+    this.refusedTerminals.set(addressvalue, message ?? `Failed to monitor terminal ${addressvalue}: address not found`);
+  }
+  refuseUser(user: string, message?: string): void {
+    this.refusedUsers.set(user.toLowerCase(), message ?? `Failed to monitor user ${user}: user not found`);
+  }
+  acceptPassword(pw: string): void {
+    this.passwords.add(pw);
+  }
+  closeSessions(code = 1001, reason = 'going away'): void {
+    this.forEachSession((s) => s.ws.close(code, reason));
+  }
+  endSessions(errorMessage: string): void {
+    this.forEachSession((s) => {
+      this.send(s, JSON.stringify({ type: 'error', errorMessage }));
+      s.ws.close(1011, 'session ended');
+    });
+  }
+  forgetSessions(): void {
+    this.forEachSession((s) => s.ws.close(CLOSE_SESSION_UNKNOWN, 'session unknown'));
+  }
+  resetSessions(): void {
+    this.forEachSession((s) => s.ws.terminate());
+  }
+  silence(on: boolean): void {
+    this.silent = on;
+    this.forEachSession((s) => (s.silenced = on));
+  }
+  failUpgrades(status: number | undefined, retryAfterS?: number): void {
+    this.upgradeStatus = status;
+    this.upgradeRetryAfter = status !== undefined && retryAfterS !== undefined ? String(retryAfterS) : undefined;
+    if (status !== undefined) this.forEachSession((s) => s.ws.close(1013, 'try again later'));
+  }
+  endNewSessions(on: boolean): void {
+    this.endingNewSessions = on;
+  }
+  revokeCredentials(): void {
+    this.passwords.clear();
+    this.forEachSession((s) => {
+      this.send(s, JSON.stringify({ type: 'error', errorMessage: 'the credentials are no longer valid' }));
+      s.ws.close(CLOSE_BAD_CREDENTIALS, 'bad credentials');
+    });
+  }
+  hang(on: boolean): void {
+    this.http.hang(on);
+    this.silent = on;
+    this.forEachSession((s) => (s.silenced = on));
+  }
+  get upgrades(): ReadonlyArray<{ status: number; at: number }> {
+    return this.http.requests.filter((r) => r.path === LINK_PATH || r.status !== 404).map((r) => ({ status: r.status, at: r.at ?? 0 }));
+  }
+  sendRaw(text: string): void {
+    this.forEachSession((s) => {
+      if (s.connected) this.send(s, text);
+    });
+  }
+  async close(): Promise<void> {
+    this.forEachSession((s) => s.ws.terminate());
+    this.wss.close();
+    await this.http.close();
+  }
 }
