@@ -19,7 +19,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../../log.js';
-import { startLoopbackHttp, type HttpExchange, type SimRequest } from '../../kit/simulator.js';
+import { startLoopbackHttp, type HttpExchange, type LoopbackHttp, type SimRequest } from '../../kit/simulator.js';
 import { FABRIC_PATH, FACADE_PATH } from '../config.js';
 import { ChannelSession, type CallPlan } from './channel.js';
 import { DOCUMENT_CONNECTED_EXAMPLE, fabricError, noEvent, result } from './payloads.js';
@@ -155,72 +155,139 @@ interface TokenRecord {
 
 /** Starts a simulator on 127.0.0.1 (a free port). @throws if it cannot listen. */
 export async function startHuaweiSimulator(options: HuaweiSimulatorOptions = {}): Promise<HuaweiSimulator> {
-  const appKey = options.appKey ?? 'sim-app-key';
-  const appSecret = options.appSecret ?? randomBytes(24).toString('base64url');
-  const secrets = new Set([appSecret]);
-  const channels = new Set(options.channels ?? ['web-channel-1']);
-  const tokenLifetimeMs = options.tokenLifetimeMs ?? 3_600_000;
-  const defaultPlan = (seq: number): CallPlan =>
-    typeof options.plan === 'function' ? options.plan(seq) : (options.plan ?? { outcome: 'answer' });
-  const plans: CallPlan[] = [];
-  const accessTokens = new Map<string, { validUntil: number }>();
-  const tokens = new Map<string, TokenRecord>();
-  const sessions = new Map<string, ChannelSession>();
-  const operations: CecRequestRecord[] = [];
-  const held = new Set<ServerResponse>();
-  const rawEvents = new Map<string, string[]>();
-  const placedListeners = new Set<(seq: number) => void>();
-  let tokensIssued = 0;
-  let accessTokensIssued = 0;
-  let callSeq = 0;
-  let failing: { status: number; headers: Record<string, string> } | undefined;
-  let endNewSessions = false;
-  let silent = false;
-  let cutting = false;
-  let refuseTokens = false;
+  const simulator = new CecSimulator(options);
+  await simulator.listen();
+  return simulator;
+}
 
-  const token = (): string => randomBytes(18).toString('base64url');
+/** The answer of one click-to-dial request: its status, body and headers (the record notes the status). */
+type Answer = (status: number, body: unknown, headers?: Record<string, string>) => void;
 
-  function sessionFor(key: string): ChannelSession {
-    let session = sessions.get(key);
+/** The simulated CEC: its tokens, channel sessions and faults, and the scripting API ({@link HuaweiSimulator}). */
+class CecSimulator implements HuaweiSimulator {
+  origin = '';
+  facadeUrl = '';
+  fabricUrl = '';
+  readonly credentials: { appKey: string; appSecret: string };
+  readonly operations: CecRequestRecord[] = [];
+  private readonly appKey: string;
+  private readonly secrets: Set<string>;
+  private readonly channels: Set<string>;
+  private readonly tokenLifetimeMs: number;
+  private readonly plans: CallPlan[] = [];
+  private readonly accessTokens = new Map<string, { validUntil: number }>();
+  private readonly tokens = new Map<string, TokenRecord>();
+  private readonly sessions = new Map<string, ChannelSession>();
+  private readonly held = new Set<ServerResponse>();
+  private readonly rawEvents = new Map<string, string[]>();
+  private readonly placedListeners = new Set<(seq: number) => void>();
+  private http!: LoopbackHttp;
+  private tokensIssuedCount = 0;
+  private accessTokensIssuedCount = 0;
+  private callSeq = 0;
+  private failing: { status: number; headers: Record<string, string> } | undefined;
+  private endingNewSessions = false;
+  private silent = false;
+  private cutting = false;
+  private refuseTokens = false;
+  private closed = false;
+
+  constructor(private readonly options: HuaweiSimulatorOptions) {
+    this.appKey = options.appKey ?? 'sim-app-key';
+    const appSecret = options.appSecret ?? randomBytes(24).toString('base64url');
+    this.credentials = { appKey: this.appKey, appSecret };
+    this.secrets = new Set([appSecret]);
+    this.channels = new Set(options.channels ?? ['web-channel-1']);
+    this.tokenLifetimeMs = options.tokenLifetimeMs ?? 3_600_000;
+  }
+
+  /** Listens on loopback; sets the URLs. @throws if it cannot listen. */
+  async listen(): Promise<void> {
+    this.http = await startLoopbackHttp({ log: this.options.log, port: this.options.port, handle: (x) => this.handle(x) });
+    this.origin = this.http.origin;
+    this.facadeUrl = `${this.origin}${FACADE_PATH}`;
+    this.fabricUrl = `${this.origin}${FABRIC_PATH}`;
+    this.options.log?.info({ origin: this.origin }, 'Huawei CEC simulator listening');
+  }
+
+  // ---- the server ----
+
+  private async handle(x: HttpExchange): Promise<void> {
+    if (this.cutting) {
+      x.req.socket.destroy();
+      return;
+    }
+    if (this.silent) {
+      this.held.add(x.res);
+      x.res.once('close', () => this.held.delete(x.res));
+      return;
+    }
+    if (this.failing !== undefined) return x.json(this.failing.status, { resultCode: '1', resultDesc: 'service unavailable' }, this.failing.headers);
+    const path = x.url.pathname;
+    if (path === '/apigovernance/api/oauth/tokenByAkSk' && x.req.method === 'POST') return this.tokenByAkSk(x);
+    if (path === '/apiaccess/ccmessaging/applyToken' && x.req.method === 'POST') return this.applyToken(x);
+    for (const [family, prefix] of [
+      ['facade', FACADE_PATH],
+      ['fabric', FABRIC_PATH],
+    ] as const) {
+      if (path.startsWith(prefix)) {
+        const operation = path.slice(prefix.length) as Operation;
+        if (operation in OPERATIONS) return this.clickToDial(x, family, operation);
+      }
+    }
+    x.json(404, { resultCode: '1', resultDesc: 'not found' });
+  }
+
+  private token(): string {
+    return randomBytes(18).toString('base64url');
+  }
+
+  private defaultPlan(seq: number): CallPlan {
+    const { plan } = this.options;
+    return typeof plan === 'function' ? plan(seq) : (plan ?? { outcome: 'answer' });
+  }
+
+  private sessionFor(key: string): ChannelSession {
+    let session = this.sessions.get(key);
     if (!session) {
       session = new ChannelSession(key, { accessCode: '4001', caller: '60012', domain: 'webrtc.cec.example', gateways: ['198.51.100.10:8443'] });
-      sessions.set(key, session);
+      this.sessions.set(key, session);
     }
     return session;
   }
 
-  function sessionsOf(userId?: string): ChannelSession[] {
-    return [...sessions.values()].filter((s) => userId === undefined || s.key.startsWith(`${userId}\n`));
+  private sessionsOf(userId?: string): ChannelSession[] {
+    return [...this.sessions.values()].filter((s) => userId === undefined || s.key.startsWith(`${userId}\n`));
   }
 
-  function withCall(userId: string | undefined, move: (s: ChannelSession) => boolean): boolean {
-    return sessionsOf(userId).some((s) => s.call !== undefined && move(s));
+  private withCall(userId: string | undefined, move: (s: ChannelSession) => boolean): boolean {
+    return this.sessionsOf(userId).some((s) => s.call !== undefined && move(s));
   }
 
-  function validBearer(req: IncomingMessage): boolean {
+  private validBearer(req: IncomingMessage): boolean {
     const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
     if (!match) return false;
     const value = match[1]!.trim();
-    if (options.bearerToken && value === options.bearerToken) return true;
-    const known = accessTokens.get(value);
+    if (this.options.bearerToken && value === this.options.bearerToken) return true;
+    const known = this.accessTokens.get(value);
     return known !== undefined && Date.now() < known.validUntil;
   }
 
-  async function tokenByAkSk(x: HttpExchange): Promise<void> {
+  private async tokenByAkSk(x: HttpExchange): Promise<void> {
+    const { appKey } = this;
     const body = (await x.body()) as { app_key?: unknown; app_secret?: unknown } | undefined;
-    if (body?.app_key !== appKey || typeof body.app_secret !== 'string' || !secrets.has(body.app_secret)) {
+    if (body?.app_key !== appKey || typeof body.app_secret !== 'string' || !this.secrets.has(body.app_secret)) {
       return x.json(401, fabricError('401', 'app_key or app_secret is invalid')); // [I] the status
     }
-    const value = token();
-    const lifetime = options.accessTokenLifetimeSec ?? 3600;
-    accessTokens.set(value, { validUntil: Date.now() + lifetime * 1000 });
-    accessTokensIssued += 1;
+    const value = this.token();
+    const lifetime = this.options.accessTokenLifetimeSec ?? 3600;
+    this.accessTokens.set(value, { validUntil: Date.now() + lifetime * 1000 });
+    this.accessTokensIssuedCount += 1;
     x.json(200, { AccessToken: value, ApplyType: 'Bearer', CreateTime: String(Date.now()), Expires: String(lifetime), Scope: 'default', AppKey: appKey, UserID: 'sim' });
   }
 
-  async function applyToken(x: HttpExchange): Promise<void> {
-    if (x.req.headers['x-app-key'] !== appKey || !validBearer(x.req)) {
+  private async applyToken(x: HttpExchange): Promise<void> {
+    if (x.req.headers['x-app-key'] !== this.appKey || !this.validBearer(x.req)) {
       return x.json(403, fabricError('403', 'auth fail! illegal or expired token info. please apply or refresh the access token from the server!'));
     }
     const body = (await x.body()) as Record<string, unknown> | undefined;
@@ -229,16 +296,16 @@ export async function startHuaweiSimulator(options: HuaweiSimulatorOptions = {})
     if (typeof userId !== 'string' || userId.length < 1 || userId.length > 32 || typeof body?.userName !== 'string' || typeof body.locale !== 'string') {
       return x.json(400, { resultCode: '1', resultDesc: 'invalid request body' });
     }
-    options.onApplyToken?.(userId);
-    if (typeof channelId !== 'string' || !channels.has(channelId)) return x.json(200, { resultCode: '1', resultDesc: 'channel not found' });
-    const value = token();
-    tokens.set(value, { key: `${userId}\n${channelId}`, valid: true, until: Date.now() + tokenLifetimeMs, checked: false, corrupt: [] });
-    tokensIssued += 1;
+    this.options.onApplyToken?.(userId);
+    if (typeof channelId !== 'string' || !this.channels.has(channelId)) return x.json(200, { resultCode: '1', resultDesc: 'channel not found' });
+    const value = this.token();
+    this.tokens.set(value, { key: `${userId}\n${channelId}`, valid: true, until: Date.now() + this.tokenLifetimeMs, checked: false, corrupt: [] });
+    this.tokensIssuedCount += 1;
     x.json(200, { resultCode: '0', token: value });
   }
 
   /** The token a click-to-dial request carries, and where. */
-  function tokenOf(req: IncomingMessage, family: 'facade' | 'fabric'): { value?: string; via: CecRequestRecord['tokenVia'] } {
+  private tokenOf(req: IncomingMessage, family: 'facade' | 'fabric'): { value?: string; via: CecRequestRecord['tokenVia'] } {
     if (family === 'facade') {
       // The document: the token must be in the Cookie.
       for (const part of (req.headers.cookie ?? '').split(';')) {
@@ -251,43 +318,56 @@ export async function startHuaweiSimulator(options: HuaweiSimulatorOptions = {})
     return typeof header === 'string' && header ? { value: header, via: 'header' } : { via: 'none' };
   }
 
-  async function clickToDial(x: HttpExchange, family: 'facade' | 'fabric', operation: Operation): Promise<void> {
+  /** One click-to-dial request: recorded; the method, the credentials and the token checked; then the operation. */
+  private async clickToDial(x: HttpExchange, family: 'facade' | 'fabric', operation: Operation): Promise<void> {
     const record: CecRequestRecord = { family, operation, tokenVia: 'none', status: 0 };
-    operations.push(record);
-    const answer = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
+    this.operations.push(record);
+    const answer: Answer = (status, body, headers = {}) => {
       record.status = status;
       x.json(status, body, headers);
     };
     if (x.req.method !== OPERATIONS[operation]) return answer(405, { resultCode: '1', resultDesc: 'method not allowed' });
     const body = OPERATIONS[operation] === 'POST' ? await x.body() : undefined;
     record.body = body;
-    const carried = tokenOf(x.req, family);
+    const carried = this.tokenOf(x.req, family);
     record.tokenVia = carried.via;
-    const known = carried.value ? tokens.get(carried.value) : undefined;
-    if (family === 'fabric' && (x.req.headers['x-app-key'] !== appKey || !validBearer(x.req))) {
+    const known = carried.value ? this.tokens.get(carried.value) : undefined;
+    if (family === 'fabric' && (x.req.headers['x-app-key'] !== this.appKey || !this.validBearer(x.req))) {
       return answer(401, fabricError('401', 'auth fail! illegal or expired token info.'));
     }
-    if (!known?.valid || Date.now() >= known.until || refuseTokens) return answer(401, { resultCode: '1', resultDesc: 'token invalid or expired' });
-    if (endNewSessions && known.checked) return answer(503, { resultCode: '1', resultDesc: 'service unavailable' });
+    if (!known?.valid || Date.now() >= known.until || this.refuseTokens) return answer(401, { resultCode: '1', resultDesc: 'token invalid or expired' });
+    if (this.endingNewSessions && known.checked) return answer(503, { resultCode: '1', resultDesc: 'service unavailable' });
     if (family === 'fabric') {
       const channel = OPERATIONS[operation] === 'GET' ? x.url.searchParams.get('channel') : (body as { channel?: unknown } | undefined)?.channel;
       if (channel !== 'WEB') return answer(400, { resultCode: '1', resultDesc: 'channel is required' });
     }
-    const session = sessionFor(known.key);
+    const headers = this.refreshed(known);
+    const kind = known.corrupt.shift();
+    if (kind) {
+      if (kind === 'malformed') return answer(200, { resultCode: null, resultDesc: 42, content: 'not an object' }, headers);
+      return answer(200, { resultCode: '0', resultDesc: 'padding', padding: 'x'.repeat(this.options.oversizedBytes ?? 2 * 1024 * 1024) }, headers);
+    }
+    this.operate(x, operation, known, body, headers, answer, record);
+  }
+
+  /** A token due for a refresh is replaced: the headers that hand the new one over (the old one is refused from now on). */
+  private refreshed(known: TokenRecord): Record<string, string> {
     const headers: Record<string, string> = {};
     if (known.refreshVia) {
-      const fresh = token();
-      tokens.set(fresh, { key: known.key, valid: true, until: Date.now() + tokenLifetimeMs, checked: known.checked, corrupt: known.corrupt });
+      const fresh = this.token();
+      this.tokens.set(fresh, { key: known.key, valid: true, until: Date.now() + this.tokenLifetimeMs, checked: known.checked, corrupt: known.corrupt });
       if (known.refreshVia === 'header') headers['ccmessaging-token'] = fresh;
       else headers['Set-Cookie'] = `ccmessaging-token=${fresh}; Path=/; HttpOnly`;
       known.valid = false;
       known.refreshVia = undefined;
     }
-    const kind = known.corrupt.shift();
-    if (kind) {
-      if (kind === 'malformed') return answer(200, { resultCode: null, resultDesc: 42, content: 'not an object' }, headers);
-      return answer(200, { resultCode: '0', resultDesc: 'padding', padding: 'x'.repeat(options.oversizedBytes ?? 2 * 1024 * 1024) }, headers);
-    }
+    return headers;
+  }
+
+  /** The operation itself, on the token's channel session. */
+  private operate(x: HttpExchange, operation: Operation, known: TokenRecord, body: unknown, headers: Record<string, string>, answer: Answer, record: CecRequestRecord): void {
+    const { options } = this;
+    const session = this.sessionFor(known.key);
     switch (operation) {
       case 'checkClickToCallSupport':
         known.checked = true;
@@ -299,12 +379,13 @@ export async function startHuaweiSimulator(options: HuaweiSimulatorOptions = {})
       case 'createClickToCall': {
         const media = (body as { mediaAbility?: unknown } | undefined)?.mediaAbility;
         if (media !== '0' && media !== '1') return answer(400, { resultCode: '1', resultDesc: 'mediaAbility must be "0" or "1"' }, headers);
-        callSeq += 1;
-        const plan = plans.shift() ?? defaultPlan(callSeq);
-        const code = session.create(callSeq, media === '1' ? 'video' : 'voice', plan);
+        this.callSeq += 1;
+        const seq = this.callSeq;
+        const plan = this.plans.shift() ?? this.defaultPlan(seq);
+        const code = session.create(seq, media === '1' ? 'video' : 'voice', plan);
         if (code === '13') return answer(200, result('13', plan.outcome === 'no-agents' ? 'No agents available currently' : 'connect failed'), headers);
         answer(200, result('0', 'connect successfully.'), headers);
-        for (const listener of placedListeners) listener(callSeq);
+        for (const listener of this.placedListeners) listener(seq);
         return;
       }
       case 'getClickToCallEvents': {
@@ -312,11 +393,11 @@ export async function startHuaweiSimulator(options: HuaweiSimulatorOptions = {})
           session.forbidNextPoll = false;
           return answer(403, { resultCode: '1', resultDesc: 'request timeout' }, headers);
         }
-        const raw = rawEvents.get(known.key)?.shift();
+        const raw = this.rawEvents.get(known.key)?.shift();
         if (raw !== undefined) {
           record.status = 200;
           x.res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', ...headers }).end(raw);
-          http.record({ method: 'GET', path: x.req.url ?? '', status: 200 });
+          this.http.record({ method: 'GET', path: x.req.url ?? '', status: 200 });
           return;
         }
         return answer(200, session.nextEvent() ?? noEvent(), headers);
@@ -326,114 +407,99 @@ export async function startHuaweiSimulator(options: HuaweiSimulatorOptions = {})
     }
   }
 
-  const http = await startLoopbackHttp({
-    log: options.log,
-    port: options.port,
-    async handle(x) {
-      if (cutting) {
-        x.req.socket.destroy();
-        return;
-      }
-      if (silent) {
-        held.add(x.res);
-        x.res.once('close', () => held.delete(x.res));
-        return;
-      }
-      if (failing !== undefined) return x.json(failing.status, { resultCode: '1', resultDesc: 'service unavailable' }, failing.headers);
-      const path = x.url.pathname;
-      if (path === '/apigovernance/api/oauth/tokenByAkSk' && x.req.method === 'POST') return tokenByAkSk(x);
-      if (path === '/apiaccess/ccmessaging/applyToken' && x.req.method === 'POST') return applyToken(x);
-      for (const [family, prefix] of [
-        ['facade', FACADE_PATH],
-        ['fabric', FABRIC_PATH],
-      ] as const) {
-        if (path.startsWith(prefix)) {
-          const operation = path.slice(prefix.length) as Operation;
-          if (operation in OPERATIONS) return clickToDial(x, family, operation);
-        }
-      }
-      x.json(404, { resultCode: '1', resultDesc: 'not found' });
-    },
-  });
-  options.log?.info({ origin: http.origin }, 'Huawei CEC simulator listening');
+  // ---- the scripting and inspection API (see HuaweiSimulator) ----
 
-  let closed = false;
-  return {
-    origin: http.origin,
-    facadeUrl: `${http.origin}${FACADE_PATH}`,
-    fabricUrl: `${http.origin}${FABRIC_PATH}`,
-    credentials: { appKey, appSecret },
-    requests: http.requests,
-    operations,
-    get tokensIssued() {
-      return tokensIssued;
-    },
-    get accessTokensIssued() {
-      return accessTokensIssued;
-    },
-    get checkedTokens() {
-      return [...tokens.values()].filter((t) => t.checked).length;
-    },
-    issuedTokens: () => [...tokens.keys(), ...accessTokens.keys()],
-    callsInProgress: () => [...sessions.values()].filter((s) => s.call).length,
-    callNumbersInProgress: () => [...sessions.values()].flatMap((s) => (s.call ? [s.call.seq] : [])),
-    onCallPlaced(listener) {
-      placedListeners.add(listener);
-      return () => placedListeners.delete(listener);
-    },
-    planCalls: (...next) => void plans.push(...next),
-    connectCall: (userId) => withCall(userId, (s) => s.connect()),
-    disconnectCall: (userId) => withCall(userId, (s) => s.disconnect()),
-    failCall: (cause, userId) => withCall(userId, (s) => s.fail(cause)),
-    timeOutQueue: (userId) => withCall(userId, (s) => s.queueTimeout()),
-    timeOutRequest: (userId) => withCall(userId, (s) => s.requestTimeout()),
-    expireTokens() {
-      for (const record of tokens.values()) record.valid = false;
-    },
-    refreshTokens(via) {
-      for (const record of tokens.values()) if (record.valid) record.refreshVia = via;
-    },
-    refuseAllTokens(on) {
-      refuseTokens = on;
-    },
-    expireAccessTokens() {
-      for (const record of accessTokens.values()) record.validUntil = 0;
-    },
-    acceptAppSecret: (secret) => void secrets.add(secret),
-    failWith(status, retryAfterS) {
-      failing = status === undefined ? undefined : { status, headers: retryAfterS === undefined ? {} : { 'Retry-After': String(retryAfterS) } };
-    },
-    endNewSessions(on) {
-      endNewSessions = on;
-    },
-    revokeCredentials() {
-      secrets.clear();
-      for (const record of tokens.values()) record.valid = false;
-      for (const record of accessTokens.values()) record.validUntil = 0;
-    },
-    silence(on) {
-      silent = on;
-      if (!on) for (const res of held) res.destroy();
-    },
-    cutConnections(on) {
-      cutting = on;
-      if (on) http.server.closeAllConnections();
-    },
-    corruptNextAnswers(kind) {
-      for (const record of tokens.values()) if (record.valid) record.corrupt.push(kind);
-    },
-    queueRawEvent(text, userId) {
-      for (const record of new Set([...tokens.values()].map((t) => t.key))) {
-        if (userId !== undefined && !record.startsWith(`${userId}\n`)) continue;
-        rawEvents.set(record, [...(rawEvents.get(record) ?? []), text]);
-      }
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      for (const session of sessions.values()) session.close();
-      for (const res of held) res.destroy();
-      await http.close();
-    },
-  };
+  get requests(): readonly SimRequest[] {
+    return this.http.requests;
+  }
+  get tokensIssued(): number {
+    return this.tokensIssuedCount;
+  }
+  get accessTokensIssued(): number {
+    return this.accessTokensIssuedCount;
+  }
+  get checkedTokens(): number {
+    return [...this.tokens.values()].filter((t) => t.checked).length;
+  }
+  issuedTokens(): string[] {
+    return [...this.tokens.keys(), ...this.accessTokens.keys()];
+  }
+  callsInProgress(): number {
+    return [...this.sessions.values()].filter((s) => s.call).length;
+  }
+  callNumbersInProgress(): number[] {
+    return [...this.sessions.values()].flatMap((s) => (s.call ? [s.call.seq] : []));
+  }
+  onCallPlaced(listener: (seq: number) => void): () => void {
+    this.placedListeners.add(listener);
+    return () => this.placedListeners.delete(listener);
+  }
+  planCalls(...next: CallPlan[]): void {
+    this.plans.push(...next);
+  }
+  connectCall(userId?: string): boolean {
+    return this.withCall(userId, (s) => s.connect());
+  }
+  disconnectCall(userId?: string): boolean {
+    return this.withCall(userId, (s) => s.disconnect());
+  }
+  failCall(cause?: { causeId: number | string; causeDesc: string }, userId?: string): boolean {
+    return this.withCall(userId, (s) => s.fail(cause));
+  }
+  timeOutQueue(userId?: string): boolean {
+    return this.withCall(userId, (s) => s.queueTimeout());
+  }
+  timeOutRequest(userId?: string): boolean {
+    return this.withCall(userId, (s) => s.requestTimeout());
+  }
+  expireTokens(): void {
+    for (const record of this.tokens.values()) record.valid = false;
+  }
+  refreshTokens(via: 'header' | 'cookie'): void {
+    for (const record of this.tokens.values()) if (record.valid) record.refreshVia = via;
+  }
+  refuseAllTokens(on: boolean): void {
+    this.refuseTokens = on;
+  }
+  expireAccessTokens(): void {
+    for (const record of this.accessTokens.values()) record.validUntil = 0;
+  }
+  acceptAppSecret(secret: string): void {
+    this.secrets.add(secret);
+  }
+  failWith(status: number | undefined, retryAfterS?: number): void {
+    this.failing = status === undefined ? undefined : { status, headers: retryAfterS === undefined ? {} : { 'Retry-After': String(retryAfterS) } };
+  }
+  endNewSessions(on: boolean): void {
+    this.endingNewSessions = on;
+  }
+  revokeCredentials(): void {
+    this.secrets.clear();
+    for (const record of this.tokens.values()) record.valid = false;
+    for (const record of this.accessTokens.values()) record.validUntil = 0;
+  }
+  silence(on: boolean): void {
+    this.silent = on;
+    if (!on) for (const res of this.held) res.destroy();
+  }
+  cutConnections(on: boolean): void {
+    this.cutting = on;
+    if (on) this.http.server.closeAllConnections();
+  }
+  corruptNextAnswers(kind: 'malformed' | 'oversized'): void {
+    for (const record of this.tokens.values()) if (record.valid) record.corrupt.push(kind);
+  }
+  queueRawEvent(text: string, userId?: string): void {
+    for (const record of new Set([...this.tokens.values()].map((t) => t.key))) {
+      if (userId !== undefined && !record.startsWith(`${userId}\n`)) continue;
+      this.rawEvents.set(record, [...(this.rawEvents.get(record) ?? []), text]);
+    }
+  }
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const session of this.sessions.values()) session.close();
+    for (const res of this.held) res.destroy();
+    await this.http.close();
+  }
 }
