@@ -113,49 +113,60 @@ function tokenOf(req: IncomingMessage, url: URL): string | undefined {
 
 /** Starts a hub (its ping timer runs until {@link SignalrHub.shutdown}). */
 export function createSignalrHub(options: HubOptions): SignalrHub {
-  const { log } = options;
-  const wss = new WebSocketServer({ noServer: true });
-  const pending = new Map<string, Connection>(); // connectionToken → negotiated, not yet upgraded
-  const open = new Set<Connection>();
-  const forgotten = new Set<string>(); // access tokens of forgotten connections
-  let cleanStops = 0;
+  return new Hub(options);
+}
 
-  const accepts = (token: string | undefined): boolean => token !== undefined && !forgotten.has(token) && options.accepts(token);
-  const newConnection = (token: string): Connection => ({
-    id: randomUUID(),
-    accessToken: token,
-    handshaken: false,
-    buffer: '',
-    silenced: false,
-    endedByServer: false,
-  });
+/** The hub: its connections (negotiated, open, forgotten), the pinger and the protocol. */
+class Hub implements SignalrHub {
+  private readonly log: Logger | undefined;
+  private readonly wss = new WebSocketServer({ noServer: true });
+  /** connectionToken → negotiated, not yet upgraded. */
+  private readonly pending = new Map<string, Connection>();
+  private readonly open = new Set<Connection>();
+  /** Access tokens of forgotten connections. */
+  private readonly forgotten = new Set<string>();
+  private readonly pinger: ReturnType<typeof setInterval>;
+  private cleanStopCount = 0;
 
-  const pinger = setInterval(() => {
-    for (const connection of open) if (connection.handshaken) sendRecord(connection, { type: 6 });
-  }, options.pingIntervalMs);
-  pinger.unref();
+  constructor(private readonly options: HubOptions) {
+    this.log = options.log;
+    this.pinger = setInterval(() => {
+      for (const connection of this.open) if (connection.handshaken) this.sendRecord(connection, { type: 6 });
+    }, options.pingIntervalMs);
+    this.pinger.unref();
+  }
 
-  function sendText(connection: Connection, text: string): void {
+  // ---- the protocol ----
+
+  private accepts(token: string | undefined): boolean {
+    return token !== undefined && !this.forgotten.has(token) && this.options.accepts(token);
+  }
+
+  private newConnection(token: string): Connection {
+    return { id: randomUUID(), accessToken: token, handshaken: false, buffer: '', silenced: false, endedByServer: false };
+  }
+
+  private sendTo(connection: Connection, text: string): void {
     if (connection.silenced) return;
     if (connection.ws && connection.ws.readyState === connection.ws.OPEN) connection.ws.send(text);
   }
 
-  function sendRecord(connection: Connection, record: unknown): void {
-    sendText(connection, JSON.stringify(record) + RS);
+  private sendRecord(connection: Connection, record: unknown): void {
+    this.sendTo(connection, JSON.stringify(record) + RS);
   }
 
-  function onData(connection: Connection, text: string): void {
+  private onData(connection: Connection, text: string): void {
     if (connection.silenced) return;
     connection.buffer += text;
     let end: number;
     while ((end = connection.buffer.indexOf(RS)) >= 0) {
       const record = connection.buffer.slice(0, end);
       connection.buffer = connection.buffer.slice(end + 1);
-      onRecord(connection, record);
+      this.onRecord(connection, record);
     }
   }
 
-  function onRecord(connection: Connection, text: string): void {
+  private onRecord(connection: Connection, text: string): void {
     let message: Record<string, unknown>;
     try {
       message = JSON.parse(text) as Record<string, unknown>;
@@ -165,172 +176,180 @@ export function createSignalrHub(options: HubOptions): SignalrHub {
     }
     if (!connection.handshaken) {
       if (message.protocol !== 'json') {
-        sendRecord(connection, { error: `Requested protocol '${String(message.protocol)}' is not available.` });
+        this.sendRecord(connection, { error: `Requested protocol '${String(message.protocol)}' is not available.` });
         connection.ws?.close();
         return;
       }
       connection.handshaken = true;
-      sendText(connection, `{}${RS}`);
+      this.sendTo(connection, `{}${RS}`);
       return;
     }
     switch (message.type) {
-      case 1: {
-        const invocationId = typeof message.invocationId === 'string' ? message.invocationId : undefined;
-        const target = typeof message.target === 'string' ? message.target : '';
-        const args = Array.isArray(message.arguments) ? message.arguments : [];
-        let reply: { result?: unknown; error?: string };
-        try {
-          reply = { result: options.invoke(connection, target, args) };
-        } catch (error) {
-          reply = { error: `Failed to invoke '${target}' due to an error on the server. ${(error as Error).message}` };
-        }
-        if (invocationId !== undefined) sendRecord(connection, { type: 3, invocationId, ...reply });
-        return;
-      }
+      case 1:
+        return this.onInvocation(connection, message);
       case 6:
         return;
       case 7:
         // The client's goodbye (HubConnection.stop()); after our own Close it is only an echo.
-        if (!connection.endedByServer) cleanStops += 1;
+        if (!connection.endedByServer) this.cleanStopCount += 1;
         connection.ws?.close();
         return;
       default:
-        if (typeof message.invocationId === 'string') sendRecord(connection, { type: 3, invocationId: message.invocationId, error: 'Streaming is not supported.' });
+        if (typeof message.invocationId === 'string') this.sendRecord(connection, { type: 3, invocationId: message.invocationId, error: 'Streaming is not supported.' });
     }
   }
 
-  return {
-    negotiate({ req, url, json }) {
-      if (url.pathname.replace(/\/+$/, '') !== `${options.path}/negotiate`) return false;
-      if (req.method !== 'POST') {
-        json(405);
-        return true;
-      }
-      const token = tokenOf(req, url);
-      if (!accepts(token)) {
-        json(401);
-        return true;
-      }
-      const connection = newConnection(token!);
-      const connectionToken = randomBytes(16).toString('base64url');
-      pending.set(connectionToken, connection);
-      const version = Number(url.searchParams.get('negotiateVersion') ?? '0');
-      json(200, {
-        negotiateVersion: version >= 1 ? 1 : 0,
-        connectionId: connection.id,
-        ...(version >= 1 ? { connectionToken } : {}),
-        availableTransports: [{ transport: 'WebSockets', transferFormats: ['Text', 'Binary'] }],
-      });
+  /** An invocation (type 1): the hub method runs; with an invocation id, a completion (3) answers it. */
+  private onInvocation(connection: Connection, message: Record<string, unknown>): void {
+    const invocationId = typeof message.invocationId === 'string' ? message.invocationId : undefined;
+    const target = typeof message.target === 'string' ? message.target : '';
+    const args = Array.isArray(message.arguments) ? message.arguments : [];
+    let reply: { result?: unknown; error?: string };
+    try {
+      reply = { result: this.options.invoke(connection, target, args) };
+    } catch (error) {
+      reply = { error: `Failed to invoke '${target}' due to an error on the server. ${(error as Error).message}` };
+    }
+    if (invocationId !== undefined) this.sendRecord(connection, { type: 3, invocationId, ...reply });
+  }
+
+  /** The upgraded WebSocket of `connection`: open until it closes. */
+  private attach(connection: Connection, ws: WebSocket, socket: Duplex): void {
+    connection.ws = ws;
+    connection.socket = socket;
+    this.open.add(connection);
+    this.log?.debug({ connectionId: connection.id }, 'hub connection opened');
+    ws.on('message', (data) => this.onData(connection, data.toString()));
+    ws.on('close', () => {
+      this.open.delete(connection);
+      this.options.closed?.(connection);
+    });
+    ws.on('error', () => undefined);
+  }
+
+  // ---- SignalrHub ----
+
+  negotiate({ req, url, json }: HttpExchange): boolean {
+    if (url.pathname.replace(/\/+$/, '') !== `${this.options.path}/negotiate`) return false;
+    if (req.method !== 'POST') {
+      json(405);
       return true;
-    },
+    }
+    const token = tokenOf(req, url);
+    if (!this.accepts(token)) {
+      json(401);
+      return true;
+    }
+    const connection = this.newConnection(token!);
+    const connectionToken = randomBytes(16).toString('base64url');
+    this.pending.set(connectionToken, connection);
+    const version = Number(url.searchParams.get('negotiateVersion') ?? '0');
+    json(200, {
+      negotiateVersion: version >= 1 ? 1 : 0,
+      connectionId: connection.id,
+      ...(version >= 1 ? { connectionToken } : {}),
+      availableTransports: [{ transport: 'WebSockets', transferFormats: ['Text', 'Binary'] }],
+    });
+    return true;
+  }
 
-    upgrade(req, socket, head) {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      if (url.pathname.replace(/\/+$/, '') !== options.path) return refuseUpgrade(socket, 404, 'Not Found');
-      const token = tokenOf(req, url);
-      const accepted = accepts(token);
-      const id = url.searchParams.get('id');
-      let connection: Connection | undefined;
-      if (accepted && id) {
-        connection = pending.get(id);
-        pending.delete(id);
-      } else if (accepted) {
-        connection = newConnection(token!);
-      }
-      const status = !accepted ? 401 : connection ? 101 : 404;
-      options.record({ method: 'GET', path: req.url ?? '/', status });
-      if (!accepted) return refuseUpgrade(socket, 401, 'Unauthorized');
-      if (!connection) return refuseUpgrade(socket, 404, 'Not Found');
-      const current = connection;
-      wss.handleUpgrade(req, socket, head, (ws) => {
-        current.ws = ws;
-        current.socket = socket;
-        open.add(current);
-        log?.debug({ connectionId: current.id }, 'hub connection opened');
-        ws.on('message', (data) => onData(current, data.toString()));
-        ws.on('close', () => {
-          open.delete(current);
-          options.closed?.(current);
-        });
-        ws.on('error', () => undefined);
-      });
-    },
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname.replace(/\/+$/, '') !== this.options.path) return refuseUpgrade(socket, 404, 'Not Found');
+    const token = tokenOf(req, url);
+    const accepted = this.accepts(token);
+    const id = url.searchParams.get('id');
+    let connection: Connection | undefined;
+    if (accepted && id) {
+      connection = this.pending.get(id);
+      this.pending.delete(id);
+    } else if (accepted) {
+      connection = this.newConnection(token!);
+    }
+    const status = !accepted ? 401 : connection ? 101 : 404;
+    this.options.record({ method: 'GET', path: req.url ?? '/', status });
+    if (!accepted) return refuseUpgrade(socket, 401, 'Unauthorized');
+    if (!connection) return refuseUpgrade(socket, 404, 'Not Found');
+    const current = connection;
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(current, ws, socket));
+  }
 
-    clients: () => [...open].filter((c) => c.handshaken),
+  clients(): HubClient[] {
+    return [...this.open].filter((c) => c.handshaken);
+  }
 
-    invokeClient(client, target, args) {
-      const connection = client as Connection;
-      if (open.has(connection) && connection.handshaken) sendRecord(connection, { type: 1, target, arguments: args });
-    },
+  invokeClient(client: HubClient, target: string, args: unknown[]): void {
+    const connection = client as Connection;
+    if (this.open.has(connection) && connection.handshaken) this.sendRecord(connection, { type: 1, target, arguments: args });
+  }
 
-    sendText(text) {
-      for (const connection of open) if (connection.handshaken) sendText(connection, text);
-    },
+  sendText(text: string): void {
+    for (const connection of this.open) if (connection.handshaken) this.sendTo(connection, text);
+  }
 
-    closeAll(code, reason) {
-      for (const connection of open) connection.ws?.close(code, reason);
-    },
+  closeAll(code: number, reason: string): void {
+    for (const connection of this.open) connection.ws?.close(code, reason);
+  }
 
-    endAll() {
-      for (const connection of open) {
-        connection.silenced = false;
-        sendRecord(connection, { type: 7 });
-        connection.endedByServer = true;
-        connection.ws?.close(1000);
-      }
-    },
+  endAll(): void {
+    for (const connection of this.open) {
+      connection.silenced = false;
+      this.sendRecord(connection, { type: 7 });
+      connection.endedByServer = true;
+      connection.ws?.close(1000);
+    }
+  }
 
-    forgetAll() {
-      pending.clear();
-      for (const connection of open) {
-        forgotten.add(connection.accessToken);
-        open.delete(connection);
-        connection.ws?.close(1008, 'Unknown connection');
-      }
-    },
+  forgetAll(): void {
+    this.pending.clear();
+    for (const connection of this.open) {
+      this.forgotten.add(connection.accessToken);
+      this.open.delete(connection);
+      connection.ws?.close(1008, 'Unknown connection');
+    }
+  }
 
-    dropAll() {
-      for (const connection of open) {
-        open.delete(connection);
-        connection.ws?.terminate();
-      }
-    },
+  dropAll(): void {
+    for (const connection of this.open) {
+      this.open.delete(connection);
+      connection.ws?.terminate();
+    }
+  }
 
-    resetAll() {
-      for (const connection of open) {
-        const socket = connection.socket as Socket | undefined;
-        if (socket && typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
-        else connection.ws?.terminate();
-      }
-    },
+  resetAll(): void {
+    for (const connection of this.open) {
+      const socket = connection.socket as Socket | undefined;
+      if (socket && typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+      else connection.ws?.terminate();
+    }
+  }
 
-    silenceAll() {
-      for (const connection of open) connection.silenced = true;
-    },
+  silenceAll(): void {
+    for (const connection of this.open) connection.silenced = true;
+  }
 
-    restore() {
-      for (const connection of open) connection.silenced = false;
-    },
+  restore(): void {
+    for (const connection of this.open) connection.silenced = false;
+  }
 
-    get cleanStops() {
-      return cleanStops;
-    },
+  get cleanStops(): number {
+    return this.cleanStopCount;
+  }
 
-    get size() {
-      return open.size;
-    },
+  get size(): number {
+    return this.open.size;
+  }
 
-    shutdown() {
-      clearInterval(pinger);
-      for (const connection of open) {
-        connection.silenced = false;
-        sendRecord(connection, { type: 7, allowReconnect: false });
-        connection.endedByServer = true;
-        connection.ws?.terminate();
-      }
-      open.clear();
-      pending.clear();
-      wss.close();
-    },
-  };
+  shutdown(): void {
+    clearInterval(this.pinger);
+    for (const connection of this.open) {
+      connection.silenced = false;
+      this.sendRecord(connection, { type: 7, allowReconnect: false });
+      connection.endedByServer = true;
+      connection.ws?.terminate();
+    }
+    this.open.clear();
+    this.pending.clear();
+    this.wss.close();
+  }
 }

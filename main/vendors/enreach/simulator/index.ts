@@ -16,7 +16,7 @@
  */
 import type { Logger } from '../../../log.js';
 import type { FleetMount } from '../../kit/fleet.js';
-import { startLoopbackHttp, type HttpExchange, type SimRequest } from '../../kit/simulator.js';
+import { startLoopbackHttp, type HttpExchange, type LoopbackHttp, type SimRequest } from '../../kit/simulator.js';
 import { createAuth } from './auth.js';
 import { createSignalrHub, refuseUpgrade, type SignalrHub } from './hub.js';
 import { createRteMethods } from './methods.js';
@@ -148,6 +148,16 @@ export interface EnreachSimulator extends Omit<SimScript, 'stop'> {
   close(): Promise<void>;
 }
 
+/** The server-wide faults the scripting API turns on and the server obeys. */
+interface Faults {
+  /** Every request answers 503 with this Retry-After. */
+  unavailable: string | undefined;
+  /** The hub alone answers 503 with this Retry-After. */
+  hubBusy: string | undefined;
+  /** Every new hub session ends (1013) right after its Subscribe. */
+  endNewSessions: boolean;
+}
+
 /**
  * Starts the simulator on 127.0.0.1.
  * @throws when it cannot listen.
@@ -157,10 +167,7 @@ export async function startEnreachSimulator(options: EnreachSimulatorOptions = {
   const world = createWorld(options);
   const auth = createAuth(world.user, options.secretKey, options.password);
   const form: WireForm = { casing: options.casing ?? 'camel', numericEventType: options.numericEventType ?? false };
-  let unavailable: string | undefined;
-  /** The hub alone answers 503 with this Retry-After. */
-  let hubBusy: string | undefined;
-  let endNewSessions = false;
+  const faults: Faults = { unavailable: undefined, hubBusy: undefined, endNewSessions: false };
   let urls: SimUrls = { origin: '', apiUrl: '', hubUrl: '' };
 
   const methods = createRteMethods({ world, hub: () => hub, form, forbiddenEvents: options.forbiddenEvents, hiddenEvents: options.hiddenEvents });
@@ -169,7 +176,7 @@ export async function startEnreachSimulator(options: EnreachSimulatorOptions = {
     accepts: (token) => auth.tokenAccepted(token),
     invoke(client, target, args) {
       const result = methods.invoke(client, target, args);
-      if (endNewSessions && target === 'Subscribe') setTimeout(() => hub.closeAll(1013, 'Try Again Later'), 10);
+      if (faults.endNewSessions && target === 'Subscribe') setTimeout(() => hub.closeAll(1013, 'Try Again Later'), 10);
       return result;
     },
     closed: (client) => methods.closed(client),
@@ -185,19 +192,36 @@ export async function startEnreachSimulator(options: EnreachSimulatorOptions = {
     mount: options.mount,
     log,
     async handle(exchange: HttpExchange) {
-      if (unavailable !== undefined) return exchange.json(503, { Message: 'Service Unavailable' }, { 'Retry-After': unavailable });
-      if (hubBusy !== undefined && exchange.url.pathname.startsWith('/rte')) return exchange.json(503, { Message: 'Service Unavailable' }, { 'Retry-After': hubBusy });
+      if (faults.unavailable !== undefined) return exchange.json(503, { Message: 'Service Unavailable' }, { 'Retry-After': faults.unavailable });
+      if (faults.hubBusy !== undefined && exchange.url.pathname.startsWith('/rte')) return exchange.json(503, { Message: 'Service Unavailable' }, { 'Retry-After': faults.hubBusy });
       if (hub.negotiate(exchange)) return;
       await rest(exchange);
     },
     upgrade(req, socket, head) {
-      if (unavailable === undefined && hubBusy === undefined) return hub.upgrade(req, socket, head);
+      if (faults.unavailable === undefined && faults.hubBusy === undefined) return hub.upgrade(req, socket, head);
       http.record({ method: 'GET', path: req.url ?? '/', status: 503 });
       refuseUpgrade(socket, 503, 'Service Unavailable');
     },
   });
   urls = { origin: http.origin, apiUrl: `${http.origin}/api`, hubUrl: `${http.origin}/rte` };
+  return simulatorApi({ world, auth, form, faults, urls, methods, hub, script, http });
+}
 
+/** The parts of a running simulator its scripting API drives. */
+interface SimParts {
+  world: ReturnType<typeof createWorld>;
+  auth: ReturnType<typeof createAuth>;
+  form: WireForm;
+  faults: Faults;
+  urls: SimUrls;
+  methods: ReturnType<typeof createRteMethods>;
+  hub: SignalrHub;
+  script: SimScript;
+  http: LoopbackHttp;
+}
+
+/** The scripting and inspection API ({@link EnreachSimulator}) over the running parts. */
+function simulatorApi({ world, auth, form, faults, urls, methods, hub, script, http }: SimParts): EnreachSimulator {
   return {
     apiUrl: urls.apiUrl,
     discoveryUrl: `${http.origin}/discover/api/user`,
@@ -245,15 +269,15 @@ export async function startEnreachSimulator(options: EnreachSimulatorOptions = {
     resetConnections: () => hub.resetAll(),
     silence: () => hub.silenceAll(),
     unavailable(retryAfterS = 1) {
-      unavailable = String(retryAfterS);
+      faults.unavailable = String(retryAfterS);
       hub.closeAll(1012, 'Service Restart');
     },
     hubUnavailable(retryAfterS) {
-      hubBusy = String(retryAfterS);
+      faults.hubBusy = String(retryAfterS);
       hub.closeAll(1013, 'Try Again Later');
     },
     endNewSessions() {
-      endNewSessions = true;
+      faults.endNewSessions = true;
     },
     hang() {
       http.hang(true);
@@ -264,9 +288,9 @@ export async function startEnreachSimulator(options: EnreachSimulatorOptions = {
       hub.forgetAll();
     },
     restore() {
-      unavailable = undefined;
-      hubBusy = undefined;
-      endNewSessions = false;
+      faults.unavailable = undefined;
+      faults.hubBusy = undefined;
+      faults.endNewSessions = false;
       http.hang(false);
       hub.restore();
     },

@@ -57,16 +57,51 @@ export interface SimScript {
   stop(): void;
 }
 
+/** What every part of the script shares: the world, its timers, and how it publishes. */
+interface ScriptContext {
+  world: World;
+  /** The script's running timers (a wrap-up's end). */
+  timers: Set<NodeJS.Timeout>;
+  publish: RteMethods['publish'];
+  /** Publishes a User event about the agent. */
+  user(eventType: string, fields: Record<string, unknown>, ttl?: number): void;
+  /** Publishes the agent's UserStatus. */
+  publishUserStatus(): void;
+}
+
 /** The script of `world`, publishing through `rte`. */
 export function createScript(world: World, rte: Pick<RteMethods, 'publish'>): SimScript {
-  const timers = new Set<NodeJS.Timeout>();
   const { publish } = rte;
   const user = (eventType: string, fields: Record<string, unknown>, ttl?: number) => publish(eventType, 'User', world.userId, fields, ttl);
+  const ctx: ScriptContext = { world, timers: new Set(), publish, user, publishUserStatus: () => user('UserStatus', userStatusFields(world), 60) };
+  return {
+    ...callScript(ctx),
+    ...wrapUpScript(ctx),
+    ...queueScript(ctx),
+    ...callbackScript(ctx),
 
-  function publishUserStatus(): void {
-    user('UserStatus', userStatusFields(world), 60);
-  }
+    setAvailability(name, opts = {}) {
+      world.availability =
+        name === 'Available' && !opts.note
+          ? undefined
+          : { name, start: dotnetLocal(), end: opts.endTime ? dotnetLocal(Date.parse(opts.endTime)) : OPEN_ENDED, note: opts.note };
+      user('UserAvailability', userAvailabilityFields(world, name, opts.note));
+      ctx.publishUserStatus();
+    },
 
+    get availability() {
+      return availabilityName(world);
+    },
+
+    stop() {
+      for (const timer of ctx.timers) clearTimeout(timer);
+      ctx.timers.clear();
+    },
+  };
+}
+
+/** Calls: ring, dial, answer, hold, retrieve, hang up, miss (the User call events). */
+function callScript({ world, user, publishUserStatus }: ScriptContext): Pick<SimScript, 'ringCall' | 'dialCall' | 'answerCall' | 'holdCall' | 'retrieveCall' | 'hangupCall' | 'missCall'> {
   function callOf(callId: string): SimCall {
     const call = world.calls.get(callId);
     if (!call) throw new Error(`no such call: ${callId}`);
@@ -83,26 +118,6 @@ export function createScript(world: World, rte: Pick<RteMethods, 'publish'>): Si
     const call: SimCall = { id: randomUUID(), legId: randomBytes(6).toString('hex'), direction, caller, target, state: direction === 'in' ? 'ringing' : 'dialing' };
     world.calls.set(call.id, call);
     return call;
-  }
-
-  function endWrapUp(reason = 'manual'): void {
-    const ended = world.wrapUp;
-    if (!ended) return;
-    if (ended.timer) {
-      clearTimeout(ended.timer);
-      timers.delete(ended.timer);
-    }
-    world.wrapUp = undefined;
-    user('UserWrapUpTerminated', wrapUpTerminatedFields(world, ended, reason));
-    publishUserStatus();
-  }
-
-  function closeCallback(callbackId: string): void {
-    const cb = world.callbacks.get(callbackId);
-    if (!cb) throw new Error(`no such callback: ${callbackId}`);
-    cb.closed = true;
-    world.callbacks.delete(callbackId);
-    publish('CallbackChanged', 'CallList', cb.listId, callbackItem(world, cb, false), 120);
   }
 
   return {
@@ -160,7 +175,24 @@ export function createScript(world: World, rte: Pick<RteMethods, 'publish'>): Si
       user('UserCallInUserCancelled', callFields(world, call, { UserName: world.user, Reason: 'NoAnswer', DetailedReason: 'Allocation timeout' }));
       endCall(call);
     },
+  };
+}
 
+/** Wrap-up: started (ending by itself after its time) and ended (UserWrapUpStarted / UserWrapUpTerminated, UserStatus). */
+function wrapUpScript({ world, timers, user, publishUserStatus }: ScriptContext): Pick<SimScript, 'startWrapUp' | 'endWrapUp'> {
+  function endWrapUp(reason = 'manual'): void {
+    const ended = world.wrapUp;
+    if (!ended) return;
+    if (ended.timer) {
+      clearTimeout(ended.timer);
+      timers.delete(ended.timer);
+    }
+    world.wrapUp = undefined;
+    user('UserWrapUpTerminated', wrapUpTerminatedFields(world, ended, reason));
+    publishUserStatus();
+  }
+
+  return {
     startWrapUp({ callId, maxSec = 60 } = {}) {
       if (world.wrapUp) endWrapUp('replaced');
       const start = Date.now();
@@ -178,7 +210,12 @@ export function createScript(world: World, rte: Pick<RteMethods, 'publish'>): Si
     },
 
     endWrapUp,
+  };
+}
 
+/** Queue figures: changed (QueueStatus) and read. */
+function queueScript({ world, publish }: ScriptContext): Pick<SimScript, 'setQueueFigures' | 'queueFigures'> {
+  return {
     setQueueFigures(queueId, partial) {
       const queue = world.queues.find((q) => q.id === queueId);
       if (!queue) throw new Error(`no such queue: ${queueId}`);
@@ -193,7 +230,12 @@ export function createScript(world: World, rte: Pick<RteMethods, 'publish'>): Si
       if (!f) throw new Error(`no such queue: ${queueId}`);
       return { ...f };
     },
+  };
+}
 
+/** Callback requests: created, closed (CallbackChanged; UserCallInCallbackCreated when personal), listed. */
+function callbackScript({ world, publish, user }: ScriptContext): Pick<SimScript, 'createCallback' | 'closeCallback' | 'openCallbacks'> {
+  return {
     createCallback({ contactNumber, contactName, message, dueAt, listId, personal }) {
       const list = listId ? world.callLists.find((l) => l.id === listId) : world.callLists[0];
       if (!list) throw new Error('no call list for the callback');
@@ -204,26 +246,14 @@ export function createScript(world: World, rte: Pick<RteMethods, 'publish'>): Si
       return cb.id;
     },
 
-    closeCallback,
+    closeCallback(callbackId) {
+      const cb = world.callbacks.get(callbackId);
+      if (!cb) throw new Error(`no such callback: ${callbackId}`);
+      cb.closed = true;
+      world.callbacks.delete(callbackId);
+      publish('CallbackChanged', 'CallList', cb.listId, callbackItem(world, cb, false), 120);
+    },
 
     openCallbacks: () => [...world.callbacks.keys()],
-
-    setAvailability(name, opts = {}) {
-      world.availability =
-        name === 'Available' && !opts.note
-          ? undefined
-          : { name, start: dotnetLocal(), end: opts.endTime ? dotnetLocal(Date.parse(opts.endTime)) : OPEN_ENDED, note: opts.note };
-      user('UserAvailability', userAvailabilityFields(world, name, opts.note));
-      publishUserStatus();
-    },
-
-    get availability() {
-      return availabilityName(world);
-    },
-
-    stop() {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-    },
   };
 }
