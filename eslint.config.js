@@ -34,6 +34,20 @@ export default tseslint.config(
     files: ['renderer/**/*.{ts,svelte}'],
     languageOptions: { globals: { ...globals.browser }, parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
   },
+  // No function over 120 lines in product code (issue 17): a function that long is a module in
+  // disguise. Counted as the issue's measurement counts (a function's first line to its last,
+  // blank and comment lines included), so the rule and the figure quoted in a review agree.
+  {
+    files: ['main/**/*.ts', 'preload/**/*.ts', 'renderer/**/*.{ts,svelte}', 'common/**/*.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 120, skipBlankLines: false, skipComments: false, IIFEs: true }] },
+  },
+  {
+    // Pending their split by others, and only until it lands (then delete the line, so the rule holds here too):
+    //   the OpenMethods and Genesys simulators (being changed for consult/transfer/conference; split after),
+    //   the automation API's request handler (split by the automation-API work).
+    files: ['main/vendors/openmethods/simulator/**/*.ts', 'main/vendors/genesys/simulator/**/*.ts', 'main/api/server.ts'],
+    rules: { 'max-lines-per-function': 'off' },
+  },
   // Layers point one way (ARCHITECTURE.md; docs/architecture.md, Layers). Each arrow is one pattern below.
   //   common/   code both the main process and the window use: imports nothing outside itself
   //   renderer/ imports common/ and the contract (preload/bridge.ts, preload/client.ts), never main/
