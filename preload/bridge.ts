@@ -36,6 +36,7 @@ import type { DeskChange } from '../common/patch.js';
 import type { SettingsDocument, SettingsView } from '../common/settings.js';
 
 export type * from '../common/model.js';
+export type * from '../common/automation.js';
 export type { ChatUpsert, DeskChange, DeskPatch, RecentCallsDelta, SliceName, SlicePatch } from '../common/patch.js';
 export type * from '../common/settings.js';
 export { SECRET_KEPT, THEMES } from '../common/settings.js';

@@ -19,13 +19,14 @@ const FRAME_FALLBACK_MS = 100;
 
 /**
  * Whether a change brings the agent something to answer that the window does not show yet (a call
- * starting to ring, a chat invitation, a new link to confirm): shown at once, not at the next
+ * starting to ring, a chat invitation, a new link to confirm, an app asking to pair): shown at once, not at the next
  * frame. Issue 12: a ringing call reaches the window within one frame.
  */
 function bringsSomethingToAnswer(change: DeskChange, shown: DeskState | undefined): boolean {
   if ('full' in change || !shown) return true;
-  const { calls, chats, pendingDial } = change.patch;
+  const { calls, chats, pendingDial, automation } = change.patch;
   if (pendingDial && pendingDial.id !== shown.pendingDial?.id) return true;
+  if (automation?.requests.some((request) => !shown.automation?.requests.some((r) => r.id === request.id))) return true;
   if (calls?.upsert.some((call) => call.state === 'ringing' && shown.calls[call.key]?.state !== 'ringing')) return true;
   return chats?.upsert.some((chat) => chat.state === 'invited' && shown.chats[chat.key]?.state !== 'invited') ?? false;
 }
