@@ -83,6 +83,12 @@ interface CompiledRoute {
   names: string[];
 }
 
+/** A route an address matched, with its path parameters' values (decoded), in `names` order. */
+interface RouteHit {
+  route: CompiledRoute;
+  values: string[];
+}
+
 function compile(spec: RouteSpec): CompiledRoute {
   const names: string[] = [];
   const source = spec.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_m, name: string) => {
@@ -170,16 +176,38 @@ export class ApiServer {
     this.options.refusals.note(reason, fields);
   }
 
+  /** One request, through the checks in the order the module's comment lists them. */
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('X-Content-Type-Options', 'nosniff');
+    const routed = this.route(req, res);
+    if (!routed) return;
+    const { hit, url, origin } = routed;
+    const spec = hit.route.spec;
+    let client: ClientRecord | undefined;
+    if (spec.auth !== 'public') {
+      client = this.authorize(req, res, { ...spec, auth: spec.auth }, url.pathname, origin);
+      if (!client) return;
+    } else if (this.limitAnonymous(req, res, origin)) {
+      return;
+    }
+    const context = await this.context(req, res, hit, url, client, origin);
+    if (!context) return;
+    await this.run(req, res, context, url.pathname);
+  }
+
+  /**
+   * Host, address, route, method and origin (steps 1–3): the route hit, or `undefined` when the
+   * request was answered (refused, or a preflight).
+   */
+  private route(req: IncomingMessage, res: ServerResponse): { hit: RouteHit; url: URL; origin: string | undefined } | undefined {
     const method = req.method ?? 'GET';
     const originHeader = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
     if (!this.hosts.has(req.headers.host ?? '')) {
       this.refuse('wrong-host', { host: (req.headers.host ?? '').slice(0, 100) });
       // No CORS header: a rebound page must learn nothing.
       this.send(res, 421, problem('wrong-host', `This API answers only to http://127.0.0.1:${this.port} (or localhost:${this.port}).`), {}, true);
-      return;
+      return undefined;
     }
     let url: URL;
     try {
@@ -187,7 +215,7 @@ export class ApiServer {
     } catch {
       this.refuse('bad-request', {});
       this.sendProblem(req, res, problem('invalid-request', 'The address cannot be read.'));
-      return;
+      return undefined;
     }
     // The path alone is ever logged: the query may hold a token.
     const path = url.pathname;
@@ -201,82 +229,99 @@ export class ApiServer {
           'A token goes in the Authorization header (`Authorization: Bearer <token>`), never in the address, where histories, logs and Referer headers keep it. This request was not carried out. If a real token was in it, revoke it in Agent Companion’s settings and pair again.',
         ),
       );
-      return;
+      return undefined;
     }
     const found = this.match(path);
-    if (method === 'OPTIONS') return this.preflight(req, res, found, originHeader);
+    if (method === 'OPTIONS') {
+      this.preflight(req, res, found, originHeader);
+      return undefined;
+    }
     if (!found) {
       this.sendProblem(req, res, problem('not-found', `There is nothing at ${path.slice(0, 100)}. The routes are listed in ${API_BASE}/openapi.json.`));
-      return;
+      return undefined;
     }
     const allowed = found.map((f) => f.route.spec.method);
     const hit = found.find((f) => f.route.spec.method === method || (method === 'HEAD' && f.route.spec.method === 'GET'));
     if (!hit) {
       this.sendProblem(req, res, problem('method-not-allowed', `${path} takes ${allowed.join(', ')}.`), { Allow: allowed.join(', ') });
-      return;
+      return undefined;
     }
-    const spec = hit.route.spec;
     if (originHeader !== undefined && !isOrigin(originHeader)) {
       // `Origin: null`: a sandboxed frame, a file, a redirect — no origin to pair with or trust.
       this.refuse('null-origin', { path });
       this.send(res, 403, problem('null-origin', 'This page has no origin (a sandboxed frame or a local file): serve it from http(s):// to use the API.'), {}, true);
-      return;
+      return undefined;
     }
-    const origin = originHeader;
+    return { hit, url, origin: originHeader };
+  }
 
-    let client: ClientRecord | undefined;
-    if (spec.auth !== 'public') {
-      const token = bearer(req.headers.authorization);
-      client = token === undefined ? undefined : this.options.registry.authenticate(token);
-      if (!client) {
-        if (this.limitAnonymous(req, res, origin)) return;
-        this.refuse(token === undefined ? 'no-token' : 'bad-token', { path, origin });
-        this.sendProblem(
-          req,
-          res,
-          problem(
-            'unauthorized',
-            token === undefined
-              ? 'This request needs a token: send `Authorization: Bearer <token>`. Get one by pairing (POST /api/v1/pairing).'
-              : 'This token is not valid: it was never issued here, or the agent revoked it. Pair again (POST /api/v1/pairing).',
-          ),
-          { 'WWW-Authenticate': 'Bearer realm="agent-companion"' + (token === undefined ? '' : ', error="invalid_token"') },
-        );
-        return;
-      }
-      if (origin !== undefined && client.origin !== origin) {
-        this.refuse('wrong-origin', { path, origin, client: client.name });
-        this.refused(client, spec, problem('wrong-origin', client.origin ? `This token belongs to pages of ${client.origin}, not ${origin}.` : `This token was not paired for a web page; ${origin} cannot use it.`), req, res);
-        return;
-      }
-      const wait = this.requests.take(client.id, this.nowMs()) || (spec.command ? this.commands.take(client.id, this.nowMs()) : 0);
-      if (wait > 0) {
-        this.refuse('rate-limited', { path, client: client.name });
-        this.refused(client, spec, rateProblem(wait, spec.command ? 'commands' : 'requests'), req, res, { 'Retry-After': String(Math.ceil(wait / 1000)) });
-        return;
-      }
-      this.options.registry.touch(client);
-      if (spec.auth !== 'token' && !client.scopes.includes(spec.auth)) {
-        this.refuse('missing-scope', { path, client: client.name, scope: spec.auth });
-        this.refused(
-          client,
-          spec,
-          problem('missing-scope', `${client.name} was not allowed “${spec.auth}” when it was paired. Pair again asking for it; the agent decides.`),
-          req,
-          res,
-          { 'WWW-Authenticate': `Bearer realm="agent-companion", error="insufficient_scope", scope="${spec.auth}"` },
-        );
-        return;
-      }
-    } else if (this.limitAnonymous(req, res, origin)) {
-      return;
+  /**
+   * Token, its origin, the rate limits and the scope (steps 4–5) of a route that needs a token:
+   * the app, or `undefined` when the request was refused (and answered).
+   */
+  private authorize(req: IncomingMessage, res: ServerResponse, spec: RouteSpec & { auth: Exclude<RouteSpec['auth'], 'public'> }, path: string, origin: string | undefined): ClientRecord | undefined {
+    const token = bearer(req.headers.authorization);
+    const client = token === undefined ? undefined : this.options.registry.authenticate(token);
+    if (!client) {
+      if (this.limitAnonymous(req, res, origin)) return undefined;
+      this.refuse(token === undefined ? 'no-token' : 'bad-token', { path, origin });
+      this.sendProblem(
+        req,
+        res,
+        problem(
+          'unauthorized',
+          token === undefined
+            ? 'This request needs a token: send `Authorization: Bearer <token>`. Get one by pairing (POST /api/v1/pairing).'
+            : 'This token is not valid: it was never issued here, or the agent revoked it. Pair again (POST /api/v1/pairing).',
+        ),
+        { 'WWW-Authenticate': 'Bearer realm="agent-companion"' + (token === undefined ? '' : ', error="invalid_token"') },
+      );
+      return undefined;
     }
+    if (origin !== undefined && client.origin !== origin) {
+      this.refuse('wrong-origin', { path, origin, client: client.name });
+      this.refused(client, spec, problem('wrong-origin', client.origin ? `This token belongs to pages of ${client.origin}, not ${origin}.` : `This token was not paired for a web page; ${origin} cannot use it.`), req, res);
+      return undefined;
+    }
+    const wait = this.requests.take(client.id, this.nowMs()) || (spec.command ? this.commands.take(client.id, this.nowMs()) : 0);
+    if (wait > 0) {
+      this.refuse('rate-limited', { path, client: client.name });
+      this.refused(client, spec, rateProblem(wait, spec.command ? 'commands' : 'requests'), req, res, { 'Retry-After': String(Math.ceil(wait / 1000)) });
+      return undefined;
+    }
+    this.options.registry.touch(client);
+    if (spec.auth !== 'token' && !client.scopes.includes(spec.auth)) {
+      this.refuse('missing-scope', { path, client: client.name, scope: spec.auth });
+      this.refused(
+        client,
+        spec,
+        problem('missing-scope', `${client.name} was not allowed “${spec.auth}” when it was paired. Pair again asking for it; the agent decides.`),
+        req,
+        res,
+        { 'WWW-Authenticate': `Bearer realm="agent-companion", error="insufficient_scope", scope="${spec.auth}"` },
+      );
+      return undefined;
+    }
+    return client;
+  }
 
-    let context: RequestContext;
+  /**
+   * Path and query parameters and the body, each checked against the route's schemas (step 6):
+   * the handler's context, or `undefined` when they were refused (and answered).
+   */
+  private async context(
+    req: IncomingMessage,
+    res: ServerResponse,
+    hit: RouteHit,
+    url: URL,
+    client: ClientRecord | undefined,
+    origin: string | undefined,
+  ): Promise<RequestContext | undefined> {
+    const spec = hit.route.spec;
     try {
       const params: Record<string, unknown> = {};
       hit.route.names.forEach((name, i) => (params[name] = hit.values[i]));
-      context = {
+      return {
         route: spec,
         ...(client ? { client } : {}),
         ...(origin !== undefined ? { origin } : {}),
@@ -288,12 +333,16 @@ export class ApiServer {
       };
     } catch (error) {
       if (!(error instanceof ProblemError)) throw error;
-      this.refuse(error.problem.status === 413 ? 'too-large' : 'bad-request', { path, client: client?.name });
+      this.refuse(error.problem.status === 413 ? 'too-large' : 'bad-request', { path: url.pathname, client: client?.name });
       if (client) this.refused(client, spec, error.problem, req, res, error.headers);
       else this.sendProblem(req, res, error.problem, error.headers);
-      return;
+      return undefined;
     }
+  }
 
+  /** Runs the route's handler and answers what it returns (its data readable by the token's origin only). */
+  private async run(req: IncomingMessage, res: ServerResponse, context: RequestContext, path: string): Promise<void> {
+    const { route: spec, client, origin } = context;
     let result: HandlerResult;
     try {
       result = await this.options.handlers[spec.operationId as OperationId]!(context);
@@ -305,7 +354,7 @@ export class ApiServer {
     }
     if ('stream' in result) return;
     const cors: Record<string, string> = origin !== undefined && (spec.auth === 'public' || client?.origin === origin) ? corsHeaders(origin) : {};
-    if (method === 'HEAD') {
+    if (req.method === 'HEAD') {
       res.writeHead(result.status, { ...cors, ...result.headers }).end();
       return;
     }
@@ -339,8 +388,8 @@ export class ApiServer {
     return TOKEN_PATTERN.test(decoded);
   }
 
-  private match(path: string): Array<{ route: CompiledRoute; values: string[] }> | undefined {
-    const out: Array<{ route: CompiledRoute; values: string[] }> = [];
+  private match(path: string): RouteHit[] | undefined {
+    const out: RouteHit[] = [];
     for (const route of this.routes) {
       const m = route.pattern.exec(path);
       if (!m) continue;
@@ -362,7 +411,7 @@ export class ApiServer {
    * A CORS preflight: allowed for a route that exists, from any origin but `null` (the request
    * itself is then checked: a token is bound to its origin). Unknown routes and `null` are refused.
    */
-  private preflight(req: IncomingMessage, res: ServerResponse, found: Array<{ route: CompiledRoute }> | undefined, origin: string | undefined): void {
+  private preflight(req: IncomingMessage, res: ServerResponse, found: RouteHit[] | undefined, origin: string | undefined): void {
     if (!found || origin === undefined || !isOrigin(origin)) {
       if (origin !== undefined && !isOrigin(origin)) this.refuse('null-origin', {});
       res.writeHead(found ? 403 : 404, { 'Content-Length': '0' }).end();
