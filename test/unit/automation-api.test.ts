@@ -6,99 +6,23 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { parseConfig, resolveSecret } from '../../main/config.js';
+import { parseConfig } from '../../main/config.js';
 import { maskSecrets, restoreSecrets } from '../../main/settings.js';
 import { SECRET_KEPT } from '../../common/settings.js';
-import { Desk, memoryPreferences } from '../../main/desk/desk.js';
-import type { ConnectorEvent } from '../../main/desk/events.js';
-import type { Connector, ConnectorCommand, ConnectorContext } from '../../main/desk/port.js';
-import { CommandError } from '../../main/desk/port.js';
+import { Desk } from '../../main/desk/desk.js';
 import { createLogger } from '../../main/log.js';
 import { Automation } from '../../main/api/index.js';
 import { EventLog } from '../../main/api/events.js';
 import { TokenBucket } from '../../main/api/limits.js';
-import { eventSchema, problemSchema, snapshotSchema } from '../../main/api/schemas.js';
+import { eventSchema, snapshotSchema } from '../../main/api/schemas.js';
 import { apiRequest, openEvents, type ApiAnswer } from '../support/api-client.js';
+import { assertProblem, automationRig, PAGE, ring } from '../support/automation-rig.js';
 import { Closers } from '../support/closers.js';
 import { eventually } from '../support/eventually.js';
 
-/** A connector double: connected at once, records commands, lets the test emit events; `refuse` makes commands fail. */
-class ScriptedConnector implements Connector {
-  context?: ConnectorContext;
-  readonly commands: ConnectorCommand[] = [];
-  refuse?: string;
-  start(context: ConnectorContext): void {
-    this.context = context;
-    context.emit({ type: 'connection', state: 'connected' });
-  }
-  emit(event: ConnectorEvent): void {
-    this.context!.emit(event);
-  }
-  retry(): void {}
-  resume(): void {}
-  async stop(): Promise<void> {}
-  async execute(command: ConnectorCommand): Promise<void> {
-    if (this.refuse) throw new CommandError(this.refuse);
-    this.commands.push(command);
-  }
-}
-
-const PAGE = 'https://crm.example.com';
 const closers = new Closers();
 afterEach(() => closers.closeAll());
-
-interface Rig {
-  voice: ScriptedConnector;
-  desk: Desk;
-  automation: Automation;
-  port: number;
-  logs: string[];
-  store: { store: Record<string, unknown> };
-  /** Sends a request to the API. */
-  call(path: string, options?: Parameters<typeof apiRequest>[2]): Promise<ApiAnswer>;
-  /** Pairs an app the agent allows; returns its token. */
-  pair(scopes: string[], options?: { name?: string; origin?: string }): Promise<string>;
-}
-
-async function rig(automation: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = {}): Promise<Rig> {
-  const voice = new ScriptedConnector();
-  const logs: string[] = [];
-  const log = createLogger('info', { write: (line: string) => logs.push(line) });
-  const desk = new Desk({
-    accounts: [{ seed: { id: 'voice', vendor: 'test', label: 'Voice', demo: false, presenceOptions: ['ready', 'not-ready'], canDial: true, callControl: true }, connector: voice }],
-    log,
-    preferences: memoryPreferences(),
-  });
-  const store = { store: {} as Record<string, unknown> };
-  const config = parseConfig({ automation: { enabled: true, port: 0, ...automation } }).automation;
-  const api = closers.add(new Automation({ desk, config, log, store, secret: (ref, field) => resolveSecret(ref, env, undefined, field) }), (a) => a.close());
-  desk.start();
-  await api.listen();
-  const port = api.port;
-  const call = (path: string, options?: Parameters<typeof apiRequest>[2]) => apiRequest(port, path, options);
-  const pair = async (scopes: string[], options: { name?: string; origin?: string } = {}): Promise<string> => {
-    const asked = await call('/api/v1/pairing', { body: { name: options.name ?? 'Acme CRM', scopes }, ...(options.origin ? { origin: options.origin } : {}) });
-    assert.equal(asked.status, 202, asked.text);
-    await eventually(() => desk.state.automation?.requests.some((r) => r.id === asked.json.pairingId), 'the request is on the desk');
-    api.answerPairing(asked.json.pairingId, true);
-    const answer = await call(`/api/v1/pairing/${asked.json.pairingId}`, options.origin ? { origin: options.origin } : {});
-    assert.equal(answer.json.status, 'allowed');
-    return answer.json.token as string;
-  };
-  return { voice, desk, automation: api, port, logs, store, call, pair };
-}
-
-const ring = (r: Rig, id = 'c1', caller = '+358401234567'): void => r.voice.emit({ type: 'call', call: { id, state: 'ringing', direction: 'inbound', caller, actions: ['answer', 'hangup'] } });
-
-/** Asserts a problem document of `type` code and `status`, and returns it. */
-function assertProblem(answer: ApiAnswer, status: number, code: string): ApiAnswer['json'] {
-  assert.equal(answer.status, status, answer.text);
-  assert.match(String(answer.headers['content-type']), /^application\/problem\+json/);
-  assert.equal(answer.json.type, `urn:agent-companion:problem:${code}`);
-  assert.ok(problemSchema.safeParse(answer.json).success, 'a problem document');
-  assert.ok(answer.json.detail.length > 10, 'says what went wrong');
-  return answer.json;
-}
+const rig = automationRig(closers);
 
 describe('automation API: settings', () => {
   it('is off by default, on port 17123, and a mistake in its settings names the field', () => {
@@ -208,6 +132,23 @@ describe('automation API: pairing', () => {
     assert.ok(!r.logs.join('\n').includes(secret), 'the managed token is in no log line');
   });
 
+  it('binds an administrator’s app to its origin and scopes, as if the agent had paired it so', async () => {
+    const secret = 'managed-page-token-0123456789abcdef0123456789';
+    const r = await rig({ pairing: false, clients: [{ name: 'Ticketing', origin: PAGE, scopes: ['read'], token: { env: 'TICKETING_TOKEN' } }] }, { TICKETING_TOKEN: secret });
+    const read = await r.call('/api/v1/desk', { token: secret, origin: PAGE });
+    assert.equal(read.status, 200, read.text);
+    assert.equal(read.headers['access-control-allow-origin'], PAGE, 'its own page may read the desk');
+    const elsewhere = assertProblem(await r.call('/api/v1/desk', { token: secret, origin: 'https://other.example' }), 403, 'wrong-origin');
+    assert.match(elsewhere.detail, /crm\.example\.com/);
+    assertProblem(await r.call('/api/v1/calls', { token: secret, origin: PAGE, body: { number: '+358401234567' } }), 403, 'missing-scope');
+    assert.deepEqual(r.voice.commands, [], 'a scope the administrator did not grant never acts');
+    const me = await r.call('/api/v1/client', { token: secret, origin: PAGE });
+    assert.deepEqual({ name: me.json.name, origin: me.json.origin, scopes: me.json.scopes }, { name: 'Ticketing', origin: PAGE, scopes: ['read'] });
+    const listed = await eventually(() => r.desk.state.automation?.clients.find((c) => c.name === 'Ticketing'), 'the managed app is listed');
+    assert.deepEqual({ origin: listed.origin, managed: listed.managed }, { origin: PAGE, managed: true });
+    assert.equal(r.desk.state.automation?.pairing, false, 'the settings say pairing is off');
+  });
+
   it('names an administrator’s app whose token is too short or unset, and lets the others in', async () => {
     const r = await rig({ clients: [{ name: 'Short', scopes: ['read'], token: 'short' }, { name: 'Unset', scopes: ['read'], token: { env: 'NOPE' } }] });
     const view = await eventually(() => r.desk.state.automation, 'the view');
@@ -234,7 +175,13 @@ describe('automation API: scopes and commands', () => {
     await eventually(() => r.desk.state.calls['voice/out1']?.placedBy === 'Acme CRM', 'the desk shows who placed the call');
     const action = await eventually(() => r.desk.state.automation?.actions[0], 'the audit list');
     assert.deepEqual({ client: action.client, command: action.command, accountId: action.accountId, result: action.result }, { client: 'Acme CRM', command: 'dial', accountId: 'voice', result: 'done' });
-    assert.ok(r.logs.some((line) => line.includes('"msg":"automation API command"') && line.includes('"command":"dial"') && line.includes('"client":"Acme CRM"')));
+    const logged = r.logs.filter((line) => line.includes('"msg":"automation API command"')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.deepEqual(
+      logged.map(({ client, command, account, result }) => ({ client, command, account, result })),
+      [{ client: 'Acme CRM', command: 'dial', account: 'voice', result: 'done' }],
+      'the command is logged with the app, the command, the account and the result',
+    );
+    assert.ok(!r.logs.join('\n').includes(token), 'never the token');
   });
 
   it('refuses a dial from an app not granted calls, and nothing reaches the phone', async () => {
@@ -246,6 +193,9 @@ describe('automation API: scopes and commands', () => {
     assert.deepEqual(r.voice.commands, []);
     const action = await eventually(() => r.desk.state.automation?.actions[0], 'the refusal in the audit list');
     assert.equal(action.result, 'refused');
+    const logged = r.logs.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.msg === 'automation API command');
+    assert.deepEqual({ client: logged?.client, command: logged?.command, result: logged?.result }, { client: 'Acme CRM', command: 'dial', result: 'refused' }, 'a refused command is logged too');
+    assert.ok(!r.logs.join('\n').includes(token), 'never the token');
   });
 
   it('refuses a number that is not one, and says why', async () => {
@@ -427,6 +377,20 @@ describe('automation API: rate limits', () => {
     assert.equal(r.voice.commands.length, 13 - limited.length);
   });
 
+  it('limits each app on its own: one app over its limit leaves another app served', async () => {
+    const r = await rig({}, {}, () => 0); // the clock stands still: no token comes back
+
+    const busy = await r.pair(['read'], { name: 'Busy loop' });
+    const calm = await r.pair(['read'], { name: 'Calm CRM' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 61; i++) statuses.push((await r.call('/api/v1/desk', { token: busy })).status);
+    assert.deepEqual(statuses, [...Array(60).fill(200), 429], 'a burst of 60 reads, then the limit');
+    const answer = await r.call('/api/v1/desk', { token: busy });
+    assertProblem(answer, 429, 'rate-limited');
+    assert.ok(Number(answer.headers['retry-after']) >= 1, 'says when to come back');
+    assert.equal((await r.call('/api/v1/desk', { token: calm })).status, 200, 'the other app is still served');
+  });
+
   it('limits callers without a token too', async () => {
     const r = await rig();
     const statuses: number[] = [];
@@ -455,6 +419,18 @@ describe('automation API: refusals', () => {
     }
     assert.deepEqual(r.voice.commands, []);
     assert.ok(!r.logs.join('\n').includes(token), 'the token is in no log line');
+  });
+
+  it('takes a token from the Authorization header only: one in a cookie or another header is no token', async () => {
+    const r = await rig();
+    const token = await r.pair(['read', 'calls'], { origin: PAGE });
+    const elsewhere: Array<Record<string, string>> = [{ Cookie: `token=${token}` }, { Cookie: `Authorization=Bearer ${token}` }, { 'X-Api-Key': token }, { 'X-Auth-Token': token }];
+    for (const headers of elsewhere) {
+      assertProblem(await r.call('/api/v1/calls', { origin: PAGE, headers, body: { number: '+358401234567' } }), 401, 'unauthorized');
+    }
+    assertProblem(await r.call('/api/v1/desk', { origin: PAGE, headers: { Authorization: `Basic ${Buffer.from(`x:${token}`).toString('base64')}` } }), 401, 'unauthorized');
+    assert.deepEqual(r.voice.commands, []);
+    assert.equal((await r.call('/api/v1/desk', { token, origin: PAGE })).status, 200, 'the same token in Authorization works');
   });
 
   it('refuses an unpaired page, an unknown token, a token from another origin, and a page without an origin', async () => {
