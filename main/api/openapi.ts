@@ -27,6 +27,7 @@ function problemCodes(route: RouteSpec): ProblemCode[] {
   if (route.params) codes.push('not-found');
   if (route.command) codes.push('not-possible');
   if (route.command === 'dial') codes.push('not-dialable', 'no-account');
+  if (route.command === 'presence') codes.push('no-account');
   if (route.operationId === 'requestPairing') codes.push('origin-mismatch', 'null-origin', 'pairing-off', 'pairing-pending', 'pairing-cooldown', 'too-many-pending', 'too-many-clients');
   if (route.operationId === 'getPairing') codes.push('unknown-pairing');
   if (route.operationId === 'getEvents') codes.push('too-many-streams');
