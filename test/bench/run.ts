@@ -11,11 +11,13 @@
  * 6. the renderer's size, gzipped (`size.ts`);
  * 7. fuzzing: every parser's property tests, with their case counts (`fuzz.ts`);
  * 8. the fleet, only when asked (`--fleet`): a thousand headless desk cores against one simulator
- *    per platform, idle, on calls and through a server restart (`fleet.ts`, a child process).
+ *    per platform, idle, on calls and through a server restart (`fleet.ts`, a child process);
+ * 9. the automation API's event stream: events/s to 1 and 10 SSE streams, and desk-to-socket
+ *    latency of one event (`api.ts`).
  *
  * Flags: `--long` (100 000 fuzz cases per parser), `--quick` (smaller runs of everything, for a
  * look in a couple of minutes), `--idle-seconds=N` (default 60), `--only=a,b` (some questions:
- * throughput, latency, shift, idle, ready, size, fuzz). `BENCH_RATES` changes the latency rates.
+ * throughput, latency, shift, idle, ready, size, fuzz, api). `BENCH_RATES` changes the latency rates.
  * The fleet: `--fleet` (alone it runs only the fleet), `--desks N` (default 1 000),
  * `--fleet-platforms=id,id`, `--fleet-workers=N` (default 2), `--down-seconds=N` and
  * `--fleet-window-seconds=N` (defaults by size, printed), `--fleet-backoff='{"initialMs":…}'` (an
@@ -37,10 +39,11 @@ import { measureLatency } from './latency.js';
 import { measureReady } from './ready.js';
 import type { ShiftSample } from './shift.js';
 import { measureSize } from './size.js';
+import { measureApi } from './api.js';
 import { measureThroughput } from './throughput.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const QUESTIONS = ['throughput', 'latency', 'shift', 'idle', 'ready', 'size', 'fuzz'] as const;
+const QUESTIONS = ['throughput', 'latency', 'shift', 'idle', 'ready', 'size', 'fuzz', 'api'] as const;
 
 const { values } = parseArgs({
   options: {
@@ -71,6 +74,8 @@ const settings = {
   idleSeconds: Number(values['idle-seconds'] ?? (quick ? 10 : 60)),
   readyRuns: quick ? 3 : 5,
   fuzzRuns: values.long ? 100_000 : undefined,
+  apiEvents: quick ? 5_000 : 20_000,
+  apiLatencyEvents: quick ? 200 : 1_000,
 };
 
 const fleetSettings = ((): FleetSettings => {
@@ -227,6 +232,21 @@ async function fuzz(): Promise<void> {
   targets.push({ question: '7', target: settings.fuzzRuns ? '≥ 100 000 cases per parser, none failing' : 'every parser fuzzed, none failing (--long: 100 000 each)', figure: `${result.rows.length} parsers, ${Math.min(...result.rows.map((r) => r.cases))}+ cases each, ${result.failures.length} failures`, met: result.passed });
 }
 
+async function api(): Promise<void> {
+  const result = await measureApi({ events: settings.apiEvents, latencyEvents: settings.apiLatencyEvents, log });
+  results.api = result;
+  table(
+    `9. Automation API event stream (SSE over loopback; replay buffer ${result.replayBuffer} events)`,
+    [
+      ...result.throughput.map((r) => ({ what: `${r.events} events to ${r.streams} stream(s)`, 'events/s': r.eventsPerSec, 'CPU µs/event': r.cpuMicrosPerEvent, 'bytes/event': r.frameBytes })),
+      { what: `one event at a time, ${result.latency.events}×`, 'p50 ms': result.latency.p50Ms, 'p99 ms': result.latency.p99Ms, 'max ms': result.latency.maxMs },
+    ],
+  );
+  const ten = result.throughput.find((r) => r.streams === 10);
+  if (ten) targets.push({ question: '9', target: '≥ 5 000 events/s to 10 streams', figure: `${ten.eventsPerSec} ev/s (${ten.cpuMicrosPerEvent} µs CPU each)`, met: ten.eventsPerSec >= 5_000 });
+  targets.push({ question: '9', target: 'p99 ≤ 20 ms desk to socket', figure: `p99 ${result.latency.p99Ms} ms`, met: result.latency.p99Ms <= 20 });
+}
+
 /** Runs the fleet child process (progress on this terminal) and returns its rows. */
 function fleetChild(): Promise<FleetRow[]> {
   return new Promise((resolve, reject) => {
@@ -312,7 +332,7 @@ function previousResults(): Record<string, unknown> {
 }
 
 /** The number of each question in the targets table, by name. */
-const QUESTION_NUMBERS: Record<(typeof QUESTIONS)[number], string> = { throughput: '1', latency: '2', shift: '3', idle: '4', ready: '5', size: '6', fuzz: '7' };
+const QUESTION_NUMBERS: Record<(typeof QUESTIONS)[number], string> = { throughput: '1', latency: '2', shift: '3', idle: '4', ready: '5', size: '6', fuzz: '7', api: '9' };
 
 async function main(): Promise<void> {
   process.stdout.write(`Bench (${results.mode as string}) for ${platforms().map((p) => p.name).join(', ')}\n`);
@@ -323,6 +343,7 @@ async function main(): Promise<void> {
   if (only.has('latency')) await latency();
   if (only.has('ready')) await ready();
   if (only.has('fuzz')) await fuzz();
+  if (only.has('api')) await api();
   if (fleetAsked) await fleet();
   const previous = previousResults();
   const ran = QUESTIONS.filter((q) => only.has(q));
