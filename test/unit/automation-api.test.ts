@@ -461,6 +461,15 @@ describe('automation API: refusals', () => {
     assert.deepEqual(r.voice.commands, []);
   });
 
+  it('cuts off a request whose headers or address are over 16 KB, and never acts on it', async () => {
+    const r = await rig();
+    const token = await r.pair(['calls']);
+    await assert.rejects(r.call('/api/v1/calls', { token, headers: { 'X-Padding': 'x'.repeat(20_000) }, body: { number: '+358401234567' } }), /socket hang up|ECONNRESET/);
+    await assert.rejects(r.call(`/api/v1/calls?${'p=1&'.repeat(5_000)}`, { token, body: { number: '+358401234567' } }), /socket hang up|ECONNRESET/);
+    assert.deepEqual(r.voice.commands, []);
+    assert.equal((await r.call('/api/v1/calls', { token, body: { number: '+358401234567' } })).status, 202, 'and still serves the next one');
+  });
+
   it('answers unknown routes, wrong methods and preflights', async () => {
     const r = await rig();
     assertProblem(await r.call('/api/v1/nothing'), 404, 'not-found');
