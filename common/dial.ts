@@ -13,3 +13,13 @@
  * every platform can dial [I]. No `g` or `y` flag, so `DIALABLE.test` keeps no state between calls.
  */
 export const DIALABLE = /^\+?[0-9*#]{2,32}$/;
+
+/**
+ * Touch-tone digits (DTMF) the desk sends on a call: 1–{@link DTMF_LIMIT} of `0-9 * #` and `A-D`
+ * (the fourth column some IVRs use), nothing else. Source: VENDOR-NOTES.md, "Call work beyond
+ * answer and hang-up" (digits `0-9 * #` and `A-D`, at most 32 per request [I]).
+ */
+export const DTMF = /^[0-9*#A-D]{1,32}$/;
+
+/** The most digits one DTMF request carries (VENDOR-NOTES.md, "Call work beyond answer and hang-up" [I]). */
+export const DTMF_LIMIT = 32;

@@ -72,8 +72,52 @@ export type CallState = 'dialing' | 'queued' | 'ringing' | 'connected' | 'held' 
 
 /** What the agent may do with a call right now (the platform says which, per call). */
 export type CallAction = (typeof CALL_ACTIONS)[number];
-/** Every call action. */
+/** Every call action that takes nothing but the call (answer, hang up, hold, retrieve). */
 export const CALL_ACTIONS = ['answer', 'hangup', 'hold', 'retrieve'] as const;
+
+/**
+ * Call work beyond answer and hang-up (issue 18), in the field's terms:
+ * - `consult`: call someone while the caller waits on hold (a consultation leg), to transfer or to conference;
+ * - `blindTransfer`: put the caller through to a number at once (a single-step transfer);
+ * - `transfer`: complete a consultative transfer (the caller goes to the consulted party; both legs end for the agent);
+ * - `conference`: join the caller and the consulted party into one conference call;
+ * - `cancelConsult`: end the consultation leg and return to the held caller;
+ * - `sendDtmf`: send touch-tone digits (DTMF) on the call (an IVR, a bank's line);
+ * - `setWrapUpReason`: give the ended call a wrap-up reason (a disposition) during wrap-up.
+ *
+ * A call's {@link Call.actions} lists those it allows right now; an account's
+ * {@link Account.callWork} those its platform offers at all (empty: the platform leaves call work
+ * to its own app, and the window says so instead of showing buttons that cannot work).
+ */
+export type CallWorkAction = (typeof CALL_WORK_ACTIONS)[number];
+/** Every call work action, in the order the window offers them. */
+export const CALL_WORK_ACTIONS = ['consult', 'blindTransfer', 'transfer', 'conference', 'cancelConsult', 'sendDtmf', 'setWrapUpReason'] as const;
+
+/** What a consultation is for: a transfer or a conference (some platforms fix it when it starts). */
+export type ConsultPurpose = 'transfer' | 'conference';
+
+/** One party of a conference call, as the platform lists it. */
+export type CallParty = {
+  /** The platform's id of the party (or its number when it gives no id). */
+  id: string;
+  /** The party's name, when the platform gives one. */
+  name?: string;
+  /** The party's number or extension, when the platform gives one. */
+  number?: string;
+  /** Who the party is, where the platform says: the caller (`customer`), a colleague, or the agent. */
+  role?: 'customer' | 'colleague' | 'agent';
+};
+
+/**
+ * A wrap-up reason (disposition): what an ended call was about, for reporting. From the platform
+ * where it supplies them, else from the account's configuration.
+ */
+export type WrapUpReason = {
+  /** The code the platform records. */
+  code: string;
+  /** The words the agent picks it by. */
+  label: string;
+};
 
 /** A call, folded from every event the platform sends about the same call id. */
 export type Call = {
@@ -100,8 +144,27 @@ export type Call = {
   endedAt?: string;
   /** Why it ended, in the platform's words (e.g. "remote", "local", "overflow: NoAnswer"). */
   endReason?: string;
-  /** Actions the platform currently allows on this call. */
-  actions: CallAction[];
+  /** Actions the platform currently allows on this call, call work included. */
+  actions: Array<CallAction | CallWorkAction>;
+  /**
+   * On a consultation leg: the platform id of the held call it consults about (its original). The
+   * window shows the two legs together, and completing or cancelling acts on both.
+   */
+  consultOf?: string;
+  /** On a consultation leg: what it was started for, when the platform fixed it at the start. */
+  consultFor?: ConsultPurpose;
+  /** A conference's parties, as the platform lists them (absent: not a conference, or not listed). */
+  parties?: CallParty[];
+  /**
+   * The digits (DTMF) sent on this call so far, as the platform accepted them, at most
+   * {@link DIGITS_SENT_LIMIT} (the oldest dropped). They may be a PIN or a card number: they leave
+   * the desk with the call (never kept in the call history, never logged).
+   */
+  digitsSent?: string;
+  /** The last failure of call work on this call, in the platform's words; cleared by the next attempt. */
+  error?: string;
+  /** The wrap-up reason the agent gave the call (kept in the call history). */
+  wrapUpReason?: WrapUpReason;
   /** Attached data (screen-pop data), as flat strings. */
   userData?: Record<string, string>;
   /**
@@ -115,6 +178,9 @@ export type Call = {
    */
   placedBy?: string;
 };
+
+/** The most digits a call keeps in {@link Call.digitsSent} (the newest ones). */
+export const DIGITS_SENT_LIMIT = 64;
 
 /**
  * How an ended call went, from the agent's side: `missed` (inbound, never connected), `answered`
@@ -257,6 +323,8 @@ export type TeamMember = {
   onCall: boolean;
   /** Whether the agent can start a chat (instant messages) with this member. */
   canChat?: boolean;
+  /** The member's number or extension, where the platform gives it: offered as a transfer destination. */
+  number?: string;
 };
 
 /** A team member's role, where the platform says it. */
@@ -317,7 +385,10 @@ export type WrapUp = {
   startedAt: string;
   /** ISO time it ends by itself; absent when not time-limited. */
   endsAt?: string;
+  /** The platform id of the call the wrap-up is for, when known (its reason goes to that call). */
   callId?: string;
+  /** The wrap-up reason the agent gave in this wrap-up. */
+  reason?: WrapUpReason;
 };
 
 /** One configured platform account and everything the desk knows about its connection. */
@@ -347,6 +418,15 @@ export type Account = {
   canDial: boolean;
   /** Whether the window can answer, hang up, hold and retrieve this platform's calls. */
   callControl: boolean;
+  /**
+   * The call work this platform offers (consult, transfers, conference, DTMF, wrap-up reasons);
+   * empty when it leaves call work to its own app (the window says so on the call).
+   */
+  callWork: CallWorkAction[];
+  /** The wrap-up reasons the agent may give a call on this account (empty: none). */
+  wrapUpReasons: WrapUpReason[];
+  /** Whether the account's configuration asks for a wrap-up reason before the agent leaves wrap-up. */
+  wrapUpReasonRequired: boolean;
   /** Whether the platform gives the journey of a finished call (`callJourney`). */
   callJourneys: boolean;
   /** One line the window shows about what this platform leaves to another tool (e.g. where presence is set). */

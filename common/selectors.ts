@@ -3,7 +3,7 @@
  * window (`renderer/lib/select.ts`, `presence.ts`, the presence bar), so the tray's status line and
  * the window's never disagree. In `common/`: no Node, no DOM, nothing outside `common/`.
  */
-import { PRESENCE_LABELS, PRESENCE_STATES, type Account, type Call, type Callback, type DeskState, type Presence, type PresenceReason, type PresenceState } from './model.js';
+import { entityKey, PRESENCE_LABELS, PRESENCE_STATES, type Account, type Call, type Callback, type DeskState, type Presence, type PresenceReason, type PresenceState } from './model.js';
 
 /**
  * The agent's presence across accounts: the state every connected account that reports a presence
@@ -50,6 +50,61 @@ export function activeCalls(state: DeskState): Call[] {
   return Object.values(state.calls).sort(
     (a, b) => CALL_ORDER[a.state] - CALL_ORDER[b.state] || a.startedAt.localeCompare(b.startedAt) || a.key.localeCompare(b.key),
   );
+}
+
+/**
+ * The far end of a call: who called in, or whom the agent called (an outbound call, the agent's own
+ * consultation leg); undefined when the platform names no one.
+ */
+export function farEnd(call: Call): string | undefined {
+  const placed = call.direction === 'outbound' || call.consultOf !== undefined;
+  return (placed ? (call.target ?? call.caller) : (call.caller ?? call.target)) || undefined;
+}
+
+/** A consultation in progress: the held call it is about (`original`) and the consultation leg. */
+export type Consultation = { original: Call; consult: Call };
+
+/**
+ * The consultation a live call takes part in, from either leg: the leg that names its original
+ * (`consultOf`) and that original, both still on the desk. `undefined` when there is none.
+ */
+export function consultationOf(state: Pick<DeskState, 'calls'>, callKey: string): Consultation | undefined {
+  const call = state.calls[callKey];
+  if (!call) return undefined;
+  if (call.consultOf !== undefined) {
+    const original = state.calls[entityKey(call.accountId, call.consultOf)];
+    return original ? { original, consult: call } : undefined;
+  }
+  for (const key in state.calls) {
+    const other = state.calls[key]!;
+    if (other.accountId === call.accountId && other.consultOf === call.id) return { original: call, consult: other };
+  }
+  return undefined;
+}
+
+/**
+ * The live calls as the window lists them: a call alone, or a consultation's two legs together
+ * (in the place of the original), in {@link activeCalls}' order.
+ */
+export type CallGroup = { kind: 'call'; call: Call } | ({ kind: 'consultation' } & Consultation);
+
+/** Live calls grouped for the window (see {@link CallGroup}). */
+export function callGroups(state: DeskState): CallGroup[] {
+  const calls = activeCalls(state);
+  const paired = new Map<string, Consultation>();
+  for (const call of calls) {
+    if (call.consultOf === undefined) continue;
+    const original = state.calls[entityKey(call.accountId, call.consultOf)];
+    if (original && !paired.has(original.key)) paired.set(original.key, { original, consult: call });
+  }
+  const legs = new Set([...paired.values()].map((c) => c.consult.key));
+  const groups: CallGroup[] = [];
+  for (const call of calls) {
+    if (legs.has(call.key)) continue;
+    const consultation = paired.get(call.key);
+    groups.push(consultation ? { kind: 'consultation', ...consultation } : { kind: 'call', call });
+  }
+  return groups;
 }
 
 /** Whether a callback is due (or overdue) at `nowMs` (epoch ms). */

@@ -31,7 +31,7 @@ import {
   type JsonOnly,
   type Toast,
 } from '../common/model.js';
-import { DIALABLE } from '../common/dial.js';
+import { DIALABLE, DTMF } from '../common/dial.js';
 import type { DeskChange } from '../common/patch.js';
 import type { SettingsDocument, SettingsView } from '../common/settings.js';
 
@@ -53,6 +53,10 @@ const key = z.string().min(3).max(300);
 const accountId = z.string().min(1).max(40);
 const presence = z.enum(PRESENCE_STATES);
 const reasonCode = z.string().min(1).max(100);
+/** A number to call or transfer to: the one dialable-number rule (`common/dial.ts`). */
+const dialable = z.string().trim().regex(DIALABLE, 'is not a dialable number');
+/** Touch-tone digits: 1–32 of `0-9 * # A-D` (`common/dial.ts`); lower-case a–d are taken as A–D. */
+const dtmf = z.string().trim().toUpperCase().regex(DTMF, 'must be 1–32 of the keys 0–9, *, # and A–D');
 /** A settings document: its own schema is checked by the settings store, which names every bad field. */
 const settingsDocument = z.custom<SettingsDocument>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'must be an object');
 
@@ -73,7 +77,24 @@ export const DESK_METHODS = {
   /** Answers, hangs up, holds or retrieves a call (by desk key). */
   callAction: { args: z.tuple([key, z.enum(CALL_ACTIONS)]) },
   /** Click-to-dial on the given account: digits, `*`, `#`, an optional leading `+`. */
-  dial: { args: z.tuple([accountId, z.string().trim().regex(DIALABLE, 'is not a dialable number')]) },
+  dial: { args: z.tuple([accountId, dialable]) },
+  /**
+   * Starts a consultation from a connected call (by desk key) to a number, for a `transfer` or a
+   * `conference`: the call goes on hold, the consultation leg appears as a call of its own.
+   */
+  consult: { args: z.tuple([key, dialable, z.enum(['transfer', 'conference'])]) },
+  /** Puts a call (by desk key) through to a number at once: a single-step ("blind") transfer. */
+  blindTransfer: { args: z.tuple([key, dialable]) },
+  /** Completes the consultation a call (either leg) takes part in as a transfer: the caller goes to the consulted party. */
+  transfer: { args: z.tuple([key]) },
+  /** Completes the consultation a call (either leg) takes part in as a conference of the three. */
+  conference: { args: z.tuple([key]) },
+  /** Ends the consultation a call (either leg) takes part in and takes the held caller back. */
+  cancelConsult: { args: z.tuple([key]) },
+  /** Sends touch-tone digits (DTMF) on a call: 1–32 of `0-9 * # A-D`. */
+  sendDtmf: { args: z.tuple([key, dtmf]) },
+  /** Gives the call in an account's wrap-up one of the account's wrap-up reasons (by code). */
+  setWrapUpReason: { args: z.tuple([accountId, reasonCode]) },
   /**
    * A `tel:`/`callto:` link reached this desk (the web host's protocol handler page relays it):
    * it becomes the pending dial the agent confirms; nothing is dialled yet.

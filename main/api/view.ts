@@ -2,7 +2,7 @@
  * The desk as apps see it: the desk's entities turned into the API's shapes (`schemas.ts`), field by
  * field, so nothing the desk keeps for itself (or adds later) reaches an app by accident. Pure.
  */
-import type { Account, Call, Callback, Chat, ChatMessage, DeskState, PastCall, Presence } from '../../common/model.js';
+import { CALL_ACTIONS, type Account, type Call, type CallAction, type Callback, type Chat, type ChatMessage, type DeskState, type PastCall, type Presence } from '../../common/model.js';
 import { activeCalls } from '../../common/selectors.js';
 import type { ApiAccount, ApiCall, ApiCallback, ApiChat, ApiChatMessage, ApiEndedCall, ApiSnapshot } from './schemas.js';
 
@@ -43,7 +43,8 @@ export function apiCall(call: Call): ApiCall {
       direction: call.direction,
       state: call.state,
       attachedData: { ...call.userData },
-      actions: [...call.actions],
+      // The call actions apps can ask for; call work (transfer, DTMF…) stays with the agent.
+      actions: call.actions.filter((action): action is CallAction => (CALL_ACTIONS as readonly string[]).includes(action)),
       startedAt: call.startedAt,
     },
     {

@@ -5,7 +5,10 @@
  */
 import { CommandError, type CommandAnswer, type Connector, type ConnectorCommand, type DeskLogger } from './port.js';
 import type { ConnectorEvent } from './events.js';
-import { ENDED_CHAT_TTL_MS, type CallAction, type CallJourney, type ChatCommand, type DeskSetup, type DeskState, type PendingDial, type PresenceState } from '../../common/model.js';
+import { ENDED_CHAT_TTL_MS, type Account, type Call, type CallAction, type CallJourney, type CallWorkAction, type ChatCommand, type ConsultPurpose, type DeskSetup, type DeskState, type PendingDial, type PresenceState } from '../../common/model.js';
+import { DIALABLE, DTMF } from '../../common/dial.js';
+import { consultationOf, type Consultation } from '../../common/selectors.js';
+import { CALL_WORK_MESSAGES as SAY } from './messages.js';
 import { parseDialLink } from './dial-link.js';
 import type { HistorySeed } from './history.js';
 import { initialState, reduce, type AccountSeed, type StoreAction } from './store.js';
@@ -204,7 +207,10 @@ export class Desk {
     const offers = (a: (typeof targets)[number]): boolean => reason !== undefined && a.presenceReasons.some((r) => r.code === reason && r.state === state);
     if (reason !== undefined && !targets.some(offers)) throw new CommandError('No connected account offers that reason.');
     const results = await Promise.allSettled(
-      targets.map((a) => this.route(a.id, offers(a) ? { type: 'presence.set', state, reason } : { type: 'presence.set', state })),
+      targets.map((a) => {
+        if (state !== 'wrap-up' && reasonPending(a)) return Promise.reject(new CommandError(SAY.reasonRequired()));
+        return this.route(a.id, offers(a) ? { type: 'presence.set', state, reason } : { type: 'presence.set', state });
+      }),
     );
     const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [`${targets[i]!.label}: ${messageOf(r.reason)}`] : []));
     if (failures.length) throw new CommandError(`Presence not changed on ${failures.join('; ')}`);
@@ -218,6 +224,7 @@ export class Desk {
     if (reason !== undefined && !account.presenceReasons.some((r) => r.code === reason && r.state === state)) {
       throw new CommandError(`${account.label} does not offer that reason.`);
     }
+    if (state !== 'wrap-up' && reasonPending(account)) throw new CommandError(SAY.reasonRequired());
     await this.route(accountId, reason === undefined ? { type: 'presence.set', state } : { type: 'presence.set', state, reason });
   }
 
@@ -260,6 +267,110 @@ export class Desk {
     if (!call) throw new CommandError('That call has ended.');
     if (!call.actions.includes(action)) throw new CommandError(`This call cannot be put through “${action}” now.`);
     await this.route(call.accountId, { type: 'call.action', callId: call.id, action });
+  }
+
+  // ---- call work (issue 18) ----------------------------------------------------------------------
+
+  /**
+   * Starts a consultation from a connected call: the call goes on hold and the platform calls
+   * `destination`; the consultation leg arrives as a call naming its original (`consultOf`).
+   * @param destination a dialable number (`DIALABLE`, `common/dial.ts`).
+   * @param purpose what the consultation is for (a platform may fix it at the start).
+   * @throws {CommandError} when the call does not allow a consultation now, the number is not
+   *   dialable, or the platform refused (its words, also shown on the call).
+   */
+  async consult(callKey: string, destination: string, purpose: ConsultPurpose): Promise<void> {
+    const call = this.workableCall(callKey, 'consult');
+    if (consultationOf(this.current, callKey)) throw new CommandError(SAY.consultationRunning());
+    const number = dialable(destination);
+    await this.callWork(call, { type: 'call.consult', callId: call.id, destination: number, purpose });
+  }
+
+  /**
+   * Puts a call through to `destination` at once (a single-step, "blind" transfer).
+   * @throws {CommandError} as {@link consult}.
+   */
+  async blindTransfer(callKey: string, destination: string): Promise<void> {
+    const call = this.workableCall(callKey, 'blindTransfer');
+    const number = dialable(destination);
+    await this.callWork(call, { type: 'call.blindTransfer', callId: call.id, destination: number });
+  }
+
+  /**
+   * Completes the consultation a call takes part in (`callKey`: either leg): `transfer` puts the
+   * held caller through to the consulted party, `conference` joins the three.
+   * @throws {CommandError} when there is no consultation, the platform does not allow it now, or refused.
+   */
+  async completeConsult(callKey: string, as: ConsultPurpose): Promise<void> {
+    const { original, consult } = this.consultation(callKey, as);
+    await this.callWork(consult, { type: 'call.completeConsult', consultId: consult.id, originalId: original.id, as });
+  }
+
+  /** Ends the consultation a call takes part in and takes the held caller back. @throws {CommandError} */
+  async cancelConsult(callKey: string): Promise<void> {
+    const { original, consult } = this.consultation(callKey, 'cancelConsult');
+    await this.callWork(consult, { type: 'call.cancelConsult', consultId: consult.id, originalId: original.id });
+  }
+
+  /**
+   * Sends touch-tone digits on a call; what the platform accepted joins `Call.digitsSent`.
+   * @param digits 1–32 of `0-9 * # A-D` (`DTMF`, `common/dial.ts`).
+   * @throws {CommandError} when the call takes no digits now, the digits are not valid, or the platform refused.
+   */
+  async sendDtmf(callKey: string, digits: string): Promise<void> {
+    const call = this.workableCall(callKey, 'sendDtmf');
+    if (!DTMF.test(digits)) throw new CommandError(SAY.badDigits());
+    await this.callWork(call, { type: 'call.dtmf', callId: call.id, digits });
+    this.apply({ type: 'call.digits-sent', callKey: call.key, digits });
+  }
+
+  /**
+   * Gives the call an account's wrap-up is for one of the account's wrap-up reasons; the wrap-up
+   * shows it and the call keeps it (in the call history once it ended).
+   * @throws {CommandError} when the account is not in wrap-up for a known call, the code is not one
+   *   of its reasons, or the platform refused.
+   */
+  async setWrapUpReason(accountId: string, code: string): Promise<void> {
+    const account = this.current.accounts[accountId];
+    if (!account) throw new CommandError('That account does not exist.');
+    if (!account.wrapUp) throw new CommandError(SAY.noWrapUp());
+    const callId = account.wrapUp.callId;
+    if (callId === undefined) throw new CommandError(SAY.noWrapUpCall());
+    const reason = account.wrapUpReasons.find((r) => r.code === code);
+    if (!reason || !account.callWork.includes('setWrapUpReason')) throw new CommandError(SAY.unknownReason());
+    await this.route(accountId, { type: 'call.wrapUpReason', callId, reason });
+    this.apply({ type: 'wrapup.reason-set', accountId, callId, reason });
+  }
+
+  /** A live call that allows `action` now. @throws {CommandError} */
+  private workableCall(callKey: string, action: CallWorkAction): Call {
+    const call = this.current.calls[callKey];
+    if (!call) throw new CommandError(SAY.callEnded());
+    if (!call.actions.includes(action)) throw new CommandError(SAY.notNow(action));
+    return call;
+  }
+
+  /** The consultation a call takes part in, its leg allowing `action` now. @throws {CommandError} */
+  private consultation(callKey: string, action: CallWorkAction): Consultation {
+    if (!this.current.calls[callKey]) throw new CommandError(SAY.callEnded());
+    const consultation = consultationOf(this.current, callKey);
+    if (!consultation) throw new CommandError(SAY.noConsultation());
+    if (!consultation.consult.actions.includes(action)) throw new CommandError(SAY.notNow(action));
+    return consultation;
+  }
+
+  /**
+   * Routes call work on `call`: the call's last failure is cleared first, and a refusal is shown
+   * on the call in the platform's words (then thrown for the status line).
+   */
+  private async callWork(call: Call, command: ConnectorCommand): Promise<void> {
+    this.apply({ type: 'call.error', callKey: call.key });
+    try {
+      await this.route(call.accountId, command);
+    } catch (error) {
+      this.apply({ type: 'call.error', callKey: call.key, message: messageOf(error) });
+      throw error;
+    }
   }
 
   /** Click-to-dial on an account. @throws {CommandError} */
@@ -412,6 +523,29 @@ function isoClock(): () => string {
     }
     return iso;
   };
+}
+
+/**
+ * Whether an account waits for a wrap-up reason before the agent may leave wrap-up: its
+ * configuration requires one, it offers reasons, and the call in wrap-up has none yet.
+ */
+function reasonPending(account: Account): boolean {
+  const wrapUp = account.wrapUp;
+  return (
+    wrapUp !== undefined &&
+    wrapUp.callId !== undefined &&
+    wrapUp.reason === undefined &&
+    account.wrapUpReasonRequired &&
+    account.wrapUpReasons.length > 0 &&
+    account.callWork.includes('setWrapUpReason')
+  );
+}
+
+/** A destination as the platform is asked to call it (`DIALABLE`). @throws {CommandError} */
+function dialable(destination: string): string {
+  const number = destination.trim();
+  if (!DIALABLE.test(number)) throw new CommandError(SAY.badDestination());
+  return number;
 }
 
 function messageOf(error: unknown): string {

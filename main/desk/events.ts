@@ -10,6 +10,7 @@
 import type {
   AccountPrompt,
   Call,
+  CallWorkAction,
   Callback,
   Chat,
   ChatMessage,
@@ -21,6 +22,7 @@ import type {
   SubscriptionIssue,
   TeamMember,
   WrapUp,
+  WrapUpReason,
 } from '../../common/model.js';
 
 type Patch<T, Omitted extends keyof T> = { id: string } & Partial<Omit<T, Omitted | 'id'>>;
@@ -44,11 +46,16 @@ export type ConnectorEvent =
   /** Which presence states this platform accepts from the agent (may change with capabilities). */
   | { type: 'presence.options'; options: PresenceState[] }
   /** What the platform lets the agent do changed at run time (e.g. the server turned click-to-dial off). */
-  | { type: 'account.capabilities'; canDial?: boolean; callControl?: boolean }
+  | { type: 'account.capabilities'; canDial?: boolean; callControl?: boolean; callWork?: CallWorkAction[] }
   /** Whether the platform sees the agent talking (on a call), where it reports that apart from calls. */
   | { type: 'talking'; talking: boolean }
   /** Wrap-up (ACW) began (`wrapUp`) or ended (`null`). */
   | { type: 'wrapup'; wrapUp: WrapUp | null }
+  /**
+   * The wrap-up reasons the agent may give a call on this account (the platform's own, or the
+   * account's configured ones), and whether one is required before leaving wrap-up; replaces the previous list.
+   */
+  | { type: 'wrapup.reasons'; reasons: WrapUpReason[]; required: boolean }
   /** Subscriptions the platform refused; replaces the previous list. */
   | { type: 'subscriptions'; issues: SubscriptionIssue[] }
   | { type: 'call'; call: CallPatch }

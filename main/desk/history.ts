@@ -123,6 +123,7 @@ const pastCallSchema = z.object({
   endReason: text.optional(),
   userData: z.record(z.string().max(200), text).optional(),
   placedBy: z.string().max(200).optional(),
+  wrapUpReason: z.object({ code: z.string().max(200), label: z.string().max(200) }).optional(),
   outcome: z.enum(['missed', 'answered', 'placed']).optional(),
   account: z.object({ label: z.string().max(200), vendor: z.string().max(100) }).optional(),
 });

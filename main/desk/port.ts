@@ -4,7 +4,7 @@
  * vendors depend on the desk, never the reverse).
  */
 import type { ConnectorEvent } from './events.js';
-import type { CallAction, CallJourney, ChatAction, PresenceState } from '../../common/model.js';
+import type { CallAction, CallJourney, CallWorkAction, ChatAction, ConsultPurpose, PresenceState, WrapUpReason } from '../../common/model.js';
 
 /**
  * What a platform can do for the agent, advertised by its module (`main/vendors/<v>/index.ts`):
@@ -28,6 +28,12 @@ export interface Capabilities {
   team: boolean;
   /** The journey of a finished call (the devices it went through), on request. */
   callJourneys?: boolean;
+  /**
+   * The call work the platform offers at all (consult, transfers, conference, DTMF, wrap-up
+   * reasons); absent or empty: none, and the window says so on the call. A connector may narrow it
+   * at run time (`account.capabilities`), and each call's `actions` say what it allows now.
+   */
+  callWork?: readonly CallWorkAction[];
 }
 
 /** A command the desk routes to the connector that owns the entity. Ids are the platform's own. */
@@ -43,7 +49,26 @@ export type ConnectorCommand =
   /** Start an instant-message conversation with a team member (the platform's member id). */
   | { type: 'chat.start'; memberId: string }
   /** The journey of a (finished) call; answered with a {@link CallJourney}. */
-  | { type: 'call.journey'; callId: string };
+  | { type: 'call.journey'; callId: string }
+  /**
+   * Starts a consultation from call `callId` (which goes on hold) to `destination` (a dialable
+   * number, `common/dial.ts`), for a transfer or a conference; the consultation leg arrives as a
+   * call with `consultOf: callId`.
+   */
+  | { type: 'call.consult'; callId: string; destination: string; purpose: ConsultPurpose }
+  /** Puts call `callId` through to `destination` at once (a single-step, "blind" transfer). */
+  | { type: 'call.blindTransfer'; callId: string; destination: string }
+  /**
+   * Completes a consultation: `transfer` puts the held caller through to the consulted party (both
+   * legs end for the agent); `conference` joins the three into one call.
+   */
+  | { type: 'call.completeConsult'; consultId: string; originalId: string; as: ConsultPurpose }
+  /** Ends the consultation leg and takes the held caller back. */
+  | { type: 'call.cancelConsult'; consultId: string; originalId: string }
+  /** Sends touch-tone digits on a call (1–32 of `0-9*#A-D`, `DTMF` in `common/dial.ts`). */
+  | { type: 'call.dtmf'; callId: string; digits: string }
+  /** Gives call `callId` (in wrap-up) a wrap-up reason, one of the account's. */
+  | { type: 'call.wrapUpReason'; callId: string; reason: WrapUpReason };
 
 /** What a command answers with: nothing, except a call journey. */
 export type CommandAnswer = CallJourney | void;

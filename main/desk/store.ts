@@ -18,8 +18,10 @@ import type { ChatPatch, CallPatch, CallbackData, DeskEvent, QueuePatch } from '
 import { callOutcome, HISTORY_LIMIT, type HistorySeed } from './history.js';
 import {
   entityKey,
+  DIGITS_SENT_LIMIT,
   type Account,
   type Call,
+  type CallWorkAction,
   type Chat,
   type ChatMessage,
   type DeskSetup,
@@ -29,6 +31,7 @@ import {
   type PresenceState,
   type ScreenPop,
   type Queue,
+  type WrapUpReason,
 } from '../../common/model.js';
 import type { AutomationView } from '../../common/automation.js';
 
@@ -91,9 +94,37 @@ export interface CallPlacedByAction {
   callKey: string;
   placedBy: string;
 }
+/** The platform accepted digits (DTMF) on a call: they join what the call shows as sent. */
+export interface CallDigitsSentAction {
+  type: 'call.digits-sent';
+  callKey: string;
+  digits: string;
+}
+/**
+ * Call work on a call failed (`message`, in the platform's words: shown on the call), or a new
+ * attempt began (`message` absent: the last failure is cleared).
+ */
+export interface CallErrorAction {
+  type: 'call.error';
+  callKey: string;
+  message?: string;
+}
+/**
+ * The platform accepted a wrap-up reason for call `callId` of an account: the account's wrap-up
+ * shows it, and the call keeps it (live, or in the call history).
+ */
+export interface WrapUpReasonSetAction {
+  type: 'wrapup.reason-set';
+  accountId: string;
+  callId: string;
+  reason: WrapUpReason;
+}
 /** Everything the store folds: connector events plus the agent's local view actions. */
 export type StoreAction =
   | DeskEvent
+  | CallDigitsSentAction
+  | CallErrorAction
+  | WrapUpReasonSetAction
   | ChatReadAction
   | ChatDismissAction
   | ChatsClearEndedAction
@@ -118,6 +149,8 @@ export interface AccountSeed {
   callControl?: boolean;
   /** Whether the platform gives call journeys; default false. */
   callJourneys?: boolean;
+  /** The call work the platform offers; default none. */
+  callWork?: readonly CallWorkAction[];
   /** What the platform leaves to another tool, in one line for the window. */
   notice?: string;
 }
@@ -167,6 +200,9 @@ function accountRecord(seed: AccountSeed, now: string): Account {
     canDial: seed.canDial ?? false,
     callControl: seed.callControl ?? false,
     callJourneys: seed.callJourneys ?? false,
+    callWork: [...(seed.callWork ?? [])],
+    wrapUpReasons: [],
+    wrapUpReasonRequired: false,
     ...(seed.notice ? { notice: seed.notice } : {}),
     connection: 'connecting',
     since: now,
@@ -218,6 +254,21 @@ export function reduce(state: DeskState, action: StoreAction): DeskState {
       if (!call || call.placedBy === action.placedBy) return state;
       return { ...state, calls: withEntry<Call>(state.calls, call.key, { ...call, placedBy: action.placedBy }) };
     }
+    case 'call.digits-sent': {
+      const call = state.calls[action.callKey];
+      if (!call || !action.digits) return state;
+      const digitsSent = `${call.digitsSent ?? ''}${action.digits}`.slice(-DIGITS_SENT_LIMIT);
+      return { ...state, calls: withEntry<Call>(state.calls, call.key, { ...call, digitsSent }) };
+    }
+    case 'call.error': {
+      const call = state.calls[action.callKey];
+      if (!call || call.error === action.message) return state;
+      const next: Call = { ...call, error: action.message };
+      if (action.message === undefined) delete next.error;
+      return { ...state, calls: withEntry(state.calls, call.key, next) };
+    }
+    case 'wrapup.reason-set':
+      return setWrapUpReason(state, action);
     case 'call.dismiss': {
       const call = state.calls[action.callKey];
       if (!call?.stale) return state;
@@ -250,12 +301,19 @@ function reduceDeskEvent(state: DeskState, event: DeskEvent): DeskState {
     case 'account.capabilities': {
       const canDial = event.canDial ?? account.canDial;
       const callControl = event.callControl ?? account.callControl;
-      return canDial === account.canDial && callControl === account.callControl ? state : withAccount(state, { ...account, canDial, callControl });
+      const callWork = event.callWork ?? account.callWork;
+      const same = canDial === account.canDial && callControl === account.callControl && sameList(callWork, account.callWork);
+      return same ? state : withAccount(state, { ...account, canDial, callControl, callWork: [...callWork] });
     }
     case 'talking':
       return account.talking === event.talking ? state : withAccount(state, { ...account, talking: event.talking });
-    case 'wrapup':
-      return withAccount(state, { ...account, wrapUp: event.wrapUp ?? undefined });
+    case 'wrapup': {
+      // A wrap-up the platform reports again (a reconnect) keeps the reason the agent gave it.
+      const kept = event.wrapUp && account.wrapUp?.reason && account.wrapUp.callId === event.wrapUp.callId ? { reason: account.wrapUp.reason } : {};
+      return withAccount(state, { ...account, wrapUp: event.wrapUp ? { ...kept, ...event.wrapUp } : undefined });
+    }
+    case 'wrapup.reasons':
+      return withAccount(state, { ...account, wrapUpReasons: event.reasons.map(({ code, label }) => ({ code, label })), wrapUpReasonRequired: event.required });
     case 'subscriptions':
       return withAccount(state, { ...account, subscriptionIssues: [...event.issues] });
     case 'call':
@@ -325,6 +383,7 @@ function foldCall(state: DeskState, accountId: string, patch: CallPatch, at: str
     key,
     accountId,
   };
+  if ('error' in patch && patch.error === undefined) delete merged.error; // an explicit clear
   if (merged.state === 'connected' && !merged.connectedAt) merged.connectedAt = at;
   if (merged.state === 'ended') return endCall(state, merged, at);
   return { ...state, calls: withEntry(state.calls, key, merged) };
@@ -332,13 +391,42 @@ function foldCall(state: DeskState, accountId: string, patch: CallPatch, at: str
 
 function endCall(state: DeskState, call: Call, at: string): DeskState {
   const calls = without(state.calls, call.key);
-  const ended: Call = { ...call, state: 'ended', actions: [], endedAt: call.endedAt ?? at };
+  // What only a live call needs leaves with it: digits sent (a PIN, a card number) are never kept.
+  const { digitsSent: _digits, error: _error, ...rest } = call;
+  const ended: Call = { ...rest, state: 'ended', actions: [], endedAt: call.endedAt ?? at };
   const account = state.accounts[call.accountId];
   const past: PastCall = { ...ended, outcome: callOutcome(ended), account: { label: account?.label ?? call.accountId, vendor: account?.vendor ?? '' } };
   const recentCalls = [past, ...state.recentCalls];
   if (recentCalls.length > RECENT_CALLS_LIMIT) recentCalls.length = RECENT_CALLS_LIMIT;
   const missedUnseen = past.outcome === 'missed' ? Math.min(state.missedUnseen + 1, RECENT_CALLS_LIMIT) : state.missedUnseen;
   return { ...state, calls, recentCalls, missedUnseen };
+}
+
+/**
+ * The reason goes to the account's wrap-up (when it is for that call) and to the call: the live
+ * one, else its entry in the call history (the newest entry of that call, ended in this session).
+ */
+function setWrapUpReason(state: DeskState, action: WrapUpReasonSetAction): DeskState {
+  const reason = { code: action.reason.code, label: action.reason.label };
+  let next = state;
+  const account = state.accounts[action.accountId];
+  if (account?.wrapUp && (account.wrapUp.callId === undefined || account.wrapUp.callId === action.callId)) {
+    next = withAccount(next, { ...account, wrapUp: { ...account.wrapUp, callId: action.callId, reason } });
+  }
+  const key = entityKey(action.accountId, action.callId);
+  const live = next.calls[key];
+  if (live) return { ...next, calls: withEntry<Call>(next.calls, key, { ...live, wrapUpReason: reason }) };
+  const index = next.recentCalls.findIndex((c) => c.key === key);
+  if (index >= 0) {
+    const recentCalls = next.recentCalls.slice();
+    recentCalls[index] = { ...recentCalls[index]!, wrapUpReason: reason };
+    next = { ...next, recentCalls };
+  }
+  return next;
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 
 function syncCalls(state: DeskState, accountId: string, current: readonly CallPatch[], at: string): DeskState {

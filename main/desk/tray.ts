@@ -2,17 +2,19 @@
  * The tray menu as data, pure: `DeskState → TrayModel`. The Electron shell turns it into a native
  * menu one-to-one and routes clicks back by item `id`; the web host has no tray.
  *
- * Layout: the headline (the agent's presence and what they are doing: "Ready · On a call 03:12"), a
- * status line per account (label, connection, presence), the presence radio items for every account
+ * Layout: the headline (the agent's presence and what they are doing: "Ready · On a call 03:12"),
+ * for each connected or held call Hang up and Hold or Retrieve (issue 18: the agent's most urgent
+ * actions without opening the window), a status line per account (label, connection, presence), the presence radio items for every account
  * (the agent's shared presence checked; items no account accepts left out), where more than one
  * account takes presence from the agent a submenu per account to set its own, Show, Quit.
  */
-import { PRESENCE_LABELS, type Account, type DeskState, type PresenceReason, type PresenceState } from '../../common/model.js';
-import { activeCalls, activityText, agentActivity, agentPresence, presenceReasons, presenceText, selectablePresences } from '../../common/selectors.js';
+import { CALL_ACTIONS, PRESENCE_LABELS, type Account, type CallAction, type DeskState, type PresenceReason, type PresenceState } from '../../common/model.js';
+import { activeCalls, activityText, agentActivity, agentPresence, farEnd, presenceReasons, presenceText, selectablePresences } from '../../common/selectors.js';
 
 /**
  * One menu entry. `id` comes back on click: `presence:<state>`, `presence:<state>:<reason code>`,
- * `account-presence:<account>:<state>[:<reason code>]`, `show`, `quit`, `retry:<account>`, `history` (the missed calls line: shows the window).
+ * `account-presence:<account>:<state>[:<reason code>]`, `show`, `quit`, `retry:<account>`, `history` (the missed calls line: shows the window),
+ * `call:<hangup|hold|retrieve>:<call key>`.
  */
 export type TrayItem =
   | { kind: 'label'; text: string }
@@ -110,6 +112,8 @@ export function trayModel(state: DeskState, nowMs: number = Date.now()): TrayMod
   const headline = [presenceWords(state), activity ? activityText(activity, nowMs) : undefined].filter(Boolean).join(' · ');
 
   const items: TrayItem[] = accounts.length ? [{ kind: 'label', text: headline }, { kind: 'separator' }] : [];
+  const callItems = trayCallItems(state);
+  if (callItems.length) items.push(...callItems, { kind: 'separator' });
   items.push(
     ...(accounts.length
       ? accounts.flatMap((a): TrayItem[] => [{ kind: 'label', text: accountLine(a) }, ...(a.notice ? [{ kind: 'label' as const, text: `    ${a.notice}` }] : [])])
@@ -170,6 +174,27 @@ export function trayModel(state: DeskState, nowMs: number = Date.now()): TrayMod
   return { icon, restingIcon, ringing: ringing > 0, invited, tooltip: parts.filter(Boolean).join(' — '), items };
 }
 
+/** The tray's words for the call actions it offers. */
+const TRAY_CALL_WORDS: Readonly<Record<TrayCallAction, string>> = { hangup: 'Hang up', hold: 'Hold', retrieve: 'Retrieve' };
+/** The call actions the tray offers: the agent's most urgent ones (issue 18, point 4). */
+type TrayCallAction = Extract<CallAction, 'hangup' | 'hold' | 'retrieve'>;
+
+/**
+ * Hang up and Hold or Retrieve for each connected or held call the platform confirms, as far as
+ * the call allows them now: "Hang up +358401234567", "Hold +358401234567".
+ */
+function trayCallItems(state: DeskState): TrayItem[] {
+  const items: TrayItem[] = [];
+  for (const call of activeCalls(state)) {
+    if (call.stale || (call.state !== 'connected' && call.state !== 'held')) continue;
+    const party = farEnd(call) ?? 'the call';
+    for (const action of ['hangup', 'hold', 'retrieve'] as const) {
+      if (call.actions.includes(action)) items.push({ kind: 'action', id: `call:${action}:${call.key}`, text: `${TRAY_CALL_WORDS[action]} ${party}` });
+    }
+  }
+  return items;
+}
+
 /** "2 missed calls" for the missed calls the agent has not seen; undefined for none. */
 export function missedCallsText(unseen: number): string | undefined {
   return unseen > 0 ? `${unseen} missed call${unseen === 1 ? '' : 's'}` : undefined;
@@ -182,6 +207,7 @@ export function trayAction(
   | { kind: 'presence'; state: PresenceState; reason?: string }
   | { kind: 'account-presence'; accountId: string; state: PresenceState; reason?: string }
   | { kind: 'retry'; accountId: string }
+  | { kind: 'call'; action: CallAction; callKey: string }
   | { kind: 'show' }
   | { kind: 'history' }
   | { kind: 'quit' }
@@ -200,5 +226,9 @@ export function trayAction(
     if (state && state in PRESENCE_LABELS) return reason ? { kind: 'presence', state: state as PresenceState, reason } : { kind: 'presence', state: state as PresenceState };
   }
   if (kind === 'retry' && value) return { kind: 'retry', accountId: value };
+  if (kind === 'call' && value) {
+    const [action, callKey] = value.split(/:(.*)/s, 2);
+    if (callKey && (CALL_ACTIONS as readonly string[]).includes(action ?? '')) return { kind: 'call', action: action as CallAction, callKey };
+  }
   return undefined;
 }

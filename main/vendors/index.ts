@@ -76,6 +76,7 @@ export function accountSeed(account: ParsedAccount, demo: boolean): AccountSeed 
     canDial: platform?.capabilities.dial ?? false,
     callControl: platform?.capabilities.callControl ?? false,
     callJourneys: platform?.capabilities.callJourneys ?? false,
+    callWork: [...(platform?.capabilities.callWork ?? [])],
     ...(platform?.notice ? { notice: platform.notice } : {}),
   };
 }

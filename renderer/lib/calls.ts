@@ -1,10 +1,7 @@
 /** Pure helpers for calls as the window shows them: the far end, missed calls, talk time, history search. */
 import type { Call, CallOutcome, PastCall } from '../../preload/bridge.js';
 
-/** The far end: who called in, or whom the agent called; undefined when the platform names no one. */
-export function farEnd(call: Call): string | undefined {
-  return (call.direction === 'outbound' ? (call.target ?? call.caller) : (call.caller ?? call.target)) || undefined;
-}
+export { farEnd } from '../../common/selectors.js';
 
 /** A call of the history the agent missed (inbound, never connected; classified by the core). */
 export function isMissed(call: Call | PastCall): boolean {
@@ -61,7 +58,7 @@ const SEPARATORS = /[\s().\-/]/g;
  * - a number (digits, with or without `+` and separators) matches the entry's numbers and attached
  *   data written with or without separators ("40 123" finds "+358 40 1234567");
  * - other text matches when every word appears in the entry's numbers, queue, account, outcome,
- *   end reason or attached data (names and values).
+ *   end reason, wrap-up reason or attached data (names and values).
  */
 export function matchesSearch(call: PastCall, query: string): boolean {
   const typed = query.trim().toLowerCase();
@@ -83,6 +80,7 @@ function searchParts(call: PastCall): string[] {
     call.account.vendor,
     OUTCOME_LABELS[call.outcome],
     call.endReason,
+    call.wrapUpReason?.label,
     ...Object.entries(call.userData ?? {}).flat(),
   ];
   return parts.filter((part): part is string => Boolean(part)).map((part) => part.toLowerCase());

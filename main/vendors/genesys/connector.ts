@@ -27,7 +27,7 @@
  * the supervisor with backoff, at least as late as a `Retry-After` asks.
  */
 import { CookieJar } from 'tough-cookie';
-import type { CallAction, ChatAction, Presence } from '../../../common/model.js';
+import type { Call, CallAction, ChatAction, Presence } from '../../../common/model.js';
 import { CommandError, ConnectionError, type Connector, type ConnectorContext } from '../../desk/port.js';
 import { defineConnector, type SessionContext } from '../kit/connector.js';
 import type { BackoffPolicy } from '../kit/supervisor.js';
@@ -150,7 +150,7 @@ class GenesysAgent {
   private lastPresence: string | undefined;
   private inWrapUp = false;
   private readonly chatActions = new Map<string, ChatAction[]>();
-  private readonly callActions = new Map<string, CallAction[]>();
+  private readonly callActions = new Map<string, Call['actions']>();
   private readonly talkingCalls = new Set<string>();
   private talking = false;
   /**
@@ -378,7 +378,7 @@ class GenesysAgent {
     else if (patch.actions) this.chatActions.set(patch.id, patch.actions);
   }
 
-  private trackCall(patch: { id: string; state?: string; actions?: CallAction[] }): void {
+  private trackCall(patch: { id: string; state?: string; actions?: Call['actions'] }): void {
     if (patch.state === 'ended') {
       this.callActions.delete(patch.id);
       this.talkingCalls.delete(patch.id);

@@ -75,6 +75,12 @@ const COMMAND_WORDS: Record<ConnectorCommand['type'], string> = {
   'callback.close': 'Closing callbacks',
   'chat.start': 'Starting a chat',
   'call.journey': 'The call journey',
+  'call.consult': 'Consulting',
+  'call.blindTransfer': 'Transferring',
+  'call.completeConsult': 'Completing a consultation',
+  'call.cancelConsult': 'Cancelling a consultation',
+  'call.dtmf': 'Sending digits',
+  'call.wrapUpReason': 'Wrap-up reasons',
 };
 
 /** Builds a {@link Connector} from a platform's {@link ConnectorSpec}. */
