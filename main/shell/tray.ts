@@ -2,9 +2,10 @@
  * The tray icon: its image per presence (`assets/tray/<icon>.png`), the hover line and the menu,
  * all from the pure tray model (`desk/tray.ts`), rebuilt on each change and each second (the
  * headline counts "On a call 03:12") and set only when it changed. Its clicks set presence (shared
- * or per account), retry an account, show the window or quit. While a call rings the icon flashes,
- * and the window's taskbar button asks for attention (`flashFrame`) while it is not focused; the
- * missed calls not yet seen are on the app's badge where the OS shows one.
+ * or per account), hang up, hold or retrieve a live call, retry an account, show the window or
+ * quit. While a call rings the icon flashes, and the window's taskbar button asks for attention
+ * (`flashFrame`) while it is not focused; the missed calls not yet seen are on the app's badge
+ * where the OS shows one.
  */
 import { join } from 'node:path';
 import type { Core } from '../app.js';
@@ -70,6 +71,9 @@ export function startTray(electron: ShellElectron, core: Core, env: ShellEnv & {
         return;
       case 'retry':
         core.desk.retryAccount(action.accountId);
+        return;
+      case 'call':
+        core.desk.callAction(action.callKey, action.action).catch((error: Error) => showNotice(electron, 'Call not changed', error.message));
         return;
       case 'show':
       case 'history':

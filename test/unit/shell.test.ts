@@ -403,6 +403,32 @@ const dials = (simulator: GenesysSimulator): string[] =>
 describe('Electron shell: tel: links, screen pops, start at login, do-not-disturb', () => {
   after(() => closers.closeAll());
 
+  it('holds, retrieves and hangs up a connected call from the tray menu, and offers nothing for it once it ended', async () => {
+    const { simulator, store } = await genesysStore();
+    const app = await launch({ store });
+    await connected(app, 'contact');
+    const callId = simulator.ringCall({ ani: '+358401230001' });
+    const key = `contact/${callId}`;
+    await eventually(() => app.state()?.calls[key]?.actions.includes('answer'), 'the call rings');
+    assert.equal(app.fake.tray().menu?.find(`call:hangup:${key}`), undefined, 'a ringing call is answered in the window, not from the tray');
+    await app.api.callAction(key, 'answer');
+    await eventually(() => app.fake.tray().menu?.find(`call:hold:${key}`), 'the tray offers Hold');
+    assert.equal(app.fake.tray().menu?.find(`call:hangup:${key}`)?.label, 'Hang up +358401230001');
+    app.fake.clickMenuItem(`call:hold:${key}`);
+    await eventually(() => app.state()!.calls[key]?.state === 'held', 'the call is on hold');
+    await eventually(() => app.fake.tray().menu?.find(`call:retrieve:${key}`), 'the tray offers Retrieve');
+    app.fake.clickMenuItem(`call:retrieve:${key}`);
+    await eventually(() => app.state()!.calls[key]?.state === 'connected', 'the call is back');
+    await eventually(() => app.fake.tray().menu?.find(`call:hangup:${key}`), 'the tray offers Hang up again');
+    app.fake.clickMenuItem(`call:hangup:${key}`);
+    await eventually(() => app.state()!.calls[key] === undefined, 'the call ended');
+    assert.deepEqual(
+      simulator.operations.filter((op) => op.path.endsWith(`/calls/${callId}`)).map((op) => op.operationName),
+      ['Answer', 'Hold', 'Retrieve', 'Hangup'],
+    );
+    await eventually(() => !app.fake.tray().menu?.find(`call:hangup:${key}`), 'the tray no longer offers it');
+  });
+
   it('registers as the tel: and callto: handler (the argv form when run from source)', async () => {
     const { store } = await genesysStore();
     const app = await launch({ store });
