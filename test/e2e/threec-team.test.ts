@@ -15,9 +15,9 @@ import { Closers } from '../support/closers.js';
 import { eventually } from '../support/eventually.js';
 import { launchChromium } from './browser.js';
 import { accountStatus, chatItem } from './harness.js';
-import { accountFor, COLLEAGUES, unlessRegistered } from '../fixtures/threec/harness.js';
+import { accountFor, COLLEAGUES } from '../fixtures/threec/harness.js';
 
-describe('NEC UNIVERGE 3C colleagues in the Team section', { skip: unlessRegistered() }, () => {
+describe('NEC UNIVERGE 3C colleagues in the Team section', () => {
   const closers = new Closers();
   let sim: ThreecSimulator;
   let page: Page;

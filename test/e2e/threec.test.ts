@@ -10,7 +10,7 @@ import { parseConfig } from '../../main/config.js';
 import { startThreecSimulator, type ThreecSimulator } from '../../main/vendors/threec/simulator/index.js';
 import { Closers } from '../support/closers.js';
 import { eventually } from '../support/eventually.js';
-import { accountFor, COLLEAGUES, unlessRegistered } from '../fixtures/threec/harness.js';
+import { accountFor, COLLEAGUES } from '../fixtures/threec/harness.js';
 import { notifications } from './browser.js';
 import { chatItem, liveCall, openDesk } from './harness.js';
 
@@ -31,7 +31,7 @@ function startDesk(closers: Closers): Promise<Running> {
   });
 }
 
-describe('NEC UNIVERGE 3C in Chromium', { skip: unlessRegistered() }, () => {
+describe('NEC UNIVERGE 3C in Chromium', () => {
   const closers = new Closers();
   let desk: Running;
   before(async () => {

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { createLogger } from '../../main/log.js';
-import { enreachBench, enreachMessage, hubText } from '../../main/vendors/enreach/bench.js';
+import { enreachBench, enreachMessage, hubText } from '../../main/vendors/enreach/testing.js';
 import { rteMessageEvents } from '../../main/vendors/enreach/connector.js';
 import { RTE_MAX_MESSAGE_BYTES, screenHubText } from '../../main/vendors/enreach/frames.js';
 import { routeEvent, subscriptionIssues } from '../../main/vendors/enreach/normalize.js';

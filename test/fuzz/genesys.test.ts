@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { createLogger } from '../../main/log.js';
-import { genesysBench, genesysNotification, longPollText } from '../../main/vendors/genesys/bench.js';
+import { genesysBench, genesysNotification, longPollText } from '../../main/vendors/genesys/testing.js';
 import { withoutOversized } from '../../main/vendors/genesys/cometd-runtime.js';
 import { notificationHandler } from '../../main/vendors/genesys/connector.js';
 import type { GenesysAccount } from '../../main/vendors/genesys/config.js';

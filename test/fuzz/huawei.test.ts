@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { createLogger } from '../../main/log.js';
 import { CecAuthError, applyTokenSource } from '../../main/vendors/huawei/auth.js';
-import { huaweiAnswer, huaweiBench } from '../../main/vendors/huawei/bench.js';
+import { huaweiAnswer, huaweiBench } from '../../main/vendors/huawei/testing.js';
 import { CecClient, parseSetCookie } from '../../main/vendors/huawei/cec.js';
 import type { HuaweiAccount } from '../../main/vendors/huawei/config.js';
 import { foldEventsAnswer } from '../../main/vendors/huawei/connector.js';

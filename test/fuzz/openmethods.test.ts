@@ -12,7 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { createLogger } from '../../main/log.js';
-import { openmethodsBench, uccxMessage } from '../../main/vendors/openmethods/bench.js';
+import { openmethodsBench, uccxMessage } from '../../main/vendors/openmethods/testing.js';
 import { DcpClient } from '../../main/vendors/openmethods/dcp.js';
 import { UccxFold } from '../../main/vendors/openmethods/fold.js';
 import { capabilitiesOf, journeyOf, reasonLabel, TOO_DEEP } from '../../main/vendors/openmethods/normalize.js';

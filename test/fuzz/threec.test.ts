@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { createLogger } from '../../main/log.js';
-import { threecBench, threecEvent } from '../../main/vendors/threec/bench.js';
+import { threecBench, threecEvent } from '../../main/vendors/threec/testing.js';
 import { closeReason, eventTime, parseLinkFrame } from '../../main/vendors/threec/contract.js';
 import { ThreecDesk, watchOf } from '../../main/vendors/threec/normalize.js';
 import { parseAdapterEvent } from '../../main/vendors/threec/schema.js';

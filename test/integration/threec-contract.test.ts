@@ -17,7 +17,6 @@ import { createBridgeClient } from '../../preload/client.js';
 import { Closers } from '../support/closers.js';
 import { eventually } from '../support/eventually.js';
 import { startContractLink, type ContractLink } from '../fixtures/threec/contract-link.js';
-import { unlessRegistered } from '../fixtures/threec/harness.js';
 
 const ME = 'agent@corp.example';
 const PASSWORD = 'contract-password';
@@ -39,7 +38,7 @@ async function webWindow(host: WebHost): Promise<{ api: DeskApi; state: () => De
   return { api: client.api, state: () => view?.state, close: () => ws.close() };
 }
 
-describe('3C against a link that follows the contract (not our simulator)', { skip: unlessRegistered() }, () => {
+describe('3C against a link that follows the contract (not our simulator)', () => {
   const closers = new Closers();
   let link: ContractLink;
   let core: Core;

@@ -8,13 +8,12 @@ import { secretFieldsOf } from '../../main/vendors/kit/platform.js';
 import { applyTokenSource, CecAuthError } from '../../main/vendors/huawei/auth.js';
 import { parseSetCookie } from '../../main/vendors/huawei/cec.js';
 import { CecHttpError } from '../../main/vendors/huawei/http.js';
-import { huaweiAccountSchema, urlFamilyOf } from '../../main/vendors/huawei/config.js';
+import { DEFAULT_TUNING, huaweiAccountSchema, urlFamilyOf } from '../../main/vendors/huawei/config.js';
 import { noAgentMessage } from '../../main/vendors/huawei/connector.js';
 import { huawei } from '../../main/vendors/huawei/index.js';
 import { callPatchFor, classifyEvents, placedPatch, type PlacedCall } from '../../main/vendors/huawei/normalize.js';
 import { EventPoller, type PollOutcome } from '../../main/vendors/huawei/poller.js';
 import { eventsSchema, resultSchema, supportSchema } from '../../main/vendors/huawei/schema.js';
-import { DEFAULT_TUNING } from '../../main/vendors/huawei/tuning.js';
 
 const FACADE = 'https://10.10.10.2:18446/service-cloud/rest/webadapter/v1/webadapterfacade/';
 const FABRIC = 'https://service.besclouds.com/apiaccess/ccmessaging/v1/';

@@ -4,13 +4,12 @@
  * VENDOR-NOTES.md, Enreach section.
  */
 import { definePlatform } from '../kit/platform.js';
-import { enreachBench } from './bench.js';
 import { ENREACH_CAPABILITIES, ENREACH_NAME } from './capabilities.js';
 import { enreachAccountSchema, enreachShape, type EnreachTuning } from './config.js';
-import { startEnreachConformanceRig } from './conformance.js';
 import { createEnreachConnector } from './connector.js';
 import { startEnreachDemo } from './demo.js';
 import { startEnreachFleet } from './fleet.js';
+import { enreachBench, startEnreachConformanceRig } from './testing.js';
 
 export const enreach = definePlatform({
   id: 'enreach',

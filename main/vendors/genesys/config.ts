@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { accountSchemaOf, secretField } from '../kit/platform.js';
+import type { CometdTuning } from './cometd.js';
 
 /** The contact-center channels the agent logs in to (`StartContactCenterSession.channels`). */
 export const GENESYS_CHANNELS = ['voice', 'chat'] as const;
@@ -54,4 +55,14 @@ export function apiRoot(baseUrl: string): string {
 /** `{baseUrl}/api/v2/notifications` — the CometD (Bayeux) endpoint [C]. */
 export function notificationsUrl(baseUrl: string): string {
   return `${apiRoot(baseUrl)}/notifications`;
+}
+
+/** Platform tuning of a Genesys connector (`ConnectorOptions.tuning`); every field optional. */
+export interface GenesysTuning {
+  /** The `fetch` REST requests use (default: the global one); a seam for tests and proxies. */
+  fetch?: typeof fetch;
+  /** Per REST request timeout, ms (default 15 000). */
+  requestTimeoutMs?: number;
+  /** CometD client tuning: long-poll lateness, open timeout, message size cap. */
+  cometd?: CometdTuning;
 }

@@ -32,8 +32,8 @@ import { CommandError, ConnectionError, type Connector, type ConnectorContext } 
 import { defineConnector, type SessionContext } from '../kit/connector.js';
 import type { BackoffPolicy } from '../kit/supervisor.js';
 import { GENESYS_CAPABILITIES } from './capabilities.js';
-import { NotificationChannel, type CometdTuning } from './cometd.js';
-import { notificationsUrl, type GenesysAccount } from './config.js';
+import { NotificationChannel } from './cometd.js';
+import { notificationsUrl, type GenesysAccount, type GenesysTuning } from './config.js';
 import {
   callPatchOf,
   chatMessagesOf,
@@ -61,16 +61,6 @@ import {
   type MeResponse,
   type OperationResponse,
 } from './schema.js';
-
-/** Platform tuning of a Genesys connector (`ConnectorOptions.tuning`); every field optional. */
-export interface GenesysTuning {
-  /** The `fetch` REST requests use (default: the global one); a seam for tests and proxies. */
-  fetch?: typeof fetch;
-  /** Per REST request timeout, ms (default 15 000). */
-  requestTimeoutMs?: number;
-  /** CometD client tuning: long-poll lateness, open timeout, message size cap. */
-  cometd?: CometdTuning;
-}
 
 /** Desk presence → channel operation name (`POST /api/v2/me/channels/{channel}`) [C]. */
 const PRESENCE_OPERATIONS: Partial<Record<Presence['state'], string>> = {

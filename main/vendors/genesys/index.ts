@@ -4,13 +4,12 @@
  * facts: VENDOR-NOTES.md, Genesys section.
  */
 import { definePlatform } from '../kit/platform.js';
-import { genesysBench } from './bench.js';
 import { GENESYS_CAPABILITIES } from './capabilities.js';
-import { genesysAccountSchema, genesysShape } from './config.js';
-import { startGenesysConformanceRig } from './conformance.js';
-import { createGenesysConnector, type GenesysTuning } from './connector.js';
+import { genesysAccountSchema, genesysShape, type GenesysTuning } from './config.js';
+import { createGenesysConnector } from './connector.js';
 import { startGenesysDemo } from './demo.js';
 import { startGenesysFleet } from './fleet.js';
+import { genesysBench, startGenesysConformanceRig } from './testing.js';
 
 export const genesys = definePlatform({
   id: 'genesys',

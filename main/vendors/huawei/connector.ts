@@ -25,10 +25,10 @@ import { defineConnector } from '../kit/connector.js';
 import type { BackoffPolicy } from '../kit/supervisor.js';
 import { HUAWEI_CAPABILITIES, HUAWEI_NAME } from './capabilities.js';
 import { cecCommands } from './commands.js';
-import type { HuaweiAccount, HuaweiSecrets } from './config.js';
+import { resolveTuning, type HuaweiAccount, type HuaweiSecrets, type HuaweiTuning } from './config.js';
 import { openSession, type CecSession } from './session.js';
 import { CecAccountState } from './state.js';
-import { resolveTuning, type HuaweiTuning } from './tuning.js';
+
 
 export { noAgentMessage } from './commands.js';
 export { foldEventsAnswer } from './events.js';

@@ -5,14 +5,12 @@
  * Huawei section.
  */
 import { definePlatform } from '../kit/platform.js';
-import { huaweiBench } from './bench.js';
 import { HUAWEI_CAPABILITIES, HUAWEI_NAME, HUAWEI_NOTICE } from './capabilities.js';
-import { huaweiAccountSchema, huaweiShape } from './config.js';
+import { huaweiAccountSchema, huaweiShape, type HuaweiTuning } from './config.js';
 import { createHuaweiConnector } from './connector.js';
 import { startHuaweiDemo } from './demo.js';
 import { startHuaweiFleet } from './fleet.js';
-import { startHuaweiConformanceRig } from './rig.js';
-import type { HuaweiTuning } from './tuning.js';
+import { huaweiBench, startHuaweiConformanceRig } from './testing.js';
 
 export const huawei = definePlatform({
   id: 'huawei',

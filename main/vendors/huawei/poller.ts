@@ -13,7 +13,7 @@
  *
  * One poll at a time: the next is scheduled only once the previous answered (no overlap).
  */
-import type { ResolvedTuning } from './tuning.js';
+import type { ResolvedTuning } from './config.js';
 
 /** The timings the schedule reads (see {@link ResolvedTuning}). */
 export type PollTiming = Pick<

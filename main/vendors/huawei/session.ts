@@ -24,7 +24,7 @@ import { CecHttpError, CecNetworkError, CecUnreadableError } from './http.js';
 import { EventPoller, type PollOutcome } from './poller.js';
 import type { EventsAnswer, SupportAnswer } from './schema.js';
 import type { CecAccountState } from './state.js';
-import type { ResolvedTuning } from './tuning.js';
+import type { ResolvedTuning } from './config.js';
 
 /** What the channel offers, from `checkClickToCallSupport` (`undefined`: not said). */
 export interface ChannelSupport {

@@ -15,7 +15,7 @@ import type { PlacedCall } from './normalize.js';
 import type { PollOutcome } from './poller.js';
 import type { EventsAnswer } from './schema.js';
 import type { ChannelSupport, SessionHost } from './session.js';
-import type { ResolvedTuning } from './tuning.js';
+import type { ResolvedTuning } from './config.js';
 
 /**
  * How long a hung-up call waits for CEC's release event ("Call disconnected") before the desk ends

@@ -210,7 +210,7 @@ export interface PlatformModule<Shape extends z.ZodRawShape = z.ZodRawShape, Acc
 }
 
 /**
- * What `npm run bench` (and `test/fuzz/`) needs of a platform, kept in its folder (`bench.ts`): a
+ * What `npm run bench` (and `test/fuzz/`) needs of a platform, kept in its folder (`testing.ts`): a
  * realistic stream of wire frames, the connector's own path from one frame to desk events, and the
  * floor that path is measured against. A registered platform with one is benched and fuzzed with
  * no change outside its folder.

@@ -5,12 +5,12 @@
  * wire contract: VENDOR-NOTES.md, OpenMethods section.
  */
 import { definePlatform } from '../kit/platform.js';
-import { openmethodsBench } from './bench.js';
 import { openmethodsAccountSchema, openmethodsShape, type OpenMethodsTuning } from './config.js';
-import { OPENMETHODS_CAPABILITIES, OPENMETHODS_NAME, createOpenMethodsConnector } from './connector.js';
+import { OPENMETHODS_CAPABILITIES, OPENMETHODS_NAME } from './capabilities.js';
+import { createOpenMethodsConnector } from './connector.js';
 import { startOpenMethodsDemo } from './demo.js';
 import { startOpenMethodsFleet } from './fleet.js';
-import { startOpenMethodsRig } from './rig.js';
+import { openmethodsBench, startOpenMethodsConformanceRig } from './testing.js';
 
 export const openmethods = definePlatform({
   id: 'openmethods',
@@ -43,6 +43,6 @@ export const openmethods = definePlatform({
     const demo = await startOpenMethodsDemo(options);
     return { account: demo.account, stop: () => demo.stop() };
   },
-  startConformanceRig: () => startOpenMethodsRig(),
+  startConformanceRig: () => startOpenMethodsConformanceRig(),
   bench: { ...openmethodsBench, fleet: startOpenMethodsFleet },
 });

@@ -9,13 +9,12 @@
  * the agent's own terminals (shown, not controlled).
  */
 import { definePlatform } from '../kit/platform.js';
-import { threecBench } from './bench.js';
 import { THREEC_CAPABILITIES, THREEC_NAME, THREEC_NOTICE } from './capabilities.js';
 import { threecAccountSchema, threecShape, type ThreecTuning } from './config.js';
 import { createThreecConnector } from './connector.js';
 import { startThreecDemo } from './demo.js';
 import { startThreecFleet } from './fleet.js';
-import { startThreecConformanceRig } from './rig.js';
+import { startThreecConformanceRig, threecBench } from './testing.js';
 
 /** The platform module the registry lists (`main/vendors/index.ts`). */
 export const threec = definePlatform({
