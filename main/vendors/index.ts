@@ -56,10 +56,10 @@ export type ParsedAccount = { id: string; label?: string; enabled: boolean; vend
 export function createConnector(account: ParsedAccount, secret: (ref: SecretRef, field: string) => string, options: ConnectorOptions = {}): Connector {
   const platform = platformOf(account.vendor);
   if (!platform) throw new Error(`no platform "${account.vendor}" is registered`);
-  const secrets: Record<string, string | undefined> = {};
+  const secrets: Record<string, string> = {};
   for (const field of secretFieldsOf(platform)) {
     const ref = account[field] as SecretRef | undefined;
-    secrets[field] = ref === undefined ? undefined : secret(ref, field);
+    if (ref !== undefined) secrets[field] = secret(ref, field);
   }
   return platform.createConnector(account, secrets, options);
 }

@@ -132,7 +132,7 @@ describe('OpenMethods connector against a server that follows only the document'
   before(async () => {
     const url = await server.listen();
     const account = openmethodsAccountSchema.parse({ id: 'doc', vendor: 'openmethods', serverUrl: url, agentId: 'agent-7', password: 'pw' });
-    const connector = createOpenMethodsConnector(account, 'pw', { backoff: { initialMs: 20, maxMs: 200, jitter: 0 }, tuning: { pingIntervalMs: 200 } });
+    const connector = createOpenMethodsConnector(account, { password: 'pw' }, { backoff: { initialMs: 20, maxMs: 200, jitter: 0 }, tuning: { pingIntervalMs: 200 } });
     desk = new Desk({ accounts: [{ seed: { id: 'doc', vendor: 'openmethods', label: 'Doc', demo: false, presenceOptions: [] }, connector }], log: createLogger('silent') });
     desk.start();
   });

@@ -5,7 +5,7 @@
  * SecretKey [C], a SecretKey obtained from a password with `POST {api}/authuser/{email}/` [C].
  */
 import { z } from 'zod';
-import { accountSchemaOf, secretField } from '../kit/platform.js';
+import { accountSchemaOf, secretField, type SecretsOf } from '../kit/platform.js';
 
 /** Enreach's public service discovery (VENDOR-NOTES [C]): `GET …?user={email}` → silos. */
 export const ENREACH_DISCOVERY_URL = 'https://discover.enreachvoice.com/api/user';
@@ -39,13 +39,12 @@ export const enreachAccountSchema = accountSchemaOf('enreach', enreachShape, {
 /** A parsed Enreach account (defaults applied). */
 export type EnreachAccount = z.infer<typeof enreachAccountSchema>;
 
-/** The account's secrets, already resolved to their values by the caller. */
-export interface EnreachSecrets {
-  /** The REST API SecretKey (Basic-auth password). */
-  secretKey?: string;
-  /** The user's password; traded for a SecretKey when no `secretKey` is given. */
-  password?: string;
-}
+/**
+ * The account's secrets resolved to their values, derived from the shape's `secretField()`s:
+ * `secretKey` (the REST API SecretKey, the Basic-auth password) and `password` (traded for a
+ * SecretKey when no `secretKey` is given), each optional.
+ */
+export type EnreachSecrets = SecretsOf<typeof enreachShape>;
 
 /**
  * Connector tuning: the defaults suit production; tests shorten the timeouts. The platform module's

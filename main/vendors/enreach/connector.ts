@@ -13,7 +13,7 @@
  */
 import type { Connector } from '../../desk/port.js';
 import { defineConnector } from '../kit/connector.js';
-import type { BackoffPolicy } from '../kit/supervisor.js';
+import type { ConnectorOptions } from '../kit/platform.js';
 import { ENREACH_CAPABILITIES, ENREACH_NAME } from './capabilities.js';
 import { enreachCommands } from './commands.js';
 import type { EnreachAccount, EnreachSecrets, EnreachTuning } from './config.js';
@@ -22,13 +22,12 @@ import { EnreachAccountState, openSession, type Live } from './session.js';
 export { rteMessageEvents } from './events.js';
 export { ENREACH_USER_EVENTS } from './session.js';
 
-/** Options of {@link createEnreachConnector}: the kit's `ConnectorOptions`, with Enreach's tuning typed. */
-export interface EnreachConnectorOptions {
-  /** Reconnect delays (default: the kit's `DEFAULT_BACKOFF`); tests pass a fast one. */
-  backoff?: BackoffPolicy;
-  /** Timeouts and transports (see {@link EnreachTuning}). */
-  tuning?: EnreachTuning;
-}
+/**
+ * Options of {@link createEnreachConnector}: the kit's `ConnectorOptions`, with Enreach's tuning
+ * typed (timeouts and transports, see {@link EnreachTuning}); the backoff defaults to the kit's
+ * `DEFAULT_BACKOFF`.
+ */
+export type EnreachConnectorOptions = ConnectorOptions<EnreachTuning>;
 
 /**
  * Creates the connector for one Enreach account.

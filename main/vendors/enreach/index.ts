@@ -5,7 +5,7 @@
  */
 import { definePlatform } from '../kit/platform.js';
 import { ENREACH_CAPABILITIES, ENREACH_NAME } from './capabilities.js';
-import { enreachAccountSchema, enreachShape, type EnreachTuning } from './config.js';
+import { enreachAccountSchema, enreachShape } from './config.js';
 import { createEnreachConnector } from './connector.js';
 import { startEnreachDemo } from './demo.js';
 import { startEnreachFleet } from './fleet.js';
@@ -30,13 +30,7 @@ export const enreach = definePlatform({
     },
   ],
   capabilities: ENREACH_CAPABILITIES,
-  /** `options.tuning` is an {@link EnreachTuning} (the registry passes it through untyped). */
-  createConnector: (account, secrets, options) =>
-    createEnreachConnector(
-      account,
-      { secretKey: secrets.secretKey, password: secrets.password },
-      { backoff: options.backoff, tuning: options.tuning as EnreachTuning | undefined },
-    ),
+  createConnector: createEnreachConnector,
   async startDemo(options) {
     const demo = await startEnreachDemo(options);
     return { account: { ...demo.account, secretKey: demo.secrets.secretKey }, stop: () => demo.stop() };

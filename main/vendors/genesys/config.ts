@@ -6,7 +6,7 @@
  * `StartContactCenterSession`.
  */
 import { z } from 'zod';
-import { accountSchemaOf, secretField } from '../kit/platform.js';
+import { accountSchemaOf, secretField, type SecretsOf } from '../kit/platform.js';
 import type { CometdTuning } from './cometd.js';
 
 /** The contact-center channels the agent logs in to (`StartContactCenterSession.channels`). */
@@ -37,6 +37,9 @@ export const genesysAccountSchema = accountSchemaOf('genesys', genesysShape);
 
 /** A parsed Genesys account (after defaults). */
 export type GenesysAccount = z.output<typeof genesysAccountSchema>;
+/** The account's secrets resolved to their values, derived from the shape's `secretField()`s: `{ password }`. */
+export type GenesysSecrets = SecretsOf<typeof genesysShape>;
+
 /** A Genesys account as written in the config file. */
 export type GenesysAccountInput = z.input<typeof genesysAccountSchema>;
 

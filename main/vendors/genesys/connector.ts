@@ -30,10 +30,10 @@ import { CookieJar } from 'tough-cookie';
 import type { Call, CallAction, ChatAction, Presence } from '../../../common/model.js';
 import { CommandError, ConnectionError, type Connector, type ConnectorContext } from '../../desk/port.js';
 import { defineConnector, type SessionContext } from '../kit/connector.js';
-import type { BackoffPolicy } from '../kit/supervisor.js';
+import type { ConnectorOptions } from '../kit/platform.js';
 import { GENESYS_CAPABILITIES } from './capabilities.js';
 import { NotificationChannel } from './cometd.js';
-import { notificationsUrl, type GenesysAccount, type GenesysTuning } from './config.js';
+import { notificationsUrl, type GenesysAccount, type GenesysSecrets, type GenesysTuning } from './config.js';
 import {
   callPatchOf,
   chatMessagesOf,
@@ -95,8 +95,8 @@ interface Live {
  */
 export function createGenesysConnector(
   account: GenesysAccount,
-  secrets: { password: string },
-  options: { backoff?: BackoffPolicy; tuning?: GenesysTuning } = {},
+  secrets: GenesysSecrets,
+  options: ConnectorOptions<GenesysTuning> = {},
 ): Connector {
   const agent = new GenesysAgent(account, secrets.password, options.tuning ?? {});
   return defineConnector<Live>({

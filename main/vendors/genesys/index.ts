@@ -5,7 +5,7 @@
  */
 import { definePlatform } from '../kit/platform.js';
 import { GENESYS_CAPABILITIES } from './capabilities.js';
-import { genesysAccountSchema, genesysShape, type GenesysTuning } from './config.js';
+import { genesysAccountSchema, genesysShape } from './config.js';
 import { createGenesysConnector } from './connector.js';
 import { startGenesysDemo } from './demo.js';
 import { startGenesysFleet } from './fleet.js';
@@ -25,8 +25,7 @@ export const genesys = definePlatform({
     { key: 'channels', label: 'Channels', doc: 'The media channels of the agent’s contact-center session.' },
   ],
   capabilities: GENESYS_CAPABILITIES,
-  createConnector: (account, secrets, options) =>
-    createGenesysConnector(account, { password: secrets.password ?? '' }, { backoff: options.backoff, tuning: options.tuning as GenesysTuning | undefined }),
+  createConnector: createGenesysConnector,
   async startDemo(options) {
     const demo = await startGenesysDemo(options);
     return { account: { ...demo.account, password: demo.secrets.password }, stop: () => demo.stop() };

@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Connector } from '../../desk/port.js';
-import { accountSchemaOf, secretField } from '../kit/platform.js';
+import { accountSchemaOf, secretField, type SecretsOf } from '../kit/platform.js';
 import type { TokenSource } from './auth.js';
 
 /** The path of the NSLB facade family (the document): `…/service-cloud/rest/webadapter/v1/webadapterfacade/`. */
@@ -88,13 +88,12 @@ export const huaweiAccountSchema = accountSchemaOf('huawei', huaweiShape, {
 /** A parsed Huawei CEC account (defaults applied). */
 export type HuaweiAccount = z.infer<typeof huaweiAccountSchema>;
 
-/** The account's secrets, already resolved to their values by the caller. */
-export interface HuaweiSecrets {
-  /** The API Fabric app secret (AK/SK): obtains Bearer access tokens. */
-  appSecret?: string;
-  /** A ready Bearer access token (used when no app secret is given). */
-  bearerToken?: string;
-}
+/**
+ * The account's secrets resolved to their values, derived from the shape's `secretField()`s:
+ * `appSecret` (the API Fabric app secret, AK/SK: obtains Bearer access tokens) and `bearerToken`
+ * (a ready Bearer access token, used when no app secret is given), each optional.
+ */
+export type HuaweiSecrets = SecretsOf<typeof huaweiShape>;
 
 /*
  * The connector's timings and limits, in one place. The defaults suit production; tests

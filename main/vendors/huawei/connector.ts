@@ -22,7 +22,7 @@
  */
 import type { Connector } from '../../desk/port.js';
 import { defineConnector } from '../kit/connector.js';
-import type { BackoffPolicy } from '../kit/supervisor.js';
+import type { ConnectorOptions } from '../kit/platform.js';
 import { HUAWEI_CAPABILITIES, HUAWEI_NAME } from './capabilities.js';
 import { cecCommands } from './commands.js';
 import { resolveTuning, type HuaweiAccount, type HuaweiSecrets, type HuaweiTuning } from './config.js';
@@ -34,12 +34,11 @@ export { noAgentMessage } from './commands.js';
 export { foldEventsAnswer } from './events.js';
 export { HANGUP_GRACE_MS, TIMED_OUT_REASON } from './state.js';
 
-/** Options of {@link createHuaweiConnector}: the kit's `ConnectorOptions`, with CEC's tuning typed. */
-export interface HuaweiConnectorOptions {
-  /** Reconnect delays (default: the kit's `DEFAULT_BACKOFF`); tests pass a fast one. */
-  backoff?: BackoffPolicy;
-  tuning?: HuaweiTuning;
-}
+/**
+ * Options of {@link createHuaweiConnector}: the kit's `ConnectorOptions`, with CEC's tuning typed;
+ * the backoff defaults to the kit's `DEFAULT_BACKOFF`.
+ */
+export type HuaweiConnectorOptions = ConnectorOptions<HuaweiTuning>;
 
 /**
  * Creates the connector for one Huawei CEC account.

@@ -6,7 +6,7 @@
  */
 import { definePlatform } from '../kit/platform.js';
 import { HUAWEI_CAPABILITIES, HUAWEI_NAME, HUAWEI_NOTICE } from './capabilities.js';
-import { huaweiAccountSchema, huaweiShape, type HuaweiTuning } from './config.js';
+import { huaweiAccountSchema, huaweiShape } from './config.js';
 import { createHuaweiConnector } from './connector.js';
 import { startHuaweiDemo } from './demo.js';
 import { startHuaweiFleet } from './fleet.js';
@@ -48,13 +48,7 @@ export const huawei = definePlatform({
   ],
   capabilities: HUAWEI_CAPABILITIES,
   notice: HUAWEI_NOTICE,
-  /** `options.tuning` is a {@link HuaweiTuning} (the registry passes it through untyped). */
-  createConnector: (account, secrets, options) =>
-    createHuaweiConnector(
-      account,
-      { appSecret: secrets.appSecret, bearerToken: secrets.bearerToken },
-      { backoff: options.backoff, tuning: options.tuning as HuaweiTuning | undefined },
-    ),
+  createConnector: createHuaweiConnector,
   async startDemo(options) {
     const demo = await startHuaweiDemo(options);
     return { account: demo.account, stop: () => demo.stop() };

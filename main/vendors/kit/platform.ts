@@ -14,12 +14,15 @@ import type { Logger } from '../../log.js';
 import { accountBase, secretSchema } from './account.js';
 import type { BackoffPolicy } from './supervisor.js';
 
-/** The options every connector factory takes. */
-export interface ConnectorOptions {
+/**
+ * The options every connector factory takes. `Tuning` is the platform's own (its `config.ts`):
+ * shorter heartbeats and timeouts in tests; outside the platform's folder it is `unknown`.
+ */
+export interface ConnectorOptions<Tuning = unknown> {
   /** Reconnect delays (tests use a fast one). */
   backoff?: BackoffPolicy;
-  /** Platform-specific tuning (shorter heartbeats in tests), opaque outside the platform's folder. */
-  tuning?: unknown;
+  /** Platform-specific tuning (shorter heartbeats in tests); the defaults suit production. */
+  tuning?: Tuning;
 }
 
 /** One field of the settings screen's account form: which account property, in words. */
@@ -175,11 +178,28 @@ export interface ConformanceRig {
   close(): Promise<void>;
 }
 
+/** The schema {@link secretField} gives a field: a required or an optional secret. */
+export type SecretFieldSchema = typeof secretSchema | z.ZodOptional<typeof secretSchema>;
+
+/** The names of a shape's secret fields that a config must give. */
+type RequiredSecretKeys<Shape> = { [K in keyof Shape & string]: Shape[K] extends typeof secretSchema ? K : never }[keyof Shape & string];
+/** The names of a shape's optional secret fields. */
+type OptionalSecretKeys<Shape> = { [K in keyof Shape & string]: Shape[K] extends z.ZodOptional<typeof secretSchema> ? K : never }[keyof Shape & string];
+
+/**
+ * An account's secrets resolved to their values, derived from the fields of its shape that
+ * {@link secretField} marked: `{ password: string }` for `password: secretField()`, `{ token?:
+ * string }` for `token: secretField('optional')`. What the registry hands a platform's
+ * `createConnector` (a required secret is there: the account's schema saw to it).
+ */
+export type SecretsOf<Shape> = { [K in RequiredSecretKeys<Shape>]: string } & { [K in OptionalSecretKeys<Shape>]?: string };
+
 /**
  * One platform. `Shape` is its account fields (beyond id, label, enabled, vendor); fields whose
- * schema is {@link secretField} are its secrets, marked once here.
+ * schema is {@link secretField} are its secrets, marked once here, and its connector receives them
+ * as {@link SecretsOf}. `Tuning` is what its connector takes as `options.tuning`.
  */
-export interface PlatformModule<Shape extends z.ZodRawShape = z.ZodRawShape, Account = unknown, Id extends string = string> {
+export interface PlatformModule<Shape extends z.ZodRawShape = z.ZodRawShape, Account = unknown, Id extends string = string, Tuning = unknown> {
   /** The `vendor` value of its accounts; lowercase. */
   id: Id;
   /** Display name, e.g. "Acme Contact Center"; an account's default label. */
@@ -198,9 +218,9 @@ export interface PlatformModule<Shape extends z.ZodRawShape = z.ZodRawShape, Acc
   notice?: string;
   /**
    * Builds the connector for a parsed account.
-   * @param secrets the account's secret fields, resolved to their values (absent when not set).
+   * @param secrets the account's secret fields, resolved to their values (an optional one absent when not set).
    */
-  createConnector(account: Account, secrets: Readonly<Record<string, string | undefined>>, options: ConnectorOptions): Connector;
+  createConnector: (account: Account, secrets: SecretsOf<Shape>, options: ConnectorOptions<Tuning>) => Connector;
   /** Starts the platform's demo: its simulator on loopback and a scripted day. */
   startDemo(options: DemoOptions): Promise<PlatformDemo>;
   /** Starts the platform's simulator for the conformance suite. */
@@ -320,10 +340,13 @@ export function accountSchemaOf<const Id extends string, Shape extends z.ZodRawS
   return refine ? schema.refine((account) => refine.check(account as never), { message: refine.message, path: [refine.path] }) : schema;
 }
 
-/** Checks a platform module's types where it is defined (ids, form keys against the shape). */
-export function definePlatform<const Id extends string, Shape extends z.ZodRawShape, Account>(
-  module: PlatformModule<Shape, Account, Id>,
-): PlatformModule<Shape, Account, Id> {
+/**
+ * Checks a platform module's types where it is defined: ids, form keys against the shape, and its
+ * connector factory against the shape's secrets (its tuning type is inferred from the factory).
+ */
+export function definePlatform<const Id extends string, Shape extends z.ZodRawShape, Account, Tuning>(
+  module: PlatformModule<Shape, Account, Id, Tuning>,
+): PlatformModule<Shape, Account, Id, Tuning> {
   return module;
 }
 

@@ -8,7 +8,7 @@
  */
 import type { ConnectionOptions } from 'node:tls';
 import { z } from 'zod';
-import { accountSchemaOf, secretField } from '../kit/platform.js';
+import { accountSchemaOf, secretField, type SecretsOf } from '../kit/platform.js';
 
 /** The call model the connector asks for when the account names none [I]: the document only says `<name-of-call-model>`. */
 export const DEFAULT_CALL_MODEL = 'uccx';
@@ -36,6 +36,9 @@ export const openmethodsAccountSchema = accountSchemaOf('openmethods', openmetho
 
 /** A parsed OpenMethods account (defaults applied). */
 export type OpenMethodsAccount = z.infer<typeof openmethodsAccountSchema>;
+
+/** The account's secrets resolved to their values, derived from the shape's `secretField()`s: `{ password }` (the agent's). */
+export type OpenMethodsSecrets = SecretsOf<typeof openmethodsShape>;
 
 /**
  * Connector tuning: the defaults suit production; tests shorten them. The platform module's

@@ -14,27 +14,24 @@
  */
 import { ConnectionError, type Connector, type ConnectorContext } from '../../desk/port.js';
 import { defineConnector } from '../kit/connector.js';
-import type { BackoffPolicy } from '../kit/supervisor.js';
+import type { ConnectorOptions } from '../kit/platform.js';
 import { OPENMETHODS_CAPABILITIES, OPENMETHODS_NAME } from './capabilities.js';
 import { UCCX_COMMANDS } from './commands.js';
-import type { OpenMethodsAccount, OpenMethodsTuning } from './config.js';
+import type { OpenMethodsAccount, OpenMethodsSecrets, OpenMethodsTuning } from './config.js';
 import { endSession, newAccountState, openSession, type Live } from './session.js';
 
 export { OPENMETHODS_CAPABILITIES, OPENMETHODS_NAME, OPENMETHODS_PRESENCE } from './capabilities.js';
 
-/** Options of {@link createOpenMethodsConnector}. */
-export interface OpenMethodsConnectorOptions {
-  backoff?: BackoffPolicy;
-  tuning?: OpenMethodsTuning;
-}
+/** Options of {@link createOpenMethodsConnector}: the kit's `ConnectorOptions`, with UCCX's tuning typed. */
+export type OpenMethodsConnectorOptions = ConnectorOptions<OpenMethodsTuning>;
 
 /**
  * Creates the connector for one OpenMethods account.
  * @param account the parsed account (`openmethodsAccountSchema`).
- * @param password the agent's password, resolved (an empty one makes the connection `failed`).
+ * @param secrets the agent's password, resolved (an empty one makes the connection `failed`).
  */
-export function createOpenMethodsConnector(account: OpenMethodsAccount, password: string, options: OpenMethodsConnectorOptions = {}): Connector {
-  const state = newAccountState(account, password, options.tuning);
+export function createOpenMethodsConnector(account: OpenMethodsAccount, secrets: OpenMethodsSecrets, options: OpenMethodsConnectorOptions = {}): Connector {
+  const state = newAccountState(account, secrets.password, options.tuning);
   const inner = defineConnector<Live>({
     platform: OPENMETHODS_NAME,
     capabilities: OPENMETHODS_CAPABILITIES,

@@ -5,7 +5,7 @@
  * wire contract: VENDOR-NOTES.md, OpenMethods section.
  */
 import { definePlatform } from '../kit/platform.js';
-import { openmethodsAccountSchema, openmethodsShape, type OpenMethodsTuning } from './config.js';
+import { openmethodsAccountSchema, openmethodsShape } from './config.js';
 import { OPENMETHODS_CAPABILITIES, OPENMETHODS_NAME } from './capabilities.js';
 import { createOpenMethodsConnector } from './connector.js';
 import { startOpenMethodsDemo } from './demo.js';
@@ -36,9 +36,7 @@ export const openmethods = definePlatform({
     },
   ],
   capabilities: OPENMETHODS_CAPABILITIES,
-  /** `options.tuning` is an {@link OpenMethodsTuning} (the registry passes it through untyped). */
-  createConnector: (account, secrets, options) =>
-    createOpenMethodsConnector(account, secrets.password ?? '', { backoff: options.backoff, tuning: options.tuning as OpenMethodsTuning | undefined }),
+  createConnector: createOpenMethodsConnector,
   async startDemo(options) {
     const demo = await startOpenMethodsDemo(options);
     return { account: demo.account, stop: () => demo.stop() };

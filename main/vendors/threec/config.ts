@@ -13,7 +13,7 @@
  * the schema checks every item, naming the item that is wrong.
  */
 import { z } from 'zod';
-import { accountSchemaOf, secretField } from '../kit/platform.js';
+import { accountSchemaOf, secretField, type SecretsOf } from '../kit/platform.js';
 
 /** The document's maximum length of each adapter property (`serveruri`, `username`, `password`). */
 export const PROPERTY_MAX_LENGTH = 1024;
@@ -131,6 +131,9 @@ export const threecAccountSchema = accountSchemaOf('threec', threecShape);
 
 /** A parsed 3C account (defaults applied; the lists as written). */
 export type ThreecAccount = z.output<typeof threecAccountSchema>;
+
+/** The account's secrets resolved to their values, derived from the shape's `secretField()`s: `{ password }` (the 3C user's). */
+export type ThreecSecrets = SecretsOf<typeof threecShape>;
 
 type ListValue = string | ReadonlyArray<string | Record<string, unknown>>;
 

@@ -20,23 +20,16 @@
  */
 import { CommandError, ConnectionError, type Connector, type ConnectorContext } from '../../desk/port.js';
 import { defineConnector, type SessionContext } from '../kit/connector.js';
-import type { BackoffPolicy, Session } from '../kit/supervisor.js';
-import { PROPERTY_MAX_LENGTH, type ThreecAccount, type ThreecTuning } from './config.js';
+import type { ConnectorOptions } from '../kit/platform.js';
+import type { Session } from '../kit/supervisor.js';
+import { PROPERTY_MAX_LENGTH, type ThreecAccount, type ThreecSecrets, type ThreecTuning } from './config.js';
 import { LinkError, LinkRefusedError, LinkTimeoutError, openLink, type LinkSession } from './link.js';
 import { planOf, startMonitoring } from './monitoring.js';
 import { ThreecDesk, watchOf } from './normalize.js';
 import { THREEC_CAPABILITIES, THREEC_NAME } from './capabilities.js';
 
-/** Options of {@link createThreecConnector}. */
-export interface ThreecConnectorOptions {
-  backoff?: BackoffPolicy;
-  tuning?: ThreecTuning;
-}
-
-/** The account's secrets, resolved. */
-export interface ThreecSecrets {
-  password?: string;
-}
+/** Options of {@link createThreecConnector}: the kit's `ConnectorOptions`, with 3C's tuning typed. */
+export type ThreecConnectorOptions = ConnectorOptions<ThreecTuning>;
 
 /** What one live session gives the commands. */
 interface Live {

@@ -10,7 +10,7 @@
  */
 import { definePlatform } from '../kit/platform.js';
 import { THREEC_CAPABILITIES, THREEC_NAME, THREEC_NOTICE } from './capabilities.js';
-import { threecAccountSchema, threecShape, type ThreecTuning } from './config.js';
+import { threecAccountSchema, threecShape } from './config.js';
 import { createThreecConnector } from './connector.js';
 import { startThreecDemo } from './demo.js';
 import { startThreecFleet } from './fleet.js';
@@ -55,9 +55,7 @@ export const threec = definePlatform({
   ],
   capabilities: THREEC_CAPABILITIES,
   notice: THREEC_NOTICE,
-  /** `options.tuning` is a {@link ThreecTuning} (the registry passes it through untyped). */
-  createConnector: (account, secrets, options) =>
-    createThreecConnector(account, { password: secrets.password }, { backoff: options.backoff, tuning: options.tuning as ThreecTuning | undefined }),
+  createConnector: createThreecConnector,
   async startDemo(options) {
     const demo = await startThreecDemo(options);
     return { account: demo.account, stop: () => demo.stop() };
