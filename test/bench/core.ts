@@ -8,8 +8,7 @@ import type { DeskAccount } from '../../main/desk/desk.js';
 import type { ConnectorEvent } from '../../main/desk/events.js';
 import type { Connector, ConnectorContext } from '../../main/desk/port.js';
 import type { Logger } from '../../main/log.js';
-import { platforms, type AnyPlatform } from '../../main/vendors/index.js';
-import type { PlatformBench } from '../../main/vendors/kit/platform.js';
+import { testedPlatforms, type TestedPlatform } from '../support/platform-testing.js';
 
 /** A connector the bench drives: connected at once, it emits what it is handed. */
 export class Feed implements Connector {
@@ -27,12 +26,12 @@ export class Feed implements Connector {
   async execute(): Promise<void> {}
 }
 
-/** A registered platform that has a bench stream. */
-export type BenchedPlatform = AnyPlatform & { bench: PlatformBench };
+/** A registered platform with its bench stream (its folder's `testing.ts`). */
+export type BenchedPlatform = TestedPlatform;
 
-/** Every registered platform with a bench stream, in the registry's order. */
-export function benchedPlatforms(): BenchedPlatform[] {
-  return platforms().filter((p): p is BenchedPlatform => p.bench !== undefined);
+/** Every registered platform with its bench stream, in the registry's order. */
+export function benchedPlatforms(): Promise<BenchedPlatform[]> {
+  return testedPlatforms();
 }
 
 /** One platform's stream into the core: its account's feed and its parse path. */

@@ -20,7 +20,7 @@ import { loadavg } from 'node:os';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { createLogger } from '../../main/log.js';
-import type { FleetRig } from '../../main/vendors/kit/platform.js';
+import type { FleetRig } from '../../main/vendors/kit/testing.js';
 import type { BackoffPolicy } from '../../main/vendors/kit/supervisor.js';
 import { benchedPlatforms, round, type BenchedPlatform } from './core.js';
 import { backAtOf, loginBuckets, mostLoginsInOneStep, secondsUntilShare, type ConnectionChange } from './fleet-stats.js';
@@ -284,8 +284,9 @@ function nullable(value: number | undefined): number | null {
 
 async function main(): Promise<void> {
   const wanted = settings.platforms;
-  const list = benchedPlatforms().filter((p) => p.bench.fleet !== undefined && (!wanted || wanted.includes(p.id)));
-  const skipped = benchedPlatforms().filter((p) => p.bench.fleet === undefined).map((p) => p.name);
+  const benched = await benchedPlatforms();
+  const list = benched.filter((p) => p.bench.fleet !== undefined && (!wanted || wanted.includes(p.id)));
+  const skipped = benched.filter((p) => p.bench.fleet === undefined).map((p) => p.name);
   if (skipped.length) say(`no fleet rig (left out): ${skipped.join(', ')}`);
   for (const platform of list) {
     const row = await runPlatform(platform);

@@ -120,7 +120,7 @@ function child(args: string[], env: NodeJS.ProcessEnv): Promise<unknown[]> {
 }
 
 async function throughput(): Promise<void> {
-  const rows = await measureThroughput(benchedPlatforms(), { frames: settings.throughputFrames, repeats: settings.throughputRepeats, log });
+  const rows = await measureThroughput(await benchedPlatforms(), { frames: settings.throughputFrames, repeats: settings.throughputRepeats, log });
   results.throughput = rows;
   table(
     `1. Throughput against a floor (frames of each platform's stream, one core; median of ${settings.throughputRepeats})`,
@@ -143,7 +143,7 @@ async function throughput(): Promise<void> {
 }
 
 async function latency(): Promise<void> {
-  const rows = await measureLatency(benchedPlatforms(), { rates: settings.latencyRates, markers: settings.latencyMarkers, log });
+  const rows = await measureLatency(await benchedPlatforms(), { rates: settings.latencyRates, markers: settings.latencyMarkers, log });
   results.latency = rows;
   table(
     '2. Latency to the DOM in Chromium through the web host (every platform’s stream flooding the desk; marker calls ten a second)',

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const total = Number(process.env.SHIFT_FRAMES ?? 1_000_000);
   const every = Number(process.env.SHIFT_SAMPLE_EVERY ?? 100_000);
   const chunk = 1_000;
-  const list = benchedPlatforms();
+  const list = await benchedPlatforms();
   const { core, streams } = benchCore(list, createLogger('silent'));
   let bytes = 0;
   core.hub.open((text) => void (bytes += text.length)).receive(JSON.stringify({ type: 'subscribe' }));

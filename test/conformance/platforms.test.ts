@@ -2,8 +2,8 @@
  * The conformance suite: every registered platform (`main/vendors/index.ts`) against its own
  * simulator, through the whole core, proving its connector heals itself the same way
  * (ARCHITECTURE.md, principle 4). A platform added to the registry is tested here without anyone
- * writing a test: its module's `startConformanceRig` (required by the module's type) is all the
- * suite needs.
+ * writing a test: its folder's `testing.ts` (its `startConformanceRig`, which the layout test
+ * requires) is all the suite needs.
  *
  * The last five cases are the ways servers really fail a fleet of desks (issue 16; ARCHITECTURE.md
  * principle 12), each staged by the rig's `faults` or skipped with the protocol's reason. The storm
@@ -17,20 +17,20 @@ import { describe, it, type TestContext } from 'node:test';
 import { appLogger, startCore, type Core } from '../../main/app.js';
 import { parseConfig } from '../../main/config.js';
 import type { DeskState, PresenceState } from '../../common/model.js';
-import { platforms, type AnyPlatform } from '../../main/vendors/index.js';
+import type { RawAccount } from '../../main/vendors/kit/platform.js';
 import {
   SESSION_ENDINGS,
   supported,
   type ConformanceRig,
   type FleetFaults,
   type RaisedEntity,
-  type RawAccount,
   type SessionEnding,
   type Unsupported,
-} from '../../main/vendors/kit/platform.js';
+} from '../../main/vendors/kit/testing.js';
 import { DEFAULT_BACKOFF, maxAttemptsWithin, type BackoffPolicy } from '../../main/vendors/kit/supervisor.js';
 import { Closers } from '../support/closers.js';
 import { eventually } from '../support/eventually.js';
+import { testedPlatforms, type TestedPlatform } from '../support/platform-testing.js';
 
 const ACCOUNT = 'acct';
 
@@ -56,7 +56,7 @@ interface RunOptions {
   before?: (rig: ConformanceRig) => void;
 }
 
-async function run(platform: AnyPlatform, closers: Closers, options: RunOptions = {}): Promise<Running> {
+async function run(platform: TestedPlatform, closers: Closers, options: RunOptions = {}): Promise<Running> {
   const { pick = (rig: ConformanceRig) => rig.account } = options;
   const rig = closers.add(await platform.startConformanceRig(), (r) => r.close());
   options.before?.(rig);
@@ -109,7 +109,7 @@ function shownOnce(running: Running, entities: readonly RaisedEntity[]): void {
 }
 
 /** Logs at warn or above that name the platform (the desk binds `vendor` to each connector's logger). */
-function warningsOf(running: Running, platform: AnyPlatform, from = 0): string[] {
+function warningsOf(running: Running, platform: TestedPlatform, from = 0): string[] {
   return running.logLines.slice(from).filter((line) => {
     const entry = JSON.parse(line) as { level: number; vendor?: string };
     return entry.level >= 40 && entry.vendor === platform.id;
@@ -123,7 +123,7 @@ const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * Whether the platform's rig can stage a fleet fault; if not, the test is skipped with the
  * protocol's reason (a rig must give one).
  */
-async function canStage(t: TestContext, platform: AnyPlatform, key: Exclude<keyof FleetFaults, 'busySignIns'>): Promise<boolean> {
+async function canStage(t: TestContext, platform: TestedPlatform, key: Exclude<keyof FleetFaults, 'busySignIns'>): Promise<boolean> {
   const rig = await platform.startConformanceRig();
   const fault = rig.faults[key];
   await rig.close();
@@ -152,7 +152,7 @@ const STORM_WINDOW_MS = 3_000;
 /** The `Retry-After` the busy server answers with, seconds. */
 const RETRY_AFTER_S = 1;
 
-for (const platform of platforms()) {
+for (const platform of await testedPlatforms()) {
   describe(`${platform.name} conformance`, () => {
     const test = (name: string, body: (t: TestContext, closers: Closers) => Promise<void>): void => {
       it(name, async (t) => {

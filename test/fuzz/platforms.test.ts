@@ -1,27 +1,24 @@
 /**
  * Every registered platform's parse path, fuzzed from the registry: its bench stream's frames
- * (`PlatformBench` in `main/vendors/kit/platform.ts`), cut, spliced, doubled, their bytes flipped,
- * through the connector's own path. No exception escapes, what comes out is plain data, and the
- * path lives on: the stream's next frames still fold. A platform added to the registry with a
- * `bench` is fuzzed here with no change; its own parsers get a file of their own beside this one.
+ * (its folder's `testing.ts`; `PlatformBench` in `main/vendors/kit/testing.ts`), cut, spliced,
+ * doubled, their bytes flipped, through the connector's own path. No exception escapes, what comes
+ * out is plain data, and the path lives on: the stream's next frames still fold. A platform added
+ * to the registry is fuzzed here with no change; its own parsers get a file of their own beside this one.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type fc from 'fast-check';
 import { createLogger } from '../../main/log.js';
-import { platforms } from '../../main/vendors/index.js';
+import { testedPlatforms } from '../support/platform-testing.js';
 import { check, mutatedBytes, mutatedText, notPlain } from './mutate.js';
 
 const silent = createLogger('silent');
+const tested = await testedPlatforms();
 
 describe('every platform’s parse path, fuzzed from the registry', () => {
-  for (const platform of platforms()) {
+  for (const platform of tested) {
     const bench = platform.bench;
-    it(`${platform.name}: any mangled frame of its stream is dropped or folded, and the stream goes on`, (t) => {
-      if (!bench) {
-        t.skip(`${platform.name} has no bench stream`);
-        return;
-      }
+    it(`${platform.name}: any mangled frame of its stream is dropped or folded, and the stream goes on`, () => {
       const frames = bench.frames(40);
       const next = bench.frames(12, 40);
       const bytes = frames.every((f) => Buffer.isBuffer(f));

@@ -28,6 +28,7 @@ import { createBridgeClient } from '../../preload/client.js';
 import { Closers } from '../support/closers.js';
 import { eventually } from '../support/eventually.js';
 import { canary, canaryForms, leaks } from '../support/canary.js';
+import { testedPlatforms } from '../support/platform-testing.js';
 import { apiRequest, openEvents } from '../support/api-client.js';
 
 /**
@@ -83,7 +84,7 @@ describe('no secret leaves the main process', () => {
     closers.setUp(async () => {
       const accounts: RawAccount[] = [];
       const tuning: Record<string, unknown> = {};
-      for (const platform of platforms()) {
+      for (const platform of await testedPlatforms()) {
         const rig = closers.add(await platform.startConformanceRig(), (r) => r.close().catch(() => undefined));
         const mine = [
           { ...rig.account, id: `${platform.id}-ok` },

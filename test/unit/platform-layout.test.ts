@@ -5,12 +5,14 @@
  * folder. A platform may add what its protocol needs (a transport, a REST client, a session).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { platforms } from '../../main/vendors/index.js';
+import { testingOf } from '../support/platform-testing.js';
 
-const VENDORS = join(import.meta.dirname, '..', '..', 'main', 'vendors');
+const ROOT = join(import.meta.dirname, '..', '..');
+const VENDORS = join(ROOT, 'main', 'vendors');
 
 /** The files every platform folder holds, and what each is for. */
 const STANDARD = {
@@ -32,6 +34,31 @@ const RETIRED = {
   'bench.ts': 'testing.ts',
   'tuning.ts': 'config.ts',
 } as const;
+
+/** What only the tests, the bench and demo mode may load: never a static import of the app's. */
+const NOT_IN_THE_APP = [/^main\/vendors\/[^/]+\/testing\.ts$/, /^main\/vendors\/[^/]+\/fleet\.ts$/, /^main\/vendors\/[^/]+\/simulator\//, /^main\/vendors\/[^/]+\/demo\.ts$/, /^main\/vendors\/kit\/simulator\.ts$/];
+
+/**
+ * The app's own modules its entry points load at start (`import` and `export … from` of relative
+ * paths, followed; `import type` is erased, `import()` waits until called): what the main bundle
+ * holds. With `verbatimModuleSyntax` an import of types only (`import { type X }`) still loads
+ * its module, so it counts.
+ * @returns repository-relative paths, each with the path of imports that reached it.
+ */
+function staticGraph(entries: readonly string[]): Map<string, string[]> {
+  const reached = new Map<string, string[]>();
+  const visit = (file: string, via: string[]): void => {
+    const rel = relative(ROOT, file);
+    if (reached.has(rel)) return;
+    reached.set(rel, via);
+    const text = readFileSync(file, 'utf8');
+    for (const [, specifier] of text.matchAll(/^\s*(?:import|export)\s+(?!type\s)(?:[^;'"]*?\sfrom\s+)?'(\.{1,2}\/[^']+)'/gm)) {
+      visit(resolve(dirname(file), specifier!.replace(/\.js$/, '.ts')), [...via, rel]);
+    }
+  };
+  for (const entry of entries) visit(join(ROOT, entry), []);
+  return reached;
+}
 
 /** Every platform folder under main/vendors/ (the kit is shared, not a platform). */
 function platformFolders(): string[] {
@@ -63,4 +90,21 @@ describe('the platform folders', () => {
       assert.deepEqual(retired, [], `main/vendors/${folder}/ uses retired names`);
     });
   }
+
+  for (const platform of platforms()) {
+    it(`${platform.id}: testing.ts gives the tests its conformance rig and bench stream`, async () => {
+      const testing = await testingOf(platform);
+      assert.equal(typeof testing.startConformanceRig, 'function');
+      assert.ok(testing.bench.frames(3).length === 3, 'the bench stream gives frames');
+    });
+  }
+
+  it('stay out of the app’s bundle with their rigs, bench streams, fleets, demos and simulators', () => {
+    const reached = staticGraph(['main/electron.ts', 'main/web.ts']);
+    const leaks = [...reached]
+      .filter(([file]) => NOT_IN_THE_APP.some((pattern) => pattern.test(file)))
+      .map(([file, via]) => `${file} (via ${via.join(' → ')})`);
+    assert.ok(reached.has('main/vendors/index.ts'), 'the walk reaches the registry');
+    assert.deepEqual(leaks, []);
+  });
 });

@@ -12,7 +12,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { startMountedFleet } from '../kit/fleet.js';
-import type { FleetOptions, FleetRig, RawAccount } from '../kit/platform.js';
+import type { RawAccount } from '../kit/platform.js';
+import type { FleetOptions, FleetRig } from '../kit/testing.js';
 import { startEnreachSimulator, type EnreachSimulator, type SimCallList, type SimQueue } from './simulator/index.js';
 
 /** A token request: `GET …/token/{userId}/rte/`. */

@@ -7,9 +7,6 @@ import { definePlatform } from '../kit/platform.js';
 import { ENREACH_CAPABILITIES, ENREACH_NAME } from './capabilities.js';
 import { enreachAccountSchema, enreachShape } from './config.js';
 import { createEnreachConnector } from './connector.js';
-import { startEnreachDemo } from './demo.js';
-import { startEnreachFleet } from './fleet.js';
-import { enreachBench, startEnreachConformanceRig } from './testing.js';
 
 export const enreach = definePlatform({
   id: 'enreach',
@@ -31,10 +28,10 @@ export const enreach = definePlatform({
   ],
   capabilities: ENREACH_CAPABILITIES,
   createConnector: createEnreachConnector,
+  /** Loads the demo script and its simulator only now (`import()`: a chunk of its own, outside the app's main bundle). */
   async startDemo(options) {
+    const { startEnreachDemo } = await import('./demo.js');
     const demo = await startEnreachDemo(options);
     return { account: { ...demo.account, secretKey: demo.secrets.secretKey }, stop: () => demo.stop() };
   },
-  startConformanceRig: startEnreachConformanceRig,
-  bench: { ...enreachBench, fleet: startEnreachFleet },
 });

@@ -40,7 +40,8 @@ import { randomBytes } from 'node:crypto';
 import { type ILogger, type InvocationMessage, LogLevel } from '@microsoft/signalr';
 import type { ConnectorEvent } from '../../desk/events.js';
 import type { Logger } from '../../log.js';
-import type { ConformanceRig, PlatformBench, RawAccount } from '../kit/platform.js';
+import type { RawAccount } from '../kit/platform.js';
+import type { ConformanceRig, PlatformBench, PlatformTesting } from '../kit/testing.js';
 import type { EnreachTuning } from './config.js';
 import { rteMessageEvents } from './connector.js';
 import { RECORD_SEPARATOR, RTE_MAX_MESSAGE_BYTES } from './frames.js';
@@ -48,6 +49,7 @@ import { type RouteContext, presenceStateOf } from './normalize.js';
 import { screenedReading } from './rte.js';
 import { EVENT_SCHEMAS, isKnownEvent } from './schema.js';
 import { startEnreachSimulator } from './simulator/index.js';
+import { startEnreachFleet } from './fleet.js';
 
 /** The client's SignalR server timeout in the rig, ms: silence is noticed within this. */
 const SERVER_TIMEOUT_MS = 1_500;
@@ -206,3 +208,6 @@ export const enreachBench: PlatformBench = {
     return isKnownEvent(data.eventType) ? EVENT_SCHEMAS[data.eventType].safeParse(data) : undefined;
   },
 };
+
+/** Enreach's rig and bench stream, as `test/support/platform-testing.ts` finds them. */
+export const testing: PlatformTesting = { startConformanceRig: startEnreachConformanceRig, bench: { ...enreachBench, fleet: startEnreachFleet } };

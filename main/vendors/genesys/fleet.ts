@@ -15,7 +15,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { startMountedFleet } from '../kit/fleet.js';
-import type { FleetOptions, FleetRig, RawAccount } from '../kit/platform.js';
+import type { RawAccount } from '../kit/platform.js';
+import type { FleetOptions, FleetRig } from '../kit/testing.js';
 import { startGenesysSimulator, type GenesysSimulator } from './simulator/index.js';
 
 /**

@@ -7,9 +7,6 @@ import { definePlatform } from '../kit/platform.js';
 import { GENESYS_CAPABILITIES } from './capabilities.js';
 import { genesysAccountSchema, genesysShape } from './config.js';
 import { createGenesysConnector } from './connector.js';
-import { startGenesysDemo } from './demo.js';
-import { startGenesysFleet } from './fleet.js';
-import { genesysBench, startGenesysConformanceRig } from './testing.js';
 
 export const genesys = definePlatform({
   id: 'genesys',
@@ -26,10 +23,10 @@ export const genesys = definePlatform({
   ],
   capabilities: GENESYS_CAPABILITIES,
   createConnector: createGenesysConnector,
+  /** Loads the demo script and its simulator only now (`import()`: a chunk of its own, outside the app's main bundle). */
   async startDemo(options) {
+    const { startGenesysDemo } = await import('./demo.js');
     const demo = await startGenesysDemo(options);
     return { account: { ...demo.account, password: demo.secrets.password }, stop: () => demo.stop() };
   },
-  startConformanceRig: startGenesysConformanceRig,
-  bench: { ...genesysBench, fleet: startGenesysFleet },
 });

@@ -42,13 +42,15 @@
 import { randomBytes } from 'node:crypto';
 import type { PresenceState } from '../../../common/model.js';
 import type { ConnectorEvent } from '../../desk/events.js';
-import type { ConformanceRig, PlatformBench, RawAccount } from '../kit/platform.js';
+import type { RawAccount } from '../kit/platform.js';
+import type { ConformanceRig, PlatformBench, PlatformTesting } from '../kit/testing.js';
 import { withoutOversized } from './cometd-runtime.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, GENESYS_TOPICS } from './cometd.js';
 import type { GenesysAccount, GenesysTuning } from './config.js';
 import { notificationHandler } from './connector.js';
 import { notificationSchemas } from './schema.js';
 import { type GenesysAgentState, startGenesysSimulator } from './simulator/index.js';
+import { startGenesysFleet } from './fleet.js';
 
 /** The simulator's long-poll hold time in the rig, ms. */
 const LONG_POLL_MS = 1_000;
@@ -254,3 +256,6 @@ export const genesysBench: PlatformBench = {
     return notificationSchemas[message!.data.messageType].safeParse(message!.data);
   },
 };
+
+/** Genesys's rig and bench stream, as `test/support/platform-testing.ts` finds them. */
+export const testing: PlatformTesting = { startConformanceRig: startGenesysConformanceRig, bench: { ...genesysBench, fleet: startGenesysFleet } };

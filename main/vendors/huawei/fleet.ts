@@ -12,7 +12,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { restartableFleet } from '../kit/fleet.js';
-import type { FleetOptions, FleetRig, RawAccount } from '../kit/platform.js';
+import type { RawAccount } from '../kit/platform.js';
+import type { FleetOptions, FleetRig } from '../kit/testing.js';
 import { startHuaweiSimulator, type CallPlan } from './simulator/index.js';
 
 /**

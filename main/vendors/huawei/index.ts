@@ -8,9 +8,6 @@ import { definePlatform } from '../kit/platform.js';
 import { HUAWEI_CAPABILITIES, HUAWEI_NAME, HUAWEI_NOTICE } from './capabilities.js';
 import { huaweiAccountSchema, huaweiShape } from './config.js';
 import { createHuaweiConnector } from './connector.js';
-import { startHuaweiDemo } from './demo.js';
-import { startHuaweiFleet } from './fleet.js';
-import { huaweiBench, startHuaweiConformanceRig } from './testing.js';
 
 export const huawei = definePlatform({
   id: 'huawei',
@@ -49,10 +46,10 @@ export const huawei = definePlatform({
   capabilities: HUAWEI_CAPABILITIES,
   notice: HUAWEI_NOTICE,
   createConnector: createHuaweiConnector,
+  /** Loads the demo script and its simulator only now (`import()`: a chunk of its own, outside the app's main bundle). */
   async startDemo(options) {
+    const { startHuaweiDemo } = await import('./demo.js');
     const demo = await startHuaweiDemo(options);
     return { account: demo.account, stop: () => demo.stop() };
   },
-  startConformanceRig: () => startHuaweiConformanceRig(),
-  bench: { ...huaweiBench, fleet: startHuaweiFleet },
 });

@@ -45,12 +45,14 @@
 import { randomBytes } from 'node:crypto';
 import type { ConnectorEvent } from '../../desk/events.js';
 import type { Connector } from '../../desk/port.js';
-import type { ConformanceRig, PlatformBench, RaisedEntity, RawAccount } from '../kit/platform.js';
+import type { RawAccount } from '../kit/platform.js';
+import type { ConformanceRig, PlatformBench, PlatformTesting, RaisedEntity } from '../kit/testing.js';
 import { foldEventsAnswer } from './connector.js';
 import { type PlacedCall, placedPatch } from './normalize.js';
 import { eventsSchema } from './schema.js';
 import { startHuaweiSimulator } from './simulator/index.js';
 import type { HuaweiTuning } from './config.js';
+import { startHuaweiFleet } from './fleet.js';
 
 /** Starts the simulator and describes it to the suite. @throws if it cannot listen. */
 export async function startHuaweiConformanceRig(): Promise<ConformanceRig> {
@@ -208,3 +210,6 @@ export const huaweiBench: PlatformBench = {
   },
   floor: (frame) => eventsSchema.safeParse(JSON.parse(String(frame))),
 };
+
+/** Huawei CEC's rig and bench stream, as `test/support/platform-testing.ts` finds them. */
+export const testing: PlatformTesting = { startConformanceRig: startHuaweiConformanceRig, bench: { ...huaweiBench, fleet: startHuaweiFleet } };

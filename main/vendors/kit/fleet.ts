@@ -12,7 +12,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startLoopbackHttpHost, type LoopbackHttpHost } from './simulator.js';
-import type { FleetObserver, FleetRig } from './platform.js';
+import type { FleetObserver, FleetRig } from './testing.js';
 
 /** Where agent `desk`'s simulator is mounted: hand it to `startLoopbackHttp({ mount })`. */
 export interface FleetMount {

@@ -8,9 +8,6 @@ import { definePlatform } from '../kit/platform.js';
 import { openmethodsAccountSchema, openmethodsShape } from './config.js';
 import { OPENMETHODS_CAPABILITIES, OPENMETHODS_NAME } from './capabilities.js';
 import { createOpenMethodsConnector } from './connector.js';
-import { startOpenMethodsDemo } from './demo.js';
-import { startOpenMethodsFleet } from './fleet.js';
-import { openmethodsBench, startOpenMethodsConformanceRig } from './testing.js';
 
 export const openmethods = definePlatform({
   id: 'openmethods',
@@ -37,10 +34,10 @@ export const openmethods = definePlatform({
   ],
   capabilities: OPENMETHODS_CAPABILITIES,
   createConnector: createOpenMethodsConnector,
+  /** Loads the demo script and its simulator only now (`import()`: a chunk of its own, outside the app's main bundle). */
   async startDemo(options) {
+    const { startOpenMethodsDemo } = await import('./demo.js');
     const demo = await startOpenMethodsDemo(options);
     return { account: demo.account, stop: () => demo.stop() };
   },
-  startConformanceRig: () => startOpenMethodsConformanceRig(),
-  bench: { ...openmethodsBench, fleet: startOpenMethodsFleet },
 });

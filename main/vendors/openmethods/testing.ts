@@ -31,13 +31,14 @@
 import { randomBytes } from 'node:crypto';
 import type { PresenceState } from '../../../common/model.js';
 import type { ConnectorEvent } from '../../desk/events.js';
-import type { ConformanceRig, PlatformBench } from '../kit/platform.js';
+import type { ConformanceRig, PlatformBench, PlatformTesting } from '../kit/testing.js';
 import type { OpenMethodsTuning } from './config.js';
 import { DcpClient } from './dcp.js';
 import { UccxFold } from './fold.js';
 import { agentStateSchema, conversationStateSchema, dcpMessageSchema, interactionSchema, problemOf, teamStatusDataSchema, transportControlSchema } from './schema.js';
 import { startOpenMethodsSimulator } from './simulator/index.js';
 import { FRAME_HEADER_BYTES, FrameDecoder, TRANSPORT_CONTROL, encodeJsonFrame, readJsonBody } from './transport.js';
+import { startOpenMethodsFleet } from './fleet.js';
 
 /** The rig's heartbeat: a ping every 100 ms (two missed pongs = 200–300 ms to notice silence). */
 const TUNING: OpenMethodsTuning = { pingIntervalMs: 100, requestTimeoutMs: 1_500 };
@@ -228,3 +229,6 @@ export const openmethodsBench: PlatformBench = {
     return bodySchema(name).safeParse(data);
   },
 };
+
+/** OpenMethods UCCX's rig and bench stream, as `test/support/platform-testing.ts` finds them. */
+export const testing: PlatformTesting = { startConformanceRig: startOpenMethodsConformanceRig, bench: { ...openmethodsBench, fleet: startOpenMethodsFleet } };

@@ -12,9 +12,6 @@ import { definePlatform } from '../kit/platform.js';
 import { THREEC_CAPABILITIES, THREEC_NAME, THREEC_NOTICE } from './capabilities.js';
 import { threecAccountSchema, threecShape } from './config.js';
 import { createThreecConnector } from './connector.js';
-import { startThreecDemo } from './demo.js';
-import { startThreecFleet } from './fleet.js';
-import { startThreecConformanceRig, threecBench } from './testing.js';
 
 /** The platform module the registry lists (`main/vendors/index.ts`). */
 export const threec = definePlatform({
@@ -56,10 +53,10 @@ export const threec = definePlatform({
   capabilities: THREEC_CAPABILITIES,
   notice: THREEC_NOTICE,
   createConnector: createThreecConnector,
+  /** Loads the demo script and its simulator only now (`import()`: a chunk of its own, outside the app's main bundle). */
   async startDemo(options) {
+    const { startThreecDemo } = await import('./demo.js');
     const demo = await startThreecDemo(options);
     return { account: demo.account, stop: () => demo.stop() };
   },
-  startConformanceRig: () => startThreecConformanceRig(),
-  bench: { ...threecBench, fleet: startThreecFleet },
 });

@@ -35,13 +35,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ConnectorEvent } from '../../desk/events.js';
-import type { ConformanceRig, PlatformBench, RawAccount } from '../kit/platform.js';
+import type { RawAccount } from '../kit/platform.js';
+import type { ConformanceRig, PlatformBench, PlatformTesting } from '../kit/testing.js';
 import type { ThreecTuning } from './config.js';
 import { REPEAT_WINDOW_MS } from './connector.js';
 import { eventTime, linkFrameSchema, parseLinkFrame } from './contract.js';
 import { ThreecDesk, presenceState, watchOf } from './normalize.js';
 import { imReceivedSchema, monitoredTerminalEventSchema, parseAdapterEvent, presenceChangedSchema } from './schema.js';
 import { startThreecSimulator } from './simulator/index.js';
+import { startThreecFleet } from './fleet.js';
 
 /** Short timings, so every ending is noticed within a second or two. */
 const RIG_TUNING: ThreecTuning = { pingIntervalMs: 150, pongTimeoutMs: 400, connectTimeoutMs: 1_500, commandTimeoutMs: 2_000 };
@@ -198,3 +200,6 @@ export const threecBench: PlatformBench = {
     return PROPERTIES[envelope.data.event as keyof typeof PROPERTIES]?.safeParse(envelope.data.properties);
   },
 };
+
+/** NEC UNIVERGE 3C's rig and bench stream, as `test/support/platform-testing.ts` finds them. */
+export const testing: PlatformTesting = { startConformanceRig: startThreecConformanceRig, bench: { ...threecBench, fleet: startThreecFleet } };
