@@ -14,9 +14,12 @@
  * - faults in front of it: 5xx answers ({@link Bayeux.failWith}), silence ({@link Bayeux.silence}: polls
  *   held and never answered), cut connections ({@link Bayeux.resetSockets}).
  *
- * `cometd-nodejs-server` offers no public way to forget a session without telling its client, nor
- * to stop answering a held poll: {@link forget} and {@link freeze} use two of its internals
- * (`_removeServerSession`, a session's `_scheduler`), typed below, in this one file.
+ * Only `cometd-nodejs-server`'s public API: a session is forgotten without telling its client by
+ * `disconnect()`, whose `/meta/disconnect` wakes the held poll and is taken out of its answer by a
+ * `queueDrain` listener (CometD's dequeue listener); a held poll is kept from being answered
+ * ({@link Bayeux.silence}) by corking its socket — the server answers, the network in front of it
+ * does not deliver — the held poll's response being the one `server.context` names while the
+ * `/meta/connect` suspends.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -25,15 +28,6 @@ import cometdNodejsServer, { type CometDServer, type ServerMessage, type ServerS
 import type { HttpExchange } from '../../kit/simulator.js';
 import { TOPICS } from './payloads.js';
 import { cookieValue } from './rest.js';
-
-/** `cometd-nodejs-server` internals this file uses (version 1.2). */
-interface ServerInternals {
-  _removeServerSession(session: ServerSession, timeout: boolean): boolean;
-}
-interface SessionInternals {
-  /** The held `/meta/connect`, if any: `resume()` answers it now; `_timeout` answers it at the poll timeout. */
-  _scheduler: { resume(): void; _timeout: ReturnType<typeof setTimeout> | null } | null;
-}
 
 /** How a forgotten session's held `/meta/connect` is answered, and the `advice.interval` it carries (ms). */
 type Ending = { kind: 'reconnect-none' | 'unknown-client'; interval: number };
@@ -57,7 +51,11 @@ export class Bayeux {
   private readonly inFlight = new Set<Socket>();
   /** Requests held while silent, and the sessions whose held poll was frozen. */
   private readonly held = new Set<ServerResponse>();
-  private readonly frozen = new Set<ServerSession>();
+  private readonly frozen = new Map<ServerSession, ServerResponse | undefined>();
+  /** Each session's held `/meta/connect`: the response it will be answered on. */
+  private readonly polls = new Map<ServerSession, ServerResponse>();
+  /** Sessions forgotten without telling their clients: their `/meta/disconnect` is never sent. */
+  private readonly forgotten = new WeakSet<ServerSession>();
   private fault: { kind: 'status'; status: number; headers: Record<string, string> } | { kind: 'silence' } | undefined;
   /** A reset found no request in flight: the next one's socket is cut. */
   private resetNext = false;
@@ -74,9 +72,22 @@ export class Bayeux {
     server.addListener('sessionAdded', (session: ServerSession) => {
       this.sessions.add(session);
       this.handshakeCount += 1;
-      session.addListener('suspended', () => (this.metaConnectCount += 1));
+      session.addListener('suspended', () => {
+        this.metaConnectCount += 1;
+        // The `/meta/connect` suspends while it is processed: the context is its request's.
+        const response = (server.context as { response?: ServerResponse } | null)?.response;
+        if (response) this.polls.set(session, response);
+      });
+      session.addListener('resumed', () => this.polls.delete(session));
+      session.addListener('queueDrain', (_session: ServerSession, queue: ServerMessage[]) => {
+        if (!this.forgotten.has(session)) return;
+        for (let i = queue.length - 1; i >= 0; i -= 1) if (queue[i]!.channel === '/meta/disconnect') queue.splice(i, 1);
+      });
     });
-    server.addListener('sessionRemoved', (session: ServerSession) => this.sessions.delete(session));
+    server.addListener('sessionRemoved', (session: ServerSession) => {
+      this.sessions.delete(session);
+      this.polls.delete(session);
+    });
     server.addListener('subscribed', (channel: { name: string }, session: ServerSession) => {
       const topics = this.subscribed.get(session) ?? new Set<string>();
       this.subscribed.set(session, topics);
@@ -189,8 +200,10 @@ export class Bayeux {
     if (on) {
       this.fault = { kind: 'silence' };
       for (const session of this.sessions) {
-        freeze(session);
-        this.frozen.add(session);
+        // Its held poll is answered into a corked socket: nothing reaches the client.
+        const poll = this.polls.get(session);
+        poll?.socket?.cork();
+        this.frozen.set(session, poll);
       }
       return;
     }
@@ -199,7 +212,10 @@ export class Bayeux {
     for (const res of this.held) res.destroy();
     this.held.clear();
     // A frozen session would never expire (a held poll keeps it alive); its client gave up on it.
-    for (const session of this.frozen) this.forgetSession(session, undefined);
+    for (const [session, poll] of this.frozen) {
+      this.forgetSession(session, undefined);
+      poll?.destroy();
+    }
     this.frozen.clear();
   }
 
@@ -225,20 +241,14 @@ export class Bayeux {
     for (const session of [...this.sessions]) this.forgetSession(session, ending);
   }
 
-  /** Removes `session`; its held long poll, if any, is answered now with `ending` (or normally). */
+  /**
+   * Removes `session` without telling its client; its held long poll, if any, is answered now with
+   * `ending` (or normally). `disconnect()` queues a `/meta/disconnect`, which wakes the held poll;
+   * the `queueDrain` listener takes it out of the answer.
+   */
   private forgetSession(session: ServerSession, ending: Ending | undefined): void {
-    const scheduler = (session as unknown as SessionInternals)._scheduler;
-    if (ending && scheduler?._timeout) this.endings.set(session.id, ending);
-    (this.server as unknown as ServerInternals)._removeServerSession(session, false);
-    scheduler?.resume();
-  }
-}
-
-/** Stops the held `/meta/connect` of `session` from ever being answered. */
-function freeze(session: ServerSession): void {
-  const scheduler = (session as unknown as SessionInternals)._scheduler;
-  if (scheduler?._timeout) {
-    clearTimeout(scheduler._timeout);
-    scheduler._timeout = null;
+    if (ending && this.polls.has(session)) this.endings.set(session.id, ending);
+    this.forgotten.add(session);
+    session.disconnect();
   }
 }
