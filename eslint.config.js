@@ -42,10 +42,10 @@ export default tseslint.config(
     rules: { 'max-lines-per-function': ['error', { max: 120, skipBlankLines: false, skipComments: false, IIFEs: true }] },
   },
   {
-    // Pending their split by others, and only until it lands (then delete the line, so the rule holds here too):
-    //   the OpenMethods and Genesys simulators (being changed for consult/transfer/conference; split after),
-    //   the automation API's request handler (split by the automation-API work).
-    files: ['main/vendors/openmethods/simulator/**/*.ts', 'main/vendors/genesys/simulator/**/*.ts', 'main/api/server.ts'],
+    // Pending its split, and only until then (then delete this block, so the rule holds here too): the
+    // OpenMethods simulator's startOpenMethodsSimulator (431 lines), which the call-work change is
+    // teaching consult/transfer/conference; it is split after that lands.
+    files: ['main/vendors/openmethods/simulator/index.ts'],
     rules: { 'max-lines-per-function': 'off' },
   },
   // Layers point one way (ARCHITECTURE.md; docs/architecture.md, Layers). Each arrow is one pattern below.
