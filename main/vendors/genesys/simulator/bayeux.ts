@@ -54,6 +54,8 @@ export class Bayeux {
   private readonly frozen = new Map<ServerSession, ServerResponse | undefined>();
   /** Each session's held `/meta/connect`: the response it will be answered on. */
   private readonly polls = new Map<ServerSession, ServerResponse>();
+  /** Sessions to be ended once their next `/meta/connect` is held (none was held when asked). */
+  private readonly pendingEndings = new Map<ServerSession, Ending>();
   /** Sessions forgotten without telling their clients: their `/meta/disconnect` is never sent. */
   private readonly forgotten = new WeakSet<ServerSession>();
   private fault: { kind: 'status'; status: number; headers: Record<string, string> } | { kind: 'silence' } | undefined;
@@ -77,6 +79,11 @@ export class Bayeux {
         // The `/meta/connect` suspends while it is processed: the context is its request's.
         const response = (server.context as { response?: ServerResponse } | null)?.response;
         if (response) this.polls.set(session, response);
+        const ending = this.pendingEndings.get(session);
+        if (ending) {
+          this.pendingEndings.delete(session);
+          setImmediate(() => this.forgetSession(session, ending));
+        }
       });
       session.addListener('resumed', () => this.polls.delete(session));
       session.addListener('queueDrain', (_session: ServerSession, queue: ServerMessage[]) => {
@@ -86,6 +93,7 @@ export class Bayeux {
     });
     server.addListener('sessionRemoved', (session: ServerSession) => {
       this.sessions.delete(session);
+      this.pendingEndings.delete(session);
       this.polls.delete(session);
     });
     server.addListener('subscribed', (channel: { name: string }, session: ServerSession) => {
@@ -234,6 +242,7 @@ export class Bayeux {
   close(): void {
     this.closed = true;
     this.endings.clear();
+    this.pendingEndings.clear();
     this.server.close();
   }
 
@@ -242,12 +251,18 @@ export class Bayeux {
   }
 
   /**
-   * Removes `session` without telling its client; its held long poll, if any, is answered now with
-   * `ending` (or normally). `disconnect()` queues a `/meta/disconnect`, which wakes the held poll;
-   * the `queueDrain` listener takes it out of the answer.
+   * Removes `session` without telling its client; its held long poll is answered with `ending` (or
+   * normally, without one). `disconnect()` queues a `/meta/disconnect`, which wakes the held poll;
+   * the `queueDrain` listener takes it out of the answer. Caught between two long polls (the last one
+   * just answered), the session is ended on its next `/meta/connect` instead: forgotten now, the
+   * client would only learn `402::session_unknown` and never see the ending's advice.
    */
   private forgetSession(session: ServerSession, ending: Ending | undefined): void {
-    if (ending && this.polls.has(session)) this.endings.set(session.id, ending);
+    if (ending && !this.polls.has(session)) {
+      this.pendingEndings.set(session, ending);
+      return;
+    }
+    if (ending) this.endings.set(session.id, ending);
     this.forgotten.add(session);
     session.disconnect();
   }
