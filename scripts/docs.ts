@@ -3,7 +3,8 @@
  * it is written once — the README's platform table (between `<!-- platforms -->` markers) and the
  * per-platform sections of `docs/configuration.md` (between `<!-- platform-fields -->` markers),
  * each built from a platform module's `shape` (zod: required, default, kind of value) and `form`
- * (the settings screen's label, help, and the longer `doc` words). `test/unit/docs.test.ts` fails
+ * (the settings screen's label, help, and the longer `doc` words; a field the form leaves out, its
+ * schema's `.describe()` words). `test/unit/docs.test.ts` fails
  * while a generated part and the registry disagree.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -72,7 +73,7 @@ export function platformFields(platform: AnyPlatform): string {
   const rows = keys.map((key) => {
     const field = form.get(key);
     const screen = field ? (field.help ? `${field.label}: *${field.help}*` : field.label) : '(config file only)';
-    return `| \`${key}\` | ${cell(screen)} | ${cell(valueOf(shape[key]!))} | ${cell(field?.doc ?? '')} |`;
+    return `| \`${key}\` | ${cell(screen)} | ${cell(valueOf(shape[key]!))} | ${cell(field?.doc ?? shape[key]!.description ?? '')} |`;
   });
   return [
     `### ${platform.name}`,

@@ -136,7 +136,7 @@ describe('Genesys parsers, fuzzed', () => {
         presenceOf(inputs);
       }
       const c = callsResponseSchema.safeParse(body);
-      if (c.success) parseEach(callResourceSchema, c.data.calls).items.map(callPatchOf);
+      if (c.success) parseEach(callResourceSchema, c.data.calls).items.map((call) => callPatchOf(call));
       const h = chatsResponseSchema.safeParse(body);
       if (h.success) parseEach(chatResourceSchema, h.data.chats).items.map(chatPatchOf);
       const m = messagesResponseSchema.safeParse(body);

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cometdScopeActive, inCometdScope, withoutOversized } from '../../main/vendors/genesys/cometd-runtime.js';
+import { parseConfig } from '../../main/config.js';
 import { genesysAccountSchema, notificationsUrl } from '../../main/vendors/genesys/config.js';
 import {
   callPatchOf,
@@ -34,6 +35,31 @@ describe('Genesys config', () => {
       genesysAccountSchema.safeParse({ id: 'g', vendor: 'genesys', baseUrl: 'https://x', user: 'u', password: 'p', channels: [] }).success,
       false,
     );
+  });
+  it('takes wrap-up reasons (dispositions), their key and whether one is required; none by default', () => {
+    const base = { id: 'g', vendor: 'genesys', baseUrl: 'https://x', user: 'u', password: 'p' };
+    const plain = genesysAccountSchema.parse(base);
+    assert.deepEqual([plain.dispositions, plain.dispositionKey, plain.wrapUpRequired], [[], 'DispositionCode', false]);
+    const set = genesysAccountSchema.parse({ ...base, dispositions: [{ code: 'SALE', label: 'Sale made' }], dispositionKey: 'Outcome', wrapUpRequired: true });
+    assert.deepEqual([set.dispositions, set.dispositionKey, set.wrapUpRequired], [[{ code: 'SALE', label: 'Sale made' }], 'Outcome', true]);
+  });
+  it('names the field of a wrap-up reason mistake: a repeated code, an unknown key, a required reason with none to choose', () => {
+    const base = { id: 'g', vendor: 'genesys', baseUrl: 'https://x', user: 'u', password: 'p' };
+    const problems = (account: Record<string, unknown>): string => {
+      try {
+        parseConfig({ accounts: [account] });
+        return '';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    const twice = [
+      { code: 'A', label: 'One' },
+      { code: 'A', label: 'Two' },
+    ];
+    assert.match(problems({ ...base, dispositions: twice }), /accounts\[0\]\.dispositions\[1\]\.code.*listed twice/);
+    assert.match(problems({ ...base, dispositions: [{ code: 'A', label: 'One', colour: 'red' }] }), /accounts\[0\]\.dispositions\[0\].*colour/);
+    assert.match(problems({ ...base, wrapUpRequired: true }), /accounts\[0\]\.wrapUpRequired.*without dispositions/);
   });
 });
 

@@ -31,6 +31,7 @@ import type { Call, CallAction, ChatAction, Presence } from '../../../common/mod
 import { CommandError, ConnectionError, type Connector, type ConnectorContext } from '../../desk/port.js';
 import { defineConnector, type SessionContext } from '../kit/connector.js';
 import type { ConnectorOptions } from '../kit/platform.js';
+import { GenesysCallWork, callWorkOf, type CallOperation } from './call-work.js';
 import { GENESYS_CAPABILITIES } from './capabilities.js';
 import { NotificationChannel } from './cometd.js';
 import { notificationsUrl, type GenesysAccount, type GenesysSecrets, type GenesysTuning } from './config.js';
@@ -82,6 +83,8 @@ interface Live {
   rest: GenesysRest;
   /** The agent's phone (for `Dial`), from `/me` and `DeviceStateChangeMessage`. */
   deviceId: string | undefined;
+  /** The agent's phone number, to tell the agent among a conference's parties. */
+  phoneNumber: string | undefined;
   /** The agent's chat nickname (for `Accept`). */
   nickname: string;
 }
@@ -110,6 +113,12 @@ export function createGenesysConnector(
       'call.dial': (live, command) => agent.dial(live, command.number),
       'chat.action': (live, command) => agent.chatAction(live, command.chatId, command.action),
       'chat.send': (live, command) => agent.chatSend(live, command.chatId, command.text),
+      'call.consult': (live, command) => agent.callWork.execute(live, command),
+      'call.blindTransfer': (live, command) => agent.callWork.execute(live, command),
+      'call.completeConsult': (live, command) => agent.callWork.execute(live, command),
+      'call.cancelConsult': (live, command) => agent.callWork.execute(live, command),
+      'call.dtmf': (live, command) => agent.callWork.execute(live, command),
+      'call.wrapUpReason': (live, command) => agent.callWork.execute(live, command),
     },
     endSession: (live) => agent.endSession(live),
   });
@@ -123,7 +132,7 @@ export function createGenesysConnector(
 export function notificationHandler(account: GenesysAccount, context: ConnectorContext): (topic: string, data: unknown) => void {
   const agent = new GenesysAgent(account, '', {});
   agent.attach(context);
-  const live = { deviceId: undefined as string | undefined };
+  const live = { deviceId: undefined as string | undefined, phoneNumber: undefined as string | undefined };
   return (topic, data) => agent.onNotification(live, topic, data);
 }
 
@@ -143,6 +152,16 @@ class GenesysAgent {
   private readonly callActions = new Map<string, Call['actions']>();
   private readonly talkingCalls = new Set<string>();
   private talking = false;
+  /** Consultation legs (calls naming their original), which a wrap-up is never for. */
+  private readonly consultCalls = new Set<string>();
+  /** The last call the agent talked on that ended (not a consultation leg): what a wrap-up is for. */
+  private lastTalkedCall: string | undefined;
+  /** The wrap-up in progress as last told to the desk (its start and call), undefined outside one. */
+  private wrapUp: { startedAt: string; callId?: string } | undefined;
+  /** Who waits for a call to be released (cancelling a consultation), by call id. */
+  private readonly releaseWaiters = new Map<string, Set<() => void>>();
+  /** Consultations, transfers, conferences, DTMF and dispositions (./call-work.ts). */
+  readonly callWork: GenesysCallWork<Live>;
   /**
    * Counts notifications; `touched` remembers the count at each entity's latest notification while
    * a REST re-read is on its way (`recovering`), the only time it is read: outside one it would
@@ -156,7 +175,13 @@ class GenesysAgent {
     private readonly account: GenesysAccount,
     private readonly password: string,
     private readonly tuning: GenesysTuning,
-  ) {}
+  ) {
+    this.callWork = new GenesysCallWork<Live>({
+      operate: (live, operation: CallOperation) => this.operation(live, `/me/calls/${encodeURIComponent(operation.callId)}`, operation.body),
+      released: (callId, withinMs) => this.released(callId, withinMs),
+      dispositionKey: account.dispositionKey,
+    });
+  }
 
   // ---- connection ----------------------------------------------------------------------------
 
@@ -183,7 +208,7 @@ class GenesysAgent {
     const me = await rest.get('/me?subresources=*', meResponseSchema).catch((error: unknown) => {
       throw connectionErrorOf(error);
     });
-    const live: Live = { rest, deviceId: undefined, nickname: this.account.user };
+    const live: Live = { rest, deviceId: undefined, phoneNumber: undefined, nickname: this.account.user };
     this.absorbMe(live, me);
     const channel = new NotificationChannel({
       url: notificationsUrl(this.account.baseUrl),
@@ -197,6 +222,8 @@ class GenesysAgent {
     const issues = await channel.open();
     try {
       context.emit({ type: 'subscriptions', issues });
+      context.emit({ type: 'account.capabilities', callWork: callWorkOf(this.account) });
+      context.emit({ type: 'wrapup.reasons', reasons: this.account.dispositions, required: this.account.wrapUpRequired });
       if (this.sessionStartedFor !== context) {
         await this.startContactCenterSession(rest);
         this.sessionStartedFor = context;
@@ -255,6 +282,7 @@ class GenesysAgent {
     const devices = parseEach(deviceSchema, user.devices ?? []).items;
     const channels = parseEach(channelSchema, user.channels ?? []).items;
     if (devices[0]) live.deviceId = devices[0].id;
+    if (devices[0]?.phoneNumber) live.phoneNumber = devices[0].phoneNumber;
     let inputs = this.presenceInputs;
     if (devices.length) inputs = foldDevices(inputs, { devices });
     if (channels.length) inputs = foldChannels(inputs, { channels });
@@ -289,7 +317,7 @@ class GenesysAgent {
     const chats = parseEach(chatResourceSchema, chatsAnswer.chats);
     for (const issues of [...calls.rejected, ...chats.rejected]) log.warn({ issues }, 'dropped a malformed Genesys resource');
     const callPatches = calls.items
-      .map(callPatchOf)
+      .map((call) => callPatchOf(call, live.phoneNumber))
       .filter((c) => c.state !== 'ended')
       .map((c) => fresh('call', c));
     const chatPatches = chats.items.map(chatPatchOf).map((c) => fresh('chat', c));
@@ -325,7 +353,7 @@ class GenesysAgent {
   }
 
   /** One notification of a subscribed topic → the agent's state and the desk events it means. */
-  onNotification(live: Pick<Live, 'deviceId'>, topic: string, data: unknown): void {
+  onNotification(live: Pick<Live, 'deviceId' | 'phoneNumber'>, topic: string, data: unknown): void {
     const log = this.context!.log;
     const result = parseNotification(data);
     if (!result.ok) {
@@ -337,6 +365,7 @@ class GenesysAgent {
     switch (n.messageType) {
       case 'DeviceStateChangeMessage':
         if (n.devices[0]) live.deviceId = n.devices[0].id;
+        if (n.devices[0]?.phoneNumber) live.phoneNumber = n.devices[0].phoneNumber;
         this.setPresenceInputs(foldDevices(this.presenceInputs, n));
         return;
       case 'ChannelStateChangeMessageV2':
@@ -348,7 +377,10 @@ class GenesysAgent {
     if (n.messageType === 'ChatStateChangeMessage' && n.notificationType.toLowerCase() === 'error') {
       log.info({ chatId: n.chat.id }, 'Genesys reported an error on a chat');
     }
-    for (const event of routeNotification(n, new Date().toISOString())) {
+    if (n.messageType === 'CallStateChangeMessage' && n.notificationType?.toLowerCase() === 'error') {
+      log.info({ callId: n.call.id }, 'Genesys reported an error on a call');
+    }
+    for (const event of routeNotification(n, new Date().toISOString(), live.phoneNumber)) {
       this.sequence += 1;
       if (event.type === 'chat') {
         this.trackChat(event.chat);
@@ -368,10 +400,15 @@ class GenesysAgent {
     else if (patch.actions) this.chatActions.set(patch.id, patch.actions);
   }
 
-  private trackCall(patch: { id: string; state?: string; actions?: Call['actions'] }): void {
+  private trackCall(patch: { id: string; state?: string; actions?: Call['actions']; consultOf?: string }): void {
+    if (patch.consultOf !== undefined) this.consultCalls.add(patch.id);
     if (patch.state === 'ended') {
+      if (this.talkingCalls.has(patch.id) && !this.consultCalls.has(patch.id)) this.talkedCallEnded(patch.id);
       this.callActions.delete(patch.id);
       this.talkingCalls.delete(patch.id);
+      this.consultCalls.delete(patch.id);
+      for (const wake of this.releaseWaiters.get(patch.id) ?? []) wake();
+      this.releaseWaiters.delete(patch.id);
       return;
     }
     if (patch.actions) this.callActions.set(patch.id, patch.actions);
@@ -398,8 +435,37 @@ class GenesysAgent {
     const wrap = presence.state === 'wrap-up';
     if (wrap !== this.inWrapUp) {
       this.inWrapUp = wrap;
-      this.emit({ type: 'wrapup', wrapUp: wrap ? { startedAt: now } : null });
+      this.wrapUp = wrap ? { startedAt: now, ...(this.lastTalkedCall ? { callId: this.lastTalkedCall } : {}) } : undefined;
+      this.emit({ type: 'wrapup', wrapUp: this.wrapUp ?? null });
     }
+  }
+
+  /**
+   * A call the agent talked on ended: a wrap-up is for it from now on; one already running without
+   * a call (the state changed before the call's release arrived) learns it [I: the order varies].
+   */
+  private talkedCallEnded(callId: string): void {
+    this.lastTalkedCall = callId;
+    if (this.wrapUp && this.wrapUp.callId === undefined) {
+      this.wrapUp = { ...this.wrapUp, callId };
+      this.emit({ type: 'wrapup', wrapUp: this.wrapUp });
+    }
+  }
+
+  /** Resolves once call `callId` is released (at once when it is not live), or after `withinMs`. */
+  private released(callId: string, withinMs: number): Promise<void> {
+    if (!this.callActions.has(callId) && !this.talkingCalls.has(callId)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiters = this.releaseWaiters.get(callId) ?? new Set<() => void>();
+      const wake = (): void => {
+        clearTimeout(timer);
+        waiters.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, withinMs);
+      waiters.add(wake);
+      this.releaseWaiters.set(callId, waiters);
+    });
   }
 
   // ---- commands ------------------------------------------------------------------------------

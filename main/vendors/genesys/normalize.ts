@@ -10,8 +10,9 @@
 import { createHash } from 'node:crypto';
 import type { CallPatch, ChatPatch, ConnectorEvent } from '../../desk/events.js';
 import type {
-  CallAction,
+  Call,
   CallDirection,
+  CallParty,
   CallState,
   ChatAction,
   ChatMessage,
@@ -253,9 +254,21 @@ export function chatIdOfMessageLog(message: Pick<MessageLogUpdated, 'chatId' | '
   return message.chatId ?? message.chat?.id ?? lastPathSegment(message.chatUri);
 }
 
-/** The human text of a chat `Error` notification [I: field names]. */
-export function chatErrorText(data: { errorMessage?: string; message?: string; statusMessage?: string; error?: string }): string {
-  return data.errorMessage ?? data.message ?? data.statusMessage ?? data.error ?? 'Genesys reported an error on this chat';
+/** The human text of a chat's `Error` notification [I: field names]. */
+export function chatErrorText(data: ErrorTexts): string {
+  return errorText(data) ?? 'Genesys reported an error on this chat';
+}
+
+/** The human text of a call's `Error` notification (a refused operation) [I: field names, as on chats]. */
+export function callErrorText(data: ErrorTexts): string {
+  return errorText(data) ?? 'Genesys reported an error on this call';
+}
+
+/** Where an `Error` notification may carry its text, first found wins [I]. */
+type ErrorTexts = { errorMessage?: string; message?: string; statusMessage?: string; error?: string };
+
+function errorText(data: ErrorTexts): string | undefined {
+  return data.errorMessage ?? data.message ?? data.statusMessage ?? data.error;
 }
 
 // ---- calls ---------------------------------------------------------------------------------------
@@ -299,22 +312,60 @@ export function callStateOf(state: string, callType: string | undefined): CallSt
   }
 }
 
-const CALL_ACTIONS: ReadonlyArray<[string, CallAction]> = [
+/**
+ * Capability words → desk actions: Answer, Hangup, Hold, Retrieve [C: VENDOR-NOTES, "Messages"];
+ * the call work operations [C: VENDOR-NOTES, "Call work beyond answer and hang-up", their names;
+ * I: that a call names each in its `capabilities` when it allows it]. Either way of starting a
+ * consultation offers `consult` (the desk asks for the purpose it needs).
+ */
+const CALL_ACTIONS: ReadonlyArray<[string, Call['actions'][number]]> = [
   ['Answer', 'answer'],
   ['Hangup', 'hangup'],
   ['Hold', 'hold'],
   ['Retrieve', 'retrieve'],
+  ['InitiateTransfer', 'consult'],
+  ['InitiateConference', 'consult'],
+  ['SingleStepTransfer', 'blindTransfer'],
+  ['CompleteTransfer', 'transfer'],
+  ['CompleteConference', 'conference'],
+  ['SendDTMF', 'sendDtmf'],
 ];
 
-/** The desk actions a call's `capabilities` allow: Answer, Hangup, Hold, Retrieve [C]. */
-export function callActionsOf(capabilities: readonly string[] | undefined): CallAction[] {
+/**
+ * The desk actions a call's `capabilities` allow, each once. On a consult call (`consult`), Hangup
+ * also cancels the consultation (VENDOR-NOTES, "Call work": `Hangup` on the consult call, then
+ * `Retrieve` on the original) [C].
+ */
+export function callActionsOf(capabilities: readonly string[] | undefined, consult = false): Call['actions'] {
   if (!capabilities) return [];
   const set = new Set(capabilities);
-  return CALL_ACTIONS.filter(([word]) => set.has(word)).map(([, action]) => action);
+  const actions = new Set(CALL_ACTIONS.filter(([word]) => set.has(word)).map(([, action]) => action));
+  if (consult && set.has('Hangup')) actions.add('cancelConsult');
+  return [...actions];
 }
 
-/** A call resource → a call patch (caller = ani, target = dnis). */
-export function callPatchOf(call: GenesysCallResource): CallPatch {
+/**
+ * A conference's parties from a call's `participants` (`{number, role}` [C]), when there are more
+ * than two (a two-party call is no conference): the agent's own number (`agentNumber`) is the agent,
+ * the caller's (`ani` of an inbound call, else `dnis`) the customer, any other a colleague [I].
+ */
+export function partiesOf(call: GenesysCallResource, agentNumber?: string): CallParty[] | undefined {
+  const numbers = (call.participants ?? []).map((p) => p.number ?? p.phoneNumber ?? p.formattedPhoneNumber).filter((n): n is string => Boolean(n));
+  if (numbers.length <= 2) return undefined;
+  const caller = lower(call.callType) === 'outbound' ? call.dnis : call.ani;
+  return numbers.map((number, i): CallParty => ({
+    id: `${i}:${number}`,
+    number,
+    role: number === agentNumber ? 'agent' : number === caller ? 'customer' : 'colleague',
+  }));
+}
+
+/**
+ * A call resource → a call patch (caller = ani, target = dnis; a consult call names its original,
+ * `parentConnId` → `consultOf`; a conference lists its parties).
+ * @param agentNumber the agent's own phone number, to tell the agent among a conference's parties.
+ */
+export function callPatchOf(call: GenesysCallResource, agentNumber?: string): CallPatch {
   const patch: CallPatch = { id: call.id };
   const state = callStateOf(call.state, call.callType);
   const direction = callDirectionOf(call.callType);
@@ -322,7 +373,10 @@ export function callPatchOf(call: GenesysCallResource): CallPatch {
   if (direction) patch.direction = direction;
   if (call.ani) patch.caller = call.ani;
   if (call.dnis) patch.target = call.dnis;
-  if (call.capabilities || state === 'ended') patch.actions = state === 'ended' ? [] : callActionsOf(call.capabilities);
+  if (call.parentConnId) patch.consultOf = call.parentConnId;
+  if (call.capabilities || state === 'ended') patch.actions = state === 'ended' ? [] : callActionsOf(call.capabilities, call.parentConnId !== undefined);
+  const parties = partiesOf(call, agentNumber);
+  if (parties) patch.parties = parties;
   if (call.userData) patch.userData = flattenUserData(call.userData);
   if (state === 'ended') patch.endReason = 'released';
   return patch;
@@ -404,14 +458,15 @@ function withReason(p: Presence, s: GenesysUserState): Presence {
  * yield no event here.
  * - `ChatStateChangeMessage` → `chat` (an `Error` notification → the chat's `error`, shown on it).
  * - `MessageLogUpdated` → `chat.messages` (chat id from `chatUri`).
- * - `CallStateChangeMessage` → `call`.
+ * - `CallStateChangeMessage` → `call` (an `Error` notification → the call's `error`, shown on it).
  * @param now ISO time for lines without a time.
+ * @param agentNumber the agent's phone number, to tell the agent among a conference's parties.
  */
-export function routeNotification(notification: GenesysNotification, now: string): ConnectorEvent[] {
+export function routeNotification(notification: GenesysNotification, now: string, agentNumber?: string): ConnectorEvent[] {
   switch (notification.messageType) {
     case 'ChatStateChangeMessage': {
       const patch = chatPatchOf(notification.chat);
-      if (lower(notification.notificationType) === 'error') patch.error = chatErrorText(notification);
+      if (lower(notification.notificationType) === 'error') patch.error = callErrorText(notification);
       return [{ type: 'chat', chat: patch }];
     }
     case 'MessageLogUpdated': {
@@ -420,8 +475,12 @@ export function routeNotification(notification: GenesysNotification, now: string
       const messages = chatMessagesOf(notification.messages, now);
       return messages.length ? [{ type: 'chat.messages', chatId, messages }] : [];
     }
-    case 'CallStateChangeMessage':
-      return [{ type: 'call', call: callPatchOf(notification.call) }];
+    case 'CallStateChangeMessage': {
+      const patch = callPatchOf(notification.call, agentNumber);
+      // A refused operation on a call [I: as on chats], shown on the call in Genesys' words.
+      if (lower(notification.notificationType) === 'error') patch.error = callErrorText(notification);
+      return [{ type: 'call', call: patch }];
+    }
     default:
       return [];
   }

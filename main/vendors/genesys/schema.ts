@@ -98,11 +98,15 @@ export const messageLogUpdatedSchema = z
   });
 export type MessageLogUpdated = z.infer<typeof messageLogUpdatedSchema>;
 
-/** A call participant (`{ number?, phoneNumber?, … }`), kept loosely. */
+/**
+ * A call participant (`{ number?, phoneNumber?, … }`), kept loosely; the public Workspace API
+ * client's `CallParticipants` is `{ number, role }` [C].
+ */
 const callParticipantSchema = z.looseObject({
   number: z.string().optional(),
   phoneNumber: z.string().optional(),
   formattedPhoneNumber: z.string().optional(),
+  role: z.string().optional(),
 });
 
 /**
@@ -113,6 +117,11 @@ export const callResourceSchema = z.looseObject({
   id: z.string().min(1),
   state: z.string(),
   callType: z.string().optional(),
+  /**
+   * On a consult call, the call it was initiated from (VENDOR-NOTES, "Call work beyond answer and
+   * hang-up"; the public Workspace API client's call model: "present on consult calls") [C].
+   */
+  parentConnId: z.string().optional(),
   ani: z.string().optional(),
   dnis: z.string().optional(),
   participants: z.array(callParticipantSchema).optional(),
@@ -122,11 +131,19 @@ export const callResourceSchema = z.looseObject({
 });
 export type GenesysCallResource = z.infer<typeof callResourceSchema>;
 
-/** `CallStateChangeMessage` on `/v2/me/calls` [C]. */
+/**
+ * `CallStateChangeMessage` on `/v2/me/calls` [C]. An `Error` notification (a refused operation on
+ * the call) carries its text in the first of `errorMessage`, `message`, `statusMessage`, `error`
+ * [I: as on chats].
+ */
 export const callStateChangeSchema = z.looseObject({
   messageType: z.literal('CallStateChangeMessage'),
   notificationType: z.string().optional(),
   call: callResourceSchema,
+  errorMessage: z.string().optional(),
+  message: z.string().optional(),
+  statusMessage: z.string().optional(),
+  error: z.string().optional(),
 });
 export type CallStateChangeMessage = z.infer<typeof callStateChangeSchema>;
 

@@ -10,6 +10,20 @@
  *   logs it out; `Ready` / `NotReady` / `AfterCallWork` on `/me` or `/me/channels/{channel}`;
  * - calls: Answer, Hangup, Hold, Retrieve; `Dial` on the agent's device; an outbound call is
  *   answered by the far end after 300 ms [I];
+ * - call work (VENDOR-NOTES, "Call work beyond answer and hang-up": operation names [C], bodies
+ *   and effects [I]): `SingleStepTransfer {destination: {phoneNumber}}` releases the call;
+ *   `InitiateTransfer` / `InitiateConference {destination}` hold it and open a `Consult` call with
+ *   `parentConnId`, which the colleague answers after 300 ms; `CompleteTransfer {parentConnId}` on
+ *   the consult call releases both, `CompleteConference {parentConnId}` releases the consult call
+ *   and leaves the original established with three `participants`; `Hangup` on the consult call
+ *   leaves the original held for `Retrieve`; `SendDTMF {dtmfDigits}` (1–32 of `0-9*#A-D`) is
+ *   confirmed by a `DtmfSent` notification; `AttachUserData {userData: [{key, type, value}]}`
+ *   works on a live call and on one released moments ago (after-call work), confirmed by
+ *   `AttachedDataChanged`;
+ * - `refuseNext(operationName, message, how)` makes the next such operation fail: in its answer
+ *   (`statusCode 2` and the message), or, accepted first (`statusCode 0`), in an `Error`
+ *   notification on the call a moment later (`how: 'notification'`, as a switch refuses what the
+ *   server took) [I];
  * - chats: Accept (the agent joins), Reject (`Revoked`), SendMessage, Complete / Leave
  *   (`Completed`); an operation the chat's state does not allow also publishes an `Error`
  *   notification on the chat [I].
@@ -17,6 +31,7 @@
 import type { Logger } from '../../../log.js';
 import {
   CHAT_CAPABILITIES,
+  callCapabilities,
   TOPICS,
   callResource,
   callStateChange,
@@ -65,6 +80,12 @@ export interface ContactCenterOptions {
 }
 
 const OK: OperationResult = { status: 200, body: { statusCode: 0 } };
+/** How many released calls keep taking user data (after-call work) [I]. */
+const RELEASED_KEPT = 50;
+/** How long the consulted party takes to answer, ms [I]. */
+const CONSULT_ANSWER_MS = 300;
+/** DTMF digits one `SendDTMF` takes (VENDOR-NOTES, "Call work" [I]). */
+const DTMF = /^[0-9*#A-D]{1,32}$/;
 const refuse = (message: string, status = 400): OperationResult => ({ status, body: { statusCode: 2, statusMessage: message } });
 
 /** The contact center's state and behaviour. */
@@ -79,6 +100,10 @@ export class ContactCenter {
   readonly operations: GenesysOperation[] = [];
   private readonly chats = new Map<string, SimChat>();
   private readonly calls = new Map<string, SimCall>();
+  /** Calls released lately, newest last (at most {@link RELEASED_KEPT}): user data may still be attached in after-call work. */
+  private readonly released = new Map<string, SimCall>();
+  /** Operations to refuse once, by name: the words to refuse them with, and where. */
+  private readonly refusals = new Map<string, { message: string; how: 'answer' | 'notification' }>();
   private readonly listeners = new Set<(operation: GenesysOperation) => void>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private readonly agentParticipantBase = hexId(6);
@@ -194,18 +219,114 @@ export class ContactCenter {
   }
 
   private callOperation(callId: string, body: Record<string, unknown>): OperationResult {
+    const name = String(body.operationName);
+    const released = this.released.get(callId);
+    if (released && name === 'AttachUserData') return this.attachUserData(released, body);
     const call = this.calls.get(callId);
     if (!call) return refuse(`no call ${callId}`, 404);
-    const name = String(body.operationName);
-    const next: Record<string, SimCall['state'] | undefined> = {
-      Answer: call.state === 'Ringing' ? 'Established' : undefined,
-      Hangup: call.state !== 'Released' ? 'Released' : undefined,
-      Hold: call.state === 'Established' ? 'Held' : undefined,
-      Retrieve: call.state === 'Held' ? 'Established' : undefined,
+    const refusal = this.refusals.get(name);
+    if (refusal !== undefined) {
+      this.refusals.delete(name);
+      if (refusal.how === 'answer') return refuse(refusal.message);
+      this.later(() => this.publishCall(call, 'Error', refusal.message));
+      return OK;
+    }
+    if (!callCapabilities(call).includes(name)) return refuse(`${name} is not possible on a ${call.state} call`);
+    switch (name) {
+      case 'SingleStepTransfer':
+      case 'InitiateTransfer':
+      case 'InitiateConference': {
+        const phoneNumber = strOf((body.destination as { phoneNumber?: unknown } | undefined)?.phoneNumber);
+        if (!phoneNumber) return refuse('destination.phoneNumber is required');
+        if (name === 'SingleStepTransfer') this.later(() => this.setCallState(call, 'Released'));
+        else this.consult(call, phoneNumber, name);
+        return OK;
+      }
+      case 'CompleteTransfer':
+      case 'CompleteConference': {
+        const parent = this.calls.get(strOf(body.parentConnId) ?? '');
+        if (!parent || call.parentConnId !== parent.id) return refuse('parentConnId does not name the call this consultation was initiated from');
+        this.later(() => (name === 'CompleteTransfer' ? this.completeTransfer(call, parent) : this.completeConference(call, parent)));
+        return OK;
+      }
+      case 'SendDTMF': {
+        const digits = strOf(body.dtmfDigits);
+        if (!digits || !DTMF.test(digits)) return refuse('dtmfDigits must be 1 to 32 of 0-9, *, #, A-D');
+        this.later(() => {
+          call.dtmf += digits;
+          this.publishCall(call, 'DtmfSent');
+        });
+        return OK;
+      }
+      case 'AttachUserData':
+        return this.attachUserData(call, body);
+      default: {
+        const next: Record<string, SimCall['state'] | undefined> = { Answer: 'Established', Hangup: 'Released', Hold: 'Held', Retrieve: 'Established' };
+        const state = next[name];
+        if (!state) return refuse(`unknown operation ${name}`);
+        this.later(() => this.setCallState(call, state));
+        return OK;
+      }
+    }
+  }
+
+  /** Holds `call` and opens a consult call to `phoneNumber`, which the colleague answers shortly. */
+  private consult(call: SimCall, phoneNumber: string, initiatedBy: 'InitiateTransfer' | 'InitiateConference'): void {
+    const consult: SimCall = {
+      id: this.nextId('CALL'),
+      state: 'Dialing',
+      callType: 'Consult',
+      ani: this.device.phoneNumber,
+      dnis: phoneNumber,
+      userData: { ...call.userData },
+      parentConnId: call.id,
+      initiatedBy,
+      dtmf: '',
     };
-    const state = next[name];
-    if (!state) return refuse(`${name} is not possible on a ${call.state} call`);
-    this.later(() => this.setCallState(call, state));
+    call.consulting = true;
+    this.calls.set(consult.id, consult);
+    this.later(() => {
+      this.setCallState(call, 'Held');
+      this.publishCall(consult);
+    });
+    this.later(() => {
+      if (this.calls.get(consult.id)?.state === 'Dialing') this.setCallState(consult, 'Established');
+    }, this.options.operationDelayMs + CONSULT_ANSWER_MS);
+  }
+
+  private completeTransfer(consult: SimCall, parent: SimCall): void {
+    parent.consulting = false;
+    this.setCallState(consult, 'Released');
+    this.setCallState(parent, 'Released');
+  }
+
+  /** The consult call ends; the original is one call of three parties: the caller, the colleague and the agent. */
+  private completeConference(consult: SimCall, parent: SimCall): void {
+    parent.consulting = false;
+    const caller = parent.callType === 'Inbound' ? parent.ani : parent.dnis;
+    parent.participants = [
+      { number: caller, role: 'RoleOrigination' },
+      { number: consult.dnis, role: 'RoleConferenceMember' },
+      { number: this.device.phoneNumber, role: 'RoleConferenceMember' },
+    ];
+    this.setCallState(consult, 'Released');
+    this.setCallState(parent, 'Established');
+  }
+
+  /** `AttachUserData {userData: [{key, type, value}]}`: merged into the call's data, confirmed by `AttachedDataChanged`. */
+  private attachUserData(call: SimCall, body: Record<string, unknown>): OperationResult {
+    const pairs = Array.isArray(body.userData) ? (body.userData as unknown[]) : undefined;
+    if (!pairs?.length) return refuse('userData must be a list of {key, type, value}');
+    const values: Record<string, string> = {};
+    for (const pair of pairs) {
+      const { key, value } = (pair ?? {}) as { key?: unknown; value?: unknown };
+      if (typeof key !== 'string' || !key || (typeof value !== 'string' && typeof value !== 'number')) return refuse('userData must be a list of {key, type, value}');
+      values[key] = String(value);
+    }
+    this.later(() => {
+      Object.assign(call.userData, values);
+      this.publishCall(call, 'AttachedDataChanged');
+    });
     return OK;
   }
 
@@ -214,7 +335,7 @@ export class ContactCenter {
     const destination = body.destination as { phoneNumber?: unknown } | undefined;
     const phoneNumber = strOf(destination?.phoneNumber);
     if (!phoneNumber) return refuse('destination.phoneNumber is required');
-    const call: SimCall = { id: this.nextId('CALL'), state: 'Dialing', callType: 'Outbound', ani: this.device.phoneNumber, dnis: phoneNumber, userData: {} };
+    const call: SimCall = { id: this.nextId('CALL'), state: 'Dialing', callType: 'Outbound', ani: this.device.phoneNumber, dnis: phoneNumber, userData: {}, dtmf: '' };
     this.calls.set(call.id, call);
     this.later(() => this.publishCall(call));
     this.later(() => {
@@ -323,11 +444,23 @@ export class ContactCenter {
       callType: 'Inbound',
       ani: options.ani,
       dnis: options.dnis ?? this.device.phoneNumber,
-      userData: options.userData ?? {},
+      userData: { ...options.userData },
+      dtmf: '',
     };
     this.calls.set(call.id, call);
     this.publishCall(call);
     return call.id;
+  }
+
+  /** The next operation named `operationName` on a call fails with `message`: in its answer, or in an `Error` notification. */
+  refuseNext(operationName: string, message: string, how: 'answer' | 'notification' = 'answer'): void {
+    this.refusals.set(operationName, { message, how });
+  }
+
+  /** A call, live or released lately, as the server holds it (a copy). */
+  call(callId: string): SimCall | undefined {
+    const call = this.calls.get(callId) ?? this.released.get(callId);
+    return call && structuredClone(call);
   }
 
   /** The far end hangs up (`Released`). */
@@ -373,14 +506,23 @@ export class ContactCenter {
     this.options.publish(TOPICS.chats, chatStateChange(chat, this.options.baseUrl()));
   }
 
-  private publishCall(call: SimCall): void {
-    this.options.publish(TOPICS.calls, callStateChange(call, this.options.baseUrl()));
+  private publishCall(call: SimCall, notificationType?: string, errorMessage?: string): void {
+    this.options.publish(TOPICS.calls, callStateChange(call, this.options.baseUrl(), notificationType, errorMessage));
   }
 
   private setCallState(call: SimCall, state: SimCall['state']): void {
     call.state = state;
     this.publishCall(call);
-    if (state === 'Released') this.calls.delete(call.id);
+    if (state !== 'Released') return;
+    this.calls.delete(call.id);
+    this.released.set(call.id, call);
+    if (this.released.size > RELEASED_KEPT) this.released.delete(this.released.keys().next().value!);
+    // A consultation that ends leaves its original waiting to be retrieved.
+    const parent = call.parentConnId ? this.calls.get(call.parentConnId) : undefined;
+    if (parent) {
+      parent.consulting = false;
+      if (parent.state === 'Held') this.publishCall(parent);
+    }
   }
 
   private addMessage(chat: SimChat, from: SimParticipant, text: string | undefined, type = 'Text'): void {

@@ -16,10 +16,10 @@ import type { FleetMount } from '../../kit/fleet.js';
 import { startLoopbackHttp, type SimRequest } from '../../kit/simulator.js';
 import { Bayeux } from './bayeux.js';
 import { ContactCenter, type GenesysOperation } from './contact-center.js';
-import { DOCUMENT_CHAT_STATE_EXAMPLE, DOCUMENT_MESSAGE_LOG_EXAMPLE, TOPICS, type GenesysAgentState } from './payloads.js';
+import { DOCUMENT_CHAT_STATE_EXAMPLE, DOCUMENT_MESSAGE_LOG_EXAMPLE, TOPICS, type GenesysAgentState, type SimCall } from './payloads.js';
 import { RestApi } from './rest.js';
 
-export { DOCUMENT_CHAT_STATE_EXAMPLE, DOCUMENT_MESSAGE_LOG_EXAMPLE, type GenesysAgentState, type GenesysOperation };
+export { DOCUMENT_CHAT_STATE_EXAMPLE, DOCUMENT_MESSAGE_LOG_EXAMPLE, type GenesysAgentState, type GenesysOperation, type SimCall };
 
 /** The simulator's options. All optional. */
 export interface GenesysSimulatorOptions {
@@ -81,6 +81,16 @@ export interface GenesysSimulator {
   ringCall(options: { ani: string; dnis?: string; userData?: Record<string, string> }): string;
   /** The far end hangs up (`Released`). */
   releaseCall(callId: string): void;
+  /**
+   * A call as the server holds it, live or released lately (a copy): its state, consult link
+   * (`parentConnId`), conference `participants`, the digits sent (`dtmf`) and its user data.
+   */
+  call(callId: string): SimCall | undefined;
+  /**
+   * The next operation named `operationName` on a call is refused with `message`: in its answer
+   * (`statusCode 2`, the default), or accepted and then refused in an `Error` notification on the call.
+   */
+  refuseNext(operationName: string, message: string, how?: 'answer' | 'notification'): void;
   /** Changes the agent's state from the server side (supervisor, ACW timer) and publishes it. */
   setAgentState(state: 'Ready' | 'NotReady' | 'AfterCallWork', reason?: string): void;
   /** The server logs the agent out of the contact center (its contact-center session is gone). */
@@ -207,6 +217,8 @@ export async function startGenesysSimulator(options: GenesysSimulatorOptions = {
     chatError: (chatId, message) => center.chatError(chatId, message),
     ringCall: (call) => center.ringCall(call),
     releaseCall: (callId) => center.releaseCall(callId),
+    call: (callId) => center.call(callId),
+    refuseNext: (operationName, message, how) => center.refuseNext(operationName, message, how),
     setAgentState: (state, reason) => center.setAgentState(state, reason),
     logAgentOut: () => center.logOut(),
     forceRehandshake: () => bayeux.forgetAll(),

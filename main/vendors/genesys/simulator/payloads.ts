@@ -51,10 +51,23 @@ export interface SimChat {
 export interface SimCall {
   id: string;
   state: 'Dialing' | 'Ringing' | 'Established' | 'Held' | 'Released';
-  callType: 'Inbound' | 'Outbound';
+  callType: 'Inbound' | 'Outbound' | 'Consult';
   ani: string;
   dnis: string;
   userData: Record<string, string>;
+  /**
+   * On a consult call: the call it was initiated from (VENDOR-NOTES, "Call work": `parentConnId`;
+   * the public Workspace API client's call model names it so) [C].
+   */
+  parentConnId?: string;
+  /** A consult call's purpose, as initiated (`InitiateTransfer` or `InitiateConference`). */
+  initiatedBy?: 'InitiateTransfer' | 'InitiateConference';
+  /** Whether a consult call was initiated from this call and is not over. */
+  consulting?: boolean;
+  /** The call's parties once it is a conference: `{number, role}` (the public client's `CallParticipants`) [C]. */
+  participants?: Array<{ number: string; role: string }>;
+  /** Digits sent on the call with `SendDTMF`, in order. */
+  dtmf: string;
 }
 
 /** The agent's state on the simulated server (GWS words). */
@@ -90,14 +103,30 @@ export const CHAT_CAPABILITIES: Record<SimChat['state'], string[]> = {
   Revoked: [],
 };
 
-/** What a call allows in each state (VENDOR-NOTES, "Messages": Answer, Hangup, Hold…) [C]. */
-export const CALL_CAPABILITIES: Record<SimCall['state'], string[]> = {
-  Dialing: ['Hangup'],
-  Ringing: ['Answer'],
-  Established: ['Hangup', 'Hold', 'AttachUserData', 'SendDtmf'],
-  Held: ['Hangup', 'Retrieve'],
-  Released: [],
-};
+/**
+ * What a call allows now, as `capabilities` words: Answer, Hangup, Hold, Retrieve (VENDOR-NOTES,
+ * "Messages") [C]; the call work operations (VENDOR-NOTES, "Call work beyond answer and hang-up":
+ * the operation names [C], which of them a call offers in which state [I]). An established call
+ * that is not consulting may be transferred (single step), consulted on, conferenced and sent
+ * digits; an established consult call may complete its transfer or conference; a held call with a
+ * consultation running waits for it.
+ */
+export function callCapabilities(call: SimCall): string[] {
+  switch (call.state) {
+    case 'Dialing':
+      return ['Hangup'];
+    case 'Ringing':
+      return ['Answer'];
+    case 'Established':
+      if (call.callType === 'Consult') return ['Hangup', 'CompleteTransfer', 'CompleteConference', 'SendDTMF', 'AttachUserData'];
+      if (call.participants && call.participants.length > 2) return ['Hangup', 'Hold', 'SendDTMF', 'AttachUserData'];
+      return ['Hangup', 'Hold', 'AttachUserData', 'SendDTMF', 'SingleStepTransfer', 'InitiateTransfer', 'InitiateConference'];
+    case 'Held':
+      return call.consulting ? ['Retrieve'] : ['Hangup', 'Retrieve'];
+    case 'Released':
+      return ['AttachUserData'];
+  }
+}
 
 /** The document's `ChatStateChangeMessage` example, `data` element (vendor document, "Example") [C]. */
 export const DOCUMENT_CHAT_STATE_EXAMPLE = {
@@ -186,7 +215,10 @@ export function chatResource(chat: SimChat, baseUrl: string): Record<string, unk
   };
 }
 
-/** A call resource: `{ id, state, callType, ani, dnis, participants, capabilities, userData, uri }` [C]. */
+/**
+ * A call resource: `{ id, state, callType, ani, dnis, participants, capabilities, userData, uri }`
+ * [C], and `parentConnId` on a consult call [C: VENDOR-NOTES, "Call work"].
+ */
 export function callResource(call: SimCall, baseUrl: string): Record<string, unknown> {
   return {
     id: call.id,
@@ -194,8 +226,9 @@ export function callResource(call: SimCall, baseUrl: string): Record<string, unk
     callType: call.callType,
     ani: call.ani,
     dnis: call.dnis,
-    participants: [{ number: call.callType === 'Inbound' ? call.ani : call.dnis }],
-    capabilities: CALL_CAPABILITIES[call.state],
+    ...(call.parentConnId ? { parentConnId: call.parentConnId } : {}),
+    participants: call.participants ?? [{ number: call.callType === 'Inbound' ? call.ani : call.dnis }],
+    capabilities: callCapabilities(call),
     userData: call.userData,
     uri: `${baseUrl}/api/v2/me/calls/${call.id}`,
   };
@@ -252,9 +285,18 @@ export function messageLogUpdated(chat: SimChat, messages: SimMessage[], baseUrl
   return { messageType: 'MessageLogUpdated', notificationType: 'NewMessages', messages, chatUri: chatUri(baseUrl, chat.id) };
 }
 
-/** `CallStateChangeMessage` on `/v2/me/calls` [C]. */
-export function callStateChange(call: SimCall, baseUrl: string): Record<string, unknown> {
-  return { messageType: 'CallStateChangeMessage', notificationType: 'StatusChange', call: callResource(call, baseUrl) };
+/**
+ * `CallStateChangeMessage` on `/v2/me/calls` [C]: `StatusChange`, or `ParticipantsUpdated`,
+ * `AttachedDataChanged`, `DtmfSent` (the document's list of notification types) [C]; an `Error`
+ * one carries `errorMessage` [I: as on chats].
+ */
+export function callStateChange(call: SimCall, baseUrl: string, notificationType = 'StatusChange', errorMessage?: string): Record<string, unknown> {
+  return {
+    messageType: 'CallStateChangeMessage',
+    notificationType,
+    call: callResource(call, baseUrl),
+    ...(errorMessage === undefined ? {} : { errorMessage }),
+  };
 }
 
 /** `DeviceStateChangeMessage` on `/v2/me/devices` [C]. */
