@@ -292,6 +292,23 @@ export type AgentState = z.infer<typeof agentStateSchema>;
 const conversationRef = z.looseObject({ id: wireId, state: z.string().nullish() });
 
 /**
+ * One party of a conference [I: the contract names `interaction-data.participants[]` only]: a number
+ * alone, or `{id?, number? | address?, name?, type?: "CUSTOMER" | "AGENT", "agent-id"?}`.
+ */
+export const participantSchema = z.union([
+  z.string(),
+  z.looseObject({
+    id: z.union([z.string(), z.number()]).nullish(),
+    number: optionalText,
+    address: optionalText,
+    name: optionalText,
+    type: optionalText,
+    'agent-id': z.union([z.string(), z.number()]).nullish(),
+  }),
+]);
+export type UccxParticipant = z.infer<typeof participantSchema>;
+
+/**
  * An interaction, in `interaction.*` events and in `session.getState`'s `interactions` [I]:
  * `{"interaction-id", "interaction-state", "interaction-data": {ani, dnis, callVariables},
  * conversations: {primary: {id}, consult?: {id}}}`.
@@ -304,6 +321,8 @@ export const interactionSchema = z.looseObject({
       ani: optionalText,
       dnis: optionalText,
       callVariables: z.record(z.string(), z.unknown()).nullish(),
+      /** A conference's parties (VENDOR-NOTES, "Call work": `interaction-data.participants[]`; their shape [I]). */
+      participants: z.array(participantSchema).nullish(),
     })
     .nullish(),
   conversations: z.looseObject({ primary: conversationRef.nullish(), consult: conversationRef.nullish() }).nullish(),
@@ -347,3 +366,17 @@ export function problemOf(error: z.ZodError): string {
   if (!issue) return 'invalid';
   return `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`;
 }
+
+// ---- call work (VENDOR-NOTES.md, "Call work beyond answer and hang-up": the wire contract [I]) ----
+
+/** `conversation.consult` and `conversation.singleStepTransfer`: `{destination}` [I]. */
+export const destinationSchema = z.looseObject({ destination: z.string().min(1) });
+/** `conversation.sendDtmf`: `{digits}`, 1–32 of `0-9 * # A-D` [I]. */
+export const sendDtmfSchema = z.looseObject({ digits: z.string().regex(/^[0-9*#A-D]{1,32}$/) });
+/** `interaction.setWrapUpReason`: `{reasonCode}`, as `session.getWrapUpReasons` gave it [I]. */
+export const setWrapUpReasonSchema = z.looseObject({ reasonCode: z.union([z.number(), z.string().min(1)]) });
+/** `session.getWrapUpReasons`' data: `{wrapUp: [{code, label}]}` (Finesse's labels are up to 40 characters [C]) [I]. */
+export const wrapUpReasonsSchema = z.looseObject({
+  wrapUp: z.array(z.looseObject({ code: z.union([z.number(), z.string()]), label: z.string() })).nullish(),
+});
+export type WrapUpReasons = z.infer<typeof wrapUpReasonsSchema>;

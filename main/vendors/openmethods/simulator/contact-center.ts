@@ -9,8 +9,19 @@
  * WORK_READY in READY; a held agent stays TALKING; an unanswered offered call makes the agent
  * NOT_READY with reason 32763 (AGT_RNA); participant states ALERTING, ACTIVE, HELD, DROPPED.
  * What UCCX does that sources do not say is chosen here and marked [I].
+ *
+ * Call work (VENDOR-NOTES.md, "Call work beyond answer and hang-up", the wire contract [I]): a
+ * consultation holds the primary conversation and opens a consult one (ALERTING, then ACTIVE when
+ * the colleague answers); completing it as a transfer drops both for the agent (after-call work
+ * follows), as a conference drops the consult conversation and leaves the primary ACTIVE with the
+ * three parties in `interaction-data.participants`; a single-step transfer drops the primary; DTMF
+ * goes on an ACTIVE conversation; a wrap-up reason is taken while the agent is in WORK / WORK_READY
+ * for that interaction (else `wrapup.notAllowed`).
  */
 import { interactionBody, journeyStep, type SimInteraction, type SimLeg } from './payloads.js';
+
+/** A refusal of a request: the failure's code and message (the document's failure block). */
+export type SimRefusal = { code: string; message: string };
 
 /** The agent's state as the simulator holds it (UCCX words [C]). */
 export interface SimAgentState {
@@ -60,6 +71,21 @@ export const DEFAULT_REASONS: { notReady: SimReason[]; logout: SimReason[] } = {
   ],
 };
 
+/** The default wrap-up reasons [I: Finesse lets each team define its own, labels up to 40 characters [C]]. */
+export const DEFAULT_WRAP_UP_REASONS: SimReason[] = [
+  { code: 101, label: 'Sale made' },
+  { code: 102, label: 'Information given' },
+  { code: 103, label: 'Complaint' },
+  { code: 104, label: 'Billing question' },
+  { code: 105, label: 'Technical support' },
+  { code: 106, label: 'Callback booked' },
+  { code: 107, label: 'Wrong number' },
+  { code: 108, label: 'Other' },
+];
+
+/** The digits one `conversation.sendDtmf` takes (VENDOR-NOTES, "Call work" [I]). */
+const DTMF = /^[0-9*#A-D]{1,32}$/;
+
 /** The default teams: two teams, eight members, every member type (document). */
 export function defaultTeams(): SimTeam[] {
   return [
@@ -97,6 +123,14 @@ export class ContactCenter {
   readonly teams: SimTeam[];
   /** The resource id events go out under (set by the server when a session exists). */
   resourceId: string | undefined;
+  /** The wrap-up reasons the agent may give (`session.getWrapUpReasons`). */
+  wrapUpReasons: SimReason[] = DEFAULT_WRAP_UP_REASONS;
+  /** The wrap-up reason given to each ended interaction, by interaction id. */
+  readonly wrapUpGiven = new Map<string, number>();
+  /** The digits sent on each conversation, by conversation id. */
+  readonly dtmf = new Map<string, string>();
+  /** The interaction whose after-call work the agent is in (the last one that ended while talking). */
+  private inWorkFor: string | undefined;
   private counter = 0;
 
   constructor(
@@ -317,7 +351,10 @@ export class ContactCenter {
     return undefined;
   }
 
-  /** The agent consults a colleague: the primary leg is held, a consult leg dials (`interaction.dialing` naming it). */
+  /**
+   * The agent consults a colleague: the primary leg is held, a consult leg dials (`interaction.dialing`
+   * naming it), then rings at the colleague (ALERTING); {@link farEndAnswers} connects it.
+   */
   consult(interactionId: string, destination: string): void {
     const interaction = this.interactions.get(interactionId);
     if (!interaction || interaction.consult) return;
@@ -325,8 +362,75 @@ export class ContactCenter {
       interaction.primary.state = 'HELD';
       this.emitLeg(interaction, interaction.primary);
     }
-    interaction.consult = { id: this.nextId('conv-'), state: 'INITIATED', destination };
+    const consult: SimLeg = { id: this.nextId('conv-'), state: 'INITIATED', destination };
+    interaction.consult = consult;
     this.emitInteraction('interaction.dialing', interaction);
+    consult.state = 'ALERTING';
+    this.emitLeg(interaction, consult);
+  }
+
+  /** `conversation.consult {destination}` on an ACTIVE primary conversation. @returns a refusal, or undefined. */
+  consultFrom(conversationId: string, destination: string): SimRefusal | undefined {
+    const found = this.legOf(conversationId);
+    if (!found || found.role !== 'primary' || found.leg.state !== 'ACTIVE') return { code: 'conversation.invalid', message: 'Only an active call can be consulted on' };
+    if (found.interaction.consult) return { code: 'consult.inProgress', message: 'A consultation is already in progress' };
+    this.consult(found.interaction.id, destination);
+    return undefined;
+  }
+
+  /**
+   * `conversation.transfer` (a consultative transfer) or `conversation.conference` on the consult
+   * conversation, once the colleague answered. @returns a refusal, or undefined.
+   */
+  complete(conversationId: string, as: 'transfer' | 'conference'): SimRefusal | undefined {
+    const found = this.legOf(conversationId);
+    if (!found || found.role !== 'consult') return { code: 'conversation.invalid', message: `Only a consultation can be completed as a ${as}` };
+    if (found.leg.state !== 'ACTIVE') return { code: 'consult.notConnected', message: 'The consulted party has not answered yet' };
+    const { interaction, leg } = found;
+    if (as === 'transfer') {
+      this.end(interaction, 'DROPPED');
+      return undefined;
+    }
+    leg.state = 'DROPPED';
+    this.emitLeg(interaction, leg);
+    delete interaction.consult;
+    interaction.participants = [
+      { id: `${interaction.id}-caller`, number: interaction.direction === 'inbound' ? interaction.ani : interaction.dnis, type: 'CUSTOMER' },
+      { id: `${interaction.id}-consulted`, number: leg.destination ?? '', type: 'AGENT' },
+      { id: `${interaction.id}-agent`, number: this.agent.extension, name: this.agent.name, type: 'AGENT', 'agent-id': this.agent.id },
+    ];
+    interaction.primary.state = 'ACTIVE';
+    this.emitLeg(interaction, interaction.primary);
+    this.emitInteraction('interaction.started', interaction);
+    return undefined;
+  }
+
+  /** `conversation.singleStepTransfer {destination}` on an ACTIVE primary conversation: the call leaves the agent. */
+  singleStepTransfer(conversationId: string, destination: string): SimRefusal | undefined {
+    const found = this.legOf(conversationId);
+    if (!found || found.role !== 'primary' || found.leg.state !== 'ACTIVE') return { code: 'conversation.invalid', message: 'Only an active call can be transferred' };
+    if (!destination.trim()) return { code: 'request.invalid', message: 'destination is required' };
+    this.end(found.interaction, 'DROPPED');
+    return undefined;
+  }
+
+  /** `conversation.sendDtmf {digits}` on an ACTIVE conversation. @returns a refusal, or undefined. */
+  sendDtmf(conversationId: string, digits: string): SimRefusal | undefined {
+    const found = this.legOf(conversationId);
+    if (!found || found.leg.state !== 'ACTIVE') return { code: 'conversation.invalid', message: 'Digits can be sent only on an active call' };
+    if (!DTMF.test(digits)) return { code: 'request.invalid', message: 'digits must be 1 to 32 of 0-9, *, #, A-D' };
+    this.dtmf.set(conversationId, (this.dtmf.get(conversationId) ?? '') + digits);
+    return undefined;
+  }
+
+  /** `interaction.setWrapUpReason {reasonCode}`: only during the after-call work of that interaction. */
+  setWrapUpReason(interactionId: string, reasonCode: number | string): SimRefusal | undefined {
+    const working = this.agentState.state === 'WORK' || this.agentState.state === 'WORK_READY';
+    if (!working || this.inWorkFor !== interactionId) return { code: 'wrapup.notAllowed', message: 'A wrap-up reason can be set only during after-call work for that call' };
+    const code = Number(reasonCode);
+    if (!this.wrapUpReasons.some((r) => r.code === code)) return { code: 'wrapup.unknown', message: `Wrap-up reason ${String(reasonCode)} is not defined` };
+    this.wrapUpGiven.set(interactionId, code);
+    return undefined;
   }
 
   /** The caller hangs up, or an offered call is not answered (`missed`: RNA [C]). */
@@ -353,6 +457,7 @@ export class ContactCenter {
     if (missed && now === 'RESERVED') this.setState('NOT_READY', 32763);
     else if (now === 'RESERVED') this.setState(this.beforeCall, this.beforeCall === 'NOT_READY' ? this.agentState.reasonCode : null);
     else if (now === 'TALKING' && wasTalking) {
+      this.inWorkFor = this.wrapUp ? interaction.id : undefined;
       if (this.wrapUp) this.setState(this.beforeCall === 'READY' ? 'WORK_READY' : 'WORK');
       else this.setState(this.beforeCall);
     }

@@ -22,16 +22,19 @@ import { startLoopbackTcp, type LoopbackTcp } from '../../kit/simulator.js';
 import {
   changeStateSchema,
   dcpMessageSchema,
+  destinationSchema,
   getCapabilitiesRequestSchema,
   makeCallSchema,
   prepareSessionRequestSchema,
   problemOf,
   reportRequestSchema,
+  sendDtmfSchema,
+  setWrapUpReasonSchema,
   transportControlSchema,
   type DcpMessage,
 } from '../schema.js';
 import { DCP_DEFAULT_INDEX, FrameDecoder, MAX_FRAME_BODY_BYTES, TRANSPORT_CONTROL, encodeFrame, encodeJsonFrame, readJsonBody } from '../transport.js';
-import { ContactCenter, DEFAULT_REASONS, defaultTeams, type Publication, type SimAgentState, type SimMember, type SimReason, type SimTeam } from './contact-center.js';
+import { ContactCenter, DEFAULT_REASONS, DEFAULT_WRAP_UP_REASONS, defaultTeams, type Publication, type SimAgentState, type SimMember, type SimReason, type SimRefusal, type SimTeam } from './contact-center.js';
 import {
   DEFAULT_CAPABILITIES,
   capabilitiesSuccess,
@@ -63,6 +66,10 @@ export interface OpenMethodsSimulatorOptions {
   teams?: SimTeam[];
   /** After-call work after each call (default true). */
   wrapUp?: boolean;
+  /** The wrap-up reasons `session.getWrapUpReasons` offers (default {@link DEFAULT_WRAP_UP_REASONS}). */
+  wrapUpReasons?: SimReason[];
+  /** How long a consulted colleague takes to answer, ms (default 300; `null`: only {@link ContactCenter.farEndAnswers}). */
+  consultAnswerMs?: number | null;
   /** Serve TLS with this key and certificate (PEM); the URL then says `tls://`. */
   tls?: { key: string | Buffer; cert: string | Buffer };
   /** Whether `report.teamstatus.begin` lists the teams (`teamadded`) before its answer instead of after (default false). */
@@ -177,6 +184,8 @@ export interface OpenMethodsSimulator {
   sendOversizedFrame(): void;
   /** Sends raw bytes to every client (tests of the framing). */
   sendRaw(bytes: Buffer): void;
+  /** The next resource request `command` is refused with this failure (`result: "failure"`, its `code` and `message`). */
+  refuseNext(command: string, failure: SimRefusal): void;
   close(): Promise<void>;
 }
 
@@ -201,6 +210,10 @@ export async function startOpenMethodsSimulator(options: OpenMethodsSimulatorOpt
   let frames = 0;
   let silent = false;
   let endNewSessions = false;
+  /** Resource commands to refuse once, with their failure. */
+  const refusals = new Map<string, SimRefusal>();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const consultAnswerMs = options.consultAnswerMs === undefined ? 300 : options.consultAnswerMs;
 
   /** Every agent by id, and the agent whose session a resource id is. */
   const agents = new Map<string, SimAgent>();
@@ -215,6 +228,7 @@ export async function startOpenMethodsSimulator(options: OpenMethodsSimulatorOpt
       (publication) => publish(added, publication),
       options.initialState ?? 'READY',
     );
+    added.center.wrapUpReasons = options.wrapUpReasons ?? DEFAULT_WRAP_UP_REASONS;
     agents.set(spec.id, added);
     return added;
   }
@@ -470,6 +484,13 @@ export async function startOpenMethodsSimulator(options: OpenMethodsSimulatorOpt
     const center = owner.center;
     if (!target || target.split('.')[0] !== resourceId) return answer(undefined, { code: 'target.invalid', message: 'The target must start with the session id' });
     const conversationId = target.split('.')[2];
+    const interactionId = target.split('.')[1];
+    const refusal = refusals.get(command);
+    if (refusal) {
+      refusals.delete(command);
+      return answer(undefined, refusal);
+    }
+    const noConversation = { code: 'target.invalid', message: 'No conversation' };
     switch (command) {
       case 'session.getState':
         return answer({ ...center.stateBody(), interactions: [...center.interactions.values()].map(interactionBody) });
@@ -495,6 +516,36 @@ export async function startOpenMethodsSimulator(options: OpenMethodsSimulatorOpt
         return answer({}, conversationId ? center.hold(conversationId) : { code: 'target.invalid', message: 'No conversation' });
       case 'conversation.retrieve':
         return answer({}, conversationId ? center.retrieve(conversationId) : { code: 'target.invalid', message: 'No conversation' });
+      case 'conversation.consult':
+      case 'conversation.singleStepTransfer': {
+        const request = destinationSchema.safeParse(data);
+        if (!request.success) return answer(undefined, { code: 'request.invalid', message: problemOf(request.error) });
+        if (!conversationId) return answer(undefined, noConversation);
+        if (command === 'conversation.singleStepTransfer') return answer({}, center.singleStepTransfer(conversationId, request.data.destination));
+        const refused = center.consultFrom(conversationId, request.data.destination);
+        answer({}, refused);
+        const consulting = refused ? undefined : center.legOf(conversationId)?.interaction;
+        const legId = consulting?.consult?.id;
+        // The colleague answers, unless the consultation was cancelled first.
+        if (consulting && legId && consultAnswerMs !== null) later(consultAnswerMs, () => center.legOf(legId)?.role === 'consult' && center.farEndAnswers(consulting.id));
+        return;
+      }
+      case 'conversation.transfer':
+      case 'conversation.conference':
+        return answer({}, conversationId ? center.complete(conversationId, command === 'conversation.transfer' ? 'transfer' : 'conference') : noConversation);
+      case 'conversation.sendDtmf': {
+        const request = sendDtmfSchema.safeParse(data);
+        if (!request.success) return answer(undefined, { code: 'request.invalid', message: problemOf(request.error) });
+        return answer({}, conversationId ? center.sendDtmf(conversationId, request.data.digits) : noConversation);
+      }
+      case 'session.getWrapUpReasons':
+        return answer({ wrapUp: center.wrapUpReasons.map((r) => ({ ...r })) });
+      case 'interaction.setWrapUpReason': {
+        const request = setWrapUpReasonSchema.safeParse(data);
+        if (!request.success) return answer(undefined, { code: 'request.invalid', message: problemOf(request.error) });
+        if (!interactionId) return answer(undefined, { code: 'target.invalid', message: 'No interaction' });
+        return answer({}, center.setWrapUpReason(interactionId, request.data.reasonCode));
+      }
       default:
         return answer(undefined, { code: 'command.unknown', message: `Unknown command ${command}` });
     }
@@ -533,6 +584,14 @@ export async function startOpenMethodsSimulator(options: OpenMethodsSimulatorOpt
   const server: LoopbackTcp = await startLoopbackTcp({ accept, port: options.port });
   const url = options.tls ? `tls://localhost:${server.port}` : `tcp://127.0.0.1:${server.port}`;
   log?.info({ url }, 'OpenMethods simulator listening');
+
+  function later(ms: number, run: () => void): void {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      run();
+    }, ms);
+    timers.add(timer);
+  }
 
   const everyClient = (action: (client: SimClient) => void): void => {
     for (const client of [...clients]) action(client);
@@ -595,6 +654,7 @@ export async function startOpenMethodsSimulator(options: OpenMethodsSimulatorOpt
     closeConnections: () => everyClient((client) => client.socket.end()),
     endSessions: () => everyClient((client) => refuse(client, 'session.ended', 'The server ended the session')),
     forgetSessions,
+    refuseNext: (command, refusal) => void refusals.set(command, refusal),
     resetConnections: () => everyClient((client) => client.raw.resetAndDestroy()),
     setSilent: (value) => void (silent = value),
     sendMalformedFrame() {
@@ -611,6 +671,8 @@ export async function startOpenMethodsSimulator(options: OpenMethodsSimulatorOpt
     sendRaw: (bytes) => everyClient((client) => client.socket.write(bytes)),
     async close() {
       listeners.clear();
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
       await server.close();
     },
   };

@@ -25,6 +25,8 @@ export interface SimInteraction {
   callVariables: Record<string, string>;
   primary: SimLeg;
   consult?: SimLeg;
+  /** A conference's parties (after `conversation.conference`) [I: the contract names only `participants[]`]. */
+  participants?: Array<{ id: string; number: string; name?: string; type: 'CUSTOMER' | 'AGENT'; 'agent-id'?: string }>;
   /** ms since epoch. */
   startedAt: number;
   connectedAt?: number;
@@ -35,7 +37,12 @@ export function interactionBody(interaction: SimInteraction): Record<string, unk
   return {
     'interaction-id': interaction.id,
     'interaction-state': interaction.state,
-    'interaction-data': { ani: interaction.ani, dnis: interaction.dnis, callVariables: { ...interaction.callVariables } },
+    'interaction-data': {
+      ani: interaction.ani,
+      dnis: interaction.dnis,
+      callVariables: { ...interaction.callVariables },
+      ...(interaction.participants ? { participants: interaction.participants.map((p) => ({ ...p })) } : {}),
+    },
     conversations: {
       primary: { id: interaction.primary.id },
       ...(interaction.consult ? { consult: { id: interaction.consult.id } } : {}),
@@ -84,8 +91,13 @@ export const DEFAULT_CAPABILITIES: Readonly<Record<string, unknown>> = {
   'conversation.release': true,
   'conversation.hold': true,
   'conversation.retrieve': true,
-  'conversation.transfer': false,
-  'conversation.conference': false,
+  // Call work (VENDOR-NOTES, "Call work": these keys `true` offer the action [I]).
+  consult: true,
+  transfer: true,
+  conference: true,
+  singleStepTransfer: true,
+  sendDtmf: true,
+  wrapUpReasons: true,
 };
 
 /** A report's success answer (document). */
