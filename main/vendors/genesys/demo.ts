@@ -2,7 +2,10 @@
  * Demo mode for Genesys: the simulator on loopback plus a scripted working day — chats with
  * customers arrive (customers write several lines, some wait for the agent's reply, chats end),
  * calls ring now and then (the caller gives up if nobody answers, answered calls end after a
- * while, followed by a short after-call work), and the agent's state changes.
+ * while, followed by a short after-call work), and the agent's state changes. Call work plays as on
+ * the server: a colleague the agent consults answers at once (the simulator), so a consultation can
+ * be completed as a transfer or a conference of three; a caller does not hang up while held for a
+ * consultation; the account offers wrap-up reasons (dispositions) for the after-call work.
  *
  * The desk connects to it through the real connector and the real protocol; nothing here talks
  * to the desk directly.
@@ -51,6 +54,15 @@ const CONVERSATIONS: Array<{ opening: string[]; replies: string[]; waitsForReply
 ];
 
 const CALLERS = ['+358401234567', '+4420794600', '+4930123456', '+15551234567', '+46701234567'];
+
+/** The demo account's wrap-up reasons (a Genesys site configures its own). */
+const DISPOSITIONS = [
+  { code: 'SALE', label: 'Sale made' },
+  { code: 'INFO', label: 'Information given' },
+  { code: 'COMPLAINT', label: 'Complaint' },
+  { code: 'CALLBACK', label: 'Callback booked' },
+  { code: 'NOSALE', label: 'No sale' },
+];
 
 /**
  * Starts the simulator and its scripted day.
@@ -119,12 +131,13 @@ export async function startGenesysDemo(options: GenesysDemoOptions): Promise<Gen
     if (callMatch && op.operationName === 'Answer') {
       const callId = decodeURIComponent(callMatch[1]!);
       ringing.delete(callId);
-      // The caller hangs up after a while, then a short after-call work.
-      after(jitter(25_000), () => {
+      // The caller hangs up after a while (not while on hold for a consultation), then a short after-call work.
+      after(jitter(25_000), function hangUp() {
         if (!simulator.openCalls().includes(callId)) return;
+        if (simulator.call(callId)?.consulting) return after(jitter(10_000), hangUp);
         simulator.releaseCall(callId);
         after(500, () => simulator.setAgentState('AfterCallWork'));
-        after(jitter(8_000), () => simulator.setAgentState('Ready'));
+        after(jitter(12_000), () => simulator.setAgentState('Ready'));
       });
     }
   });
@@ -151,6 +164,7 @@ export async function startGenesysDemo(options: GenesysDemoOptions): Promise<Gen
     user: simulator.credentials.user,
     password: simulator.credentials.password,
     channels: ['voice', 'chat'],
+    dispositions: DISPOSITIONS,
   });
 
   return {
