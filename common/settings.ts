@@ -17,6 +17,10 @@ import type { Json } from './model.js';
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
 
+/** The log levels, most detailed first (pino's); `display.logLevel` and `--log-level` take one. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 /** Stands in for a stored secret: the window never receives secrets; sending this back keeps it. */
 export const SECRET_KEPT = Object.freeze({ kept: true as const });
 export type SecretKept = typeof SECRET_KEPT;
@@ -33,6 +37,8 @@ export type SettingsDocument = {
     startAtLogin?: boolean;
     /** The window's ring: sound on or off, and the output device's id (absent: the system default). Absent: sound on, default output. */
     ring?: { sound: boolean; device?: string };
+    /** How much the log files say (default `info`; `debug` or `trace` when support asks for more). */
+    logLevel?: LogLevel;
   };
   webHost?: { port: number };
   /** The hosts screen pops may open (an administrator's list; the window shows it, never edits it). */

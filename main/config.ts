@@ -12,7 +12,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { readCapped, SIZE_CAPS } from './capped-file.js';
 import { secretSchema, type SecretRef } from './vendors/kit/account.js';
-import { THEMES } from '../common/settings.js';
+import { LOG_LEVELS, THEMES } from '../common/settings.js';
 import { API_SCOPES } from '../common/automation.js';
 import { normaliseAllowedHost } from './desk/screen-pop.js';
 import { platforms, type ParsedAccount } from './vendors/index.js';
@@ -53,6 +53,11 @@ export const displaySchema = z
       .object({ sound: z.boolean().default(true), device: z.string().max(200).optional() })
       .strict()
       .default({ sound: true }),
+    /**
+     * How much the log says (issue 22): `info` by default; `debug` or `trace` when support asks for
+     * more. `--log-level` and the `AGENT_COMPANION_LOG` environment variable override it.
+     */
+    logLevel: z.enum(LOG_LEVELS).default('info'),
   })
   .strict();
 

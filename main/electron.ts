@@ -8,10 +8,14 @@ import Store from 'electron-store';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { pino } from 'pino';
 import { appLogger } from './app.js';
+import { LogSink, logLevelFrom } from './log-files.js';
 import { runShell } from './shell.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// Standard error at once; the log files too once the shell knows the OS's log folder.
+const logSink = new LogSink(pino.destination(2));
 
 runShell({
   electron,
@@ -25,7 +29,8 @@ runShell({
   argv: process.argv,
   env: process.env,
   platform: process.platform,
-  log: appLogger(),
+  log: appLogger(logLevelFrom(process.argv, process.env), logSink),
+  logSink,
   paths: {
     renderer: join(root, 'dist', 'renderer'),
     preload: join(root, 'dist', 'preload', 'index.cjs'),

@@ -14,6 +14,7 @@
  * - `shell/power.ts`: waking from sleep makes every connection prove it is alive;
  * - `shell/links.ts`: `tel:`/`callto:` links become the desk's pending dial (never dialled by itself);
  * - `shell/login-item.ts`: start at login in the tray;
+ * - `shell/logs.ts`: the log also in rotating files in the OS's log folder;
  * - `shell/stores.ts`, `shell/secrets.ts`: the settings (a managed config file, else the settings
  *   store), the call history and the remembered choices in `userData`; secrets encrypted with the
  *   OS keychain. Invalid settings open the settings screen with the problems, never the demo.
@@ -35,6 +36,8 @@ import { registerAppScheme, startAppProtocol } from './shell/protocol.js';
 import { startScreenPops } from './shell/screen-pops.js';
 import { keychain } from './shell/secrets.js';
 import { openStores, type StoreOpeners } from './shell/stores.js';
+import { startLogFiles } from './shell/logs.js';
+import type { LogFileOptions, LogSink } from './log-files.js';
 import { startTray } from './shell/tray.js';
 import { denyPermissions, startWindow } from './shell/window.js';
 import type { BackoffPolicy } from './vendors/kit/supervisor.js';
@@ -53,6 +56,10 @@ export interface ShellOptions extends StoreOpeners {
   backoff?: BackoffPolicy;
   /** The argv form `tel:` links launch the app with when it runs from source (`shell/links.ts`). */
   devLaunch?: DialLinksOptions['devLaunch'];
+  /** The sink `log` writes through: given, the log also goes to rotating files in `app.getPath('logs')` (`shell/logs.ts`). */
+  logSink?: LogSink;
+  /** The log files' size limit and how many are kept (tests make them small). */
+  logRotation?: Omit<LogFileOptions, 'dir'>;
 }
 
 /** The running shell, for the entry point and the tests. */
@@ -96,6 +103,7 @@ export function runShell(options: ShellOptions): Shell {
     const keys = keychain(electron);
     const stores = await openStores(electron, { ...options, keychain: keys });
     const { config, demo, source, problems } = stores.loaded;
+    const logFiles = options.logSink ? await startLogFiles(electron, { log, sink: options.logSink, argv: options.argv, env: options.env, config, rotation: options.logRotation }) : undefined;
     const running = await startCore({
       preferences: stores.preferences,
       config,
@@ -110,6 +118,7 @@ export function runShell(options: ShellOptions): Shell {
       backoff: options.backoff,
     });
     core = running;
+    if (logFiles) stops.unshift(logFiles.stop);
     stops.push(
       startIpc(electron, running, { log, window: window.current }),
       startTray(electron, running, { platform, log, paths, window }),

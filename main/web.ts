@@ -9,8 +9,9 @@
  * - Toasts become Web Notifications in the page (see renderer/web-bridge.ts), closed again
  *   (`toast.close`) when their call stops ringing or their chat is no longer an invitation.
  *
- * Run it: `npm run start:web -- [--config PATH] [--port N] [--demo] [--new-key] [--log-json]`; on a
- * terminal its log is readable lines, elsewhere (or with `--log-json`) JSON lines (`log-terminal.ts`).
+ * Run it: `npm run start:web -- [--config PATH] [--port N] [--demo] [--new-key] [--log-json] [--log-level LEVEL]`;
+ * on a terminal its log is readable lines, elsewhere (or with `--log-json`) JSON lines
+ * (`log-terminal.ts`); the JSON lines also go to rotating files in `<state>/logs` (`log-files.ts`).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -28,6 +29,7 @@ import { loadConfiguration } from './config.js';
 import { webHistory } from './history-file.js';
 import type { Logger } from './log.js';
 import { logDestination } from './log-terminal.js';
+import { LogSink, logLevelFrom, openLogFiles, type LogFileOptions, type LogFiles } from './log-files.js';
 import { ReadOnlySettings } from './settings.js';
 import { documentPreferences, jsonFileDocument } from './preferences.js';
 import { LogLimiter, type LimiterTimers } from './log-limiter.js';
@@ -245,6 +247,13 @@ export interface WebMainOptions {
   /** Where a refusal to start goes (default stderr). */
   err?: { write(text: string): unknown };
   log?: Logger;
+  /**
+   * The sink `log` writes through, to which the log files are attached (with `log`; without `log`
+   * the host makes both). Absent with `log`: no log files (a test's own logger).
+   */
+  logSink?: LogSink;
+  /** The log files' size limit and how many are kept (tests use a small limit). */
+  logFiles?: Omit<LogFileOptions, 'dir'>;
   /** Whether a folder can be written (default `isWritableDir`; tests inject one where permissions do not bind: root). */
   writable?: (dir: string) => boolean;
   /** Stop on SIGINT and SIGTERM (default true). */
@@ -257,6 +266,8 @@ export interface RunningWebHost {
   core: Core;
   /** Where the session key, the history and the preferences are kept. */
   stateDir: WebStateDir;
+  /** The rotating log files (`<state>/logs`), when the host writes them. */
+  logFiles?: LogFiles;
   /** Closes the host and stops the core. */
   stop(): Promise<void>;
 }
@@ -279,21 +290,26 @@ export async function main(argv: readonly string[] = process.argv.slice(2), opti
       demo: { type: 'boolean' },
       'new-key': { type: 'boolean' },
       'log-json': { type: 'boolean' },
+      'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
   if (values.help) {
     out.write(
-      'Usage: npm run start:web -- [--config PATH] [--port N] [--demo] [--new-key] [--log-json]\n' +
-        '  --new-key   make a new session key (every open tab must then be opened again from the new link)\n' +
-        '  --log-json  log JSON lines even on a terminal (elsewhere the log is JSON anyway)\n',
+      'Usage: npm run start:web -- [--config PATH] [--port N] [--demo] [--new-key] [--log-json] [--log-level LEVEL]\n' +
+        '  --new-key    make a new session key (every open tab must then be opened again from the new link)\n' +
+        '  --log-json   log JSON lines even on a terminal (elsewhere the log is JSON anyway)\n' +
+        '  --log-level  trace, debug, info, warn, error or fatal (default: display.logLevel, else info)\n',
     );
     return undefined;
   }
-  // A person at a terminal reads the log; a pipe, a file or a service manager gets JSON lines.
-  const log = options.log ?? appLogger(undefined, logDestination({ json: values['log-json'] }));
+  // A person at a terminal reads the log; a pipe, a file or a service manager gets JSON lines; the
+  // log files get the JSON lines too, once the state folder is known.
+  const sink = options.log ? options.logSink : new LogSink(logDestination({ json: values['log-json'] }));
+  const log = options.log ?? appLogger(logLevelFrom(argv, env), sink);
   const loaded = await loadConfiguration({ argv, env });
+  if (!options.log) log.level = logLevelFrom(argv, env, loaded.config.display.logLevel);
   if (loaded.problems.length) {
     // A managed file with mistakes (or too large to read): say why, and start nothing (never the demo instead).
     err.write(`Agent Companion: ${loaded.source} cannot be used:\n${loaded.problems.map((line) => `  ${line}`).join('\n')}\n`);
@@ -312,10 +328,23 @@ export async function main(argv: readonly string[] = process.argv.slice(2), opti
   // The session key outlives a restart, so an open tab finds the host again on the same port.
   const key = await loadWebToken(stateDir.path, { renew: values['new-key'] ?? false });
   if (key.replaced) out.write(`${key.replaced}\n`);
-  const core = await startCore({ config: loaded.config, demo: loaded.demo, setup: { source: loaded.source, problems: [] }, log, settings, preferences, history, env, automationStore });
+  const logFiles = sink ? await openLogFiles({ dir: join(stateDir.path, 'logs'), ...options.logFiles }) : undefined;
+  if (sink && logFiles) {
+    sink.attach(logFiles);
+    out.write(`Its log files are in ${logFiles.dir}.\n`);
+  }
+  const closeLogFiles = async (): Promise<void> => {
+    sink?.detach();
+    await logFiles?.close();
+  };
+  const core = await startCore({ config: loaded.config, demo: loaded.demo, setup: { source: loaded.source, problems: [] }, log, settings, preferences, history, env, automationStore }).catch(async (error: unknown) => {
+    await closeLogFiles();
+    throw error;
+  });
   const port = values.port !== undefined ? Number(values.port) : loaded.config.webHost.port;
   const host = await startWebHost({ core, log, port, token: key.token }).catch(async (error: unknown) => {
     await core.stop();
+    await closeLogFiles();
     throw error;
   });
   out.write(
@@ -324,7 +353,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2), opti
       (core.automation?.port ? `The automation API listens at ${core.automation.url} (docs/automation-api.md).\n` : ''),
   );
   let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => (stopping ??= host.close().then(() => core.stop()));
+  const stop = (): Promise<void> => (stopping ??= host.close().then(() => core.stop()).finally(closeLogFiles));
   if (options.signals ?? true) {
     const shutdown = (): void => {
       out.write('Stopping…\n');
@@ -333,7 +362,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2), opti
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
   }
-  return { host, core, stateDir, stop };
+  return { host, core, stateDir, ...(logFiles ? { logFiles } : {}), stop };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

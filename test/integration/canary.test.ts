@@ -4,7 +4,8 @@
  * Every secret here is a unique canary. Every registered platform runs against its conformance rig
  * (its simulator, with long random secrets: a working account and one whose secret is wrong), through the whole core and
  * the web host; the test captures every bridge frame, every log line at every level (trace
- * included, as pino's JSON and as the readable lines the web host prints on a terminal), and every
+ * included, as pino's JSON, as the readable lines the web host prints on a terminal, and as the
+ * rotating log files on disk), and every
  * error text the window receives, and looks for each canary in every form it
  * could take on the way (plain, base64, base64url, hex, URL-encoded, inside a Basic header).
  * The automation API (issue 20) is on, with an administrator's client whose token is a canary and
@@ -22,6 +23,10 @@ import { platforms, type AnyPlatform } from '../../main/vendors/index.js';
 import { secretFieldsOf, type RawAccount } from '../../main/vendors/kit/platform.js';
 import { startWebHost, type WebHost } from '../../main/web.js';
 import { logDestination } from '../../main/log-terminal.js';
+import { listLogFiles, openLogFiles, type LogFiles } from '../../main/log-files.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { applyChange } from '../../common/patch.js';
 import type { DeskApi, DeskState } from '../../preload/bridge.js';
 import { createBridgeClient } from '../../preload/client.js';
@@ -77,6 +82,8 @@ describe('no secret leaves the main process', () => {
   const apiTexts: string[] = [];
   const secrets = new Map<string, string[]>();
   const managedToken = `${canary('api-managed')}-0123456789abcdef`;
+  const logDir = mkdtempSync(join(tmpdir(), 'canary-logs-'));
+  let logFiles: LogFiles;
   let core: Core;
   let window: Awaited<ReturnType<typeof webWindow>>;
 
@@ -97,10 +104,13 @@ describe('no secret leaves the main process', () => {
       assert.ok(secrets.size >= platforms().length, 'every platform has secrets to look for');
       // Every line twice: pino's JSON, and the readable form the web host prints on a terminal.
       const terminal = logDestination({ terminal: { isTTY: true, write: (text: string) => readableLines.push(text) } });
+      // And the log files, rolling at 16 kB so several files are read.
+      logFiles = closers.add(await openLogFiles({ dir: logDir, maxBytes: 16 * 1024, keep: 1000 }), (files) => files.close());
       const log = appLogger('trace', {
         write: (line: string) => {
           logLines.push(line);
           terminal.write(line);
+          logFiles.write(line);
         },
       });
       secrets.set('automation.clients[0].token', canaryForms(managedToken));
@@ -113,7 +123,10 @@ describe('no secret leaves the main process', () => {
       window = closers.add(await webWindow(host, frames), (w) => w.close());
     }),
   );
-  after(() => closers.closeAll());
+  after(async () => {
+    await closers.closeAll();
+    rmSync(logDir, { recursive: true, force: true });
+  });
 
   it('connects the working accounts and fails the wrong ones, with canary secrets', async () => {
     const settled = await eventually(() => {
@@ -174,10 +187,15 @@ describe('no secret leaves the main process', () => {
     assert.ok(logLines.some((line) => line.includes('"level":10')), 'trace-level lines were captured');
     assert.equal(readableLines.length, logLines.length, 'every line was also printed readable');
     assert.ok(readableLines.some((line) => line.includes('TRACE')), 'trace-level lines were printed readable');
+    await logFiles.close();
+    const files = listLogFiles(logDir).map((file) => readFileSync(file.path, 'utf8'));
+    assert.ok(files.length > 1, 'the log files rolled over');
+    assert.equal(files.join('').split('\n').filter(Boolean).length, logLines.length, 'every line is in the files');
     for (const [where, texts] of [
       ['a bridge frame', frames],
       ['a log line', logLines],
       ['a readable log line', readableLines],
+      ['a log file', files],
       ['an error text', errors],
       ['an automation API answer or event', apiTexts],
     ] as const) {

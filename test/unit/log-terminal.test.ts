@@ -71,9 +71,11 @@ describe('the web host’s log on a terminal', () => {
     }
   });
 
-  it('takes --log-json on the command line and says so in --help', async () => {
+  it('takes --log-json and --log-level on the command line and says so in --help', async () => {
     const written: string[] = [];
-    await main(['--log-json', '--help'], { out: { write: (text: string) => written.push(text) } });
-    assert.match(written.join(''), /--log-json {2}log JSON lines even on a terminal/);
+    await main(['--log-json', '--log-level', 'debug', '--help'], { out: { write: (text: string) => written.push(text) } });
+    // The help's columns widened for --log-level.
+    assert.match(written.join(''), /--log-json {3}log JSON lines even on a terminal/);
+    assert.match(written.join(''), /--log-level {2}trace, debug, info, warn, error or fatal/);
   });
 });
