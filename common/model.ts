@@ -524,6 +524,9 @@ export type DeskSetup = {
 /** What a click on a toast asks the window to show. */
 export type FocusTarget = { kind: 'call'; key: string } | { kind: 'chat'; key: string };
 
+/** What the app may ask the window to show: a toast's call or chat, or "Save diagnostics…" (the tray's item, issue 22). */
+export type ShowRequest = FocusTarget | { kind: 'diagnostics' };
+
 /** A notification the alert policy raises (Electron shows an OS notification, the web host a Web Notification). */
 export type Toast = {
   /** Dedupe key: one toast per id, ever (e.g. `call:<callKey>`). */

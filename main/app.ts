@@ -19,6 +19,11 @@ import type { BackoffPolicy } from './vendors/kit/supervisor.js';
 import { accountSeed, allSecretFields, createConnector } from './vendors/index.js';
 import { Automation } from './api/index.js';
 import type { ClientDocument } from './api/clients.js';
+import type { DiagnosticsControl } from './bridge.js';
+import { DiagnosticsRecorder } from './diagnostics/record.js';
+import { diagnosticsEntries, diagnosticsListing, zipDiagnostics } from './diagnostics/bundle.js';
+import type { DiagnosticsSaved } from '../common/diagnostics.js';
+import { arch, release, type } from 'node:os';
 
 /**
  * The app's logger: pino JSON lines (stderr by default), with every registered platform's secret
@@ -29,8 +34,24 @@ export function appLogger(level?: string, destination?: { write(line: string): u
   return createLogger(level, destination, allSecretFields());
 }
 
+/** What a host adds to the diagnostics (`main/diagnostics/`), and how it saves them. */
+export interface DiagnosticsHost {
+  /** Versions besides Node's and the OS (`app`, `electron`, `chrome`). */
+  versions?: Readonly<Record<string, string>>;
+  /** The log files' folder. */
+  logDir?: string | undefined;
+  /** The crash reports' folder. */
+  crashDir?: string | undefined;
+  /** The config fields a policy of the OS sets, and by what. */
+  managed?: Readonly<Record<string, string>> | undefined;
+  /** Saves the zip (the desktop app: its save dialog). Default: back to the page as a download. */
+  save?: (zip: Uint8Array, fileName: string) => Promise<DiagnosticsSaved>;
+}
+
 export interface CoreOptions {
   config: AppConfig;
+  /** What this host adds to "Save diagnostics…" and how it saves them. */
+  diagnostics?: DiagnosticsHost;
   /** Run the built-in simulators instead of the config's accounts (see `loadConfiguration`). */
   demo?: boolean;
   /** Where the settings came from, and why they could not be used (shown when the desk is empty). */
@@ -63,6 +84,8 @@ export interface Core {
   demo?: Demo;
   /** The local automation API, when `automation.enabled` (`main/api/`). */
   automation?: Automation;
+  /** "Save diagnostics…": the files it would hold, and the save (issue 22). */
+  diagnostics: DiagnosticsControl;
   /** Listens to toasts the alert policy raises (each toast once, ever). Returns the unsubscribe function. */
   onToast(listener: (toast: Toast) => void): () => void;
   /**
@@ -144,6 +167,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     history: options.history,
     automationStore: options.automationStore,
     secret,
+    diagnostics: options.diagnostics,
   });
   await core.automation?.listen();
   return core;
@@ -167,6 +191,37 @@ export interface CoreParts {
   automationStore?: ClientDocument;
   /** Resolves a secret of the config (an administrator's API client token); `field` names it in the error. */
   secret?: (ref: SecretRef, field: string) => string;
+  /** What the host adds to the diagnostics, and how it saves them. */
+  diagnostics?: DiagnosticsHost | undefined;
+}
+
+/**
+ * The diagnostics of a core: made from the recorder and what the host gives, listed for the agent,
+ * saved as the host does (default: handed back for the page to download).
+ */
+function diagnosticsOf(recorder: DiagnosticsRecorder, parts: CoreParts): DiagnosticsControl {
+  const host = parts.diagnostics ?? {};
+  const entries = () =>
+    diagnosticsEntries({
+      recorder,
+      config: parts.config,
+      source: parts.setup?.source ?? 'the built-in defaults',
+      versions: { ...host.versions, node: process.versions.node, os: `${type()} ${release()} ${arch()}` },
+      logDir: host.logDir,
+      crashDir: host.crashDir,
+      managed: host.managed,
+    });
+  const save = host.save ?? (async (zip: Uint8Array, fileName: string): Promise<DiagnosticsSaved> => ({ kind: 'download', fileName, base64: Buffer.from(zip).toString('base64') }));
+  return {
+    list: () => diagnosticsListing(entries(), Date.now()),
+    async save() {
+      const now = Date.now();
+      const files = entries();
+      const saved = await save(zipDiagnostics(files, now), diagnosticsListing(files, now).fileName);
+      parts.log.info({ files: files.length, saved: saved.kind, ...(saved.kind === 'saved' ? { path: saved.path } : {}) }, 'diagnostics made');
+      return saved;
+    },
+  };
 }
 
 /**
@@ -183,7 +238,12 @@ export function assembleCore(parts: CoreParts): Core {
   const automation = config.automation.enabled
     ? new Automation({ desk, config: config.automation, log, store: parts.automationStore, secret: parts.secret ?? ((ref, field) => resolveSecret(ref, process.env, undefined, field)) })
     : undefined;
-  const hub = new BridgeHub(desk, log, parts.settings ?? new ReadOnlySettings(config, 'the built-in defaults'), automation);
+  const recorder = new DiagnosticsRecorder();
+  const diagnostics = diagnosticsOf(recorder, parts);
+  const hub = new BridgeHub(desk, log, parts.settings ?? new ReadOnlySettings(config, 'the built-in defaults'), automation, diagnostics);
+  // The connection timeline the diagnostics hold (issue 22): from the first state on.
+  recorder.noteConnections(desk.state, undefined);
+  desk.subscribe((state, previous) => recorder.noteConnections(state, previous));
   const toastListeners = new Set<(toast: Toast) => void>();
   const closeListeners = new Set<(id: string) => void>();
   /** Toasts raised whose call still rings or chat is still an invitation, by id. */
@@ -194,6 +254,7 @@ export function assembleCore(parts: CoreParts): Core {
     // changing decides nothing, and the policy need not read the desk through.
     if (state.calls === previous.calls && state.chats === previous.chats && state.accounts === previous.accounts) return;
     const decided = decideToasts(state, memory, config.display.toasts);
+    if (decided.memory !== memory) recorder.noteAlerts(state, decided.toasts, config.display.toasts);
     // Something new to answer (a toast decided, shown or not): the windows get it on the next turn.
     if (decided.memory !== memory) hub.expedite();
     memory = decided.memory;
@@ -203,6 +264,7 @@ export function assembleCore(parts: CoreParts): Core {
     }
     for (const id of toastsToClose(state, open)) {
       open.delete(id);
+      recorder.noteToastClosed(id);
       for (const listener of closeListeners) listener(id);
     }
   });
@@ -217,6 +279,7 @@ export function assembleCore(parts: CoreParts): Core {
     hub,
     demo,
     ...(automation ? { automation } : {}),
+    diagnostics,
     onToast(listener) {
       toastListeners.add(listener);
       return () => toastListeners.delete(listener);

@@ -32,6 +32,7 @@ import type { DeskState } from '../common/model.js';
 import type { Logger } from './log.js';
 import { LogLimiter } from './log-limiter.js';
 import type { SettingsStore } from './settings.js';
+import type { DiagnosticsListing, DiagnosticsSaved } from '../common/diagnostics.js';
 
 /** What the window may ask of the automation API (`main/api/`). */
 export interface AutomationControl {
@@ -41,12 +42,28 @@ export interface AutomationControl {
   revoke(clientId: string): void;
 }
 
+/** What the window may ask of the diagnostics (`main/diagnostics/`). */
+export interface DiagnosticsControl {
+  /** The files the zip would hold now. */
+  list(): DiagnosticsListing;
+  /** Makes the zip and saves it as the host does (a save dialog, or a download for the page). */
+  save(): Promise<DiagnosticsSaved>;
+}
+
 /** What an invocation works on. */
 interface Target {
   desk: Desk;
   settings: SettingsStore;
   /** Absent while the automation API is off. */
   automation?: AutomationControl;
+  /** Absent where the host offers none (tests). */
+  diagnostics?: DiagnosticsControl;
+}
+
+/** The diagnostics, or the agent's reason why there are none. */
+function diagnosticsOf(target: Target): DiagnosticsControl {
+  if (!target.diagnostics) throw new Error('Diagnostics cannot be saved here.');
+  return target.diagnostics;
 }
 
 /** The automation API, or the agent's reason why there is none. */
@@ -88,6 +105,8 @@ const HANDLERS: { [M in DeskMethod]: (target: Target, args: CheckedArgs<M>) => M
   revokeApiClient: (target, [client]) => automationOf(target).revoke(client),
   getSettings: ({ settings }) => settings.view(),
   saveSettings: ({ settings }, [document]) => settings.save(document),
+  listDiagnostics: (target) => diagnosticsOf(target).list(),
+  saveDiagnostics: (target) => diagnosticsOf(target).save(),
 };
 
 /** One renderer's end of the wire, on the main side. */
@@ -123,6 +142,7 @@ export class BridgeHub {
     private readonly log: Logger,
     private readonly settings: SettingsStore,
     private readonly automation?: AutomationControl,
+    private readonly diagnostics?: DiagnosticsControl,
   ) {
     this.lastSent = desk.state;
     this.unsubscribe = desk.subscribe(() => this.scheduleFlush(false));
@@ -239,7 +259,10 @@ export class BridgeHub {
     }
     try {
       const handler = HANDLERS[method] as (target: Target, args: unknown) => Json | void | Promise<Json | void>;
-      const value = await handler({ desk: this.desk, settings: this.settings, ...(this.automation ? { automation: this.automation } : {}) }, checked.data);
+      const value = await handler(
+        { desk: this.desk, settings: this.settings, ...(this.automation ? { automation: this.automation } : {}), ...(this.diagnostics ? { diagnostics: this.diagnostics } : {}) },
+        checked.data,
+      );
       return value === undefined ? { ok: true } : { ok: true, value };
     } catch (error) {
       return { ok: false, error: error instanceof Error ? error.message : String(error) };

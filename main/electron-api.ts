@@ -47,7 +47,10 @@ export interface ShellElectron {
     | 'setLoginItemSettings'
     | 'setAsDefaultProtocolClient'
     | 'setBadgeCount'
+    | 'getVersion'
   >;
+  /** The save dialog "Save diagnostics…" asks where with. */
+  dialog: Pick<typeof Electron.dialog, 'showSaveDialog'>;
   BrowserWindow: new (options: Electron.BrowserWindowConstructorOptions) => ShellWindow;
   ipcMain: Pick<Electron.IpcMain, 'on' | 'removeAllListeners'>;
   Menu: Pick<typeof Electron.Menu, 'buildFromTemplate'>;

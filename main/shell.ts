@@ -15,6 +15,7 @@
  * - `shell/links.ts`: `tel:`/`callto:` links become the desk's pending dial (never dialled by itself);
  * - `shell/login-item.ts`: start at login in the tray;
  * - `shell/logs.ts`: the log also in rotating files in the OS's log folder;
+ * - `shell/diagnostics.ts`: "Save diagnostics…" (the tray's item and the settings screen's) saves a zip where the agent says;
  * - `shell/stores.ts`, `shell/secrets.ts`: the settings (a managed config file, else the settings
  *   store), the call history and the remembered choices in `userData`; secrets encrypted with the
  *   OS keychain. Invalid settings open the settings screen with the problems, never the demo.
@@ -37,6 +38,7 @@ import { startScreenPops } from './shell/screen-pops.js';
 import { keychain } from './shell/secrets.js';
 import { openStores, type StoreOpeners } from './shell/stores.js';
 import { startLogFiles } from './shell/logs.js';
+import { desktopDiagnostics } from './shell/diagnostics.js';
 import type { LogFileOptions, LogSink } from './log-files.js';
 import { startTray } from './shell/tray.js';
 import { denyPermissions, startWindow } from './shell/window.js';
@@ -116,6 +118,7 @@ export function runShell(options: ShellOptions): Shell {
       decrypt: keys.decrypt,
       env: options.env,
       backoff: options.backoff,
+      diagnostics: desktopDiagnostics(electron, { logDir: logFiles?.dir, window: window.current }),
     });
     core = running;
     if (logFiles) stops.unshift(logFiles.stop);

@@ -14,7 +14,7 @@
  * (`log-terminal.ts`); the JSON lines also go to rotating files in `<state>/logs` (`log-files.ts`).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -39,6 +39,9 @@ import { loadWebToken } from './web-token.js';
 
 /** Where the built renderer lives. */
 export const RENDERER_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer');
+
+/** The app's version, from its `package.json` (the web host runs from the source tree). */
+const APP_VERSION = (JSON.parse(readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), '..', 'package.json'), 'utf8')) as { version: string }).version;
 
 /** The Content-Security-Policy the page is served with (the same as the Electron window's). */
 export const CONTENT_SECURITY_POLICY =
@@ -337,7 +340,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2), opti
     sink?.detach();
     await logFiles?.close();
   };
-  const core = await startCore({ config: loaded.config, demo: loaded.demo, setup: { source: loaded.source, problems: [] }, log, settings, preferences, history, env, automationStore }).catch(async (error: unknown) => {
+  const diagnostics = { versions: { app: APP_VERSION }, logDir: logFiles?.dir };
+  const core = await startCore({ config: loaded.config, demo: loaded.demo, setup: { source: loaded.source, problems: [] }, log, settings, preferences, history, env, automationStore, diagnostics }).catch(async (error: unknown) => {
     await closeLogFiles();
     throw error;
   });

@@ -26,19 +26,21 @@ import {
   CHAT_COMMANDS,
   PRESENCE_STATES,
   type CallJourney,
-  type FocusTarget,
   type Json,
   type JsonOnly,
+  type ShowRequest,
   type Toast,
 } from '../common/model.js';
 import { DIALABLE, DTMF } from '../common/dial.js';
 import type { DeskChange } from '../common/patch.js';
 import type { SettingsDocument, SettingsView } from '../common/settings.js';
+import type { DiagnosticsListing, DiagnosticsSaved } from '../common/diagnostics.js';
 
 export type * from '../common/model.js';
 export type * from '../common/automation.js';
 export type { ChatUpsert, DeskChange, DeskPatch, RecentCallsDelta, SliceName, SlicePatch } from '../common/patch.js';
 export type * from '../common/settings.js';
+export type * from '../common/diagnostics.js';
 export { SECRET_KEPT, THEMES } from '../common/settings.js';
 
 /** The Electron IPC channel that carries the wire's JSON text, both ways. */
@@ -139,6 +141,13 @@ export const DESK_METHODS = {
    * or when the settings are managed elsewhere (`editable: false`).
    */
   saveSettings: { args: z.tuple([settingsDocument]) },
+  /** The files "Save diagnostics…" would put in its zip, for the agent to see before saving (issue 22). */
+  listDiagnostics: { args: z.tuple([]), returns: returns<DiagnosticsListing>() },
+  /**
+   * Makes the diagnostics zip and saves it: the desktop app asks where (its save dialog), the web
+   * host hands it back for the page to offer as a download. Never sent anywhere.
+   */
+  saveDiagnostics: { args: z.tuple([]), returns: returns<DiagnosticsSaved>() },
 } as const;
 
 type Methods = typeof DESK_METHODS;
@@ -158,7 +167,7 @@ export type DeskApi = { [M in DeskMethod]: (...args: MethodArgs<M>) => Promise<M
   /** Receives the full state at once, then every change. Returns an unsubscribe function. */
   onChange(listener: (change: DeskChange) => void): () => void;
   /** Receives focus requests (a toast was clicked). Returns an unsubscribe function. */
-  onFocus(listener: (target: FocusTarget) => void): () => void;
+  onFocus(listener: (target: ShowRequest) => void): () => void;
 };
 
 /** The wire shape of an invocation's answer (errors travel as data, never as thrown IPC errors). */
@@ -174,7 +183,7 @@ export type ClientMessage = { type: 'subscribe' } | { type: 'invoke'; id: number
 /** What the core sends, as JSON text. */
 export type ServerMessage =
   | { type: 'change'; change: DeskChange }
-  | { type: 'focus'; target: FocusTarget }
+  | { type: 'focus'; target: ShowRequest }
   | { type: 'toast'; toast: Toast }
   /** The toast `id` should close: its call stopped ringing, or its chat is no longer an invitation (issue 11). */
   | { type: 'toast.close'; id: string }

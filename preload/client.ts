@@ -26,7 +26,7 @@ import {
   type DeskChange,
   type DeskMethod,
   type DeskState,
-  type FocusTarget,
+  type ShowRequest,
   type InvokeResult,
   type Json,
   type ServerMessage,
@@ -61,7 +61,7 @@ export interface BridgeClient {
   /** The transport was lost: every pending invocation rejects with `message`. */
   lost(message: string): void;
   /** Delivers a focus request that did not come over the wire (a Web Notification's click). */
-  focus(target: FocusTarget): void;
+  focus(target: ShowRequest): void;
 }
 
 function isServerMessage(value: unknown): value is ServerMessage {
@@ -187,9 +187,9 @@ export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
   const send = (message: ClientMessage): boolean => options.transport.send(JSON.stringify(message));
   const changes = changeFeed(send, options.onSynced);
   const invokes = pendingInvokes(send, options.notConnectedMessage ?? 'Not connected to Agent Companion.');
-  const focusListeners = new Set<(target: FocusTarget) => void>();
+  const focusListeners = new Set<(target: ShowRequest) => void>();
 
-  function focus(target: FocusTarget): void {
+  function focus(target: ShowRequest): void {
     for (const listener of [...focusListeners]) listener(target);
   }
 
@@ -221,7 +221,7 @@ export function createBridgeClient(options: BridgeClientOptions): BridgeClient {
   const api = {
     ...methods,
     onChange: (listener: (change: DeskChange) => void) => changes.listen(listener),
-    onFocus(listener: (target: FocusTarget) => void) {
+    onFocus(listener: (target: ShowRequest) => void) {
       focusListeners.add(listener);
       return () => void focusListeners.delete(listener);
     },

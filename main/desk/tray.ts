@@ -14,7 +14,8 @@ import { activeCalls, activityText, agentActivity, agentPresence, farEnd, presen
 /**
  * One menu entry. `id` comes back on click: `presence:<state>`, `presence:<state>:<reason code>`,
  * `account-presence:<account>:<state>[:<reason code>]`, `show`, `quit`, `retry:<account>`, `history` (the missed calls line: shows the window),
- * `call:<hangup|hold|retrieve>:<call key>`.
+ * `call:<hangup|hold|retrieve>:<call key>`,
+ * `diagnostics` ("Save diagnostics…": the window shows the files it would save).
  */
 export type TrayItem =
   | { kind: 'label'; text: string }
@@ -157,7 +158,7 @@ export function trayModel(state: DeskState, nowMs: number = Date.now()): TrayMod
   const missed = missedCallsText(state.missedUnseen);
   items.push({ kind: 'separator' });
   if (missed) items.push({ kind: 'action', id: 'history', text: missed });
-  items.push({ kind: 'action', id: 'show', text: 'Show Agent Companion' }, { kind: 'action', id: 'quit', text: 'Quit' });
+  items.push({ kind: 'action', id: 'show', text: 'Show Agent Companion' }, { kind: 'action', id: 'diagnostics', text: 'Save diagnostics…' }, { kind: 'action', id: 'quit', text: 'Quit' });
 
   const restingIcon: TrayIcon = trouble.length > 0 ? 'trouble' : (presence ?? 'unknown');
   const icon: TrayIcon = ringing > 0 ? 'ringing' : restingIcon;
@@ -210,9 +211,10 @@ export function trayAction(
   | { kind: 'call'; action: CallAction; callKey: string }
   | { kind: 'show' }
   | { kind: 'history' }
+  | { kind: 'diagnostics' }
   | { kind: 'quit' }
   | undefined {
-  if (id === 'show' || id === 'quit' || id === 'history') return { kind: id };
+  if (id === 'show' || id === 'quit' || id === 'history' || id === 'diagnostics') return { kind: id };
   const [kind, value] = id.split(/:(.*)/s, 2);
   if (kind === 'account-presence' && value) {
     const [accountId, rest] = value.split(/:(.*)/s, 2);

@@ -79,6 +79,10 @@ export function startTray(electron: ShellElectron, core: Core, env: ShellEnv & {
       case 'history':
         window.show();
         return;
+      case 'diagnostics':
+        // The window lists the files first; the agent saves from there (issue 22).
+        window.show({ kind: 'diagnostics' });
+        return;
       case 'quit':
         app.quit();
     }

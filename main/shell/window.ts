@@ -7,7 +7,7 @@
  * `activate` (the dock icon) shows it; the app stays in the tray when it is closed.
  */
 import { join } from 'node:path';
-import type { FocusTarget } from '../../common/model.js';
+import type { ShowRequest } from '../../common/model.js';
 import type { Core } from '../app.js';
 import type { ShellElectron, ShellWindow } from '../electron-api.js';
 import type { Logger } from '../log.js';
@@ -22,7 +22,7 @@ export interface DeskWindow {
   /** Creates the window; it shows once ready unless the start was hidden. */
   open(): void;
   /** Brings the window to the front (creating it again if it was destroyed), on `target` when given. */
-  show(target?: FocusTarget): void;
+  show(target?: ShowRequest): void;
   /** The app was started hidden after all (a macOS login item): no window shows until asked for. */
   keepHidden(): void;
 }
@@ -96,7 +96,7 @@ export function startWindow(electron: ShellElectron, core: () => Core | undefine
     return win;
   }
 
-  function show(target?: FocusTarget): void {
+  function show(target?: ShowRequest): void {
     hidden = false;
     if (!window || window.isDestroyed()) window = create();
     if (window.isMinimized()) window.restore();

@@ -41,6 +41,8 @@ export class DeskModel {
   highlightedCallKey = $state<string | undefined>(undefined);
   /** Bumped on each call focus request, so the same call can be focused twice. */
   callFocusSeq = $state(0);
+  /** Bumped each time the app asks for "Save diagnostics…" (the tray's item): the window opens it. */
+  diagnosticsAsked = $state(0);
   /** Unsent replies by chat key (kept while the agent switches chats). */
   drafts = $state<Record<string, string>>({});
   /** The inline status line. */
@@ -63,7 +65,7 @@ export class DeskModel {
   /** Subscribes to changes and focus requests; returns the teardown. */
   start(): () => void {
     this.#subscribe();
-    const offFocus = this.api.onFocus((target) => this.focus(target));
+    const offFocus = this.api.onFocus((target) => (target.kind === 'diagnostics' ? (this.diagnosticsAsked += 1) : this.focus(target)));
     return () => {
       this.#unsubscribeChange?.();
       this.#unsubscribeChange = undefined;

@@ -12,6 +12,8 @@
  * an app paired during the test: its snapshot, its event stream (replayed from the start) and its
  * OpenAPI document are searched too, and neither API token may appear in a frame, a log line or an
  * answer (the pairing poll that hands the token out once is the only place it may be).
+ * "Save diagnostics…" (issue 22) is asked for over the web host's bridge: the zip is opened and
+ * every file in it searched.
  * The Electron host's frames and files are checked by `test/unit/shell.test.ts`.
  */
 import assert from 'node:assert/strict';
@@ -25,6 +27,7 @@ import { startWebHost, type WebHost } from '../../main/web.js';
 import { logDestination } from '../../main/log-terminal.js';
 import { listLogFiles, openLogFiles, type LogFiles } from '../../main/log-files.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { strFromU8, unzipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyChange } from '../../common/patch.js';
@@ -80,6 +83,7 @@ describe('no secret leaves the main process', () => {
   const readableLines: string[] = [];
   const errors: string[] = [];
   const apiTexts: string[] = [];
+  const zipped: string[] = [];
   const secrets = new Map<string, string[]>();
   const managedToken = `${canary('api-managed')}-0123456789abcdef`;
   const logDir = mkdtempSync(join(tmpdir(), 'canary-logs-'));
@@ -116,7 +120,7 @@ describe('no secret leaves the main process', () => {
       secrets.set('automation.clients[0].token', canaryForms(managedToken));
       const automation = { enabled: true, port: 0, clients: [{ name: 'Canary CRM', scopes: ['read', 'calls'], token: { env: 'CANARY_API_TOKEN' } }] };
       core = closers.add(
-        await startCore({ config: parseConfig({ accounts, automation }), log, tuning, backoff: { initialMs: 50, maxMs: 300, jitter: 0 }, env: { ...process.env, CANARY_API_TOKEN: managedToken } }),
+        await startCore({ config: parseConfig({ accounts, automation }), log, tuning, diagnostics: { logDir }, backoff: { initialMs: 50, maxMs: 300, jitter: 0 }, env: { ...process.env, CANARY_API_TOKEN: managedToken } }),
         (c) => c.stop(),
       );
       const host = closers.add(await startWebHost({ core, log }), (h) => h.close());
@@ -181,6 +185,17 @@ describe('no secret leaves the main process', () => {
     assert.ok(apiTexts.some((text) => text.includes('"accounts"')) && apiTexts.some((text) => text.includes('"openapi"')), 'the snapshot and the document were read');
   });
 
+  it('saves diagnostics over the web host’s bridge: a zip of the files listed', async () => {
+    const listing = await window.api.listDiagnostics();
+    const saved = await window.api.saveDiagnostics();
+    assert.equal(saved.kind, 'download');
+    const files = unzipSync(Buffer.from((saved as { base64: string }).base64, 'base64'));
+    assert.deepEqual(Object.keys(files).sort(), listing.files.map((file) => file.name).sort(), 'the zip holds the files the agent saw');
+    assert.ok(Object.keys(files).some((name) => name.startsWith('logs/')), 'log files are in it');
+    for (const [name, data] of Object.entries(files)) zipped.push(`${name}\n${strFromU8(data)}`);
+    assert.match(zipped.find((text) => text.startsWith('configuration.json'))!, /\[secret, masked\]/);
+  });
+
   it('finds no canary in any bridge frame, log line or error text', async () => {
     await core.desk.stop();
     assert.ok(frames.length > 0 && logLines.length > 0, 'frames and log lines were captured');
@@ -196,6 +211,7 @@ describe('no secret leaves the main process', () => {
       ['a log line', logLines],
       ['a readable log line', readableLines],
       ['a log file', files],
+      ['a file of the diagnostics zip', zipped],
       ['an error text', errors],
       ['an automation API answer or event', apiTexts],
     ] as const) {

@@ -264,6 +264,10 @@ export class FakeApp extends FakeEmitter<Electron.App> implements ShellApp {
   }
   /** The app's badge count, as `app.setBadgeCount` last set it (0 hides the badge). */
   badgeCount = 0;
+  /** The app's version: `package.json`'s, as Electron reads it from the app's own. */
+  getVersion(): string {
+    return '0.1.0';
+  }
   /** Sets the badge count; true as on macOS and on Linux with the Unity launcher (Electron's docs). */
   setBadgeCount(count?: number): boolean {
     this.badgeCount = count ?? 0;
@@ -707,6 +711,10 @@ export class FakeElectron {
   readonly protocolHandlers = new Map<string, ProtocolHandler>();
   /** Every URL given to `shell.openExternal` (the system browser), in order. */
   readonly openedExternally: string[] = [];
+  /** Every save dialog's options, in order. */
+  readonly saveDialogs: Electron.SaveDialogOptions[] = [];
+  /** What the agent picks in the next save dialogs: a path, or undefined to cancel. */
+  saveDialogAnswer: string | undefined;
   private readonly ctx: Context;
   private readonly ownsMachine: boolean;
 
@@ -722,7 +730,8 @@ export class FakeElectron {
     };
     const ctx = (this.ctx = new Context(this.config, this.machine));
     ({ app: this.app, ipcMain: this.ipcMain, log: this.log, windows: this.windows, trays: this.trays, notifications: this.notifications } = ctx);
-    const { permissionHandlers, privilegedSchemes, protocolHandlers, openedExternally } = this;
+    const { permissionHandlers, privilegedSchemes, protocolHandlers, openedExternally, saveDialogs } = this;
+    const answer = (): string | undefined => this.saveDialogAnswer;
     const requireReadyFor = (what: string): void => {
       if (!ctx.app.isReady) throw new Error(`${what} can only be used after the app is ready`);
     };
@@ -806,6 +815,16 @@ export class FakeElectron {
         },
       },
       powerMonitor: ctx.powerMonitor,
+      dialog: {
+        // Electron's two overloads: (window, options) and (options); the window is not modelled.
+        showSaveDialog(windowOrOptions: unknown, maybeOptions?: Electron.SaveDialogOptions): Promise<Electron.SaveDialogReturnValue> {
+          requireReadyFor('dialog.showSaveDialog');
+          const options = (maybeOptions ?? windowOrOptions) as Electron.SaveDialogOptions;
+          saveDialogs.push(options);
+          const path = answer();
+          return Promise.resolve({ canceled: path === undefined, filePath: path ?? '' });
+        },
+      } as ShellElectron['dialog'],
       shell: {
         openExternal(url: string): Promise<void> {
           openedExternally.push(url);

@@ -9,6 +9,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
 import { appLogger } from '../../main/app.js';
+import { LogSink } from '../../main/log-files.js';
+import { strFromU8, unzipSync } from 'fflate';
 import { runShell, type SettingsFile, type Shell } from '../../main/shell.js';
 import { toastOptions } from '../../main/shell/notifications.js';
 import { APP_URL } from '../../main/shell/protocol.js';
@@ -61,7 +63,17 @@ const closers = new Closers();
 afterEach(() => closers.closeAll());
 
 async function launch(
-  options: { machine?: FakeMachine; argv?: string[]; store?: Record<string, unknown>; storageBackend?: 'basic_text' | 'gnome_libsecret'; platform?: NodeJS.Platform; beforeReady?: (fake: FakeElectron) => void; keepHistory?: boolean } = {},
+  options: {
+    machine?: FakeMachine;
+    argv?: string[];
+    store?: Record<string, unknown>;
+    storageBackend?: 'basic_text' | 'gnome_libsecret';
+    platform?: NodeJS.Platform;
+    beforeReady?: (fake: FakeElectron) => void;
+    keepHistory?: boolean;
+    /** Write the log files too (in the fake's `logs` folder), as the app does. */
+    logFiles?: boolean;
+  } = {},
 ): Promise<Launch> {
   const fake = closers.add(createFakeElectron({ machine: options.machine, argv: options.argv, storageBackend: options.storageBackend }), (f) => {
     if (!f.app.quitted) f.electron.app.quit();
@@ -70,6 +82,7 @@ async function launch(
   const settingsFile = new JsonSettingsFile(join(fake.electron.app.getPath('userData'), 'settings.json'));
   if (options.store) settingsFile.store = options.store;
   const logLines: string[] = [];
+  const logSink = new LogSink({ write: (line: string) => logLines.push(line) });
   const shell = runShell({
     electron: fake.electron,
     openSettingsFile: () => settingsFile,
@@ -78,7 +91,8 @@ async function launch(
     env: {},
     platform: options.platform ?? 'linux',
     openPreferencesFile: () => new JsonSettingsFile(join(fake.electron.app.getPath('userData'), 'preferences.json')),
-    log: appLogger('trace', { write: (line: string) => logLines.push(line) }),
+    log: appLogger('trace', logSink),
+    ...(options.logFiles ? { logSink } : {}),
     paths: { renderer: rendererWithMap(), preload: '/app/dist/preload/index.cjs', assets: ASSETS },
     backoff: { initialMs: 50, maxMs: 300, jitter: 0 },
   });
@@ -297,6 +311,39 @@ describe('Electron shell (against a typed fake of Electron)', () => {
     await connected(app, 'voice');
     assert.ok(readdirSync(userData).some((name) => /^preferences\.json\..*\.corrupt$/.test(name)), 'set aside');
     assert.equal(app.logLines.filter((line) => line.includes('The preferences file') && line.includes('is not valid JSON')).length, 1);
+  });
+
+  it('saves diagnostics from the tray: the window lists the files first, then the zip goes where the agent chose, with the log files and no secret', async () => {
+    const { simulator, store } = await enreachStore();
+    const app = await launch({ store, logFiles: true });
+    await connected(app, 'voice');
+    app.fake.closeWindow(app.window);
+    const asked = new Promise((resolve) => app.api.onFocus(resolve));
+    app.fake.clickMenuItem('Save diagnostics…');
+    assert.deepEqual(await asked, { kind: 'diagnostics' }, 'the window is asked to show the list');
+    assert.equal(app.window.isVisible(), true, 'the window is shown');
+    assert.equal(app.fake.saveDialogs.length, 0, 'nothing is saved before the agent says so');
+
+    const listing = await app.api.listDiagnostics();
+    const names = listing.files.map((file) => file.name);
+    for (const name of ['README.txt', 'versions.json', 'configuration.json', 'connections.json', 'alerts.json', 'crash-dumps.json']) assert.ok(names.includes(name), `${name} is listed`);
+    assert.ok(names.some((name) => name.startsWith('logs/agent-companion.')), `a log file is listed: ${names.join(', ')}`);
+
+    app.fake.saveDialogAnswer = undefined;
+    assert.deepEqual(await app.api.saveDiagnostics(), { kind: 'cancelled' }, 'a cancelled dialog saves nothing');
+    const target = join(app.fake.electron.app.getPath('temp'), 'support.zip');
+    app.fake.saveDialogAnswer = target;
+    assert.deepEqual(await app.api.saveDiagnostics(), { kind: 'saved', path: target });
+    assert.equal(app.fake.saveDialogs.at(-1)!.defaultPath, join(app.fake.electron.app.getPath('downloads'), listing.fileName), 'offered in Downloads under its name');
+
+    const files = unzipSync(readFileSync(target));
+    assert.deepEqual(Object.keys(files).sort(), [...names].sort(), 'the zip holds what was listed');
+    assert.equal(JSON.parse(strFromU8(files['versions.json']!)).app, '0.1.0');
+    const timeline = JSON.parse(strFromU8(files['connections.json']!)) as Record<string, Array<{ state: string }>>;
+    assert.ok(timeline.voice?.some((entry) => entry.state === 'connected'), 'the account’s connection is on its timeline');
+    const secret = new Map([['enreach secret key', canaryForms(simulator.credentials.secretKey)]]);
+    for (const [name, data] of Object.entries(files)) assert.deepEqual(leaks(strFromU8(data), secret), [], `no secret in ${name}`);
+    assert.match(strFromU8(files['configuration.json']!), /"secretKey": "\[secret, masked\]"/);
   });
 
   it('hides the window to the tray when it is closed, and shows it again from the tray', async () => {
