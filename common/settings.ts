@@ -91,6 +91,12 @@ export type SettingsView = {
   problems: string[];
   /** What protects secrets stored here (the desktop app); absent where none are stored. */
   secrets?: SecretStorage;
+  /**
+   * The fields a policy of the OS sets (issue 22), by dotted path (`display.theme`), each with the
+   * policy and where it is set, in words (`policy Theme in HKLM\SOFTWARE\Policies\AgentCompanion`):
+   * the screen shows them as managed and does not let them be changed.
+   */
+  managed?: Record<string, string>;
 };
 
 /** What protects secrets at rest, in words the agent and the admin can act on. */

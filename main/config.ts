@@ -238,13 +238,24 @@ export function parseConfig(raw: unknown, source = 'config'): AppConfig {
   throw new ConfigError(`${source} is not valid:\n${problemLines(result.error, raw).map((line) => `  ${line}`).join('\n')}`);
 }
 
+/** Merges a policies' document over settings (objects merged, anything else replaced): what a policy sets wins. */
+export function applyPolicies(settings: Record<string, unknown>, policies: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...settings };
+  for (const [key, value] of Object.entries(policies)) {
+    const below = out[key];
+    const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+    out[key] = isObject(value) && isObject(below) ? applyPolicies(below, value) : value;
+  }
+  return out;
+}
+
 /**
  * Reads and validates a JSON config file. Its size is checked with `stat` before it is read: a file
  * larger than {@link SIZE_CAPS}.config (1 MB) is refused in one sentence naming the file and the cap.
  * @throws {ConfigError} when the file is missing, too large, cannot be read, is not JSON, or does
  *   not match the schema.
  */
-export async function loadConfigFile(path: string): Promise<AppConfig> {
+export async function loadConfigFile(path: string, policies: Record<string, unknown> = {}): Promise<AppConfig> {
   let text: string | undefined;
   try {
     text = await readCapped(path, SIZE_CAPS.config, 'The config file');
@@ -258,7 +269,7 @@ export async function loadConfigFile(path: string): Promise<AppConfig> {
   } catch (error) {
     throw new ConfigError(`${path} is not valid JSON: ${(error as Error).message}`);
   }
-  return parseConfig(raw, path);
+  return parseConfig(typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? applyPolicies(raw as Record<string, unknown>, policies) : raw, path);
 }
 
 /** The config file path from `--config PATH` / `--config=PATH`, else `AGENT_COMPANION_CONFIG`. */
@@ -285,6 +296,10 @@ export interface Configuration {
   path?: string;
   /** Why the settings could not be used, one line per field; empty when they are valid. */
   problems: string[];
+  /** The fields a policy of the OS sets, and by what (`main/policy.ts`); empty without policies. */
+  managed: Record<string, string>;
+  /** Policies that could not be used (left out), one line each naming the source and the key. */
+  policyProblems: string[];
 }
 
 /** Where {@link loadConfiguration} looks. */
@@ -293,6 +308,8 @@ export interface ConfigurationSources {
   env?: NodeJS.ProcessEnv;
   /** The desktop app's settings store (absent in the web host); `{}` when nothing was ever saved. */
   store?: { document: Record<string, unknown>; path: string };
+  /** The OS's policies (`main/policy.ts` `readPolicies`), set above the file or the store. */
+  policies?: { document: Record<string, unknown>; managed: Record<string, string>; problems: string[] };
 }
 
 /**
@@ -304,8 +321,11 @@ export interface ConfigurationSources {
 export async function loadConfiguration(sources: ConfigurationSources): Promise<Configuration> {
   const askedDemo = sources.argv.includes('--demo');
   const path = configPathFrom(sources.argv, sources.env);
-  const empty = parseConfig({});
+  const policies = sources.policies?.document ?? {};
+  const policy = { managed: sources.policies?.managed ?? {}, policyProblems: sources.policies?.problems ?? [] };
+  const empty = parseConfig(policies);
   const invalid = (source: string, error: unknown): Configuration => ({
+    ...policy,
     config: empty,
     demo: askedDemo,
     source,
@@ -315,18 +335,18 @@ export async function loadConfiguration(sources: ConfigurationSources): Promise<
   if (path) {
     const source = `the config file ${path}`;
     try {
-      const config = await loadConfigFile(path);
-      return { config, demo: askedDemo || config.demo, source, path, problems: [] };
+      const config = await loadConfigFile(path, policies);
+      return { ...policy, config, demo: askedDemo || config.demo, source, path, problems: [] };
     } catch (error) {
       return { ...invalid(source, error), path };
     }
   }
-  if (!sources.store) return { config: empty, demo: true, source: 'no configuration (start with --config PATH to use your accounts)', problems: [] };
+  if (!sources.store) return { ...policy, config: empty, demo: true, source: 'no configuration (start with --config PATH to use your accounts)', problems: [] };
   const source = `this computer's settings (${sources.store.path})`;
-  if (Object.keys(sources.store.document).length === 0) return { config: empty, demo: true, source, problems: [] };
+  if (Object.keys(sources.store.document).length === 0) return { ...policy, config: empty, demo: true, source, problems: [] };
   try {
-    const config = parseConfig(sources.store.document, 'settings');
-    return { config, demo: askedDemo || config.demo, source, problems: [] };
+    const config = parseConfig(applyPolicies(sources.store.document, policies), 'settings');
+    return { ...policy, config, demo: askedDemo || config.demo, source, problems: [] };
   } catch (error) {
     return invalid(source, error);
   }

@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import { SECRET_KEPT, type SecretStorage, type SettingsAccount, type SettingsDocument, type SettingsField, type SettingsView } from '../common/settings.js';
-import { automationSchema, ConfigError, displaySchema, parseConfig, screenPopSchema, webHostSchema, type AppConfig } from './config.js';
+import { applyPolicies, automationSchema, ConfigError, displaySchema, parseConfig, screenPopSchema, webHostSchema, type AppConfig } from './config.js';
 import { choicesOf, formKindOf, isRequired } from './vendors/kit/platform.js';
 import { platformOf, platforms, secretFields } from './vendors/index.js';
 
@@ -170,9 +170,12 @@ export class ReadOnlySettings implements SettingsStore {
     private readonly source: string,
     private readonly problems: readonly string[] = [],
     private readonly origin: ReadOnlyOrigin = { kind: 'defaults' },
+    /** The fields a policy of the OS sets, and by what. */
+    private readonly managed: Readonly<Record<string, string>> = {},
   ) {}
   view(): SettingsView {
     return {
+      ...(Object.keys(this.managed).length ? { managed: { ...this.managed } } : {}),
       editable: false,
       source: this.source,
       readOnlyNote: readOnlyNote(this.origin, this.source),
@@ -194,6 +197,8 @@ export interface StoredSettingsExtras {
   secrets?: SecretStorage;
   /** The stored document as written (shown for correction when it is not valid; the source of kept secrets). */
   raw?: Record<string, unknown>;
+  /** The OS's policies: their fields are shown as in effect (above the stored ones) and marked managed. */
+  policies?: { document: Record<string, unknown>; managed: Readonly<Record<string, string>> };
 }
 
 /** Editable settings kept by the host (Electron: electron-store + safeStorage). */
@@ -211,8 +216,11 @@ export class StoredSettings implements SettingsStore {
     this.problems = extras.problems ?? [];
   }
   view(): SettingsView {
-    const view: SettingsView = { editable: true, source: this.source, settings: maskSecrets(this.raw), vendors: accountForms(), problems: [...this.problems] };
+    const policies = this.extras.policies;
+    const shown = policies ? applyPolicies(this.raw as Record<string, unknown>, policies.document) : this.raw;
+    const view: SettingsView = { editable: true, source: this.source, settings: maskSecrets(shown), vendors: accountForms(), problems: [...this.problems] };
     if (this.extras.secrets) view.secrets = { ...this.extras.secrets };
+    if (policies && Object.keys(policies.managed).length) view.managed = { ...policies.managed };
     return view;
   }
   async save(document: unknown): Promise<void> {

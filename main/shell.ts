@@ -39,6 +39,7 @@ import { keychain } from './shell/secrets.js';
 import { openStores, type StoreOpeners } from './shell/stores.js';
 import { startLogFiles } from './shell/logs.js';
 import { desktopDiagnostics } from './shell/diagnostics.js';
+import { APP_ID, policySource, type PolicySource } from './policy.js';
 import type { LogFileOptions, LogSink } from './log-files.js';
 import { startTray } from './shell/tray.js';
 import { denyPermissions, startWindow } from './shell/window.js';
@@ -58,6 +59,8 @@ export interface ShellOptions extends StoreOpeners {
   backoff?: BackoffPolicy;
   /** The argv form `tel:` links launch the app with when it runs from source (`shell/links.ts`). */
   devLaunch?: DialLinksOptions['devLaunch'];
+  /** The OS's policies (default: this OS's, `main/policy.ts`); the tests give a fake OS. */
+  policies?: PolicySource;
   /** The sink `log` writes through: given, the log also goes to rotating files in `app.getPath('logs')` (`shell/logs.ts`). */
   logSink?: LogSink;
   /** The log files' size limit and how many are kept (tests make them small). */
@@ -103,7 +106,7 @@ export function runShell(options: ShellOptions): Shell {
     denyPermissions(electron);
     startAppProtocol(electron, paths.renderer);
     const keys = keychain(electron);
-    const stores = await openStores(electron, { ...options, keychain: keys });
+    const stores = await openStores(electron, { ...options, keychain: keys, policies: options.policies ?? policySource(platform, APP_ID) });
     const { config, demo, source, problems } = stores.loaded;
     const logFiles = options.logSink ? await startLogFiles(electron, { log, sink: options.logSink, argv: options.argv, env: options.env, config, rotation: options.logRotation }) : undefined;
     const running = await startCore({
@@ -118,7 +121,7 @@ export function runShell(options: ShellOptions): Shell {
       decrypt: keys.decrypt,
       env: options.env,
       backoff: options.backoff,
-      diagnostics: desktopDiagnostics(electron, { logDir: logFiles?.dir, window: window.current }),
+      diagnostics: desktopDiagnostics(electron, { logDir: logFiles?.dir, managed: stores.loaded.managed, window: window.current }),
     });
     core = running;
     if (logFiles) stops.unshift(logFiles.stop);

@@ -36,6 +36,7 @@ import { LogLimiter, type LimiterTimers } from './log-limiter.js';
 import { webStateDir, type WebStateDir } from './state-dir.js';
 import { windowFile } from './window-files.js';
 import { loadWebToken } from './web-token.js';
+import { APP_ID, policySource, readPolicies, type PolicySource } from './policy.js';
 
 /** Where the built renderer lives. */
 export const RENDERER_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'renderer');
@@ -257,6 +258,8 @@ export interface WebMainOptions {
   logSink?: LogSink;
   /** The log files' size limit and how many are kept (tests use a small limit). */
   logFiles?: Omit<LogFileOptions, 'dir'>;
+  /** The OS's policies (default: this OS's, `main/policy.ts`); the tests give a fake OS. */
+  policies?: PolicySource;
   /** Whether a folder can be written (default `isWritableDir`; tests inject one where permissions do not bind: root). */
   writable?: (dir: string) => boolean;
   /** Stop on SIGINT and SIGTERM (default true). */
@@ -311,7 +314,9 @@ export async function main(argv: readonly string[] = process.argv.slice(2), opti
   // log files get the JSON lines too, once the state folder is known.
   const sink = options.log ? options.logSink : new LogSink(logDestination({ json: values['log-json'] }));
   const log = options.log ?? appLogger(logLevelFrom(argv, env), sink);
-  const loaded = await loadConfiguration({ argv, env });
+  const policies = await readPolicies(options.policies ?? policySource(process.platform, APP_ID));
+  if (policies.problems.length) log.error({ problems: policies.problems }, 'some policies of the OS could not be used; they are left out');
+  const loaded = await loadConfiguration({ argv, env, policies });
   if (!options.log) log.level = logLevelFrom(argv, env, loaded.config.display.logLevel);
   if (loaded.problems.length) {
     // A managed file with mistakes (or too large to read): say why, and start nothing (never the demo instead).
@@ -323,7 +328,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2), opti
   const stateDir = webStateDir(loaded.path, env, options.writable);
   out.write(`${stateDir.note}\n`);
   log.info({ path: stateDir.path }, 'the web host keeps its state in this folder');
-  const settings = new ReadOnlySettings(loaded.config, loaded.source, [], { kind: 'web-host', path: loaded.path, demo: loaded.demo });
+  const settings = new ReadOnlySettings(loaded.config, loaded.source, [], { kind: 'web-host', path: loaded.path, demo: loaded.demo }, loaded.managed);
   const preferences = documentPreferences(jsonFileDocument(join(stateDir.path, 'preferences.json'), log), log);
   const history = webHistory(stateDir.path);
   // The apps paired with the automation API (their tokens' hashes, never the tokens).
@@ -340,7 +345,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2), opti
     sink?.detach();
     await logFiles?.close();
   };
-  const diagnostics = { versions: { app: APP_VERSION }, logDir: logFiles?.dir };
+  const diagnostics = { versions: { app: APP_VERSION }, logDir: logFiles?.dir, managed: loaded.managed };
   const core = await startCore({ config: loaded.config, demo: loaded.demo, setup: { source: loaded.source, problems: [] }, log, settings, preferences, history, env, automationStore, diagnostics }).catch(async (error: unknown) => {
     await closeLogFiles();
     throw error;

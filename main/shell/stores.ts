@@ -17,6 +17,7 @@ import type { Logger } from '../log.js';
 import { documentPreferences, type PreferenceDocument } from '../preferences.js';
 import { ReadOnlySettings, StoredSettings, type SettingsStore } from '../settings.js';
 import { secretStorageOf, type Keychain } from './secrets.js';
+import { readPolicies, type Policies, type PolicySource } from '../policy.js';
 
 /** The settings store the desktop app keeps (electron-store in the app; a JSON file in tests). */
 export interface SettingsFile {
@@ -68,6 +69,8 @@ export interface StoresOptions extends StoreOpeners {
   platform: NodeJS.Platform;
   log: Logger;
   keychain: Keychain;
+  /** The OS's policies (`main/policy.ts`), above the settings. */
+  policies?: PolicySource;
 }
 
 /**
@@ -78,14 +81,16 @@ export async function openStores(electron: ShellElectron, options: StoresOptions
   const { argv, env, log } = options;
   const managed = argv.includes('--config') || argv.some((a) => a.startsWith('--config=')) || env?.AGENT_COMPANION_CONFIG;
   const file = managed ? undefined : options.openSettingsFile();
-  const loaded = await loadConfiguration({ argv, env, store: file && { document: file.store, path: file.path } });
+  const policies = options.policies ? await readPolicies(options.policies) : undefined;
+  if (policies?.problems.length) log.error({ problems: policies.problems }, 'some policies of the OS could not be used; they are left out');
+  const loaded = await loadConfiguration({ argv, env, store: file && { document: file.store, path: file.path }, policies });
   const preferences = checkedDocument(electron, options.openPreferencesFile, log, PREFERENCES);
   const automation = checkedDocument(electron, options.openAutomationFile, log, PAIRED_APPS);
   if (loaded.problems.length) log.error({ problems: loaded.problems }, 'the settings are not valid; opening the settings screen');
   return {
     loaded,
     preferences: preferences && documentPreferences(preferences, log),
-    settings: settingsStore(electron, loaded, file, options),
+    settings: settingsStore(electron, loaded, file, options, policies),
     history: historyStore(electron, options.openHistoryFile, log),
     ...(automation ? { automation } : {}),
   };
@@ -97,10 +102,10 @@ function storePath(electron: ShellElectron, name: string): string {
 }
 
 /** The settings screen's store: read-only for a managed file; else the settings store, which restarts the app once saved. */
-function settingsStore(electron: ShellElectron, loaded: Configuration, file: SettingsFile | undefined, options: StoresOptions): SettingsStore {
+function settingsStore(electron: ShellElectron, loaded: Configuration, file: SettingsFile | undefined, options: StoresOptions, policies: Policies | undefined): SettingsStore {
   const { app } = electron;
   const secrets = secretStorageOf(electron, options.platform);
-  if (!file) return new ReadOnlySettings(loaded.config, `${loaded.source}, managed by your administrator`, loaded.problems, { kind: 'managed', path: loaded.path });
+  if (!file) return new ReadOnlySettings(loaded.config, `${loaded.source}, managed by your administrator`, loaded.problems, { kind: 'managed', path: loaded.path }, loaded.managed);
   const persist = async (raw: Record<string, unknown>): Promise<void> => {
     file.store = raw;
     options.log.info('settings saved; restarting to apply them');
@@ -109,7 +114,7 @@ function settingsStore(electron: ShellElectron, loaded: Configuration, file: Set
       app.quit();
     }, 500);
   };
-  return new StoredSettings(loaded.config, loaded.source, persist, options.keychain.encrypt, { problems: loaded.problems, secrets, raw: file.store });
+  return new StoredSettings(loaded.config, loaded.source, persist, options.keychain.encrypt, { problems: loaded.problems, secrets, raw: file.store, ...(policies ? { policies } : {}) });
 }
 
 /**

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
 import { appLogger } from '../../main/app.js';
 import { LogSink } from '../../main/log-files.js';
+import { APP_ID, policySource, WINDOWS_POLICY_KEY, type PolicySource } from '../../main/policy.js';
 import { strFromU8, unzipSync } from 'fflate';
 import { runShell, type SettingsFile, type Shell } from '../../main/shell.js';
 import { toastOptions } from '../../main/shell/notifications.js';
@@ -73,6 +74,8 @@ async function launch(
     keepHistory?: boolean;
     /** Write the log files too (in the fake's `logs` folder), as the app does. */
     logFiles?: boolean;
+    /** The OS's policies (default: none). */
+    policies?: PolicySource;
   } = {},
 ): Promise<Launch> {
   const fake = closers.add(createFakeElectron({ machine: options.machine, argv: options.argv, storageBackend: options.storageBackend }), (f) => {
@@ -93,6 +96,7 @@ async function launch(
     openPreferencesFile: () => new JsonSettingsFile(join(fake.electron.app.getPath('userData'), 'preferences.json')),
     log: appLogger('trace', logSink),
     ...(options.logFiles ? { logSink } : {}),
+    policies: options.policies ?? { read: async () => [] },
     paths: { renderer: rendererWithMap(), preload: '/app/dist/preload/index.cjs', assets: ASSETS },
     backoff: { initialMs: 50, maxMs: 300, jitter: 0 },
   });
@@ -344,6 +348,24 @@ describe('Electron shell (against a typed fake of Electron)', () => {
     const secret = new Map([['enreach secret key', canaryForms(simulator.credentials.secretKey)]]);
     for (const [name, data] of Object.entries(files)) assert.deepEqual(leaks(strFromU8(data), secret), [], `no secret in ${name}`);
     assert.match(strFromU8(files['configuration.json']!), /"secretKey": "\[secret, masked\]"/);
+  });
+
+  it('on Windows, applies HKLM’s policies above HKCU’s and the stored settings, and the settings screen says which fields they manage', async () => {
+    const { store } = await enreachStore();
+    const registry = {
+      HKLM: [{ name: 'ChatToasts', type: 'REG_DWORD', value: '0x0' }],
+      HKCU: [
+        { name: 'ChatToasts', type: 'REG_DWORD', value: '0x1' },
+        { name: 'Theme', type: 'REG_SZ', value: 'dark' },
+      ],
+    };
+    const policies = policySource('win32', APP_ID, { readFile: async () => undefined, registryValues: async (hive, key) => (key === WINDOWS_POLICY_KEY ? registry[hive] : []) });
+    const app = await launch({ store: { ...store, display: { theme: 'light', toasts: { calls: true, chats: true } } }, platform: 'win32', policies });
+    await connected(app, 'voice');
+    const view = await app.api.getSettings();
+    assert.equal(view.settings.display.theme, 'dark', 'HKCU’s policy is above the stored light');
+    assert.equal(view.settings.display.toasts.chats, false, 'HKLM’s policy is above HKCU’s');
+    assert.deepEqual(view.managed, { 'display.toasts.chats': `policy ChatToasts in HKLM${WINDOWS_POLICY_KEY}`, 'display.theme': `policy Theme in HKCU${WINDOWS_POLICY_KEY}` });
   });
 
   it('hides the window to the tray when it is closed, and shows it again from the tray', async () => {
