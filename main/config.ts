@@ -134,6 +134,46 @@ export const automationSchema = z
   })
   .strict();
 
+/** An https address of an update or crash-report server (http only on loopback, for tests and trials). */
+const serverUrlSchema = z
+  .string()
+  .max(500)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname));
+    } catch {
+      return false;
+    }
+  }, 'must be an https address like "https://updates.example.com/agent-companion/"');
+
+/**
+ * Updates (issue 22, docs/deployment.md): the desktop app checks an update server an administrator
+ * runs (electron-updater's `generic` provider: `latest.yml`, `latest-mac.yml`, `latest-linux.yml`
+ * and the files they name under `url`). Nothing is checked without a `url`; a managed install
+ * (config file or OS policies) checks only when `enabled` says so.
+ */
+export const updatesSchema = z
+  .object({
+    /** Check for updates: absent, on for an unmanaged install that has a `url`, off for a managed one. */
+    enabled: z.boolean().optional(),
+    /** The update server's folder. */
+    url: serverUrlSchema.optional(),
+    /** Which releases: `latest` (stable), `beta` or `alpha` (each also takes the more stable ones). */
+    channel: z.enum(['latest', 'beta', 'alpha']).default('latest'),
+    /** Hours between checks (each desk adds up to a fifth at random, so a fleet is spread out). */
+    checkEveryHours: z.number().min(1).max(168).default(6),
+  })
+  .strict();
+
+/** Crash reports (issue 22): always kept on this computer; sent only to a server an administrator names. */
+export const crashReportsSchema = z
+  .object({
+    /** Where Electron's crash reporter uploads minidumps (Crashpad's `submitURL`); none: nothing is sent. */
+    uploadUrl: serverUrlSchema.optional(),
+  })
+  .strict();
+
 /** The whole config file. */
 export const configSchema = z
   .object({
@@ -144,6 +184,8 @@ export const configSchema = z
     screenPop: screenPopSchema.prefault({}),
     webHost: webHostSchema.default({ port: 0 }),
     automation: automationSchema.prefault({}),
+    updates: updatesSchema.prefault({}),
+    crashReports: crashReportsSchema.prefault({}),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -13,7 +13,7 @@ import type * as Electron from 'electron';
 /** A window's web contents, as the shell uses them. */
 export type ShellWebContents = Pick<
   Electron.WebContents,
-  'id' | 'send' | 'isDestroyed' | 'on' | 'once' | 'setWindowOpenHandler' | 'getURL'
+  'id' | 'send' | 'isDestroyed' | 'on' | 'once' | 'setWindowOpenHandler' | 'getURL' | 'reload' | 'forcefullyCrashRenderer'
 >;
 
 /** A browser window, as the shell uses it. */
@@ -49,8 +49,10 @@ export interface ShellElectron {
     | 'setBadgeCount'
     | 'getVersion'
   >;
-  /** The save dialog "Save diagnostics…" asks where with. */
-  dialog: Pick<typeof Electron.dialog, 'showSaveDialog'>;
+  /** The save dialog "Save diagnostics…" asks where with; the message box an update's restart is asked with. */
+  dialog: Pick<typeof Electron.dialog, 'showSaveDialog' | 'showMessageBox'>;
+  /** Crash dumps kept locally, uploaded only where a policy says (`shell/crashes.ts`). */
+  crashReporter: Pick<Electron.CrashReporter, 'start'>;
   BrowserWindow: new (options: Electron.BrowserWindowConstructorOptions) => ShellWindow;
   ipcMain: Pick<Electron.IpcMain, 'on' | 'removeAllListeners'>;
   Menu: Pick<typeof Electron.Menu, 'buildFromTemplate'>;

@@ -5,6 +5,7 @@
  */
 import * as electron from 'electron';
 import Store from 'electron-store';
+import electronUpdater from 'electron-updater';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,6 +14,9 @@ import { appLogger } from './app.js';
 import { LogSink, logLevelFrom } from './log-files.js';
 import { runShell } from './shell.js';
 
+// electron-updater is CommonJS: its named exports come through the default one.
+const { autoUpdater } = electronUpdater;
+autoUpdater.logger = null;
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // Standard error at once; the log files too once the shell knows the OS's log folder.
 const logSink = new LogSink(pino.destination(2));
@@ -31,6 +35,7 @@ runShell({
   platform: process.platform,
   log: appLogger(logLevelFrom(process.argv, process.env), logSink),
   logSink,
+  updater: autoUpdater,
   paths: {
     renderer: join(root, 'dist', 'renderer'),
     preload: join(root, 'dist', 'preload', 'index.cjs'),

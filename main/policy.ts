@@ -48,6 +48,11 @@ export const POLICY_KEYS = {
   AutomationApiPort: { field: 'automation.port', kind: 'number', description: "The automation API's port." },
   AutomationApiPairing: { field: 'automation.pairing', kind: 'boolean', description: 'Apps may ask the agent to pair with the automation API.' },
   WebHostPort: { field: 'webHost.port', kind: 'number', description: "The web host's port on 127.0.0.1." },
+  Updates: { field: 'updates.enabled', kind: 'boolean', description: 'Check the update server (off by default for a managed install). Needs `UpdateUrl`.' },
+  UpdateUrl: { field: 'updates.url', kind: 'string', description: "The update server's folder (https): electron-updater's `generic` layout, `latest.yml` and the installers it names." },
+  UpdateChannel: { field: 'updates.channel', kind: 'string', description: 'Which releases: `latest`, `beta` or `alpha`.' },
+  UpdateCheckHours: { field: 'updates.checkEveryHours', kind: 'number', description: 'Hours between checks (1–168; each desk adds up to a fifth at random).' },
+  CrashReportUrl: { field: 'crashReports.uploadUrl', kind: 'string', description: 'Send crash reports (minidumps) to this https address; none: they stay on the computer.' },
 } as const satisfies Record<string, PolicyKey>;
 
 export type PolicyName = keyof typeof POLICY_KEYS;

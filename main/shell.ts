@@ -16,6 +16,8 @@
  * - `shell/login-item.ts`: start at login in the tray;
  * - `shell/logs.ts`: the log also in rotating files in the OS's log folder;
  * - `shell/diagnostics.ts`: "Save diagnostics…" (the tray's item and the settings screen's) saves a zip where the agent says;
+ * - `shell/crashes.ts`: crash dumps kept locally (sent only where a policy says); a crashed or hung page reloaded once;
+ * - `shell/updates.ts`: updates from the administrator's server, the restart asked for and never during a call;
  * - `shell/stores.ts`, `shell/secrets.ts`: the settings (a managed config file, else the settings
  *   store), the call history and the remembered choices in `userData`; secrets encrypted with the
  *   OS keychain. Invalid settings open the settings screen with the problems, never the demo.
@@ -42,6 +44,9 @@ import { desktopDiagnostics } from './shell/diagnostics.js';
 import { APP_ID, policySource, type PolicySource } from './policy.js';
 import type { LogFileOptions, LogSink } from './log-files.js';
 import { startTray } from './shell/tray.js';
+import { startCrashReporter } from './shell/crashes.js';
+import { startUpdateChecks } from './shell/updates.js';
+import type { Updater } from './updates.js';
 import { denyPermissions, startWindow } from './shell/window.js';
 import type { BackoffPolicy } from './vendors/kit/supervisor.js';
 
@@ -65,6 +70,10 @@ export interface ShellOptions extends StoreOpeners {
   logSink?: LogSink;
   /** The log files' size limit and how many are kept (tests make them small). */
   logRotation?: Omit<LogFileOptions, 'dir'>;
+  /** electron-updater's `autoUpdater` (tests: a fake); none: no update checks (`shell/updates.ts`). */
+  updater?: Updater;
+  /** 0 ≤ x < 1, for the update checks' spread (tests pin it). */
+  random?: () => number;
 }
 
 /** The running shell, for the entry point and the tests. */
@@ -108,6 +117,7 @@ export function runShell(options: ShellOptions): Shell {
     const keys = keychain(electron);
     const stores = await openStores(electron, { ...options, keychain: keys, policies: options.policies ?? policySource(platform, APP_ID) });
     const { config, demo, source, problems } = stores.loaded;
+    const crashDir = startCrashReporter(electron, { log, crashReports: config.crashReports });
     const logFiles = options.logSink ? await startLogFiles(electron, { log, sink: options.logSink, argv: options.argv, env: options.env, config, rotation: options.logRotation }) : undefined;
     const running = await startCore({
       preferences: stores.preferences,
@@ -121,7 +131,7 @@ export function runShell(options: ShellOptions): Shell {
       decrypt: keys.decrypt,
       env: options.env,
       backoff: options.backoff,
-      diagnostics: desktopDiagnostics(electron, { logDir: logFiles?.dir, managed: stores.loaded.managed, window: window.current }),
+      diagnostics: desktopDiagnostics(electron, { logDir: logFiles?.dir, crashDir, managed: stores.loaded.managed, window: window.current }),
     });
     core = running;
     if (logFiles) stops.unshift(logFiles.stop);
@@ -131,6 +141,7 @@ export function runShell(options: ShellOptions): Shell {
       startNotifications(electron, running, { platform, window, callsThroughDnd: config.display.toasts.callsThroughDnd }),
       startScreenPops(electron, running, log),
       startPower(electron, running),
+      startUpdateChecks(electron, running, { log, updater: options.updater, updates: config.updates, managed: stores.managedInstall, window: window.current, ...(options.random ? { random: options.random } : {}) }),
     );
     if (startLoginItem(electron, { platform, openAtLogin: config.display.startAtLogin }).openedAtLogin) window.keepHidden();
     window.open();

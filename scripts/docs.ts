@@ -4,16 +4,18 @@
  * per-platform sections of `docs/configuration.md` (between `<!-- platform-fields -->` markers),
  * each built from a platform module's `shape` (zod: required, default, kind of value) and `form`
  * (the settings screen's label, help, and the longer `doc` words; a field the form leaves out, its
- * schema's `.describe()` words). `test/unit/docs.test.ts` fails
- * while a generated part and the registry disagree.
+ * schema's `.describe()` words) — and the policy table of `docs/deployment.md` (between
+ * `<!-- policies -->` markers) from `POLICY_KEYS` (`main/policy.ts`).
+ * `test/unit/docs.test.ts` fails while a generated part and its source disagree.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
+import { POLICY_KEYS } from '../main/policy.js';
 import { platforms, platformTable, type AnyPlatform } from '../main/vendors/index.js';
 import { isRequired, isSecretSchema } from '../main/vendors/kit/platform.js';
 
 /** The files `npm run docs` writes, relative to the repository. */
-export const GENERATED = { readme: 'README.md', configuration: 'docs/configuration.md' } as const;
+export const GENERATED = { readme: 'README.md', configuration: 'docs/configuration.md', deployment: 'docs/deployment.md' } as const;
 
 /** Replaces what lies between `<!-- name -->` and `<!-- /name -->` with `body`. */
 function between(text: string, name: string, body: string, file: string): string {
@@ -91,14 +93,30 @@ export function withPlatformFields(configuration: string): string {
   return between(configuration, 'platform-fields', platforms().map(platformFields).join('\n\n'), GENERATED.configuration);
 }
 
+/** How each OS stores a policy of each kind. */
+const POLICY_VALUE: Record<(typeof POLICY_KEYS)[keyof typeof POLICY_KEYS]['kind'], string> = {
+  boolean: 'REG_DWORD 0/1 · `<true/>`/`<false/>` · `true`/`false`',
+  number: 'REG_DWORD · `<integer>` · a number',
+  string: 'REG_SZ · `<string>` · a string',
+  list: 'REG_MULTI_SZ · `<array>` of `<string>` · a list of strings',
+};
+
+/** `docs/deployment.md` with its policy table rewritten from `POLICY_KEYS`. */
+export function withPolicyTable(deployment: string): string {
+  const rows = Object.entries(POLICY_KEYS).map(([name, key]) => `| \`${name}\` | \`${key.field}\` | ${POLICY_VALUE[key.kind]} | ${key.description} |`);
+  const table = ['| policy | config field | Windows · macOS · Linux value | what it does |', '|---|---|---|---|', ...rows].join('\n');
+  return between(deployment, 'policies', table, GENERATED.deployment);
+}
+
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
   const root = new URL('../', import.meta.url);
   for (const [file, rewrite] of [
     [GENERATED.readme, withPlatformTable],
     [GENERATED.configuration, withPlatformFields],
+    [GENERATED.deployment, withPolicyTable],
   ] as const) {
     const url = new URL(file, root);
     writeFileSync(url, rewrite(readFileSync(url, 'utf8')));
-    process.stdout.write(`${file}: written from the registry\n`);
+    process.stdout.write(`${file}: written\n`);
   }
 }

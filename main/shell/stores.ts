@@ -54,6 +54,8 @@ export interface StoreOpeners {
 /** What the core is started with, from the files. */
 export interface Stores {
   loaded: Configuration;
+  /** Whether an administrator manages this install: a config file, or any policy of the OS. */
+  managedInstall: boolean;
   /** What the settings screen edits. */
   settings: SettingsStore;
   history?: HistoryStore;
@@ -89,6 +91,7 @@ export async function openStores(electron: ShellElectron, options: StoresOptions
   if (loaded.problems.length) log.error({ problems: loaded.problems }, 'the settings are not valid; opening the settings screen');
   return {
     loaded,
+    managedInstall: Boolean(managed) || Object.keys(loaded.managed).length > 0,
     preferences: preferences && documentPreferences(preferences, log),
     settings: settingsStore(electron, loaded, file, options, policies),
     history: historyStore(electron, options.openHistoryFile, log),

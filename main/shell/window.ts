@@ -14,6 +14,7 @@ import type { Logger } from '../log.js';
 import type { ShellPaths } from './env.js';
 import { APP_URL } from './protocol.js';
 import { isScreenPop, openInBrowser } from './screen-pops.js';
+import { watchRenderer } from './crashes.js';
 
 /** The desk window as the other modules use it. */
 export interface DeskWindow {
@@ -92,6 +93,7 @@ export function startWindow(electron: ShellElectron, core: () => Core | undefine
     win.once('ready-to-show', () => {
       if (!hidden) win.show();
     });
+    watchRenderer(win, { log });
     void win.loadURL(APP_URL);
     return win;
   }

@@ -369,6 +369,20 @@ export class FakeWebContents extends FakeEmitter<Electron.WebContents> implement
     if (this.destroyed) throw destroyedError();
     return this.url;
   }
+  /** How many times the page was reloaded (`reload()`). */
+  reloads = 0;
+  /** Reloads the page: the same URL again. */
+  reload(): void {
+    if (this.destroyed) throw destroyedError();
+    this.reloads += 1;
+    this.ctx.log.push(`webContents.reload:${this.url}`);
+  }
+  /** Ends the page's process: `render-process-gone` with reason `killed`, on a later turn, as Electron. */
+  forcefullyCrashRenderer(): void {
+    if (this.destroyed) throw destroyedError();
+    this.ctx.log.push('webContents.forcefullyCrashRenderer');
+    later(this.ctx, () => void (this.destroyed || this.emit('render-process-gone', preventable(), { reason: 'killed', exitCode: 9 })));
+  }
   /** Destroys the contents, emitting `'destroyed'` (internal: windows do it). */
   destroyNow(): void {
     this.destroyed = true;
@@ -715,6 +729,12 @@ export class FakeElectron {
   readonly saveDialogs: Electron.SaveDialogOptions[] = [];
   /** What the agent picks in the next save dialogs: a path, or undefined to cancel. */
   saveDialogAnswer: string | undefined;
+  /** Every message box's options, in order. */
+  readonly messageBoxes: Electron.MessageBoxOptions[] = [];
+  /** How the agent answers the next message boxes: the button's index, when the test says (default: the box's `cancelId`, at once). */
+  messageBoxAnswer: (options: Electron.MessageBoxOptions) => Promise<number> = (options) => Promise.resolve(options.cancelId ?? 0);
+  /** Every `crashReporter.start` options, in order. */
+  readonly crashReporterStarts: Electron.CrashReporterStartOptions[] = [];
   private readonly ctx: Context;
   private readonly ownsMachine: boolean;
 
@@ -730,8 +750,9 @@ export class FakeElectron {
     };
     const ctx = (this.ctx = new Context(this.config, this.machine));
     ({ app: this.app, ipcMain: this.ipcMain, log: this.log, windows: this.windows, trays: this.trays, notifications: this.notifications } = ctx);
-    const { permissionHandlers, privilegedSchemes, protocolHandlers, openedExternally, saveDialogs } = this;
+    const { permissionHandlers, privilegedSchemes, protocolHandlers, openedExternally, saveDialogs, messageBoxes, crashReporterStarts } = this;
     const answer = (): string | undefined => this.saveDialogAnswer;
+    const boxAnswer = (options: Electron.MessageBoxOptions): Promise<number> => this.messageBoxAnswer(options);
     const requireReadyFor = (what: string): void => {
       if (!ctx.app.isReady) throw new Error(`${what} can only be used after the app is ready`);
     };
@@ -824,7 +845,20 @@ export class FakeElectron {
           const path = answer();
           return Promise.resolve({ canceled: path === undefined, filePath: path ?? '' });
         },
+        // The same two overloads.
+        async showMessageBox(windowOrOptions: unknown, maybeOptions?: Electron.MessageBoxOptions): Promise<Electron.MessageBoxReturnValue> {
+          requireReadyFor('dialog.showMessageBox');
+          const options = (maybeOptions ?? windowOrOptions) as Electron.MessageBoxOptions;
+          messageBoxes.push(options);
+          return { response: await boxAnswer(options), checkboxChecked: false };
+        },
       } as ShellElectron['dialog'],
+      crashReporter: {
+        start(options: Electron.CrashReporterStartOptions): void {
+          if (crashReporterStarts.length) throw new Error('crashReporter.start can be called once');
+          crashReporterStarts.push(options);
+        },
+      },
       shell: {
         openExternal(url: string): Promise<void> {
           openedExternally.push(url);

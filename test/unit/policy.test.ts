@@ -95,8 +95,16 @@ describe('policies from the OS', () => {
   });
 
   it('every policy key names a field of the config', async () => {
+    const strings: Record<string, string> = {
+      'display.logLevel': 'debug',
+      'display.theme': 'dark',
+      'display.screenPop': 'off',
+      'updates.url': 'https://updates.example.com/agent-companion/',
+      'updates.channel': 'beta',
+      'crashReports.uploadUrl': 'https://crashes.example.com/submit',
+    };
     for (const [name, key] of Object.entries(POLICY_KEYS)) {
-      const value = key.kind === 'boolean' ? true : key.kind === 'number' ? 1234 : key.kind === 'list' ? ['crm.example.com'] : key.field === 'display.logLevel' ? 'debug' : key.field === 'display.theme' ? 'dark' : 'off';
+      const value = key.kind === 'boolean' ? true : key.kind === 'number' ? 24 : key.kind === 'list' ? ['crm.example.com'] : strings[key.field];
       const policies = await readPolicies(policySource('linux', APP_ID, fakeOs({ [LINUX_POLICY_FILE]: JSON.stringify({ [name]: value }) })));
       assert.deepEqual(policies.problems, [], name);
       assert.deepEqual(Object.keys(policies.managed), [key.field], name);

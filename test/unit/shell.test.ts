@@ -25,6 +25,7 @@ import { Closers } from '../support/closers.js';
 import { MAP_SPELLINGS, rendererWithMap } from '../support/map-spellings.js';
 import { eventually } from '../support/eventually.js';
 import { createFakeElectron, createFakeMachine, type FakeElectron, type FakeMachine, type FakeWindow } from '../support/electron-fake.js';
+import { FakeUpdater } from '../support/fake-updater.js';
 
 const ASSETS = join(import.meta.dirname, '..', '..', 'assets');
 
@@ -76,6 +77,8 @@ async function launch(
     logFiles?: boolean;
     /** The OS's policies (default: none). */
     policies?: PolicySource;
+    /** electron-updater's fake (default: none, as a build without one). */
+    updater?: FakeUpdater;
   } = {},
 ): Promise<Launch> {
   const fake = closers.add(createFakeElectron({ machine: options.machine, argv: options.argv, storageBackend: options.storageBackend }), (f) => {
@@ -97,6 +100,7 @@ async function launch(
     log: appLogger('trace', logSink),
     ...(options.logFiles ? { logSink } : {}),
     policies: options.policies ?? { read: async () => [] },
+    ...(options.updater ? { updater: options.updater, random: () => 0 } : {}),
     paths: { renderer: rendererWithMap(), preload: '/app/dist/preload/index.cjs', assets: ASSETS },
     backoff: { initialMs: 50, maxMs: 300, jitter: 0 },
   });
@@ -366,6 +370,70 @@ describe('Electron shell (against a typed fake of Electron)', () => {
     assert.equal(view.settings.display.theme, 'dark', 'HKCU’s policy is above the stored light');
     assert.equal(view.settings.display.toasts.chats, false, 'HKLM’s policy is above HKCU’s');
     assert.deepEqual(view.managed, { 'display.toasts.chats': `policy ChatToasts in HKLM${WINDOWS_POLICY_KEY}`, 'display.theme': `policy Theme in HKCU${WINDOWS_POLICY_KEY}` });
+  });
+
+  it('checks for updates only where a policy turns them on, and asks before restarting, "Later" being the default', async (t) => {
+    const { store } = await enreachStore();
+    const unmanaged = new FakeUpdater();
+    const plain = await launch({ store, updater: unmanaged });
+    assert.deepEqual(unmanaged.feeds, [], 'no update server set: nothing is checked');
+    assert.ok(plain.logLines.some((line) => line.includes('update checks off') && line.includes('no update server')));
+
+    const registry = [
+      { name: 'Updates', type: 'REG_DWORD', value: '0x1' },
+      { name: 'UpdateUrl', type: 'REG_SZ', value: 'https://updates.example.com/agent-companion/' },
+      { name: 'UpdateChannel', type: 'REG_SZ', value: 'beta' },
+    ];
+    const policies = policySource('win32', APP_ID, { readFile: async () => undefined, registryValues: async (hive, key) => (hive === 'HKLM' && key === WINDOWS_POLICY_KEY ? registry : []) });
+    const updater = new FakeUpdater();
+    const app = await launch({ store, platform: 'win32', policies, updater });
+    assert.deepEqual(updater.feeds, [{ provider: 'generic', url: 'https://updates.example.com/agent-companion/', channel: 'beta' }]);
+    const view = await app.api.getSettings();
+    assert.equal(view.managed?.['updates.url'], `policy UpdateUrl in HKLM${WINDOWS_POLICY_KEY}`);
+
+    let answer: (index: number) => void = () => undefined;
+    app.fake.messageBoxAnswer = () => new Promise((resolve) => (answer = resolve));
+    updater.downloaded('2.4.0');
+    await eventually(() => app.fake.messageBoxes.length === 1, 'the agent was asked');
+    const box = app.fake.messageBoxes[0]!;
+    assert.match(box.message, /2\.4\.0 is ready to install/);
+    assert.equal(box.buttons?.[box.defaultId ?? -1], 'Later', 'Enter does not restart the agent’s app');
+    assert.equal(box.buttons?.[box.cancelId ?? -1], 'Later');
+    answer(box.buttons!.indexOf('Restart now'));
+    await eventually(() => updater.installs.length === 1, 'restarted into the installer');
+    t.diagnostic(`asked: ${box.message}`);
+  });
+
+  it('keeps crash reports on the computer unless a policy names a server, and reloads a crashed page once', async () => {
+    const { store } = await enreachStore();
+    const app = await launch({ store });
+    assert.deepEqual(app.fake.crashReporterStarts.map((o) => [o.uploadToServer, o.submitURL]), [[false, '']]);
+    const contents = app.window.webContents;
+    contents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 11 });
+    assert.equal(contents.reloads, 1, 'reloaded');
+    contents.emit('render-process-gone', {}, { reason: 'oom', exitCode: 12 });
+    assert.equal(contents.reloads, 1, 'not reloaded in a loop');
+    assert.ok(app.logLines.some((line) => line.includes('not reloading it a second time')));
+
+    const policies = policySource('linux', APP_ID, { readFile: async (path) => (path === '/etc/agent-companion/policy.json' ? Buffer.from(JSON.stringify({ CrashReportUrl: 'https://crashes.example.com/submit' })) : undefined), registryValues: async () => [] });
+    const managed = await launch({ store, policies });
+    assert.deepEqual(managed.fake.crashReporterStarts.map((o) => [o.uploadToServer, o.submitURL]), [[true, 'https://crashes.example.com/submit']]);
+  });
+
+  it('reloads a window that stopped responding for 15 s, and not one that recovered', async (t) => {
+    const { store } = await enreachStore();
+    const app = await launch({ store });
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    app.window.emit('unresponsive');
+    t.mock.timers.tick(10_000);
+    app.window.emit('responsive');
+    t.mock.timers.tick(10_000);
+    assert.equal(app.fake.log.filter((l) => l === 'webContents.forcefullyCrashRenderer').length, 0, 'it recovered by itself');
+    app.window.emit('unresponsive');
+    t.mock.timers.tick(15_000);
+    assert.equal(app.fake.log.filter((l) => l === 'webContents.forcefullyCrashRenderer').length, 1, 'its process was ended');
+    t.mock.timers.reset();
+    await eventually(() => app.window.webContents.reloads === 1, 'and the page reloaded');
   });
 
   it('hides the window to the tray when it is closed, and shows it again from the tray', async () => {
