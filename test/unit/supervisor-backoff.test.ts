@@ -77,27 +77,70 @@ const acceptThenEnd = async (): Promise<Session> => {
 };
 
 describe('backoff arithmetic', () => {
-  it('draws each delay from the last 4/5 of its step (full jitter with a floor), 1 s doubling to a 60 s cap', () => {
+  it('doubles from 1 s to a 60 s cap on the outage\'s phase, each delay drawn from the last 15 % of its step', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 60 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (attempt, draw) => {
-        const step = Math.min(60_000, 1_000 * 2 ** (attempt - 1));
-        const delay = backoffDelayMs(attempt, DEFAULT_BACKOFF, () => draw);
-        return delay >= Math.floor(step / 5) && delay <= step;
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 60 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (attempt, draw, phase) => {
+          const step = Math.min(60_000, 1_000 * 2 ** (attempt - 1 + phase));
+          const delay = backoffDelayMs(attempt, DEFAULT_BACKOFF, () => draw, phase);
+          return delay >= Math.floor(step * 0.85) && delay <= Math.ceil(step);
+        },
+      ),
     );
-    assert.deepEqual([1, 2, 3, 6, 7, 20].map((n) => backoffDelayMs(n, DEFAULT_BACKOFF, () => 0)), [200, 400, 800, 6_400, 12_000, 12_000]);
-    assert.deepEqual([1, 2, 7, 20].map((n) => backoffDelayMs(n, DEFAULT_BACKOFF, () => 0.999_999)), [1_000, 2_000, 60_000, 60_000]);
+    assert.deepEqual([1, 2, 3, 6, 7, 20].map((n) => backoffDelayMs(n, DEFAULT_BACKOFF, () => 0)), [850, 1_700, 3_400, 27_200, 51_000, 51_000], 'phase 0, every draw at its floor');
+    assert.deepEqual([1, 2, 6, 7].map((n) => backoffDelayMs(n, DEFAULT_BACKOFF, () => 0, 0.5)), [1_202, 2_404, 38_467, 51_000], 'phase ½: every step √2 longer, still capped');
     assert.equal(backoffDelayMs(3, { initialMs: 1_000, maxMs: 60_000, jitter: 1 }, () => 0), 0, 'jitter 1 is AWS full jitter: random(0, step)');
-    assert.equal(backoffDelayMs(3, { initialMs: 1_000, maxMs: 60_000, jitter: 0 }, () => 0.3), 4_000, 'jitter 0: the step itself');
+    assert.equal(backoffDelayMs(3, { initialMs: 1_000, maxMs: 60_000, jitter: 0 }, () => 0.3), 4_000, 'jitter 0 and no phase: the step itself');
   });
 
-  it('bounds what one desk can do: at most 8 logins in the first 30 s, whatever the draws; no bound without a floor', () => {
-    assert.equal(maxAttemptsWithin(30_000, DEFAULT_BACKOFF), 8);
+  it('bounds what one desk can do: at most 6 logins in the first 30 s, whatever the draws; no bound without a floor', () => {
+    assert.equal(maxAttemptsWithin(30_000, DEFAULT_BACKOFF), 6);
     assert.equal(maxAttemptsWithin(30_000, { ...DEFAULT_BACKOFF, jitter: 1 }), Number.POSITIVE_INFINITY);
     // A policy scaled in time keeps the bound over the scaled window (the conformance suite's storm case).
-    assert.equal(maxAttemptsWithin(3_000, { ...DEFAULT_BACKOFF, initialMs: 100, maxMs: 6_000 }), 8);
+    assert.equal(maxAttemptsWithin(3_000, { ...DEFAULT_BACKOFF, initialMs: 100, maxMs: 6_000 }), 6);
+  });
+
+  it('spreads a fleet evenly after its server comes back: its logins peak at most 3× their mean, where fresh full-jitter draws peak 4× and more', () => {
+    // 1 000 desks lose the server at once; it listens again after `down` ms. Each desk's next
+    // attempt from then on is a login; the recovery's window ends with the last one.
+    const peakOverMean = (policy: BackoffPolicy, downMs: number, seed: number): number => {
+      const random = mulberry32(seed);
+      const logins: number[] = [];
+      for (let desk = 0; desk < 1_000; desk++) {
+        let at = random() * 200;
+        const phase = policy.phased ? random() : 0;
+        for (let n = 1; at < downMs; n++) at += backoffDelayMs(n, policy, random, phase) + 50;
+        logins.push(at - downMs);
+      }
+      const buckets = new Array<number>(Math.ceil(Math.max(...logins) / 1_000) + 1).fill(0);
+      for (const t of logins) buckets[Math.floor(t / 1_000)]! += 1;
+      return Math.max(...buckets) / (1_000 / Math.max(1, Math.ceil(Math.max(...logins) / 1_000)));
+    };
+    const fullJitter: BackoffPolicy = { initialMs: 1_000, maxMs: 60_000, jitter: 0.8 };
+    for (const downMs of [3_000, 10_000, 30_000, 120_000]) {
+      for (const seed of [1, 2, 3]) {
+        const phased = peakOverMean(DEFAULT_BACKOFF, downMs, seed);
+        assert.ok(phased <= 3, `down ${downMs} ms, seed ${seed}: the logins peaked at ${phased.toFixed(2)}× their mean`);
+      }
+    }
+    assert.ok(peakOverMean(fullJitter, 10_000, 1) > 4, 'the per-attempt draws this replaced front-load the logins');
   });
 });
+
+/** A small seeded random source (mulberry32), uniform in [0, 1). */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
 
 describe('Retry-After (RFC 9110 §10.2.3)', () => {
   const now = Date.UTC(2026, 11, 5, 10, 0, 0);
@@ -176,8 +219,8 @@ describe('connection supervisor on a failing server', () => {
       return (current = session());
     });
     supervisor.start();
-    await advance(t, 5_000);
-    assert.equal(attempts.length, 4, 'three failures, then a session');
+    await advance(t, 7_000);
+    assert.equal(attempts.length, 4, 'three failures (0.85 + 1.7 + 3.4 s at the floor), then a session');
     // Open 90 s without a sign of life: not healthy yet.
     await advance(t, 90_000, 1_000);
     current!.end();
