@@ -165,11 +165,11 @@ describe('Retry-After (RFC 9110 §10.2.3)', () => {
 });
 
 describe('connection supervisor on a failing server', () => {
-  it('a server that accepts then ends every session at once: attempts keep growing, at most 8 logins in 30 s', async (t) => {
+  it('a server that accepts then ends every session at once: attempts keep growing, at most 6 logins in 30 s', async (t) => {
     const { supervisor, attempts } = rig(t, acceptThenEnd);
     supervisor.start();
     await advance(t, 30_000);
-    assert.ok(attempts.length <= 8, `${attempts.length} logins in 30 s`);
+    assert.ok(attempts.length <= 6, `${attempts.length} logins in 30 s`);
     assert.deepEqual(
       attempts.map((a) => a.attempt),
       attempts.map((_, i) => i),
@@ -177,7 +177,7 @@ describe('connection supervisor on a failing server', () => {
     );
     await advance(t, 10 * 60_000, 1_000);
     const gaps = attempts.slice(1).map((a, i) => a.at - attempts[i]!.at);
-    assert.ok(gaps.slice(-3).every((gap) => gap >= 12_000), `late gaps stay at the cap's floor or more: ${gaps.join(', ')}`);
+    assert.ok(gaps.slice(-3).every((gap) => gap >= 51_000), `late gaps stay at the cap's floor or more: ${gaps.join(', ')}`);
     const stopping = supervisor.stop();
     await advance(t, 100);
     await stopping;
