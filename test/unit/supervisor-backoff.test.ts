@@ -12,6 +12,7 @@ import { ConnectionError } from '../../main/desk/port.js';
 import { createLogger } from '../../main/log.js';
 import { defineConnector, END_SESSION_WITHIN_MS } from '../../main/vendors/kit/connector.js';
 import { parseHttpDate, retryAfterMs } from '../../main/vendors/kit/retry-after.js';
+import { seededRandom } from '../../main/vendors/kit/simulator.js';
 import {
   backoffDelayMs,
   ConnectionSupervisor,
@@ -107,7 +108,7 @@ describe('backoff arithmetic', () => {
     // 1 000 desks lose the server at once; it listens again after `down` ms. Each desk's next
     // attempt from then on is a login; the recovery's window ends with the last one.
     const peakOverMean = (policy: BackoffPolicy, downMs: number, seed: number): number => {
-      const random = mulberry32(seed);
+      const random = seededRandom(seed);
       const logins: number[] = [];
       for (let desk = 0; desk < 1_000; desk++) {
         let at = random() * 200;
@@ -129,18 +130,6 @@ describe('backoff arithmetic', () => {
     assert.ok(peakOverMean(fullJitter, 10_000, 1) > 4, 'the per-attempt draws this replaced front-load the logins');
   });
 });
-
-/** A small seeded random source (mulberry32), uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 describe('Retry-After (RFC 9110 §10.2.3)', () => {
   const now = Date.UTC(2026, 11, 5, 10, 0, 0);

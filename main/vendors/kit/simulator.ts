@@ -319,6 +319,21 @@ function listen(server: Server | TcpServer, port: number): Promise<void> {
 }
 
 /**
+ * A small seeded generator (mulberry32): the same seed gives the same numbers, uniform in [0, 1).
+ * For demo days and simulations that must replay, never for anything secret.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
  * The scripted clock of a demo day: steps run after a delay unless the script stopped; a failing
  * step is logged and skipped, never thrown (a demo must not take the app down). Its randomness is
  * seeded, so a demo day is repeatable.
@@ -340,14 +355,7 @@ export class DemoSchedule {
     options: { silent?: boolean } = {},
   ) {
     this.silent = options.silent === true;
-    let a = seed >>> 0;
-    this.random = () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    this.random = seededRandom(seed);
   }
 
   /** One of `items`, chosen by the seeded generator. @throws {RangeError} when `items` is empty. */

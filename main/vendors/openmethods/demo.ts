@@ -14,7 +14,7 @@
  * Randomness is seeded, so a demo day is repeatable.
  */
 import type { DemoOptions } from '../kit/platform.js';
-import { DemoSchedule } from '../kit/simulator.js';
+import { DemoSchedule, seededRandom } from '../kit/simulator.js';
 import { startOpenMethodsSimulator, type OpenMethodsSimulator } from './simulator/index.js';
 
 /** Options of {@link startOpenMethodsDemo}: the shared ones plus a PRNG seed. */
@@ -34,18 +34,6 @@ const CALLERS = ['+14155550123', '+12125550187', '+13125550142', '+16175550110',
 const TOPICS = ['Billing', 'Order status', 'Technical support', 'Returns'];
 const STATUSES = ['ready', 'not_ready', 'ACW'] as const;
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Starts the simulator and its scripted day.
  * @throws when the simulator cannot listen on loopback.
@@ -53,7 +41,7 @@ function prng(seed: number): () => number {
 export async function startOpenMethodsDemo(options: OpenMethodsDemoOptions): Promise<OpenMethodsDemo> {
   const { log } = options;
   const interval = Math.max(50, options.intervalMs ?? 30_000);
-  const random = prng(options.seed ?? 20261121);
+  const random = seededRandom(options.seed ?? 20261121);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const simulator = await startOpenMethodsSimulator({ log: log.child({ simulator: 'openmethods' }) });
   const { center } = simulator;
