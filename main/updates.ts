@@ -18,7 +18,7 @@ import type { Logger } from 'pino';
 import type { DeskState } from '../common/model.js';
 import type { AppConfig } from './config.js';
 
-/** The update server's channels: each also takes the more stable releases (electron-updater). */
+/** Which releases the app takes from the update server: `latest`, `beta` or `alpha`, each with the more stable ones (electron-updater). */
 export type UpdateChannel = AppConfig['updates']['channel'];
 
 /** What the app does about updates: nothing (and why, for the log), or checks on this server. */
