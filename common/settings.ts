@@ -93,10 +93,17 @@ export type SettingsView = {
   secrets?: SecretStorage;
   /**
    * The fields a policy of the OS sets (issue 22), by dotted path (`display.theme`), each with the
-   * policy and where it is set, in words (`policy Theme in HKLM\SOFTWARE\Policies\AgentCompanion`):
-   * the screen shows them as managed and does not let them be changed.
+   * policy and where it is set: the screen shows them as managed and does not let them be changed.
    */
-  managed?: Record<string, string>;
+  managed?: Record<string, ManagedBy>;
+};
+
+/** The policy that sets a field, and where (the admin's words, shown as they are). */
+export type ManagedBy = {
+  /** The policy's name, e.g. `Theme`. */
+  policy: string;
+  /** Where it is set, e.g. `HKLM\SOFTWARE\Policies\AgentCompanion` or `/etc/agent-companion/policy.json`. */
+  source: string;
 };
 
 /** What protects secrets at rest, in words the agent and the admin can act on. */

@@ -3,6 +3,7 @@
  * alerts. The Electron shell and the web host differ only in the edges they wire to it (IPC vs.
  * WebSocket, OS notifications vs. Web Notifications, a tray vs. none).
  */
+import type { ManagedBy } from '../common/settings.js';
 import { enabledAccounts, resolveSecret, SecretError, type AccountConfig, type AppConfig } from './config.js';
 import { decideToasts, toastsToClose, type AlertMemory } from './desk/alerts.js';
 import { Desk, type DeskAccount, type DeskPreferences } from './desk/desk.js';
@@ -43,7 +44,7 @@ export interface DiagnosticsHost {
   /** The crash reports' folder. */
   crashDir?: string | undefined;
   /** The config fields a policy of the OS sets, and by what. */
-  managed?: Readonly<Record<string, string>> | undefined;
+  managed?: Readonly<Record<string, ManagedBy>> | undefined;
   /** Saves the zip (the desktop app: its save dialog). Default: back to the page as a download. */
   save?: (zip: Uint8Array, fileName: string) => Promise<DiagnosticsSaved>;
 }

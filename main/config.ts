@@ -12,7 +12,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { readCapped, SIZE_CAPS } from './capped-file.js';
 import { secretSchema, type SecretRef } from './vendors/kit/account.js';
-import { LOG_LEVELS, THEMES } from '../common/settings.js';
+import { LOG_LEVELS, THEMES, type ManagedBy } from '../common/settings.js';
 import { API_SCOPES } from '../common/automation.js';
 import { normaliseAllowedHost } from './desk/screen-pop.js';
 import { platforms, type ParsedAccount } from './vendors/index.js';
@@ -339,7 +339,7 @@ export interface Configuration {
   /** Why the settings could not be used, one line per field; empty when they are valid. */
   problems: string[];
   /** The fields a policy of the OS sets, and by what (`main/policy.ts`); empty without policies. */
-  managed: Record<string, string>;
+  managed: Record<string, ManagedBy>;
   /** Policies that could not be used (left out), one line each naming the source and the key. */
   policyProblems: string[];
 }
@@ -351,7 +351,7 @@ export interface ConfigurationSources {
   /** The desktop app's settings store (absent in the web host); `{}` when nothing was ever saved. */
   store?: { document: Record<string, unknown>; path: string };
   /** The OS's policies (`main/policy.ts` `readPolicies`), set above the file or the store. */
-  policies?: { document: Record<string, unknown>; managed: Record<string, string>; problems: string[] };
+  policies?: { document: Record<string, unknown>; managed: Record<string, ManagedBy>; problems: string[] };
 }
 
 /**

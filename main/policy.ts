@@ -17,6 +17,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parsePlist, parseBinary as parseBinaryPlist } from 'plist';
+import type { ManagedBy } from '../common/settings.js';
 import { ConfigError, parseConfig } from './config.js';
 
 export { applyPolicies } from './config.js';
@@ -73,8 +74,8 @@ export interface PolicySource {
 export interface Policies {
   /** A partial config document holding the fields policies set (merged over the agent's settings). */
   document: Record<string, unknown>;
-  /** For each field a policy sets: which policy and where, in words (`policy Theme in HKLM\…`). */
-  managed: Record<string, string>;
+  /** For each field a policy sets: which policy, and where. */
+  managed: Record<string, ManagedBy>;
   /** One line per policy that could not be used, naming its source and key. */
   problems: string[];
 }
@@ -112,7 +113,7 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
  */
 export function resolvePolicies(sets: readonly PolicySet[]): Policies {
   const document: Record<string, unknown> = {};
-  const managed: Record<string, string> = {};
+  const managed: Record<string, ManagedBy> = {};
   const problems: string[] = [];
   for (const set of sets) {
     for (const [name, raw] of Object.entries(set.values)) {
@@ -133,7 +134,7 @@ export function resolvePolicies(sets: readonly PolicySet[]): Policies {
         continue;
       }
       setPath(document, key.field, value);
-      managed[key.field] = `policy ${name} in ${set.source}`;
+      managed[key.field] = { policy: name, source: set.source };
     }
   }
   return { document, managed, problems };

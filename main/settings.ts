@@ -5,7 +5,7 @@
  * deployments (a config file) serve it read-only, saying why and how to change it ({@link readOnlyNote}).
  */
 import type { z } from 'zod';
-import { SECRET_KEPT, type SecretStorage, type SettingsAccount, type SettingsDocument, type SettingsField, type SettingsView } from '../common/settings.js';
+import { SECRET_KEPT, type SecretStorage, type SettingsAccount, type SettingsDocument, type SettingsField, type SettingsView, type ManagedBy } from '../common/settings.js';
 import { applyPolicies, automationSchema, ConfigError, displaySchema, parseConfig, screenPopSchema, webHostSchema, type AppConfig } from './config.js';
 import { choicesOf, formKindOf, isRequired } from './vendors/kit/platform.js';
 import { platformOf, platforms, secretFields } from './vendors/index.js';
@@ -171,7 +171,7 @@ export class ReadOnlySettings implements SettingsStore {
     private readonly problems: readonly string[] = [],
     private readonly origin: ReadOnlyOrigin = { kind: 'defaults' },
     /** The fields a policy of the OS sets, and by what. */
-    private readonly managed: Readonly<Record<string, string>> = {},
+    private readonly managed: Readonly<Record<string, ManagedBy>> = {},
   ) {}
   view(): SettingsView {
     return {
@@ -198,7 +198,7 @@ export interface StoredSettingsExtras {
   /** The stored document as written (shown for correction when it is not valid; the source of kept secrets). */
   raw?: Record<string, unknown>;
   /** The OS's policies: their fields are shown as in effect (above the stored ones) and marked managed. */
-  policies?: { document: Record<string, unknown>; managed: Readonly<Record<string, string>> };
+  policies?: { document: Record<string, unknown>; managed: Readonly<Record<string, ManagedBy>> };
 }
 
 /** Editable settings kept by the host (Electron: electron-store + safeStorage). */

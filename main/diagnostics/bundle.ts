@@ -14,6 +14,7 @@
  *
  * Zipped with fflate in memory (the whole bundle is at most about 20 MB).
  */
+import type { ManagedBy } from '../../common/settings.js';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
@@ -41,7 +42,7 @@ export interface DiagnosticsSources {
   /** The crash reports' folder (Electron's `crashDumps` path), when the host has one. */
   crashDir?: string | undefined;
   /** The fields a policy of the OS sets, and by what (`main/policy.ts`). */
-  managed?: Readonly<Record<string, string>> | undefined;
+  managed?: Readonly<Record<string, ManagedBy>> | undefined;
   /** The time, ms since the epoch (tests pass a fixed one). */
   clock?: () => number;
 }

@@ -5,6 +5,7 @@
  * the file written where the agent chose. The tray's item shows the window's list first
  * (`shell/tray.ts`); the app sends the zip nowhere.
  */
+import type { ManagedBy } from '../../common/settings.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DiagnosticsSaved } from '../../common/diagnostics.js';
@@ -24,7 +25,7 @@ function downloads(electron: ShellElectron): string {
  * The desktop app's part of the diagnostics.
  * @param window the desk window, which the save dialog belongs to (none: a free-standing dialog).
  */
-export function desktopDiagnostics(electron: ShellElectron, options: { logDir?: string | undefined; crashDir?: string | undefined; managed?: Readonly<Record<string, string>>; window: () => ShellWindow | undefined }): DiagnosticsHost {
+export function desktopDiagnostics(electron: ShellElectron, options: { logDir?: string | undefined; crashDir?: string | undefined; managed?: Readonly<Record<string, ManagedBy>>; window: () => ShellWindow | undefined }): DiagnosticsHost {
   const { app, dialog } = electron;
   return {
     versions: {

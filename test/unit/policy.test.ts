@@ -29,7 +29,7 @@ describe('policies from the OS', () => {
     assert.equal(loaded.config.display.theme, 'light', 'the policy wins over the stored dark');
     assert.deepEqual(loaded.config.screenPop.allowedHosts, ['crm.example.com']);
     assert.equal(loaded.config.display.toasts.calls, true, 'what no policy sets stays the agent’s');
-    assert.deepEqual(loaded.managed, { 'display.theme': `policy Theme in ${LINUX_POLICY_FILE}`, 'screenPop.allowedHosts': `policy ScreenPopAllowedHosts in ${LINUX_POLICY_FILE}` });
+    assert.deepEqual(loaded.managed, { 'display.theme': { policy: 'Theme', source: LINUX_POLICY_FILE }, 'screenPop.allowedHosts': { policy: 'ScreenPopAllowedHosts', source: LINUX_POLICY_FILE } });
   });
 
   it('Windows: HKLM wins over HKCU; DWORDs are booleans and numbers, REG_MULTI_SZ a list', async () => {
@@ -49,11 +49,11 @@ describe('policies from the OS', () => {
     assert.deepEqual(policies.problems, []);
     const loaded = await loadConfiguration({ argv: [], env: {}, store: { ...STORE, document: { display: { theme: 'system' } } }, policies });
     assert.equal(loaded.config.display.theme, 'dark', 'the machine’s policy wins over the user’s');
-    assert.equal(loaded.managed['display.theme'], `policy Theme in HKLM${WINDOWS_POLICY_KEY}`);
+    assert.deepEqual(loaded.managed['display.theme'], { policy: 'Theme', source: `HKLM${WINDOWS_POLICY_KEY}` });
     assert.equal(loaded.config.display.toasts.calls, false);
     assert.equal(loaded.config.automation.port, 20000);
     assert.deepEqual(loaded.config.screenPop.allowedHosts, ['crm.example.com', '*.example.org']);
-    assert.equal(loaded.managed['display.toasts.calls'], `policy CallToasts in HKCU${WINDOWS_POLICY_KEY}`);
+    assert.deepEqual(loaded.managed['display.toasts.calls'], { policy: 'CallToasts', source: `HKCU${WINDOWS_POLICY_KEY}` });
   });
 
   it('macOS: the managed preferences plist, XML or binary', async () => {
@@ -63,7 +63,7 @@ describe('policies from the OS', () => {
       const loaded = await loadConfiguration({ argv: [], env: {}, store: STORE, policies });
       assert.equal(loaded.config.display.startAtLogin, true);
       assert.equal(loaded.config.display.logLevel, 'debug');
-      assert.equal(loaded.managed['display.startAtLogin'], `policy StartAtLogin in ${path}`);
+      assert.deepEqual(loaded.managed['display.startAtLogin'], { policy: 'StartAtLogin', source: path });
     }
   });
 
@@ -91,7 +91,7 @@ describe('policies from the OS', () => {
     const settings = new StoredSettings(loaded.config, loaded.source, async () => undefined, undefined, { raw: STORE.document, policies });
     const view = settings.view();
     assert.equal(view.settings.display.theme, 'light');
-    assert.deepEqual(view.managed, { 'display.theme': `policy Theme in ${LINUX_POLICY_FILE}` });
+    assert.deepEqual(view.managed, { 'display.theme': { policy: 'Theme', source: LINUX_POLICY_FILE } });
   });
 
   it('every policy key names a field of the config', async () => {

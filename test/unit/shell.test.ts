@@ -369,7 +369,7 @@ describe('Electron shell (against a typed fake of Electron)', () => {
     const view = await app.api.getSettings();
     assert.equal(view.settings.display.theme, 'dark', 'HKCU’s policy is above the stored light');
     assert.equal(view.settings.display.toasts.chats, false, 'HKLM’s policy is above HKCU’s');
-    assert.deepEqual(view.managed, { 'display.toasts.chats': `policy ChatToasts in HKLM${WINDOWS_POLICY_KEY}`, 'display.theme': `policy Theme in HKCU${WINDOWS_POLICY_KEY}` });
+    assert.deepEqual(view.managed, { 'display.toasts.chats': { policy: 'ChatToasts', source: `HKLM${WINDOWS_POLICY_KEY}` }, 'display.theme': { policy: 'Theme', source: `HKCU${WINDOWS_POLICY_KEY}` } });
   });
 
   it('checks for updates only where a policy turns them on, and asks before restarting, "Later" being the default', async (t) => {
@@ -389,7 +389,7 @@ describe('Electron shell (against a typed fake of Electron)', () => {
     const app = await launch({ store, platform: 'win32', policies, updater });
     assert.deepEqual(updater.feeds, [{ provider: 'generic', url: 'https://updates.example.com/agent-companion/', channel: 'beta' }]);
     const view = await app.api.getSettings();
-    assert.equal(view.managed?.['updates.url'], `policy UpdateUrl in HKLM${WINDOWS_POLICY_KEY}`);
+    assert.deepEqual(view.managed?.['updates.url'], { policy: 'UpdateUrl', source: `HKLM${WINDOWS_POLICY_KEY}` });
 
     let answer: (index: number) => void = () => undefined;
     app.fake.messageBoxAnswer = () => new Promise((resolve) => (answer = resolve));
