@@ -263,3 +263,29 @@ export function fieldErrorsOf(problems: readonly SaveProblem[], accounts: readon
   }
   return errors;
 }
+
+/** What each field a policy can set is called on the settings screen (`main/policy.ts`, `POLICY_KEYS`). */
+const MANAGED_LABELS: Readonly<Record<string, string>> = {
+  'display.logLevel': 'Log level',
+  'display.theme': 'Theme',
+  'display.toasts.calls': 'Notifications of ringing calls',
+  'display.toasts.chats': 'Notifications of new chats',
+  'display.toasts.callsThroughDnd': 'Ringing calls through do-not-disturb',
+  'display.screenPop': 'Screen pops open by themselves',
+  'display.startAtLogin': 'Start at login',
+  'screenPop.allowedHosts': 'Hosts a screen pop may open',
+  'automation.enabled': 'Automation API',
+  'automation.port': 'Automation API port',
+  'automation.pairing': 'Apps may ask to pair',
+  'webHost.port': 'Web host port',
+  'updates.enabled': 'Updates',
+  'updates.url': 'Update server',
+  'updates.channel': 'Which releases',
+  'updates.checkEveryHours': 'Update checks',
+  'crashReports.uploadUrl': 'Crash report server',
+};
+
+/** The name the settings screen gives a field a policy sets; the field's path when it has none. */
+export function managedLabel(field: string): string {
+  return MANAGED_LABELS[field] ?? field;
+}
