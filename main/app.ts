@@ -250,11 +250,11 @@ export function assembleCore(parts: CoreParts): Core {
   /** Toasts raised whose call still rings or chat is still an invitation, by id. */
   const open = new Map<string, FocusTarget>();
   let memory: AlertMemory = new Set();
-  desk.subscribe((state, previous) => {
-    // Toasts follow calls, chats and accounts (do-not-disturb) alone: a queue or a colleague
-    // changing decides nothing, and the policy need not read the desk through.
-    if (state.calls === previous.calls && state.chats === previous.chats && state.accounts === previous.accounts) return;
-    const decided = decideToasts(state, memory, config.display.toasts);
+  desk.subscribe((state, previous, touched) => {
+    // Toasts follow calls and chats alone (an account's do-not-disturb is read when one rings): a
+    // queue or a colleague changing decides nothing, and the policy reads only what was touched.
+    if (state.calls === previous.calls && state.chats === previous.chats) return;
+    const decided = decideToasts(state, memory, config.display.toasts, touched);
     if (decided.memory !== memory) recorder.noteAlerts(state, decided.toasts, config.display.toasts);
     // Something new to answer (a toast decided, shown or not): the windows get it on the next turn.
     if (decided.memory !== memory) hub.expedite();

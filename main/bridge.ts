@@ -28,6 +28,7 @@ import {
 } from '../preload/bridge.js';
 import type { Desk } from './desk/desk.js';
 import { diffState } from './desk/patch.js';
+import { mergeTouched, type Touched } from './desk/store.js';
 import type { DeskState } from '../common/model.js';
 import type { Logger } from './log.js';
 import { LogLimiter } from './log-limiter.js';
@@ -128,6 +129,8 @@ export class BridgeHub {
   /** Connections that asked for changes, with their send function. */
   private readonly subscribers = new Map<object, (text: string) => void>();
   private lastSent: DeskState;
+  /** What the desk's folds touched since `lastSent`: the diff reads only those keys. */
+  private touched: Touched = {};
   private seq = 0;
   /** What is scheduled: nothing, a flush on the next turn, or a timed one (at the interval's end). */
   private scheduled: 'none' | 'next-turn' | 'timed' = 'none';
@@ -145,7 +148,10 @@ export class BridgeHub {
     private readonly diagnostics?: DiagnosticsControl,
   ) {
     this.lastSent = desk.state;
-    this.unsubscribe = desk.subscribe(() => this.scheduleFlush(false));
+    this.unsubscribe = desk.subscribe((_state, _previous, touched) => {
+      mergeTouched(this.touched, touched);
+      this.scheduleFlush(false);
+    });
     this.dropped = new LogLimiter(log, {
       'not-json': 'dropped a bridge message that is not JSON',
       malformed: 'dropped a malformed bridge message',
@@ -203,8 +209,9 @@ export class BridgeHub {
     this.timer = undefined;
     this.lastFlushAt = performance.now();
     const current = this.desk.state;
-    const patch = diffState(this.lastSent, current);
+    const patch = diffState(this.lastSent, current, this.touched);
     this.lastSent = current;
+    this.touched = {};
     if (!patch) return;
     this.seq += 1;
     this.broadcast({ type: 'change', change: { seq: this.seq, patch } });

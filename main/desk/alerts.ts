@@ -13,6 +13,7 @@
  *   invitation (accepted, declined, ended) — issue 11, "the OS toast closes itself" ({@link toastsToClose}).
  */
 import type { Account, Call, Chat, DeskState, FocusTarget, Toast } from '../../common/model.js';
+import type { Touched } from './store.js';
 
 /** What the agent chose to be alerted about (display preferences in the config). */
 export interface AlertPreferences {
@@ -121,6 +122,8 @@ function chatToast(chat: Chat, account: Account | undefined): Toast {
  * @param state the desk state now.
  * @param memory ids already decided.
  * @param preferences which kinds of toast the agent wants.
+ * @param touched what the change touched (`store.ts` {@link Touched}): only those calls and chats
+ *   are read; absent, every one is.
  * @returns the toasts to show now (each at most once, ever) and the memory to pass next time
  *   (the same object when nothing was decided).
  */
@@ -128,23 +131,25 @@ export function decideToasts(
   state: DeskState,
   memory: AlertMemory,
   preferences: AlertPreferences = DEFAULT_ALERT_PREFERENCES,
+  touched?: Readonly<Touched>,
 ): { toasts: Toast[]; memory: AlertMemory } {
   // Runs on every change of the desk: no closure or list per call, and the memory grows only when
-  // something new is decided (see `Remembered`).
+  // something new is decided (see `Remembered`). Given what the change touched, it reads only those
+  // calls and chats: a toast is decided when its call or chat changes, so the others hold nothing new.
   const toasts: Toast[] = [];
   const added: string[] = [];
-  for (const key in state.calls) {
-    const call = state.calls[key]!;
-    if (call.state !== 'ringing' || call.stale) continue;
+  for (const key of keysOf(state.calls, touched, 'calls')) {
+    const call = state.calls[key];
+    if (!call || call.state !== 'ringing' || call.stale) continue;
     const id = `call:${call.key}`;
     if (memory.has(id) || added.includes(id)) continue;
     added.push(id);
     const account = state.accounts[call.accountId];
     if (preferences.calls && !suppressed(account)) toasts.push(callToast(call, account));
   }
-  for (const key in state.chats) {
-    const chat = state.chats[key]!;
-    if (chat.state !== 'invited') continue;
+  for (const key of keysOf(state.chats, touched, 'chats')) {
+    const chat = state.chats[key];
+    if (!chat || chat.state !== 'invited') continue;
     const id = `chat:${chat.key}`;
     if (memory.has(id) || added.includes(id)) continue;
     added.push(id);
@@ -152,6 +157,16 @@ export function decideToasts(
     if (preferences.chats && !suppressed(account)) toasts.push(chatToast(chat, account));
   }
   return { toasts, memory: added.length === 0 ? memory : remember(memory, added) };
+}
+
+const NO_KEYS: readonly string[] = Object.freeze([]);
+
+/** The keys of a slice to read: those touched when that is known, else all of them. */
+function keysOf(slice: Readonly<Record<string, unknown>>, touched: Readonly<Touched> | undefined, name: 'calls' | 'chats'): Iterable<string> {
+  if (!touched) return Object.keys(slice);
+  const keys = touched[name];
+  if (keys === undefined) return NO_KEYS;
+  return keys === 'all' ? Object.keys(slice) : keys;
 }
 
 /** Nothing to close (shared: the common answer allocates nothing). */

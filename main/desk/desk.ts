@@ -11,7 +11,7 @@ import { consultationOf, type Consultation } from '../../common/selectors.js';
 import { CALL_WORK_MESSAGES as SAY } from './messages.js';
 import { parseDialLink } from './dial-link.js';
 import type { HistorySeed } from './history.js';
-import { initialState, reduce, type AccountSeed, type StoreAction } from './store.js';
+import { initialState, reduce, type AccountSeed, type StoreAction, type Touched } from './store.js';
 
 /**
  * An account as the desk runs it: what it shows before connecting (plain data, copied into the
@@ -65,8 +65,11 @@ export function memoryPreferences(initial: Record<string, string> = {}): DeskPre
   };
 }
 
-/** Called after every change with the new and the previous state. */
-export type DeskListener = (state: DeskState, previous: DeskState) => void;
+/**
+ * Called after every change with the new and the previous state, and the keys the change touched
+ * per slice (`store.ts` {@link Touched}; valid during the call only: copy what you keep).
+ */
+export type DeskListener = (state: DeskState, previous: DeskState, touched: Readonly<Touched>) => void;
 
 export class Desk {
   private current: DeskState;
@@ -137,13 +140,14 @@ export class Desk {
   /** Applies a local view action (chat read, chat dismissed). */
   apply(action: StoreAction): void {
     const previous = this.current;
-    const next = reduce(previous, action);
+    const touched: Touched = {};
+    const next = reduce(previous, action, touched);
     if (next === previous) return;
     this.current = next;
     if (next.chats !== previous.chats && this.sweep === undefined) this.scheduleSweep();
     for (const listener of this.listeners) {
       try {
-        listener(next, previous);
+        listener(next, previous, touched);
       } catch (error) {
         this.options.log.error({ err: error }, 'a desk listener failed');
       }

@@ -8,14 +8,25 @@
  * with the desk and the window only applies.
  */
 import type { Chat, DeskState, PastCall } from '../../common/model.js';
+import type { Touched } from './store.js';
 import { SLICES, type ChatUpsert, type DeskPatch, type RecentCallsDelta, type SlicePatch } from '../../common/patch.js';
 
-function diffSlice<T extends object>(prev: Record<string, T>, next: Record<string, T>): SlicePatch<T> | undefined {
+function diffSlice<T extends object>(prev: Record<string, T>, next: Record<string, T>, touched: Set<string> | 'all' | undefined): SlicePatch<T> | undefined {
   if (prev === next) return undefined;
   const upsert: T[] = [];
   const remove: string[] = [];
-  for (const key in next) if (prev[key] !== next[key]) upsert.push(next[key]!);
-  for (const key in prev) if (!(key in next)) remove.push(key);
+  if (touched instanceof Set) {
+    // Only what the folds since `prev` touched can differ: read those keys, not the slice.
+    for (const key of touched) {
+      const after = next[key];
+      if (after === prev[key]) continue;
+      if (after !== undefined) upsert.push(after);
+      else remove.push(key);
+    }
+  } else {
+    for (const key in next) if (prev[key] !== next[key]) upsert.push(next[key]!);
+    for (const key in prev) if (!(key in next)) remove.push(key);
+  }
   return upsert.length || remove.length ? { upsert, remove } : undefined;
 }
 
@@ -36,13 +47,16 @@ function recentCallsDelta(prev: readonly PastCall[], next: readonly PastCall[]):
 /**
  * The patch that turns `prev` into `next`, comparing entities by identity (the store never mutates).
  * Returns `undefined` when nothing changed.
+ * @param touched what the store's folds from `prev` to `next` touched (`store.ts` {@link Touched},
+ *   gathered with `mergeTouched`): only those keys are read. Without it (or for a slice it does not
+ *   name) every entity of a changed slice is compared.
  */
-export function diffState(prev: DeskState, next: DeskState): DeskPatch | undefined {
+export function diffState(prev: DeskState, next: DeskState, touched?: Readonly<Touched>): DeskPatch | undefined {
   if (prev === next) return undefined;
   const patch: DeskPatch = {};
   let any = false;
   for (const slice of SLICES) {
-    const sp = diffSlice(prev[slice] as Record<string, object>, next[slice] as Record<string, object>);
+    const sp = diffSlice(prev[slice] as Record<string, object>, next[slice] as Record<string, object>, touched?.[slice]);
     if (sp) {
       (patch as Record<string, unknown>)[slice] = sp;
       any = true;

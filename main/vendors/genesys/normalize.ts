@@ -7,7 +7,6 @@
  * document's "Chatting", participant types beyond Customer/Agent, message types beyond "Text") are
  * inferred from public GWS client code and kept here, in one place.
  */
-import { createHash } from 'node:crypto';
 import type { CallPatch, ChatPatch, ConnectorEvent } from '../../desk/events.js';
 import type {
   Call,
@@ -21,6 +20,7 @@ import type {
   ParticipantRole,
   Presence,
 } from '../../../common/model.js';
+import { fastHash } from '../kit/hash.js';
 import {
   lastPathSegment,
   type ChannelStateChangeMessage,
@@ -204,6 +204,7 @@ const TYPING = new Set(['typingstarted', 'typingstopped', 'typingstart', 'typing
  * apart — sender, time (ms), type and text. The document's own `MessageLogUpdated` example repeats
  * `index: 3` for two different messages [C], so the index alone is not an identity. The same line
  * re-delivered (after a reconnect, or read again over REST) yields the same id.
+ * The hash is a fast non-cryptographic one (`kit/hash.ts`): nothing about security rests on it.
  * @returns `"<index>-<16 hex>"`.
  */
 export function messageIdOf(message: GenesysChatMessage): string {
@@ -214,7 +215,7 @@ export function messageIdOf(message: GenesysChatMessage): string {
     message.type ?? null,
     message.text ?? null,
   ]);
-  return `${message.index}-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
+  return `${message.index}-${fastHash(key)}`;
 }
 
 /**
