@@ -11,7 +11,7 @@ import { consultationOf, type Consultation } from '../../common/selectors.js';
 import { CALL_WORK_MESSAGES as SAY } from './messages.js';
 import { parseDialLink } from './dial-link.js';
 import type { HistorySeed } from './history.js';
-import { initialState, reduce, type AccountSeed, type StoreAction, type Touched } from './store.js';
+import { initialState, reduce, type AccountSeed, type SliceOwner, type StoreAction, type Touched } from './store.js';
 
 /**
  * An account as the desk runs it: what it shows before connecting (plain data, copied into the
@@ -67,7 +67,10 @@ export function memoryPreferences(initial: Record<string, string> = {}): DeskPre
 
 /**
  * Called after every change with the new and the previous state, and the keys the change touched
- * per slice (`store.ts` {@link Touched}; valid during the call only: copy what you keep).
+ * per slice (`store.ts` {@link Touched}). All three are for the call only: the team of `previous`
+ * may be the team of `state` (the desk sets members in place while nobody holds it, see
+ * {@link SliceOwner}), so tell a member's change by `touched.team`, and read `Desk.state` for a
+ * state to keep.
  */
 export type DeskListener = (state: DeskState, previous: DeskState, touched: Readonly<Touched>) => void;
 
@@ -102,8 +105,12 @@ export class Desk {
     );
   }
 
-  /** The state now. */
+  /** The team slice made by the last folds and handed out to nobody yet (`store.ts` {@link SliceOwner}). */
+  private readonly owner: SliceOwner = {};
+
+  /** The state now. Handed out, it is never changed (the desk's next fold copies what it changes). */
   get state(): DeskState {
+    this.owner.team = undefined;
     return this.current;
   }
 
@@ -141,7 +148,7 @@ export class Desk {
   apply(action: StoreAction): void {
     const previous = this.current;
     const touched: Touched = {};
-    const next = reduce(previous, action, touched);
+    const next = reduce(previous, action, touched, this.owner);
     if (next === previous) return;
     this.current = next;
     if (next.chats !== previous.chats && this.sweep === undefined) this.scheduleSweep();

@@ -1,7 +1,8 @@
 /**
  * The desk store: a pure reducer `(DeskState, StoreAction) → DeskState`.
  *
- * It never mutates its input; an action that changes nothing returns the very same state object,
+ * It never mutates its input (one exception, asked for by its caller: an owned team slice, see
+ * {@link SliceOwner}); an action that changes nothing returns the very same state object,
  * and a slice that did not change keeps its identity. The bridge relies on that to send only what
  * changed (see `main/bridge.ts`).
  *
@@ -214,14 +215,20 @@ function accountRecord(seed: AccountSeed, now: string): Account {
 /**
  * Folds one action into the state. Pure; returns `state` itself when nothing changed.
  * @param touched when given, receives the keys the action set or removed, per slice ({@link Touched}).
+ * @param owner when given, the team slice it names may be changed in place, and the team slice
+ *   the fold makes becomes its ({@link SliceOwner}); only a caller that hands out no state
+ *   meanwhile (the desk) passes one.
  */
-export function reduce(state: DeskState, action: StoreAction, touched?: Touched): DeskState {
+export function reduce(state: DeskState, action: StoreAction, touched?: Touched, owner?: SliceOwner): DeskState {
   const outer = touching;
+  const outerOwner = owning;
   touching = touched;
+  owning = owner;
   try {
     return reduceAction(state, action);
   } finally {
     touching = outer;
+    owning = outerOwner;
   }
 }
 
@@ -616,10 +623,14 @@ function emptySlice<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;
 }
 
-/** A copy of `record` with `key` set to `value` (recorded as touched in `slice`). */
+/** A copy of `record` with `key` set to `value` (recorded as touched in `slice`); an owned slice is set in place. */
 function withEntry<T>(slice: SliceName, record: Readonly<Record<string, T>>, key: string, value: T): Record<string, T> {
   touch(slice, key);
-  const out = emptySlice<T>();
+  if (owning && owning.team === record) {
+    (record as Record<string, T>)[key] = value;
+    return record as Record<string, T>;
+  }
+  const out = own(slice, emptySlice<T>());
   for (const k in record) out[k] = record[k]!;
   out[key] = value;
   return out;
@@ -628,14 +639,18 @@ function withEntry<T>(slice: SliceName, record: Readonly<Record<string, T>>, key
 /** A copy of `record` without `key` (recorded as touched in `slice`). */
 function without<T>(slice: SliceName, record: Readonly<Record<string, T>>, key: string): Record<string, T> {
   touch(slice, key);
-  const out = emptySlice<T>();
+  if (owning && owning.team === record) {
+    delete (record as Record<string, T>)[key];
+    return record as Record<string, T>;
+  }
+  const out = own(slice, emptySlice<T>());
   for (const k in record) if (k !== key) out[k] = record[k]!;
   return out;
 }
 
 /** A copy of `record` with only the entries `keep` accepts (those it drops recorded as touched in `slice`). */
 function filtered<T>(slice: SliceName, record: Readonly<Record<string, T>>, keep: (value: T) => boolean): Record<string, T> {
-  const out = emptySlice<T>();
+  const out = own(slice, emptySlice<T>());
   for (const k in record) {
     if (keep(record[k]!)) out[k] = record[k]!;
     else touch(slice, k);
@@ -647,7 +662,7 @@ function filtered<T>(slice: SliceName, record: Readonly<Record<string, T>>, keep
 //
 // The readers of a change (the bridge's diff, the alert policy) used to find it by walking every
 // slice and comparing each entity by identity, twice per message (the bench: 12.5 % of a stream's
-// time, most of it walking ended chats and colleagues nothing had happened to). The fold knows
+// time, most of it walking ended chats and members nothing had happened to). The fold knows
 // which keys it set or removed, so it says so: `reduce` writes them into the caller's `Touched`.
 
 /**
@@ -657,6 +672,32 @@ function filtered<T>(slice: SliceName, record: Readonly<Record<string, T>>, keep
  * change (a fold that wrote the same value); readers compare by identity.
  */
 export type Touched = { [S in SliceName]?: Set<string> | 'all' };
+
+/**
+ * The team slice its caller owns: made by an earlier fold and seen by nobody since, so the next
+ * fold may set a member in it in place instead of copying it.
+ *
+ * Why: a supervisor's Team holds thousands of members (a team report of 500, busy lamps of 5 000
+ * members), and copying the slice for each member's change cost a millisecond a change — the
+ * desk could not keep up with 1 000 changes a second. The desk owns the slices it made until it
+ * hands its state out (`Desk.state`: the bridge's diff keeps that state as "last sent"), so
+ * between two messages to the window the Team is copied once, not per change. Only the team: the
+ * other slices are small, and the core's readers compare their identity (`state.calls !==
+ * previous.calls`). An owned team slice is the one exception to "never mutates": a listener reads
+ * the team of the states it is handed during the call only (see `DeskListener`).
+ */
+export interface SliceOwner {
+  team?: object;
+}
+
+/** The running `reduce`'s owner (undefined: nothing is owned; every change copies). */
+let owning: SliceOwner | undefined;
+
+/** Makes `slice` the owner's when it is the team. */
+function own<T>(slice: SliceName, record: Record<string, T>): Record<string, T> {
+  if (owning && slice === 'team') owning.team = record;
+  return record;
+}
 
 /** Where the running `reduce` records what it touches (undefined: nobody asked). */
 let touching: Touched | undefined;

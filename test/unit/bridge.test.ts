@@ -82,6 +82,31 @@ describe('bridge hub and client over the one wire', () => {
     assert.ok('full' in changes[0]!);
   });
 
+  it('shows a big team’s every change, however many arrive between two messages, and never changes a state it handed out', () => {
+    const { connector, desk, hub, changes } = setup();
+    const member = (i: number, status: 'ready' | 'not-ready') => ({ id: `m${i}`, name: `Member ${i}`, group: 'Floor', presence: { state: status }, onCall: false });
+    connector.emit({ type: 'team.sync', members: Array.from({ length: 600 }, (_, i) => member(i, 'ready')) });
+    hub.flush();
+    const handedOut = desk.state;
+    const frozen = asJson(handedOut);
+    const present = new Set(Array.from({ length: 600 }, (_, i) => `m${i}`));
+    for (let round = 0; round < 5; round++) {
+      // Many members change between two messages (the desk sets them in a team it has not handed out).
+      for (let i = round; i < 600; i += 7) {
+        connector.emit({ type: 'team', member: member(i, round % 2 ? 'ready' : 'not-ready') });
+        present.add(`m${i}`);
+      }
+      connector.emit({ type: 'team.remove', memberId: `m${100 + round}` });
+      present.delete(`m${100 + round}`);
+      hub.flush();
+    }
+    let view: ReturnType<typeof applyChange>;
+    for (const change of changes) view = applyChange(view, change);
+    assert.deepEqual(view!.state.team, asJson(desk.state).team);
+    assert.deepEqual(Object.values(view!.state.team).map((m) => m.id).sort(), [...present].sort());
+    assert.deepEqual(asJson(handedOut), frozen, 'a state handed out stays as it was');
+  });
+
   it('asks for a fresh full state after a gap in the sequence, and is whole again', () => {
     const { connector, desk, hub, changes, texts } = setup();
     const asked: string[] = [];
