@@ -11,7 +11,7 @@ import type { DeskSetup, DeskState, FocusTarget, ScreenPop, Toast } from '../com
 import { ScreenPopper, type ScreenPopRule } from './desk/screen-pop.js';
 import { keepHistory, loadHistory, type HistoryStore } from './desk/history.js';
 import { BridgeHub } from './bridge.js';
-import { startDemo, type Demo } from './demo/index.js';
+import { startDemo, type Demo, type DemoScenario } from './demo/index.js';
 import { createLogger, type Logger } from './log.js';
 import { ReadOnlySettings, type SettingsStore } from './settings.js';
 import type { SecretRef } from './vendors/kit/account.js';
@@ -63,6 +63,8 @@ export interface CoreOptions {
   env?: NodeJS.ProcessEnv;
   /** Demo mode's mean time between scripted calls, ms. */
   demoIntervalMs?: number;
+  /** Demo mode's scenario: an agent's day (default) or a supervisor's floor (`--demo supervisor`). */
+  demoScenario?: DemoScenario;
   /** Reconnect backoff for every connector (tests use a fast one). */
   backoff?: BackoffPolicy;
   /** Platform-specific connector tuning by vendor id (tests shorten heartbeats and long polls). */
@@ -138,7 +140,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   let demo: Demo | undefined;
   if (options.demo) {
     log.info('starting demo mode');
-    demo = await startDemo({ log, intervalMs: options.demoIntervalMs });
+    demo = await startDemo({ log, intervalMs: options.demoIntervalMs, ...(options.demoScenario ? { scenario: options.demoScenario } : {}) });
     accounts = demo.accounts;
   }
   const secret = (ref: SecretRef, field: string): string => resolveSecret(ref, options.env, options.decrypt, field);

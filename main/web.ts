@@ -288,7 +288,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2), opti
   const env = options.env ?? process.env;
   const out = options.out ?? process.stdout;
   const err = options.err ?? process.stderr;
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: [...argv],
     options: {
       config: { type: 'string' },
@@ -300,10 +300,19 @@ export async function main(argv: readonly string[] = process.argv.slice(2), opti
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
+    allowPositionals: true,
   });
+  // `--demo supervisor`: a supervisor's floor (a team of 500, 5 000 busy lamps, 1 000 changes a second).
+  const scenario = positionals.length === 1 && positionals[0] === 'supervisor' && values.demo ? 'supervisor' : undefined;
+  if (positionals.length > 0 && !scenario) {
+    err.write(`Agent Companion: unexpected ${positionals.map((p) => `"${p}"`).join(' ')} (the only word after --demo is "supervisor")\n`);
+    process.exitCode = 2;
+    return undefined;
+  }
   if (values.help) {
     out.write(
-      'Usage: npm run start:web -- [--config PATH] [--port N] [--demo] [--new-key] [--log-json] [--log-level LEVEL]\n' +
+      'Usage: npm run start:web -- [--config PATH] [--port N] [--demo [supervisor]] [--new-key] [--log-json] [--log-level LEVEL]\n' +
+        '  --demo supervisor  a supervisor\'s floor: a team of 500 and 5 000 busy lamps, 1 000 changes a second\n' +
         '  --new-key    make a new session key (every open tab must then be opened again from the new link)\n' +
         '  --log-json   log JSON lines even on a terminal (elsewhere the log is JSON anyway)\n' +
         '  --log-level  trace, debug, info, warn, error or fatal (default: display.logLevel, else info)\n',
@@ -346,7 +355,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2), opti
     await logFiles?.close();
   };
   const diagnostics = { versions: { app: APP_VERSION }, logDir: logFiles?.dir, managed: loaded.managed };
-  const core = await startCore({ config: loaded.config, demo: loaded.demo, setup: { source: loaded.source, problems: [] }, log, settings, preferences, history, env, automationStore, diagnostics }).catch(async (error: unknown) => {
+  const core = await startCore({ config: loaded.config, demo: loaded.demo, ...(scenario ? { demoScenario: scenario } : {}), setup: { source: loaded.source, problems: [] }, log, settings, preferences, history, env, automationStore, diagnostics }).catch(async (error: unknown) => {
     await closeLogFiles();
     throw error;
   });

@@ -3,7 +3,7 @@
  * transcript line's id made from what tells it apart): no secret goes in, and nobody gains by
  * making two lines collide other than hiding one of their own lines from their own transcript.
  *
- * SHA-256 (`node:crypto`) cost a Genesys chat stream 1 µs of native call and hex formatting per
+ * SHA-256 (`node:crypto`) cost a chat stream 1 µs of native call and hex formatting per
  * line (the bench's throughput); this is two independent 32-bit multiply–xorshift lanes over the
  * UTF-16 code units (the cyrb53 construction, both lanes kept: 64 bits) [I]. Over the few thousand
  * lines of one chat, sharing one index, a collision is about 1 in 10^12.

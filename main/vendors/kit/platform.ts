@@ -59,6 +59,27 @@ export interface PlatformDemo {
   stop(): Promise<void>;
 }
 
+/** Options of a platform's supervisor scenario ({@link PlatformModule.startSupervisorDemo}). */
+export interface SupervisorDemoOptions {
+  log: Logger;
+  /** Changes the platform sends the desk per second (team members' states, busy lamps), at the start. */
+  eventsPerSec: number;
+  /** Mean time between calls ringing for the supervisor, ms (default 20 000). */
+  ringEveryMs?: number;
+  /** Seed of the scenario's randomness (default: the scenario's own). */
+  seed?: number;
+}
+
+/** A running supervisor scenario: a {@link PlatformDemo} whose pace can change. */
+export interface SupervisorDemo extends PlatformDemo {
+  /** The changes per second from now on (0 pauses them; calls for the supervisor keep ringing). */
+  setRate(eventsPerSec: number): void;
+  /** How many changes it has sent so far. */
+  readonly sent: number;
+  /** How many team members it shows the desk (a report's members, watched people with busy lamps). */
+  readonly members: number;
+}
+
 /** The schema {@link secretField} gives a field: a required or an optional secret. */
 export type SecretFieldSchema = typeof secretSchema | z.ZodOptional<typeof secretSchema>;
 
@@ -108,6 +129,13 @@ export interface PlatformModule<Shape extends z.ZodRawShape = z.ZodRawShape, Acc
    * no simulator: the build puts them in chunks of their own (`test/unit/platform-layout.test.ts`).
    */
   startDemo(options: DemoOptions): Promise<PlatformDemo>;
+  /**
+   * Starts the platform's part of the supervisor's floor (`--demo supervisor`, the bench's
+   * supervisor desk): its simulator with a large team or many watched busy lamps changing at a
+   * steady rate, and now and then a call ringing for the supervisor. Absent: the platform offers
+   * no supervisor view and sits out that scenario.
+   */
+  startSupervisorDemo?(options: SupervisorDemoOptions): Promise<SupervisorDemo>;
 }
 
 /** Marks an account field as a secret: masked for the window, encrypted at rest, redacted in logs. */

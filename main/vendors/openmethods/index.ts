@@ -40,4 +40,9 @@ export const openmethods = definePlatform({
     const demo = await startOpenMethodsDemo(options);
     return { account: demo.account, stop: () => demo.stop() };
   },
+  /** Loads the supervisor scenario and its simulator only now (`import()`, as the demo). */
+  async startSupervisorDemo(options) {
+    const { startOpenMethodsSupervisorDemo } = await import('./supervisor.js');
+    return startOpenMethodsSupervisorDemo(options);
+  },
 });

@@ -59,4 +59,9 @@ export const threec = definePlatform({
     const demo = await startThreecDemo(options);
     return { account: demo.account, stop: () => demo.stop() };
   },
+  /** Loads the supervisor scenario and its simulator only now (`import()`, as the demo). */
+  async startSupervisorDemo(options) {
+    const { startThreecSupervisorDemo } = await import('./supervisor.js');
+    return startThreecSupervisorDemo(options);
+  },
 });
