@@ -84,7 +84,7 @@ describe('bridge hub and client over the one wire', () => {
 
   it('shows a big team’s every change, however many arrive between two messages, and never changes a state it handed out', () => {
     const { connector, desk, hub, changes } = setup();
-    const member = (i: number, status: 'ready' | 'not-ready') => ({ id: `m${i}`, name: `Member ${i}`, group: 'Floor', presence: { state: status }, onCall: false });
+    const member = (i: number, status: 'ready' | 'not-ready') => ({ id: `m${i}`, name: `Member ${i}`, group: 'Floor', presence: { state: status, label: status === 'ready' ? 'Ready' : 'Not ready' }, onCall: false });
     connector.emit({ type: 'team.sync', members: Array.from({ length: 600 }, (_, i) => member(i, 'ready')) });
     hub.flush();
     const handedOut = desk.state;

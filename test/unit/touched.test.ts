@@ -45,7 +45,6 @@ describe('what the store says it touched', () => {
       let memoryAll: AlertMemory = new Set();
       let memoryTouched: AlertMemory = new Set();
       let patches = 0;
-      let toasts = 0;
       const frames = bench.frames(3_000);
       for (let i = 0; i < frames.length; i++) {
         for (const event of parse(frames[i])) {
@@ -56,7 +55,6 @@ describe('what the store says it touched', () => {
           const all = decideToasts(next, memoryAll);
           const some = decideToasts(next, memoryTouched, undefined, touched);
           assert.deepEqual(some.toasts, all.toasts, `frame ${i}: the toasts`);
-          toasts += all.toasts.length;
           memoryAll = all.memory;
           memoryTouched = some.memory;
           mergeTouched(gathered, touched);
