@@ -1,5 +1,6 @@
 /** Pure selectors for the Team section: which members show, in which groups, in which order. */
 import type { Chat, DeskState, TeamMember, TeamRole } from '../../preload/bridge.js';
+import { PRESENCE_LABELS } from '../../common/model.js';
 import { chatActivity } from './select.js';
 
 /** The Team section's status filter, in the order its buttons appear. */
@@ -103,4 +104,12 @@ export function memberChat(state: DeskState, member: TeamMember): Chat | undefin
       (chat.id === member.id || chat.participants.some((p) => p.role !== 'agent' && (p.id === member.id || p.name === member.name))),
   );
   return candidates.sort((a, b) => Number(a.state === 'ended') - Number(b.state === 'ended') || chatActivity(b) - chatActivity(a))[0];
+}
+
+/** A member's row in words: "Ben Hill, Not ready: Meeting, Agent, on a call" (the desk's state word, whatever the platform calls it). */
+export function memberDescription(member: TeamMember): string {
+  const canonical = PRESENCE_LABELS[member.presence.state];
+  return [member.name, `${canonical}${member.presence.reason ? `: ${member.presence.reason}` : ''}`, member.role ? ROLE_LABELS[member.role] : undefined, member.onCall ? 'on a call' : undefined]
+    .filter(Boolean)
+    .join(', ');
 }
