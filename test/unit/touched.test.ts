@@ -6,7 +6,7 @@ import { SLICES, type SlicePatch } from '../../common/patch.js';
 import { initialState, mergeTouched, reduce, type Touched } from '../../main/desk/store.js';
 import type { DeskState } from '../../common/model.js';
 import { createLogger } from '../../main/log.js';
-import { platforms } from '../../main/vendors/index.js';
+import { testedPlatforms } from '../support/platform-testing.js';
 
 const log = createLogger('silent');
 const AT = '2026-12-05T09:00:00.000Z';
@@ -33,8 +33,10 @@ function shown(prev: DeskState, next: DeskState, touched?: Touched): unknown {
  * from them: every platform's own stream, folded event by event, must give the window the same
  * patches and the agent the same toasts as comparing the whole desk did.
  */
+const tested = await testedPlatforms();
+
 describe('what the store says it touched', () => {
-  for (const platform of platforms()) {
+  for (const platform of tested) {
     const bench = platform.bench;
     if (!bench) continue;
     it(`${platform.name}: the patches and toasts from the touched keys are those of the whole desk`, () => {
