@@ -65,6 +65,8 @@ export interface CoreOptions {
   demoIntervalMs?: number;
   /** Demo mode's scenario: an agent's day (default) or a supervisor's floor (`--demo supervisor`). */
   demoScenario?: DemoScenario;
+  /** The supervisor scenario's changes per second in all (default 1 000; tests pick a calm pace). */
+  demoEventsPerSec?: number;
   /** Reconnect backoff for every connector (tests use a fast one). */
   backoff?: BackoffPolicy;
   /** Platform-specific connector tuning by vendor id (tests shorten heartbeats and long polls). */
@@ -140,7 +142,12 @@ export async function startCore(options: CoreOptions): Promise<Core> {
   let demo: Demo | undefined;
   if (options.demo) {
     log.info('starting demo mode');
-    demo = await startDemo({ log, intervalMs: options.demoIntervalMs, ...(options.demoScenario ? { scenario: options.demoScenario } : {}) });
+    demo = await startDemo({
+      log,
+      intervalMs: options.demoIntervalMs,
+      ...(options.demoScenario ? { scenario: options.demoScenario } : {}),
+      ...(options.demoEventsPerSec !== undefined ? { eventsPerSec: options.demoEventsPerSec } : {}),
+    });
     accounts = demo.accounts;
   }
   const secret = (ref: SecretRef, field: string): string => resolveSecret(ref, options.env, options.decrypt, field);

@@ -97,6 +97,26 @@ export async function openDesk(
   return { core, host, browser, context, page };
 }
 
+/**
+ * The supervisor's desk in demo mode (`--demo supervisor`: a team report of 500 and 5 000 watched
+ * busy lamps) at `eventsPerSec` changes a second in all, served to a Chromium page (440 × 900);
+ * resolves once the Team section counts all 5 500 members. What it starts is added to `closers`.
+ */
+export async function openSupervisorDesk(closers: Closers, options: { eventsPerSec: number }): Promise<Page> {
+  const log = createLogger(process.env.AGENT_COMPANION_LOG ?? 'warn');
+  const core = closers.add(
+    await startCore({ config: parseConfig({}), demo: true, demoScenario: 'supervisor', demoEventsPerSec: options.eventsPerSec, log }),
+    (started) => started.stop(),
+  );
+  const host = closers.add(await startWebHost({ core, log }), (started) => started.close());
+  const browser = closers.add(await launchChromium(), (launched) => launched.close().catch(() => undefined));
+  const page = await (await browser.newContext({ viewport: { width: 440, height: 900 } })).newPage();
+  page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+  await page.goto(host.url);
+  await page.getByRole('heading', { name: /^Team\b/ }).getByText(/^5500$/).waitFor({ timeout: 90_000 });
+  return page;
+}
+
 /** `text` as a regular expression that matches it literally. */
 export function literally(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
