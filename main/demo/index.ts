@@ -35,6 +35,14 @@ export interface Demo {
   accounts: AccountConfig[];
   /** The supervisor scenario's pace, changes per second in all (shared evenly); absent in the day scenario. */
   setRate?(eventsPerSec: number): void;
+  /**
+   * The supervisor scenario's marker for the bench: one member's change sent now at the server
+   * (`SupervisorDemo.mark`), with the account it is on; absent in the day scenario or when no
+   * platform gives one.
+   */
+  mark?(): { accountId: string; memberId: string; state: 'ready' | 'not-ready' };
+  /** The supervisor scenario's changes sent so far, all platforms (the bench's actual rate). */
+  sent?(): number;
   /** Stops the scripts and the simulators. */
   stop(): Promise<void>;
 }
@@ -78,11 +86,18 @@ async function startSupervisorFloor(options: DemoOptions): Promise<Demo> {
     throw error;
   }
   const raw = started.map(({ name, demo }) => ({ ...demo.account, label: `${name} (demo supervisor)` }));
+  const marking = started.find(({ demo }) => demo.mark !== undefined)?.demo;
   return {
     accounts: parseConfig({ accounts: raw }, 'the supervisor demo').accounts,
     setRate(eventsPerSec) {
       for (const { demo } of started) demo.setRate(share(eventsPerSec));
     },
+    sent: () => started.reduce((n, { demo }) => n + demo.sent, 0),
+    ...(marking
+      ? {
+          mark: () => ({ accountId: marking.account.id, ...marking.mark!() }),
+        }
+      : {}),
     async stop() {
       await Promise.allSettled(started.map(({ demo }) => demo.stop()));
     },

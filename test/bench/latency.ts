@@ -9,6 +9,7 @@
  * each marker's row is in the DOM (a MutationObserver on added rows). Latency = DOM time − the
  * moment the marker was handed over, on the same clock. At least `markers` markers per rate.
  */
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../../main/log.js';
 import { startWebHost } from '../../main/web.js';
@@ -25,6 +26,8 @@ export interface LatencyRow {
   p50: number;
   p99: number;
   max: number;
+  /** 1-minute load average of the machine at the end of the rate. */
+  loadAverage: number;
 }
 
 const MARKERS_PER_SEC = 10;
@@ -94,7 +97,7 @@ export async function measureLatency(list: readonly BenchedPlatform[], options: 
       await new Promise((resolve) => setTimeout(resolve, 500));
       const seen = new Map(await page.evaluate(() => [...(window as unknown as { __seen: Map<string, number> }).__seen.entries()]));
       const samples = [...sent].flatMap(([key, at]) => (seen.has(key) ? [seen.get(key)! - at] : [])).sort((a, b) => a - b);
-      rows.push({ rate, sentPerSec: Math.round(frames / seconds), markers: samples.length, p50: round(percentile(samples, 50)), p99: round(percentile(samples, 99)), max: round(samples.at(-1) ?? Number.NaN) });
+      rows.push({ rate, sentPerSec: Math.round(frames / seconds), markers: samples.length, p50: round(percentile(samples, 50)), p99: round(percentile(samples, 99)), max: round(samples.at(-1) ?? Number.NaN), loadAverage: round(loadavg()[0]!) });
     }
     return rows;
   } finally {

@@ -78,6 +78,13 @@ export interface SupervisorDemo extends PlatformDemo {
   readonly sent: number;
   /** How many team members it shows the desk (a report's members, watched people with busy lamps). */
   readonly members: number;
+  /**
+   * The bench's marker (`test/bench/supervisor.ts`): the server sends, now, a change of one member
+   * that the steady stream leaves alone and that the Team shows first (its first group's first
+   * row), between ready and not ready in turn. Returns that member's platform id (the desk's
+   * `TeamMember.id`) and the state the desk will show. Absent: the platform gives no marker.
+   */
+  mark?(): { memberId: string; state: 'ready' | 'not-ready' };
 }
 
 /** The schema {@link secretField} gives a field: a required or an optional secret. */

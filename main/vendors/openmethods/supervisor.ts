@@ -53,13 +53,17 @@ export async function startOpenMethodsSupervisorDemo(options: SupervisorDemoOpti
   const schedule = new DemoSchedule(log, options.seed ?? 20261205);
   const random = schedule.random;
   const members = center.teams.flatMap((t) => t.members);
+  // The first team's supervisor heads the Team (first group, first row): the bench's marker, which
+  // the steady stream leaves alone.
+  const marker = members[0]!;
+  const changing = members.slice(1);
   const reasons = center.reasons.notReady.map((r) => String(r.code));
   const stream = new PacedStream(
     options.eventsPerSec,
     (n) => {
       const changes: Array<{ memberId: string; status: SimMember['status']; reason?: string }> = [];
       for (let i = 0; i < n; i++) {
-        const member = members[Math.floor(random() * members.length)]!;
+        const member = changing[Math.floor(random() * changing.length)]!;
         const status = STATUSES[Math.floor(random() * STATUSES.length)]!;
         changes.push({ memberId: member.memberId, status, ...(status === 'not_ready' ? { reason: reasons[Math.floor(random() * reasons.length)]! } : {}) });
       }
@@ -84,6 +88,11 @@ export async function startOpenMethodsSupervisorDemo(options: SupervisorDemoOpti
       return stream.sent;
     },
     members: members.length,
+    mark() {
+      const status = marker.status === 'ready' ? 'not_ready' : 'ready';
+      center.setMemberStatus([{ memberId: marker.memberId, status, ...(status === 'not_ready' ? { reason: reasons[0]! } : {}) }]);
+      return { memberId: marker.memberId, state: status === 'ready' ? 'ready' : 'not-ready' };
+    },
     async stop() {
       stream.stop();
       schedule.stop();
