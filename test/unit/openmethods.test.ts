@@ -19,6 +19,8 @@ import {
   reasonLabel,
   reasonsOf,
   roleOf,
+  callWorkOf,
+  wrapUpReasonsOf,
 } from '../../main/vendors/openmethods/normalize.js';
 import { agentStateSchema, interactionSchema, teamStatusDataSchema } from '../../main/vendors/openmethods/schema.js';
 
@@ -145,7 +147,22 @@ describe('UCCX agent state → desk presence', () => {
 describe('UCCX capabilities', () => {
   it('the commands named in getCapabilities, trimmed and in any case, decide what the desk offers', () => {
     const caps = capabilitiesOf({ ' conversation.Answer ': true, 'conversation.release': 'true', 'conversation.hold': false, 'session.makeCall': 0, 'session.changeState': 'yes' });
-    assert.deepEqual(caps, { answer: true, release: true, hold: false, retrieve: false, makeCall: false, changeState: true });
+    assert.deepEqual(caps, {
+      ...{ answer: true, release: true, hold: false, retrieve: false, makeCall: false, changeState: true },
+      ...{ consult: false, transfer: false, conference: false, singleStepTransfer: false, sendDtmf: false, wrapUpReasons: false },
+    });
+  });
+  it('call work is offered only where its key says so; absent is not offered (VENDOR-NOTES, "Call work")', () => {
+    const caps = capabilitiesOf({ consult: true, transfer: 'true', conference: false, singleStepTransfer: 1, sendDtmf: true, 'conversation.answer': true });
+    assert.deepEqual(
+      [caps.consult, caps.transfer, caps.conference, caps.singleStepTransfer, caps.sendDtmf, caps.wrapUpReasons],
+      [true, true, false, true, true, false],
+    );
+    assert.deepEqual(callWorkOf(caps, true), ['consult', 'blindTransfer', 'transfer', 'sendDtmf'], 'no cancel without release and retrieve, no reasons without the key');
+    const all = capabilitiesOf({ consult: true, transfer: true, conference: true, singleStepTransfer: true, sendDtmf: true, wrapUpReasons: true });
+    assert.deepEqual(callWorkOf(all, true), ['consult', 'blindTransfer', 'transfer', 'conference', 'cancelConsult', 'sendDtmf', 'setWrapUpReason']);
+    assert.ok(!callWorkOf(all, false).includes('setWrapUpReason'), 'no reasons to choose from: no wrap-up reason');
+    assert.deepEqual(callWorkOf(ALL_CAPABILITIES, true), [], 'a server that names no call work offers none');
   });
   it('an answer that names none of the commands takes nothing away', () => {
     assert.deepEqual(capabilitiesOf({ multimedia: true }), ALL_CAPABILITIES);
@@ -223,6 +240,52 @@ describe('UCCX calls → desk calls', () => {
     const updated = book.setCapabilities({ ...ALL_CAPABILITIES, answer: false });
     assert.deepEqual(updated, [{ id: 'i1', actions: [] }]);
     assert.deepEqual(book.conversation('c1', 'ACTIVE')[0]?.actions, ['hangup', 'hold']);
+  });
+
+  it('call work: consult, blind transfer and digits on a connected call; cancel, transfer, conference and digits on the answered consultation', () => {
+    const caps = capabilitiesOf({ consult: true, transfer: true, conference: true, singleStepTransfer: true, sendDtmf: true, wrapUpReasons: true });
+    const book = new CallBook(caps);
+    book.interaction('alerting', alerting);
+    assert.deepEqual(book.conversation('c1', 'ACTIVE')[0]?.actions, ['hangup', 'hold', 'consult', 'blindTransfer', 'sendDtmf']);
+    assert.deepEqual(book.conversation('c1', 'HELD')[0]?.actions, ['retrieve', 'hangup'], 'a held call takes no call work');
+    const patches = book.interaction('dialing', interaction({ 'interaction-id': 'i1', conversations: { primary: { id: 'c1' }, consult: { id: 'k1' } } }));
+    const consult = patches.find((p) => p.id === 'i1:consult')!;
+    assert.deepEqual([consult.consultOf, consult.actions], ['i1', ['hangup', 'cancelConsult']], 'the consultation names its original; ringing, it can only be cancelled');
+    assert.deepEqual(book.conversation('k1', 'ACTIVE')[0]?.actions, ['hangup', 'hold', 'transfer', 'conference', 'cancelConsult', 'sendDtmf']);
+    // The primary, retrieved while the consultation runs, offers no second consultation.
+    assert.deepEqual(book.conversation('c1', 'ACTIVE')[0]?.actions, ['hangup', 'hold']);
+    const [dropped, primary] = book.conversation('k1', 'DROPPED');
+    assert.equal(dropped?.state, 'ended');
+    assert.deepEqual(primary, { id: 'i1', actions: ['hangup', 'hold', 'consult', 'blindTransfer', 'sendDtmf'] }, 'the consultation over, the call offers call work again');
+  });
+
+  it('a conference lists its parties: the caller, the colleague, the agent (by its agent id)', () => {
+    const book = new CallBook(ALL_CAPABILITIES, '1001');
+    book.interaction('alerting', alerting);
+    const participants = [
+      { id: 'p1', number: '+14155550100', type: 'CUSTOMER' },
+      { id: 'p2', address: '2002', name: 'Bob', type: 'AGENT' },
+      { number: '1001', type: 'AGENT', 'agent-id': '1001' },
+    ];
+    const [patch] = book.interaction('started', interaction({ 'interaction-id': 'i1', 'interaction-data': { participants }, conversations: { primary: { id: 'c1' } } }));
+    assert.deepEqual(patch?.parties, [
+      { id: 'p1', number: '+14155550100', role: 'customer' },
+      { id: 'p2', name: 'Bob', number: '2002', role: 'colleague' },
+      { id: '2:1001', number: '1001', role: 'agent' },
+    ]);
+    const [two] = book.interaction('started', interaction({ 'interaction-id': 'i1', 'interaction-data': { participants: ['+1415', '1001'] }, conversations: { primary: { id: 'c1' } } }));
+    assert.equal(two?.parties, undefined, 'two parties are no conference');
+  });
+
+  it('wrap-up reasons: codes as strings, sent back as UCCX gave them; a repeated code once, an empty label shows the code', () => {
+    assert.deepEqual(
+      wrapUpReasonsOf({ wrapUp: [{ code: 101, label: ' Sale made ' }, { code: 'X', label: '' }, { code: '101', label: 'again' }] }),
+      [
+        { code: '101', label: 'Sale made', wire: 101 },
+        { code: 'X', label: 'X', wire: 'X' },
+      ],
+    );
+    assert.deepEqual(wrapUpReasonsOf({}), []);
   });
 
   it('session.getState’s interactions re-sync the desk’s calls', () => {

@@ -1,9 +1,12 @@
 /**
  * What OpenMethods UCCX is called and what it offers the desk, defined once: the platform module
  * (`index.ts`) advertises them, the connector (`connector.ts`) acts on them, narrowed by what the
- * server's `getCapabilities` allows (document, "getCapabilities").
+ * server's `getCapabilities` allows (document, "getCapabilities"). Call work (consult, transfers,
+ * conference, DTMF, wrap-up reasons): VENDOR-NOTES.md, "Call work beyond answer and hang-up" — the
+ * public wiki names transfer, conference and DTMF among conversation actions [C]; the commands and
+ * capability keys are [I].
  */
-import type { PresenceState } from '../../../common/model.js';
+import { CALL_WORK_ACTIONS, type PresenceState } from '../../../common/model.js';
 import type { Capabilities } from '../../desk/port.js';
 
 /** The platform's display name. */
@@ -22,4 +25,5 @@ export const OPENMETHODS_CAPABILITIES: Capabilities = {
   queues: false,
   team: true,
   callJourneys: true,
+  callWork: CALL_WORK_ACTIONS,
 };

@@ -22,6 +22,9 @@ export const DEFAULT_CALL_MODEL = 'uccx';
  *   team-status report (document).
  * - `password`: the agent's password (`agent.password`, document); a secret.
  * - `callModel`: the `model` of `prepareSession` (default {@link DEFAULT_CALL_MODEL}, [I]).
+ * - `wrapUpRequired`: whether the agent must give a wrap-up reason before leaving wrap-up (default
+ *   false); the reasons themselves come from the server (`session.getWrapUpReasons`, VENDOR-NOTES
+ *   "Call work" [I]), so without any it asks for none.
  */
 export const openmethodsShape = {
   serverUrl: z
@@ -30,6 +33,10 @@ export const openmethodsShape = {
   agentId: z.string().trim().min(1, 'must be the UCCX agent id'),
   password: secretField(),
   callModel: z.string().trim().min(1).default(DEFAULT_CALL_MODEL),
+  wrapUpRequired: z
+    .boolean()
+    .default(false)
+    .describe('Whether the agent must choose a wrap-up reason before leaving wrap-up; the reasons come from UCCX (`session.getWrapUpReasons`), so it asks for one only where UCCX offers some.'),
 };
 
 export const openmethodsAccountSchema = accountSchemaOf('openmethods', openmethodsShape);

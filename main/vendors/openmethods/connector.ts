@@ -9,13 +9,15 @@
  *   the take-over prompt, capabilities, reasons, state, team) and the clean end on stop;
  * - `events.ts`: the session's DCP events routed to the fold (`fold.ts`), which makes desk events;
  * - `team.ts`: the team-status report begun;
- * - `commands.ts`: what the desk asks of UCCX, one handler per command;
+ * - `commands.ts`: what the desk asks of UCCX, one handler per command; `call-work.ts` the call work
+ *   (consult, transfers, conference, DTMF, wrap-up reasons);
  * - `transport.ts` and `dcp.ts`: the frames and the requests.
  */
 import { ConnectionError, type Connector, type ConnectorContext } from '../../desk/port.js';
 import { defineConnector } from '../kit/connector.js';
 import type { ConnectorOptions } from '../kit/platform.js';
 import { OPENMETHODS_CAPABILITIES, OPENMETHODS_NAME } from './capabilities.js';
+import { UCCX_CALL_WORK } from './call-work.js';
 import { UCCX_COMMANDS } from './commands.js';
 import type { OpenMethodsAccount, OpenMethodsSecrets, OpenMethodsTuning } from './config.js';
 import { endSession, newAccountState, openSession, type Live } from './session.js';
@@ -40,7 +42,7 @@ export function createOpenMethodsConnector(account: OpenMethodsAccount, secrets:
     answerPrompt(promptId, choice) {
       if (state.pendingPrompt?.id === promptId) state.pendingPrompt.resolve(choice);
     },
-    commands: UCCX_COMMANDS,
+    commands: { ...UCCX_COMMANDS, ...UCCX_CALL_WORK },
     endSession: (live, ctx) => endSession(state, live, ctx),
   });
 

@@ -11,7 +11,7 @@
 import type { CallPatch, ConnectorEvent } from '../../desk/events.js';
 import type { PresenceState } from '../../../common/model.js';
 import type { DeskLogger as Logger } from '../../desk/port.js';
-import { CallBook, TeamBook, isTalking, isWrapUp, presenceOf, reasonsOf, type UccxCapabilities, type UccxReason } from './normalize.js';
+import { CallBook, TeamBook, isTalking, isWrapUp, legOfCallId, presenceOf, reasonsOf, wrapUpReasonsOf, type UccxCapabilities, type UccxReason, type UccxWrapUpReason } from './normalize.js';
 import {
   agentStateSchema,
   conversationStateSchema,
@@ -23,6 +23,7 @@ import {
   type Interaction,
   type ReasonCodes,
   type TeamStatusEventName,
+  type WrapUpReasons,
 } from './schema.js';
 
 /** UCCX states that do not change the presence the agent chose (they keep it, labelled) [C states]. */
@@ -30,10 +31,14 @@ const ON_A_CALL = new Set(['RESERVED', 'TALKING', 'HOLD']);
 
 /** One account's UCCX picture, kept across reconnections. */
 export class UccxFold {
-  readonly calls = new CallBook();
+  readonly calls: CallBook;
   readonly team = new TeamBook();
   /** The reasons the agent may give (`session.getReasonCodes`), with their codes as the server sent them. */
   reasons: UccxReason[] = [];
+  /** The wrap-up reasons the agent may give a call (`session.getWrapUpReasons`), codes as the server sent them. */
+  wrapUpReasons: UccxWrapUpReason[] = [];
+  /** Who waits for a call leg to end ({@link legEnded}), by desk call id. */
+  private readonly legWaiters = new Map<string, Array<() => void>>();
   /** The agent's UCCX state, as last reported. */
   agentState: AgentState | undefined;
   private settledPresence: PresenceState | undefined;
@@ -41,7 +46,44 @@ export class UccxFold {
   private talkingShown: boolean | undefined;
   private lastEndedCall: string | undefined;
 
-  constructor(private readonly log: Logger) {}
+  /**
+   * @param agentId the UCCX agent id, to tell the agent among a conference's parties.
+   */
+  constructor(
+    private readonly log: Logger,
+    agentId?: string,
+  ) {
+    this.calls = new CallBook(undefined, agentId);
+  }
+
+  /**
+   * `session.getWrapUpReasons`' answer [I] → the `wrapup.reasons` event (none offered: an empty list).
+   * @param required whether the account asks for a reason before the agent leaves wrap-up.
+   */
+  setWrapUpReasons(data: WrapUpReasons, required: boolean): ConnectorEvent[] {
+    this.wrapUpReasons = wrapUpReasonsOf(data);
+    const reasons = this.wrapUpReasons.map(({ code, label }) => ({ code, label }));
+    return [{ type: 'wrapup.reasons', reasons, required: required && reasons.length > 0 }];
+  }
+
+  /**
+   * Resolves once the book no longer knows call `callId` (at once when it knows it no more), or
+   * after `withinMs` ms, whichever comes first; never rejects.
+   */
+  legEnded(callId: string, withinMs: number): Promise<void> {
+    if (!this.calls.has(callId)) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, withinMs);
+      timer.unref?.();
+      const waiters = this.legWaiters.get(callId) ?? [];
+      waiters.push(done);
+      this.legWaiters.set(callId, waiters);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
 
   /** `session.getReasonCodes`' answer → the `presence.reasons` event; the labels also name team members' reasons. */
   setReasons(codes: ReasonCodes): ConnectorEvent[] {
@@ -57,7 +99,13 @@ export class UccxFold {
 
   /** `session.getState`'s answer: every call re-synced, then the state. */
   sync(state: AgentState, interactions: readonly Interaction[], now: string): ConnectorEvent[] {
-    return [{ type: 'calls.sync', calls: this.calls.sync(interactions) }, ...this.state(state, now)];
+    const calls = this.calls.sync(interactions);
+    for (const [callId, waiters] of this.legWaiters) {
+      if (this.calls.has(callId)) continue;
+      this.legWaiters.delete(callId);
+      for (const resolve of waiters) resolve();
+    }
+    return [{ type: 'calls.sync', calls }, ...this.state(state, now)];
   }
 
   /**
@@ -116,7 +164,13 @@ export class UccxFold {
 
   private callEvents(patches: CallPatch[]): ConnectorEvent[] {
     return patches.map((call) => {
-      if (call.state === 'ended') this.lastEndedCall = call.id;
+      if (call.state === 'ended') {
+        // The wrap-up is for the caller's call, not for a consultation that ended before it.
+        if (legOfCallId(call.id).leg === 'primary') this.lastEndedCall = call.id;
+        const waiters = this.legWaiters.get(call.id);
+        this.legWaiters.delete(call.id);
+        for (const resolve of waiters ?? []) resolve();
+      }
       return { type: 'call', call };
     });
   }

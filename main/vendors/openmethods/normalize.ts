@@ -8,8 +8,8 @@
  * the desk is ours and is marked where it is a choice.
  */
 import type { CallPatch, TeamMemberData } from '../../desk/events.js';
-import type { CallAction, CallJourney, CallState, Presence, PresenceReason, PresenceState, TeamRole } from '../../../common/model.js';
-import type { AgentState, Interaction, ReasonCodes, TeamStatusData, TeamStatusEventName, UccxTeamMember } from './schema.js';
+import { CALL_WORK_ACTIONS, type CallAction, type CallJourney, type CallParty, type CallState, type CallWorkAction, type Presence, type PresenceReason, type PresenceState, type TeamRole, type WrapUpReason } from '../../../common/model.js';
+import type { AgentState, Interaction, ReasonCodes, TeamStatusData, TeamStatusEventName, UccxParticipant, UccxTeamMember, WrapUpReasons } from './schema.js';
 import type { z } from 'zod';
 import type { callJourneyDataSchema } from './schema.js';
 
@@ -119,9 +119,35 @@ export function reasonsOf(codes: ReasonCodes): UccxReason[] {
   ];
 }
 
+/** A wrap-up reason with its code as the server sent it (number or string), to send back unchanged. */
+export interface UccxWrapUpReason extends WrapUpReason {
+  wire: string | number;
+}
+
+/**
+ * `session.getWrapUpReasons`' `{wrapUp: [{code, label}]}` [I] → the desk's wrap-up reasons: codes as
+ * strings (a repeated code kept once, the first), labels trimmed (an empty one shows the code).
+ */
+export function wrapUpReasonsOf(data: WrapUpReasons): UccxWrapUpReason[] {
+  const seen = new Set<string>();
+  const reasons: UccxWrapUpReason[] = [];
+  for (const reason of data.wrapUp ?? []) {
+    const code = String(reason.code).trim();
+    if (!code || seen.has(code)) continue;
+    seen.add(code);
+    reasons.push({ code, label: reason.label.trim() || code, wire: reason.code });
+  }
+  return reasons;
+}
+
 // ---- capabilities -------------------------------------------------------------------------------
 
-/** What the processor lets this desk do, from `getCapabilities`. */
+/**
+ * What the processor lets this desk do, from `getCapabilities`: the session commands (answer …
+ * changeState), then the call work (VENDOR-NOTES.md, "Call work beyond answer and hang-up": the keys
+ * `consult`, `transfer`, `conference`, `singleStepTransfer`, `sendDtmf`, `wrapUpReasons` = `true`
+ * offer that action, absent = not offered [I]).
+ */
 export interface UccxCapabilities {
   answer: boolean;
   release: boolean;
@@ -129,9 +155,26 @@ export interface UccxCapabilities {
   retrieve: boolean;
   makeCall: boolean;
   changeState: boolean;
+  /** `conversation.consult` on the primary conversation. */
+  consult: boolean;
+  /** `conversation.transfer` on the consult conversation (a consultative transfer). */
+  transfer: boolean;
+  /** `conversation.conference` on the consult conversation. */
+  conference: boolean;
+  /** `conversation.singleStepTransfer` on the primary conversation (a blind transfer). */
+  singleStepTransfer: boolean;
+  /** `conversation.sendDtmf` on an ACTIVE conversation. */
+  sendDtmf: boolean;
+  /** `session.getWrapUpReasons` and `interaction.setWrapUpReason`. */
+  wrapUpReasons: boolean;
 }
 
-const CAPABILITY_KEYS: Record<keyof UccxCapabilities, readonly string[]> = {
+/** The session commands, whose keys are read leniently. */
+type SessionCapability = 'answer' | 'release' | 'hold' | 'retrieve' | 'makeCall' | 'changeState';
+/** The call work capabilities, offered only where named. */
+type CallWorkCapability = Exclude<keyof UccxCapabilities, SessionCapability>;
+
+const CAPABILITY_KEYS: Record<SessionCapability, readonly string[]> = {
   answer: ['conversation.answer', 'answer'],
   release: ['conversation.release', 'release', 'hangup'],
   hold: ['conversation.hold', 'hold'],
@@ -140,8 +183,32 @@ const CAPABILITY_KEYS: Record<keyof UccxCapabilities, readonly string[]> = {
   changeState: ['session.changestate', 'changestate'],
 };
 
-/** Everything allowed (a server whose capabilities name none of the commands). */
-export const ALL_CAPABILITIES: Readonly<UccxCapabilities> = { answer: true, release: true, hold: true, retrieve: true, makeCall: true, changeState: true };
+/** The call work keys (VENDOR-NOTES, "Call work" [I]), also taken with the command's prefix. */
+const CALL_WORK_KEYS: Record<CallWorkCapability, readonly string[]> = {
+  consult: ['consult', 'conversation.consult'],
+  transfer: ['transfer', 'conversation.transfer'],
+  conference: ['conference', 'conversation.conference'],
+  singleStepTransfer: ['singlesteptransfer', 'conversation.singlesteptransfer'],
+  sendDtmf: ['senddtmf', 'conversation.senddtmf'],
+  wrapUpReasons: ['wrapupreasons', 'session.getwrapupreasons', 'interaction.setwrapupreason'],
+};
+
+/** No call work: what a server that names none of it offers (absent = not offered [I]). */
+const NO_CALL_WORK: Readonly<Record<CallWorkCapability, boolean>> = {
+  consult: false,
+  transfer: false,
+  conference: false,
+  singleStepTransfer: false,
+  sendDtmf: false,
+  wrapUpReasons: false,
+};
+
+/**
+ * Every session command allowed and no call work: what the desk assumes of a server whose
+ * capabilities name none of the session commands, or that refused `getCapabilities` (call work
+ * is offered only where named, VENDOR-NOTES [I]).
+ */
+export const ALL_CAPABILITIES: Readonly<UccxCapabilities> = { answer: true, release: true, hold: true, retrieve: true, makeCall: true, changeState: true, ...NO_CALL_WORK };
 
 /** Whether a capability value says yes: `true`, a non-zero number, or a word like "true"/"yes"/"enabled". */
 function truthy(value: unknown): boolean {
@@ -155,13 +222,15 @@ function truthy(value: unknown): boolean {
  * `getCapabilities`' "key value pairs of capabilities" (document) → what the desk offers [I]: the
  * keys are the session commands (`conversation.answer`, `session.makeCall` …, or their last part),
  * compared trimmed and case-insensitively; a truthy value allows the command. When the answer names
- * none of these commands at all, nothing is taken away (an implementation with other keys).
+ * none of these commands at all, nothing is taken away (an implementation with other keys). Call
+ * work is offered only where its key (VENDOR-NOTES, "Call work") is truthy.
  */
 export function capabilitiesOf(data: Readonly<Record<string, unknown>> | null | undefined): UccxCapabilities {
   const entries = new Map(Object.entries(data ?? {}).map(([key, value]) => [key.trim().toLowerCase(), value]));
-  const named = Object.values(CAPABILITY_KEYS).some((keys) => keys.some((key) => entries.has(key)));
-  if (!named) return { ...ALL_CAPABILITIES };
   const allowed = (keys: readonly string[]): boolean => keys.some((key) => entries.has(key) && truthy(entries.get(key)));
+  const callWork = Object.fromEntries(Object.entries(CALL_WORK_KEYS).map(([name, keys]) => [name, allowed(keys)])) as Record<CallWorkCapability, boolean>;
+  const named = Object.values(CAPABILITY_KEYS).some((keys) => keys.some((key) => entries.has(key)));
+  if (!named) return { ...ALL_CAPABILITIES, ...callWork };
   return {
     answer: allowed(CAPABILITY_KEYS.answer),
     release: allowed(CAPABILITY_KEYS.release),
@@ -169,7 +238,27 @@ export function capabilitiesOf(data: Readonly<Record<string, unknown>> | null | 
     retrieve: allowed(CAPABILITY_KEYS.retrieve),
     makeCall: allowed(CAPABILITY_KEYS.makeCall),
     changeState: allowed(CAPABILITY_KEYS.changeState),
+    ...callWork,
   };
+}
+
+/**
+ * The call work an account offers at all, in the desk's words, from the capabilities [I]:
+ * `consult` → consult (and `cancelConsult`, a release of the consult conversation then a retrieve of
+ * the primary, needing both), `singleStepTransfer` → blindTransfer, `transfer`, `conference`,
+ * `sendDtmf`; `setWrapUpReason` only with `wrapUpReasons` and at least one reason (`hasReasons`).
+ */
+export function callWorkOf(capabilities: UccxCapabilities, hasReasons: boolean): CallWorkAction[] {
+  const offered: Record<CallWorkAction, boolean> = {
+    consult: capabilities.consult,
+    blindTransfer: capabilities.singleStepTransfer,
+    transfer: capabilities.consult && capabilities.transfer,
+    conference: capabilities.consult && capabilities.conference,
+    cancelConsult: capabilities.consult && capabilities.release && capabilities.retrieve,
+    sendDtmf: capabilities.sendDtmf,
+    setWrapUpReason: capabilities.wrapUpReasons && hasReasons,
+  };
+  return CALL_WORK_ACTIONS.filter((action) => offered[action]);
 }
 
 // ---- calls ----------------------------------------------------------------------------------------
@@ -208,12 +297,57 @@ export function callStateOf(participantState: string, direction: 'inbound' | 'ou
   }
 }
 
-/** The actions a leg allows in a state, limited by the processor's capabilities. */
-export function actionsFor(state: CallState, capabilities: UccxCapabilities): CallAction[] {
+/**
+ * The actions a leg allows in a state, limited by the processor's capabilities. Call work [I]: a
+ * connected primary leg offers consult, blind transfer and digits while no consultation runs; the
+ * consult leg offers cancel (release it, retrieve the primary) and, once the colleague answered,
+ * transfer, conference and digits.
+ * @param consulting whether the interaction has a consult leg now (the primary's call work waits for it to end).
+ */
+export function actionsFor(state: CallState, capabilities: UccxCapabilities, leg: Leg = 'primary', consulting = false): Array<CallAction | CallWorkAction> {
   const all: CallAction[] =
     state === 'ringing' ? ['answer'] : state === 'dialing' ? ['hangup'] : state === 'connected' ? ['hangup', 'hold'] : state === 'held' ? ['retrieve', 'hangup'] : [];
   const allowed: Record<CallAction, boolean> = { answer: capabilities.answer, hangup: capabilities.release, hold: capabilities.hold, retrieve: capabilities.retrieve };
-  return all.filter((action) => allowed[action]);
+  const work: Record<CallWorkAction, boolean> =
+    leg === 'primary'
+      ? {
+          consult: state === 'connected' && !consulting && capabilities.consult,
+          blindTransfer: state === 'connected' && !consulting && capabilities.singleStepTransfer,
+          transfer: false,
+          conference: false,
+          cancelConsult: false,
+          sendDtmf: state === 'connected' && !consulting && capabilities.sendDtmf,
+          setWrapUpReason: false,
+        }
+      : {
+          consult: false,
+          blindTransfer: false,
+          transfer: state === 'connected' && capabilities.transfer,
+          conference: state === 'connected' && capabilities.conference,
+          cancelConsult: state !== 'ended' && capabilities.release && capabilities.retrieve,
+          sendDtmf: state === 'connected' && capabilities.sendDtmf,
+          setWrapUpReason: false,
+        };
+  return [...all.filter((action) => allowed[action]), ...CALL_WORK_ACTIONS.filter((action) => work[action])];
+}
+
+/**
+ * A conference's parties from `interaction-data.participants[]` (VENDOR-NOTES, "Call work"; each
+ * party's shape [I]: a number alone, or `{id, number | address, name, type: CUSTOMER | AGENT,
+ * "agent-id"}`), when there are more than two (a two-party call is no conference). `CUSTOMER` is
+ * the caller; an `AGENT` is the agent when its `agent-id` is `agentId`, else a colleague.
+ */
+export function partiesOf(participants: readonly UccxParticipant[], agentId?: string): CallParty[] | undefined {
+  if (participants.length <= 2) return undefined;
+  return participants.map((p, i): CallParty => {
+    if (typeof p === 'string') return { id: `${i}:${p}`, number: p };
+    const number = p.number ?? p.address;
+    const id = p.id === null || p.id === undefined ? `${i}:${number ?? p.name ?? ''}` : String(p.id);
+    const type = p.type?.trim().toUpperCase();
+    const me = agentId !== undefined && p['agent-id'] !== null && p['agent-id'] !== undefined && String(p['agent-id']) === agentId;
+    const role = type === 'CUSTOMER' ? 'customer' : me ? 'agent' : type === 'AGENT' ? 'colleague' : undefined;
+    return { id, ...(p.name ? { name: p.name } : {}), ...(number ? { number } : {}), ...(role ? { role } : {}) };
+  });
 }
 
 /** What the book knows of one leg. */
@@ -222,6 +356,8 @@ interface LegRecord {
   state: CallState;
   /** The event named no conversation: the id is the interaction's, until one is named. */
   assumed?: boolean;
+  /** The actions last given to the desk (to tell when the other leg changed them). */
+  actions?: string;
 }
 
 /** What the book knows of one interaction. */
@@ -231,6 +367,8 @@ interface InteractionRecord {
   caller?: string;
   target?: string;
   userData?: Record<string, string>;
+  /** A conference's parties (`interaction-data.participants`). */
+  parties?: CallParty[];
   legs: Partial<Record<Leg, LegRecord>>;
 }
 
@@ -276,14 +414,31 @@ export class CallBook {
   private readonly interactions = new Map<string, InteractionRecord>();
   private readonly conversations = new Map<string, { interactionId: string; leg: Leg }>();
 
-  constructor(private capabilities: UccxCapabilities = { ...ALL_CAPABILITIES }) {}
+  /**
+   * @param capabilities what the processor allows (until `getCapabilities` answers: every session command, no call work).
+   * @param agentId the UCCX agent id, to tell the agent among a conference's parties.
+   */
+  constructor(
+    private capabilities: UccxCapabilities = { ...ALL_CAPABILITIES },
+    private readonly agentId?: string,
+  ) {}
 
   /** Changes the capabilities (after `getCapabilities`); returns the patches that update the calls' actions. */
   setCapabilities(capabilities: UccxCapabilities): CallPatch[] {
     this.capabilities = capabilities;
-    return [...this.interactions.values()].flatMap((record) =>
-      (Object.keys(record.legs) as Leg[]).map((leg) => ({ id: callIdOf(record.id, leg), actions: actionsFor(record.legs[leg]!.state, capabilities) })),
-    );
+    return [...this.interactions.values()].flatMap((record) => (Object.keys(record.legs) as Leg[]).map((leg) => ({ id: callIdOf(record.id, leg), actions: this.actionsOf(record, leg) })));
+  }
+
+  /** The state of a live leg of this desk call (undefined when the book does not know it). */
+  stateOf(callId: string): CallState | undefined {
+    const { interactionId, leg } = legOfCallId(callId);
+    return this.interactions.get(interactionId)?.legs[leg]?.state;
+  }
+
+  /** Whether the book knows a live leg of this desk call. */
+  has(callId: string): boolean {
+    const { interactionId, leg } = legOfCallId(callId);
+    return this.interactions.get(interactionId)?.legs[leg] !== undefined;
   }
 
   /** The conversation id of a desk call's leg, for `conversation.*` targets. */
@@ -315,6 +470,7 @@ export class CallBook {
     if (data?.dnis) record.target = data.dnis;
     const userData = userDataOf(interaction);
     if (userData) record.userData = { ...record.userData, ...userData };
+    if (data?.participants) record.parties = partiesOf(data.participants, this.agentId);
 
     const patches: CallPatch[] = [];
     const eventState: CallState = name === 'alerting' ? 'ringing' : name === 'dialing' ? 'dialing' : name === 'started' ? 'connected' : 'ended';
@@ -356,7 +512,8 @@ export class CallBook {
     const patch = this.setLeg(record, where.leg, conversationId, state);
     if (state === 'ended' && participantState.toUpperCase() === 'FAILED') patch.endReason = 'failed';
     if (!record.legs.primary && !record.legs.consult) this.forget(record);
-    return [patch];
+    const other = this.otherLegActions(record, where.leg);
+    return other ? [patch, other] : [patch];
   }
 
   /**
@@ -375,6 +532,24 @@ export class CallBook {
     return patches;
   }
 
+  /** A leg's actions now (a primary's call work waits while a consult leg exists). */
+  private actionsOf(record: InteractionRecord, leg: Leg): Array<CallAction | CallWorkAction> {
+    const known = record.legs[leg];
+    const actions = known ? actionsFor(known.state, this.capabilities, leg, record.legs.consult !== undefined) : [];
+    if (known) known.actions = actions.join();
+    return actions;
+  }
+
+  /** The patch of the other leg when a change of `changed` changed its actions (a consultation began or ended). */
+  private otherLegActions(record: InteractionRecord, changed: Leg): CallPatch | undefined {
+    const other: Leg = changed === 'primary' ? 'consult' : 'primary';
+    const known = record.legs[other];
+    if (!known) return undefined;
+    const before = known.actions;
+    const actions = this.actionsOf(record, other);
+    return actions.join() === before ? undefined : { id: callIdOf(record.id, other), actions };
+  }
+
   private setLeg(record: InteractionRecord, leg: Leg, conversationId: string, state: CallState, assumed = false): CallPatch {
     const previous = record.legs[leg];
     if (previous && previous.conversationId !== conversationId) this.conversations.delete(previous.conversationId);
@@ -385,9 +560,11 @@ export class CallBook {
       legId: conversationId,
       direction: leg === 'consult' ? 'consult' : record.direction,
       state,
-      actions: actionsFor(state, this.capabilities),
+      actions: state === 'ended' ? [] : this.actionsOf(record, leg),
+      ...(leg === 'consult' ? { consultOf: callIdOf(record.id, 'primary') } : {}),
       ...(record.caller ? { caller: record.caller } : {}),
       ...(record.target ? { target: record.target } : {}),
+      ...(leg === 'primary' && record.parties ? { parties: record.parties.map((p) => ({ ...p })) } : {}),
       ...(record.userData ? { userData: { ...record.userData } } : {}),
     };
     if (state === 'ended') {

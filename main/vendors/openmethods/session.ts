@@ -12,8 +12,9 @@
  *    `message` goes to the agent as a prompt, and `override: true` is sent **only** when the agent
  *    chooses Take over (the document's recommendation; never silently); a `failure` shows its
  *    `failure.message` and waits for a person; then `bindResource`;
- * 4. `getCapabilities` (document) decides which actions the desk offers; `session.getReasonCodes`,
- *    `session.getState` (presence, calls re-synced) [I];
+ * 4. `getCapabilities` (document) decides which actions the desk offers, call work included
+ *    (VENDOR-NOTES, "Call work" [I]); `session.getReasonCodes`, `session.getWrapUpReasons` (where
+ *    offered), `session.getState` (presence, calls re-synced) [I];
  * 5. `report.teamstatus.begin {agentId}` (document): the team (team.ts).
  * {@link endSession} ends the report (`report.teamstatus.end`), unbinds the resource and the services;
  * the kit then closes the socket.
@@ -27,7 +28,7 @@ import type { OpenMethodsAccount, OpenMethodsTuning } from './config.js';
 import { DcpClient, DcpClosed, DcpFailure, DcpTimeout } from './dcp.js';
 import { routeEvent } from './events.js';
 import { UccxFold } from './fold.js';
-import { ALL_CAPABILITIES, capabilitiesOf, type UccxCapabilities } from './normalize.js';
+import { ALL_CAPABILITIES, callWorkOf, capabilitiesOf, type UccxCapabilities } from './normalize.js';
 import {
   getCapabilitiesResponseSchema,
   inService,
@@ -36,6 +37,7 @@ import {
   problemOf,
   reasonCodesSchema,
   sessionStateSchema,
+  wrapUpReasonsSchema,
   type NetworkService,
 } from './schema.js';
 import { beginTeam } from './team.js';
@@ -139,7 +141,7 @@ export async function openSession(state: UccxAccountState, ctx: SessionContext):
   if (!state.password) throw new ConnectionError(`No password is set for UCCX agent ${state.account.agentId} — check the account settings`, true);
   let cancelled: Error | undefined;
   const cancel = new AbortController();
-  state.fold ??= new UccxFold(log);
+  state.fold ??= new UccxFold(log, state.account.agentId);
   const link: Link = {
     fold: state.fold,
     dcp: new DcpClient({
@@ -195,6 +197,7 @@ async function bindAndSync(state: UccxAccountState, link: Link, transport: Trans
   const resourceId = await sessionResource(state, link as Link & { processorId: string }, ctx);
   const capabilities = await readCapabilities(link, processorId, ctx);
   await readReasons(link, resourceId, ctx);
+  await readWrapUpReasons(state, link, resourceId, capabilities, ctx);
   await syncState(link, resourceId, ctx);
   await beginTeam(state.account.agentId, link, ctx);
   return { fold: link.fold, transport, dcp: link.dcp, processorId, reportId: link.reportId, resourceId, capabilities };
@@ -355,6 +358,28 @@ async function readReasons(link: Link, resourceId: string, ctx: ConnectorContext
     if (error instanceof DcpClosed || error instanceof DcpTimeout) throw error;
     ctx.log.warn({ err: error }, 'could not read the UCCX reason codes; presence goes without reasons');
   }
+}
+
+/**
+ * `session.getWrapUpReasons` [I] where the capabilities offer wrap-up reasons: the `wrapup.reasons`
+ * event (required as the account says), then the account's call work (`setWrapUpReason` only with
+ * reasons to choose from). A refused or unexpected answer leaves the agent without reasons (logged).
+ * @throws only when the connection closed or the server did not answer in time.
+ */
+async function readWrapUpReasons(state: UccxAccountState, link: Link, resourceId: string, capabilities: UccxCapabilities, ctx: ConnectorContext): Promise<void> {
+  let data = {};
+  if (capabilities.wrapUpReasons) {
+    try {
+      const answer = wrapUpReasonsSchema.safeParse(await link.dcp.resource(resourceId, 'session.getWrapUpReasons', resourceId));
+      if (!answer.success) throw new Error(`an unexpected answer (${problemOf(answer.error)})`);
+      data = answer.data;
+    } catch (error) {
+      if (error instanceof DcpClosed || error instanceof DcpTimeout) throw error;
+      ctx.log.warn({ err: error }, 'could not read the UCCX wrap-up reasons; calls go without them');
+    }
+  }
+  for (const event of link.fold.setWrapUpReasons(data, state.account.wrapUpRequired)) ctx.emit(event);
+  ctx.emit({ type: 'account.capabilities', callWork: callWorkOf(capabilities, link.fold.wrapUpReasons.length > 0) });
 }
 
 /**
