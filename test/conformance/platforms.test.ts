@@ -5,6 +5,10 @@
  * writing a test: its folder's `testing.ts` (its `startConformanceRig`, which the layout test
  * requires) is all the suite needs.
  *
+ * Five cases are call work (issue 18): a consult then a transfer, a consult cancelled, a
+ * conference of three, digits, a wrap-up reason — each for a platform whose capabilities offer call
+ * work (its rig's `callWork`), skipped with that reason for one that offers none.
+ *
  * The last five cases are the ways servers really fail a fleet of desks (issue 16; ARCHITECTURE.md
  * principle 12), each staged by the rig's `faults` or skipped with the protocol's reason. The storm
  * case runs the default backoff scaled 1:10 in time with every random draw at its floor (the fastest
@@ -16,11 +20,12 @@ import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { appLogger, startCore, type Core } from '../../main/app.js';
 import { parseConfig } from '../../main/config.js';
-import type { DeskState, PresenceState } from '../../common/model.js';
+import type { Call, CallWorkAction, DeskState, PresenceState } from '../../common/model.js';
 import type { RawAccount } from '../../main/vendors/kit/platform.js';
 import {
   SESSION_ENDINGS,
   supported,
+  type CallWorkRig,
   type ConformanceRig,
   type FleetFaults,
   type RaisedEntity,
@@ -148,6 +153,40 @@ const ACTIONABLE = /check|wrong|reject|refuse|credential|password|key|revoked/i;
  */
 const STORM_POLICY: BackoffPolicy = { ...DEFAULT_BACKOFF, initialMs: DEFAULT_BACKOFF.initialMs / 10, maxMs: DEFAULT_BACKOFF.maxMs / 10, healthyMs: DEFAULT_BACKOFF.healthyMs / 10, random: () => 0 };
 const STORM_WINDOW_MS = 3_000;
+
+/**
+ * The rig's call work, for a platform whose capabilities offer it; otherwise the test is skipped,
+ * saying that the platform leaves call work to its own app. A platform that offers call work
+ * without a rig for it fails.
+ */
+function callWorkOf(t: TestContext, platform: TestedPlatform, rig: ConformanceRig): CallWorkRig | undefined {
+  if (!platform.capabilities.callWork?.length) {
+    t.skip(`${platform.name} offers no call work (consult, transfer, conference, DTMF, wrap-up reasons): the window says to transfer in the platform's own app`);
+    return undefined;
+  }
+  assert.ok(rig.callWork, `${platform.name} offers call work, so its rig must stage it`);
+  return rig.callWork;
+}
+
+/** The desk key of a call of the suite's account. */
+const callKey = (id: string): string => `${ACCOUNT}/${id}`;
+
+/** A customer call rung by the rig and answered from the desk, with `action` offered: its platform id. */
+async function answeredCall(running: Running, work: CallWorkRig, action: CallWorkAction): Promise<string> {
+  const id = work.ring();
+  await eventually(() => running.state().calls[callKey(id)]?.actions.includes('answer'), 'the call rings on the desk');
+  await running.core.desk.callAction(callKey(id), 'answer');
+  await eventually(() => running.state().calls[callKey(id)]?.state === 'connected' && running.state().calls[callKey(id)]!.actions.includes(action), `connected, ${action} offered`);
+  return id;
+}
+
+/** The consultation leg of a call, once its colleague answered. */
+function answeredConsult(running: Running, originalId: string): Promise<Call> {
+  return eventually(() => {
+    const leg = Object.values(running.state().calls).find((c) => c.accountId === ACCOUNT && c.consultOf === originalId);
+    return leg?.state === 'connected' ? leg : undefined;
+  }, 'the colleague answered the consultation');
+}
 
 /** The `Retry-After` the busy server answers with, seconds. */
 const RETRY_AFTER_S = 1;
@@ -286,6 +325,77 @@ for (const platform of await testedPlatforms()) {
       assert.ok(cleanStops() > before, 'the platform saw a clean end of the session');
       assert.equal(running.connection(), 'stopped');
     });
+    test('call work: a consultation the colleague answers, then completed as a transfer; both legs end for the agent', async (t, closers) => {
+      const running = await run(platform, closers);
+      const work = callWorkOf(t, platform, running.rig);
+      if (!work) return;
+      await connected(running);
+      const id = await answeredCall(running, work, 'consult');
+      await running.core.desk.consult(callKey(id), work.colleague, 'transfer');
+      const leg = await answeredConsult(running, id);
+      assert.equal(running.state().calls[callKey(id)]?.state, 'held', 'the caller waits on hold');
+      await running.core.desk.completeConsult(callKey(id), 'transfer');
+      await eventually(() => !running.state().calls[callKey(id)] && !running.state().calls[leg.key], 'both legs ended for the agent');
+    });
+
+    test('call work: a consultation cancelled; the colleague’s leg ends and the caller is back', async (t, closers) => {
+      const running = await run(platform, closers);
+      const work = callWorkOf(t, platform, running.rig);
+      if (!work) return;
+      await connected(running);
+      const id = await answeredCall(running, work, 'consult');
+      await running.core.desk.consult(callKey(id), work.colleague, 'transfer');
+      const leg = await answeredConsult(running, id);
+      await running.core.desk.cancelConsult(leg.key);
+      await eventually(() => running.state().calls[callKey(id)]?.state === 'connected' && !running.state().calls[leg.key], 'back with the caller alone');
+    });
+
+    test('call work: a conference of three; one call listing the caller, the colleague and the agent', async (t, closers) => {
+      const running = await run(platform, closers);
+      const work = callWorkOf(t, platform, running.rig);
+      if (!work) return;
+      await connected(running);
+      const id = await answeredCall(running, work, 'consult');
+      await running.core.desk.consult(callKey(id), work.colleague, 'conference');
+      const leg = await answeredConsult(running, id);
+      await running.core.desk.completeConsult(leg.key, 'conference');
+      const call = await eventually(() => {
+        const c = running.state().calls[callKey(id)];
+        return c?.state === 'connected' && c.parties?.length === 3 && !running.state().calls[leg.key] ? c : undefined;
+      }, 'one call of three parties');
+      assert.deepEqual(call.parties!.map((p) => p.role).sort(), ['agent', 'colleague', 'customer']);
+      assert.ok(call.parties!.some((p) => p.number === work.colleague), 'the colleague is a party');
+    });
+
+    test('call work: digits typed on the desk reach the platform, in order', async (t, closers) => {
+      const running = await run(platform, closers);
+      const work = callWorkOf(t, platform, running.rig);
+      if (!work) return;
+      await connected(running);
+      const id = await answeredCall(running, work, 'sendDtmf');
+      await running.core.desk.sendDtmf(callKey(id), '12');
+      await running.core.desk.sendDtmf(callKey(id), '*#');
+      await eventually(() => work.digitsReceived(id) === '12*#', 'the digits at the platform');
+      assert.equal(running.state().calls[callKey(id)]?.digitsSent, '12*#');
+    });
+
+    test('call work: a wrap-up reason chosen in wrap-up reaches the platform and stays with the call', async (t, closers) => {
+      const running = await run(platform, closers);
+      const work = callWorkOf(t, platform, running.rig);
+      if (!work) return;
+      await connected(running);
+      const account = (): DeskState['accounts'][string] => running.state().accounts[ACCOUNT]!;
+      const reason = await eventually(() => account().wrapUpReasons[0], 'the account offers wrap-up reasons');
+      const id = await answeredCall(running, work, 'consult');
+      await running.core.desk.callAction(callKey(id), 'hangup');
+      await eventually(() => !running.state().calls[callKey(id)], 'the call ended');
+      work.wrapUp(id);
+      await eventually(() => account().wrapUp?.callId === id, 'wrap-up for the call');
+      await running.core.desk.setWrapUpReason(ACCOUNT, reason.code);
+      await eventually(() => work.wrapUpReasonOf(id) === reason.code, 'the reason at the platform');
+      assert.deepEqual(running.state().recentCalls.find((c) => c.id === id)?.wrapUpReason, reason);
+    });
+
     test(`a server that accepts then ends every session at once: at most ${maxAttemptsWithin(30_000)} logins in 30 s (the default backoff scaled 1:10, every draw at its floor)`, async (t, closers) => {
       if (!(await canStage(t, platform, 'acceptThenEnd'))) return;
       const bound = maxAttemptsWithin(STORM_WINDOW_MS, STORM_POLICY);

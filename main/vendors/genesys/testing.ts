@@ -46,7 +46,7 @@ import type { RawAccount } from '../kit/platform.js';
 import type { ConformanceRig, PlatformBench, PlatformTesting } from '../kit/testing.js';
 import { withoutOversized } from './cometd-runtime.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, GENESYS_TOPICS } from './cometd.js';
-import type { GenesysAccount, GenesysTuning } from './config.js';
+import { DEFAULT_DISPOSITION_KEY, type GenesysAccount, type GenesysTuning } from './config.js';
 import { notificationHandler } from './connector.js';
 import { notificationSchemas } from './schema.js';
 import { type GenesysAgentState, startGenesysSimulator } from './simulator/index.js';
@@ -69,7 +69,15 @@ export async function startGenesysConformanceRig(): Promise<ConformanceRig> {
   const wrongPassword = randomBytes(24).toString('base64url');
   const sim = await startGenesysSimulator({ user, password, longPollTimeoutMs: LONG_POLL_MS, operationDelayMs: 5 });
   const tuning: GenesysTuning = { requestTimeoutMs: 5_000, cometd: { maxNetworkDelayMs: MAX_NETWORK_DELAY_MS, openTimeoutMs: 5_000 } };
-  const account: RawAccount = { id: 'genesys-conformance', vendor: 'genesys', baseUrl: sim.baseUrl, user, password, channels: ['voice', 'chat'] };
+  const account: RawAccount = {
+    id: 'genesys-conformance',
+    vendor: 'genesys',
+    baseUrl: sim.baseUrl,
+    user,
+    password,
+    channels: ['voice', 'chat'],
+    dispositions: [{ code: 'SALE', label: 'Sale made' }],
+  };
   let raised = 0;
 
   return {
@@ -126,6 +134,14 @@ export async function startGenesysConformanceRig(): Promise<ConformanceRig> {
       });
     },
     serverPresence: () => presenceOfAgent(sim.agentState),
+    callWork: {
+      ring: () => sim.ringCall({ ani: `+35840${String(1_000_000 + ++raised)}`, dnis: '800' }),
+      colleague: '5002',
+      digitsReceived: (callId) => sim.call(callId)?.dtmf ?? '',
+      // The simulator leaves the voice channel's AfterCallWork to the test.
+      wrapUp: () => sim.setAgentState('AfterCallWork'),
+      wrapUpReasonOf: (callId) => sim.call(callId)?.userData[DEFAULT_DISPOSITION_KEY],
+    },
     cleanStops: () => sim.operations.filter((o) => o.operationName === 'EndContactCenterSession').length,
     close: () => sim.close(),
   };

@@ -92,6 +92,24 @@ export interface RaisedEntity {
 }
 
 /**
+ * Call work on a platform's simulator (issue 18), for the conformance suite, in the desk's words:
+ * what a platform whose capabilities offer call work must give (the suite fails without it, and
+ * skips a platform that offers none, saying so).
+ */
+export interface CallWorkRig {
+  /** A customer call rings at the agent (answerable from the desk): its platform id. */
+  ring(): string;
+  /** A number a colleague answers at when consulted (the simulator answers it by itself). */
+  colleague: string;
+  /** The digits (DTMF) the server received on a live call (platform id), in order; '' when none. */
+  digitsReceived(callId: string): string;
+  /** The call (platform id) ended: puts the agent in wrap-up for it where the platform does not do so by itself. */
+  wrapUp(callId: string): void;
+  /** The code of the wrap-up reason the server holds for an ended call (platform id); undefined when none. */
+  wrapUpReasonOf(callId: string): string | undefined;
+}
+
+/**
  * A platform's simulator, driven by the conformance suite (`test/conformance/`). Everything here is
  * in the desk's words; the platform's folder maps it to its simulator's controls.
  */
@@ -130,6 +148,8 @@ export interface ConformanceRig {
   oversizedFrame?: 'dropped' | 'reconnects';
   /** The agent's presence as the server holds it, in desk terms (undefined when unknown). */
   serverPresence(): PresenceState | undefined;
+  /** Call work (consult, transfers, conference, DTMF, wrap-up reasons): required where the platform's capabilities offer it. */
+  callWork?: CallWorkRig;
   /**
    * Sessions the client ended cleanly (logout, end-of-session) so far; absent when the protocol has
    * no operation that ends a session (a token that simply expires).

@@ -9,6 +9,9 @@
  * `resourceError`; binding it again fails, so a new one is prepared), `tcp-reset`, `silence` (no
  * pong: two missed pongs end the connection). `http-5xx` does not apply to a socket.
  *
+ * Call work: the simulator's colleague at 2002 answers a consultation after 300 ms; the agent goes
+ * into after-call work when a call ends, where a wrap-up reason is taken.
+ *
  * Fleet faults: accept-then-end — the socket closed as soon as the desk's connection is complete; a
  * takeover — another desktop prepares the agent's session (`override`), the desk's resource gets a
  * `resourceError`; taken back = a `prepareSession` with `override: true` since; revoked credentials —
@@ -111,6 +114,17 @@ export async function startOpenMethodsConformanceRig(): Promise<ConformanceRig> 
     // A body over 1 MiB is a protocol error on the framed socket (VENDOR-NOTES, wire contract [I]).
     oversizedFrame: 'reconnects',
     serverPresence: () => presenceOf(sim.center.agentState.state),
+    callWork: {
+      ring: () => sim.center.ring({ ani: `+1415555${String(2000 + ++calls)}` }),
+      colleague: '2002',
+      // Digits go on the caller's (primary) conversation; the simulator keeps them by conversation.
+      digitsReceived: (callId) => sim.center.dtmf.get(sim.center.interactions.get(callId)?.primary.id ?? '') ?? '',
+      wrapUp: () => undefined, // UCCX puts the agent in WORK / WORK_READY when a call ends [C]
+      wrapUpReasonOf: (callId) => {
+        const code = sim.center.wrapUpGiven.get(callId);
+        return code === undefined ? undefined : String(code);
+      },
+    },
     cleanStops: () => sim.cleanStops(),
     close: () => sim.close(),
   };
