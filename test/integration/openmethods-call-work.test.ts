@@ -60,6 +60,7 @@ describe('UCCX call work through the desk', () => {
     const leg = await eventually(() => consultLeg(id)?.state === 'connected' && consultLeg(id), 'the colleague answered');
     assert.equal(call(id)?.state, 'held', 'the caller waits on hold');
     assert.equal(leg.direction, 'consult');
+    assert.deepEqual([leg.target, leg.caller], ['2002', undefined], 'the consultation is with the colleague, not the caller');
     await h.desk.completeConsult(key(id), 'transfer');
     assert.equal(last('conversation.transfer')?.target?.split('.')[2], leg.legId, 'sent on the consult conversation');
     await eventually(() => !call(id) && !call(leg.id), 'both legs ended');

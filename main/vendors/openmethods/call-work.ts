@@ -79,12 +79,19 @@ function offered(allowed: boolean, what: string): void {
 
 /** The call work commands UCCX carries out, each given the live connection. */
 export const UCCX_CALL_WORK: ConnectorSpec<Live>['commands'] = {
-  /** `conversation.consult` on the primary; what the consultation is for is decided when it completes. */
+  /**
+   * `conversation.consult` on the primary; what the consultation is for is decided when it
+   * completes. The destination becomes the consult leg's far end (UCCX names only its conversation).
+   */
   'call.consult': async (live, command) => {
     offered(live.capabilities.consult, 'consultations');
     try {
-      await send(live, consultRequest(conversationTarget(live, command.callId), command.destination));
+      const target = conversationTarget(live, command.callId);
+      // Before the request: UCCX may report the consult leg before it answers.
+      live.fold.calls.consultTo(command.callId, command.destination);
+      await send(live, consultRequest(target, command.destination));
     } catch (error) {
+      live.fold.calls.consultTo(command.callId, undefined);
       throw commandFailure('The consultation did not start', error);
     }
   },

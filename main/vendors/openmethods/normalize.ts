@@ -369,6 +369,8 @@ interface InteractionRecord {
   userData?: Record<string, string>;
   /** A conference's parties (`interaction-data.participants`). */
   parties?: CallParty[];
+  /** Who the agent consults (the `destination` the desk sent): the consult leg's far end. */
+  consultTarget?: string;
   legs: Partial<Record<Leg, LegRecord>>;
 }
 
@@ -433,6 +435,17 @@ export class CallBook {
   stateOf(callId: string): CallState | undefined {
     const { interactionId, leg } = legOfCallId(callId);
     return this.interactions.get(interactionId)?.legs[leg]?.state;
+  }
+
+  /**
+   * The desk asked to consult `destination` from call `callId`: the consult leg, which UCCX reports
+   * by its conversation id alone [I], shows it as its far end. `undefined` forgets it (refused).
+   */
+  consultTo(callId: string, destination: string | undefined): void {
+    const record = this.interactions.get(legOfCallId(callId).interactionId);
+    if (!record) return;
+    if (destination === undefined) delete record.consultTarget;
+    else record.consultTarget = destination;
   }
 
   /** Whether the book knows a live leg of this desk call. */
@@ -561,15 +574,17 @@ export class CallBook {
       direction: leg === 'consult' ? 'consult' : record.direction,
       state,
       actions: state === 'ended' ? [] : this.actionsOf(record, leg),
-      ...(leg === 'consult' ? { consultOf: callIdOf(record.id, 'primary') } : {}),
-      ...(record.caller ? { caller: record.caller } : {}),
-      ...(record.target ? { target: record.target } : {}),
+      // The consult leg's far end is the colleague (when the desk knows who), not the caller.
+      ...(leg === 'consult' ? { consultOf: callIdOf(record.id, 'primary'), ...(record.consultTarget ? { target: record.consultTarget } : {}) } : {}),
+      ...(leg === 'primary' && record.caller ? { caller: record.caller } : {}),
+      ...(leg === 'primary' && record.target ? { target: record.target } : {}),
       ...(leg === 'primary' && record.parties ? { parties: record.parties.map((p) => ({ ...p })) } : {}),
       ...(record.userData ? { userData: { ...record.userData } } : {}),
     };
     if (state === 'ended') {
       delete record.legs[leg];
       this.conversations.delete(conversationId);
+      if (leg === 'consult') delete record.consultTarget;
     }
     return patch;
   }
