@@ -4,18 +4,19 @@
  * per-platform sections of `docs/configuration.md` (between `<!-- platform-fields -->` markers),
  * each built from a platform module's `shape` (zod: required, default, kind of value) and `form`
  * (the settings screen's label, help, and the longer `doc` words; a field the form leaves out, its
- * schema's `.describe()` words) — and the policy table of `docs/deployment.md` (between
- * `<!-- policies -->` markers) from `POLICY_KEYS` (`main/policy.ts`).
+ * schema's `.describe()` words) — the policy table of `docs/deployment.md` (between
+ * `<!-- policies -->` markers) from `POLICY_KEYS` (`main/policy.ts`), and the call work table of
+ * `docs/using.md` (between `<!-- call-work -->` markers) from each platform's capabilities.
  * `test/unit/docs.test.ts` fails while a generated part and its source disagree.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { POLICY_KEYS } from '../main/policy.js';
-import { platforms, platformTable, type AnyPlatform } from '../main/vendors/index.js';
+import { callWorkTable, platforms, platformTable, type AnyPlatform } from '../main/vendors/index.js';
 import { isRequired, isSecretSchema } from '../main/vendors/kit/platform.js';
 
 /** The files `npm run docs` writes, relative to the repository. */
-export const GENERATED = { readme: 'README.md', configuration: 'docs/configuration.md', deployment: 'docs/deployment.md' } as const;
+export const GENERATED = { readme: 'README.md', configuration: 'docs/configuration.md', deployment: 'docs/deployment.md', using: 'docs/using.md' } as const;
 
 /** Replaces what lies between `<!-- name -->` and `<!-- /name -->` with `body`. */
 function between(text: string, name: string, body: string, file: string): string {
@@ -30,6 +31,11 @@ function between(text: string, name: string, body: string, file: string): string
 /** The README with its platform table rewritten from the registry. */
 export function withPlatformTable(readme: string): string {
   return between(readme, 'platforms', platformTable(), GENERATED.readme);
+}
+
+/** `docs/using.md` with its call work table (between `<!-- call-work -->` markers) rewritten from the registry. */
+export function withCallWorkTable(using: string): string {
+  return between(using, 'call-work', callWorkTable(), GENERATED.using);
 }
 
 /** A JSON Schema fragment, as much of it as the value column reads. */
@@ -114,6 +120,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
     [GENERATED.readme, withPlatformTable],
     [GENERATED.configuration, withPlatformFields],
     [GENERATED.deployment, withPolicyTable],
+    [GENERATED.using, withCallWorkTable],
   ] as const) {
     const url = new URL(file, root);
     writeFileSync(url, rewrite(readFileSync(url, 'utf8')));

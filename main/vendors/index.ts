@@ -4,6 +4,7 @@
  * account seed, the README's platform table and `docs/configuration.md`, the conformance suite and
  * the canary test — iterates this list. Adding a platform is its folder under `main/vendors/` plus one line here.
  */
+import { CALL_WORK_ACTIONS, type CallWorkAction } from '../../common/model.js';
 import type { AccountSeed } from '../desk/store.js';
 import type { Connector } from '../desk/port.js';
 import { enreach } from './enreach/index.js';
@@ -79,6 +80,31 @@ export function accountSeed(account: ParsedAccount, demo: boolean): AccountSeed 
     callWork: [...(platform?.capabilities.callWork ?? [])],
     ...(platform?.notice ? { notice: platform.notice } : {}),
   };
+}
+
+/** Call work in the words the docs use for it, in the order the window offers it. */
+const CALL_WORK_WORDS: Record<CallWorkAction, string> = {
+  consult: 'consult',
+  blindTransfer: 'blind transfer',
+  transfer: 'complete transfer',
+  conference: 'conference',
+  cancelConsult: 'cancel consult',
+  sendDtmf: 'keypad (DTMF)',
+  setWrapUpReason: 'wrap-up reasons',
+};
+
+/**
+ * The call work each platform offers (its capabilities' `callWork`), one row a platform, for
+ * `docs/using.md` (a test keeps it in step with the registry): ✓ offered, — not (the window then
+ * says to transfer in the platform's own app). A connector may narrow it at run time (a server's
+ * capabilities, an account without wrap-up reasons).
+ */
+export function callWorkTable(): string {
+  return [
+    `| platform | ${CALL_WORK_ACTIONS.map((a) => CALL_WORK_WORDS[a]).join(' | ')} |`,
+    `|---|${CALL_WORK_ACTIONS.map(() => ':-:').join('|')}|`,
+    ...platforms().map((p) => `| ${p.name} | ${CALL_WORK_ACTIONS.map((a) => (p.capabilities.callWork?.includes(a) ? '✓' : '—')).join(' | ')} |`),
+  ].join('\n');
 }
 
 /** The README's platform table (a test keeps the README in step with the registry). */

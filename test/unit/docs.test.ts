@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { configSchema } from '../../main/config.js';
 import { platforms } from '../../main/vendors/index.js';
 import { accountBase } from '../../main/vendors/kit/account.js';
-import { GENERATED, withPlatformFields, withPlatformTable, withPolicyTable } from '../../scripts/docs.js';
+import { GENERATED, withCallWorkTable, withPlatformFields, withPlatformTable, withPolicyTable } from '../../scripts/docs.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const read = (file: string): string => readFileSync(join(ROOT, file), 'utf8');
@@ -52,13 +52,15 @@ function leafPaths(schema: z.ZodType, prefix = ''): string[] {
 }
 
 describe('the docs', () => {
-  it('show what the registry holds: the README’s platform table and each platform’s fields (run `npm run docs`)', () => {
+  it('show what the registry holds: the README’s platform table, each platform’s fields and the call work table (run `npm run docs`)', () => {
     const readme = read(GENERATED.readme);
     assert.equal(readme, withPlatformTable(readme), 'README.md is out of date: run `npm run docs`');
     const configuration = read(GENERATED.configuration);
     assert.equal(configuration, withPlatformFields(configuration), 'docs/configuration.md is out of date: run `npm run docs`');
     const deployment = read(GENERATED.deployment);
     assert.equal(deployment, withPolicyTable(deployment), 'docs/deployment.md’s policy table is out of date: run `npm run docs`');
+    const using = read(GENERATED.using);
+    assert.equal(using, withCallWorkTable(using), 'docs/using.md’s call work table is out of date: run `npm run docs`');
   });
 
   it('document every field of the config file', () => {
