@@ -93,6 +93,9 @@ export type CallWorkAction = (typeof CALL_WORK_ACTIONS)[number];
 /** Every call work action, in the order the window offers them. */
 export const CALL_WORK_ACTIONS = ['consult', 'blindTransfer', 'transfer', 'conference', 'cancelConsult', 'sendDtmf', 'setWrapUpReason'] as const;
 
+/** How many consulted numbers a call keeps ({@link Call.consulted}). */
+export const CONSULTED_LIMIT = 10;
+
 /** What a consultation is for: a transfer or a conference (some platforms fix it when it starts). */
 export type ConsultPurpose = 'transfer' | 'conference';
 
@@ -165,6 +168,13 @@ export type Call = {
   error?: string;
   /** The wrap-up reason the agent gave the call (kept in the call history). */
   wrapUpReason?: WrapUpReason;
+  /**
+   * The numbers the agent consulted during this call, oldest first (at most
+   * {@link CONSULTED_LIMIT}). A consultation is part of the call it was made from: when its leg
+   * ends, the call (or, when it already ended, its entry in the call history) records whom it
+   * reached, instead of a "placed" call of its own [I].
+   */
+  consulted?: string[];
   /** Attached data (screen-pop data), as flat strings. */
   userData?: Record<string, string>;
   /**

@@ -13,7 +13,7 @@
  * Pure apart from timers: no Node, no Electron (the desk's layer rule).
  */
 import { z } from 'zod';
-import { entityKey, type Call, type CallOutcome, type DeskState, type PastCall } from '../../common/model.js';
+import { CONSULTED_LIMIT, entityKey, type Call, type CallOutcome, type DeskState, type PastCall } from '../../common/model.js';
 
 /** How many calls the history keeps; the oldest is dropped past it (`docs/using.md`, "Call history"). */
 export const HISTORY_LIMIT = 500;
@@ -23,8 +23,8 @@ export const HISTORY_WRITE_DELAY_MS = 2_000;
 export const HISTORY_VERSION = 1;
 
 /**
- * How a call went, from the agent's side: an outbound call (or a consult leg the agent made) was
- * `placed`; an inbound or internal call the agent was connected to was `answered`, else `missed`
+ * How a call went, from the agent's side: an outbound call (or a consult leg the agent made, when
+ * the call it was made from is nowhere to note it on — `Call.consulted`) was `placed`; an inbound or internal call the agent was connected to was `answered`, else `missed`
  * (declined, rang out, or taken by someone else). Source: the issue ("missed, answered, placed");
  * consult and internal calls placed as above are `[I]`.
  */
@@ -124,6 +124,7 @@ const pastCallSchema = z.object({
   userData: z.record(z.string().max(200), text).optional(),
   placedBy: z.string().max(200).optional(),
   wrapUpReason: z.object({ code: z.string().max(200), label: z.string().max(200) }).optional(),
+  consulted: z.array(z.string().max(200)).max(CONSULTED_LIMIT).optional(),
   outcome: z.enum(['missed', 'answered', 'placed']).optional(),
   account: z.object({ label: z.string().max(200), vendor: z.string().max(100) }).optional(),
 });

@@ -19,6 +19,7 @@ import type { ChatPatch, CallPatch, CallbackData, DeskEvent, QueuePatch } from '
 import { callOutcome, HISTORY_LIMIT, type HistorySeed } from './history.js';
 import {
   entityKey,
+  CONSULTED_LIMIT,
   DIGITS_SENT_LIMIT,
   type Account,
   type Call,
@@ -412,6 +413,10 @@ function foldCall(state: DeskState, accountId: string, patch: CallPatch, at: str
 }
 
 function endCall(state: DeskState, call: Call, at: string): DeskState {
+  if (call.consultOf !== undefined) {
+    const folded = consultationEnded(state, call);
+    if (folded) return folded;
+  }
   const calls = without('calls', state.calls, call.key);
   // What only a live call needs leaves with it: digits sent (a PIN, a card number) are never kept.
   const { digitsSent: _digits, error: _error, ...rest } = call;
@@ -422,6 +427,29 @@ function endCall(state: DeskState, call: Call, at: string): DeskState {
   if (recentCalls.length > RECENT_CALLS_LIMIT) recentCalls.length = RECENT_CALLS_LIMIT;
   const missedUnseen = past.outcome === 'missed' ? Math.min(state.missedUnseen + 1, RECENT_CALLS_LIMIT) : state.missedUnseen;
   return { ...state, calls, recentCalls, missedUnseen };
+}
+
+/**
+ * A consultation leg ended: it is part of the call it was made from, not a call of its own [I].
+ * Whom it reached joins that call's `consulted` (the live call, else its newest history entry);
+ * the leg leaves the desk without an entry. `undefined` when the original is nowhere (the leg then
+ * goes to the history as a placed call, so nothing is lost).
+ */
+function consultationEnded(state: DeskState, leg: Call): DeskState | undefined {
+  const originalKey = entityKey(leg.accountId, leg.consultOf!);
+  const reached = leg.target ?? leg.caller;
+  const noted = (call: Call): Call => {
+    if (!reached || call.consulted?.at(-1) === reached) return call;
+    return { ...call, consulted: [...(call.consulted ?? []), reached].slice(-CONSULTED_LIMIT) };
+  };
+  const calls = without('calls', state.calls, leg.key);
+  const live = calls[originalKey];
+  if (live) return { ...state, calls: withEntry('calls', calls, originalKey, noted(live)) };
+  const index = state.recentCalls.findIndex((c) => c.key === originalKey);
+  if (index < 0) return undefined;
+  const recentCalls = state.recentCalls.slice();
+  recentCalls[index] = { ...recentCalls[index]!, ...noted(recentCalls[index]!) };
+  return { ...state, calls, recentCalls };
 }
 
 /**

@@ -16,7 +16,7 @@ import { parseConfig } from '../../main/config.js';
 import { startGenesysSimulator, type GenesysSimulator } from '../../main/vendors/genesys/simulator/index.js';
 import { Closers } from '../support/closers.js';
 import { eventually } from '../support/eventually.js';
-import { liveCall, openDesk } from './harness.js';
+import { historyCall, historyList, liveCall, openDesk } from './harness.js';
 
 const SHOTS = process.env.CALL_WORK_SCREENSHOTS;
 
@@ -100,5 +100,9 @@ describe('call work on Genesys in Chromium', () => {
     await reasons.getByRole('button', { name: 'Information given' }).click();
     await page.getByRole('button', { name: 'Change the wrap-up reason (Information given)' }).waitFor();
     await eventually(() => sim.call(id)?.userData.DispositionCode === 'INFO', 'the disposition at Genesys');
+    // The consultation is part of the conference call: its history entry says whom it consulted.
+    await historyCall(page, caller).getByText('Consulted 5004').waitFor();
+    assert.equal(await historyList(page).getByText('Placed on Genesys test').count(), 0, 'no placed call to the colleague of its own');
+    await shot(page, 'genesys-history');
   });
 });

@@ -20,7 +20,7 @@ import { JsonFileHistory } from '../../main/history-file.js';
 import { startOpenMethodsSimulator, type OpenMethodsSimulator } from '../../main/vendors/openmethods/simulator/index.js';
 import { Closers } from '../support/closers.js';
 import { eventually } from '../support/eventually.js';
-import { historyCall, liveCall, openDesk } from './harness.js';
+import { historyCall, historyList, liveCall, openDesk } from './harness.js';
 
 const CALLER = '+14155550188';
 const COLLEAGUE = '2002';
@@ -90,6 +90,10 @@ describe('call work on UCCX in Chromium', () => {
       await page.getByRole('button', { name: 'Change the wrap-up reason (Sale made)' }).waitFor();
       await eventually(() => uccx.center.wrapUpGiven.get(id) === 101, 'the reason at UCCX');
       await historyCall(page, CALLER).getByText('Wrap-up: Sale made').waitFor();
+      // The consultation is part of the call: the entry says whom it consulted; no "placed" call to the colleague.
+      await historyCall(page, CALLER).getByText(`Consulted ${COLLEAGUE}`).waitFor();
+      assert.equal(await historyList(page).getByText('Placed on UCCX test').count(), 0);
+      await shot(historyCall(page, CALLER), 'uccx-history-entry');
       uccx.center.endWork();
     } finally {
       await firstRun.closeAll();

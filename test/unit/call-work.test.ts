@@ -116,6 +116,29 @@ describe('call work: consultation legs', () => {
     ]);
   });
 
+  it('a consultation is part of its call in the history: no "placed" entry of its own, the call says whom it consulted', () => {
+    const { desk, connector } = setup();
+    connector.emit(connected('c1'));
+    connector.emit({ type: 'call', call: { id: 'c2', state: 'connected', direction: 'consult', target: '2041', consultOf: 'c1', actions: ['cancelConsult'] } });
+    connector.emit({ type: 'call', call: { id: 'c2', state: 'ended' } }); // cancelled: the caller is back
+    assert.equal(desk.state.recentCalls.length, 0, 'the consultation leg is no call of its own');
+    assert.deepEqual(desk.state.calls['acd/c1']?.consulted, ['2041'], 'the live call knows whom it consulted');
+    // A second consultation, then a transfer in which the caller's call ends first.
+    connector.emit({ type: 'call', call: { id: 'c3', state: 'connected', direction: 'consult', target: '2042', consultOf: 'c1', actions: [] } });
+    connector.emit({ type: 'call', call: { id: 'c1', state: 'ended' } });
+    connector.emit({ type: 'call', call: { id: 'c3', state: 'ended' } });
+    assert.deepEqual(
+      desk.state.recentCalls.map((c) => [c.id, c.outcome, c.consulted]),
+      [['c1', 'answered', ['2041', '2042']]],
+    );
+    const kept = readHistory(JSON.parse(JSON.stringify(historyDocument(desk.state))));
+    assert.deepEqual(kept.calls[0]?.consulted, ['2041', '2042'], 'kept across a restart');
+    // A leg whose call the desk never saw still reaches the history, as before.
+    connector.emit({ type: 'call', call: { id: 'c9', state: 'connected', direction: 'consult', target: '2049', consultOf: 'gone', actions: [] } });
+    connector.emit({ type: 'call', call: { id: 'c9', state: 'ended' } });
+    assert.equal(desk.state.recentCalls[0]?.id, 'c9');
+  });
+
   it('refuses a second consultation on a call that already has one', async () => {
     const { desk, connector } = setup();
     connector.emit(connected('c1'));
