@@ -16,7 +16,7 @@ import { parseConfig } from '../../main/config.js';
 import { startGenesysSimulator, type GenesysSimulator } from '../../main/vendors/genesys/simulator/index.js';
 import { Closers } from '../support/closers.js';
 import { eventually } from '../support/eventually.js';
-import { historyCall, historyList, liveCall, openDesk } from './harness.js';
+import { historyCall, historyList, liveCall, literally, openDesk } from './harness.js';
 
 const SHOTS = process.env.CALL_WORK_SCREENSHOTS;
 
@@ -80,8 +80,9 @@ describe('call work on Genesys in Chromium', () => {
     const panel = page.getByRole('group', { name: `Conference with ${caller}` });
     await panel.getByLabel('Add to the call').fill('5004');
     await panel.getByRole('button', { name: 'Call first' }).click();
-    const consultation = page.getByRole('listitem', { name: `Consultation: ${caller} on hold, talking 5004, Genesys test` });
-    await consultation.waitFor();
+    // The card names both legs; Conference shows once the colleague answered.
+    const consultation = page.getByRole('listitem', { name: new RegExp(`^Consultation\\b.*${literally(caller)} on hold.*5004`) });
+    await consultation.getByRole('button', { name: 'Conference', exact: true }).waitFor();
     await shot(consultation, 'genesys-consult-card');
     await consultation.getByRole('button', { name: 'Conference', exact: true }).click();
     await consultation.waitFor({ state: 'detached' });
