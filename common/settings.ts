@@ -11,6 +11,7 @@
  * (`preload/bridge.ts`) re-exports them. Nothing outside `common/` is imported (a lint rule).
  */
 import type { ApiScope } from './automation.js';
+import type { Locale } from './locales.js';
 import type { Json } from './model.js';
 
 /** The window's theme choices: follow the OS, or always light or dark. */
@@ -30,6 +31,8 @@ export type SettingsDocument = {
   accounts: SettingsAccount[];
   display: {
     theme: Theme;
+    /** The desk's language; absent: the agent's preferred languages choose (`common/i18n.ts`, `chooseLocale`). */
+    language?: Locale;
     toasts: { calls: boolean; chats: boolean; callsThroughDnd?: boolean };
     /** Whether screen pops open by themselves (`auto`, the default) or only from the call (`off`). */
     screenPop?: 'auto' | 'off';
@@ -111,4 +114,19 @@ export type SecretStorage = {
   /** False when stored secrets are only obfuscated (Linux without a keyring) or cannot be stored. */
   protected: boolean;
   note: string;
+};
+
+/**
+ * What the window needs to choose its language (issue 19): the settings' choice and the system's
+ * preferred languages as the host knows them; the window adds its own (`navigator.languages`) and
+ * chooses with `chooseLocale` (`common/i18n.ts`).
+ */
+export type WindowLanguage = {
+  /** `display.language` from the settings or the managed config; absent: follow the system. */
+  language?: Locale;
+  /**
+   * The OS's preferred languages, most preferred first (BCP 47): the desktop app's
+   * `app.getPreferredSystemLanguages()`; empty in the web host, where the browser's are the agent's.
+   */
+  system: string[];
 };

@@ -11,6 +11,7 @@ import type { DeskSetup, DeskState, FocusTarget, ScreenPop, Toast } from '../com
 import { ScreenPopper, type ScreenPopRule } from './desk/screen-pop.js';
 import { keepHistory, loadHistory, type HistoryStore } from './desk/history.js';
 import { BridgeHub } from './bridge.js';
+import { WindowLocale } from './i18n.js';
 import { startDemo, type Demo, type DemoScenario } from './demo/index.js';
 import { createLogger, type Logger } from './log.js';
 import { ReadOnlySettings, type SettingsStore } from './settings.js';
@@ -79,6 +80,8 @@ export interface CoreOptions {
   history?: HistoryStore;
   /** Where the automation API keeps the apps the agent paired; in memory when absent. */
   automationStore?: ClientDocument;
+  /** The OS's preferred languages, most preferred first (the desktop app: `app.getPreferredSystemLanguages()`); the web host has none (the browser's count). */
+  systemLanguages?: () => readonly string[];
 }
 
 /** The running core. */
@@ -178,6 +181,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     automationStore: options.automationStore,
     secret,
     diagnostics: options.diagnostics,
+    systemLanguages: options.systemLanguages,
   });
   await core.automation?.listen();
   return core;
@@ -203,6 +207,8 @@ export interface CoreParts {
   secret?: (ref: SecretRef, field: string) => string;
   /** What the host adds to the diagnostics, and how it saves them. */
   diagnostics?: DiagnosticsHost | undefined;
+  /** The OS's preferred languages (see {@link CoreOptions.systemLanguages}). */
+  systemLanguages?: () => readonly string[];
 }
 
 /**
@@ -250,7 +256,7 @@ export function assembleCore(parts: CoreParts): Core {
     : undefined;
   const recorder = new DiagnosticsRecorder();
   const diagnostics = diagnosticsOf(recorder, parts);
-  const hub = new BridgeHub(desk, log, parts.settings ?? new ReadOnlySettings(config, 'the built-in defaults'), automation, diagnostics);
+  const hub = new BridgeHub(desk, log, parts.settings ?? new ReadOnlySettings(config, 'the built-in defaults'), automation, diagnostics, new WindowLocale(parts.systemLanguages));
   // The connection timeline the diagnostics hold (issue 22): from the first state on.
   recorder.noteConnections(desk.state, undefined);
   desk.subscribe((state, previous) => recorder.noteConnections(state, previous));

@@ -34,6 +34,7 @@ import type { Logger } from './log.js';
 import { LogLimiter } from './log-limiter.js';
 import type { SettingsStore } from './settings.js';
 import type { DiagnosticsListing, DiagnosticsSaved } from '../common/diagnostics.js';
+import { WindowLocale } from './i18n.js';
 
 /** What the window may ask of the automation API (`main/api/`). */
 export interface AutomationControl {
@@ -59,6 +60,8 @@ interface Target {
   automation?: AutomationControl;
   /** Absent where the host offers none (tests). */
   diagnostics?: DiagnosticsControl;
+  /** The host's knowledge of the agent's language, and the window's report of its locale. */
+  locale: WindowLocale;
 }
 
 /** The diagnostics, or the agent's reason why there are none. */
@@ -108,6 +111,11 @@ const HANDLERS: { [M in DeskMethod]: (target: Target, args: CheckedArgs<M>) => M
   saveSettings: ({ settings }, [document]) => settings.save(document),
   listDiagnostics: (target) => diagnosticsOf(target).list(),
   saveDiagnostics: (target) => diagnosticsOf(target).save(),
+  getLanguage: ({ settings, locale }) => {
+    const language = settings.view().settings.display.language;
+    return language ? { language, system: locale.system() } : { system: locale.system() };
+  },
+  reportLocale: ({ locale }, [shown]) => locale.report(shown),
 };
 
 /** One renderer's end of the wire, on the main side. */
@@ -146,6 +154,8 @@ export class BridgeHub {
     private readonly settings: SettingsStore,
     private readonly automation?: AutomationControl,
     private readonly diagnostics?: DiagnosticsControl,
+    /** The host's side of the agent's language (`main/i18n.ts`); none: no system languages known. */
+    readonly locale: WindowLocale = new WindowLocale(),
   ) {
     this.lastSent = desk.state;
     this.unsubscribe = desk.subscribe((_state, _previous, touched) => {
@@ -267,7 +277,7 @@ export class BridgeHub {
     try {
       const handler = HANDLERS[method] as (target: Target, args: unknown) => Json | void | Promise<Json | void>;
       const value = await handler(
-        { desk: this.desk, settings: this.settings, ...(this.automation ? { automation: this.automation } : {}), ...(this.diagnostics ? { diagnostics: this.diagnostics } : {}) },
+        { desk: this.desk, settings: this.settings, locale: this.locale, ...(this.automation ? { automation: this.automation } : {}), ...(this.diagnostics ? { diagnostics: this.diagnostics } : {}) },
         checked.data,
       );
       return value === undefined ? { ok: true } : { ok: true, value };

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { readCapped, SIZE_CAPS } from './capped-file.js';
 import { secretSchema, type SecretRef } from './vendors/kit/account.js';
 import { LOG_LEVELS, THEMES, type ManagedBy } from '../common/settings.js';
+import { LOCALES } from '../common/locales.js';
 import { API_SCOPES } from '../common/automation.js';
 import { normaliseAllowedHost } from './desk/screen-pop.js';
 import { platforms, type ParsedAccount } from './vendors/index.js';
@@ -31,6 +32,12 @@ export const displaySchema = z
   .object({
     /** Window theme. */
     theme: z.enum(THEMES).default('system'),
+    /**
+     * The desk's language (issue 19): one of `LOCALES` (`common/i18n.ts`); absent: the OS's (the
+     * desktop app) or the browser's (the web host) preferred languages choose. An unknown one names
+     * those the desk speaks.
+     */
+    language: z.enum(LOCALES, { error: () => `must be one of ${LOCALES.map((l) => `"${l}"`).join(', ')}` }).optional(),
     /**
      * Which OS toasts to raise. `callsThroughDnd`: a ringing call's toast asks to get through the
      * OS do-not-disturb where the OS offers that (Windows Focus Assist priority, Linux critical

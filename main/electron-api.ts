@@ -48,6 +48,7 @@ export interface ShellElectron {
     | 'setAsDefaultProtocolClient'
     | 'setBadgeCount'
     | 'getVersion'
+    | 'getPreferredSystemLanguages'
   >;
   /** The save dialog "Save diagnostics…" asks where with; the message box an update's restart is asked with. */
   dialog: Pick<typeof Electron.dialog, 'showSaveDialog' | 'showMessageBox'>;

@@ -132,6 +132,7 @@ export function runShell(options: ShellOptions): Shell {
       env: options.env,
       backoff: options.backoff,
       diagnostics: desktopDiagnostics(electron, { logDir: logFiles?.dir, crashDir, managed: stores.loaded.managed, window: window.current }),
+      systemLanguages: () => app.getPreferredSystemLanguages(),
     });
     core = running;
     if (logFiles) stops.unshift(logFiles.stop);

@@ -33,8 +33,9 @@ import {
 } from '../common/model.js';
 import { DIALABLE, DTMF } from '../common/dial.js';
 import type { DeskChange } from '../common/patch.js';
-import type { SettingsDocument, SettingsView } from '../common/settings.js';
+import type { SettingsDocument, SettingsView, WindowLanguage } from '../common/settings.js';
 import type { DiagnosticsListing, DiagnosticsSaved } from '../common/diagnostics.js';
+import { LOCALES } from '../common/locales.js';
 
 export type * from '../common/model.js';
 export type * from '../common/automation.js';
@@ -148,6 +149,13 @@ export const DESK_METHODS = {
    * host hands it back for the page to offer as a download. Never sent anywhere.
    */
   saveDiagnostics: { args: z.tuple([]), returns: returns<DiagnosticsSaved>() },
+  /**
+   * What the window chooses its language from (issue 19): `display.language` and the system's
+   * preferred languages as the host knows them (the desktop app: the OS's; the web host: none).
+   */
+  getLanguage: { args: z.tuple([]), returns: returns<WindowLanguage>() },
+  /** The window shows this locale now (its first render, every switch): the host's own words may follow it. */
+  reportLocale: { args: z.tuple([z.enum(LOCALES)]) },
 } as const;
 
 type Methods = typeof DESK_METHODS;

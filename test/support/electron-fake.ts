@@ -67,6 +67,8 @@ export class FakeMachine {
   readonly key = randomBytes(32);
   /** The login item settings, an OS setting. */
   loginItem: Electron.Settings = { openAtLogin: false };
+  /** The OS's preferred languages, most preferred first (`app.getPreferredSystemLanguages()`); a test sets another. */
+  languages: string[] = ['en-US'];
   /** The OS's link handlers by scheme (`app.setAsDefaultProtocolClient`): the executable and its arguments. */
   readonly protocolClients = new Map<string, { path?: string; args?: string[] }>();
   /** The app holding the single-instance lock, if any. */
@@ -272,6 +274,10 @@ export class FakeApp extends FakeEmitter<Electron.App> implements ShellApp {
   setBadgeCount(count?: number): boolean {
     this.badgeCount = count ?? 0;
     return true;
+  }
+  /** The machine's preferred languages (a copy, as Electron answers a new array). */
+  getPreferredSystemLanguages(): string[] {
+    return [...this.ctx.machine.languages];
   }
   /** Stores login item settings on the machine (merged, as the OS keeps what is not given). */
   setLoginItemSettings(settings: Electron.Settings): void {
