@@ -44,6 +44,7 @@
 import { createIntl, createIntlCache, type IntlShape } from '@formatjs/intl';
 import type source from './locales/en.json';
 import { LOCALE_INFO, SOURCE_LOCALE, PSEUDO_CLOSE, PSEUDO_OPEN, type Locale } from './locales.js';
+import type { AgentActivity } from './selectors.js';
 
 export * from './locales.js';
 
@@ -201,3 +202,32 @@ export const PRESENCE_KEYS = {
   'do-not-disturb': 'presence.do-not-disturb',
   offline: 'presence.offline',
 } as const satisfies Record<string, MessageKey>;
+
+/**
+ * What the agent is doing (`agentActivity`, `common/selectors.ts`) in the translator's language, as
+ * the presence bar and the tray say it: "On a call 03:12", "2 calls ringing", "Wrap-up 00:45 left",
+ * "In a chat". The English twin for logs and tests is `activityText` in `common/selectors.ts`.
+ * @param nowMs the clock (epoch ms); undefined leaves the times out.
+ */
+export function activityTextIn(tr: Pick<Translator, 't' | 'duration'>, activity: AgentActivity, nowMs: number | undefined): string {
+  const since = (iso: string | undefined): number | undefined => {
+    const at = iso ? Date.parse(iso) : Number.NaN;
+    return nowMs === undefined || Number.isNaN(at) ? undefined : (nowMs - at) / 1000;
+  };
+  const timed = (text: string, seconds: number | undefined): string => (seconds === undefined ? text : tr.t('activity.timed', { activity: text, time: tr.duration(seconds) }));
+  switch (activity.kind) {
+    case 'on-call':
+      return timed(activity.held ? tr.t('calls.state.held') : tr.t('activity.on-call', { calls: activity.calls }), since(activity.since));
+    case 'ringing':
+      return tr.t('activity.ringing', { calls: activity.calls });
+    case 'wrap-up': {
+      if (activity.endsAt) {
+        const end = Date.parse(activity.endsAt);
+        return nowMs === undefined || Number.isNaN(end) ? tr.t('presence.wrap-up') : tr.t('activity.wrap-up.left', { time: tr.duration((end - nowMs) / 1000) });
+      }
+      return timed(tr.t('presence.wrap-up'), since(activity.startedAt));
+    }
+    case 'chat':
+      return tr.t('activity.chat', { chats: activity.chats });
+  }
+}

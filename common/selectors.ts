@@ -129,12 +129,20 @@ export function callbacksInOrder(state: DeskState, nowMs: number): Callback[] {
 }
 
 /** "Not ready · BRB": the canonical label, plus the platform's own word when it says something else. */
-export function presenceText(presence: Presence | undefined): string {
-  if (!presence) return 'Presence unknown';
-  const canonical = PRESENCE_LABELS[presence.state];
-  const vendor = presence.label.trim();
-  return vendor && vendor.toLowerCase() !== canonical.toLowerCase() ? `${canonical} · ${vendor}` : canonical;
+export function presenceText(presence: Presence | undefined, words: PresenceWords = ENGLISH_PRESENCE): string {
+  if (!presence) return words.unknown;
+  const canonical = words.state(presence.state);
+  const vendor = presence.label.trim().toLowerCase();
+  // The platform's own word, unless it only repeats the state (in English, as platforms say it, or in the agent's language).
+  const repeats = !vendor || vendor === PRESENCE_LABELS[presence.state].toLowerCase() || vendor === canonical.toLowerCase();
+  return repeats ? canonical : `${canonical} · ${presence.label.trim()}`;
 }
+
+/** The words {@link presenceText} says a presence in: the canonical states and "unknown" (a window's or a tray's language). */
+export type PresenceWords = { state: (state: PresenceState) => string; unknown: string };
+
+/** {@link PresenceWords} in English, as the logs and the tests say them. */
+export const ENGLISH_PRESENCE: PresenceWords = { state: (state) => PRESENCE_LABELS[state], unknown: 'Presence unknown' };
 
 /** Accounts that need the agent's attention: reconnecting or failed. */
 export function troubledAccounts(state: DeskState): Account[] {

@@ -9,11 +9,17 @@ import App from './App.svelte';
 import { applyTheme, loadTheme } from './lib/theme.js';
 import { connectWebBridge, type WebBridge } from './web-bridge.js';
 import { dialLinkFromHash, listenForDialLinks, openScreenPopsHere, runHandlerPage } from './lib/dial-links.js';
+import { followHost, setCatalogLoader, startLanguage } from './lib/i18n.js';
+import { loadLocaleChunk } from './lib/locale-chunks.js';
 
 applyTheme(loadTheme(), false);
 
 const target = document.getElementById('app');
 if (!target) throw new Error('Agent Companion: #app is missing from index.html');
+
+// The language first (the one shown last, else the browser's), so the first render is in it.
+setCatalogLoader(loadLocaleChunk);
+await startLanguage();
 
 const relayed = window.desk ? undefined : dialLinkFromHash(location.hash);
 if (relayed !== undefined) {
@@ -35,4 +41,6 @@ if (relayed !== undefined) {
       onBridgeRetry: bridge ? bridge.retry.bind(bridge) : undefined,
     },
   });
+  // Then the host's word: display.language, or the system's preferred languages.
+  void followHost(window.desk);
 }

@@ -1,5 +1,6 @@
 /** Pure helpers for calls as the window shows them: the far end, missed calls, talk time, history search. */
 import type { Call, CallOutcome, PastCall } from '../../preload/bridge.js';
+import { labels } from './i18n.js';
 
 export { farEnd } from '../../common/selectors.js';
 
@@ -10,11 +11,11 @@ export function isMissed(call: Call | PastCall): boolean {
 }
 
 /** How each outcome reads in the history. */
-export const OUTCOME_LABELS: Readonly<Record<CallOutcome, string>> = {
-  missed: 'Missed',
-  answered: 'Answered',
-  placed: 'Placed',
-};
+export const OUTCOME_LABELS: Readonly<Record<CallOutcome, string>> = labels({
+  missed: 'history.outcome.missed',
+  answered: 'history.outcome.answered',
+  placed: 'history.outcome.placed',
+});
 
 function seconds(from: string | undefined, to: string | undefined): number | undefined {
   const a = from ? Date.parse(from) : NaN;

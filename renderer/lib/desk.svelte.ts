@@ -5,6 +5,7 @@
 import { getContext, setContext } from 'svelte';
 import { applyChange } from '../../common/patch.js';
 import type { Account, DeskApi, DeskChange, DeskState, FocusTarget } from '../../preload/bridge.js';
+import { t } from './i18n.js';
 
 export interface StatusMessage {
   id: number;
@@ -164,7 +165,7 @@ export class DeskModel {
       return true;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      this.say(`${what}: ${message || 'something went wrong.'}`, 'error');
+      this.say(t('status.failed', { what, message: message || t('status.something-wrong') }), 'error');
       return false;
     }
   }

@@ -16,6 +16,7 @@
  *   "Open in CRM" link, which the agent's click opens.
  */
 import type { DeskApi } from '../../preload/bridge.js';
+import { t } from './i18n.js';
 
 /** The channel desk tabs and handler tabs of one origin talk on. */
 export const DIAL_CHANNEL = 'agent-companion:dial-links';
@@ -88,7 +89,7 @@ export function relayDialLink(link: string, timeoutMs = RELAY_TIMEOUT_MS): Promi
         chosen = message.tab;
         channel.postMessage({ type: 'take', id, tab: message.tab, link } satisfies RelayMessage);
       } else if (message.type === 'taken') {
-        done(message.ok ? { kind: 'sent' } : { kind: 'failed', error: message.error ?? 'The desk did not take the link.' });
+        done(message.ok ? { kind: 'sent' } : { kind: 'failed', error: message.error ?? t('links.not-taken') });
       }
     };
     channel.postMessage({ type: 'offer', id } satisfies RelayMessage);
@@ -102,20 +103,20 @@ export function relayDialLink(link: string, timeoutMs = RELAY_TIMEOUT_MS): Promi
 export async function runHandlerPage(link: string, target: HTMLElement): Promise<void> {
   // The link stays out of the address bar and the history once read.
   history.replaceState(history.state, '', location.pathname);
-  document.title = 'Agent Companion — call link';
+  document.title = t('links.title');
   const box = document.createElement('main');
   box.className = 'relay';
   box.dataset.testid = 'dial-relay';
   const line = document.createElement('p');
   line.setAttribute('role', 'status');
-  line.textContent = 'Sending the number to Agent Companion…';
+  line.textContent = t('links.sending');
   box.append(line);
   target.replaceChildren(box);
   const result = await relayDialLink(link);
   box.dataset.result = result.kind;
-  if (result.kind === 'sent') line.textContent = 'Sent to your Agent Companion tab: confirm the call there. You can close this tab.';
-  else if (result.kind === 'no-desk') line.textContent = 'Open Agent Companion first (its tab holds your session), then click the link again.';
-  else line.textContent = `Agent Companion could not take the link: ${result.error}`;
+  if (result.kind === 'sent') line.textContent = t('links.sent');
+  else if (result.kind === 'no-desk') line.textContent = t('links.no-desk');
+  else line.textContent = t('links.failed', { error: result.error });
 }
 
 /**

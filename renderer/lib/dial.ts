@@ -2,6 +2,7 @@
 import { DIALABLE } from '../../common/dial.js';
 import type { Account, DeskState } from '../../preload/bridge.js';
 import type { DeskModel } from './desk.svelte.js';
+import { t } from './i18n.js';
 
 /**
  * The number as the desk dials it ({@link DIALABLE}: digits, `*`, `#`, an optional leading `+`), with the separators
@@ -29,5 +30,5 @@ export function dialingAccount(state: DeskState, preferred?: string): Account | 
  * @returns whether the platform took the request.
  */
 export function placeCall(desk: DeskModel, accountId: string, number: string): Promise<boolean> {
-  return desk.run(`Could not call ${number}`, (api) => api.dial(accountId, number));
+  return desk.run(t('dial.failed', { number }), (api) => api.dial(accountId, number));
 }

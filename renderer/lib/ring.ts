@@ -15,6 +15,7 @@
  * With several web-host tabs open, only the alerting tab (`alerting-tab.ts`) rings or chimes.
  */
 import { isAlertingTab, onAlertingTab } from './alerting-tab.js';
+import { t } from './i18n.js';
 
 /** The ring's settings (`display.ring` in the settings document). */
 export interface RingSettings {
@@ -196,14 +197,14 @@ export class Ringer {
     if (device === this.#device) return;
     this.#device = device;
     if (!context.setSinkId) {
-      this.#deviceProblem = device ? 'This window cannot choose a sound output; the ring plays on the default one.' : undefined;
+      this.#deviceProblem = device ? t('ring.no-output-choice') : undefined;
       return;
     }
     try {
       await context.setSinkId(device);
       this.#deviceProblem = undefined;
     } catch (error) {
-      this.#deviceProblem = `The chosen sound output is not available (${error instanceof Error ? error.message : String(error)}); the ring plays on the default one.`;
+      this.#deviceProblem = t('ring.output-unavailable', { error: error instanceof Error ? error.message : String(error) });
       await context.setSinkId('').catch(() => undefined);
     }
   }

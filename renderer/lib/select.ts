@@ -1,5 +1,7 @@
 /** Pure selectors over the desk state: what the window lists, in which order. */
-import { activeCalls, callbacksInOrder, isDue, presenceText } from '../../common/selectors.js';
+import { PRESENCE_KEYS } from '../../common/i18n.js';
+import { activeCalls, callbacksInOrder, isDue, presenceText as sharedPresenceText } from '../../common/selectors.js';
+import { labels, t } from './i18n.js';
 import type {
   Account,
   CallAction,
@@ -7,18 +9,26 @@ import type {
   ChatAction,
   ChatParticipant,
   DeskState,
+  Presence,
+  PresenceState,
   Queue,
 } from '../../preload/bridge.js';
 
-export { presenceText };
+/** An account's presence in words, in the active language: the canonical state, and the platform's own word when it says more. */
+export function presenceText(presence: Presence | undefined): string {
+  return sharedPresenceText(presence, { state: (state) => PRESENCE_LABELS[state], unknown: t('presence.unknown') });
+}
 
-export const CONNECTION_LABELS: Readonly<Record<Account['connection'], string>> = {
-  connecting: 'Connecting',
-  connected: 'Connected',
-  reconnecting: 'Reconnecting',
-  failed: 'Failed',
-  stopped: 'Stopped',
-};
+/** The canonical presence states in the active language (reactive). */
+export const PRESENCE_LABELS: Readonly<Record<PresenceState, string>> = labels(PRESENCE_KEYS);
+
+export const CONNECTION_LABELS: Readonly<Record<Account['connection'], string>> = labels({
+  connecting: 'connection.connecting',
+  connected: 'connection.connected',
+  reconnecting: 'connection.reconnecting',
+  failed: 'connection.failed',
+  stopped: 'connection.stopped',
+});
 
 /** Live calls of every account: ringing first, then by when they started. */
 export const sortedCalls = activeCalls;
@@ -39,7 +49,7 @@ export function chatCustomer(chat: Chat): ChatParticipant | undefined {
 }
 
 export function chatTitle(chat: Chat): string {
-  return chatCustomer(chat)?.name || chat.userData['name'] || 'Visitor';
+  return chatCustomer(chat)?.name || chat.userData['name'] || t('chats.visitor');
 }
 
 /** When a chat last moved: its newest message, else when it started. */

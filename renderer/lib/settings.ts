@@ -5,6 +5,8 @@
  *
  * Nothing here knows a platform: an account's fields come from the view's `vendors`.
  */
+import { isLocale, type Locale } from '../../common/locales.js';
+import { t } from './i18n.js';
 import { SECRET_KEPT, THEMES, type Json, type SettingsAccount, type SettingsDocument, type SettingsField, type SettingsView, type Theme } from '../../preload/bridge.js';
 
 export type Vendor = SettingsView['vendors'][number];
@@ -29,6 +31,8 @@ export interface AccountDraft {
 export interface SettingsDraft {
   accounts: AccountDraft[];
   theme: Theme;
+  /** The desk's language (`display.language`); '' follows the system's preferred languages. */
+  language: Locale | '';
   toastCalls: boolean;
   toastChats: boolean;
   /** The ring sound while a call rings (`display.ring.sound`). */
@@ -107,6 +111,7 @@ export function draftOf(view: SettingsView): SettingsDraft {
   return {
     accounts: settings.accounts.map((account) => accountDraft(account, view.vendors)),
     theme: THEMES.includes(settings.display.theme) ? settings.display.theme : 'system',
+    language: isLocale(settings.display.language) ? settings.display.language : '',
     toastCalls: settings.display.toasts.calls,
     toastChats: settings.display.toasts.chats,
     ringSound: settings.display.ring?.sound ?? true,
@@ -171,6 +176,7 @@ export function documentOf(draft: SettingsDraft, vendors: readonly Vendor[]): Se
     accounts,
     display: {
       theme: draft.theme,
+      ...(draft.language ? { language: draft.language } : {}),
       toasts: { calls: draft.toastCalls, chats: draft.toastChats, callsThroughDnd: draft.callsThroughDnd },
       screenPop: draft.screenPopAuto ? 'auto' : 'off',
       startAtLogin: draft.startAtLogin,
@@ -219,7 +225,7 @@ export function parseSaveError(message: string): { lead: string[]; problems: Sav
     else if (path.startsWith('display.') || path === 'display') problem.target = { display: path.replace(/\[\d+\]/g, '') };
     problems.push(problem);
   }
-  if (!problems.length && !lead.length) lead.push('The settings could not be saved.');
+  if (!problems.length && !lead.length) lead.push(t('settings.not-saved'));
   return { lead, problems };
 }
 

@@ -1,26 +1,26 @@
 /** Pure selectors for the Team section: which members show, in which groups, in which order. */
 import type { Chat, DeskState, TeamMember, TeamRole } from '../../preload/bridge.js';
-import { PRESENCE_LABELS } from '../../common/model.js';
-import { chatActivity } from './select.js';
+import { chatActivity, PRESENCE_LABELS } from './select.js';
+import { fmt, labels, t } from './i18n.js';
 
 /** The Team section's status filter, in the order its buttons appear. */
 export const TEAM_FILTERS = ['all', 'ready', 'not-ready', 'on-call', 'wrap-up', 'offline'] as const;
 export type TeamFilter = (typeof TEAM_FILTERS)[number];
 
-export const TEAM_FILTER_LABELS: Readonly<Record<TeamFilter, string>> = {
-  all: 'All',
-  ready: 'Ready',
-  'not-ready': 'Not ready',
-  'on-call': 'On a call',
-  'wrap-up': 'Wrap-up',
-  offline: 'Offline',
-};
+export const TEAM_FILTER_LABELS: Readonly<Record<TeamFilter, string>> = labels({
+  all: 'team.filter.all',
+  ready: 'presence.ready',
+  'not-ready': 'presence.not-ready',
+  'on-call': 'team.filter.on-call',
+  'wrap-up': 'presence.wrap-up',
+  offline: 'presence.offline',
+});
 
-export const ROLE_LABELS: Readonly<Record<TeamRole, string>> = {
-  agent: 'Agent',
-  supervisor: 'Supervisor',
-  'team-lead': 'Team lead',
-};
+export const ROLE_LABELS: Readonly<Record<TeamRole, string>> = labels({
+  agent: 'team.role.agent',
+  supervisor: 'team.role.supervisor',
+  'team-lead': 'team.role.team-lead',
+});
 
 /** Supervisors and team leads head their group; agents (and members without a role) follow. */
 const ROLE_ORDER: Readonly<Record<TeamRole | 'none', number>> = { supervisor: 0, 'team-lead': 1, agent: 2, none: 2 };
@@ -187,10 +187,19 @@ export function memberChat(state: DeskState, member: TeamMember): Chat | undefin
   return candidates.sort((a, b) => Number(a.state === 'ended') - Number(b.state === 'ended') || chatActivity(b) - chatActivity(a))[0];
 }
 
-/** A member's row in words: "Ben Hill, Not ready: Meeting, Agent, on a call" (the desk's state word, whatever the platform calls it). */
+/**
+ * A member's row in words, in the agent's language: "Ben Hill, Not ready: Meeting, Agent, on a call"
+ * (the desk's state word, whatever the platform calls it; the name and reason as sent).
+ */
 export function memberDescription(member: TeamMember): string {
   const canonical = PRESENCE_LABELS[member.presence.state];
-  return [member.name, `${canonical}${member.presence.reason ? `: ${member.presence.reason}` : ''}`, member.role ? ROLE_LABELS[member.role] : undefined, member.onCall ? 'on a call' : undefined]
-    .filter(Boolean)
-    .join(', ');
+  return fmt.list(
+    [
+      member.name,
+      member.presence.reason ? t('team.member.state-reason', { state: canonical, reason: member.presence.reason }) : canonical,
+      member.role ? ROLE_LABELS[member.role] : undefined,
+      member.onCall ? t('team.member.on-call') : undefined,
+    ].filter((part): part is string => Boolean(part)),
+    'unit',
+  );
 }

@@ -4,17 +4,18 @@
  * `system` follows prefers-color-scheme.
  */
 import { THEMES, type SettingsView, type Theme } from '../../preload/bridge.js';
+import { labels } from './i18n.js';
 
 export type ThemeChoice = Theme;
 
 const STORAGE_KEY = 'agent-companion.theme';
 /** The order the header's toggle goes through. */
 export const THEME_ORDER: readonly ThemeChoice[] = THEMES;
-export const THEME_LABELS: Readonly<Record<ThemeChoice, string>> = {
-  system: 'System theme',
-  light: 'Light theme',
-  dark: 'Dark theme',
-};
+export const THEME_LABELS: Readonly<Record<ThemeChoice, string>> = labels({
+  system: 'theme.system',
+  light: 'theme.light',
+  dark: 'theme.dark',
+});
 
 function isThemeChoice(value: unknown): value is ThemeChoice {
   return typeof value === 'string' && (THEMES as readonly string[]).includes(value);

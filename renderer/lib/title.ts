@@ -5,7 +5,9 @@
  * title; in the web host it is the tab's.
  */
 
-/** The product's name, the title's last part. */
+import { t } from './i18n.js';
+
+/** The product's name, the title's last part (a name: the same in every language). */
 export const APP_TITLE = 'Agent Companion';
 
 /** What the resting title says besides the product's name. */
@@ -16,5 +18,5 @@ export interface TitleParts {
 
 /** The resting title for these parts. */
 export function windowTitle(parts: TitleParts): string {
-  return parts.missed > 0 ? `(${parts.missed}) ${APP_TITLE}` : APP_TITLE;
+  return parts.missed > 0 ? t('title.missed', { count: parts.missed, app: APP_TITLE }) : APP_TITLE;
 }

@@ -11,6 +11,7 @@
  * leaving the desk for the settings screen does not cancel a close under way.
  */
 import type { DeskModel } from './desk.svelte.js';
+import { t } from './i18n.js';
 
 /** How long a closed callback can be taken back, ms. */
 export const UNDO_MS = 6_000;
@@ -37,7 +38,7 @@ class PendingCloses {
         this.phases[key] = 'sending';
         onhidden?.();
         void desk
-          .run('Could not close the callback', (api) => (desk.state?.callbacks[key] ? api.closeCallback(key) : Promise.resolve()))
+          .run(t('callbacks.close-failed'), (api) => (desk.state?.callbacks[key] ? api.closeCallback(key) : Promise.resolve()))
           .then((ok) => {
             // Closed: the platform's update takes it off the desk; `settle` forgets it then.
             // Refused: it shows again, the reason on the status line.

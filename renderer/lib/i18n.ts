@@ -1,0 +1,185 @@
+/**
+ * The window's language (issue 19): the active {@link Translator}, reactive, so every
+ * component that calls {@link t} (or a formatter below) re-renders in the new language the moment
+ * the agent switches, without a reload. Built on `common/i18n.ts` (messages in ICU MessageFormat,
+ * `Intl` formatting), which says how to add a message.
+ *
+ * - English (the source) is in the first bundle; every other locale is its own lazy chunk
+ *   (`locale-chunks.ts`), loaded when chosen, so the window carries only the active language.
+ * - The choice ({@link startLanguage}): the language the window showed last (localStorage), so it
+ *   starts in it without a flash of English; then `display.language` or the system's preferred
+ *   languages from the host (`desk.getLanguage()`) and the browser's own (`navigator.languages`).
+ * - `<html lang>` and `dir` follow the active locale, so a screen reader pronounces it; the host
+ *   hears it (`desk.reportLocale`) so the tray and the toasts can follow.
+ *
+ * Usage in a component: `import { t, fmt } from '../lib/i18n.js'`, then `{t('calls.answer')}`,
+ * `{t('calls.missed', { count })}`, `{fmt.time(call.startedAt)}`, `{fmt.duration(seconds)}`.
+ */
+import {
+  chooseLocale,
+  createTranslator,
+  isLocale,
+  LOCALE_INFO,
+  SOURCE_LOCALE,
+  type Catalog,
+  type Locale,
+  type LocaleChoice,
+  type MessageKey,
+  type MessageValues,
+  type Translator,
+} from '../../common/i18n.js';
+import { createSubscriber } from 'svelte/reactivity';
+import source from '../../common/locales/en.json' with { type: 'json' };
+import type { DeskApi } from '../../preload/bridge.js';
+
+/** The source catalog (English), in the first bundle: the first render and the fallback of every other locale. */
+const SOURCE: Catalog = source;
+
+/**
+ * Loads a locale's catalog (a lazy chunk); registered by the entry (`main.ts`, from
+ * `locale-chunks.ts`), so this module also runs where Vite does not (unit tests under Node).
+ */
+export type CatalogLoader = (locale: Locale) => Promise<Catalog>;
+let loader: CatalogLoader | undefined;
+
+/** Tells the layer where the other locales' catalogs come from (the entry calls it once). */
+export function setCatalogLoader(load: CatalogLoader): void {
+  loader = load;
+}
+
+const STORAGE_KEY = 'agent-companion.locale';
+
+let translatorNow: Translator = createTranslator(SOURCE_LOCALE, SOURCE);
+/** Re-renders what read the translator (Svelte's reactivity without a rune, so Node can run this module). */
+let changed: () => void = () => undefined;
+const subscribe = createSubscriber((update) => {
+  changed = update;
+  return () => {
+    changed = () => undefined;
+  };
+});
+
+/** The active translator; read inside a component or an effect, it re-runs them on a switch. */
+function active(): Translator {
+  subscribe();
+  return translatorNow;
+}
+
+/** Catalogs already loaded, by locale. */
+const loaded = new Map<Locale, Catalog>([[SOURCE_LOCALE, SOURCE]]);
+
+/**
+ * A locale's catalog: the source at once, any other from its chunk (once).
+ * @throws {Error} when the chunk cannot be loaded (the caller keeps the language it has).
+ */
+async function catalogOf(locale: Locale): Promise<Catalog> {
+  const known = loaded.get(locale);
+  if (known) return known;
+  if (!loader) throw new Error(`no catalog loader for ${locale}`);
+  const catalog = await loader(locale);
+  loaded.set(locale, catalog);
+  return catalog;
+}
+
+/** The message `key` in the active language, with its ICU parameters (reactive: re-read on a switch). */
+export function t(key: MessageKey, values?: MessageValues): string {
+  return active().t(key, values);
+}
+
+/**
+ * The active language's `Intl` formatting (reactive): `fmt.time(iso)`, `fmt.duration(seconds)`,
+ * `fmt.relative(iso, nowMs)`, `fmt.dayTime(iso, nowMs)`, `fmt.number(n)`, `fmt.list(items)`; see
+ * {@link Translator} for each one's shapes.
+ */
+export const fmt: Omit<Translator, 't' | 'locale' | 'formatLocale'> = {
+  time: (at, options) => active().time(at, options),
+  date: (at, options) => active().date(at, options),
+  dayTime: (at, nowMs) => active().dayTime(at, nowMs),
+  duration: (seconds, style) => active().duration(seconds, style),
+  relative: (at, nowMs) => active().relative(at, nowMs),
+  number: (value, options) => active().number(value, options),
+  list: (items, kind) => active().list(items, kind),
+};
+
+/** The locale the window shows now (reactive). */
+export function activeLocale(): Locale {
+  return active().locale;
+}
+
+/**
+ * Shows `choice` from now on: loads its catalog, swaps the translator (every `t()` re-renders), sets
+ * `<html lang dir>`, remembers it for the next start and tells the host. A catalog that cannot be
+ * loaded leaves the language as it is (and says so in the console).
+ */
+export async function useLocale(choice: LocaleChoice, desk?: Pick<DeskApi, 'reportLocale'>): Promise<void> {
+  let catalog: Catalog;
+  try {
+    catalog = await catalogOf(choice.locale);
+  } catch (error) {
+    console.error(`Agent Companion: the ${choice.locale} messages did not load`, error);
+    return;
+  }
+  if (translatorNow.locale !== choice.locale || translatorNow.formatLocale !== choice.formatLocale) {
+    translatorNow = createTranslator(choice.locale, catalog, { formatLocale: choice.formatLocale, fallback: SOURCE });
+    changed();
+  }
+  document.documentElement.lang = choice.locale;
+  document.documentElement.dir = LOCALE_INFO[choice.locale].dir;
+  try {
+    localStorage.setItem(STORAGE_KEY, choice.locale);
+  } catch {
+    // Storage may be unavailable (private mode); the language still holds for this window.
+  }
+  void desk?.reportLocale(choice.locale).catch(() => undefined);
+}
+
+/** The browser's preferred languages (the web host's only source; in Electron the OS's as Chromium knows them). */
+function browserLanguages(): string[] {
+  return [...(navigator.languages ?? []), navigator.language].filter((tag): tag is string => typeof tag === 'string' && tag !== '');
+}
+
+/**
+ * The window's first language, before anything is mounted: the one it showed last (so a German desk
+ * starts German), else the browser's preferred languages. Resolves once that catalog is loaded.
+ */
+export async function startLanguage(): Promise<void> {
+  let remembered: string | null = null;
+  try {
+    remembered = localStorage.getItem(STORAGE_KEY);
+  } catch {
+    remembered = null;
+  }
+  await useLocale(chooseLocale(isLocale(remembered) ? remembered : undefined, browserLanguages()));
+}
+
+/**
+ * Follows the host: asks `desk.getLanguage()` for `display.language` and the system's preferred
+ * languages and switches when they choose another locale than the one shown; call it at start and
+ * after the settings are saved. A host that does not answer leaves the language as it is.
+ */
+export async function followHost(desk: Pick<DeskApi, 'getLanguage' | 'reportLocale'>): Promise<void> {
+  let answer: Awaited<ReturnType<DeskApi['getLanguage']>>;
+  try {
+    answer = await desk.getLanguage();
+  } catch {
+    return;
+  }
+  await useLocale(chooseLocale(answer.language, [...answer.system, ...browserLanguages()]), desk);
+}
+
+/** The translator itself (for code outside components that formats once, e.g. the window title). */
+export function translator(): Translator {
+  return active();
+}
+
+/**
+ * A table of labels by code whose values are read in the active language each time (reactive):
+ * `const OUTCOME_LABELS = labels({ missed: 'history.outcome.missed', … })`, then `OUTCOME_LABELS.missed`.
+ */
+export function labels<K extends string>(keys: Readonly<Record<K, MessageKey>>): Readonly<Record<K, string>> {
+  const table = {} as Record<K, string>;
+  for (const code of Object.keys(keys) as K[]) {
+    Object.defineProperty(table, code, { enumerable: true, get: () => active().t(keys[code]) });
+  }
+  return table;
+}
