@@ -130,12 +130,22 @@ export function callbacksInOrder(state: DeskState, nowMs: number): Callback[] {
 
 /** "Not ready · BRB": the canonical label, plus the platform's own word when it says something else. */
 export function presenceText(presence: Presence | undefined, words: PresenceWords = ENGLISH_PRESENCE): string {
-  if (!presence) return words.unknown;
+  const { state, platform } = presenceParts(presence, words);
+  return platform ? `${state} · ${platform}` : state;
+}
+
+/**
+ * {@link presenceText} in its two parts: the canonical state in `words`, and the platform's own
+ * word as the server sent it (absent when it only repeats the state, in English as platforms say
+ * it or in the agent's language), for a window that marks the platform's word as not translated.
+ */
+export function presenceParts(presence: Presence | undefined, words: PresenceWords = ENGLISH_PRESENCE): { state: string; platform?: string } {
+  if (!presence) return { state: words.unknown };
   const canonical = words.state(presence.state);
-  const vendor = presence.label.trim().toLowerCase();
-  // The platform's own word, unless it only repeats the state (in English, as platforms say it, or in the agent's language).
-  const repeats = !vendor || vendor === PRESENCE_LABELS[presence.state].toLowerCase() || vendor === canonical.toLowerCase();
-  return repeats ? canonical : `${canonical} · ${presence.label.trim()}`;
+  const vendor = presence.label.trim();
+  const said = vendor.toLowerCase();
+  const repeats = !said || said === PRESENCE_LABELS[presence.state].toLowerCase() || said === canonical.toLowerCase();
+  return repeats ? { state: canonical } : { state: canonical, platform: vendor };
 }
 
 /** The words {@link presenceText} says a presence in: the canonical states and "unknown" (a window's or a tray's language). */

@@ -9,7 +9,8 @@ import App from './App.svelte';
 import { applyTheme, loadTheme } from './lib/theme.js';
 import { connectWebBridge, type WebBridge } from './web-bridge.js';
 import { dialLinkFromHash, listenForDialLinks, openScreenPopsHere, runHandlerPage } from './lib/dial-links.js';
-import { followHost, setCatalogLoader, startLanguage } from './lib/i18n.js';
+import { setCatalogLoader, startLanguage, useReactiveCell } from './lib/i18n.js';
+import { reactiveCell } from './lib/i18n-state.svelte.js';
 import { loadLocaleChunk } from './lib/locale-chunks.js';
 
 applyTheme(loadTheme(), false);
@@ -18,6 +19,7 @@ const target = document.getElementById('app');
 if (!target) throw new Error('Agent Companion: #app is missing from index.html');
 
 // The language first (the one shown last, else the browser's), so the first render is in it.
+useReactiveCell(reactiveCell);
 setCatalogLoader(loadLocaleChunk);
 await startLanguage();
 
@@ -41,6 +43,4 @@ if (relayed !== undefined) {
       onBridgeRetry: bridge ? bridge.retry.bind(bridge) : undefined,
     },
   });
-  // Then the host's word: display.language, or the system's preferred languages.
-  void followHost(window.desk);
 }

@@ -28,7 +28,6 @@ import {
   type MessageValues,
   type Translator,
 } from '../../common/i18n.js';
-import { createSubscriber } from 'svelte/reactivity';
 import source from '../../common/locales/en.json' with { type: 'json' };
 import type { DeskApi } from '../../preload/bridge.js';
 
@@ -49,20 +48,36 @@ export function setCatalogLoader(load: CatalogLoader): void {
 
 const STORAGE_KEY = 'agent-companion.locale';
 
-let translatorNow: Translator = createTranslator(SOURCE_LOCALE, SOURCE);
-/** Re-renders what read the translator (Svelte's reactivity without a rune, so Node can run this module). */
-let changed: () => void = () => undefined;
-const subscribe = createSubscriber((update) => {
-  changed = update;
-  return () => {
-    changed = () => undefined;
-  };
-});
+/**
+ * Where the active translator lives: a plain variable until the entry installs a reactive one
+ * (`useReactiveCell`, with `i18n-state.svelte.ts`: Svelte state, so every component and derived
+ * value that read it re-renders on a switch). Plain here so this module also runs under Node.
+ */
+export interface TranslatorCell {
+  get(): Translator;
+  set(translator: Translator): void;
+}
 
-/** The active translator; read inside a component or an effect, it re-runs them on a switch. */
+function plainCell(initial: Translator): TranslatorCell {
+  let value = initial;
+  return {
+    get: () => value,
+    set: (next) => {
+      value = next;
+    },
+  };
+}
+
+let cell: TranslatorCell = plainCell(createTranslator(SOURCE_LOCALE, SOURCE));
+
+/** Moves the active translator into a reactive cell (the entry calls it once, before mounting). */
+export function useReactiveCell(make: (initial: Translator) => TranslatorCell): void {
+  cell = make(cell.get());
+}
+
+/** The active translator; read in a component or a derived value, it re-renders them on a switch. */
 function active(): Translator {
-  subscribe();
-  return translatorNow;
+  return cell.get();
 }
 
 /** Catalogs already loaded, by locale. */
@@ -119,9 +134,9 @@ export async function useLocale(choice: LocaleChoice, desk?: Pick<DeskApi, 'repo
     console.error(`Agent Companion: the ${choice.locale} messages did not load`, error);
     return;
   }
-  if (translatorNow.locale !== choice.locale || translatorNow.formatLocale !== choice.formatLocale) {
-    translatorNow = createTranslator(choice.locale, catalog, { formatLocale: choice.formatLocale, fallback: SOURCE });
-    changed();
+  const now = cell.get();
+  if (now.locale !== choice.locale || now.formatLocale !== choice.formatLocale) {
+    cell.set(createTranslator(choice.locale, catalog, { formatLocale: choice.formatLocale, fallback: SOURCE }));
   }
   document.documentElement.lang = choice.locale;
   document.documentElement.dir = LOCALE_INFO[choice.locale].dir;

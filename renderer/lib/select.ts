@@ -1,6 +1,6 @@
 /** Pure selectors over the desk state: what the window lists, in which order. */
 import { PRESENCE_KEYS } from '../../common/i18n.js';
-import { activeCalls, callbacksInOrder, isDue, presenceText as sharedPresenceText } from '../../common/selectors.js';
+import { activeCalls, callbacksInOrder, isDue, presenceParts as sharedPresenceParts, presenceText as sharedPresenceText, type PresenceWords } from '../../common/selectors.js';
 import { labels, t } from './i18n.js';
 import type {
   Account,
@@ -16,7 +16,16 @@ import type {
 
 /** An account's presence in words, in the active language: the canonical state, and the platform's own word when it says more. */
 export function presenceText(presence: Presence | undefined): string {
-  return sharedPresenceText(presence, { state: (state) => PRESENCE_LABELS[state], unknown: t('presence.unknown') });
+  return sharedPresenceText(presence, presenceWords());
+}
+
+/** {@link presenceText} in parts: the state in the active language, the platform's word as sent. */
+export function presenceParts(presence: Presence | undefined): { state: string; platform?: string } {
+  return sharedPresenceParts(presence, presenceWords());
+}
+
+function presenceWords(): PresenceWords {
+  return { state: (state) => PRESENCE_LABELS[state], unknown: t('presence.unknown') };
 }
 
 /** The canonical presence states in the active language (reactive). */

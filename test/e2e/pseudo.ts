@@ -1,0 +1,92 @@
+/**
+ * The pseudo-locale end-to-end tests' tools (issue 19): the pseudo-locale's messages, and the scan
+ * that reads every visible text, and every accessible name, title and placeholder the agent meets,
+ * off the page. Each must come through the language layer: between the pseudo-locale's markers
+ * `[!! … !!]`. A text without them is a string that bypassed `t()` or `fmt`, reported with its place.
+ *
+ * What the window shows as the platform or the agent wrote it (a caller's name or number, a queue,
+ * a reason label, a chat line, an account's label) is marked in the markup with `translate="no"`
+ * (HTML's own word for "not to be translated"), and skipped: that is the explicit list of
+ * server-sent words.
+ */
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+
+const PSEUDO: Record<string, string> = JSON.parse(readFileSync(new URL('../../common/locales/en-XA.json', import.meta.url), 'utf8')) as Record<string, string>;
+
+/** A message of the pseudo-locale as the page shows it when it takes no parameters. */
+export function xa(key: string): string {
+  const text = PSEUDO[key];
+  if (text === undefined) throw new Error(`no message ${key}`);
+  return text;
+}
+
+/** `text` as a regular expression that matches it literally. */
+function literally(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A pseudo-locale message as a pattern for a name that starts with it, whatever its parameters say. */
+export function xaPattern(key: string): RegExp {
+  return new RegExp(`^${xa(key).split(/\{[^{}]*\}/).map(literally).join('.*')}`);
+}
+
+/**
+ * Every text the agent meets on the page without the pseudo-locale's markers: visible text nodes,
+ * and the accessible names, titles and placeholders of visible elements (a screen reader and a
+ * tooltip speak them too). Skips what sits in `translate="no"`.
+ */
+export function unmarkedTexts(page: Page, where: string): Promise<string[]> {
+  // A script, not a function: the test runner's transform would wrap a function's inner helpers in
+  // a name-keeping call the page does not have.
+  return page.evaluate(`(${SCAN})(${JSON.stringify(where)})`) as Promise<string[]>;
+}
+
+/** The page's side of {@link unmarkedTexts}, as plain JavaScript. */
+const SCAN = String.raw`(place) => {
+  const OPEN = '[!! ';
+  const CLOSE = ' !!]';
+  // What is left of a text once every marked part (innermost first) is taken out: letters there bypassed the layer.
+  const rest = (text) => {
+    let left = text;
+    for (;;) {
+      const end = left.indexOf(CLOSE);
+      if (end < 0) break;
+      const start = left.lastIndexOf(OPEN, end);
+      if (start < 0) break;
+      left = left.slice(0, start) + left.slice(end + CLOSE.length);
+    }
+    return left;
+  };
+  const unmarked = (text) => /\p{L}/u.test(rest(text));
+  const visible = (element) => {
+    if (element.closest('[translate="no"]')) return false;
+    if (element.closest('[hidden], [inert]')) return false;
+    const style = getComputedStyle(element);
+    if (style.display === 'none' || style.visibility === 'hidden') return false;
+    return element.getClientRects().length > 0 || element.closest('.visually-hidden') !== null;
+  };
+  const found = [];
+  const say = (what, element) => {
+    const test = element.closest('[data-testid]')?.getAttribute('data-testid');
+    found.push(place + ': ' + what + ' (in <' + element.tagName.toLowerCase() + '>' + (test ? ' of ' + test : '') + ')');
+  };
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    const text = node.textContent || '';
+    if (!parent || !text.trim() || parent.tagName === 'SCRIPT' || parent.tagName === 'STYLE') continue;
+    // An <option> is shown by its select, whatever its own box says.
+    if (!(parent.tagName === 'OPTION' ? !parent.closest('[translate="no"]') : visible(parent))) continue;
+    if (unmarked(text)) say(JSON.stringify(text.trim()), parent);
+  }
+  for (const element of document.body.querySelectorAll('[aria-label], [title], [placeholder]')) {
+    if (!visible(element)) continue;
+    for (const attribute of ['aria-label', 'title', 'placeholder']) {
+      const value = element.getAttribute(attribute);
+      if (value && unmarked(value)) say(attribute + '=' + JSON.stringify(value), element);
+    }
+  }
+  return found;
+}`;
+
