@@ -158,10 +158,11 @@ function browserLanguages(): string[] {
  * starts German), else the browser's preferred languages. Resolves once that catalog is loaded.
  */
 export async function startLanguage(): Promise<void> {
-  let remembered: string | null = null;
+  let remembered: string | null;
   try {
     remembered = localStorage.getItem(STORAGE_KEY);
   } catch {
+    // Storage may be unavailable (private mode): the browser's languages choose.
     remembered = null;
   }
   await useLocale(chooseLocale(isLocale(remembered) ? remembered : undefined, browserLanguages()));

@@ -12,7 +12,7 @@ import { createLogger } from '../../main/log.js';
 import { startWebHost } from '../../main/web.js';
 import { launchChromium } from './browser.js';
 import { Closers } from './harness.js';
-import { unmarkedTexts, xa, xaPattern } from './pseudo.js';
+import { clippedTexts, unmarkedTexts, xa, xaPattern } from './pseudo.js';
 
 describe('the desk in the pseudo-locale', () => {
   const closers = new Closers();
@@ -44,14 +44,7 @@ describe('the desk in the pseudo-locale', () => {
       page.getByRole('group', { name: xa('team.filters.label') }).waitFor({ timeout: 60_000 }),
     ]);
     assert.deepEqual(await unmarkedTexts(page, 'the desk'), []);
-  });
-
-  it('says an open chat and a call’s details in the history through it too', async () => {
-    // The demo's chats and calls move as they arrive: the first of each is opened wherever it is.
-    await page.getByRole('button', { name: xaPattern('chats.item.with') }).first().dispatchEvent('click');
-    await page.getByRole('region', { name: xaPattern('chats.view.label') }).waitFor();
-    await page.getByRole('list', { name: xa('history.list.label') }).getByRole('button', { name: xaPattern('calls.details') }).first().dispatchEvent('click');
-    await page.getByRole('group', { name: xaPattern('history.details.label') }).first().waitFor();
-    assert.deepEqual(await unmarkedTexts(page, 'a chat and a history entry'), []);
+    // About 40 % longer than English, as German and Finnish run: nothing cut off at 420 px.
+    assert.deepEqual(await clippedTexts(page, 'the desk'), []);
   });
 });

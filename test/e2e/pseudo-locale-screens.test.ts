@@ -12,7 +12,7 @@ import { createLogger } from '../../main/log.js';
 import { startWebHost } from '../../main/web.js';
 import { launchChromium } from './browser.js';
 import { Closers } from './harness.js';
-import { unmarkedTexts, xa, xaPattern } from './pseudo.js';
+import { clippedTexts, unmarkedTexts, xa } from './pseudo.js';
 
 describe('the screens in the pseudo-locale', () => {
   const closers = new Closers();
@@ -52,5 +52,6 @@ describe('the screens in the pseudo-locale', () => {
     await page.getByRole('heading', { name: xa('header.settings') }).waitFor();
     await page.getByRole('group', { name: xa('settings.display') }).waitFor();
     assert.deepEqual(await unmarkedTexts(page, 'the settings'), []);
+    assert.deepEqual(await clippedTexts(page, 'the settings'), []);
   });
 });

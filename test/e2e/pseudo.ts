@@ -90,3 +90,31 @@ const SCAN = String.raw`(place) => {
   return found;
 }`;
 
+
+/**
+ * Text the page cuts off (issue 19: "no text cut off or overflowing at 420 px"): the page wider than
+ * the window, and every element that clips its own text (overflow hidden or an ellipsis) narrower
+ * than the text it holds. What sits in `translate="no"` (a platform's or an agent's long name) may
+ * be cut with an ellipsis by design and is left out.
+ */
+export function clippedTexts(page: Page, where: string): Promise<string[]> {
+  return page.evaluate(`(${CLIP})(${JSON.stringify(where)})`) as Promise<string[]>;
+}
+
+/** The page's side of {@link clippedTexts}, as plain JavaScript (see {@link unmarkedTexts}). */
+const CLIP = String.raw`(place) => {
+  const found = [];
+  if (document.documentElement.scrollWidth > window.innerWidth + 1) found.push(place + ': the page is ' + document.documentElement.scrollWidth + ' px wide in a ' + window.innerWidth + ' px window');
+  for (const element of document.body.querySelectorAll('*')) {
+    if (!element.textContent || !element.textContent.trim() || element.closest('[translate="no"], .visually-hidden')) continue;
+    if (element.getClientRects().length === 0) continue;
+    const style = getComputedStyle(element);
+    const clips = style.overflowX === 'hidden' || style.overflowX === 'clip' || style.textOverflow === 'ellipsis';
+    if (!clips || element.scrollWidth <= element.clientWidth + 1) continue;
+    // Only where the clipped part is text of its own, not a child that is itself allowed to be cut.
+    const own = [...element.childNodes].some((node) => node.nodeType === Node.TEXT_NODE && node.textContent.trim());
+    const test = element.closest('[data-testid]')?.getAttribute('data-testid');
+    if (own) found.push(place + ': ' + JSON.stringify(element.textContent.trim().slice(0, 60)) + ' is cut off (' + element.scrollWidth + ' px in ' + element.clientWidth + ' px' + (test ? ', in ' + test : '') + ')');
+  }
+  return found;
+}`;
