@@ -183,6 +183,30 @@ export async function followHost(desk: Pick<DeskApi, 'getLanguage' | 'reportLoca
   await useLocale(chooseLocale(answer.language, [...answer.system, ...browserLanguages()]), desk);
 }
 
+/** A piece of a message as {@link tParts} splits it: its own text, or the value of one parameter (`param`). */
+export type MessagePart = { text: string; param?: string };
+
+/**
+ * The message `key` in pieces, so a component can set a parameter apart (bold, another style,
+ * `translate="no"`) without gluing the sentence together itself: each parameter's place comes from the
+ * locale's own word order. `[{ text: 'Allow ' }, { text: 'Acme CRM', param: 'name' }, { text: '?' }]`.
+ */
+export function tParts(key: MessageKey, values: Readonly<Record<string, string>>): MessagePart[] {
+  const names = Object.keys(values);
+  const tokens = Object.fromEntries(names.map((name, i) => [name, `\uE000${i}\uE001`]));
+  const text = active().t(key, tokens);
+  const parts: MessagePart[] = [];
+  let last = 0;
+  for (const match of text.matchAll(/\uE000(\d+)\uE001/g)) {
+    if (match.index > last) parts.push({ text: text.slice(last, match.index) });
+    const name = names[Number(match[1])]!;
+    parts.push({ text: values[name]!, param: name });
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) parts.push({ text: text.slice(last) });
+  return parts;
+}
+
 /** The translator itself (for code outside components that formats once, e.g. the window title). */
 export function translator(): Translator {
   return active();
