@@ -11,6 +11,13 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
+import { assembleCore, type Core } from '../../main/app.js';
+import { parseConfig } from '../../main/config.js';
+import type { DeskAccount } from '../../main/desk/desk.js';
+import { createLogger } from '../../main/log.js';
+import { startWebHost } from '../../main/web.js';
+import type { Closers } from '../support/closers.js';
+import { launchChromium } from './browser.js';
 
 const PSEUDO: Record<string, string> = JSON.parse(readFileSync(new URL('../../common/locales/en-XA.json', import.meta.url), 'utf8')) as Record<string, string>;
 
@@ -78,7 +85,8 @@ const SCAN = String.raw`(place) => {
     if (!parent || !text.trim() || parent.tagName === 'SCRIPT' || parent.tagName === 'STYLE') continue;
     // An <option> is shown by its select, whatever its own box says.
     if (!(parent.tagName === 'OPTION' ? !parent.closest('[translate="no"]') : visible(parent))) continue;
-    if (unmarked(text)) say(JSON.stringify(text.trim()), parent);
+    // A message set apart in pieces (tParts: a bold name in a sentence) is marked as a whole in its element.
+    if (unmarked(text) && unmarked(parent.textContent || '')) say(JSON.stringify(text.trim()), parent);
   }
   for (const element of document.body.querySelectorAll('[aria-label], [title], [placeholder]')) {
     if (!visible(element)) continue;
@@ -118,3 +126,21 @@ const CLIP = String.raw`(place) => {
   }
   return found;
 }`;
+
+/**
+ * A desk over `accounts` (scripted connectors) in the pseudo-locale, served by the web host to a
+ * Chromium page 420 px wide; `config` is added to `display.language: "en-XA"`. What it starts is
+ * added to `closers`.
+ */
+export async function openPseudoDesk(closers: Closers, accounts: DeskAccount[], config: Record<string, unknown> = {}): Promise<{ core: Core; page: Page }> {
+  const log = createLogger('warn');
+  const core = closers.add(assembleCore({ accounts, config: parseConfig({ ...config, display: { language: 'en-XA' } }), log }), (started) => started.stop());
+  await core.automation?.listen();
+  const host = closers.add(await startWebHost({ core, log }), (started) => started.close());
+  const browser = closers.add(await launchChromium(), (launched) => launched.close().catch(() => undefined));
+  const context = await browser.newContext({ viewport: { width: 420, height: 900 } });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+  await page.goto(host.url);
+  return { core, page };
+}
