@@ -53,7 +53,7 @@ describe('call work in the pseudo-locale', () => {
     await page.getByRole('button', { name: xa('calls.work.transfer') }).click();
     const panel = page.getByTestId('transfer-panel');
     await panel.getByRole('button', { name: xa('transfer.blind') }).waitFor();
-    await panel.getByRole('group', { name: xa('transfer.colleagues') }).waitFor();
+    await panel.getByRole('group', { name: xa('transfer.members') }).waitFor();
     assert.deepEqual(await unmarkedTexts(page, 'the transfer panel'), []);
     assert.deepEqual(await clippedTexts(page, 'the transfer panel'), []);
     await page.keyboard.press('Escape');
