@@ -90,9 +90,11 @@ const SCAN = String.raw`(place) => {
   }
   for (const element of document.body.querySelectorAll('[aria-label], [title], [placeholder]')) {
     if (!visible(element)) continue;
+    // A name that repeats a server word shown inside the element (a team's name on its group) is that word.
+    const repeatsServerWord = (value) => [...element.querySelectorAll('[translate="no"]')].some((node) => (node.textContent || '').trim() === value.trim());
     for (const attribute of ['aria-label', 'title', 'placeholder']) {
       const value = element.getAttribute(attribute);
-      if (value && unmarked(value)) say(attribute + '=' + JSON.stringify(value), element);
+      if (value && unmarked(value) && !(attribute === 'aria-label' && repeatsServerWord(value))) say(attribute + '=' + JSON.stringify(value), element);
     }
   }
   return found;
