@@ -44,7 +44,7 @@
 import { createIntl, createIntlCache, type IntlShape } from '@formatjs/intl';
 import type source from './locales/en.json';
 import { LOCALE_INFO, SOURCE_LOCALE, PSEUDO_CLOSE, PSEUDO_OPEN, type Locale } from './locales.js';
-import type { AgentActivity } from './selectors.js';
+import type { AgentActivity, PresenceWords } from './selectors.js';
 
 export * from './locales.js';
 
@@ -54,6 +54,13 @@ export type MessageKey = keyof typeof source;
 export type Catalog = Readonly<Record<MessageKey, string>>;
 /** The parameters of a message: ICU arguments by name (`{count}`, `{name}`, `{state, select, …}`). */
 export type MessageValues = Readonly<Record<string, string | number | Date | boolean | null | undefined>>;
+
+/**
+ * Something to say to the agent as a code with its parameters (issue 19: the core says what, a host
+ * says it in the agent's language with `translator.t(message.key, message.values)`; a log line says
+ * it in English with the English translator).
+ */
+export type AgentMessage = { key: MessageKey; values?: MessageValues };
 
 /** `Intl.NumberFormat`'s options, as FormatJS takes them. */
 export type NumberOptions = Parameters<IntlShape['formatNumber']>[1];
@@ -202,6 +209,11 @@ export const PRESENCE_KEYS = {
   'do-not-disturb': 'presence.do-not-disturb',
   offline: 'presence.offline',
 } as const satisfies Record<string, MessageKey>;
+
+/** The presence words of `tr`'s language, for `presenceText` and `presenceParts` (`common/selectors.ts`). */
+export function presenceWordsIn(tr: Pick<Translator, 't'>): PresenceWords {
+  return { state: (state) => tr.t(PRESENCE_KEYS[state]), unknown: tr.t('presence.unknown') };
+}
 
 /**
  * What the agent is doing (`agentActivity`, `common/selectors.ts`) in the translator's language, as

@@ -11,7 +11,7 @@ import type { DeskSetup, DeskState, FocusTarget, ScreenPop, Toast } from '../com
 import { ScreenPopper, type ScreenPopRule } from './desk/screen-pop.js';
 import { keepHistory, loadHistory, type HistoryStore } from './desk/history.js';
 import { BridgeHub } from './bridge.js';
-import { WindowLocale } from './i18n.js';
+import { AgentLanguage, WindowLocale } from './i18n.js';
 import { startDemo, type Demo, type DemoScenario } from './demo/index.js';
 import { createLogger, type Logger } from './log.js';
 import { ReadOnlySettings, type SettingsStore } from './settings.js';
@@ -94,6 +94,8 @@ export interface Core {
   automation?: Automation;
   /** "Save diagnostics…": the files it would hold, and the save (issue 22). */
   diagnostics: DiagnosticsControl;
+  /** The agent's language, as the main process speaks it (tray, toasts, notices; issue 19). */
+  language: AgentLanguage;
   /** Listens to toasts the alert policy raises (each toast once, ever). Returns the unsubscribe function. */
   onToast(listener: (toast: Toast) => void): () => void;
   /**
@@ -256,7 +258,10 @@ export function assembleCore(parts: CoreParts): Core {
     : undefined;
   const recorder = new DiagnosticsRecorder();
   const diagnostics = diagnosticsOf(recorder, parts);
-  const hub = new BridgeHub(desk, log, parts.settings ?? new ReadOnlySettings(config, 'the built-in defaults'), automation, diagnostics, new WindowLocale(parts.systemLanguages));
+  const settings = parts.settings ?? new ReadOnlySettings(config, 'the built-in defaults');
+  const windowLocale = new WindowLocale(parts.systemLanguages);
+  const language = new AgentLanguage(windowLocale, () => settings.view().settings.display.language);
+  const hub = new BridgeHub(desk, log, settings, automation, diagnostics, windowLocale);
   // The connection timeline the diagnostics hold (issue 22): from the first state on.
   recorder.noteConnections(desk.state, undefined);
   desk.subscribe((state, previous) => recorder.noteConnections(state, previous));
@@ -269,7 +274,7 @@ export function assembleCore(parts: CoreParts): Core {
     // Toasts follow calls and chats alone (an account's do-not-disturb is read when one rings): a
     // queue or a colleague changing decides nothing, and the policy reads only what was touched.
     if (state.calls === previous.calls && state.chats === previous.chats) return;
-    const decided = decideToasts(state, memory, config.display.toasts, touched);
+    const decided = decideToasts(state, memory, config.display.toasts, touched, language.translator);
     if (decided.memory !== memory) recorder.noteAlerts(state, decided.toasts, config.display.toasts);
     // Something new to answer (a toast decided, shown or not): the windows get it on the next turn.
     if (decided.memory !== memory) hub.expedite();
@@ -296,6 +301,7 @@ export function assembleCore(parts: CoreParts): Core {
     demo,
     ...(automation ? { automation } : {}),
     diagnostics,
+    language,
     onToast(listener) {
       toastListeners.add(listener);
       return () => toastListeners.delete(listener);

@@ -10,13 +10,16 @@
 import { accessSync, constants } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import type { AgentMessage } from '../common/i18n.js';
 
 /** The web host's state directory, and one line saying why it is there (for the person starting it). */
 export interface WebStateDir {
   /** An absolute path (not created here). */
   path: string;
-  /** E.g. "The config file's folder /etc is not writable, so …"; names the folder and what is kept there. */
+  /** E.g. "The config file's folder /etc is not writable, so …"; names the folder and what is kept there (English, as logged). */
   note: string;
+  /** {@link WebStateDir.note} as a code with parameters, for the terminal in the agent's language. */
+  message: AgentMessage;
 }
 
 /** What is kept there, in words. */
@@ -50,8 +53,12 @@ export function xdgStateDir(env: NodeJS.ProcessEnv = process.env): string {
  */
 export function webStateDir(configPath: string | undefined, env: NodeJS.ProcessEnv = process.env, writable: (dir: string) => boolean = isWritableDir): WebStateDir {
   const xdg = xdgStateDir(env);
-  if (!configPath) return { path: xdg, note: `Keeping ${KEPT} in ${xdg}.` };
+  if (!configPath) return { path: xdg, note: `Keeping ${KEPT} in ${xdg}.`, message: { key: 'web.state.xdg', values: { path: xdg } } };
   const beside = dirname(resolve(configPath));
-  if (writable(beside)) return { path: beside, note: `Keeping ${KEPT} beside the config file, in ${beside}.` };
-  return { path: xdg, note: `The config file's folder ${beside} is not writable, so ${KEPT} are kept in ${xdg}.` };
+  if (writable(beside)) return { path: beside, note: `Keeping ${KEPT} beside the config file, in ${beside}.`, message: { key: 'web.state.beside', values: { path: beside } } };
+  return {
+    path: xdg,
+    note: `The config file's folder ${beside} is not writable, so ${KEPT} are kept in ${xdg}.`,
+    message: { key: 'web.state.not-writable', values: { folder: beside, path: xdg } },
+  };
 }

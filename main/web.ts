@@ -25,8 +25,10 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { WEB_BRIDGE_PATH, WEB_CLOSE_UNAUTHORIZED, type WebHello } from '../preload/bridge.js';
 import type { BridgeConnection } from './bridge.js';
 import { appLogger, startCore, type Core } from './app.js';
+import { chooseLocale } from '../common/i18n.js';
 import { loadConfiguration } from './config.js';
 import { webHistory } from './history-file.js';
+import { systemLanguagesOf, translatorFor } from './i18n.js';
 import type { Logger } from './log.js';
 import { logDestination } from './log-terminal.js';
 import { LogSink, logLevelFrom, openLogFiles, type LogFileOptions, type LogFiles } from './log-files.js';
@@ -335,7 +337,9 @@ export async function main(argv: readonly string[] = process.argv.slice(2), opti
   }
   // Beside the config when that folder is writable, else the XDG state directory (issue 16, finding 3).
   const stateDir = webStateDir(loaded.path, env, options.writable);
-  out.write(`${stateDir.note}\n`);
+  // The lines for the person who started it, in their language: display.language, else the terminal's.
+  const tr = await translatorFor(chooseLocale(loaded.config.display.language, systemLanguagesOf(env)));
+  out.write(`${tr.t(stateDir.message.key, stateDir.message.values)}\n`);
   log.info({ path: stateDir.path }, 'the web host keeps its state in this folder');
   const settings = new ReadOnlySettings(loaded.config, loaded.source, [], { kind: 'web-host', path: loaded.path, demo: loaded.demo }, loaded.managed);
   const preferences = documentPreferences(jsonFileDocument(join(stateDir.path, 'preferences.json'), log), log);
@@ -366,15 +370,15 @@ export async function main(argv: readonly string[] = process.argv.slice(2), opti
     throw error;
   });
   out.write(
-    `Agent Companion is running${core.demo ? ' in demo mode' : ''}.\nOpen ${host.url} in your browser (the link carries this host's key, kept in ${key.path}; keep it to yourself).\n` +
-      (port === 0 ? 'The port is chosen afresh at each start: after a restart, open the new link (set webHost.port or --port to keep it).\n' : '') +
-      (core.automation?.port ? `The automation API listens at ${core.automation.url} (docs/automation-api.md).\n` : ''),
+    `${tr.t('web.running', { demo: core.demo ? 'yes' : 'no' })}\n${tr.t('web.open', { url: host.url, path: key.path })}\n` +
+      (port === 0 ? `${tr.t('web.port-changes')}\n` : '') +
+      (core.automation?.port ? `${tr.t('web.automation', { url: core.automation.url })}\n` : ''),
   );
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => (stopping ??= host.close().then(() => core.stop()).finally(closeLogFiles));
   if (options.signals ?? true) {
     const shutdown = (): void => {
-      out.write('Stopping…\n');
+      out.write(`${tr.t('web.stopping')}\n`);
       void stop().finally(() => process.exit(0));
     };
     process.once('SIGINT', shutdown);

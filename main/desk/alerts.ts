@@ -7,13 +7,16 @@
  * - One toast per chat invitation.
  * - None for an account in do-not-disturb; the decision is final for that call (leaving DND while it
  *   still rings does not raise a late toast).
- * - The text names the caller's number, the queue or number called, and the account.
+ * - The text names the caller's number, the queue or number called, and the account, in the agent's
+ *   language (the translator handed in; issue 19) — the platform's words (queue, names) as sent.
  * - A toast shown is closed again once what it announced stops asking for the agent: the call no
  *   longer rings (answered here or elsewhere, declined, ended, gone) or the chat is no longer an
  *   invitation (accepted, declined, ended) — issue 11, "the OS toast closes itself" ({@link toastsToClose}).
  */
+import type { Translator } from '../../common/i18n.js';
 import type { Account, Call, Chat, DeskState, FocusTarget, Toast } from '../../common/model.js';
 import type { Touched } from './store.js';
+import { english } from '../i18n.js';
 
 /** What the agent chose to be alerted about (display preferences in the config). */
 export interface AlertPreferences {
@@ -94,24 +97,24 @@ function suppressed(account: Account | undefined): boolean {
   return account?.presence?.state === 'do-not-disturb';
 }
 
-function callToast(call: Call, account: Account | undefined): Toast {
-  const caller = call.caller || 'Unknown number';
+function callToast(call: Call, account: Account | undefined, tr: Translator): Toast {
+  const caller = call.caller || tr.t('calls.unknown-number');
   const via = call.queue?.name ?? call.target;
   const accountLabel = account?.label ?? call.accountId;
   return {
     id: `call:${call.key}`,
-    title: `Incoming call from ${caller}`,
-    body: [via ? `To ${via}` : undefined, accountLabel].filter(Boolean).join(' · '),
+    title: tr.t('toast.call.title', { caller }),
+    body: [via ? tr.t('toast.call.to', { via }) : undefined, accountLabel].filter(Boolean).join(' · '),
     target: { kind: 'call', key: call.key },
   };
 }
 
-function chatToast(chat: Chat, account: Account | undefined): Toast {
+function chatToast(chat: Chat, account: Account | undefined, tr: Translator): Toast {
   const other = chat.participants.find((p) => p.role === 'customer' || p.role === 'colleague');
   const first = chat.messages.find((m) => m.kind === 'text' && (m.from.role === 'customer' || m.from.role === 'colleague'))?.text;
   return {
     id: `chat:${chat.key}`,
-    title: other?.role === 'colleague' ? `New message from ${other.name}` : `New chat from ${other?.name ?? 'a customer'}`,
+    title: other ? tr.t('toast.chat.title', { from: other.role, name: other.name }) : tr.t('toast.chat.customer'),
     body: [first, account?.label ?? chat.accountId].filter(Boolean).join(' · '),
     target: { kind: 'chat', key: chat.key },
   };
@@ -124,6 +127,7 @@ function chatToast(chat: Chat, account: Account | undefined): Toast {
  * @param preferences which kinds of toast the agent wants.
  * @param touched what the change touched (`store.ts` {@link Touched}): only those calls and chats
  *   are read; absent, every one is.
+ * @param tr the agent's language (English by default: the logs' and the tests' words).
  * @returns the toasts to show now (each at most once, ever) and the memory to pass next time
  *   (the same object when nothing was decided).
  */
@@ -132,6 +136,7 @@ export function decideToasts(
   memory: AlertMemory,
   preferences: AlertPreferences = DEFAULT_ALERT_PREFERENCES,
   touched?: Readonly<Touched>,
+  tr: Translator = english,
 ): { toasts: Toast[]; memory: AlertMemory } {
   // Runs on every change of the desk: no closure or list per call, and the memory grows only when
   // something new is decided (see `Remembered`). Given what the change touched, it reads only those
@@ -145,7 +150,7 @@ export function decideToasts(
     if (memory.has(id) || added.includes(id)) continue;
     added.push(id);
     const account = state.accounts[call.accountId];
-    if (preferences.calls && !suppressed(account)) toasts.push(callToast(call, account));
+    if (preferences.calls && !suppressed(account)) toasts.push(callToast(call, account, tr));
   }
   for (const key of keysOf(state.chats, touched, 'chats')) {
     const chat = state.chats[key];
@@ -154,7 +159,7 @@ export function decideToasts(
     if (memory.has(id) || added.includes(id)) continue;
     added.push(id);
     const account = state.accounts[chat.accountId];
-    if (preferences.chats && !suppressed(account)) toasts.push(chatToast(chat, account));
+    if (preferences.chats && !suppressed(account)) toasts.push(chatToast(chat, account, tr));
   }
   return { toasts, memory: added.length === 0 ? memory : remember(memory, added) };
 }

@@ -7,9 +7,14 @@
  * actions without opening the window), a status line per account (label, connection, presence), the presence radio items for every account
  * (the agent's shared presence checked; items no account accepts left out), where more than one
  * account takes presence from the agent a submenu per account to set its own, Show, Quit.
+ *
+ * Every word is in the agent's language (the translator handed in, issue 19; English by default, as
+ * the tests and logs say it); the platform's words (account labels, reason labels, notices) as sent.
  */
+import { activityTextIn, presenceWordsIn, type Translator } from '../../common/i18n.js';
 import { CALL_ACTIONS, PRESENCE_LABELS, type Account, type CallAction, type DeskState, type PresenceReason, type PresenceState } from '../../common/model.js';
-import { activeCalls, activityText, agentActivity, agentPresence, farEnd, presenceReasons, presenceText, selectablePresences } from '../../common/selectors.js';
+import { activeCalls, agentActivity, agentPresence, farEnd, presenceReasons, presenceText, selectablePresences, type PresenceWords } from '../../common/selectors.js';
+import { english } from '../i18n.js';
 
 /**
  * One menu entry. `id` comes back on click: `presence:<state>`, `presence:<state>:<reason code>`,
@@ -41,18 +46,9 @@ export interface TrayModel {
   items: TrayItem[];
 }
 
-const CONNECTION_WORDS: Record<Account['connection'], string> = {
-  connecting: 'connecting…',
-  connected: '',
-  reconnecting: 'reconnecting…',
-  failed: 'needs attention',
-  stopped: 'stopped',
-};
-
-function accountLine(account: Account): string {
-  const connection = CONNECTION_WORDS[account.connection];
-  const demo = account.demo ? ' (demo)' : '';
-  return connection ? `${account.label}${demo}: ${connection}` : `${account.label}${demo}: ${presenceText(account.presence)}`;
+function accountLine(account: Account, tr: Translator, words: PresenceWords): string {
+  const status = account.connection === 'connected' ? presenceText(account.presence, words) : tr.t('tray.connection', { connection: account.connection });
+  return tr.t('tray.account', { account: account.label, demo: account.demo ? 'yes' : 'no', status });
 }
 
 /**
@@ -65,21 +61,23 @@ function presenceItems(
   isChecked: (state: PresenceState, reasonLabel?: string) => boolean,
   enabledFor: (state: PresenceState) => boolean,
   idOf: (state: PresenceState, code?: string) => string,
+  words: PresenceWords,
+  tr: Translator,
 ): TrayItem[] {
   return states.map((option): TrayItem => {
     const enabled = enabledFor(option);
-    const radio: TrayItem = { kind: 'radio', id: idOf(option), text: PRESENCE_LABELS[option], checked: isChecked(option), enabled };
+    const radio: TrayItem = { kind: 'radio', id: idOf(option), text: words.state(option), checked: isChecked(option), enabled };
     const reasons = reasonsOf(option);
     if (reasons.length === 0) return radio;
     return {
       kind: 'submenu',
-      text: PRESENCE_LABELS[option],
+      text: words.state(option),
       checked: isChecked(option),
       enabled,
       items: [
         ...reasons.map((r): TrayItem => ({ kind: 'radio', id: idOf(option, r.code), text: r.label, checked: isChecked(option, r.label), enabled })),
         { kind: 'separator' },
-        { ...radio, text: `${PRESENCE_LABELS[option]} (no reason)`, checked: false },
+        { ...radio, text: tr.t('tray.no-reason', { state: words.state(option) }), checked: false },
       ],
     };
   });
@@ -89,39 +87,41 @@ function presenceItems(
  * The agent's presence in words: the shared one ("Ready"), or, when the accounts differ, each
  * account's ("Voice: Ready, Chat: Not ready") — never "Mixed".
  */
-function presenceWords(state: DeskState): string {
+function presenceHeadline(state: DeskState, tr: Translator, words: PresenceWords): string {
   const presence = agentPresence(state);
-  if (presence === undefined) return 'Presence unknown';
-  if (presence !== 'mixed') return PRESENCE_LABELS[presence];
-  return Object.values(state.accounts)
+  if (presence === undefined) return words.unknown;
+  if (presence !== 'mixed') return words.state(presence);
+  const each = Object.values(state.accounts)
     .filter((a) => a.connection === 'connected' && a.presence)
-    .map((a) => `${a.label}: ${PRESENCE_LABELS[a.presence!.state]}`)
-    .join(', ');
+    .map((a) => tr.t('tray.account.state', { account: a.label, state: words.state(a.presence!.state) }));
+  return tr.list(each, 'unit');
 }
 
 /**
  * Builds the tray model for a state.
  * @param nowMs the present, epoch ms, for the activity's time ("On a call 03:12"); the host
  *   rebuilds the model every second while it counts.
+ * @param tr the agent's language (`AgentLanguage` in `main/i18n.ts`); English by default.
  */
-export function trayModel(state: DeskState, nowMs: number = Date.now()): TrayModel {
+export function trayModel(state: DeskState, nowMs: number = Date.now(), tr: Translator = english): TrayModel {
+  const words = presenceWordsIn(tr);
   const accounts = Object.values(state.accounts);
   const presence = agentPresence(state);
   const ringing = activeCalls(state).filter((c) => c.state === 'ringing' && !c.stale).length;
   const trouble = accounts.filter((a) => a.connection === 'failed' || a.connection === 'reconnecting');
   const activity = agentActivity(state);
-  const headline = [presenceWords(state), activity ? activityText(activity, nowMs) : undefined].filter(Boolean).join(' · ');
+  const headline = [presenceHeadline(state, tr, words), activity ? activityTextIn(tr, activity, nowMs) : undefined].filter(Boolean).join(' · ');
 
   const items: TrayItem[] = accounts.length ? [{ kind: 'label', text: headline }, { kind: 'separator' }] : [];
-  const callItems = trayCallItems(state);
+  const callItems = trayCallItems(state, tr);
   if (callItems.length) items.push(...callItems, { kind: 'separator' });
   items.push(
     ...(accounts.length
-      ? accounts.flatMap((a): TrayItem[] => [{ kind: 'label', text: accountLine(a) }, ...(a.notice ? [{ kind: 'label' as const, text: `    ${a.notice}` }] : [])])
-      : [{ kind: 'label' as const, text: 'No accounts configured' }]),
+      ? accounts.flatMap((a): TrayItem[] => [{ kind: 'label', text: accountLine(a, tr, words) }, ...(a.notice ? [{ kind: 'label' as const, text: `    ${a.notice}` }] : [])])
+      : [{ kind: 'label' as const, text: tr.t('tray.no-accounts') }]),
   );
   for (const account of accounts.filter((a) => a.connection === 'failed')) {
-    items.push({ kind: 'action', id: `retry:${account.id}`, text: `Reconnect ${account.label}` });
+    items.push({ kind: 'action', id: `retry:${account.id}`, text: tr.t('tray.reconnect', { account: account.label }) });
   }
   items.push({ kind: 'separator' });
   const current = (option: PresenceState): string | undefined => accounts.find((a) => a.presence?.state === option)?.presence?.reason;
@@ -132,6 +132,8 @@ export function trayModel(state: DeskState, nowMs: number = Date.now()): TrayMod
       (option, reason) => presence === option && (reason === undefined || current(option) === reason),
       (option) => accounts.some((a) => a.connection === 'connected' && a.presenceOptions.includes(option)),
       (option, code) => (code === undefined ? `presence:${option}` : `presence:${option}:${code}`),
+      words,
+      tr,
     ),
   );
   // Each account's own presence, where more than one account takes it from the agent.
@@ -142,7 +144,7 @@ export function trayModel(state: DeskState, nowMs: number = Date.now()): TrayMod
       const own = account.presence;
       items.push({
         kind: 'submenu',
-        text: `${account.label}: ${own?.reason?.trim() ? `${PRESENCE_LABELS[own.state]} · ${own.reason.trim()}` : presenceText(own)}`,
+        text: tr.t('tray.account.state', { account: account.label, state: own?.reason?.trim() ? `${words.state(own.state)} · ${own.reason.trim()}` : presenceText(own, words) }),
         checked: false,
         enabled: true,
         items: presenceItems(
@@ -151,14 +153,16 @@ export function trayModel(state: DeskState, nowMs: number = Date.now()): TrayMod
           (option, reason) => own?.state === option && (reason === undefined || own.reason === reason),
           () => true,
           (option, code) => `account-presence:${account.id}:${option}${code === undefined ? '' : `:${code}`}`,
+          words,
+          tr,
         ),
       });
     }
   }
-  const missed = missedCallsText(state.missedUnseen);
+  const missed = missedCallsText(state.missedUnseen, tr);
   items.push({ kind: 'separator' });
   if (missed) items.push({ kind: 'action', id: 'history', text: missed });
-  items.push({ kind: 'action', id: 'show', text: 'Show Agent Companion' }, { kind: 'action', id: 'diagnostics', text: 'Save diagnostics…' }, { kind: 'action', id: 'quit', text: 'Quit' });
+  items.push({ kind: 'action', id: 'show', text: tr.t('tray.show') }, { kind: 'action', id: 'diagnostics', text: tr.t('tray.diagnostics') }, { kind: 'action', id: 'quit', text: tr.t('tray.quit') });
 
   const restingIcon: TrayIcon = trouble.length > 0 ? 'trouble' : (presence ?? 'unknown');
   const icon: TrayIcon = ringing > 0 ? 'ringing' : restingIcon;
@@ -167,38 +171,34 @@ export function trayModel(state: DeskState, nowMs: number = Date.now()): TrayMod
   // The headline first (what the agent looks for), the app's name last.
   const parts = [
     headline || undefined,
-    ringing && activity?.kind !== 'ringing' ? `${ringing} ringing` : undefined,
+    ringing && activity?.kind !== 'ringing' ? tr.t('tray.tooltip.ringing', { count: ringing }) : undefined,
     missed,
-    trouble.length ? `${trouble.length} account${trouble.length > 1 ? 's need' : ' needs'} attention` : undefined,
-    `Agent Companion${state.demo ? ' (demo)' : ''}`,
+    trouble.length ? tr.t('tray.tooltip.trouble', { count: trouble.length }) : undefined,
+    tr.t('tray.tooltip.app', { demo: state.demo ? 'yes' : 'no' }),
   ];
   return { icon, restingIcon, ringing: ringing > 0, invited, tooltip: parts.filter(Boolean).join(' — '), items };
 }
-
-/** The tray's words for the call actions it offers. */
-const TRAY_CALL_WORDS: Readonly<Record<TrayCallAction, string>> = { hangup: 'Hang up', hold: 'Hold', retrieve: 'Retrieve' };
-/** The call actions the tray offers: the agent's most urgent ones (issue 18, point 4). */
-type TrayCallAction = Extract<CallAction, 'hangup' | 'hold' | 'retrieve'>;
 
 /**
  * Hang up and Hold or Retrieve for each connected or held call the platform confirms, as far as
  * the call allows them now: "Hang up +358401234567", "Hold +358401234567".
  */
-function trayCallItems(state: DeskState): TrayItem[] {
+function trayCallItems(state: DeskState, tr: Translator): TrayItem[] {
   const items: TrayItem[] = [];
   for (const call of activeCalls(state)) {
     if (call.stale || (call.state !== 'connected' && call.state !== 'held')) continue;
-    const party = farEnd(call) ?? 'the call';
+    const party = farEnd(call);
     for (const action of ['hangup', 'hold', 'retrieve'] as const) {
-      if (call.actions.includes(action)) items.push({ kind: 'action', id: `call:${action}:${call.key}`, text: `${TRAY_CALL_WORDS[action]} ${party}` });
+      const text = party === undefined ? tr.t('tray.call.any', { action }) : tr.t('tray.call', { action, party });
+      if (call.actions.includes(action)) items.push({ kind: 'action', id: `call:${action}:${call.key}`, text });
     }
   }
   return items;
 }
 
-/** "2 missed calls" for the missed calls the agent has not seen; undefined for none. */
-export function missedCallsText(unseen: number): string | undefined {
-  return unseen > 0 ? `${unseen} missed call${unseen === 1 ? '' : 's'}` : undefined;
+/** "2 missed calls" for the missed calls the agent has not seen, in `tr`'s language (English by default); undefined for none. */
+export function missedCallsText(unseen: number, tr: Translator = english): string | undefined {
+  return unseen > 0 ? tr.t('calls.missed', { count: unseen }) : undefined;
 }
 
 /** Parses a clicked item id back into what it means. */

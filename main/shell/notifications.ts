@@ -6,10 +6,12 @@
  * OS offers a way ({@link toastOptions}). Also the one-line notices other modules raise
  * ({@link showNotice}: "Presence not changed").
  */
+import type { Translator } from '../../common/i18n.js';
 import type { Toast } from '../../common/model.js';
 import type { Core } from '../app.js';
 import type { ShellElectron, ShellNotification } from '../electron-api.js';
 import type { Stop } from './env.js';
+import { english } from '../i18n.js';
 import type { DeskWindow } from './window.js';
 
 /**
@@ -22,16 +24,16 @@ import type { DeskWindow } from './window.js';
  * - macOS: Electron has no public API for Focus's time-sensitive notifications, so a call toast
  *   there follows Focus like any other.
  */
-export function toastOptions(toast: Toast, platform: NodeJS.Platform, callsThroughDnd: boolean): Electron.NotificationConstructorOptions {
+export function toastOptions(toast: Toast, platform: NodeJS.Platform, callsThroughDnd: boolean, tr: Translator = english): Electron.NotificationConstructorOptions {
   const call = toast.target.kind === 'call';
   const through = call && callsThroughDnd;
   const options: Electron.NotificationConstructorOptions = {
     title: toast.title,
     body: toast.body,
     urgency: through ? 'critical' : 'normal',
-    actions: platform === 'darwin' && call ? [{ type: 'button', text: 'Answer' }] : [],
+    actions: platform === 'darwin' && call ? [{ type: 'button', text: tr.t('calls.action.answer') }] : [],
   };
-  if (through && platform === 'win32') options.toastXml = incomingCallToastXml(toast);
+  if (through && platform === 'win32') options.toastXml = incomingCallToastXml(toast, tr);
   return options;
 }
 
@@ -40,11 +42,11 @@ function xmlText(text: string): string {
 }
 
 /** A Windows toast for a ringing call (Toast XML schema: `scenario="incomingCall"` needs a button). */
-function incomingCallToastXml(toast: Toast): string {
+function incomingCallToastXml(toast: Toast, tr: Translator): string {
   return (
     `<toast scenario="incomingCall" launch="${xmlText(toast.id)}" activationType="foreground">` +
     `<visual><binding template="ToastGeneric"><text>${xmlText(toast.title)}</text><text>${xmlText(toast.body)}</text></binding></visual>` +
-    `<actions><action content="Show" arguments="${xmlText(toast.id)}" activationType="foreground"/></actions>` +
+    `<actions><action content="${xmlText(tr.t('toast.show'))}" arguments="${xmlText(toast.id)}" activationType="foreground"/></actions>` +
     `</toast>`
   );
 }
@@ -72,7 +74,7 @@ export function startNotifications(electron: ShellElectron, core: Core, options:
   const notifications = new Map<string, ShellNotification>();
   const stopToasts = core.onToast((toast) => {
     if (!Notification.isSupported()) return;
-    const notification = new Notification(toastOptions(toast, options.platform, options.callsThroughDnd));
+    const notification = new Notification(toastOptions(toast, options.platform, options.callsThroughDnd, core.language.translator));
     notifications.set(toast.id, notification);
     const forget = (): void => void notifications.delete(toast.id);
     notification.on('click', () => {
@@ -81,7 +83,7 @@ export function startNotifications(electron: ShellElectron, core: Core, options:
     });
     notification.on('action', () => {
       forget();
-      core.desk.callAction(toast.target.key, 'answer').catch((error: Error) => showNotice(electron, 'Could not answer', error.message));
+      core.desk.callAction(toast.target.key, 'answer').catch((error: Error) => showNotice(electron, core.language.translator.t('notice.not-answered'), error.message));
       window.show(toast.target);
     });
     notification.on('close', forget);

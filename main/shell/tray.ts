@@ -5,7 +5,8 @@
  * or per account), hang up, hold or retrieve a live call, retry an account, show the window or
  * quit. While a call rings the icon flashes, and the window's taskbar button asks for attention
  * (`flashFrame`) while it is not focused; the missed calls not yet seen are on the app's badge
- * where the OS shows one.
+ * where the OS shows one. It speaks the agent's language (`core.language`) and re-renders the
+ * moment it changes.
  */
 import { join } from 'node:path';
 import type { Core } from '../app.js';
@@ -44,7 +45,7 @@ export function startTray(electron: ShellElectron, core: Core, env: ShellEnv & {
   let tray: ShellTray | undefined;
   let quitting = false;
   let last = '';
-  let model = trayModel(core.desk.state);
+  let model = trayModel(core.desk.state, Date.now(), core.language.translator);
   /** Alternates the tray icon while a call rings. */
   let flash: ReturnType<typeof setInterval> | undefined;
   /** Whether the flashing tray shows the ringing icon (else the resting one). */
@@ -61,7 +62,8 @@ export function startTray(electron: ShellElectron, core: Core, env: ShellEnv & {
   function onClick(id: string): void {
     const action = trayAction(id);
     if (!action || quitting) return;
-    const notChanged = (error: Error): void => showNotice(electron, 'Presence not changed', error.message);
+    const tr = core.language.translator;
+    const notChanged = (error: Error): void => showNotice(electron, tr.t('notice.presence-not-changed'), error.message);
     switch (action.kind) {
       case 'presence':
         core.desk.setPresence(action.state, action.reason).catch(notChanged);
@@ -73,7 +75,7 @@ export function startTray(electron: ShellElectron, core: Core, env: ShellEnv & {
         core.desk.retryAccount(action.accountId);
         return;
       case 'call':
-        core.desk.callAction(action.callKey, action.action).catch((error: Error) => showNotice(electron, 'Call not changed', error.message));
+        core.desk.callAction(action.callKey, action.action).catch((error: Error) => showNotice(electron, tr.t('notice.call-not-changed'), error.message));
         return;
       case 'show':
       case 'history':
@@ -123,7 +125,7 @@ export function startTray(electron: ShellElectron, core: Core, env: ShellEnv & {
 
   function render(): void {
     showBadge();
-    model = trayModel(core.desk.state);
+    model = trayModel(core.desk.state, Date.now(), core.language.translator);
     const json = JSON.stringify(model);
     if (json === last) return;
     last = json;
@@ -141,6 +143,7 @@ export function startTray(electron: ShellElectron, core: Core, env: ShellEnv & {
 
   render();
   const unsubscribe = core.desk.subscribe(render);
+  const unsubscribeLanguage = core.language.onChange(render);
   // The headline counts ("On a call 03:12"): rebuilt each second, set only when it changed.
   const ticker = setInterval(render, 1000);
   ticker.unref?.();
@@ -150,6 +153,7 @@ export function startTray(electron: ShellElectron, core: Core, env: ShellEnv & {
   });
   return () => {
     unsubscribe();
+    unsubscribeLanguage();
     clearInterval(ticker);
     stopFlashing();
     tray?.destroy();

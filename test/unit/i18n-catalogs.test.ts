@@ -10,6 +10,7 @@ import '@formatjs/intl-durationformat/polyfill.js';
 import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { chooseLocale, createTranslator, LOCALES, PSEUDO_CLOSE, PSEUDO_OPEN, type Catalog, type Locale } from '../../common/i18n.js';
 import { parseConfig } from '../../main/config.js';
+import { AgentLanguage, systemLanguagesOf, WindowLocale } from '../../main/i18n.js';
 import { pseudoFile } from '../../scripts/pseudo-locale.js';
 
 const DIR = new URL('../../common/locales/', import.meta.url);
@@ -127,6 +128,32 @@ describe('choosing the language', () => {
     });
     assert.equal(parseConfig({ display: { language: 'ja' } }).display.language, 'ja');
     assert.equal(parseConfig({}).display.language, undefined);
+  });
+});
+
+describe('the main process’s language', () => {
+  it('speaks the window’s locale, else display.language, else the OS’s languages, and says when it changes', async () => {
+    const window = new WindowLocale(() => ['sv-SE']);
+    let configured: string | undefined = 'de';
+    const language = new AgentLanguage(window, () => configured);
+    const heard: string[] = [];
+    language.onChange((tr) => heard.push(tr.locale));
+    await language.settled();
+    assert.equal(language.translator.t('tray.quit'), 'Beenden', 'display.language before any window reported');
+    configured = undefined;
+    await language.refresh();
+    assert.equal(language.translator.t('tray.quit'), 'Avsluta', 'the OS’s language when nothing is set');
+    window.report('ja');
+    await language.settled();
+    assert.equal(language.translator.t('tray.quit'), '終了', 'the window’s locale wins');
+    assert.deepEqual(heard, ['de', 'sv', 'ja']);
+  });
+
+  it('reads a terminal’s languages from its environment (the web host’s lines)', () => {
+    assert.deepEqual(systemLanguagesOf({ LANG: 'de_DE.UTF-8' }), ['de-DE']);
+    assert.deepEqual(systemLanguagesOf({ LANGUAGE: 'fi:sv', LANG: 'en_US.UTF-8' }), ['fi', 'sv', 'en-US']);
+    assert.deepEqual(systemLanguagesOf({ LC_ALL: 'C', LANG: 'POSIX' }), []);
+    assert.deepEqual(systemLanguagesOf({ LANG: 'zh_CN.GB18030@pinyin' }), ['zh-CN']);
   });
 });
 

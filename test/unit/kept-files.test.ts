@@ -16,7 +16,8 @@ import { HistoryReadError, loadHistory, type HistoryLog, type HistoryStore } fro
 import type { Connector, ConnectorContext } from '../../main/desk/port.js';
 import { JsonFileHistory } from '../../main/history-file.js';
 import { documentPreferences, jsonFileDocument } from '../../main/preferences.js';
-import { webStateDir } from '../../main/state-dir.js';
+import { english } from '../../main/i18n.js';
+import { webStateDir, type WebStateDir } from '../../main/state-dir.js';
 import { main } from '../../main/web.js';
 import { loadWebToken, WEB_TOKEN_FILE } from '../../main/web-token.js';
 import { giveToProbe, runProbe, unprivileged } from '../support/unprivileged.js';
@@ -213,11 +214,14 @@ describe('files read at start have a size cap, checked before they are read', ()
 describe('the web host keeps its state where the user can write', () => {
   it('keeps it beside the config when that folder is writable, else in the XDG state directory, and says which', () => {
     const env = { HOME: '/home/agent', XDG_STATE_HOME: '/home/agent/.state' };
-    assert.deepEqual(webStateDir('/srv/ac/config.json', env, () => true), { path: '/srv/ac', note: 'Keeping the session key, call history and preferences beside the config file, in /srv/ac.' });
-    assert.deepEqual(webStateDir('/etc/agent-companion.json', env, (dir) => dir !== '/etc'), {
-      path: '/home/agent/.state/agent-companion',
-      note: "The config file's folder /etc is not writable, so the session key, call history and preferences are kept in /home/agent/.state/agent-companion.",
-    });
+    // The note (logged) and the terminal's line (the same message as a code, here in English) say the same.
+    const said = (dir: WebStateDir) => ({ path: dir.path, note: dir.note, line: english.t(dir.message.key, dir.message.values) });
+    const beside = 'Keeping the session key, call history and preferences beside the config file, in /srv/ac.';
+    assert.deepEqual(said(webStateDir('/srv/ac/config.json', env, () => true)), { path: '/srv/ac', note: beside, line: beside });
+    const elsewhere = "The config file's folder /etc is not writable, so the session key, call history and preferences are kept in /home/agent/.state/agent-companion.";
+    assert.deepEqual(said(webStateDir('/etc/agent-companion.json', env, (dir) => dir !== '/etc')), { path: '/home/agent/.state/agent-companion', note: elsewhere, line: elsewhere });
+    const xdg = webStateDir(undefined, { HOME: '/home/agent' });
+    assert.equal(english.t(xdg.message.key, xdg.message.values), xdg.note);
     assert.equal(webStateDir(undefined, { HOME: '/home/agent' }).path, '/home/agent/.local/state/agent-companion');
     assert.equal(webStateDir(undefined, { HOME: '/home/agent', XDG_STATE_HOME: 'relative' }).path, '/home/agent/.local/state/agent-companion', 'a relative XDG_STATE_HOME is ignored, as the spec says');
   });

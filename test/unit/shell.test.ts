@@ -221,6 +221,26 @@ describe('Electron shell (against a typed fake of Electron)', () => {
     assert.equal(app.fake.notifications.filter((n) => n.title.includes('+358401112233')).length, 1);
   });
 
+  it('speaks the OS’s language (German) in the tray menu, its tooltip and a call’s notification, and follows the window when it switches', async () => {
+    const { simulator, store } = await enreachStore();
+    const machine = createFakeMachine();
+    machine.languages = ['de-DE', 'en-US'];
+    const app = await launch({ machine, store });
+    await connected(app, 'voice');
+    await eventually(() => app.fake.tray().menu?.find('quit')?.label === 'Beenden', 'the tray menu in German');
+    assert.equal(app.fake.tray().menu?.find('show')?.label, 'Agent Companion anzeigen');
+    assert.match(app.fake.tray().tooltip, /^Bereit\b.*Agent Companion$/, 'the tooltip says the presence in German');
+    const callId = simulator.ringCall({ caller: '+358401117788' });
+    const shown = await eventually(() => app.fake.shownNotifications.find((n) => n.title.includes('+358401117788')), 'a notification');
+    assert.equal(shown.title, 'Eingehender Anruf von +358401117788');
+    assert.match(app.fake.tray().tooltip, /^Bereit · Klingelt/, 'the tooltip says the ring in German');
+    simulator.answerCall(callId);
+    // The agent picks French in the window: the tray follows at once, no restart.
+    await app.api.reportLocale('fr');
+    await eventually(() => app.fake.tray().menu?.find('quit')?.label === 'Quitter', 'the tray menu in French');
+    assert.equal(app.fake.tray().menu?.find('show')?.label, 'Afficher Agent Companion');
+  });
+
   it('closes the call’s notification by itself when the call is answered elsewhere, and flashes tray and taskbar only while it rings', async () => {
     const { simulator, store } = await enreachStore();
     const app = await launch({ store });
