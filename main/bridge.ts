@@ -24,9 +24,11 @@ import {
   type InvokeResult,
   type Json,
   type MethodResult,
+  type SaidMessage,
   type ServerMessage,
 } from '../preload/bridge.js';
 import type { Desk } from './desk/desk.js';
+import { CommandError } from './desk/port.js';
 import { diffState } from './desk/patch.js';
 import { mergeTouched, type Touched } from './desk/store.js';
 import type { DeskState } from '../common/model.js';
@@ -72,7 +74,7 @@ function diagnosticsOf(target: Target): DiagnosticsControl {
 
 /** The automation API, or the agent's reason why there is none. */
 function automationOf(target: Target): AutomationControl {
-  if (!target.automation) throw new Error('The automation API is off.');
+  if (!target.automation) throw CommandError.say('desk.automation-off');
   return target.automation;
 }
 
@@ -282,7 +284,9 @@ export class BridgeHub {
       );
       return value === undefined ? { ok: true } : { ok: true, value };
     } catch (error) {
-      return { ok: false, error: error instanceof Error ? error.message : String(error) };
+      // The desk's own refusals travel as a code too, so the window says them in the agent's language.
+      const said = error instanceof CommandError ? error.said : undefined;
+      return { ok: false, error: error instanceof Error ? error.message : String(error), ...(said ? { said: said as SaidMessage } : {}) };
     }
   }
 

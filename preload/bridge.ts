@@ -178,8 +178,14 @@ export type DeskApi = { [M in DeskMethod]: (...args: MethodArgs<M>) => Promise<M
   onFocus(listener: (target: ShowRequest) => void): () => void;
 };
 
+/**
+ * A refusal as a code with its parameters (issue 19): the window says it in the agent's language
+ * (`key` is a message of `common/locales/en.json`); `error` beside it is the same in English (logs).
+ */
+export type SaidMessage = { key: string; values?: Record<string, string | number> };
+
 /** The wire shape of an invocation's answer (errors travel as data, never as thrown IPC errors). */
-export type InvokeResult = { ok: true; value?: Json } | { ok: false; error: string };
+export type InvokeResult = { ok: true; value?: Json } | { ok: false; error: string; said?: SaidMessage };
 
 /**
  * What a window sends, as JSON text. `subscribe` asks for the full state, then every change (sent

@@ -29,6 +29,7 @@ import {
   type ShowRequest,
   type InvokeResult,
   type Json,
+  type SaidMessage,
   type ServerMessage,
   type Toast,
 } from './bridge.js';
@@ -147,6 +148,29 @@ interface PendingInvokes {
   rejectAll(message: string): void;
 }
 
+/**
+ * An invocation refused: `message` in English (as logged), `said` the same as a code with parameters
+ * for the window to say in the agent's language (issue 19), where the host sent one.
+ */
+export class DeskError extends Error {
+  // Named as any Error (windows and tests read `Error: …`): what sets it apart is `said`.
+  constructor(
+    message: string,
+    readonly said?: SaidMessage,
+  ) {
+    super(message);
+  }
+}
+
+/** Whether a wire value is a {@link SaidMessage} (a key, and string or number values). */
+function isSaid(value: unknown): value is SaidMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const { key, values } = value as { key?: unknown; values?: unknown };
+  if (typeof key !== 'string') return false;
+  if (values === undefined) return true;
+  return typeof values === 'object' && values !== null && Object.values(values).every((v) => typeof v === 'string' || typeof v === 'number');
+}
+
 function pendingInvokes(send: (message: ClientMessage) => boolean, notConnected: string): PendingInvokes {
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let nextId = 1;
@@ -166,7 +190,8 @@ function pendingInvokes(send: (message: ClientMessage) => boolean, notConnected:
       if (!entry) return;
       pending.delete(id);
       if (result?.ok === true) entry.resolve(result.value);
-      else entry.reject(new Error(result?.ok === false && typeof result.error === 'string' ? result.error : 'Agent Companion gave no answer.'));
+      else if (result?.ok === false && typeof result.error === 'string') entry.reject(new DeskError(result.error, isSaid(result.said) ? result.said : undefined));
+      else entry.reject(new DeskError('Agent Companion gave no answer.', { key: 'status.no-answer' }));
     },
     rejectAll(message) {
       for (const { reject } of pending.values()) reject(new Error(message));

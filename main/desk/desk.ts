@@ -8,7 +8,6 @@ import type { ConnectorEvent } from './events.js';
 import { ENDED_CHAT_TTL_MS, type Account, type Call, type CallAction, type CallJourney, type CallWorkAction, type ChatCommand, type ConsultPurpose, type DeskSetup, type DeskState, type PendingDial, type PresenceState } from '../../common/model.js';
 import { DIALABLE, DTMF } from '../../common/dial.js';
 import { consultationOf, type Consultation } from '../../common/selectors.js';
-import { CALL_WORK_MESSAGES as SAY } from './messages.js';
 import { parseDialLink } from './dial-link.js';
 import type { HistorySeed } from './history.js';
 import { initialState, reduce, type AccountSeed, type SliceOwner, type StoreAction, type Touched } from './store.js';
@@ -214,28 +213,28 @@ export class Desk {
     const targets = Object.values(this.current.accounts).filter(
       (a) => a.presenceOptions.includes(state) && a.connection === 'connected',
     );
-    if (targets.length === 0) throw new CommandError(`No connected account accepts “${state}” right now.`);
+    if (targets.length === 0) throw CommandError.say('desk.presence.none-accepts', { state });
     const offers = (a: (typeof targets)[number]): boolean => reason !== undefined && a.presenceReasons.some((r) => r.code === reason && r.state === state);
-    if (reason !== undefined && !targets.some(offers)) throw new CommandError('No connected account offers that reason.');
+    if (reason !== undefined && !targets.some(offers)) throw CommandError.say('desk.presence.no-reason');
     const results = await Promise.allSettled(
       targets.map((a) => {
-        if (state !== 'wrap-up' && reasonPending(a)) return Promise.reject(new CommandError(SAY.reasonRequired()));
+        if (state !== 'wrap-up' && reasonPending(a)) return Promise.reject(CommandError.say('desk.work.reason-required'));
         return this.route(a.id, offers(a) ? { type: 'presence.set', state, reason } : { type: 'presence.set', state });
       }),
     );
     const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [`${targets[i]!.label}: ${messageOf(r.reason)}`] : []));
-    if (failures.length) throw new CommandError(`Presence not changed on ${failures.join('; ')}`);
+    if (failures.length) throw CommandError.say('desk.presence.not-changed', { failures: failures.join('; ') });
   }
 
   /** Sets the presence on one account, with one of its reason codes if given. @throws {CommandError} */
   async setAccountPresence(accountId: string, state: PresenceState, reason?: string): Promise<void> {
     const account = this.current.accounts[accountId];
-    if (!account) throw new CommandError('That account does not exist.');
-    if (!account.presenceOptions.includes(state)) throw new CommandError(`${account.label} does not accept “${state}”.`);
+    if (!account) throw CommandError.say('desk.account.unknown');
+    if (!account.presenceOptions.includes(state)) throw CommandError.say('desk.account.not-accepted', { account: account.label, state });
     if (reason !== undefined && !account.presenceReasons.some((r) => r.code === reason && r.state === state)) {
-      throw new CommandError(`${account.label} does not offer that reason.`);
+      throw CommandError.say('desk.account.no-reason', { account: account.label });
     }
-    if (state !== 'wrap-up' && reasonPending(account)) throw new CommandError(SAY.reasonRequired());
+    if (state !== 'wrap-up' && reasonPending(account)) throw CommandError.say('desk.work.reason-required');
     await this.route(accountId, reason === undefined ? { type: 'presence.set', state } : { type: 'presence.set', state, reason });
   }
 
@@ -247,16 +246,16 @@ export class Desk {
   answerPrompt(accountId: string, promptId: string, choice: string): void {
     const account = this.current.accounts[accountId];
     const prompt = account?.prompt;
-    if (!account || !prompt || prompt.id !== promptId) throw new CommandError('That question is no longer open.');
-    if (!prompt.choices.some((c) => c.id === choice)) throw new CommandError('That is not one of the answers.');
+    if (!account || !prompt || prompt.id !== promptId) throw CommandError.say('desk.prompt.closed');
+    if (!prompt.choices.some((c) => c.id === choice)) throw CommandError.say('desk.prompt.not-an-answer');
     this.accounts.get(accountId)!.connector.answerPrompt?.(promptId, choice);
   }
 
   /** Starts a chat with a team member. @throws {CommandError} when the member cannot be messaged. */
   async startChat(memberKey: string): Promise<void> {
     const member = this.current.team[memberKey];
-    if (!member) throw new CommandError('That colleague is no longer on the desk.');
-    if (!member.canChat) throw new CommandError(`${member.name} cannot be messaged from here.`);
+    if (!member) throw CommandError.say('desk.colleague.gone');
+    if (!member.canChat) throw CommandError.say('desk.colleague.no-chat', { name: member.name });
     await this.route(member.accountId, { type: 'chat.start', memberId: member.id });
   }
 
@@ -266,17 +265,17 @@ export class Desk {
    */
   async callJourney(callKey: string): Promise<CallJourney> {
     const call = this.current.calls[callKey] ?? this.current.recentCalls.find((c) => c.key === callKey);
-    if (!call) throw new CommandError('That call is no longer on the desk.');
+    if (!call) throw CommandError.say('desk.call.gone');
     const answer = await this.route(call.accountId, { type: 'call.journey', callId: call.id });
-    if (!answer) throw new CommandError('The platform gave no journey for that call.');
+    if (!answer) throw CommandError.say('desk.call.no-journey');
     return answer;
   }
 
   /** Answers, hangs up, holds or retrieves a call. @throws {CommandError} if the call does not allow it now. */
   async callAction(callKey: string, action: CallAction): Promise<void> {
     const call = this.current.calls[callKey];
-    if (!call) throw new CommandError('That call has ended.');
-    if (!call.actions.includes(action)) throw new CommandError(`This call cannot be put through “${action}” now.`);
+    if (!call) throw CommandError.say('desk.call.ended');
+    if (!call.actions.includes(action)) throw CommandError.say('desk.call.not-now', { action });
     await this.route(call.accountId, { type: 'call.action', callId: call.id, action });
   }
 
@@ -292,7 +291,7 @@ export class Desk {
    */
   async consult(callKey: string, destination: string, purpose: ConsultPurpose): Promise<void> {
     const call = this.workableCall(callKey, 'consult');
-    if (consultationOf(this.current, callKey)) throw new CommandError(SAY.consultationRunning());
+    if (consultationOf(this.current, callKey)) throw CommandError.say('desk.work.consultation-running');
     const number = dialable(destination);
     await this.callWork(call, { type: 'call.consult', callId: call.id, destination: number, purpose });
   }
@@ -330,7 +329,7 @@ export class Desk {
    */
   async sendDtmf(callKey: string, digits: string): Promise<void> {
     const call = this.workableCall(callKey, 'sendDtmf');
-    if (!DTMF.test(digits)) throw new CommandError(SAY.badDigits());
+    if (!DTMF.test(digits)) throw CommandError.say('desk.work.bad-digits');
     await this.callWork(call, { type: 'call.dtmf', callId: call.id, digits });
     this.apply({ type: 'call.digits-sent', callKey: call.key, digits });
   }
@@ -343,12 +342,12 @@ export class Desk {
    */
   async setWrapUpReason(accountId: string, code: string): Promise<void> {
     const account = this.current.accounts[accountId];
-    if (!account) throw new CommandError('That account does not exist.');
-    if (!account.wrapUp) throw new CommandError(SAY.noWrapUp());
+    if (!account) throw CommandError.say('desk.account.unknown');
+    if (!account.wrapUp) throw CommandError.say('desk.work.no-wrap-up');
     const callId = account.wrapUp.callId;
-    if (callId === undefined) throw new CommandError(SAY.noWrapUpCall());
+    if (callId === undefined) throw CommandError.say('desk.work.no-wrap-up-call');
     const reason = account.wrapUpReasons.find((r) => r.code === code);
-    if (!reason || !account.callWork.includes('setWrapUpReason')) throw new CommandError(SAY.unknownReason());
+    if (!reason || !account.callWork.includes('setWrapUpReason')) throw CommandError.say('desk.work.unknown-reason');
     await this.route(accountId, { type: 'call.wrapUpReason', callId, reason });
     this.apply({ type: 'wrapup.reason-set', accountId, callId, reason });
   }
@@ -356,17 +355,17 @@ export class Desk {
   /** A live call that allows `action` now. @throws {CommandError} */
   private workableCall(callKey: string, action: CallWorkAction): Call {
     const call = this.current.calls[callKey];
-    if (!call) throw new CommandError(SAY.callEnded());
-    if (!call.actions.includes(action)) throw new CommandError(SAY.notNow(action));
+    if (!call) throw CommandError.say('desk.call.ended');
+    if (!call.actions.includes(action)) throw CommandError.say('desk.work.not-now', { action });
     return call;
   }
 
   /** The consultation a call takes part in, its leg allowing `action` now. @throws {CommandError} */
   private consultation(callKey: string, action: CallWorkAction): Consultation {
-    if (!this.current.calls[callKey]) throw new CommandError(SAY.callEnded());
+    if (!this.current.calls[callKey]) throw CommandError.say('desk.call.ended');
     const consultation = consultationOf(this.current, callKey);
-    if (!consultation) throw new CommandError(SAY.noConsultation());
-    if (!consultation.consult.actions.includes(action)) throw new CommandError(SAY.notNow(action));
+    if (!consultation) throw CommandError.say('desk.work.no-consultation');
+    if (!consultation.consult.actions.includes(action)) throw CommandError.say('desk.work.not-now', { action });
     return consultation;
   }
 
@@ -426,11 +425,11 @@ export class Desk {
    */
   async confirmDial(id: string, accountId: string, remember: boolean): Promise<void> {
     const pending = this.current.pendingDial;
-    if (!pending || pending.id !== id) throw new CommandError('That link is no longer waiting to be dialled.');
-    if (!pending.number) throw new CommandError(pending.refused ?? 'That link cannot be dialled.');
+    if (!pending || pending.id !== id) throw CommandError.say('desk.link.gone');
+    if (!pending.number) throw pending.refused ? new CommandError(pending.refused) : CommandError.say('desk.link.not-dialable');
     const account = this.current.accounts[accountId];
-    if (!account) throw new CommandError('That account does not exist.');
-    if (!account.canDial) throw new CommandError(`${account.label} does not place calls.`);
+    if (!account) throw CommandError.say('desk.account.unknown');
+    if (!account.canDial) throw CommandError.say('desk.account.no-dial', { account: account.label });
     await this.dial(accountId, pending.number);
     if (remember) this.preferences.set(DIAL_ACCOUNT_PREFERENCE, accountId);
     if (this.current.pendingDial?.id === id) this.apply({ type: 'dial.pending' });
@@ -453,16 +452,16 @@ export class Desk {
   /** Accepts, rejects, completes or leaves a chat. @throws {CommandError} if the chat does not allow it now. */
   async chatAction(chatKey: string, action: ChatCommand): Promise<void> {
     const chat = this.current.chats[chatKey];
-    if (!chat) throw new CommandError('That chat is no longer on the desk.');
-    if (!chat.actions.includes(action)) throw new CommandError(`This chat cannot be put through “${action}” now.`);
+    if (!chat) throw CommandError.say('desk.chat.gone');
+    if (!chat.actions.includes(action)) throw CommandError.say('desk.chat.not-now', { action });
     await this.route(chat.accountId, { type: 'chat.action', chatId: chat.id, action });
   }
 
   /** Sends a reply in a chat. @throws {CommandError} if the chat does not take replies now. */
   async sendChatMessage(chatKey: string, text: string): Promise<void> {
     const chat = this.current.chats[chatKey];
-    if (!chat) throw new CommandError('That chat is no longer on the desk.');
-    if (!chat.actions.includes('send')) throw new CommandError('This chat does not take replies now.');
+    if (!chat) throw CommandError.say('desk.chat.gone');
+    if (!chat.actions.includes('send')) throw CommandError.say('desk.chat.no-replies');
     await this.route(chat.accountId, { type: 'chat.send', chatId: chat.id, text });
   }
 
@@ -472,8 +471,8 @@ export class Desk {
    */
   dismissCall(callKey: string): void {
     const call = this.current.calls[callKey];
-    if (!call) throw new CommandError('That call has ended.');
-    if (!call.stale) throw new CommandError('The platform still reports this call; end it there.');
+    if (!call) throw CommandError.say('desk.call.ended');
+    if (!call.stale) throw CommandError.say('desk.call.still-reported');
     this.apply({ type: 'call.dismiss', callKey, at: this.now() });
   }
 
@@ -490,7 +489,7 @@ export class Desk {
   /** Closes a callback request. @throws {CommandError} */
   async closeCallback(callbackKey: string): Promise<void> {
     const callback = this.current.callbacks[callbackKey];
-    if (!callback) throw new CommandError('That callback is no longer open.');
+    if (!callback) throw CommandError.say('desk.callback.gone');
     await this.route(callback.accountId, { type: 'callback.close', callbackId: callback.id });
   }
 
@@ -504,15 +503,15 @@ export class Desk {
   /** Asks an account's connector to connect again now. @throws {CommandError} for an unknown account. */
   retryAccount(accountId: string): void {
     const account = this.accounts.get(accountId);
-    if (!account) throw new CommandError('That account does not exist.');
+    if (!account) throw CommandError.say('desk.account.unknown');
     account.connector.retry();
   }
 
   private async route(accountId: string, command: ConnectorCommand): Promise<CommandAnswer> {
     const account = this.accounts.get(accountId);
-    if (!account) throw new CommandError('That account does not exist.');
+    if (!account) throw CommandError.say('desk.account.unknown');
     const connection = this.current.accounts[accountId]?.connection;
-    if (connection !== 'connected') throw new CommandError(`${account.seed.label} is not connected (${connection}).`);
+    if (connection !== 'connected') throw CommandError.say('desk.account.not-connected', { account: account.seed.label, connection: String(connection) });
     try {
       return await account.connector.execute(command);
     } catch (error) {
@@ -555,7 +554,7 @@ function reasonPending(account: Account): boolean {
 /** A destination as the platform is asked to call it (`DIALABLE`). @throws {CommandError} */
 function dialable(destination: string): string {
   const number = destination.trim();
-  if (!DIALABLE.test(number)) throw new CommandError(SAY.badDestination());
+  if (!DIALABLE.test(number)) throw CommandError.say('desk.work.bad-destination');
   return number;
 }
 

@@ -3,6 +3,8 @@
  * The desk owns these types; every platform's connector implements them (layers point one way:
  * vendors depend on the desk, never the reverse).
  */
+import type { AgentMessage, MessageKey, MessageValues } from '../../common/i18n.js';
+import { english } from '../i18n.js';
 import type { ConnectorEvent } from './events.js';
 import type { CallAction, CallJourney, CallWorkAction, ChatAction, ConsultPurpose, PresenceState, WrapUpReason } from '../../common/model.js';
 
@@ -133,9 +135,24 @@ export interface Connector {
   answerPrompt?(promptId: string, choice: string): void;
 }
 
-/** A command could not be carried out; `message` is written for the agent. */
+/**
+ * A command could not be carried out; `message` is written for the agent (in English, as logged).
+ * The desk's own refusals also carry `said`, the same as a code with parameters, which a host says
+ * in the agent's language (issue 19; {@link CommandError.say}); a platform's refusal is its words as sent.
+ */
 export class CommandError extends Error {
   override name = 'CommandError';
+  /** The refusal as a code with parameters, where the desk wrote it (absent: a platform's words). */
+  readonly said?: AgentMessage;
+  constructor(message: string, options?: ErrorOptions & { said?: AgentMessage }) {
+    super(message, options);
+    if (options?.said) this.said = options.said;
+  }
+
+  /** The desk's refusal `key` (a message of `common/locales/en.json`) with its parameters; its message is the English. */
+  static say(key: MessageKey, values?: MessageValues): CommandError {
+    return new CommandError(english.t(key, values), { said: values ? { key, values } : { key } });
+  }
 }
 
 /** What a {@link ConnectionError} may say beyond its message. */

@@ -5,7 +5,7 @@
 import { getContext, setContext } from 'svelte';
 import { applyChange } from '../../common/patch.js';
 import type { Account, DeskApi, DeskChange, DeskState, FocusTarget } from '../../preload/bridge.js';
-import { t } from './i18n.js';
+import { t, tSaid } from './i18n.js';
 
 export interface StatusMessage {
   id: number;
@@ -156,15 +156,16 @@ export class DeskModel {
   }
 
   /**
-   * Runs an invocation; a rejection is shown on the status line (prefixed with what was being done)
-   * and reported as `false`.
+   * Runs an invocation; a rejection is shown on the status line (prefixed with what was being done),
+   * in the agent's language where the host said it as a code (`DeskError.said`), and reported as `false`.
    */
   async run(what: string, invoke: (api: DeskApi) => Promise<void>): Promise<boolean> {
     try {
       await invoke(this.api);
       return true;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const said = error instanceof Error && 'said' in error ? (error.said as Parameters<typeof tSaid>[0]) : undefined;
+      const message = tSaid(said, error instanceof Error ? error.message : String(error));
       this.say(t('status.failed', { what, message: message || t('status.something-wrong') }), 'error');
       return false;
     }

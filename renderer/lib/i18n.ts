@@ -183,6 +183,15 @@ export async function followHost(desk: Pick<DeskApi, 'getLanguage' | 'reportLoca
   await useLocale(chooseLocale(answer.language, [...answer.system, ...browserLanguages()]), desk);
 }
 
+/**
+ * What the host said as a code with parameters (a refusal, `SaidMessage`), in the active language;
+ * `english` (the host's own text) when the code is not one this window knows (an older window).
+ */
+export function tSaid(said: { key: string; values?: MessageValues } | undefined, english: string): string {
+  if (!said || !Object.hasOwn(SOURCE, said.key)) return english;
+  return active().t(said.key as MessageKey, said.values);
+}
+
 /** A piece of a message as {@link tParts} splits it: its own text, or the value of one parameter (`param`). */
 export type MessagePart = { text: string; param?: string };
 

@@ -7,7 +7,9 @@
  * contract refusing bad digits and numbers, and the tray offering Hang up and Hold for a live call.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { createTranslator, type Catalog, type MessageKey } from '../../common/i18n.js';
 import { CALL_WORK_ACTIONS, type Call, type DeskState } from '../../common/model.js';
 import { callGroups, consultationOf } from '../../common/selectors.js';
 import { BridgeHub, type BridgeConnection } from '../../main/bridge.js';
@@ -19,7 +21,7 @@ import { CommandError, type Connector, type ConnectorCommand, type ConnectorCont
 import { trayAction, trayModel } from '../../main/desk/tray.js';
 import { createLogger } from '../../main/log.js';
 import { ReadOnlySettings } from '../../main/settings.js';
-import { createBridgeClient } from '../../preload/client.js';
+import { createBridgeClient, DeskError } from '../../preload/client.js';
 
 /** A platform that offers every call work action; `refuse` makes the next command fail with the platform's words. */
 class WorkConnector implements Connector {
@@ -274,6 +276,30 @@ describe('call work: the contract', () => {
     assert.deepEqual(connector.commands, []);
     await api.sendDtmf('acd/c1', '*12#abcd');
     assert.deepEqual(connector.commands, [{ type: 'call.dtmf', callId: 'c1', digits: '*12#ABCD' }]);
+  });
+
+  it('sends the desk’s own refusal as a code the window says in the agent’s language, and a platform’s in its words', async () => {
+    const { api, connector } = wire();
+    connector.emit(connected('c1'));
+    connector.emit({ type: 'call', call: { id: 'c2', state: 'connected', direction: 'consult', consultOf: 'c1', actions: ['cancelConsult'] } });
+    const refusal = await api.consult('acd/c1', '2042', 'transfer').then(
+      () => assert.fail('refused'),
+      (error: unknown) => error,
+    );
+    assert.ok(refusal instanceof DeskError);
+    assert.equal(refusal.message, 'A consultation is already in progress on this call.', 'English, as logged');
+    assert.deepEqual(refusal.said, { key: 'desk.work.consultation-running' });
+    const german = createTranslator('de', JSON.parse(readFileSync(new URL('../../common/locales/de.json', import.meta.url), 'utf8')) as Catalog);
+    assert.equal(german.t(refusal.said.key as MessageKey, refusal.said.values), 'Für diesen Anruf läuft bereits eine Rückfrage.');
+    connector.emit(connected('c3', { caller: '+358403333333' }));
+    connector.refuse = 'Destination 2041 is busy';
+    const platform = await api.blindTransfer('acd/c3', '2041').then(
+      () => assert.fail('refused'),
+      (error: unknown) => error,
+    );
+    assert.ok(platform instanceof DeskError);
+    assert.equal(platform.message, 'Destination 2041 is busy');
+    assert.equal(platform.said, undefined, 'the platform’s words travel as sent');
   });
 });
 
