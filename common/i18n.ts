@@ -28,9 +28,10 @@
  *   ago"), `tr.number(n)`, `tr.list(['a', 'b'])` ("a and b"; `'or'` for "a or b").
  * - **show a platform's own word** (a state name, a reason label, a queue): pass it as a parameter,
  *   never as a key; it is shown as the server sent it.
- * - **render a core code in main** (the second half of issue 19): the core sends `{ code, params }`;
- *   the host calls `translatorFor(locale).t(code, params)` (`main/i18n.ts`) with `code` a
- *   {@link MessageKey}; the log line stays English.
+ * - **say something from the core**: an {@link AgentMessage} (`{ key, values }`). A refusal is
+ *   `CommandError.say(key, values)` (`main/desk/port.ts`): its message is the English for the log,
+ *   the window says the code (`tSaid`); the main process says one with `core.language.translator`
+ *   (`AgentLanguage`, `main/i18n.ts`: the window's locale, else `display.language`, else the OS's).
  *
  * Locale choice ({@link chooseLocale}): `display.language` in the settings or the managed config wins;
  * else the first of the agent's preferred languages (the OS's in the desktop app, the browser's in
@@ -198,10 +199,7 @@ export function createTranslator(locale: Locale, catalog: Partial<Catalog>, opti
   return { locale, formatLocale, t, time, date, dayTime, duration, relative, number, list };
 }
 
-/**
- * The message keys of the canonical presence states, so the window and the tray say them the same way
- * (the tray keeps `PRESENCE_LABELS`'s English until it renders keys, issue 19's second half).
- */
+/** The message keys of the canonical presence states, so the window and the tray say them the same way. */
 export const PRESENCE_KEYS = {
   ready: 'presence.ready',
   'not-ready': 'presence.not-ready',
