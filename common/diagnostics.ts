@@ -1,3 +1,5 @@
+import type { MessageKey } from './i18n.js';
+
 /**
  * "Save diagnostics…" as the window sees it (issue 22, point 2): the files the bundle will hold,
  * listed before the agent saves it, and what became of the save. The main side makes the bundle
@@ -10,8 +12,13 @@ export type DiagnosticsFile = {
   name: string;
   /** Size before compression, bytes. */
   bytes: number;
-  /** What it holds, in words. */
+  /** What it holds, in words (English, as README.txt says it). */
   what: string;
+  /**
+   * The same in the agent's language: a message code (`diagnostics.file.*`, common/locales) with its
+   * parameters (`modified`: ms since the epoch), said by the window with `tSaid` (issue 19).
+   */
+  said: { key: MessageKey; values?: { readonly [name: string]: string | number } };
 };
 
 /** What the agent sees before saving. */

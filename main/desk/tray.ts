@@ -162,7 +162,7 @@ export function trayModel(state: DeskState, nowMs: number = Date.now(), tr: Tran
   const missed = missedCallsText(state.missedUnseen, tr);
   items.push({ kind: 'separator' });
   if (missed) items.push({ kind: 'action', id: 'history', text: missed });
-  items.push({ kind: 'action', id: 'show', text: tr.t('tray.show') }, { kind: 'action', id: 'diagnostics', text: tr.t('tray.diagnostics') }, { kind: 'action', id: 'quit', text: tr.t('tray.quit') });
+  items.push({ kind: 'action', id: 'show', text: tr.t('tray.show') }, { kind: 'action', id: 'diagnostics', text: tr.t('diagnostics.open') }, { kind: 'action', id: 'quit', text: tr.t('tray.quit') });
 
   const restingIcon: TrayIcon = trouble.length > 0 ? 'trouble' : (presence ?? 'unknown');
   const icon: TrayIcon = ringing > 0 ? 'ringing' : restingIcon;

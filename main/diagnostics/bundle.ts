@@ -51,6 +51,8 @@ export interface DiagnosticsSources {
 export interface DiagnosticsEntry {
   name: string;
   what: string;
+  /** The same as a message code for the window (`DiagnosticsFile.said`). */
+  said: DiagnosticsFile['said'];
   data: Uint8Array;
 }
 
@@ -108,15 +110,16 @@ export function diagnosticsFileName(now: number): string {
 export function diagnosticsEntries(sources: DiagnosticsSources): DiagnosticsEntry[] {
   const now = (sources.clock ?? Date.now)();
   const entries: DiagnosticsEntry[] = [
-    { name: 'versions.json', what: 'the app, Electron, Chromium and Node versions, and the OS', data: json(sources.versions) },
+    { name: 'versions.json', said: { key: 'diagnostics.file.versions' }, what: 'the app, Electron, Chromium and Node versions, and the OS', data: json(sources.versions) },
     {
       name: 'configuration.json',
+      said: { key: 'diagnostics.file.configuration' },
       what: 'the settings in effect, every secret masked, where they came from and which fields a policy sets',
       data: json({ source: sources.source, managedByPolicy: sources.managed ?? {}, settings: maskSecrets(sources.config) }),
     },
-    { name: 'connections.json', what: "each account's connection changes of the last 24 hours (state, reason, time)", data: json(sources.recorder.timeline()) },
-    { name: 'alerts.json', what: 'the alert decisions of the last hour: which call rang or chat invited, whether its toast was shown, when it closed', data: json(sources.recorder.alertDecisions()) },
-    { name: 'crash-dumps.json', what: 'the crash reports kept on this computer (names, sizes and times, not their content)', data: json(listCrashDumps(sources.crashDir)) },
+    { name: 'connections.json', said: { key: 'diagnostics.file.connections' }, what: "each account's connection changes of the last 24 hours (state, reason, time)", data: json(sources.recorder.timeline()) },
+    { name: 'alerts.json', said: { key: 'diagnostics.file.alerts' }, what: 'the alert decisions of the last hour: which call rang or chat invited, whether its toast was shown, when it closed', data: json(sources.recorder.alertDecisions()) },
+    { name: 'crash-dumps.json', said: { key: 'diagnostics.file.crash-dumps' }, what: 'the crash reports kept on this computer (names, sizes and times, not their content)', data: json(listCrashDumps(sources.crashDir)) },
   ];
   let budget = BUNDLE_LOG_BYTES;
   for (const file of listLogFiles(sources.logDir ?? '').slice(0, BUNDLE_LOG_FILES)) {
@@ -124,7 +127,7 @@ export function diagnosticsEntries(sources: DiagnosticsSources): DiagnosticsEntr
     try {
       const data = readFileSync(file.path);
       budget -= data.length;
-      entries.push({ name: `logs/${file.name}`, what: `a log file (last written ${file.modified})`, data });
+      entries.push({ name: `logs/${file.name}`, said: { key: 'diagnostics.file.log', values: { modified: Date.parse(file.modified) } }, what: `a log file (last written ${file.modified})`, data });
     } catch {
       // Deleted by the rotation meanwhile.
     }
@@ -138,12 +141,12 @@ export function diagnosticsEntries(sources: DiagnosticsSources): DiagnosticsEntr
     ...entries.map((entry) => `- ${entry.name}: ${entry.what}`),
     '',
   ].join('\n');
-  return [{ name: 'README.txt', what: 'what is inside, and when it was made', data: strToU8(readme) }, ...entries];
+  return [{ name: 'README.txt', said: { key: 'diagnostics.file.readme' }, what: 'what is inside, and when it was made', data: strToU8(readme) }, ...entries];
 }
 
 /** What the agent sees before saving: each file, its size and what it holds. */
 export function diagnosticsListing(entries: readonly DiagnosticsEntry[], now: number): DiagnosticsListing {
-  const files: DiagnosticsFile[] = entries.map((entry) => ({ name: entry.name, bytes: entry.data.length, what: entry.what }));
+  const files: DiagnosticsFile[] = entries.map((entry) => ({ name: entry.name, bytes: entry.data.length, what: entry.what, said: entry.said }));
   return { fileName: diagnosticsFileName(now), files };
 }
 

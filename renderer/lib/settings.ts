@@ -7,6 +7,7 @@
  */
 import { isLocale, type Locale } from '../../common/locales.js';
 import { t } from './i18n.js';
+import type { MessageKey } from '../../common/i18n.js';
 import { SECRET_KEPT, THEMES, type Json, type SettingsAccount, type SettingsDocument, type SettingsField, type SettingsView, type Theme } from '../../preload/bridge.js';
 
 export type Vendor = SettingsView['vendors'][number];
@@ -270,28 +271,29 @@ export function fieldErrorsOf(problems: readonly SaveProblem[], accounts: readon
   return errors;
 }
 
-/** What each field a policy can set is called on the settings screen (`main/policy.ts`, `POLICY_KEYS`). */
-const MANAGED_LABELS: Readonly<Record<string, string>> = {
-  'display.logLevel': 'Log level',
-  'display.theme': 'Theme',
-  'display.toasts.calls': 'Notifications of ringing calls',
-  'display.toasts.chats': 'Notifications of new chats',
-  'display.toasts.callsThroughDnd': 'Ringing calls through do-not-disturb',
-  'display.screenPop': 'Screen pops open by themselves',
-  'display.startAtLogin': 'Start at login',
-  'screenPop.allowedHosts': 'Hosts a screen pop may open',
-  'automation.enabled': 'Automation API',
-  'automation.port': 'Automation API port',
-  'automation.pairing': 'Apps may ask to pair',
-  'webHost.port': 'Web host port',
-  'updates.enabled': 'Updates',
-  'updates.url': 'Update server',
-  'updates.channel': 'Which releases',
-  'updates.checkEveryHours': 'Update checks',
-  'crashReports.uploadUrl': 'Crash report server',
+/** What each field a policy can set is called on the settings screen (`main/policy.ts`, `POLICY_KEYS`), as message keys. */
+const MANAGED_LABELS: Readonly<Record<string, MessageKey>> = {
+  'display.logLevel': 'managed.display.logLevel',
+  'display.theme': 'managed.display.theme',
+  'display.toasts.calls': 'managed.display.toasts.calls',
+  'display.toasts.chats': 'managed.display.toasts.chats',
+  'display.toasts.callsThroughDnd': 'managed.display.toasts.callsThroughDnd',
+  'display.screenPop': 'managed.display.screenPop',
+  'display.startAtLogin': 'managed.display.startAtLogin',
+  'screenPop.allowedHosts': 'managed.screenPop.allowedHosts',
+  'automation.enabled': 'managed.automation.enabled',
+  'automation.port': 'managed.automation.port',
+  'automation.pairing': 'managed.automation.pairing',
+  'webHost.port': 'managed.webHost.port',
+  'updates.enabled': 'managed.updates.enabled',
+  'updates.url': 'managed.updates.url',
+  'updates.channel': 'managed.updates.channel',
+  'updates.checkEveryHours': 'managed.updates.checkEveryHours',
+  'crashReports.uploadUrl': 'managed.crashReports.uploadUrl',
 };
 
-/** The name the settings screen gives a field a policy sets; the field's path when it has none. */
+/** The name the settings screen gives a field a policy sets, in the agent's language; the field's path when it has none. */
 export function managedLabel(field: string): string {
-  return MANAGED_LABELS[field] ?? field;
+  const key = MANAGED_LABELS[field];
+  return key ? t(key) : field;
 }
