@@ -1,7 +1,8 @@
 /**
  * The desk's screens in the pseudo-locale (issue 19), with no account: the empty desk, a call link's
- * dialog and the settings, with `display.language: "en-XA"`; every text the agent meets must come
- * through the language layer (`pseudo.ts` says how it is read).
+ * dialog, the settings (with a field a policy of the OS sets) and Save diagnostics…, with
+ * `display.language: "en-XA"`; every text the agent meets must come through the language layer
+ * (`pseudo.ts` says how it is read). The policy's name and where it is set stay as sent.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -9,10 +10,16 @@ import type { Page } from 'playwright-core';
 import { startCore, type Core } from '../../main/app.js';
 import { parseConfig } from '../../main/config.js';
 import { createLogger } from '../../main/log.js';
+import { WINDOWS_POLICY_KEY } from '../../main/policy.js';
+import { StoredSettings } from '../../main/settings.js';
 import { startWebHost } from '../../main/web.js';
 import { launchChromium } from './browser.js';
 import { Closers } from './harness.js';
-import { clippedTexts, unmarkedTexts, xa } from './pseudo.js';
+import { join } from 'node:path';
+import { clippedTexts, unmarkedTexts, xa, xaPattern } from './pseudo.js';
+
+/** A folder to write the diagnostics dialog's screenshot to (to look at), or none. */
+const SHOTS = process.env.PSEUDO_SCREENSHOTS;
 
 describe('the screens in the pseudo-locale', () => {
   const closers = new Closers();
@@ -22,7 +29,10 @@ describe('the screens in the pseudo-locale', () => {
   before(() =>
     closers.setUp(async () => {
       const log = createLogger('warn');
-      core = closers.add(await startCore({ config: parseConfig({ display: { language: 'en-XA' } }), log }), (started) => started.stop());
+      const config = parseConfig({ display: { language: 'en-XA', theme: 'dark' } });
+      const policies = { document: { display: { theme: 'dark' } }, managed: { 'display.theme': { policy: 'Theme', source: `HKLM${WINDOWS_POLICY_KEY}` } } };
+      const settings = new StoredSettings(config, 'this computer’s settings', async () => undefined, undefined, { policies });
+      core = closers.add(await startCore({ config, log, settings, setup: { source: 'this computer’s settings', problems: [] } }), (started) => started.stop());
       const host = closers.add(await startWebHost({ core, log }), (started) => started.close());
       const browser = closers.add(await launchChromium(), (launched) => launched.close().catch(() => undefined));
       const context = await browser.newContext({ viewport: { width: 420, height: 900 } });
@@ -51,7 +61,21 @@ describe('the screens in the pseudo-locale', () => {
     await page.getByRole('button', { name: xa('header.settings') }).click();
     await page.getByRole('heading', { name: xa('header.settings') }).waitFor();
     await page.getByRole('group', { name: xa('settings.display') }).waitFor();
+    const managed = page.getByRole('note', { name: xa('settings.managed.title') });
+    await managed.getByText(xa('managed.display.theme')).waitFor();
+    if (SHOTS) await managed.screenshot({ path: join(SHOTS, 'pseudo-managed.png') });
     assert.deepEqual(await unmarkedTexts(page, 'the settings'), []);
     assert.deepEqual(await clippedTexts(page, 'the settings'), []);
+  });
+
+  it('lists the diagnostics’ files through it before saving', async () => {
+    await page.getByRole('button', { name: xa('diagnostics.open') }).click();
+    const dialog = page.getByRole('dialog', { name: xa('diagnostics.title') });
+    await dialog.getByRole('list', { name: xaPattern('diagnostics.files') }).getByText(xa('diagnostics.file.readme')).waitFor();
+    assert.deepEqual(await unmarkedTexts(page, 'the diagnostics dialog'), []);
+    assert.deepEqual(await clippedTexts(page, 'the diagnostics dialog'), []);
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'pseudo-diagnostics.png') });
+    await dialog.getByRole('button', { name: xa('common.cancel') }).click();
+    await dialog.waitFor({ state: 'detached' });
   });
 });
