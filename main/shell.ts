@@ -131,7 +131,7 @@ export function runShell(options: ShellOptions): Shell {
       decrypt: keys.decrypt,
       env: options.env,
       backoff: options.backoff,
-      diagnostics: desktopDiagnostics(electron, { logDir: logFiles?.dir, crashDir, managed: stores.loaded.managed, window: window.current }),
+      diagnostics: desktopDiagnostics(electron, { logDir: logFiles?.dir, crashDir, managed: stores.loaded.managed, window: window.current, translator: () => core?.language.translator }),
       systemLanguages: () => app.getPreferredSystemLanguages(),
     });
     core = running;

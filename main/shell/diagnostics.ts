@@ -5,6 +5,7 @@
  * the file written where the agent chose. The tray's item shows the window's list first
  * (`shell/tray.ts`); the app sends the zip nowhere.
  */
+import type { Translator } from '../../common/i18n.js';
 import type { ManagedBy } from '../../common/settings.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,8 +25,12 @@ function downloads(electron: ShellElectron): string {
 /**
  * The desktop app's part of the diagnostics.
  * @param window the desk window, which the save dialog belongs to (none: a free-standing dialog).
+ * @param translator the agent's language now (`core.language.translator`, issue 19); none yet: English.
  */
-export function desktopDiagnostics(electron: ShellElectron, options: { logDir?: string | undefined; crashDir?: string | undefined; managed?: Readonly<Record<string, ManagedBy>>; window: () => ShellWindow | undefined }): DiagnosticsHost {
+export function desktopDiagnostics(
+  electron: ShellElectron,
+  options: { logDir?: string | undefined; crashDir?: string | undefined; managed?: Readonly<Record<string, ManagedBy>>; window: () => ShellWindow | undefined; translator?: () => Pick<Translator, 't'> | undefined },
+): DiagnosticsHost {
   const { app, dialog } = electron;
   return {
     versions: {
@@ -37,7 +42,12 @@ export function desktopDiagnostics(electron: ShellElectron, options: { logDir?: 
     crashDir: options.crashDir,
     managed: options.managed,
     async save(zip: Uint8Array, fileName: string): Promise<DiagnosticsSaved> {
-      const dialogOptions = { title: 'Save diagnostics', defaultPath: join(downloads(electron), fileName), filters: [{ name: 'Zip archive', extensions: ['zip'] }] };
+      const tr = options.translator?.();
+      const dialogOptions = {
+        title: tr?.t('diagnostics.title') ?? 'Save diagnostics',
+        defaultPath: join(downloads(electron), fileName),
+        filters: [{ name: tr?.t('diagnostics.zip') ?? 'Zip archive', extensions: ['zip'] }],
+      };
       const win = options.window();
       // Electron's dialog wants its own window class; the shell's slice of it is what it uses.
       const answer = win && !win.isDestroyed() ? await dialog.showSaveDialog(win as unknown as Electron.BaseWindow, dialogOptions) : await dialog.showSaveDialog(dialogOptions);
