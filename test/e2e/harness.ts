@@ -113,7 +113,8 @@ export async function openSupervisorDesk(closers: Closers, options: { eventsPerS
   const page = await (await browser.newContext({ viewport: { width: 440, height: 900 } })).newPage();
   page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
   await page.goto(host.url);
-  await page.getByRole('heading', { name: /^Team\b/ }).getByText(/^5500$/).waitFor({ timeout: 90_000 });
+  // The count as the desk says numbers in English (thousands grouped, issue 19).
+  await page.getByRole('heading', { name: /^Team\b/ }).getByText(/^5,500$/).waitFor({ timeout: 90_000 });
   return page;
 }
 

@@ -36,12 +36,12 @@ describe('the supervisor’s Team by keyboard', () => {
     await notReady.focus();
     await page.keyboard.press('Enter');
     assert.equal(await notReady.getAttribute('aria-pressed'), 'true');
-    assert.match(await countOf(page), /^\d+ not ready$/);
+    assert.match(await countOf(page), /^[\d,]+ not ready$/);
     const all = team(page).getByRole('button', { name: /^All\b/ });
     await all.focus();
     await page.keyboard.press('Enter');
     assert.equal(await all.getAttribute('aria-pressed'), 'true');
-    assert.equal(await countOf(page), '5500');
+    assert.equal(await countOf(page), '5,500');
   });
 
   it('walks through the members with the arrow keys, End and Home', async () => {
