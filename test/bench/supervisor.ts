@@ -139,7 +139,8 @@ export async function measureSupervisor(options: {
     const key = await markerKey(core, first);
     await page.evaluate((k) => void ((window as unknown as { __marker: string }).__marker = k), key);
     const members = Object.keys(core.desk.state.team).length;
-    await page.getByRole('heading', { name: /^Team\b/ }).getByText(new RegExp(`^${members}$`)).waitFor({ timeout: 60_000 });
+    // The count as the desk says it in English (thousands grouped: 5,500).
+    await page.getByRole('heading', { name: /^Team\b/ }).getByText(new RegExp(`^${members.toLocaleString('en')}$`)).waitFor({ timeout: 60_000 });
 
     const rows: SupervisorLatencyRow[] = [];
     for (const rate of options.rates) {
