@@ -78,10 +78,31 @@ export default tseslint.config(
           patterns: [
             { group: ['node:*', 'electron'], message: 'the window runs in a browser: no Node, no Electron' },
             { regex: '(^|/)main/', message: 'the window imports common/ and the contract, never main/ (shared code belongs in common/)' },
-            { regex: '(^|/)preload/(?!(bridge|client)\\.js$)', message: 'the window imports the contract (preload/bridge.ts) and its client (preload/client.ts), not the Electron preload' },
+            { regex: '(^|/)preload/(?!(bridge|client|wire)\\.js$)', message: 'the window imports the contract (preload/bridge.ts, its run-time names in preload/wire.ts) and its client (preload/client.ts), not the Electron preload' },
           ],
         },
       ],
+    },
+  },
+  {
+    // The window's first desk stays small (≤ 150 KB gzip, issue 19): it takes only types from the
+    // contract, whose values are zod schemas that only the main side checks; its run-time names are
+    // in preload/wire.ts. `import { type X }` would still load the module, so it is `import type`.
+    files: ['renderer/**/*.{ts,svelte}', 'preload/client.ts', 'preload/wire.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)(preload/)?bridge\\.js$',
+              allowTypeImports: true,
+              message: 'the window takes only types from the contract (its zod schemas would ship zod to the window); run-time names are in preload/wire.ts',
+            },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-import-type-side-effects': 'error',
     },
   },
   {

@@ -36,6 +36,9 @@ import type { DeskChange } from '../common/patch.js';
 import type { SettingsDocument, SettingsView, WindowLanguage } from '../common/settings.js';
 import type { DiagnosticsListing, DiagnosticsSaved } from '../common/diagnostics.js';
 import { LOCALES } from '../common/locales.js';
+import { DESK_METHOD_NAMES, type DeskMethod } from './wire.js';
+
+export { DESK_METHOD_NAMES, WEB_BRIDGE_PATH, WEB_CLOSE_UNAUTHORIZED, WIRE_CHANNEL, type DeskMethod } from './wire.js';
 
 export type * from '../common/model.js';
 export type * from '../common/automation.js';
@@ -43,9 +46,6 @@ export type { ChatUpsert, DeskChange, DeskPatch, RecentCallsDelta, SliceName, Sl
 export type * from '../common/settings.js';
 export type * from '../common/diagnostics.js';
 export { SECRET_KEPT, THEMES } from '../common/settings.js';
-
-/** The Electron IPC channel that carries the wire's JSON text, both ways. */
-export const WIRE_CHANNEL = 'desk:wire';
 
 declare const resultType: unique symbol;
 /** Marks the type a method answers with (a compile-time tag; nothing at run time). */
@@ -156,13 +156,9 @@ export const DESK_METHODS = {
   getLanguage: { args: z.tuple([]), returns: returns<WindowLanguage>() },
   /** The window shows this locale now (its first render, every switch): the host's own words may follow it. */
   reportLocale: { args: z.tuple([z.enum(LOCALES)]) },
-} as const;
+} as const satisfies Record<DeskMethod, { args: z.ZodType; returns?: Returns<Json> }>;
 
 type Methods = typeof DESK_METHODS;
-/** The name of an invocation. */
-export type DeskMethod = keyof Methods;
-/** Every invocation's name, in the table's order. */
-export const DESK_METHOD_NAMES = Object.keys(DESK_METHODS) as DeskMethod[];
 /** The arguments a method takes, as the renderer passes them. */
 export type MethodArgs<M extends DeskMethod> = z.input<Methods[M]['args']>;
 /** The arguments a method takes, as the main side receives them after validation. */
@@ -206,7 +202,7 @@ export type ServerMessage =
 /** The shape of a client message, checked on the main side before anything else is read. */
 export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('subscribe') }),
-  z.object({ type: z.literal('invoke'), id: z.number().int().nonnegative(), method: z.enum(DESK_METHOD_NAMES as [DeskMethod, ...DeskMethod[]]), args: z.array(z.unknown()).max(4) }),
+  z.object({ type: z.literal('invoke'), id: z.number().int().nonnegative(), method: z.enum(DESK_METHOD_NAMES), args: z.array(z.unknown()).max(4) }),
 ]);
 
 /** Compile-time proof that every message on the wire is plain JSON. */
@@ -218,8 +214,3 @@ export type WireProof = [JsonOnly<ServerMessage>, JsonOnly<ClientMessage>];
  * {@link WEB_CLOSE_UNAUTHORIZED}.
  */
 export type WebHello = { type: 'hello'; token: string };
-
-/** WebSocket close code for a missing or wrong launch token. */
-export const WEB_CLOSE_UNAUTHORIZED = 4401;
-/** Path of the web host's bridge socket. */
-export const WEB_BRIDGE_PATH = '/bridge';

@@ -19,19 +19,19 @@
  *
  * Pure TypeScript: no DOM, no Node, no Electron.
  */
-import {
-  DESK_METHOD_NAMES,
-  type ClientMessage,
-  type DeskApi,
-  type DeskChange,
-  type DeskMethod,
-  type DeskState,
-  type ShowRequest,
-  type InvokeResult,
-  type Json,
-  type SaidMessage,
-  type ServerMessage,
-  type Toast,
+import { DESK_METHOD_NAMES } from './wire.js';
+import type {
+  ClientMessage,
+  DeskApi,
+  DeskChange,
+  DeskMethod,
+  DeskState,
+  ShowRequest,
+  InvokeResult,
+  Json,
+  SaidMessage,
+  ServerMessage,
+  Toast,
 } from './bridge.js';
 
 /** How the client reaches the core. */

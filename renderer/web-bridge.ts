@@ -13,7 +13,8 @@
  *   one per toast id ever, in one tab only (the alerting tab); a click focuses the window on the
  *   toast's target; `toast.close` closes it again.
  */
-import { WEB_BRIDGE_PATH, type DeskApi } from '../preload/bridge.js';
+import type { DeskApi } from '../preload/bridge.js';
+import { WEB_BRIDGE_PATH } from '../preload/wire.js';
 import { createBridgeClient } from '../preload/client.js';
 import type { LocksLike } from './lib/alerting-tab.js';
 import { forgetToken, sessionStore, takeTokenFromLocation, type KeyStorage } from './web-bridge/launch-key.js';

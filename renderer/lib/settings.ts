@@ -8,7 +8,8 @@
 import { isLocale, type Locale } from '../../common/locales.js';
 import { t } from './i18n.js';
 import type { MessageKey } from '../../common/i18n.js';
-import { SECRET_KEPT, THEMES, type Json, type SettingsAccount, type SettingsDocument, type SettingsField, type SettingsView, type Theme } from '../../preload/bridge.js';
+import type { Json, SettingsAccount, SettingsDocument, SettingsField, SettingsView, Theme } from '../../preload/bridge.js';
+import { SECRET_KEPT, THEMES } from '../../common/settings.js';
 
 export type Vendor = SettingsView['vendors'][number];
 

@@ -3,7 +3,8 @@
  * localStorage; a theme the settings choose (`display.theme`, not `system`) wins at start-up.
  * `system` follows prefers-color-scheme.
  */
-import { THEMES, type SettingsView, type Theme } from '../../preload/bridge.js';
+import type { SettingsView, Theme } from '../../preload/bridge.js';
+import { THEMES } from '../../common/settings.js';
 import { labels } from './i18n.js';
 
 export type ThemeChoice = Theme;

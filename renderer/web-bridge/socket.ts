@@ -5,7 +5,8 @@
  * `maxAttempts` attempts in a row; then it stops (the host is gone, or came back on another port)
  * until the agent asks to retry. Its status is what the window shows about the connection.
  */
-import { WEB_CLOSE_UNAUTHORIZED, type WebHello } from '../../preload/bridge.js';
+import type { WebHello } from '../../preload/bridge.js';
+import { WEB_CLOSE_UNAUTHORIZED } from '../../preload/wire.js';
 
 /**
  * Where the bridge's connection stands, for the window to show. `retryAt` is epoch ms;
