@@ -18,6 +18,7 @@
  * unit in the name (`…Sec`, `…Ms`). A `key` is unique across the whole desk (`<accountId>/<id>`),
  * an `id` only within its account.
  */
+import type { MessageKey } from './i18n.js';
 import type { AutomationView } from './automation.js';
 
 /**
@@ -350,6 +351,14 @@ export type PresenceReason = {
 };
 
 /**
+ * Something the core says to the agent as a code with its parameters (issue 19): `key` is a message
+ * of `common/locales/en.json`, said by a host in the agent's language (the window: `tSaid`); a
+ * platform's own words travel as a parameter and are shown as the server sent them. Beside it the
+ * model keeps the same in English (logs, and a window that does not know the code).
+ */
+export type Said = { key: MessageKey; values?: { readonly [name: string]: string | number } };
+
+/**
  * A question a platform asks the agent before it goes on (e.g. "Another session exists for this
  * agent: take it over?"). The desk shows it on the account until it is answered or withdrawn.
  */
@@ -411,8 +420,10 @@ export type Account = {
   /** True when this account talks to the bundled simulator (demo mode). */
   demo: boolean;
   connection: ConnectionState;
-  /** Why it is reconnecting or failed, in words a person can act on. */
+  /** Why it is reconnecting or failed, in words a person can act on (English, as logged). */
   reason?: string;
+  /** The same as a code with parameters, said in the agent's language (issue 19); a server's own words are a parameter, shown as sent. */
+  reasonSaid?: Said;
   /** Reconnect attempt number while reconnecting (1-based). */
   attempt?: number;
   /** ISO time of the next attempt while reconnecting. */
@@ -439,8 +450,10 @@ export type Account = {
   wrapUpReasonRequired: boolean;
   /** Whether the platform gives the journey of a finished call (`callJourney`). */
   callJourneys: boolean;
-  /** One line the window shows about what this platform leaves to another tool (e.g. where presence is set). */
+  /** One line the window shows about what this platform leaves to another tool (e.g. where presence is set), in English. */
   notice?: string;
+  /** The same as a code with parameters, said in the agent's language (issue 19). */
+  noticeSaid?: Said;
   /** A question the platform asks the agent, shown until answered. */
   prompt?: AccountPrompt;
   /** Whether the platform reports the agent talking / serving right now. */

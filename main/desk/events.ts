@@ -19,6 +19,7 @@ import type {
   PresenceReason,
   PresenceState,
   Queue,
+  Said,
   SubscriptionIssue,
   TeamMember,
   WrapUp,
@@ -40,7 +41,7 @@ export type TeamMemberData = Omit<TeamMember, 'key' | 'accountId'>;
 /** What a connector emits. */
 export type ConnectorEvent =
   /** The connection changed state (see {@link ConnectionState}). */
-  | { type: 'connection'; state: ConnectionState; reason?: string; attempt?: number; nextAttemptAt?: string }
+  | { type: 'connection'; state: ConnectionState; reason?: string; said?: Said; attempt?: number; nextAttemptAt?: string }
   /** The agent's presence on this platform. */
   | { type: 'presence'; presence: Presence }
   /** Which presence states this platform accepts from the agent (may change with capabilities). */

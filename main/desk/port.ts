@@ -6,7 +6,7 @@
 import type { AgentMessage, MessageKey, MessageValues } from '../../common/i18n.js';
 import { english } from '../i18n.js';
 import type { ConnectorEvent } from './events.js';
-import type { CallAction, CallJourney, CallWorkAction, ChatAction, ConsultPurpose, PresenceState, WrapUpReason } from '../../common/model.js';
+import type { CallAction, CallJourney, CallWorkAction, ChatAction, ConsultPurpose, PresenceState, Said, WrapUpReason } from '../../common/model.js';
 
 /**
  * What a platform can do for the agent, advertised by its module (`main/vendors/<v>/index.ts`):
@@ -170,6 +170,11 @@ export interface ConnectionErrorOptions {
    * refusal in a row, with no healthy session between, is fatal: the credentials were revoked.
    */
   unauthorized?: boolean;
+  /**
+   * What to tell the agent, as a code with parameters (issue 19; `message` is the same in English,
+   * for the log). Without it the supervisor classifies the error itself (`main/vendors/kit/reasons.ts`).
+   */
+  said?: Said;
 }
 
 /**
@@ -183,6 +188,8 @@ export class ConnectionError extends Error {
   readonly retryAfterMs: number | undefined;
   /** See {@link ConnectionErrorOptions.unauthorized}. */
   readonly unauthorized: boolean;
+  /** See {@link ConnectionErrorOptions.said}. */
+  readonly said: Said | undefined;
   constructor(
     message: string,
     readonly fatal: boolean = false,
@@ -191,5 +198,14 @@ export class ConnectionError extends Error {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.retryAfterMs = options?.retryAfterMs;
     this.unauthorized = options?.unauthorized ?? false;
+    this.said = options?.said;
+  }
+
+  /**
+   * The failure `key` (a message of `common/locales/en.json`, `accounts.reason.*`) with its
+   * parameters: its message is the English (for the log), `said` the code the agent reads in their language.
+   */
+  static say(key: MessageKey, values: Readonly<Record<string, string | number>> | undefined, fatal = false, options?: Omit<ConnectionErrorOptions, 'said'>): ConnectionError {
+    return new ConnectionError(english.t(key, values), fatal, { ...options, said: values ? { key, values } : { key } });
   }
 }

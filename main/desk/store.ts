@@ -33,6 +33,7 @@ import {
   type PresenceState,
   type ScreenPop,
   type Queue,
+  type Said,
   type WrapUpReason,
 } from '../../common/model.js';
 import type { AutomationView } from '../../common/automation.js';
@@ -154,8 +155,10 @@ export interface AccountSeed {
   callJourneys?: boolean;
   /** The call work the platform offers; default none. */
   callWork?: readonly CallWorkAction[];
-  /** What the platform leaves to another tool, in one line for the window. */
+  /** What the platform leaves to another tool, in one line for the window (English). */
   notice?: string;
+  /** The same as a code with parameters (issue 19). */
+  noticeSaid?: Said;
 }
 
 /**
@@ -207,6 +210,7 @@ function accountRecord(seed: AccountSeed, now: string): Account {
     wrapUpReasons: [],
     wrapUpReasonRequired: false,
     ...(seed.notice ? { notice: seed.notice } : {}),
+    ...(seed.noticeSaid ? { noticeSaid: seed.noticeSaid } : {}),
     connection: 'connecting',
     since: now,
     subscriptionIssues: [],
@@ -311,6 +315,7 @@ function reduceDeskEvent(state: DeskState, event: DeskEvent): DeskState {
         ...account,
         connection: event.state,
         reason: event.state === 'connected' ? undefined : event.reason,
+        reasonSaid: event.state === 'connected' ? undefined : event.said,
         attempt: event.attempt,
         nextAttemptAt: event.nextAttemptAt,
         since: changed ? event.at : account.since,

@@ -117,7 +117,7 @@ export function trayModel(state: DeskState, nowMs: number = Date.now(), tr: Tran
   if (callItems.length) items.push(...callItems, { kind: 'separator' });
   items.push(
     ...(accounts.length
-      ? accounts.flatMap((a): TrayItem[] => [{ kind: 'label', text: accountLine(a, tr, words) }, ...(a.notice ? [{ kind: 'label' as const, text: `    ${a.notice}` }] : [])])
+      ? accounts.flatMap((a): TrayItem[] => [{ kind: 'label', text: accountLine(a, tr, words) }, ...(a.notice ? [{ kind: 'label' as const, text: `    ${a.noticeSaid ? tr.t(a.noticeSaid.key, a.noticeSaid.values) : a.notice}` }] : [])])
       : [{ kind: 'label' as const, text: tr.t('tray.no-accounts') }]),
   );
   for (const account of accounts.filter((a) => a.connection === 'failed')) {

@@ -6,6 +6,7 @@
  */
 import { CALL_WORK_ACTIONS, type CallWorkAction } from '../../common/model.js';
 import type { AccountSeed } from '../desk/store.js';
+import { english } from '../i18n.js';
 import type { Connector } from '../desk/port.js';
 import { enreach } from './enreach/index.js';
 import { genesys } from './genesys/index.js';
@@ -78,7 +79,7 @@ export function accountSeed(account: ParsedAccount, demo: boolean): AccountSeed 
     callControl: platform?.capabilities.callControl ?? false,
     callJourneys: platform?.capabilities.callJourneys ?? false,
     callWork: [...(platform?.capabilities.callWork ?? [])],
-    ...(platform?.notice ? { notice: platform.notice } : {}),
+    ...(platform?.notice ? { notice: english.t(platform.notice.key, platform.notice.values), noticeSaid: platform.notice } : {}),
   };
 }
 

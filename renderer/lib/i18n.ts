@@ -216,6 +216,17 @@ export function tParts(key: MessageKey, values: Readonly<Record<string, string>>
   return parts;
 }
 
+/**
+ * What the core said as a code (`Said`: an account's reason or notice) in pieces, as {@link tParts}
+ * splits them: each parameter (a server's words, a user id, a status) set apart so the component shows
+ * it as sent (`translate="no"`). A code this window does not know gives the core's `english` whole, as a parameter.
+ */
+export function saidParts(said: { key: string; values?: Readonly<Record<string, string | number>> } | undefined, english: string): MessagePart[] {
+  if (!said || !Object.hasOwn(SOURCE, said.key)) return [{ text: english, param: 'english' }];
+  const values = Object.fromEntries(Object.entries(said.values ?? {}).map(([name, value]) => [name, String(value)]));
+  return tParts(said.key as MessageKey, values);
+}
+
 /** The translator itself (for code outside components that formats once, e.g. the window title). */
 export function translator(): Translator {
   return active();

@@ -19,7 +19,11 @@ import { startCore } from '../../main/app.js';
 import { parseConfig } from '../../main/config.js';
 import { createLogger } from '../../main/log.js';
 import { startEnreachSimulator, type EnreachSimulator } from '../../main/vendors/enreach/simulator/index.js';
-import { HUAWEI_NOTICE } from '../../main/vendors/huawei/capabilities.js';
+import { english } from '../../main/i18n.js';
+import { HUAWEI_NOTICE as NOTICE_CODE } from '../../main/vendors/huawei/capabilities.js';
+
+/** What the window says CEC leaves to another tool, in English (the page's language here). */
+const HUAWEI_NOTICE = english.t(NOTICE_CODE.key, NOTICE_CODE.values);
 import { startHuaweiSimulator } from '../../main/vendors/huawei/simulator/index.js';
 import { startOpenMethodsSimulator, type OpenMethodsSimulator } from '../../main/vendors/openmethods/simulator/index.js';
 import { startWebHost } from '../../main/web.js';

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
+import { english } from '../../main/i18n.js';
 import { secretFieldsOf } from '../../main/vendors/kit/platform.js';
 import { applyTokenSource, CecAuthError } from '../../main/vendors/huawei/auth.js';
 import { parseSetCookie } from '../../main/vendors/huawei/cec.js';
@@ -45,7 +46,9 @@ describe('Huawei CEC account', () => {
   });
 
   it('tells the agent the audio runs in the CEC client, and offers dialling and hang-up only', () => {
-    assert.equal(huawei.notice, "The call's audio runs in the CEC client.");
+    // A code the window says in the agent's language (issue 19), the client's name as a parameter.
+    assert.ok(huawei.notice);
+    assert.equal(english.t(huawei.notice.key, huawei.notice.values), "The call's audio runs in the CEC client.");
     assert.deepEqual(huawei.capabilities.presence, []);
     assert.equal(huawei.capabilities.dial, true);
     assert.equal(huawei.capabilities.callControl, true);

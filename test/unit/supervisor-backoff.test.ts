@@ -274,6 +274,8 @@ describe('connection supervisor on a failing server', () => {
     assert.equal(attempts.length, 1, 'no retry loop on a fatal error');
     assert.equal(last()?.state, 'failed');
     assert.match((last() as { reason: string }).reason, /licence/);
+    // The agent reads it in their language: a code, the connector's words as its detail.
+    assert.deepEqual((last() as { said?: unknown }).said, { key: 'accounts.reason.failed', values: { detail: 'the licence was revoked — ask an administrator' } });
     fatal = false;
     supervisor.retry();
     await advance(t, 10);
@@ -306,6 +308,7 @@ describe('connection supervisor on a failing server', () => {
     await advance(t, 10);
     assert.equal(last()?.state, 'failed');
     assert.match((last() as { reason: string }).reason, /check the account settings/);
+    assert.equal((last() as { said?: { key: string } }).said?.key, 'accounts.reason.revoked');
     // And when the fresh sign-in itself is refused: failed too, after exactly one try.
     supervisor.retry();
     await advance(t, 10);

@@ -10,6 +10,7 @@
  * 6. REST re-read: availability [I], queues, open callbacks [I].
  * Document: `vendor-docs/enreach-rte-websocket-api.txt`; REST: rest.ts.
  */
+import type { Said } from '../../../common/model.js';
 import type { DeskLogger as Logger } from '../../desk/port.js';
 import { ConnectionError } from '../../desk/port.js';
 import type { SessionContext } from '../kit/connector.js';
@@ -109,6 +110,11 @@ export class EnreachAccountState {
       : `Enreach rejected the user name or password for ${this.user} — check the account settings`;
   }
 
+  /** {@link rejected} as a code for the agent's language (issue 19). */
+  rejectedSaid(): Said {
+    return { key: 'accounts.reason.credentials', values: { user: this.user } };
+  }
+
   /** Forgets what was derived from the settings (a person will fix them). */
   forgetDerived(): void {
     this.apiUrl = this.account.apiUrl;
@@ -136,12 +142,12 @@ export class EnreachAccountState {
   async resolveSecretKey(api: string): Promise<string> {
     if (this.secretKey) return this.secretKey;
     const { password } = this.secrets;
-    if (!password) throw new ConnectionError(`No secret key or password is set for ${this.user} — check the account settings`, true);
+    if (!password) throw new ConnectionError(`No secret key or password is set for ${this.user} — check the account settings`, true, { said: { key: 'accounts.reason.no-secret', values: { user: this.user } } });
     try {
       this.secretKey = (await secretKeyFromPassword(api, this.user, password, this.restTuning)).secretKey;
     } catch (error) {
       if (error instanceof EnreachHttpError && (error.status === 400 || error.status === 401 || error.status === 403)) {
-        throw new ConnectionError(this.rejected(), true, { cause: error });
+        throw new ConnectionError(this.rejected(), true, { cause: error, said: this.rejectedSaid() });
       }
       throw error;
     }
@@ -160,9 +166,12 @@ export class EnreachAccountState {
       );
     }
     if (error instanceof EnreachHttpError) {
-      if (error.status === 401) return new ConnectionError(this.rejected(), true, { cause: error });
+      if (error.status === 401) return new ConnectionError(this.rejected(), true, { cause: error, said: this.rejectedSaid() });
       if (error.status === 403) {
-        return new ConnectionError(`Enreach refused ${user} access to ${error.path} (HTTP 403) — check the user's permissions`, true, { cause: error });
+        return new ConnectionError(`Enreach refused ${user} access to ${error.path} (HTTP 403) — check the user's permissions`, true, {
+          cause: error,
+          said: { key: 'accounts.reason.forbidden', values: { user, detail: error.path } },
+        });
       }
       if (error.status === 404 && /\/users\/me$/.test(error.path)) {
         return new ConnectionError(`The Enreach API at ${this.apiUrl} has no users/me — check the account's apiUrl`, true, { cause: error });

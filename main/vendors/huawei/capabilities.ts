@@ -7,6 +7,7 @@
  * (`dropClickToCall`); the media itself is the CEC client's (WebRTC to the access code). No
  * presence, no chats, queues or callbacks through these operations.
  */
+import type { Said } from '../../../common/model.js';
 import type { Capabilities } from '../../desk/port.js';
 
 /** The platform's display name (an account's default label, and the agent's messages). */
@@ -27,4 +28,4 @@ export const HUAWEI_CAPABILITIES: Capabilities = {
 };
 
 /** What the window says CEC leaves to another tool. */
-export const HUAWEI_NOTICE = "The call's audio runs in the CEC client.";
+export const HUAWEI_NOTICE: Said = { key: 'accounts.notice.audio-elsewhere', values: { tool: 'CEC' } };

@@ -7,6 +7,7 @@
  * (`kit/testing.ts`) (ARCHITECTURE.md, principle 7): a new platform is its folder plus one line.
  */
 import { z } from 'zod';
+import type { Said } from '../../../common/model.js';
 import type { Capabilities, Connector } from '../../desk/port.js';
 import type { Logger } from '../../log.js';
 import { accountBase, secretSchema } from './account.js';
@@ -123,8 +124,12 @@ export interface PlatformModule<Shape extends z.ZodRawShape = z.ZodRawShape, Acc
   /** The settings screen's account form, in order. */
   form: ReadonlyArray<FormField<Extract<keyof Shape, string>>>;
   capabilities: Capabilities;
-  /** One line the window shows on the account about what the platform leaves to another tool. */
-  notice?: string;
+  /**
+   * One line the window shows on the account about what the platform leaves to another tool, as a
+   * code with parameters (`accounts.notice.*`; the platform's own names, e.g. its client's, are
+   * parameters): said in the agent's language, in English in the tray's log and the docs.
+   */
+  notice?: Said;
   /**
    * Builds the connector for a parsed account.
    * @param secrets the account's secret fields, resolved to their values (an optional one absent when not set).

@@ -19,12 +19,14 @@
  * - stops at `failed` for errors only a person can fix (`ConnectionError.fatal`: wrong credentials,
  *   a refused licence, a session taken over elsewhere) and for a second refused sign-in in a row
  *   (`ConnectionError.unauthorized` twice with no healthy spell between: the credentials were
- *   revoked), with a reason the person can act on, until Retry;
+ *   revoked), with a reason the person can act on, until Retry — in English (`reason`, as logged)
+ *   and as a code with parameters the window says in the agent's language (`said`, `kit/reasons.ts`);
  * - stops within a deadline ({@link STOP_WITHIN_MS}) even when the server hangs.
  */
 import type { ConnectorEvent } from '../../desk/events.js';
 import { ConnectionError } from '../../desk/port.js';
 import type { DeskLogger as Logger } from '../../desk/port.js';
+import { connectionReason } from './reasons.js';
 
 /** A live connection, as the supervisor sees it. */
 export interface Session {
@@ -308,10 +310,10 @@ export class ConnectionSupervisor {
         if (!this.running) break;
         if (this.resumed) {
           this.resumed = false;
-          emit({ type: 'connection', state: 'reconnecting', reason: 'the computer woke from sleep', attempt: 1 });
+          emit({ type: 'connection', state: 'reconnecting', reason: 'the computer woke from sleep', said: { key: 'accounts.reason.woke' }, attempt: 1 });
           continue;
         }
-        cause ??= new Error('the server closed the connection');
+        cause ??= new ConnectionError('the server closed the connection', false, { said: { key: 'accounts.reason.closed' } });
       } catch (error) {
         cause = error instanceof Error ? error : new Error(String(error));
       }
@@ -321,13 +323,13 @@ export class ConnectionSupervisor {
         cause = new ConnectionError(
           `The server refused this account's sign-in again right after a fresh one (${cause.message}) — the credentials may have been revoked or changed: check the account settings, then Retry`,
           true,
-          { cause },
+          { cause, said: { key: 'accounts.reason.revoked', values: { detail: cause.message } } },
         );
       }
       this.refusedBefore = refused;
       if (cause instanceof ConnectionError && cause.fatal) {
         log.error({ err: cause }, 'connection failed; waiting for a person to fix it');
-        emit({ type: 'connection', state: 'failed', reason: cause.message });
+        emit({ type: 'connection', state: 'failed', reason: cause.message, said: connectionReason(cause) });
         this.failed = true;
         await this.sleep(Number.POSITIVE_INFINITY);
         this.failed = false;
@@ -348,6 +350,7 @@ export class ConnectionSupervisor {
         type: 'connection',
         state: 'reconnecting',
         reason: cause.message,
+        said: connectionReason(cause),
         attempt: this.failures,
         nextAttemptAt: new Date(Date.now() + delay).toISOString(),
       });

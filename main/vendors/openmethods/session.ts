@@ -138,7 +138,11 @@ export function newAccountState(account: OpenMethodsAccount, password: string, t
  */
 export async function openSession(state: UccxAccountState, ctx: SessionContext): Promise<{ session: Session; live: Live }> {
   const { log } = ctx;
-  if (!state.password) throw new ConnectionError(`No password is set for UCCX agent ${state.account.agentId} — check the account settings`, true);
+  if (!state.password) {
+    throw new ConnectionError(`No password is set for UCCX agent ${state.account.agentId} — check the account settings`, true, {
+      said: { key: 'accounts.reason.no-secret', values: { user: state.account.agentId } },
+    });
+  }
   let cancelled: Error | undefined;
   const cancel = new AbortController();
   state.fold ??= new UccxFold(log, state.account.agentId);
@@ -262,12 +266,16 @@ async function sessionResource(state: UccxAccountState, link: Link & { processor
     const response = answer.data;
     if (response.result === 'failure') {
       const why = response.failure?.message?.trim() || response.failure?.code || 'no reason given';
-      throw new ConnectionError(`OpenMethods refused to sign in agent ${agent}: ${why} — check the agent id and password`, true);
+      throw new ConnectionError(`OpenMethods refused to sign in agent ${agent}: ${why} — check the agent id and password`, true, {
+        said: { key: 'accounts.reason.sign-in-refused', values: { user: agent, detail: why } },
+      });
     }
     if (response.result === 'confirm') {
       const choice = await askTakeOver(state, response.message?.trim() || DEFAULT_TAKE_OVER_MESSAGE, link, ctx);
       if (choice !== TAKE_OVER) {
-        throw new ConnectionError(`Another session holds agent ${agent} and you chose not to take it over — Retry to be asked again`, true);
+        throw new ConnectionError(`Another session holds agent ${agent} and you chose not to take it over — Retry to be asked again`, true, {
+          said: { key: 'accounts.reason.takeover-declined', values: { user: agent } },
+        });
       }
       override = true;
       continue;

@@ -6,6 +6,7 @@
  * `sendText` only — no command to set one's own presence (VENDOR-NOTES [C]) and no call control
  * (answer, hang up, hold, dial).
  */
+import type { Said } from '../../../common/model.js';
 import type { Capabilities } from '../../desk/port.js';
 
 /** The platform's display name (an account's default label, and the agent's messages). */
@@ -26,4 +27,4 @@ export const THREEC_CAPABILITIES: Capabilities = {
 };
 
 /** What the window (and the tray) says the agent does elsewhere. */
-export const THREEC_NOTICE = 'Presence is set in 3C; answer calls on your phone.';
+export const THREEC_NOTICE: Said = { key: 'accounts.notice.presence-elsewhere', values: { tool: '3C' } };

@@ -71,7 +71,7 @@ export function createThreecConnector(account: ThreecAccount, secrets: ThreecSec
   async function connect(ctx: SessionContext): Promise<{ session: Session; live: Live }> {
     const { log, emit } = ctx;
     const password = secrets.password;
-    if (!password) throw new ConnectionError(`No 3C password is set for ${user} — check the account settings`, true);
+    if (!password) throw new ConnectionError(`No 3C password is set for ${user} — check the account settings`, true, { said: { key: 'accounts.reason.no-secret', values: { user } } });
     if (password.length > PROPERTY_MAX_LENGTH) {
       throw new ConnectionError(`The 3C password for ${user} is longer than ${PROPERTY_MAX_LENGTH} characters — check the account settings`, true);
     }
