@@ -9,7 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { Core } from '../../main/app.js';
 import { apiRequest } from '../support/api-client.js';
-import { PAGE, ScriptedConnector } from '../support/automation-rig.js';
+import { PAGE } from '../support/automation-rig.js';
+import { ScriptedConnector } from '../support/scripted-connector.js';
 import { Closers } from './harness.js';
 import { clippedTexts, openPseudoDesk, unmarkedTexts, xa } from './pseudo.js';
 

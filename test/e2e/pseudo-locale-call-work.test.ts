@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { CALL_WORK_ACTIONS } from '../../common/model.js';
 import type { Core } from '../../main/app.js';
-import { ScriptedConnector } from '../support/automation-rig.js';
+import { ScriptedConnector } from '../support/scripted-connector.js';
 import { Closers } from './harness.js';
 import { clippedTexts, openPseudoDesk, unmarkedTexts, xa } from './pseudo.js';
 

@@ -5,8 +5,7 @@
 import assert from 'node:assert/strict';
 import { parseConfig, resolveSecret } from '../../main/config.js';
 import { Desk, memoryPreferences } from '../../main/desk/desk.js';
-import type { ConnectorEvent } from '../../main/desk/events.js';
-import { CommandError, type Connector, type ConnectorCommand, type ConnectorContext } from '../../main/desk/port.js';
+import { ScriptedConnector } from './scripted-connector.js';
 import { createLogger } from '../../main/log.js';
 import { Automation } from '../../main/api/index.js';
 import { problemSchema } from '../../main/api/schemas.js';
@@ -14,26 +13,6 @@ import { apiRequest, type ApiAnswer } from './api-client.js';
 import type { Closers } from './closers.js';
 import { eventually } from './eventually.js';
 
-/** A connector double: connected at once, records commands, lets the test emit events; `refuse` makes commands fail. */
-export class ScriptedConnector implements Connector {
-  context?: ConnectorContext;
-  readonly commands: ConnectorCommand[] = [];
-  refuse?: string;
-  start(context: ConnectorContext): void {
-    this.context = context;
-    context.emit({ type: 'connection', state: 'connected' });
-  }
-  emit(event: ConnectorEvent): void {
-    this.context!.emit(event);
-  }
-  retry(): void {}
-  resume(): void {}
-  async stop(): Promise<void> {}
-  async execute(command: ConnectorCommand): Promise<void> {
-    if (this.refuse) throw new CommandError(this.refuse);
-    this.commands.push(command);
-  }
-}
 
 /** A web page's origin the tests pair from. */
 export const PAGE = 'https://crm.example.com';

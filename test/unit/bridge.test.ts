@@ -6,30 +6,11 @@ import { assembleCore } from '../../main/app.js';
 import { eventually } from '../support/eventually.js';
 import { createBridgeClient } from '../../preload/client.js';
 import { Desk } from '../../main/desk/desk.js';
-import type { ConnectorEvent } from '../../main/desk/events.js';
 import { createLogger } from '../../main/log.js';
 import { parseConfig } from '../../main/config.js';
 import { ReadOnlySettings } from '../../main/settings.js';
-import type { Connector, ConnectorCommand, ConnectorContext } from '../../main/desk/port.js';
+import { ScriptedConnector } from '../support/scripted-connector.js';
 
-/** A connector double: records commands, lets the test emit events. */
-class ScriptedConnector implements Connector {
-  context?: ConnectorContext;
-  readonly commands: ConnectorCommand[] = [];
-  start(context: ConnectorContext): void {
-    this.context = context;
-    context.emit({ type: 'connection', state: 'connected' });
-  }
-  emit(event: ConnectorEvent): void {
-    this.context!.emit(event);
-  }
-  retry(): void {}
-  resume(): void {}
-  async stop(): Promise<void> {}
-  async execute(command: ConnectorCommand): Promise<void> {
-    this.commands.push(command);
-  }
-}
 
 /** A value as it arrives through JSON (members that are `undefined` left out). */
 const asJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;

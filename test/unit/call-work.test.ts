@@ -17,41 +17,17 @@ import { parseConfig } from '../../main/config.js';
 import { Desk } from '../../main/desk/desk.js';
 import type { ConnectorEvent } from '../../main/desk/events.js';
 import { historyDocument, readHistory } from '../../main/desk/history.js';
-import { CommandError, type Connector, type ConnectorCommand, type ConnectorContext } from '../../main/desk/port.js';
+import { ScriptedConnector } from '../support/scripted-connector.js';
 import { trayAction, trayModel } from '../../main/desk/tray.js';
 import { createLogger } from '../../main/log.js';
 import { ReadOnlySettings } from '../../main/settings.js';
 import { createBridgeClient, DeskError } from '../../preload/client.js';
 
-/** A platform that offers every call work action; `refuse` makes the next command fail with the platform's words. */
-class WorkConnector implements Connector {
-  context?: ConnectorContext;
-  readonly commands: ConnectorCommand[] = [];
-  refuse: string | undefined;
-  start(context: ConnectorContext): void {
-    this.context = context;
-    context.emit({ type: 'connection', state: 'connected' });
-  }
-  emit(event: ConnectorEvent): void {
-    this.context!.emit(event);
-  }
-  retry(): void {}
-  resume(): void {}
-  async stop(): Promise<void> {}
-  async execute(command: ConnectorCommand): Promise<void> {
-    this.commands.push(command);
-    if (this.refuse) {
-      const words = this.refuse;
-      this.refuse = undefined;
-      throw new CommandError(words);
-    }
-  }
-}
 
 const ALL_WORK = [...CALL_WORK_ACTIONS];
 
 function setup(seed: { callWork?: typeof ALL_WORK; history?: DeskState['recentCalls'] } = {}) {
-  const connector = new WorkConnector();
+  const connector = new ScriptedConnector();
   const log = createLogger('silent');
   const desk = new Desk({
     accounts: [
@@ -153,7 +129,7 @@ describe('call work: consultation legs', () => {
   it('shows a refusal on the call in the platform’s words, and clears it when the agent tries again', async () => {
     const { desk, connector } = setup();
     connector.emit(connected('c1'));
-    connector.refuse = 'Destination 2041 is busy';
+    connector.refuseOnce('Destination 2041 is busy');
     await assert.rejects(desk.consult('acd/c1', '2041', 'transfer'), /Destination 2041 is busy/);
     assert.equal(desk.state.calls['acd/c1']!.error, 'Destination 2041 is busy');
     await desk.consult('acd/c1', '2042', 'transfer');
@@ -179,7 +155,7 @@ describe('call work: digits', () => {
     await desk.sendDtmf('acd/c1', '1234');
     await desk.sendDtmf('acd/c1', '#');
     assert.equal(desk.state.calls['acd/c1']!.digitsSent, '1234#');
-    connector.refuse = 'DTMF not allowed now';
+    connector.refuseOnce('DTMF not allowed now');
     await assert.rejects(desk.sendDtmf('acd/c1', '9'), /DTMF not allowed now/);
     assert.equal(desk.state.calls['acd/c1']!.digitsSent, '1234#', 'refused digits were not sent');
     await assert.rejects(desk.sendDtmf('acd/c1', '12x'), /Only the keys 0–9/);
@@ -292,7 +268,7 @@ describe('call work: the contract', () => {
     const german = createTranslator('de', JSON.parse(readFileSync(new URL('../../common/locales/de.json', import.meta.url), 'utf8')) as Catalog);
     assert.equal(german.t(refusal.said.key as MessageKey, refusal.said.values), 'Für diesen Anruf läuft bereits eine Rückfrage.');
     connector.emit(connected('c3', { caller: '+358403333333' }));
-    connector.refuse = 'Destination 2041 is busy';
+    connector.refuseOnce('Destination 2041 is busy');
     const platform = await api.blindTransfer('acd/c3', '2041').then(
       () => assert.fail('refused'),
       (error: unknown) => error,
