@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { ConnectionError } from '../../main/desk/port.js';
 import { connectionReason } from '../../main/vendors/kit/reasons.js';
-import { ScriptedConnector } from '../support/automation-rig.js';
+import { ScriptedConnector } from '../support/scripted-connector.js';
 import { Closers } from './harness.js';
 import { clippedTexts, openPseudoDesk, unmarkedTexts, xa } from './pseudo.js';
 
