@@ -479,7 +479,15 @@ export type DeskState = {
    * aside, and the history starts empty); shown on the history until the agent dismisses it.
    */
   historyNotice?: string;
+  /** The live chats: offered (`invited`) and `active`. A chat that ends moves to {@link endedChats}. */
   chats: Record<string, Chat>;
+  /**
+   * The chats that ended (`state: 'ended'`), by the same key they had while live; the desk keeps
+   * the newest 50 and clears each {@link ENDED_CHAT_TTL_MS} after its `endedAt`, or when the agent
+   * puts it away. Kept apart from the live chats so that a live chat's every line does not copy or
+   * walk the ended ones (issue 21, item 1) [I].
+   */
+  endedChats: Record<string, Chat>;
   /** Open callback requests; closed ones leave the desk. */
   callbacks: Record<string, Callback>;
   queues: Record<string, Queue>;

@@ -44,6 +44,8 @@ export type DeskPatch = {
   /** The notice about a history that could not be read; `null` when the agent dismissed it. */
   historyNotice?: string | null;
   chats?: SlicePatch<ChatUpsert>;
+  /** Chats that ended (a chat that ends is removed from `chats` and upserted here, under its key). */
+  endedChats?: SlicePatch<ChatUpsert>;
   callbacks?: SlicePatch<Callback>;
   queues?: SlicePatch<Queue>;
   team?: SlicePatch<TeamMember>;
@@ -63,9 +65,9 @@ export type DeskChange = { seq: number; full: DeskState } | { seq: number; patch
 /** An entity of a keyed slice: accounts are keyed by `id`, everything else by `key`. */
 type Keyed = { key: string } | { id: string; key?: undefined };
 /** The desk state's keyed slices: each is a record by key, patched as upserts and removals. */
-export type SliceName = 'accounts' | 'calls' | 'chats' | 'callbacks' | 'queues' | 'team';
+export type SliceName = 'accounts' | 'calls' | 'chats' | 'endedChats' | 'callbacks' | 'queues' | 'team';
 /** Every keyed slice, in the order a patch lists them. */
-export const SLICES: readonly SliceName[] = ['accounts', 'calls', 'chats', 'callbacks', 'queues', 'team'];
+export const SLICES: readonly SliceName[] = ['accounts', 'calls', 'chats', 'endedChats', 'callbacks', 'queues', 'team'];
 
 function keyOf(entity: Keyed): string {
   return entity.key ?? (entity as { id: string }).id;
@@ -79,7 +81,8 @@ export function applyPatch(state: DeskState, patch: DeskPatch): DeskState {
     if (!sp) continue;
     const record = { ...(state[slice] as Record<string, Keyed>) };
     for (const key of sp.remove) delete record[key];
-    for (const entity of sp.upsert) record[keyOf(entity)] = slice === 'chats' ? fullChat(record, entity as ChatUpsert) : entity;
+    const chats = slice === 'chats' || slice === 'endedChats';
+    for (const entity of sp.upsert) record[keyOf(entity)] = chats ? fullChat(state, entity as ChatUpsert) : entity;
     (next as unknown as Record<string, unknown>)[slice] = record;
   }
   if (patch.recentCalls) next.recentCalls = patch.recentCalls;
@@ -97,10 +100,11 @@ export function applyPatch(state: DeskState, patch: DeskPatch): DeskState {
   return next;
 }
 
-function fullChat(chats: Record<string, Keyed>, upsert: ChatUpsert): Chat {
+/** A chat upsert made whole: its earlier lines from the chat as `state` had it, live or ended (a chat that ends moves between the slices). */
+function fullChat(state: DeskState, upsert: ChatUpsert): Chat {
   const { messagesFrom, ...chat } = upsert;
   if (messagesFrom === undefined) return chat;
-  const before = (chats[chat.key] as Chat | undefined)?.messages ?? [];
+  const before = (state.chats[chat.key] ?? state.endedChats[chat.key])?.messages ?? [];
   return { ...chat, messages: [...before.slice(0, messagesFrom), ...chat.messages] };
 }
 

@@ -3,7 +3,7 @@
  * window (`renderer/lib/select.ts`, `presence.ts`, the presence bar), so the tray's status line and
  * the window's never disagree. In `common/`: no Node, no DOM, nothing outside `common/`.
  */
-import { entityKey, PRESENCE_LABELS, PRESENCE_STATES, type Account, type Call, type Callback, type DeskState, type Presence, type PresenceReason, type PresenceState } from './model.js';
+import { entityKey, PRESENCE_LABELS, PRESENCE_STATES, type Account, type Call, type Callback, type Chat, type DeskState, type Presence, type PresenceReason, type PresenceState } from './model.js';
 
 /**
  * The agent's presence across accounts: the state every connected account that reports a presence
@@ -41,6 +41,19 @@ export function presenceReasons(state: DeskState, presence: PresenceState): Pres
     }
   }
   return out;
+}
+
+/**
+ * A chat by its desk key, live or ended (the desk keeps them in two slices, `chats` and
+ * `endedChats`, under the same key); `undefined` when it is on neither.
+ */
+export function chatOf(state: Pick<DeskState, 'chats' | 'endedChats'>, key: string): Chat | undefined {
+  return state.chats[key] ?? state.endedChats[key];
+}
+
+/** Every chat on the desk, live ones first, then ended ones (each slice in its own order). */
+export function allChats(state: Pick<DeskState, 'chats' | 'endedChats'>): Chat[] {
+  return [...Object.values(state.chats), ...Object.values(state.endedChats)];
 }
 
 const CALL_ORDER: Record<Call['state'], number> = { ringing: 0, dialing: 1, queued: 2, connected: 3, held: 4, ended: 5 };

@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import type { Chat, ChatMessage, DeskState, PastCall } from '../../common/model.js';
 import type { ApiEventData, ApiEventType } from './schemas.js';
 import { apiCall, apiCallback, apiChat, apiEndedCall, apiMessage, apiPresence } from './view.js';
+import { chatOf } from '../../common/selectors.js';
 
 /** How many events the log keeps for replay (about a busy hour of one agent's desk [I]). */
 export const EVENT_LOG_CAPACITY = 1_000;
@@ -83,10 +84,12 @@ export function deskEvents(previous: DeskState, next: DeskState, placedBy?: (cal
     }
   }
 
-  if (previous.chats !== next.chats) {
-    for (const key in next.chats) {
-      const now = next.chats[key]!;
-      const before = previous.chats[key];
+  // A chat that ends moves from `chats` to `endedChats` under its key: look it up in both.
+  for (const slice of ['chats', 'endedChats'] as const) {
+    if (previous[slice] === next[slice]) continue;
+    for (const key in next[slice]) {
+      const now = next[slice][key]!;
+      const before = chatOf(previous, key);
       if (before === now) continue;
       if (!before) out.push({ type: 'chat.offered', data: { chat: apiChat(now) } });
       else for (const message of newLines(before, now)) out.push({ type: 'chat.message', data: { chat: key, account: now.accountId, message: apiMessage(message) } });

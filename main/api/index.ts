@@ -14,6 +14,7 @@
  * Nothing here knows a platform: it speaks the desk's vocabulary only.
  */
 import type { CallAction, PresenceState } from '../../common/model.js';
+import { chatOf } from '../../common/selectors.js';
 import { API_ACTIONS_KEPT, type ApiAction, type ApiCommand, type AutomationView } from '../../common/automation.js';
 import type { AppConfig } from '../config.js';
 import { CommandError } from '../desk/port.js';
@@ -425,7 +426,7 @@ export class Automation {
 
   private async sendChatMessage({ client, params, body }: RequestContext): Promise<HandlerResult> {
     const key = params.chatId as string;
-    const chat = this.options.desk.state.chats[key];
+    const chat = chatOf(this.options.desk.state, key);
     if (!chat) this.refuseCommand(client!, 'chat-message', undefined, 'not-found', 'No chat on the desk has that id. The chats are in GET /api/v1/desk.');
     await this.command(client!, 'chat-message', chat.accountId, () => this.options.desk.sendChatMessage(key, (body as { text: string }).text));
     return { status: 200, body: { status: 'sent', chat: key } };

@@ -3,7 +3,7 @@
  * field, so nothing the desk keeps for itself (or adds later) reaches an app by accident. Pure.
  */
 import { CALL_ACTIONS, type Account, type Call, type CallAction, type Callback, type Chat, type ChatMessage, type DeskState, type PastCall, type Presence } from '../../common/model.js';
-import { activeCalls } from '../../common/selectors.js';
+import { activeCalls, allChats } from '../../common/selectors.js';
 import type { ApiAccount, ApiCall, ApiCallback, ApiChat, ApiChatMessage, ApiEndedCall, ApiSnapshot } from './schemas.js';
 
 /** `base` with the members of `from` that are set (JSON leaves `undefined` out anyway; this keeps objects small). */
@@ -126,7 +126,7 @@ export function apiSnapshot(state: DeskState, lastEventId: string, at: string): 
     lastEventId,
     accounts: Object.values(state.accounts).map(apiAccount),
     calls: activeCalls(state).map(apiCall),
-    chats: Object.values(state.chats).map(apiChat),
+    chats: allChats(state).map(apiChat),
     callbacks: Object.values(state.callbacks).map(apiCallback),
   };
 }

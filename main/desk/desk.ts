@@ -7,7 +7,7 @@ import { CommandError, type CommandAnswer, type Connector, type ConnectorCommand
 import type { ConnectorEvent } from './events.js';
 import { ENDED_CHAT_TTL_MS, type Account, type Call, type CallAction, type CallJourney, type CallWorkAction, type ChatCommand, type ConsultPurpose, type DeskSetup, type DeskState, type PendingDial, type PresenceState } from '../../common/model.js';
 import { DIALABLE, DTMF } from '../../common/dial.js';
-import { consultationOf, type Consultation } from '../../common/selectors.js';
+import { chatOf, consultationOf, type Consultation } from '../../common/selectors.js';
 import { parseDialLink } from './dial-link.js';
 import type { HistorySeed } from './history.js';
 import { initialState, reduce, type AccountSeed, type SliceOwner, type StoreAction, type Touched } from './store.js';
@@ -150,7 +150,7 @@ export class Desk {
     const next = reduce(previous, action, touched, this.owner);
     if (next === previous) return;
     this.current = next;
-    if (next.chats !== previous.chats && this.sweep === undefined) this.scheduleSweep();
+    if (next.endedChats !== previous.endedChats && this.sweep === undefined) this.scheduleSweep();
     for (const listener of this.listeners) {
       try {
         listener(next, previous, touched);
@@ -172,9 +172,8 @@ export class Desk {
    */
   private scheduleSweep(): void {
     let earliest: string | undefined;
-    for (const key in this.current.chats) {
-      const chat = this.current.chats[key]!;
-      if (chat.state !== 'ended') continue;
+    for (const key in this.current.endedChats) {
+      const chat = this.current.endedChats[key]!;
       const ended = chat.endedAt ?? chat.startedAt;
       if (earliest === undefined || ended < earliest) earliest = ended;
     }
@@ -451,7 +450,7 @@ export class Desk {
 
   /** Accepts, rejects, completes or leaves a chat. @throws {CommandError} if the chat does not allow it now. */
   async chatAction(chatKey: string, action: ChatCommand): Promise<void> {
-    const chat = this.current.chats[chatKey];
+    const chat = chatOf(this.current, chatKey);
     if (!chat) throw CommandError.say('desk.chat.gone');
     if (!chat.actions.includes(action)) throw CommandError.say('desk.chat.not-now', { action });
     await this.route(chat.accountId, { type: 'chat.action', chatId: chat.id, action });
@@ -459,7 +458,7 @@ export class Desk {
 
   /** Sends a reply in a chat. @throws {CommandError} if the chat does not take replies now. */
   async sendChatMessage(chatKey: string, text: string): Promise<void> {
-    const chat = this.current.chats[chatKey];
+    const chat = chatOf(this.current, chatKey);
     if (!chat) throw CommandError.say('desk.chat.gone');
     if (!chat.actions.includes('send')) throw CommandError.say('desk.chat.no-replies');
     await this.route(chat.accountId, { type: 'chat.send', chatId: chat.id, text });

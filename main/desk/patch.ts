@@ -62,7 +62,10 @@ export function diffState(prev: DeskState, next: DeskState, touched?: Readonly<T
       any = true;
     }
   }
-  if (patch.chats) patch.chats.upsert = patch.chats.upsert.map((chat) => chatDelta(prev.chats[chat.key], chat));
+  // A chat's lines travel once: an upsert carries only the lines added since `prev`, whichever
+  // slice the chat was in (a chat that ends moves from `chats` to `endedChats`, lines and all).
+  if (patch.chats) patch.chats.upsert = patch.chats.upsert.map((chat) => chatDelta(prev.chats[chat.key] ?? prev.endedChats[chat.key], chat));
+  if (patch.endedChats) patch.endedChats.upsert = patch.endedChats.upsert.map((chat) => chatDelta(prev.endedChats[chat.key] ?? prev.chats[chat.key], chat));
   if (prev.recentCalls !== next.recentCalls) {
     // Ending a call puts it at the head of the list: only it travels, not the calls before it.
     const delta = recentCallsDelta(prev.recentCalls, next.recentCalls);

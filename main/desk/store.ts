@@ -12,7 +12,8 @@
  *   call that ended in this session are ignored;
  * - one transcript line per message id, in index order, whatever order or how often they arrive;
  * - one callback per id; a closed callback leaves the desk;
- * - an ended chat carries `endedAt`; `chats.clear-ended` removes ended chats (the desk sends it
+ * - a chat that ends moves from `chats` (the live ones) to `endedChats`, under the same key, and
+ *   carries `endedAt`; `chats.clear-ended` removes ended chats (the desk sends it
  *   `ENDED_CHAT_TTL_MS` (common/model.ts) after each ended, and for the agent's "Clear ended").
  */
 import type { ChatPatch, CallPatch, CallbackData, DeskEvent, QueuePatch } from './events.js';
@@ -183,6 +184,7 @@ export function initialState(
     missedUnseen: history.missedUnseen,
     ...(history.notice ? { historyNotice: history.notice } : {}),
     chats: emptySlice(),
+    endedChats: emptySlice(),
     callbacks: emptySlice(),
     queues: emptySlice(),
     team: emptySlice(),
@@ -240,21 +242,22 @@ export function reduce(state: DeskState, action: StoreAction, touched?: Touched,
 function reduceAction(state: DeskState, action: StoreAction): DeskState {
   switch (action.type) {
     case 'chat.read': {
-      const chat = state.chats[action.chatKey];
+      const live = state.chats[action.chatKey];
+      const chat = live ?? state.endedChats[action.chatKey];
       if (!chat || chat.unread === 0) return state;
-      return { ...state, chats: withEntry('chats', state.chats, chat.key, { ...chat, unread: 0 }) };
+      const slice = live ? 'chats' : 'endedChats';
+      return { ...state, [slice]: withEntry(slice, state[slice], chat.key, { ...chat, unread: 0 }) };
     }
     case 'chat.dismiss': {
-      const chat = state.chats[action.chatKey];
-      if (!chat || chat.state !== 'ended') return state;
-      return { ...state, chats: without('chats', state.chats, chat.key) };
+      if (!state.endedChats[action.chatKey]) return state;
+      return { ...state, endedChats: without('endedChats', state.endedChats, action.chatKey) };
     }
     case 'chats.clear-ended': {
       const { endedBy } = action;
-      const gone = (chat: Chat): boolean => chat.state === 'ended' && (endedBy === undefined || (chat.endedAt ?? chat.startedAt) <= endedBy);
+      const gone = (chat: Chat): boolean => endedBy === undefined || (chat.endedAt ?? chat.startedAt) <= endedBy;
       let any = false;
-      for (const key in state.chats) if (gone(state.chats[key]!)) any = true;
-      return any ? { ...state, chats: filtered('chats', state.chats, (chat) => !gone(chat)) } : state;
+      for (const key in state.endedChats) if (gone(state.endedChats[key]!)) any = true;
+      return any ? { ...state, endedChats: filtered('endedChats', state.endedChats, (chat) => !gone(chat)) } : state;
     }
     case 'dial.pending': {
       if (state.pendingDial === action.pending) return state;
@@ -500,7 +503,8 @@ function syncCalls(state: DeskState, accountId: string, current: readonly CallPa
 
 function foldChat(state: DeskState, accountId: string, patch: ChatPatch, at: string): DeskState {
   const key = entityKey(accountId, patch.id);
-  const known = state.chats[key];
+  const live = state.chats[key];
+  const known = live ?? state.endedChats[key];
   if (known?.state === 'ended' && patch.state !== undefined && patch.state !== 'ended') return state;
   const merged: Chat = {
     state: 'invited',
@@ -517,17 +521,21 @@ function foldChat(state: DeskState, accountId: string, patch: ChatPatch, at: str
     accountId,
   };
   if ('error' in patch && patch.error === undefined) delete merged.error; // an explicit clear
-  if (merged.state === 'ended' && !merged.endedAt) merged.endedAt = at;
-  const chats = withEntry('chats', state.chats, key, merged);
-  return { ...state, chats: merged.state === 'ended' ? boundEndedChats(chats) : chats };
+  if (merged.state !== 'ended') return { ...state, chats: withEntry('chats', state.chats, key, merged) };
+  if (!merged.endedAt) merged.endedAt = at;
+  // An ended chat lives in `endedChats`: the live slice, copied for every line of every live chat, stays small.
+  const endedChats = boundEndedChats(withEntry('endedChats', state.endedChats, key, merged));
+  return live ? { ...state, chats: without('chats', state.chats, key), endedChats } : { ...state, endedChats };
 }
 
-function boundEndedChats(chats: Record<string, Chat>): Record<string, Chat> {
-  const ended = Object.values(chats).filter((c) => c.state === 'ended');
-  if (ended.length <= ENDED_CHATS_LIMIT) return chats;
-  ended.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
-  const dropped = new Set(ended.slice(0, ended.length - ENDED_CHATS_LIMIT).map((chat) => chat.key));
-  return filtered('chats', chats, (chat) => !dropped.has(chat.key));
+/** The ended chats, the oldest started dropped past {@link ENDED_CHATS_LIMIT}. */
+function boundEndedChats(ended: Record<string, Chat>): Record<string, Chat> {
+  let count = 0;
+  for (const _key in ended) count += 1;
+  if (count <= ENDED_CHATS_LIMIT) return ended;
+  const chats = Object.values(ended).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  const dropped = new Set(chats.slice(0, chats.length - ENDED_CHATS_LIMIT).map((chat) => chat.key));
+  return filtered('endedChats', ended, (chat) => !dropped.has(chat.key));
 }
 
 /** Orders transcript lines: by index, then time, then id (a total order, so folds are stable). */
@@ -543,7 +551,9 @@ function foldMessages(
   at: string,
 ): DeskState {
   const key = entityKey(accountId, chatId);
-  const chat: Chat = state.chats[key] ?? {
+  // Lines may reach a chat that ended (a transcript re-read after a reconnect): they join it where it is.
+  const slice = state.chats[key] === undefined && state.endedChats[key] !== undefined ? 'endedChats' : 'chats';
+  const chat: Chat = state[slice][key] ?? {
     key,
     accountId,
     id: chatId,
@@ -570,14 +580,14 @@ function foldMessages(
   fresh.sort(compareMessages);
   const messages = !last || compareMessages(last, fresh[0]!) <= 0 ? chat.messages.concat(fresh) : chat.messages.concat(fresh).sort(compareMessages);
   const unread = chat.unread + fresh.filter((m) => m.kind === 'text' && m.from.role !== 'agent').length;
-  return { ...state, chats: withEntry('chats', state.chats, key, { ...chat, messages, unread }) };
+  return { ...state, [slice]: withEntry(slice, state[slice], key, { ...chat, messages, unread }) };
 }
 
 function syncChats(state: DeskState, accountId: string, current: readonly ChatPatch[], at: string): DeskState {
   const present = new Set(current.map((c) => entityKey(accountId, c.id)));
   let next = state;
   for (const chat of Object.values(state.chats)) {
-    if (chat.accountId === accountId && chat.state !== 'ended' && !present.has(chat.key)) {
+    if (chat.accountId === accountId && !present.has(chat.key)) {
       next = foldChat(next, accountId, { id: chat.id, state: 'ended', actions: [] }, at);
     }
   }

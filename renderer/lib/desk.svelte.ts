@@ -4,6 +4,7 @@
  */
 import { getContext, setContext } from 'svelte';
 import { applyChange } from '../../common/patch.js';
+import { chatOf } from '../../common/selectors.js';
 import type { Account, DeskApi, DeskChange, DeskState, FocusTarget } from '../../preload/bridge.js';
 import { t, tSaid } from './i18n.js';
 
@@ -123,14 +124,14 @@ export class DeskModel {
     const state = this.#current?.state;
     if (!state || state === this.state) return;
     this.state = state;
-    if (this.selectedChatKey && !state.chats[this.selectedChatKey]) this.selectedChatKey = undefined;
+    if (this.selectedChatKey && !chatOf(state, this.selectedChatKey)) this.selectedChatKey = undefined;
     if (this.#pendingFocus) this.focus(this.#pendingFocus);
   }
 
   /** Shows what a toast click asked for: highlights a call or opens a chat. */
   focus(target: FocusTarget): void {
     const state = this.state;
-    const known = target.kind === 'call' ? state?.calls[target.key] : state?.chats[target.key];
+    const known = !state ? undefined : target.kind === 'call' ? state.calls[target.key] : chatOf(state, target.key);
     this.#pendingFocus = known ? undefined : target;
     if (!known) return;
     if (target.kind === 'chat') {

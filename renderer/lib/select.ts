@@ -1,6 +1,6 @@
 /** Pure selectors over the desk state: what the window lists, in which order. */
 import { PRESENCE_KEYS } from '../../common/i18n.js';
-import { activeCalls, callbacksInOrder, isDue, presenceParts as sharedPresenceParts, presenceText as sharedPresenceText, type PresenceWords } from '../../common/selectors.js';
+import { activeCalls, allChats, callbacksInOrder, isDue, presenceParts as sharedPresenceParts, presenceText as sharedPresenceText, type PresenceWords } from '../../common/selectors.js';
 import { labels, t } from './i18n.js';
 import type {
   Account,
@@ -70,9 +70,9 @@ export function chatActivity(chat: Chat): number {
 
 const CHAT_STATE_ORDER: Readonly<Record<Chat['state'], number>> = { invited: 0, active: 1, ended: 2 };
 
-/** Chats: offered first, then active, then ended; most recently active first within each. */
+/** Chats, live and ended: offered first, then active, then ended; most recently active first within each. */
 export function sortedChats(state: DeskState): Chat[] {
-  return Object.values(state.chats).sort(
+  return allChats(state).sort(
     (a, b) =>
       CHAT_STATE_ORDER[a.state] - CHAT_STATE_ORDER[b.state] ||
       chatActivity(b) - chatActivity(a) ||

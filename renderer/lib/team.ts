@@ -2,6 +2,7 @@
 import type { Chat, DeskState, TeamMember, TeamRole } from '../../preload/bridge.js';
 import { chatActivity, PRESENCE_LABELS } from './select.js';
 import { fmt, labels, t } from './i18n.js';
+import { allChats } from '../../common/selectors.js';
 
 /** The Team section's status filter, in the order its buttons appear. */
 export const TEAM_FILTERS = ['all', 'ready', 'not-ready', 'on-call', 'wrap-up', 'offline'] as const;
@@ -179,7 +180,7 @@ export class TeamGrouping {
  * include the member by id or name. An open chat wins over an ended one, then the latest.
  */
 export function memberChat(state: DeskState, member: TeamMember): Chat | undefined {
-  const candidates = Object.values(state.chats).filter(
+  const candidates = allChats(state).filter(
     (chat) =>
       chat.accountId === member.accountId &&
       (chat.id === member.id || chat.participants.some((p) => p.role !== 'agent' && (p.id === member.id || p.name === member.name))),

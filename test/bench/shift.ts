@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     gc();
     const memory = process.memoryUsage();
     const state = core.desk.state;
-    const chats = Object.values(state.chats);
+    const chats = [...Object.values(state.chats), ...Object.values(state.endedChats)];
     return {
       frames,
       seconds: Math.round((performance.now() - started) / 100) / 10,
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
       calls: Object.keys(state.calls).length,
       recentCalls: state.recentCalls.length,
       chats: chats.length,
-      endedChats: chats.filter((c) => c.state === 'ended').length,
+      endedChats: Object.keys(state.endedChats).length,
       chatLines: chats.reduce((n, c) => n + c.messages.length, 0),
       callbacks: Object.keys(state.callbacks).length,
       queues: Object.keys(state.queues).length,

@@ -36,6 +36,7 @@ import { DEFAULT_BACKOFF, maxAttemptsWithin, type BackoffPolicy } from '../../ma
 import { Closers } from '../support/closers.js';
 import { eventually } from '../support/eventually.js';
 import { testedPlatforms, type TestedPlatform } from '../support/platform-testing.js';
+import { chatOf } from '../../common/selectors.js';
 
 const ACCOUNT = 'acct';
 
@@ -100,14 +101,15 @@ const connected = (running: Running, what = 'the account is connected'): Promise
 
 /** The entity as the desk holds it, if it does. */
 function onDesk(state: DeskState, entity: RaisedEntity): unknown {
-  return state[entity.slice][`${ACCOUNT}/${entity.id}`];
+  const key = `${ACCOUNT}/${entity.id}`;
+  return entity.slice === 'chats' ? chatOf(state, key) : state[entity.slice][key];
 }
 
 /** Asserts the desk shows each entity once, and raised at most one toast for it. */
 function shownOnce(running: Running, entities: readonly RaisedEntity[]): void {
   for (const entity of entities) {
     assert.ok(onDesk(running.state(), entity), `${entity.slice} ${entity.id} is on the desk`);
-    const chat = running.state().chats[`${ACCOUNT}/${entity.id}`];
+    const chat = chatOf(running.state(), `${ACCOUNT}/${entity.id}`);
     if (chat) assert.equal(new Set(chat.messages.map((m) => m.id)).size, chat.messages.length, 'no transcript line twice');
     for (const [id, count] of running.toasts) if (id.endsWith(`${ACCOUNT}/${entity.id}`)) assert.equal(count, 1, `one toast for ${id}`);
   }

@@ -121,7 +121,7 @@ describe('the desk by keyboard', () => {
     const endedNames = ['Ended One', 'Ended Two'];
     const ended = [genesys.offerChat({ customer: 'Ended One', text: 'Bye' }), genesys.offerChat({ customer: 'Ended Two', text: 'Thanks' })];
     for (const name of ['Live Customer', ...endedNames]) await chatItem(page, name).waitFor();
-    const endedBefore = Object.values(desk.core.desk.state.chats).filter((c) => c.state === 'ended').length;
+    const endedBefore = Object.keys(desk.core.desk.state.endedChats).length;
     for (const id of ended) genesys.endChat(id);
     const endedNow = endedBefore + ended.length;
     const toggle = page.getByRole('button', { name: new RegExp(`^Ended ${endedNow}$`) });
@@ -143,7 +143,7 @@ describe('the desk by keyboard', () => {
     await toggle.waitFor({ state: 'detached' });
     assert.equal(await chatItem(page, 'Live Customer').count(), 1, 'the live chat stays');
     assert.ok(await focusOnDesk(page), 'the focus stays on the desk');
-    assert.equal(Object.values(desk.core.desk.state.chats).filter((c) => c.state === 'ended').length, 0, 'the core cleared them');
+    assert.equal(Object.keys(desk.core.desk.state.endedChats).length, 0, 'the core cleared them');
   });
 
   it('takes a closed callback back with Undo, in place and focused, and closes it on the platform once the time is up', async () => {

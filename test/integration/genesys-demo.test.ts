@@ -6,6 +6,7 @@ import { createGenesysConnector } from '../../main/vendors/genesys/connector.js'
 import { startGenesysDemo } from '../../main/vendors/genesys/demo.js';
 import { genesysAccountSchema } from '../../main/vendors/genesys/config.js';
 import { captureLog, deskHarness, eventually, FAST } from '../fixtures/genesys/harness.js';
+import { allChats } from '../../common/selectors.js';
 
 describe('Genesys demo', () => {
   it('plays chats, calls and agent states to a connector; stop() ends it', async () => {
@@ -18,7 +19,7 @@ describe('Genesys demo', () => {
     try {
       connector.start(desk.context);
       await eventually(() => desk.account().connection === 'connected', 'connected');
-      const chat = await eventually(() => Object.values(desk.state.chats).find((c) => c.messages.some((m) => m.kind === 'text')), 'a chat with a line');
+      const chat = await eventually(() => allChats(desk.state).find((c) => c.messages.some((m) => m.kind === 'text')), 'a chat with a line');
       await eventually(() => Object.keys(desk.state.calls).length > 0 || desk.state.recentCalls.length > 0, 'a call');
       await eventually(() => desk.account().presence?.state === 'ready', 'made ready by the script');
       await connector.execute({ type: 'chat.action', chatId: chat.id, action: 'accept' });

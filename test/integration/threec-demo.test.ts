@@ -8,6 +8,7 @@ import { createLogger } from '../../main/log.js';
 import { threec } from '../../main/vendors/threec/index.js';
 import { startThreecDemo, type ThreecDemo } from '../../main/vendors/threec/demo.js';
 import { eventually, runConnector, type Running } from '../fixtures/threec/harness.js';
+import { allChats } from '../../common/selectors.js';
 
 describe('3C demo', () => {
   let demo: ThreecDemo;
@@ -34,7 +35,7 @@ describe('3C demo', () => {
   it('plays a day: presence changes, a busy lamp, an IM and a call on the agent’s terminal', async () => {
     await eventually(() => Object.values(running.desk.team).filter((m) => m.presence.label !== 'Unknown').length >= 3, 'colleagues’ presence');
     await eventually(() => Object.values(running.desk.team).some((m) => m.onCall), 'a busy lamp', 30_000);
-    await eventually(() => Object.values(running.desk.chats).some((c) => c.messages.length > 0), 'an IM', 30_000);
+    await eventually(() => allChats(running.desk).some((c) => c.messages.length > 0), 'an IM', 30_000);
     await eventually(() => running.events.some((e) => e.type === 'call'), 'a call on the agent’s terminal', 30_000);
     assert.ok(running.account.presence, 'the agent’s presence');
   });

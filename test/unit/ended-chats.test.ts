@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { Desk, type DeskTimers } from '../../main/desk/desk.js';
 import type { ConnectorEvent } from '../../main/desk/events.js';
 import { ENDED_CHAT_TTL_MS, type ChatMessage } from '../../common/model.js';
+import { allChats, chatOf } from '../../common/selectors.js';
 import type { CommandAnswer, Connector, ConnectorContext } from '../../main/desk/port.js';
 import { createLogger } from '../../main/log.js';
 
@@ -72,7 +73,7 @@ function setup() {
   });
   desk.start();
   connector.emit({ type: 'connection', state: 'connected' });
-  const chatIds = (): string[] => Object.values(desk.state.chats).map((c) => `${c.id}:${c.state}`).sort();
+  const chatIds = (): string[] => allChats(desk.state).map((c) => `${c.id}:${c.state}`).sort();
   return { clock, connector, desk, chatIds };
 }
 
@@ -86,7 +87,8 @@ describe('ended chats clear themselves', () => {
     connector.emit({ type: 'chat', chat: { id: 'a', state: 'active' } });
     clock.advance(3 * MINUTE);
     connector.emit({ type: 'chat', chat: { id: 'a', state: 'ended' } });
-    assert.equal(desk.state.chats['cc/a']?.endedAt, '2026-03-02T09:03:00.000Z');
+    assert.equal(desk.state.endedChats['cc/a']?.endedAt, '2026-03-02T09:03:00.000Z');
+    assert.equal(desk.state.chats['cc/a'], undefined, 'an ended chat is no longer among the live ones');
   });
 
   it('takes each ended chat off the desk 15 minutes after it ended, with one timer, and leaves live chats', () => {
@@ -127,7 +129,7 @@ describe('ended chats clear themselves', () => {
     connector.emit({ type: 'chat.messages', chatId: 'a', messages: [line('1', 1, 'Thanks, bye', clock.now())] });
     connector.emit({ type: 'chat', chat: { id: 'a', state: 'ended' } });
     clock.advance(ENDED_CHAT_TTL_MS);
-    const chatA = () => desk.state.chats['cc/a'];
+    const chatA = () => chatOf(desk.state, 'cc/a');
     assert.equal(chatA(), undefined);
 
     const late = line('2', 2, 'One more thing…', clock.now());

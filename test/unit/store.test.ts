@@ -134,15 +134,17 @@ describe('desk store: chats', () => {
 
   it('does not reopen an ended chat, and lets the agent dismiss it', () => {
     let s = fold(desk(), 'chat', { type: 'chat', chat: { id: 'k', state: 'ended' } }, { type: 'chat', chat: { id: 'k', state: 'active' } });
-    assert.equal(s.chats['chat/k']!.state, 'ended');
+    assert.equal(s.endedChats['chat/k']!.state, 'ended');
+    assert.equal(s.chats['chat/k'], undefined, 'an ended chat is not among the live ones');
     s = reduce(s, { type: 'chat.dismiss', chatKey: 'chat/k' });
-    assert.equal(s.chats['chat/k'], undefined);
+    assert.equal(s.endedChats['chat/k'], undefined);
   });
 
   it('ends chats missing from a re-sync', () => {
     let s = fold(desk(), 'chat', { type: 'chat', chat: { id: 'a', state: 'active' } }, { type: 'chat', chat: { id: 'b', state: 'active' } });
     s = fold(s, 'chat', { type: 'chats.sync', chats: [{ id: 'b' }] });
-    assert.equal(s.chats['chat/a']!.state, 'ended');
+    assert.equal(s.endedChats['chat/a']!.state, 'ended');
+    assert.equal(s.chats['chat/a'], undefined);
     assert.equal(s.chats['chat/b']!.state, 'active');
   });
 });
