@@ -144,6 +144,11 @@ export class BridgeHub {
   private seq = 0;
   /** What is scheduled: nothing, a flush on the next turn, or a timed one (at the interval's end). */
   private scheduled: 'none' | 'next-turn' | 'timed' = 'none';
+  /**
+   * The armed timer, if any. A flush leaves it armed: when it fires it looks whether a timed flush
+   * is still due (and when), so a desk that changes between flushes arms one timer per interval,
+   * not one per change (a timer set and cleared per event was 2–3 % of the full path's time).
+   */
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** When the last change was sent (`performance.now()`, ms). */
   private lastFlushAt = Number.NEGATIVE_INFINITY;
@@ -217,8 +222,6 @@ export class BridgeHub {
   /** Sends any pending change now (tests and benchmarks; normally a flush runs on the next tick). */
   flush(): void {
     this.scheduled = 'none';
-    clearTimeout(this.timer);
-    this.timer = undefined;
     this.lastFlushAt = performance.now();
     const current = this.desk.state;
     const patch = diffState(this.lastSent, current, this.touched);
@@ -299,18 +302,26 @@ export class BridgeHub {
     if (this.scheduled === 'next-turn') return;
     const wait = urgent ? 0 : CHANGE_INTERVAL_MS - (performance.now() - this.lastFlushAt);
     if (wait > 0) {
-      if (this.scheduled === 'none') {
-        this.scheduled = 'timed';
-        this.timer = setTimeout(() => this.flush(), wait);
-      }
+      this.scheduled = 'timed';
+      // A timer still armed fires no later than this one would: it looks again then.
+      if (this.timer === undefined) this.arm(wait);
       return;
     }
-    clearTimeout(this.timer);
-    this.timer = undefined;
     this.scheduled = 'next-turn';
     setImmediate(() => {
       if (this.scheduled === 'next-turn') this.flush();
     });
+  }
+
+  /** Arms the timer for `wait` ms; when it fires, a timed flush still due goes out or waits its remaining time. */
+  private arm(wait: number): void {
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.scheduled !== 'timed') return; // flushed meanwhile, nothing new since
+      const left = CHANGE_INTERVAL_MS - (performance.now() - this.lastFlushAt);
+      if (left > 0) this.arm(left);
+      else this.flush();
+    }, wait);
   }
 }
 
