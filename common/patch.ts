@@ -22,11 +22,17 @@ export type SlicePatch<T> = {
 };
 
 /**
- * A changed chat. When its transcript only grew, `messages` holds just the new lines and
- * `messagesFrom` says how many earlier lines to keep, so a long transcript is not re-sent for
- * every new line.
+ * A changed chat: the whole chat, or, when its transcript only grew, {@link ChatLines}.
  */
-export type ChatUpsert = Chat & { messagesFrom?: number };
+export type ChatUpsert = (Chat & { messagesFrom?: undefined }) | ChatLines;
+
+/**
+ * A chat whose transcript only grew: `messages` holds just the new lines, `messagesFrom` says how
+ * many earlier lines to keep, and of the other members only those that changed travel (the rest
+ * are the window's as it has them), so a chat's line costs its own bytes, not the chat's. No
+ * member was removed (a chat that lost one travels whole).
+ */
+export type ChatLines = Partial<Chat> & Pick<Chat, 'key' | 'messages'> & { messagesFrom: number };
 
 /**
  * How the recent calls changed when calls were put at the head of the list: those calls, then the
@@ -102,10 +108,10 @@ export function applyPatch(state: DeskState, patch: DeskPatch): DeskState {
 
 /** A chat upsert made whole: its earlier lines from the chat as `state` had it, live or ended (a chat that ends moves between the slices). */
 function fullChat(state: DeskState, upsert: ChatUpsert): Chat {
-  const { messagesFrom, ...chat } = upsert;
-  if (messagesFrom === undefined) return chat;
-  const before = (state.chats[chat.key] ?? state.endedChats[chat.key])?.messages ?? [];
-  return { ...chat, messages: [...before.slice(0, messagesFrom), ...chat.messages] };
+  if (upsert.messagesFrom === undefined) return upsert;
+  const { messagesFrom, ...lines } = upsert;
+  const before = state.chats[lines.key] ?? state.endedChats[lines.key];
+  return { ...before, ...lines, messages: [...(before?.messages ?? []).slice(0, messagesFrom), ...lines.messages] } as Chat;
 }
 
 /**

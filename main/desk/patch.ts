@@ -9,7 +9,7 @@
  */
 import type { Chat, DeskState, PastCall } from '../../common/model.js';
 import type { Touched } from './store.js';
-import { SLICES, type ChatUpsert, type DeskPatch, type RecentCallsDelta, type SlicePatch } from '../../common/patch.js';
+import { SLICES, type ChatLines, type ChatUpsert, type DeskPatch, type RecentCallsDelta, type SlicePatch } from '../../common/patch.js';
 
 function diffSlice<T extends object>(prev: Record<string, T>, next: Record<string, T>, touched: Set<string> | 'all' | undefined): SlicePatch<T> | undefined {
   if (prev === next) return undefined;
@@ -64,8 +64,9 @@ export function diffState(prev: DeskState, next: DeskState, touched?: Readonly<T
   }
   // A chat's lines travel once: an upsert carries only the lines added since `prev`, whichever
   // slice the chat was in (a chat that ends moves from `chats` to `endedChats`, lines and all).
-  if (patch.chats) patch.chats.upsert = patch.chats.upsert.map((chat) => chatDelta(prev.chats[chat.key] ?? prev.endedChats[chat.key], chat));
-  if (patch.endedChats) patch.endedChats.upsert = patch.endedChats.upsert.map((chat) => chatDelta(prev.endedChats[chat.key] ?? prev.chats[chat.key], chat));
+  // (Before this, a slice's upserts are the chats as the store holds them, whole.)
+  if (patch.chats) patch.chats.upsert = (patch.chats.upsert as Chat[]).map((chat) => chatDelta(prev.chats[chat.key] ?? prev.endedChats[chat.key], chat));
+  if (patch.endedChats) patch.endedChats.upsert = (patch.endedChats.upsert as Chat[]).map((chat) => chatDelta(prev.endedChats[chat.key] ?? prev.chats[chat.key], chat));
   if (prev.recentCalls !== next.recentCalls) {
     // Ending a call puts it at the head of the list: only it travels, not the calls before it.
     const delta = recentCallsDelta(prev.recentCalls, next.recentCalls);
@@ -105,7 +106,8 @@ export function diffState(prev: DeskState, next: DeskState, touched?: Readonly<T
 }
 
 /**
- * A chat's upsert: only the new lines when the transcript grew by appending.
+ * A chat's upsert: when the transcript grew by appending (or stayed the same: a chat read, or
+ * ended), only the new lines and the members that changed ({@link ChatLines}); else the whole chat.
  *
  * One comparison tells, whatever the transcript's length: the store keeps old lines by reference,
  * only ever adds lines, and keeps every transcript sorted by one strict total order (index, time,
@@ -116,7 +118,20 @@ export function diffState(prev: DeskState, next: DeskState, touched?: Readonly<T
  */
 function chatDelta(before: Chat | undefined, after: Chat): ChatUpsert {
   const old = before?.messages;
-  if (!old || old.length === 0 || old === after.messages || old.length > after.messages.length) return after;
-  if (after.messages[old.length - 1] !== old[old.length - 1] || after.messages[0] !== old[0]) return after;
-  return { ...after, messages: after.messages.slice(old.length), messagesFrom: old.length };
+  if (!old) return after;
+  // The same transcript (a chat that was read, or ended): no line travels, only what changed.
+  if (old !== after.messages) {
+    if (old.length === 0 || old.length > after.messages.length) return after;
+    if (after.messages[old.length - 1] !== old[old.length - 1] || after.messages[0] !== old[0]) return after;
+  }
+  // Of the other members, only those that changed travel (the store keeps unchanged ones by
+  // reference); a member removed (an error cleared) sends the whole chat, which replaces the window's.
+  for (const member in before) if (!(member in after)) return after;
+  const lines: Record<string, unknown> = { key: after.key, messages: after.messages.slice(old.length), messagesFrom: old.length };
+  for (const member in after) {
+    if (member === 'key' || member === 'messages') continue;
+    const value = after[member as keyof Chat];
+    if (value !== before[member as keyof Chat]) lines[member] = value;
+  }
+  return lines as ChatLines;
 }

@@ -146,6 +146,7 @@ describe('bridge hub and client over the one wire', () => {
     const last = changes.at(-1) as { patch: { chats: { upsert: Array<{ messages: unknown[]; messagesFrom?: number }> } } };
     assert.equal(last.patch.chats.upsert[0]!.messagesFrom, 1);
     assert.equal(last.patch.chats.upsert[0]!.messages.length, 1);
+    assert.equal('participants' in last.patch.chats.upsert[0]!, false, 'the members a line did not change stay with the window');
     // An out-of-order line re-sorts the transcript: then the whole transcript travels.
     connector.emit({ type: 'chat.messages', chatId: 'k', messages: [line(0, 'zeroth')] });
     hub.flush();

@@ -35,6 +35,9 @@ function shown(prev: DeskState, next: DeskState, touched?: Touched): unknown {
  */
 const tested = await testedPlatforms();
 
+/** A state as it crosses the wire (slices without a prototype become plain objects). */
+const plain = (state: DeskState): unknown => JSON.parse(JSON.stringify(state));
+
 /** Chats that ended in the platforms' streams (a stream need not end any: 3C's holds conversations open). */
 let endedInStreams = 0;
 
@@ -90,7 +93,7 @@ describe('what the store says it touched', () => {
       const last = diffState(sent, state, gathered);
       if (last) window = applyPatch(window, last);
       // The window shows what the desk holds: every live and ended chat, whole (lines sent once, across the move).
-      assert.deepEqual(JSON.parse(JSON.stringify(window)), JSON.parse(JSON.stringify(state)), 'the window folded from the patches holds the desk');
+      assert.deepEqual(plain(window), plain(state), 'the window folded from the patches holds the desk');
       endedInStreams += ended;
     });
   }
@@ -123,6 +126,23 @@ describe('a chat that ends', () => {
     const window = applyPatch(sent, patch);
     assert.deepEqual(window.endedChats['a/c1']?.messages.map((m) => m.text), ['line 1', 'line 2', 'line 3']);
     assert.equal(window.chats['a/c1'], undefined);
+  });
+
+  it('a line that comes with a cleared error and a new participant reaches the window whole', () => {
+    let state = initialState(seed, AT);
+    const fold = (event: object): void => void (state = reduce(state, { ...event, accountId: 'a', at: AT } as never));
+    fold({ type: 'chat', chat: { id: 'c1', state: 'active', error: 'Send failed' } });
+    fold({ type: 'chat.messages', chatId: 'c1', messages: [line(1)] });
+    const sent = state;
+    fold({ type: 'chat.messages', chatId: 'c1', messages: [line(2)] });
+    const grown = diffState(sent, state)!;
+    assert.deepEqual(Object.keys(grown.chats!.upsert[0]!).sort(), ['key', 'messages', 'messagesFrom', 'unread'], 'only the line and the unread count travel');
+    assert.deepEqual(plain(applyPatch(sent, grown)), plain(state));
+    fold({ type: 'chat', chat: { id: 'c1', error: undefined, participants: [{ id: 'x', name: 'Xavier', role: 'colleague' }] } });
+    fold({ type: 'chat.messages', chatId: 'c1', messages: [line(3)] });
+    const window = applyPatch(sent, diffState(sent, state)!);
+    assert.equal(window.chats['a/c1']?.error, undefined, 'the cleared error is cleared in the window');
+    assert.deepEqual(plain(window), plain(state));
   });
 
   it('takes a late line where it is, and is put away from the ended chats', () => {
