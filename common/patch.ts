@@ -79,13 +79,32 @@ function keyOf(entity: Keyed): string {
   return entity.key ?? (entity as { id: string }).id;
 }
 
-/** Applies a patch to a state (the window's side of `diffState` in `main/desk/patch.ts`). Pure. */
-export function applyPatch(state: DeskState, patch: DeskPatch): DeskState {
+/**
+ * The team slice its caller owns: made by an earlier {@link applyPatch} and kept by nobody who
+ * expects it unchanged, so the next patch may set members in it in place instead of copying it
+ * (the window's side of the core's `SliceOwner`, `main/desk/store.ts`). Why: a supervisor's Team
+ * holds thousands of members, and copying the record per message cost the window 2–9 ms a message
+ * at 1 000 changes/s (issue 21). Only the team: the other slices are small, and readers compare
+ * their identity. A caller that passes an owner tells a member's change by the patch's keys, not
+ * by the team's identity.
+ */
+export interface PatchOwner {
+  team?: object;
+}
+
+/**
+ * Applies a patch to a state (the window's side of `diffState` in `main/desk/patch.ts`). Pure,
+ * except for a team slice `owner` owns ({@link PatchOwner}), which is changed in place; the team
+ * record it makes becomes `owner`'s.
+ */
+export function applyPatch(state: DeskState, patch: DeskPatch, owner?: PatchOwner): DeskState {
   const next: DeskState = { ...state };
   for (const slice of SLICES) {
     const sp = patch[slice] as SlicePatch<Keyed> | undefined;
     if (!sp) continue;
-    const record = { ...(state[slice] as Record<string, Keyed>) };
+    const owned = slice === 'team' && owner !== undefined;
+    const record = owned && owner.team === state.team ? (state.team as Record<string, Keyed>) : { ...(state[slice] as Record<string, Keyed>) };
+    if (owned) owner.team = record;
     for (const key of sp.remove) delete record[key];
     const chats = slice === 'chats' || slice === 'endedChats';
     for (const entity of sp.upsert) record[keyOf(entity)] = chats ? fullChat(state, entity as ChatUpsert) : entity;
@@ -115,15 +134,16 @@ function fullChat(state: DeskState, upsert: ChatUpsert): Chat {
 }
 
 /**
- * Folds a pushed change into the renderer's copy of the state.
+ * Folds a pushed change into the renderer's copy of the state (`owner`: see {@link PatchOwner}).
  * @returns the new state, or `undefined` when a patch arrives out of sequence (the caller then
  *   waits for the next `full`, which the host sends on resubscribe).
  */
 export function applyChange(
   current: { seq: number; state: DeskState } | undefined,
   change: DeskChange,
+  owner?: PatchOwner,
 ): { seq: number; state: DeskState } | undefined {
   if ('full' in change) return { seq: change.seq, state: change.full };
   if (!current || change.seq !== current.seq + 1) return undefined;
-  return { seq: change.seq, state: applyPatch(current.state, change.patch) };
+  return { seq: change.seq, state: applyPatch(current.state, change.patch, owner) };
 }

@@ -3,10 +3,11 @@
  * selected, and the invocations (every error ends up on the status line, never swallowed).
  */
 import { getContext, setContext } from 'svelte';
-import { applyChange } from '../../common/patch.js';
+import { applyChange, type PatchOwner } from '../../common/patch.js';
 import { chatOf } from '../../common/selectors.js';
 import type { Account, DeskApi, DeskChange, DeskState, FocusTarget } from '../../preload/bridge.js';
 import { t, tSaid } from './i18n.js';
+import { TeamChanges } from './team.js';
 
 export interface StatusMessage {
   id: number;
@@ -50,7 +51,15 @@ export class DeskModel {
   /** The inline status line. */
   status = $state<StatusMessage | undefined>(undefined);
 
+  /**
+   * The team members changed, frame by frame as shown: the window changes its team slice in place
+   * ({@link PatchOwner}), so the Team reads what changed here, not by comparing thousands of members.
+   */
+  readonly teamChanges = new TeamChanges();
+
   #current: { seq: number; state: DeskState } | undefined;
+  /** The team slice this window made and changes in place (`common/patch.ts` {@link PatchOwner}). */
+  readonly #owner: PatchOwner = {};
   #unsubscribeChange: (() => void) | undefined;
   #statusTimer: ReturnType<typeof setTimeout> | undefined;
   #highlightTimer: ReturnType<typeof setTimeout> | undefined;
@@ -90,7 +99,7 @@ export class DeskModel {
    * checks the sequence and hands every listener a full state first, then each patch in order).
    */
   #receive(change: DeskChange): void {
-    const next = applyChange(this.#current, change);
+    const next = applyChange(this.#current, change, this.#owner);
     if (!next) {
       // Out of sequence: subscribe again, which delivers a fresh full state. Deferred so we do not
       // resubscribe from inside the bridge's own listener loop.
@@ -98,6 +107,11 @@ export class DeskModel {
       return;
     }
     this.#current = next;
+    if ('full' in change) this.teamChanges.noteAll();
+    else if (change.patch.team) {
+      this.teamChanges.note(change.patch.team.remove);
+      this.teamChanges.note(change.patch.team.upsert.map((member) => member.key));
+    }
     // The window renders what arrived once per animation frame, however many changes that is
     // (the core sends at most one per frame, but a busy window may take several in one); what
     // the agent must answer is shown at once.
@@ -123,6 +137,7 @@ export class DeskModel {
     this.#cancelFrame();
     const state = this.#current?.state;
     if (!state || state === this.state) return;
+    this.teamChanges.commit();
     this.state = state;
     if (this.selectedChatKey && !chatOf(state, this.selectedChatKey)) this.selectedChatKey = undefined;
     if (this.#pendingFocus) this.focus(this.#pendingFocus);

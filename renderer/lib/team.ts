@@ -59,6 +59,8 @@ export interface TeamGroup {
   /** The account's label, when the title is a group's name. */
   account?: string;
   members: TeamMember[];
+  /** How many of its members each filter shows (`ready` is the tally "n/m ready"). */
+  counts: Record<TeamFilter, number>;
 }
 
 /**
@@ -68,7 +70,7 @@ export interface TeamGroup {
  */
 export function teamGroups(state: DeskState): TeamGroup[] {
   const accountOrder = Object.keys(state.accounts);
-  const groups = new Map<string, TeamGroup & { accountIndex: number }>();
+  const groups = new Map<string, Omit<TeamGroup, 'counts'> & { accountIndex: number }>();
   for (const member of Object.values(state.team)) {
     const key = groupKeyOf(member);
     let group = groups.get(key);
@@ -90,7 +92,16 @@ export function teamGroups(state: DeskState): TeamGroup[] {
     ROLE_ORDER[a.role ?? 'none'] - ROLE_ORDER[b.role ?? 'none'] || a.name.localeCompare(b.name) || a.key.localeCompare(b.key);
   return [...groups.values()]
     .sort((a, b) => a.accountIndex - b.accountIndex || (a.account ? 1 : 0) - (b.account ? 1 : 0) || a.title.localeCompare(b.title))
-    .map(({ accountIndex: _, ...group }) => ({ ...group, members: group.members.sort(byMember) }));
+    .map(({ accountIndex: _, ...group }) => {
+      const members = group.members.sort(byMember);
+      return { ...group, members, counts: teamFilterCounts(members) };
+    });
+}
+
+/** Whether the desk shows a Team at all (without listing thousands of keys per change). */
+export function hasTeam(state: DeskState): boolean {
+  for (const _ in state.team) return true;
+  return false;
 }
 
 /** The key of the group a member is in ({@link TeamGroup.key}). */
@@ -110,63 +121,113 @@ function accountsSignature(state: DeskState): string {
   return out;
 }
 
+/** The members changed since a reader last looked: their keys, or `'all'` (read the team afresh). */
+export type TeamChanged = ReadonlySet<string> | 'all';
+
+/** How many shown frames of changes {@link TeamChanges} keeps for a reader that skipped some. */
+const FRAMES_KEPT = 8;
+
+/**
+ * The team's changes frame by frame, as the window shows them: the window's team slice is changed
+ * in place (`common/patch.ts` {@link PatchOwner}), so a reader cannot tell a member's change by
+ * the record's identity; it asks for the keys changed since the version it last read instead of
+ * walking thousands of members. `note` and `noteAll` gather what arrives; `commit` closes a frame
+ * when the window shows it.
+ */
+export class TeamChanges {
+  #version = 0;
+  #pending: Set<string> | 'all' = 'all';
+  /** The last frames' changes, oldest first; frame `i` is version `#version - frames.length + 1 + i`. */
+  #frames: Array<Set<string> | 'all'> = [];
+
+  /** The version of the frame shown last (0 before any). */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** Records members set or removed (by key) for the next frame. */
+  note(keys: Iterable<string>): void {
+    if (this.#pending === 'all') return;
+    for (const key of keys) this.#pending.add(key);
+  }
+
+  /** Records that the whole team may have changed (a full state). */
+  noteAll(): void {
+    this.#pending = 'all';
+  }
+
+  /** Closes the frame being shown: what was noted becomes version `version + 1`. */
+  commit(): void {
+    this.#frames.push(this.#pending);
+    if (this.#frames.length > FRAMES_KEPT) this.#frames.shift();
+    this.#pending = new Set();
+    this.#version += 1;
+  }
+
+  /** The members changed in the frames after `version`: an empty set when none, `'all'` when too old to say. */
+  since(version: number): TeamChanged {
+    const behind = this.#version - version;
+    if (behind <= 0) return new Set();
+    if (behind > this.#frames.length) return 'all';
+    const frames = this.#frames.slice(this.#frames.length - behind);
+    if (frames.some((f) => f === 'all')) return 'all';
+    if (frames.length === 1) return frames[0]!;
+    const out = new Set<string>();
+    for (const frame of frames) for (const key of frame as Set<string>) out.add(key);
+    return out;
+  }
+}
+
 /**
  * {@link teamGroups} kept between changes: the same groups as it gives, but a change that moves
- * no one (a status, a busy lamp: nearly every change on a supervisor's floor) costs one pass
- * over the team by identity instead of grouping and sorting it again (5 500 members sorted by
- * name took several ms per change), and a group none of whose members changed is the very same
- * object as before (its list renders nothing again).
+ * no one (a status, a busy lamp: nearly every change on a supervisor's floor) costs a look at the
+ * members it names ({@link TeamChanged}) instead of grouping and sorting the team again (5 500
+ * members sorted by name took several ms per change) or walking it; a group none of whose members
+ * changed is the very same object as before (its list renders nothing again), and a changed group's
+ * counts are updated by the members that changed, not counted again.
  */
 export class TeamGrouping {
-  #team: DeskState['team'] | undefined;
-  #accounts = '';
+  #accounts: string | undefined;
   #groups: TeamGroup[] = [];
   /** Where each member is: its group's index and its index in the group. */
   #places = new Map<string, { group: number; index: number }>();
 
-  /** The groups of `state`'s team (the previous array itself when the team did not change). */
-  groups(state: DeskState): TeamGroup[] {
-    if (state.team === this.#team) return this.#groups;
+  /**
+   * The groups of `state`'s team, given the members changed since the last call (`'all'` on the
+   * first): the previous array itself when nothing it shows changed.
+   */
+  groups(state: DeskState, changed: TeamChanged): TeamGroup[] {
     const accounts = accountsSignature(state);
-    const changed = accounts === this.#accounts ? this.#changedInPlace(state.team) : undefined;
-    this.#team = state.team;
-    this.#accounts = accounts;
-    if (!changed) return this.#rebuild(state);
-    if (changed.length === 0) return this.#groups;
+    if (changed === 'all' || accounts !== this.#accounts) return this.#rebuild(state, accounts);
+    if (changed.size === 0) return this.#groups;
+    const updates: Array<{ place: { group: number; index: number }; after: TeamMember }> = [];
+    for (const key of changed) {
+      const after = state.team[key];
+      const place = this.#places.get(key);
+      if (!after || !place) return this.#rebuild(state, accounts);
+      const before = this.#groups[place.group]!.members[place.index]!;
+      if (before === after) continue;
+      if (moves(before, after)) return this.#rebuild(state, accounts);
+      updates.push({ place, after });
+    }
+    if (updates.length === 0) return this.#groups;
     const groups = this.#groups.slice();
     const copied = new Set<number>();
-    for (const member of changed) {
-      const place = this.#places.get(member.key)!;
+    for (const { place, after } of updates) {
+      let group = groups[place.group]!;
       if (!copied.has(place.group)) {
         copied.add(place.group);
-        groups[place.group] = { ...groups[place.group]!, members: groups[place.group]!.members.slice() };
+        group = groups[place.group] = { ...group, members: group.members.slice(), counts: { ...group.counts } };
       }
-      groups[place.group]!.members[place.index] = member;
+      const before = group.members[place.index]!;
+      for (const filter of TEAM_FILTERS) group.counts[filter] += Number(matchesTeamFilter(after, filter)) - Number(matchesTeamFilter(before, filter));
+      group.members[place.index] = after;
     }
     return (this.#groups = groups);
   }
 
-  /**
-   * The members that changed without moving, or `undefined` when one came, went or moved (the
-   * groups are then built afresh).
-   */
-  #changedInPlace(team: DeskState['team']): TeamMember[] | undefined {
-    const before = this.#team;
-    if (!before) return undefined;
-    const changed: TeamMember[] = [];
-    let count = 0;
-    for (const key in team) {
-      count++;
-      const after = team[key]!;
-      const was = before[key];
-      if (was === after) continue;
-      if (!was || moves(was, after) || !this.#places.has(key)) return undefined;
-      changed.push(after);
-    }
-    return count === this.#places.size ? changed : undefined;
-  }
-
-  #rebuild(state: DeskState): TeamGroup[] {
+  #rebuild(state: DeskState, accounts: string): TeamGroup[] {
+    this.#accounts = accounts;
     this.#groups = teamGroups(state);
     this.#places.clear();
     this.#groups.forEach((group, g) => group.members.forEach((member, index) => this.#places.set(member.key, { group: g, index })));
