@@ -98,3 +98,14 @@ export function sortedQueues(state: DeskState): Queue[] {
       a.key.localeCompare(b.key),
   );
 }
+
+/**
+ * `next`, or `before` itself when it holds the same items in the same order: a list derived again
+ * on every change of the desk (or tick of the clock) keeps its identity while what it lists did not
+ * change, so nothing that reads it works again (issue 21: derived lists keep their identity).
+ */
+export function sameOrNew<T>(before: readonly T[] | undefined, next: T[]): T[] {
+  if (!before || before.length !== next.length) return next;
+  for (let i = 0; i < next.length; i++) if (before[i] !== next[i]) return next;
+  return before as T[];
+}

@@ -65,6 +65,27 @@ describe('web host in Chromium', () => {
     await row.waitFor({ state: 'detached' });
   });
 
+  it('lists 60 callbacks with only those in view in the page, and the row with the focus keeps it when the list scrolls away', async () => {
+    const { page, enreach } = desk;
+    const ids = Array.from({ length: 60 }, (_, i) =>
+      enreach.createCallback({ contactNumber: `+3584099${String(i).padStart(5, '0')}`, contactName: `Caller ${String(i).padStart(2, '0')}`, message: 'Please call' }),
+    );
+    const list = page.getByRole('list', { name: 'Callback requests' });
+    const row = (name: string) => list.getByRole('listitem').filter({ has: page.getByRole('button', { name: `Close callback for ${name}` }) });
+    await page.waitForFunction(() => document.querySelector('[data-testid="callback"]')?.getAttribute('aria-setsize') === '60');
+    const inPage = await list.getByRole('listitem').count();
+    assert.ok(inPage > 0 && inPage < 30, `${inPage} of 60 callbacks in the page`);
+    const first = list.getByRole('listitem').first();
+    const name = /Caller \d\d/.exec(await first.innerText())![0];
+    const close = row(name).getByRole('button', { name: `Close callback for ${name}` });
+    await close.focus();
+    await list.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+    await page.waitForFunction(() => document.querySelector('[data-testid="callback"][aria-posinset="60"]'));
+    assert.ok(await hasFocus(close), 'the callback scrolled away still holds the focus');
+    for (const id of ids) enreach.closeCallback(id);
+    await page.getByText('No callback requests').waitFor();
+  });
+
   it('shows a Genesys chat transcript and delivers the reply typed in the window', async () => {
     const { page, genesys } = desk;
     const chatId = genesys.offerChat({ customer: 'Maija Meikäläinen', text: 'Hello, my parcel is late' });
