@@ -54,6 +54,12 @@ type SinkSelectable = AudioContext & { setSinkId?(sinkId: string): Promise<void>
 export class Ringer {
   #settings: RingSettings = { sound: true };
   #context: SinkSelectable | undefined;
+  /**
+   * The audio context could not be made: tried again on the agent's next gesture, not at every
+   * update of the desk (making one takes ~30 ms in Chromium; tried per change while a call rang, it
+   * took a tenth of the window's main thread on the supervisor's desk, issue 21).
+   */
+  #failed = false;
   readonly #Audio: AudioContextClass | undefined;
   #ringing = false;
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -122,6 +128,7 @@ export class Ringer {
 
   /** Makes or resumes the audio context (call it from a user gesture); resolves with the sound's state. */
   async unlock(): Promise<RingSound> {
+    this.#failed = false;
     const context = this.#ensure();
     if (context && context.state !== 'running') await context.resume().catch(() => undefined);
     this.#refresh();
@@ -143,12 +150,13 @@ export class Ringer {
   }
 
   #ensure(): SinkSelectable | undefined {
-    if (this.#context || !this.#Audio) return this.#context;
+    if (this.#context || !this.#Audio || this.#failed) return this.#context;
     try {
       this.#context = new this.#Audio();
       this.#context.addEventListener('statechange', () => this.#refresh());
     } catch {
       this.#context = undefined;
+      this.#failed = true;
     }
     return this.#context;
   }

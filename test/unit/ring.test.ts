@@ -165,6 +165,26 @@ describe('the window’s ring', () => {
     ringer.dispose();
   });
 
+  it('makes no new audio context at every change while one cannot be made, and tries again on the agent’s gesture', async () => {
+    let made = 0;
+    let works = false;
+    const audio = recordingAudio({ allowed: true });
+    const Real = audio.Audio;
+    const Flaky = function () {
+      made += 1;
+      if (!works) throw new Error('NotSupportedError');
+      return new Real();
+    } as unknown as new () => AudioContext;
+    const ringer = new Ringer(Flaky);
+    for (let i = 0; i < 50; i++) ringer.update(true, []);
+    assert.equal(made, 1, 'one try, not one per change');
+    assert.equal(ringer.sound, 'unavailable');
+    works = true;
+    assert.equal(await ringer.unlock(), 'playing', 'a gesture tries again');
+    assert.equal(made, 2);
+    ringer.dispose();
+  });
+
   it('says so when the host has no Web Audio', () => {
     const ringer = new Ringer();
     ringer.update(true, []);
