@@ -364,9 +364,12 @@ export type Said = { key: MessageKey; values?: { readonly [name: string]: string
  */
 export type AccountPrompt = {
   id: string;
+  /** The question: the platform's own words as its server sent them, or the desk's in English. */
   message: string;
-  /** The answers, in order; the primary one is the one that changes something. */
-  choices: Array<{ id: string; label: string; primary?: boolean }>;
+  /** The desk's own question as a code, said in the agent's language (absent: the server's words, shown as sent). */
+  said?: Said;
+  /** The answers, in order; the primary one is the one that changes something; `said` as for the question. */
+  choices: Array<{ id: string; label: string; primary?: boolean; said?: Said }>;
 };
 
 /** The devices a finished call went through, as a platform reports them (a call journey). */
@@ -479,6 +482,8 @@ export type DeskState = {
    * aside, and the history starts empty); shown on the history until the agent dismisses it.
    */
   historyNotice?: string;
+  /** The same as a code with parameters, said in the agent's language (issue 19). */
+  historyNoticeSaid?: Said;
   /** The live chats: offered (`invited`) and `active`. A chat that ends moves to {@link endedChats}. */
   chats: Record<string, Chat>;
   /**

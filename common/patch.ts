@@ -13,7 +13,7 @@
  * Pure: no Node, no DOM, nothing outside `common/`.
  */
 import type { AutomationView } from './automation.js';
-import type { Account, Call, Callback, Chat, DeskSetup, DeskState, PastCall, PendingDial, Queue, ScreenPop, TeamMember } from './model.js';
+import type { Account, Call, Callback, Chat, DeskSetup, DeskState, PastCall, PendingDial, Queue, Said, ScreenPop, TeamMember } from './model.js';
 
 /** Upserts and removals of one keyed slice. */
 export type SlicePatch<T> = {
@@ -49,6 +49,8 @@ export type DeskPatch = {
   missedUnseen?: number;
   /** The notice about a history that could not be read; `null` when the agent dismissed it. */
   historyNotice?: string | null;
+  /** The same notice as a code (`DeskState.historyNoticeSaid`); `null` when dismissed. */
+  historyNoticeSaid?: Said | null;
   chats?: SlicePatch<ChatUpsert>;
   /** Chats that ended (a chat that ends is removed from `chats` and upserted here, under its key). */
   endedChats?: SlicePatch<ChatUpsert>;
@@ -115,6 +117,8 @@ export function applyPatch(state: DeskState, patch: DeskPatch, owner?: PatchOwne
   if (patch.missedUnseen !== undefined) next.missedUnseen = patch.missedUnseen;
   if (patch.historyNotice === null) delete next.historyNotice;
   else if (patch.historyNotice !== undefined) next.historyNotice = patch.historyNotice;
+  if (patch.historyNoticeSaid === null) delete next.historyNoticeSaid;
+  else if (patch.historyNoticeSaid !== undefined) next.historyNoticeSaid = patch.historyNoticeSaid;
   if (patch.demo !== undefined) next.demo = patch.demo;
   if (patch.setup) next.setup = patch.setup;
   if (patch.pendingDial === null) delete next.pendingDial;

@@ -13,7 +13,8 @@
  * Pure apart from timers: no Node, no Electron (the desk's layer rule).
  */
 import { z } from 'zod';
-import { CONSULTED_LIMIT, entityKey, type Call, type CallOutcome, type DeskState, type PastCall } from '../../common/model.js';
+import { CONSULTED_LIMIT, entityKey, type Call, type CallOutcome, type DeskState, type PastCall, type Said } from '../../common/model.js';
+import { english } from '../i18n.js';
 
 /** How many calls the history keeps; the oldest is dropped past it (`docs/using.md`, "Call history"). */
 export const HISTORY_LIMIT = 500;
@@ -45,7 +46,7 @@ export type HistoryDocument = {
  * What the desk starts with: the history as read back; `notice` when the kept history could not be
  * read (the window says so once, `DeskState.historyNotice`).
  */
-export type HistorySeed = { calls: PastCall[]; missedUnseen: number; notice?: string };
+export type HistorySeed = { calls: PastCall[]; missedUnseen: number; notice?: string; noticeSaid?: Said };
 
 /**
  * A kept history that could not be read (too large, not a file, no permission, not JSON). Thrown by
@@ -201,7 +202,8 @@ export function loadHistory(store: HistoryStore, log: HistoryLog): LoadedHistory
     const known = error instanceof HistoryReadError ? error.details : undefined;
     const reason = error instanceof Error ? error.message : String(error);
     log.error({ where: store.where, reason, movedTo: known?.movedTo }, `the call history in ${store.where} cannot be read; starting with an empty history: ${reason}`);
-    return { calls: [], missedUnseen: 0, notice: historyNotice(known), keep: known?.keep ?? true };
+    const said = historyNoticeSaid(known);
+    return { calls: [], missedUnseen: 0, notice: english.t(said.key, said.values), noticeSaid: said, keep: known?.keep ?? true };
   }
   const seed = readHistory(raw);
   if (seed.dropped) log.warn({ where: store.where, dropped: seed.dropped }, `left out ${seed.dropped} entries of the call history in ${store.where} that are not valid`);
@@ -209,11 +211,11 @@ export function loadHistory(store: HistoryStore, log: HistoryLog): LoadedHistory
   return { calls: seed.calls, missedUnseen: seed.missedUnseen, keep: true };
 }
 
-/** The window's one sentence about a history that could not be read. */
-function historyNotice(known: HistoryReadError['details'] | undefined): string {
-  if (!known) return 'The saved call history could not be read, so it starts empty.';
-  if (known.movedTo) return `The saved call history could not be read (${known.reason}), so a new one was started; the old file was kept as ${known.movedTo}.`;
-  return `The saved call history could not be read (${known.reason}) nor moved aside, so calls are not kept until it is removed.`;
+/** The window's one sentence about a history that could not be read, as a code (the reason and the file as they are). */
+function historyNoticeSaid(known: HistoryReadError['details'] | undefined): Said {
+  if (!known) return { key: 'history.notice.unreadable' };
+  if (known.movedTo) return { key: 'history.notice.moved', values: { detail: known.reason, file: known.movedTo } };
+  return { key: 'history.notice.stuck', values: { detail: known.reason } };
 }
 
 /** The log the history writes to (a pino logger fits). */

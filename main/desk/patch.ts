@@ -82,6 +82,10 @@ export function diffState(prev: DeskState, next: DeskState, touched?: Readonly<T
     patch.historyNotice = next.historyNotice ?? null;
     any = true;
   }
+  if (prev.historyNoticeSaid !== next.historyNoticeSaid) {
+    patch.historyNoticeSaid = next.historyNoticeSaid ?? null;
+    any = true;
+  }
   if (prev.demo !== next.demo) {
     patch.demo = next.demo;
     any = true;

@@ -183,6 +183,7 @@ export function initialState(
     recentCalls: history.calls.slice(0, RECENT_CALLS_LIMIT),
     missedUnseen: history.missedUnseen,
     ...(history.notice ? { historyNotice: history.notice } : {}),
+    ...(history.notice && history.noticeSaid ? { historyNoticeSaid: history.noticeSaid } : {}),
     chats: emptySlice(),
     endedChats: emptySlice(),
     callbacks: emptySlice(),
@@ -269,8 +270,8 @@ function reduceAction(state: DeskState, action: StoreAction): DeskState {
     case 'history.seen':
       return state.missedUnseen === 0 ? state : { ...state, missedUnseen: 0 };
     case 'history.notice-dismissed': {
-      if (state.historyNotice === undefined) return state;
-      const { historyNotice: _dismissed, ...rest } = state;
+      if (state.historyNotice === undefined && state.historyNoticeSaid === undefined) return state;
+      const { historyNotice: _dismissed, historyNoticeSaid: _said, ...rest } = state;
       return rest;
     }
     case 'automation.set': {

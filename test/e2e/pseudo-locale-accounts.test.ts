@@ -58,4 +58,20 @@ describe('accounts in trouble and notices in the pseudo-locale', () => {
     assert.deepEqual(await unmarkedTexts(page, 'accounts in trouble'), []);
     assert.deepEqual(await clippedTexts(page, 'accounts in trouble'), []);
   });
+
+  it('asks the desk’s own question in a dialog through it, and a server’s question as it sent it', async () => {
+    const choices = [
+      { id: 'take-over', label: 'Take over', primary: true, said: { key: 'prompt.take-over' } },
+      { id: 'cancel', label: 'Cancel', said: { key: 'common.cancel' } },
+    ] as const;
+    phone.emit({ type: 'prompt', prompt: { id: 'q1', message: 'Another session exists for this agent: take it over?', said: { key: 'prompt.take-over.question' }, choices: [...choices] } });
+    const dialog = page.getByRole('dialog', { name: xa('prompt.title').replace('{account}', 'Phone system') });
+    await dialog.getByRole('button', { name: xa('prompt.take-over') }).waitFor();
+    await dialog.getByText(xa('prompt.take-over.question')).waitFor();
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'pseudo-prompt.png') });
+    assert.deepEqual(await unmarkedTexts(page, 'the desk’s question'), []);
+    phone.emit({ type: 'prompt', prompt: { id: 'q2', message: 'Agent 1001 is already signed in on another desktop.', choices: [...choices] } });
+    await dialog.getByText('Agent 1001 is already signed in on another desktop.').waitFor();
+    assert.deepEqual(await unmarkedTexts(page, 'a server’s question'), [], 'the server’s words are marked as not ours to translate');
+  });
 });

@@ -145,9 +145,10 @@ describe('OpenMethods connector against the simulator', () => {
     const prompt = await eventually(() => h.account.prompt, 'the agent is asked');
     assert.match(prompt.message, /already signed in on another desktop/);
     assert.deepEqual(prompt.choices, [
-      { id: 'take-over', label: 'Take over', primary: true },
-      { id: 'cancel', label: 'Cancel' },
+      { id: 'take-over', label: 'Take over', primary: true, said: { key: 'prompt.take-over' } },
+      { id: 'cancel', label: 'Cancel', said: { key: 'common.cancel' } },
     ]);
+    assert.equal(prompt.said, undefined, 'the server’s question is shown as it sent it');
     assert.deepEqual(
       h.sent('prepareSession').map((r) => r.data.override),
       [false],

@@ -208,7 +208,8 @@ describe('call history: the web host file', () => {
     writeFileSync(file.path, '{"calls": [ {"accountId": "voi');
     const { lines, log } = recordingLog();
     const seed = loadHistory(file, log);
-    assert.deepEqual({ ...seed, notice: undefined }, { calls: [], missedUnseen: 0, keep: true, notice: undefined });
+    assert.deepEqual({ ...seed, notice: undefined, noticeSaid: undefined }, { calls: [], missedUnseen: 0, keep: true, notice: undefined, noticeSaid: undefined });
+    assert.equal(seed.noticeSaid?.key, 'history.notice.moved', 'the notice as a code, for the agent’s language');
     assert.equal(lines.length, 1);
     assert.match(lines[0]!, /call history in .*history\.json cannot be read; starting with an empty history/);
     // Kept aside under a timestamped name (issue 16: `history.json.<time>.corrupt`, never replacing an older one).

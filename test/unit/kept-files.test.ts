@@ -94,6 +94,11 @@ describe('a call history that cannot be read is never lost', () => {
     assert.match(lines[0]!.message, /The call history file .*history\.json is 20\.0 MB, larger than the 20 MB it may be, so it was not read\. It was moved to .*history\.json\.2026-12-05T10-00-00Z\.corrupt\./);
     assert.ok(!('err' in lines[0]!.fields), 'no stack: the sentence says it all');
     assert.match(seed.notice!, /could not be read \(larger than 20 MB\).*kept as .*\.corrupt/);
+    // The window says it in the agent's language, the reason and the file's name as they are (issue 19).
+    assert.ok(seed.noticeSaid, 'the notice as a code');
+    assert.equal(seed.noticeSaid.key, 'history.notice.moved');
+    assert.equal(english.t(seed.noticeSaid.key, seed.noticeSaid.values), seed.notice);
+    assert.match(String(seed.noticeSaid.values?.file), /history\.json\.2026-12-05T10-00-00Z\.corrupt$/);
     assert.equal(statSync(`${file.path}.2026-12-05T10-00-00Z.corrupt`).size, SIZE_CAPS.history + 1, 'moved whole');
     assert.equal(existsSync(file.path), false);
   });

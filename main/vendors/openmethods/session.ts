@@ -271,7 +271,7 @@ async function sessionResource(state: UccxAccountState, link: Link & { processor
       });
     }
     if (response.result === 'confirm') {
-      const choice = await askTakeOver(state, response.message?.trim() || DEFAULT_TAKE_OVER_MESSAGE, link, ctx);
+      const choice = await askTakeOver(state, response.message?.trim(), link, ctx);
       if (choice !== TAKE_OVER) {
         throw new ConnectionError(`Another session holds agent ${agent} and you chose not to take it over — Retry to be asked again`, true, {
           said: { key: 'accounts.reason.takeover-declined', values: { user: agent } },
@@ -310,20 +310,22 @@ async function bindPrevious(state: UccxAccountState, link: Link, ctx: ConnectorC
 }
 
 /**
- * Asks the agent whether to take the other session over (a `prompt` event, cleared once settled).
+ * Asks the agent whether to take the other session over (a `prompt` event, cleared once settled):
+ * the server's question as sent (`serverMessage`), else ours; the answers as codes (issue 19).
  * @returns the chosen answer's id ({@link TAKE_OVER} or {@link CANCEL}).
  * @throws the connection's cause when it closes (or is abandoned) before the agent answers.
  */
-function askTakeOver(state: UccxAccountState, message: string, link: Link, ctx: ConnectorContext): Promise<string> {
+function askTakeOver(state: UccxAccountState, serverMessage: string | undefined, link: Link, ctx: ConnectorContext): Promise<string> {
   const id = randomUUID();
   ctx.emit({
     type: 'prompt',
     prompt: {
       id,
-      message,
+      // The server's question as it sent it; our own, in the agent's language, when it sent none.
+      ...(serverMessage ? { message: serverMessage } : { message: DEFAULT_TAKE_OVER_MESSAGE, said: { key: 'prompt.take-over.question' } }),
       choices: [
-        { id: TAKE_OVER, label: 'Take over', primary: true },
-        { id: CANCEL, label: 'Cancel' },
+        { id: TAKE_OVER, label: 'Take over', primary: true, said: { key: 'prompt.take-over' } },
+        { id: CANCEL, label: 'Cancel', said: { key: 'common.cancel' } },
       ],
     },
   });
