@@ -424,6 +424,33 @@ describe('Electron shell (against a typed fake of Electron)', () => {
     t.diagnostic(`asked: ${box.message}`);
   });
 
+  it('asks the update question in the agent’s language (German), "Später" being the default, and restarts only on "Jetzt neu starten"', async () => {
+    const machine = createFakeMachine();
+    machine.languages = ['de-DE', 'en-US'];
+    const registry = [
+      { name: 'Updates', type: 'REG_DWORD', value: '0x1' },
+      { name: 'UpdateUrl', type: 'REG_SZ', value: 'https://updates.example.com/agent-companion/' },
+    ];
+    const policies = policySource('win32', APP_ID, { readFile: async () => undefined, registryValues: async (hive, key) => (hive === 'HKLM' && key === WINDOWS_POLICY_KEY ? registry : []) });
+    const updater = new FakeUpdater();
+    const app = await launch({ machine, platform: 'win32', policies, updater });
+    await eventually(() => app.fake.tray().menu?.find('quit')?.label === 'Beenden', 'the app speaks German');
+    let answer: (index: number) => void = () => undefined;
+    app.fake.messageBoxAnswer = () => new Promise((resolve) => (answer = resolve));
+    updater.downloaded('2.4.0');
+    await eventually(() => app.fake.messageBoxes.length === 1, 'the agent was asked');
+    const box = app.fake.messageBoxes[0]!;
+    assert.equal(box.title, 'Update bereit');
+    assert.equal(box.message, 'Agent Companion 2.4.0 kann installiert werden');
+    assert.match(box.detail ?? '', /Jetzt neu starten, um zu aktualisieren/);
+    assert.deepEqual(box.buttons, ['Jetzt neu starten', 'Später']);
+    assert.equal(box.buttons[box.defaultId ?? -1], 'Später', 'Enter does not restart the agent’s app');
+    assert.equal(box.buttons[box.cancelId ?? -1], 'Später');
+    answer(box.buttons.indexOf('Später'));
+    await eventually(() => app.logLines.some((line) => line.includes('the agent chose later')), 'the answer was heard');
+    assert.equal(updater.installs.length, 0, 'Später leaves it for the next quit');
+  });
+
   it('keeps crash reports on the computer unless a policy names a server, and reloads a crashed page once', async () => {
     const { store } = await enreachStore();
     const app = await launch({ store });
