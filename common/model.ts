@@ -167,6 +167,8 @@ export type Call = {
   digitsSent?: string;
   /** The last failure of call work on this call, in the platform's words; cleared by the next attempt. */
   error?: string;
+  /** The same as a code, when the desk refused it itself (issue 19); absent for a platform's words. */
+  errorSaid?: Said;
   /** The wrap-up reason the agent gave the call (kept in the call history). */
   wrapUpReason?: WrapUpReason;
   /**
@@ -524,6 +526,8 @@ export type PendingDial = {
   extension?: string;
   /** Why the link cannot be dialled, in words for the agent. */
   refused?: string;
+  /** The same as a code with parameters, said in the agent's language (issue 19). */
+  refusedSaid?: Said;
   /** The account the agent chose to remember, when it still exists. */
   remembered?: string;
   /**

@@ -5,7 +5,8 @@
  */
 import { CommandError, type CommandAnswer, type Connector, type ConnectorCommand, type DeskLogger } from './port.js';
 import type { ConnectorEvent } from './events.js';
-import { ENDED_CHAT_TTL_MS, type Account, type Call, type CallAction, type CallJourney, type CallWorkAction, type ChatCommand, type ConsultPurpose, type DeskSetup, type DeskState, type PendingDial, type PresenceState } from '../../common/model.js';
+import { ENDED_CHAT_TTL_MS, type Account, type Call, type CallAction, type CallJourney, type CallWorkAction, type ChatCommand, type ConsultPurpose, type DeskSetup, type DeskState, type PendingDial, type PresenceState, type Said } from '../../common/model.js';
+import type { AgentMessage } from '../../common/i18n.js';
 import { DIALABLE, DTMF } from '../../common/dial.js';
 import { chatOf, consultationOf, type Consultation } from '../../common/selectors.js';
 import { parseDialLink } from './dial-link.js';
@@ -377,7 +378,8 @@ export class Desk {
     try {
       await this.route(call.accountId, command);
     } catch (error) {
-      this.apply({ type: 'call.error', callKey: call.key, message: messageOf(error) });
+      const said = error instanceof CommandError && error.said ? saidOf(error.said) : undefined;
+      this.apply({ type: 'call.error', callKey: call.key, message: messageOf(error), ...(said ? { said } : {}) });
       throw error;
     }
   }
@@ -410,6 +412,7 @@ export class Desk {
       if (remembered && this.current.accounts[remembered]?.canDial) pending.remembered = remembered;
     } else {
       pending.refused = parsed.reason;
+      pending.refusedSaid = parsed.said;
       this.options.log.info({ reason: parsed.reason }, 'a dial link could not be read');
     }
     this.apply({ type: 'dial.pending', pending });
@@ -425,7 +428,7 @@ export class Desk {
   async confirmDial(id: string, accountId: string, remember: boolean): Promise<void> {
     const pending = this.current.pendingDial;
     if (!pending || pending.id !== id) throw CommandError.say('desk.link.gone');
-    if (!pending.number) throw pending.refused ? new CommandError(pending.refused) : CommandError.say('desk.link.not-dialable');
+    if (!pending.number) throw pending.refused ? new CommandError(pending.refused, pending.refusedSaid ? { said: pending.refusedSaid } : undefined) : CommandError.say('desk.link.not-dialable');
     const account = this.current.accounts[accountId];
     if (!account) throw CommandError.say('desk.account.unknown');
     if (!account.canDial) throw CommandError.say('desk.account.no-dial', { account: account.label });
@@ -555,6 +558,12 @@ function dialable(destination: string): string {
   const number = destination.trim();
   if (!DIALABLE.test(number)) throw CommandError.say('desk.work.bad-destination');
   return number;
+}
+
+/** A refusal's code as the desk state keeps it (plain JSON: strings and numbers). */
+function saidOf(message: AgentMessage): Said {
+  const values = message.values && Object.fromEntries(Object.entries(message.values).map(([name, value]) => [name, typeof value === 'number' ? value : String(value ?? '')]));
+  return values ? { key: message.key, values } : { key: message.key };
 }
 
 function messageOf(error: unknown): string {

@@ -24,6 +24,9 @@
  *   dial-string pauses `p`/`w`): none of them is something every platform can dial [I].
  */
 import { DIALABLE } from '../../common/dial.js';
+import type { MessageKey } from '../../common/i18n.js';
+import type { Said } from '../../common/model.js';
+import { english } from '../i18n.js';
 
 /** The longest link read, in characters; a longer one is refused (nobody types a 2 KB phone number). */
 export const MAX_LINK_LENGTH = 2048;
@@ -31,7 +34,12 @@ export const MAX_LINK_LENGTH = 2048;
 /** What a link turned into. `link` is the link as shown to the agent (trimmed, at most 80 characters). */
 export type DialLinkResult =
   | { ok: true; number: string; link: string; /** An `;ext=` to key in after the call connects (digits, `*`, `#`). */ extension?: string }
-  | { ok: false; reason: string; link: string };
+  | { ok: false; reason: string; said: Said; link: string };
+
+/** A refusal: `reason` in English (the log, the API), `said` the same as a code for the agent's language (issue 19). */
+function refuse(key: MessageKey, values: Readonly<Record<string, string>> | undefined, link: string): DialLinkResult {
+  return { ok: false, reason: english.t(key, values), said: values ? { key, values } : { key }, link };
+}
 
 /** Visual separators (RFC 3966 §5.1.1) plus what pages write besides: spaces, `/`, no-break and thin spaces. */
 const SEPARATORS = /[-.()\s/\u00a0\u2009\u202f]/g;
@@ -58,10 +66,10 @@ function digitsOf(text: string): string | undefined {
 }
 
 function checked(number: string, link: string, extension?: string): DialLinkResult {
-  if (number === '' || number === '+') return { ok: false, reason: 'The link holds no phone number.', link };
+  if (number === '' || number === '+') return refuse('links.refused.empty', undefined, link);
   if (!DIALABLE.test(number)) {
     const digits = number.replace(/^\+/, '').length;
-    return { ok: false, reason: digits < 2 ? `“${number}” is too short to dial.` : `“${number}” is longer than 32 digits.`, link };
+    return digits < 2 ? refuse('links.refused.short', { number }, link) : refuse('links.refused.long', { number }, link);
   }
   return extension ? { ok: true, number, link, extension } : { ok: true, number, link };
 }
@@ -72,12 +80,12 @@ function checked(number: string, link: string, extension?: string): DialLinkResu
  * @returns the dialable number (and an extension to key in), or why the link cannot be dialled.
  */
 export function parseDialLink(raw: unknown): DialLinkResult {
-  if (typeof raw !== 'string') return { ok: false, reason: 'That is not a link.', link: '' };
+  if (typeof raw !== 'string') return refuse('links.refused.not-link', undefined, '');
   const link = shown(raw);
-  if (raw.length > MAX_LINK_LENGTH) return { ok: false, reason: 'That link is too long to be a phone number.', link };
+  if (raw.length > MAX_LINK_LENGTH) return refuse('links.refused.too-long', undefined, link);
   const text = raw.trim();
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(text)?.[1]?.toLowerCase();
-  if (scheme !== 'tel' && scheme !== 'callto') return { ok: false, reason: 'Only tel: and callto: links can be dialled.', link };
+  if (scheme !== 'tel' && scheme !== 'callto') return refuse('links.refused.scheme', undefined, link);
   let body = text.slice(scheme.length + 1).replace(/^\/\//, '');
   // A raw `#` stays: service codes are written `tel:*100#` far more often than with a fragment.
   body = body.split('?', 1)[0]!;
@@ -87,23 +95,23 @@ export function parseDialLink(raw: unknown): DialLinkResult {
 function telLink(body: string, link: string): DialLinkResult {
   const [numberPart = '', ...params] = body.split(';');
   const number = decode(numberPart);
-  if (number === undefined) return { ok: false, reason: 'The link’s percent-encoding is broken.', link };
+  if (number === undefined) return refuse('links.refused.encoding', undefined, link);
   let digits = digitsOf(number);
-  if (digits === undefined) return { ok: false, reason: `“${number.trim()}” is not a phone number (only digits, *, # and a leading + can be dialled).`, link };
-  if (digits.indexOf('+') > 0) return { ok: false, reason: `“${number.trim()}” has a + inside the number.`, link };
+  if (digits === undefined) return refuse('links.refused.not-number', { number: number.trim() }, link);
+  if (digits.indexOf('+') > 0) return refuse('links.refused.plus-inside', { number: number.trim() }, link);
   let extension: string | undefined;
   for (const param of params) {
     const eq = param.indexOf('=');
     const name = (eq < 0 ? param : param.slice(0, eq)).trim().toLowerCase();
     const value = decode(eq < 0 ? '' : param.slice(eq + 1));
-    if (value === undefined) return { ok: false, reason: 'The link’s percent-encoding is broken.', link };
+    if (value === undefined) return refuse('links.refused.encoding', undefined, link);
     if (name === 'ext') {
       const ext = digitsOf(value);
-      if (ext === undefined || ext === '' || ext.includes('+')) return { ok: false, reason: `The extension “${value}” is not a number.`, link };
+      if (ext === undefined || ext === '' || ext.includes('+')) return refuse('links.refused.extension', { value }, link);
       extension = ext;
     } else if (name === 'phone-context' && !digits.startsWith('+') && value.trim().startsWith('+')) {
       const context = digitsOf(value.trim());
-      if (context === undefined || context.indexOf('+', 1) >= 0) return { ok: false, reason: `The phone context “${value}” is not a number.`, link };
+      if (context === undefined || context.indexOf('+', 1) >= 0) return refuse('links.refused.context', { value }, link);
       digits = context + digits;
     }
   }
@@ -112,11 +120,11 @@ function telLink(body: string, link: string): DialLinkResult {
 
 function calltoLink(body: string, link: string): DialLinkResult {
   const target = decode(body);
-  if (target === undefined) return { ok: false, reason: 'The link’s percent-encoding is broken.', link };
+  if (target === undefined) return refuse('links.refused.encoding', undefined, link);
   const digits = digitsOf(target);
   if (digits === undefined || digits.indexOf('+') > 0) {
     const name = target.trim();
-    return { ok: false, reason: name ? `“${name.slice(0, 60)}” is a Skype name, not a phone number; Agent Companion dials phone numbers only.` : 'The link holds no phone number.', link };
+    return name ? refuse('links.refused.name', { name: name.slice(0, 60) }, link) : refuse('links.refused.empty', undefined, link);
   }
   return checked(digits, link);
 }

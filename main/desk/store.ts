@@ -113,6 +113,8 @@ export interface CallErrorAction {
   type: 'call.error';
   callKey: string;
   message?: string;
+  /** The failure as a code, where the desk wrote it (`CommandError.said`; issue 19). */
+  said?: Said;
 }
 /**
  * The platform accepted a wrap-up reason for call `callId` of an account: the account's wrap-up
@@ -292,9 +294,10 @@ function reduceAction(state: DeskState, action: StoreAction): DeskState {
     }
     case 'call.error': {
       const call = state.calls[action.callKey];
-      if (!call || call.error === action.message) return state;
-      const next: Call = { ...call, error: action.message };
+      if (!call || (call.error === action.message && call.errorSaid === action.said)) return state;
+      const next: Call = { ...call, error: action.message, errorSaid: action.said };
       if (action.message === undefined) delete next.error;
+      if (action.message === undefined || action.said === undefined) delete next.errorSaid;
       return { ...state, calls: withEntry('calls', state.calls, call.key, next) };
     }
     case 'wrapup.reason-set':
@@ -428,7 +431,7 @@ function endCall(state: DeskState, call: Call, at: string): DeskState {
   }
   const calls = without('calls', state.calls, call.key);
   // What only a live call needs leaves with it: digits sent (a PIN, a card number) are never kept.
-  const { digitsSent: _digits, error: _error, ...rest } = call;
+  const { digitsSent: _digits, error: _error, errorSaid: _said, ...rest } = call;
   const ended: Call = { ...rest, state: 'ended', actions: [], endedAt: call.endedAt ?? at };
   const account = state.accounts[call.accountId];
   const past: PastCall = { ...ended, outcome: callOutcome(ended), account: { label: account?.label ?? call.accountId, vendor: account?.vendor ?? '' } };

@@ -57,6 +57,16 @@ describe('the screens in the pseudo-locale', () => {
     await dialog.waitFor({ state: 'detached' });
   });
 
+  it('says why a call link cannot be dialled through it, the link’s words as sent', async () => {
+    core.desk.openDialLink('callto:jane.doe');
+    const dialog = page.getByRole('dialog', { name: xa('links.refused.title') });
+    await dialog.waitFor();
+    await dialog.getByText(xa('links.refused.name').replace('{name}', 'jane.doe')).waitFor();
+    assert.deepEqual(await unmarkedTexts(page, 'a refused call link'), []);
+    await dialog.getByRole('button', { name: xa('callbacks.close') }).click();
+    await dialog.waitFor({ state: 'detached' });
+  });
+
   it('shows the settings screen through it', async () => {
     await page.getByRole('button', { name: xa('header.settings') }).click();
     await page.getByRole('heading', { name: xa('header.settings') }).waitFor();

@@ -132,6 +132,7 @@ describe('call work: consultation legs', () => {
     connector.refuseOnce('Destination 2041 is busy');
     await assert.rejects(desk.consult('acd/c1', '2041', 'transfer'), /Destination 2041 is busy/);
     assert.equal(desk.state.calls['acd/c1']!.error, 'Destination 2041 is busy');
+    assert.equal(desk.state.calls['acd/c1']!.errorSaid, undefined, 'a platform’s words carry no code: they are shown as sent');
     await desk.consult('acd/c1', '2042', 'transfer');
     assert.equal(desk.state.calls['acd/c1']!.error, undefined);
     connector.emit({ type: 'call', call: { id: 'c1', error: 'The platform dropped the consultation' } });
