@@ -62,6 +62,7 @@ describe('the screens in the pseudo-locale', () => {
     const dialog = page.getByRole('dialog', { name: xa('links.refused.title') });
     await dialog.waitFor();
     await dialog.getByText(xa('links.refused.name').replace('{name}', 'jane.doe')).waitFor();
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'pseudo-link-refused.png') });
     assert.deepEqual(await unmarkedTexts(page, 'a refused call link'), []);
     await dialog.getByRole('button', { name: xa('callbacks.close') }).click();
     await dialog.waitFor({ state: 'detached' });
