@@ -545,8 +545,10 @@ export type ScreenPop = {
   accountId: string;
   /** The expanded `https:` address (values URL-encoded, host on the allow-list). */
   url?: string;
-  /** Why no address may be opened, in words for the agent (also logged with the account). */
+  /** Why no address may be opened, in English (also logged with the account). */
   refused?: string;
+  /** The same as a code with parameters, said in the agent's language (issue 19). */
+  refusedSaid?: Said;
   /** True when the agent's setting opens pops by themselves (`display.screenPop: "auto"`). */
   auto: boolean;
   /** ISO time it was decided. */

@@ -356,6 +356,7 @@ function wireScreenPops(desk: Desk, parts: CoreParts, open: (pop: ScreenPop & { 
         if (auto) toOpen.push({ ...pop, url: outcome.url });
       } else {
         pop.refused = `Screen pop not opened: ${outcome.reason}.`;
+        pop.refusedSaid = outcome.said;
         log.warn({ account: call.accountId, call: call.id, reason: outcome.reason }, 'screen pop refused');
       }
       pops[call.key] = pop;

@@ -11,7 +11,7 @@
  * - the result must be an absolute `https:` URL with no user name or password, whose host is on
  *   the admin's allow-list ({@link hostAllowed}); anything else is refused with a reason.
  */
-import type { Call } from '../../common/model.js';
+import type { Call, Said } from '../../common/model.js';
 
 /** When an account's screen pop opens: when the call starts ringing, or when the agent is connected. */
 export type ScreenPopMoment = 'ringing' | 'answered';
@@ -20,7 +20,7 @@ export type ScreenPopMoment = 'ringing' | 'answered';
 export const PLACEHOLDERS = ['caller', 'target', 'queue', 'queueId', 'callId', 'account'] as const;
 
 /** What a template expanded to: the URL to open, or why it may not be opened. */
-export type ScreenPopOutcome = { ok: true; url: string; unknown: string[] } | { ok: false; reason: string; unknown: string[] };
+export type ScreenPopOutcome = { ok: true; url: string; unknown: string[] } | { ok: false; reason: string; said: Said; unknown: string[] };
 
 /** Longest URL opened, characters (browsers and CRMs cut longer ones anyway). */
 export const MAX_POP_URL = 4096;
@@ -86,7 +86,8 @@ function valueOf(name: string, call: Call): string | undefined {
  * Expands a template for a call and checks the result.
  * @param template e.g. `https://crm.example.com/search?phone={caller}&id={userData.CaseId}`.
  * @param allowedHosts the config's `screenPop.allowedHosts`.
- * @returns the URL, or the reason it is refused (one sentence for the agent and the log);
+ * @returns the URL, or the reason it is refused: `reason` in English for the log, `said` the same as a
+ *   code with its parameters as written (issue 19), for the agent in their language;
  *   `unknown` lists the placeholders that were neither known nor in the call's attached data.
  */
 export function expandScreenPop(template: string, call: Call, allowedHosts: readonly string[]): ScreenPopOutcome {
@@ -99,19 +100,19 @@ export function expandScreenPop(template: string, call: Call, allowedHosts: read
     }
     return encodeURIComponent(value);
   });
-  if (expanded.length > MAX_POP_URL) return { ok: false, reason: `the screen pop address is longer than ${MAX_POP_URL} characters`, unknown };
+  if (expanded.length > MAX_POP_URL) return { ok: false, reason: `the screen pop address is longer than ${MAX_POP_URL} characters`, said: { key: 'calls.pop-refused.too-long', values: { max: MAX_POP_URL } }, unknown };
   let url: URL;
   try {
     url = new URL(expanded);
   } catch {
-    return { ok: false, reason: 'the screen pop address is not an absolute URL', unknown };
+    return { ok: false, reason: 'the screen pop address is not an absolute URL', said: { key: 'calls.pop-refused.not-url' }, unknown };
   }
-  if (url.protocol !== 'https:') return { ok: false, reason: `the screen pop address uses ${url.protocol} (only https: is opened)`, unknown };
+  if (url.protocol !== 'https:') return { ok: false, reason: `the screen pop address uses ${url.protocol} (only https: is opened)`, said: { key: 'calls.pop-refused.scheme', values: { scheme: url.protocol } }, unknown };
   // A user name or password (`https://crm.example.com@evil.com/`) puts text before the host.
-  if (!url.href.startsWith(`${url.protocol}//${url.host}`)) return { ok: false, reason: 'the screen pop address carries a user name or password', unknown };
+  if (!url.href.startsWith(`${url.protocol}//${url.host}`)) return { ok: false, reason: 'the screen pop address carries a user name or password', said: { key: 'calls.pop-refused.credentials' }, unknown };
   if (!hostAllowed(url.hostname, url.port, allowedHosts)) {
     const host = url.port ? `${url.hostname}:${url.port}` : url.hostname;
-    return { ok: false, reason: `${host} is not on the list of screen pop hosts (screenPop.allowedHosts)`, unknown };
+    return { ok: false, reason: `${host} is not on the list of screen pop hosts (screenPop.allowedHosts)`, said: { key: 'calls.pop-refused.host', values: { host } }, unknown };
   }
   return { ok: true, url: url.href, unknown };
 }

@@ -3,9 +3,11 @@
  * and allow-list rules (the tricky hosts included), and the once-per-call moment.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { expandScreenPop, hostAllowed, normaliseAllowedHost, ScreenPopper } from '../../main/desk/screen-pop.js';
+import { createTranslator, type Catalog, type MessageKey } from '../../common/i18n.js';
 import type { Call } from '../../common/model.js';
 import { parseConfig } from '../../main/config.js';
 
@@ -82,6 +84,21 @@ describe('screen pop templates', () => {
       assert.match((out as { reason: string }).reason, why);
     });
   }
+
+  it('says every refusal in the agent\'s language, the host or scheme as written', () => {
+    const german = createTranslator('de', JSON.parse(readFileSync(new URL('../../common/locales/de.json', import.meta.url), 'utf8')) as Catalog);
+    const said = (template: string): string => {
+      const out = expand(template);
+      assert.equal(out.ok, false);
+      const { key, values } = (out as { said: { key: MessageKey; values?: Record<string, string | number> } }).said;
+      return german.t(key, values);
+    };
+    assert.equal(said('https://crm.example.com.evil.com/x'), 'Screen-Pop nicht geöffnet: crm.example.com.evil.com steht nicht auf der Liste der Screen-Pop-Hosts (screenPop.allowedHosts).');
+    assert.equal(said('http://crm.example.com/x'), 'Screen-Pop nicht geöffnet: Die Adresse verwendet http: (nur https: wird geöffnet).');
+    assert.equal(said('https://user@evil.com/x'), 'Screen-Pop nicht geöffnet: Die Adresse enthält einen Benutzernamen oder ein Passwort.');
+    assert.equal(said('crm.example.com/x'), 'Screen-Pop nicht geöffnet: Die Adresse ist keine absolute URL.');
+    assert.equal(said(`https://crm.example.com/${'x'.repeat(5000)}`), 'Screen-Pop nicht geöffnet: Die Adresse ist länger als 4096 Zeichen.');
+  });
 
   const allowed = [
     'https://crm.example.com/x',
