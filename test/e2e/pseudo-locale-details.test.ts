@@ -6,13 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { startCore } from '../../main/app.js';
-import { parseConfig } from '../../main/config.js';
-import { createLogger } from '../../main/log.js';
-import { startWebHost } from '../../main/web.js';
-import { launchChromium } from './browser.js';
 import { Closers } from './harness.js';
-import { unmarkedTexts, xa, xaPattern } from './pseudo.js';
+import { openPseudoDemo, unmarkedTexts, xa, xaPattern } from './pseudo.js';
 
 describe('a chat and a call’s details in the pseudo-locale', () => {
   const closers = new Closers();
@@ -20,14 +15,7 @@ describe('a chat and a call’s details in the pseudo-locale', () => {
 
   before(() =>
     closers.setUp(async () => {
-      const log = createLogger('warn');
-      const core = closers.add(await startCore({ config: parseConfig({ display: { language: 'en-XA' } }), demo: true, log, demoIntervalMs: 4_000 }), (started) => started.stop());
-      const host = closers.add(await startWebHost({ core, log }), (started) => started.close());
-      const browser = closers.add(await launchChromium(), (launched) => launched.close().catch(() => undefined));
-      const context = await browser.newContext({ viewport: { width: 420, height: 900 } });
-      page = await context.newPage();
-      page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
-      await page.goto(host.url);
+      page = await openPseudoDemo(closers);
     }),
   );
   after(() => closers.closeAll());

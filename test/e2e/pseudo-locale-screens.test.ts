@@ -12,11 +12,9 @@ import { parseConfig } from '../../main/config.js';
 import { createLogger } from '../../main/log.js';
 import { WINDOWS_POLICY_KEY } from '../../main/policy.js';
 import { StoredSettings } from '../../main/settings.js';
-import { startWebHost } from '../../main/web.js';
-import { launchChromium } from './browser.js';
 import { Closers } from './harness.js';
 import { join } from 'node:path';
-import { clippedTexts, unmarkedTexts, xa, xaPattern } from './pseudo.js';
+import { clippedTexts, openInPseudoWindow, unmarkedTexts, xa, xaPattern } from './pseudo.js';
 
 /** A folder to write the diagnostics dialog's screenshot to (to look at), or none. */
 const SHOTS = process.env.PSEUDO_SCREENSHOTS;
@@ -33,12 +31,7 @@ describe('the screens in the pseudo-locale', () => {
       const policies = { document: { display: { theme: 'dark' } }, managed: { 'display.theme': { policy: 'Theme', source: `HKLM${WINDOWS_POLICY_KEY}` } } };
       const settings = new StoredSettings(config, 'this computer’s settings', async () => undefined, undefined, { policies });
       core = closers.add(await startCore({ config, log, settings, setup: { source: 'this computer’s settings', problems: [] } }), (started) => started.stop());
-      const host = closers.add(await startWebHost({ core, log }), (started) => started.close());
-      const browser = closers.add(await launchChromium(), (launched) => launched.close().catch(() => undefined));
-      const context = await browser.newContext({ viewport: { width: 420, height: 900 } });
-      page = await context.newPage();
-      page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
-      await page.goto(host.url);
+      page = await openInPseudoWindow(closers, core, log);
     }),
   );
   after(() => closers.closeAll());

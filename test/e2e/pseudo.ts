@@ -11,10 +11,10 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { assembleCore, type Core } from '../../main/app.js';
+import { assembleCore, startCore, type Core } from '../../main/app.js';
 import { parseConfig } from '../../main/config.js';
 import type { DeskAccount } from '../../main/desk/desk.js';
-import { createLogger } from '../../main/log.js';
+import { createLogger, type Logger } from '../../main/log.js';
 import { startWebHost } from '../../main/web.js';
 import type { Closers } from '../support/closers.js';
 import { launchChromium } from './browser.js';
@@ -130,6 +130,30 @@ const CLIP = String.raw`(place) => {
 }`;
 
 /**
+ * Serves `core` through the web host to a Chromium page 420 px wide (the tray-sized window) and
+ * opens the desk; resolves with the page. What it starts is added to `closers`.
+ */
+export async function openInPseudoWindow(closers: Closers, core: Core, log: Logger): Promise<Page> {
+  const host = closers.add(await startWebHost({ core, log }), (started) => started.close());
+  const browser = closers.add(await launchChromium(), (launched) => launched.close().catch(() => undefined));
+  const context = await browser.newContext({ viewport: { width: 420, height: 900 } });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+  await page.goto(host.url);
+  return page;
+}
+
+/**
+ * Demo mode's desk at work (its scripted day, a step every 4 s) in the pseudo-locale, in a 420 px
+ * Chromium page. What it starts is added to `closers`.
+ */
+export async function openPseudoDemo(closers: Closers): Promise<Page> {
+  const log = createLogger('warn');
+  const core = closers.add(await startCore({ config: parseConfig({ display: { language: 'en-XA' } }), demo: true, log, demoIntervalMs: 4_000 }), (started) => started.stop());
+  return openInPseudoWindow(closers, core, log);
+}
+
+/**
  * A desk over `accounts` (scripted connectors) in the pseudo-locale, served by the web host to a
  * Chromium page 420 px wide; `config` is added to `display.language: "en-XA"`. What it starts is
  * added to `closers`.
@@ -138,11 +162,5 @@ export async function openPseudoDesk(closers: Closers, accounts: DeskAccount[], 
   const log = createLogger('warn');
   const core = closers.add(assembleCore({ accounts, config: parseConfig({ ...config, display: { language: 'en-XA' } }), log }), (started) => started.stop());
   await core.automation?.listen();
-  const host = closers.add(await startWebHost({ core, log }), (started) => started.close());
-  const browser = closers.add(await launchChromium(), (launched) => launched.close().catch(() => undefined));
-  const context = await browser.newContext({ viewport: { width: 420, height: 900 } });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
-  await page.goto(host.url);
-  return { core, page };
+  return { core, page: await openInPseudoWindow(closers, core, log) };
 }
