@@ -11,7 +11,7 @@
  * - the hub pings every 10 s, as production's (no tuning: the desks run production's timings).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { startMountedFleet } from '../kit/fleet.js';
+import { fleetRig, serverPlacedCalls, startMountedFleet } from '../kit/fleet.js';
 import type { RawAccount } from '../kit/platform.js';
 import type { FleetOptions, FleetRig } from '../kit/testing.js';
 import { startEnreachSimulator, type EnreachSimulator, type SimCallList, type SimQueue } from './simulator/index.js';
@@ -37,22 +37,13 @@ export async function startEnreachFleet(options: FleetOptions): Promise<FleetRig
     startAgent: (desk, mount) => startEnreachSimulator({ ...agents[desk]!, queues, callLists, mount }),
   });
   const accounts: RawAccount[] = (fleet.server?.sims ?? []).map((sim, i) => ({ id: `fleet-${i}`, vendor: 'enreach', user: agents[i]!.user, apiUrl: sim.apiUrl, secretKey: agents[i]!.secretKey }));
-  const { traffic, stop, start, close } = fleet;
-  return {
+  return fleetRig(fleet, {
     accounts,
-    traffic,
-    stop,
-    start,
-    close,
-    calls: {
-      placedBy: 'server',
-      play(desk, durationMs) {
-        const sim = fleet.server?.sims[desk];
-        if (!sim) return;
-        const id = sim.ringCall({ caller: `+35840${String(1_000_000 + desk)}`, queueId: queues[desk % queues.length]!.id });
-        fleet.timers.after(Math.min(1_000, durationMs / 4), () => sim.answerCall(id));
-        fleet.timers.after(durationMs, () => sim.hangupCall(id, 'remote'));
-      },
-    },
-  };
+    calls: serverPlacedCalls(fleet.timers, (desk) => {
+      const sim = fleet.server?.sims[desk];
+      if (!sim) return undefined;
+      const id = sim.ringCall({ caller: `+35840${String(1_000_000 + desk)}`, queueId: queues[desk % queues.length]!.id });
+      return { answer: () => sim.answerCall(id), hangUp: () => sim.hangupCall(id, 'remote') };
+    }),
+  });
 }

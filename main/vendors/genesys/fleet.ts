@@ -14,7 +14,7 @@
  *   elsewhere and waits for the agent's Retry — by design — and the fleet would stay `failed`.)
  */
 import { randomBytes } from 'node:crypto';
-import { startMountedFleet } from '../kit/fleet.js';
+import { fleetRig, serverPlacedCalls, startMountedFleet } from '../kit/fleet.js';
 import type { RawAccount } from '../kit/platform.js';
 import type { FleetOptions, FleetRig } from '../kit/testing.js';
 import { startGenesysSimulator, type GenesysSimulator } from './simulator/index.js';
@@ -34,25 +34,17 @@ export async function startGenesysFleet(options: FleetOptions): Promise<FleetRig
     startAgent: (desk, mount) => startGenesysSimulator({ ...agents[desk]!, mount, agentLoggedIn: restarts > 0 }),
   });
   const accounts: RawAccount[] = (fleet.server?.sims ?? []).map((sim, i) => ({ id: `fleet-${i}`, vendor: 'genesys', baseUrl: sim.baseUrl, user: agents[i]!.user, password: agents[i]!.password, channels: ['voice', 'chat'] }));
-  const { traffic, stop, close } = fleet;
-  const start = async (): Promise<void> => {
-    restarts += 1;
-    await fleet.start();
-  };
-  return {
+  return fleetRig(fleet, {
     accounts,
-    traffic,
-    stop,
-    start,
-    close,
-    calls: {
-      placedBy: 'server',
-      play(desk, durationMs) {
-        const sim = fleet.server?.sims[desk];
-        if (!sim) return;
-        const id = sim.ringCall({ ani: `+35840${String(1_000_000 + desk)}` });
-        fleet.timers.after(durationMs, () => sim.releaseCall(id));
-      },
+    async start() {
+      restarts += 1;
+      await fleet.start();
     },
-  };
+    calls: serverPlacedCalls(fleet.timers, (desk) => {
+      const sim = fleet.server?.sims[desk];
+      if (!sim) return undefined;
+      const id = sim.ringCall({ ani: `+35840${String(1_000_000 + desk)}` });
+      return { hangUp: () => sim.releaseCall(id) };
+    }),
+  });
 }

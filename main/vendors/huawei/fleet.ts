@@ -11,7 +11,7 @@
  * - the desks run production's timings (no tuning).
  */
 import { randomBytes } from 'node:crypto';
-import { restartableFleet } from '../kit/fleet.js';
+import { fleetRig, restartableFleet } from '../kit/fleet.js';
 import type { RawAccount } from '../kit/platform.js';
 import type { FleetOptions, FleetRig } from '../kit/testing.js';
 import { startHuaweiSimulator, type CallPlan } from './simulator/index.js';
@@ -45,13 +45,8 @@ export async function startHuaweiFleet(options: FleetOptions): Promise<FleetRig>
     userId: `fleet-${i}`,
     channelId: 'web-channel-1',
   }));
-  const { traffic, stop, start, close } = fleet;
-  return {
+  return fleetRig(fleet, {
     accounts,
-    traffic,
-    stop,
-    start,
-    close,
     calls: {
       placedBy: 'desk',
       prepare(durationMs) {
@@ -59,5 +54,5 @@ export async function startHuaweiFleet(options: FleetOptions): Promise<FleetRig>
         return '+358401234567';
       },
     },
-  };
+  });
 }

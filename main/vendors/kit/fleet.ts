@@ -99,6 +99,44 @@ export async function restartableFleet<Server extends FleetServer>(start: (port:
   };
 }
 
+/** A call a rig has started ringing at one desk's agent, as the rig ends it. */
+export interface PlayedCall {
+  /** Answers it at the agent's phone; none where only the agent can answer. */
+  answer?(): void;
+  /** Ends it from the far end. */
+  hangUp(): void;
+}
+
+/**
+ * The {@link FleetRig} of a restartable fleet: its lifecycle and traffic, the desks' `accounts`,
+ * and `calls` (usually {@link serverPlacedCalls}); `start` replaces the fleet's own where a rig
+ * counts its restarts.
+ */
+export function fleetRig<Server extends FleetServer>(
+  fleet: RestartableFleet<Server>,
+  rig: Pick<FleetRig, 'accounts' | 'calls'> & Partial<Pick<FleetRig, 'start' | 'tuning'>>,
+): FleetRig {
+  return { traffic: fleet.traffic, stop: fleet.stop, start: fleet.start, close: fleet.close, ...rig };
+}
+
+/**
+ * Calls the server places: `ring(desk)` starts one ringing at desk `desk`'s agent (undefined while
+ * the server is stopped); it is answered after a quarter of its length, at most 1 s (where the
+ * server can answer), and ended by the far end after `durationMs`. Steps still pending at a
+ * restart are forgotten with `timers` [I].
+ */
+export function serverPlacedCalls(timers: CallTimers, ring: (desk: number) => PlayedCall | undefined): FleetRig['calls'] {
+  return {
+    placedBy: 'server',
+    play(desk, durationMs) {
+      const call = ring(desk);
+      if (!call) return;
+      if (call.answer) timers.after(Math.min(1_000, durationMs / 4), call.answer);
+      timers.after(durationMs, call.hangUp);
+    },
+  };
+}
+
 /** Options of {@link startMountedFleet}. */
 export interface MountedFleetOptions<Sim> {
   desks: number;

@@ -10,7 +10,7 @@
  * - the desks run production's timings (no tuning: a ping every 15 s).
  */
 import { randomBytes } from 'node:crypto';
-import { restartableFleet } from '../kit/fleet.js';
+import { fleetRig, serverPlacedCalls, restartableFleet } from '../kit/fleet.js';
 import type { RawAccount } from '../kit/platform.js';
 import type { FleetOptions, FleetRig } from '../kit/testing.js';
 import { startOpenMethodsSimulator } from './simulator/index.js';
@@ -34,25 +34,19 @@ export async function startOpenMethodsFleet(options: FleetOptions): Promise<Flee
   });
   const url = fleet.server!.sim.url;
   const accounts: RawAccount[] = agents.map((a, i) => ({ id: `fleet-${i}`, vendor: 'openmethods', serverUrl: url, agentId: a.id, password: a.password }));
-  const { traffic, stop, start, close } = fleet;
-  return {
+  return fleetRig(fleet, {
     accounts,
-    traffic,
-    stop,
-    start,
-    close,
-    calls: {
-      placedBy: 'server',
-      play(desk, durationMs) {
-        const center = fleet.server?.sim.centerOf(agents[desk]!.id);
-        if (!center) return;
-        const id = center.ring({ ani: `+1415555${String(1_000_000 + desk)}` });
-        fleet.timers.after(Math.min(1_000, durationMs / 4), () => {
+    calls: serverPlacedCalls(fleet.timers, (desk) => {
+      const center = fleet.server?.sim.centerOf(agents[desk]!.id);
+      if (!center) return undefined;
+      const id = center.ring({ ani: `+1415555${String(1_000_000 + desk)}` });
+      return {
+        answer() {
           const conversation = center.interactions.get(id)?.primary.id;
           if (conversation) center.answer(conversation);
-        });
-        fleet.timers.after(durationMs, () => center.hangUp(id));
-      },
-    },
-  };
+        },
+        hangUp: () => center.hangUp(id),
+      };
+    }),
+  });
 }

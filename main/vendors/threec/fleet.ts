@@ -11,7 +11,7 @@
  * - the desks run production's timings (no tuning).
  */
 import { randomBytes } from 'node:crypto';
-import { startMountedFleet } from '../kit/fleet.js';
+import { fleetRig, serverPlacedCalls, startMountedFleet } from '../kit/fleet.js';
 import type { RawAccount } from '../kit/platform.js';
 import type { FleetOptions, FleetRig } from '../kit/testing.js';
 import { startThreecSimulator, type ThreecSimulator } from './simulator/index.js';
@@ -42,22 +42,13 @@ export async function startThreecFleet(options: FleetOptions): Promise<FleetRig>
     password: agents[i]!.password,
     terminals: `${agents[i]!.terminals[0]!.addressvalue} (ext)`,
   }));
-  const { traffic, stop, start, close } = fleet;
-  return {
+  return fleetRig(fleet, {
     accounts,
-    traffic,
-    stop,
-    start,
-    close,
-    calls: {
-      placedBy: 'server',
-      play(desk, durationMs) {
-        const sim = fleet.server?.sims[desk];
-        if (!sim) return;
-        const id = sim.ringCall({ caller: `+35840${String(1_000_000 + desk)}` });
-        fleet.timers.after(Math.min(1_000, durationMs / 4), () => sim.answerCall(id));
-        fleet.timers.after(durationMs, () => sim.hangupCall(id));
-      },
-    },
-  };
+    calls: serverPlacedCalls(fleet.timers, (desk) => {
+      const sim = fleet.server?.sims[desk];
+      if (!sim) return undefined;
+      const id = sim.ringCall({ caller: `+35840${String(1_000_000 + desk)}` });
+      return { answer: () => sim.answerCall(id), hangUp: () => sim.hangupCall(id) };
+    }),
+  });
 }
