@@ -327,12 +327,21 @@ for (const platform of await testedPlatforms()) {
       assert.ok(cleanStops() > before, 'the platform saw a clean end of the session');
       assert.equal(running.connection(), 'stopped');
     });
-    test('call work: a consultation the colleague answers, then completed as a transfer; both legs end for the agent', async (t, closers) => {
-      const running = await run(platform, closers);
-      const work = callWorkOf(t, platform, running.rig);
-      if (!work) return;
-      await connected(running);
-      const id = await answeredCall(running, work, 'consult');
+    /**
+     * A call-work case: a connected desk with a customer call answered and `action` offered; the
+     * case is skipped (saying why) on a platform without call work.
+     */
+    const callWorkTest = (name: string, action: CallWorkAction, body: (on: { running: Running; work: CallWorkRig; id: string }) => Promise<void>): void => {
+      test(`call work: ${name}`, async (t, closers) => {
+        const running = await run(platform, closers);
+        const work = callWorkOf(t, platform, running.rig);
+        if (!work) return;
+        await connected(running);
+        await body({ running, work, id: await answeredCall(running, work, action) });
+      });
+    };
+
+    callWorkTest('a consultation the colleague answers, then completed as a transfer; both legs end for the agent', 'consult', async ({ running, work, id }) => {
       await running.core.desk.consult(callKey(id), work.colleague, 'transfer');
       const leg = await answeredConsult(running, id);
       assert.equal(running.state().calls[callKey(id)]?.state, 'held', 'the caller waits on hold');
@@ -340,24 +349,14 @@ for (const platform of await testedPlatforms()) {
       await eventually(() => !running.state().calls[callKey(id)] && !running.state().calls[leg.key], 'both legs ended for the agent');
     });
 
-    test('call work: a consultation cancelled; the colleague’s leg ends and the caller is back', async (t, closers) => {
-      const running = await run(platform, closers);
-      const work = callWorkOf(t, platform, running.rig);
-      if (!work) return;
-      await connected(running);
-      const id = await answeredCall(running, work, 'consult');
+    callWorkTest('a consultation cancelled; the colleague’s leg ends and the caller is back', 'consult', async ({ running, work, id }) => {
       await running.core.desk.consult(callKey(id), work.colleague, 'transfer');
       const leg = await answeredConsult(running, id);
       await running.core.desk.cancelConsult(leg.key);
       await eventually(() => running.state().calls[callKey(id)]?.state === 'connected' && !running.state().calls[leg.key], 'back with the caller alone');
     });
 
-    test('call work: a conference of three; one call listing the caller, the colleague and the agent', async (t, closers) => {
-      const running = await run(platform, closers);
-      const work = callWorkOf(t, platform, running.rig);
-      if (!work) return;
-      await connected(running);
-      const id = await answeredCall(running, work, 'consult');
+    callWorkTest('a conference of three; one call listing the caller, the colleague and the agent', 'consult', async ({ running, work, id }) => {
       await running.core.desk.consult(callKey(id), work.colleague, 'conference');
       const leg = await answeredConsult(running, id);
       await running.core.desk.completeConsult(leg.key, 'conference');
@@ -369,26 +368,16 @@ for (const platform of await testedPlatforms()) {
       assert.ok(call.parties!.some((p) => p.number === work.colleague), 'the colleague is a party');
     });
 
-    test('call work: digits typed on the desk reach the platform, in order', async (t, closers) => {
-      const running = await run(platform, closers);
-      const work = callWorkOf(t, platform, running.rig);
-      if (!work) return;
-      await connected(running);
-      const id = await answeredCall(running, work, 'sendDtmf');
+    callWorkTest('digits typed on the desk reach the platform, in order', 'sendDtmf', async ({ running, work, id }) => {
       await running.core.desk.sendDtmf(callKey(id), '12');
       await running.core.desk.sendDtmf(callKey(id), '*#');
       await eventually(() => work.digitsReceived(id) === '12*#', 'the digits at the platform');
       assert.equal(running.state().calls[callKey(id)]?.digitsSent, '12*#');
     });
 
-    test('call work: a wrap-up reason chosen in wrap-up reaches the platform and stays with the call', async (t, closers) => {
-      const running = await run(platform, closers);
-      const work = callWorkOf(t, platform, running.rig);
-      if (!work) return;
-      await connected(running);
+    callWorkTest('a wrap-up reason chosen in wrap-up reaches the platform and stays with the call', 'consult', async ({ running, work, id }) => {
       const account = (): DeskState['accounts'][string] => running.state().accounts[ACCOUNT]!;
       const reason = await eventually(() => account().wrapUpReasons[0], 'the account offers wrap-up reasons');
-      const id = await answeredCall(running, work, 'consult');
       await running.core.desk.callAction(callKey(id), 'hangup');
       await eventually(() => !running.state().calls[callKey(id)], 'the call ended');
       work.wrapUp(id);
