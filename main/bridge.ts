@@ -5,12 +5,18 @@
  * - Every client message is validated, then every invocation's arguments against
  *   {@link DESK_METHODS}: nothing from a renderer is trusted, the main side is authoritative.
  * - The desk's changes go to every subscribed renderer as one sequence of {@link DeskChange}s,
- *   coalesced: at most one change per {@link CHANGE_INTERVAL_MS} (a frame at 60 Hz), holding only
- *   the entities that changed since the last one sent (see `diffState`), however many events
- *   arrived meanwhile. A change that brings the agent something to answer (a call starting to
- *   ring, a chat invitation: the alert policy says so, {@link BridgeHub.expedite}) goes on the next
- *   turn of the event loop, whatever the interval.
- *   Toasts and answers are separate messages and never wait.
+ *   paced by the renderers' acknowledgements (`ack`, sent by `preload/client.ts` once the window
+ *   has applied a change): the next change goes on the next turn of the event loop after every
+ *   renderer has acknowledged the last one, holding only the entities that changed since the last
+ *   one sent (see `diffState`), however many events arrived meanwhile. A window that keeps up gets
+ *   each change within a turn; one that falls behind gets fewer, larger patches, never a queue.
+ *   A renderer that owes an acknowledgement for {@link ACK_WAIT_MS} is sent the next change anyway.
+ *   A change that brings the agent something to answer (a call starting to ring, a chat
+ *   invitation: the alert policy says so, {@link BridgeHub.expedite}) does not wait for the last
+ *   acknowledgement, only for the one before (at most two changes unacknowledged).
+ *   Toasts and answers are separate messages and never wait. Issue 21: the hub used to send at
+ *   most one change per 16 ms, and the window waited for the next frame on top (docs/benchmarks.md,
+ *   "How the pipeline paces").
  * - Each push is serialised once, whatever the number of windows.
  * - What is dropped (not JSON, malformed, refused arguments) is logged at most once a minute per
  *   kind, with the count (`log-limiter.ts`): a renderer sending junk cannot flood the log.
@@ -129,27 +135,40 @@ export interface BridgeConnection {
 }
 
 /**
- * The shortest time between two change messages, in ms: one frame at 60 Hz. A window cannot show
- * more, and a desk flooded with events (1 000 a second) would otherwise have the window apply and
- * render a patch per event-loop turn. Source: issue 12 (latency at 1 000 events/s) [I].
+ * The longest the hub waits for a window to acknowledge a change before it sends the next one
+ * anyway, in ms: a window whose script is stalled (a debugger, a long task) holds the others back
+ * no longer than this, and is sent at most four changes a second it has not taken [I].
  */
-export const CHANGE_INTERVAL_MS = 16;
+export const ACK_WAIT_MS = 250;
+
+/** One subscribed window: how to reach it, and what it has acknowledged. */
+interface Subscriber {
+  send: (text: string) => void;
+  /** The `seq` of the last change it acknowledged (one less than its full state's until it acknowledges that). */
+  acked: number;
+  /** Since when it has owed an acknowledgement (`performance.now()`, ms; the last send it has not acknowledged). */
+  since: number;
+}
 
 export class BridgeHub {
-  /** Connections that asked for changes, with their send function. */
-  private readonly subscribers = new Map<object, (text: string) => void>();
+  /** Connections that asked for changes. */
+  private readonly subscribers = new Map<object, Subscriber>();
   private lastSent: DeskState;
   /** What the desk's folds touched since `lastSent`: the diff reads only those keys. */
   private touched: Touched = {};
   private seq = 0;
-  /** What is scheduled: nothing, a flush on the next turn, or a timed one (at the interval's end). */
+  /** What is scheduled: nothing, a flush on the next turn, or one when the windows may take it (an acknowledgement or the timer). */
   private scheduled: 'none' | 'next-turn' | 'timed' = 'none';
+  /** The pending change brings the agent something to answer ({@link BridgeHub.expedite}). */
+  private urgent = false;
   /**
-   * The armed timer, if any. A flush leaves it armed: when it fires it looks whether a timed flush
-   * is still due (and when), so a desk that changes between flushes arms one timer per interval,
-   * not one per change (a timer set and cleared per event was 2–3 % of the full path's time).
+   * The armed timer ({@link ACK_WAIT_MS}), if any, and when it fires. A flush leaves it armed: when
+   * it fires it looks whether a timed flush is still due (and when), so a desk that changes while a
+   * window owes an acknowledgement arms one timer per wait, not one per change (a timer set and
+   * cleared per event was 2–3 % of the full path's time).
    */
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private timerAt = 0;
   /** When the last change was sent (`performance.now()`, ms). */
   private lastFlushAt = Number.NEGATIVE_INFINITY;
   private readonly unsubscribe: () => void;
@@ -196,8 +215,14 @@ export class BridgeHub {
         const message = this.decode(text);
         if (!message) return;
         if (message.type === 'subscribe') {
-          this.subscribers.set(handle, send);
+          // It owes the acknowledgement of the full state only.
+          const subscriber: Subscriber = { send, acked: this.seq - 1, since: performance.now() };
+          this.subscribers.set(handle, subscriber);
           reply({ type: 'change', change: { seq: this.seq, full: this.lastSent } });
+          return;
+        }
+        if (message.type === 'ack') {
+          this.acknowledged(this.subscribers.get(handle), message.seq);
           return;
         }
         void this.invoke(message.method, message.args).then((result) => reply({ type: 'result', id: message.id, result }));
@@ -209,7 +234,7 @@ export class BridgeHub {
   /** Sends a message to every subscribed renderer, serialised once (toasts in the web host, focus requests). */
   broadcast(message: ServerMessage): void {
     const text = encode(message);
-    for (const [handle, send] of this.subscribers) {
+    for (const [handle, { send }] of this.subscribers) {
       try {
         send(text);
       } catch (error) {
@@ -219,22 +244,33 @@ export class BridgeHub {
     }
   }
 
-  /** Sends any pending change now (tests and benchmarks; normally a flush runs on the next tick). */
+  /**
+   * Sends any pending change now, whether or not the windows acknowledged the last one (tests and
+   * benchmarks; normally a flush runs when the windows may take it, see {@link BridgeHub.expedite}).
+   */
   flush(): void {
     this.scheduled = 'none';
-    this.lastFlushAt = performance.now();
+    this.urgent = false;
+    const now = performance.now();
+    this.lastFlushAt = now;
     const current = this.desk.state;
     const patch = diffState(this.lastSent, current, this.touched);
     this.lastSent = current;
     this.touched = {};
     if (!patch) return;
     this.seq += 1;
+    // A window starts owing now if it owed nothing, or if it was sent this without an answer (a
+    // silent window gets the next one after another wait, not at once).
+    for (const subscriber of this.subscribers.values()) {
+      if (subscriber.acked === this.seq - 1 || now - subscriber.since >= ACK_WAIT_MS) subscriber.since = now;
+    }
     this.broadcast({ type: 'change', change: { seq: this.seq, patch } });
   }
 
   /**
    * The desk's last change brings the agent something to answer (a call starting to ring, a chat
-   * invitation): it goes to the windows on the next turn, not at the end of the interval. The core
+   * invitation): it goes to the windows on the next turn, without waiting for the acknowledgement
+   * of the last change (only of the one before: a window that cannot keep up gets no queue). The core
    * calls it when the alert policy decides a new toast (shown or not); it reads nothing itself,
    * so the hub need not look through the desk's calls and chats on every change.
    */
@@ -293,18 +329,48 @@ export class BridgeHub {
     }
   }
 
+  /** A window took change `seq`: when every window has, a change waiting goes out. */
+  private acknowledged(subscriber: Subscriber | undefined, seq: number): void {
+    if (!subscriber || seq <= subscriber.acked || seq > this.seq) return; // not subscribed, already known, or not sent
+    subscriber.acked = seq;
+    // It still owes the changes after `seq`: the wait runs from the last send [I].
+    if (seq < this.seq) subscriber.since = this.lastFlushAt;
+    if (this.scheduled === 'timed') this.scheduleFlush(false);
+  }
+
   /**
-   * Schedules the change the desk just made: on the next turn when the last one went out at least
-   * {@link CHANGE_INTERVAL_MS} ago or when it is `urgent`, else at the interval's end (events
-   * meanwhile join it).
+   * How long the pending change waits, in ms from `now` (≤ 0: it may go now): until every window
+   * has acknowledged every change sent to it (an urgent one: all but one), or owed that for
+   * {@link ACK_WAIT_MS}. The hub paces by the slowest window rather than keeping a baseline per
+   * window: every push is diffed and serialised once whatever the number of windows, and the
+   * windows of one desk (the app's window, a browser tab or two of the web host) run on the same
+   * machine [I].
+   */
+  private wait(now: number): number {
+    // An urgent change goes with one change unacknowledged (it skips the acknowledgement's way
+    // back), not more: a window that cannot keep up must not queue even urgent changes.
+    const allowed = this.urgent ? 2 : 1;
+    let wait = 0;
+    for (const { acked, since } of this.subscribers.values()) {
+      if (this.seq - acked >= allowed) wait = Math.max(wait, since + ACK_WAIT_MS - now);
+    }
+    return wait;
+  }
+
+  /**
+   * Schedules the change the desk just made (`urgent`: it brings something to answer): on the next
+   * turn when it may go now (`wait`), else when it may (an acknowledgement looks again, the timer
+   * at the latest); events meanwhile join it.
    */
   private scheduleFlush(urgent: boolean): void {
+    if (urgent) this.urgent = true;
     if (this.scheduled === 'next-turn') return;
-    const wait = urgent ? 0 : CHANGE_INTERVAL_MS - (performance.now() - this.lastFlushAt);
+    const now = performance.now();
+    const wait = this.wait(now);
     if (wait > 0) {
       this.scheduled = 'timed';
       // A timer still armed fires no later than this one would: it looks again then.
-      if (this.timer === undefined) this.arm(wait);
+      if (this.timer === undefined || this.timerAt > now + wait) this.arm(wait, now);
       return;
     }
     this.scheduled = 'next-turn';
@@ -314,12 +380,15 @@ export class BridgeHub {
   }
 
   /** Arms the timer for `wait` ms; when it fires, a timed flush still due goes out or waits its remaining time. */
-  private arm(wait: number): void {
+  private arm(wait: number, now: number): void {
+    clearTimeout(this.timer);
+    this.timerAt = now + wait;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.scheduled !== 'timed') return; // flushed meanwhile, nothing new since
-      const left = CHANGE_INTERVAL_MS - (performance.now() - this.lastFlushAt);
-      if (left > 0) this.arm(left);
+      const at = performance.now();
+      const left = this.wait(at);
+      if (left > 0) this.arm(left, at);
       else this.flush();
     }, wait);
   }

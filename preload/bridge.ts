@@ -185,10 +185,11 @@ export type InvokeResult = { ok: true; value?: Json } | { ok: false; error: stri
 
 /**
  * What a window sends, as JSON text. `subscribe` asks for the full state, then every change (sent
- * once the transport is open, and again after a gap in the sequence); `invoke` is answered by a
- * `result` with the same `id`.
+ * once the transport is open, and again after a gap in the sequence); `ack` says the window has
+ * taken change `seq` (applied it; it shows it within a frame): the core sends the next change when
+ * every window has (`main/bridge.ts`); `invoke` is answered by a `result` with the same `id`.
  */
-export type ClientMessage = { type: 'subscribe' } | { type: 'invoke'; id: number; method: DeskMethod; args: Json[] };
+export type ClientMessage = { type: 'subscribe' } | { type: 'ack'; seq: number } | { type: 'invoke'; id: number; method: DeskMethod; args: Json[] };
 
 /** What the core sends, as JSON text. */
 export type ServerMessage =
@@ -202,6 +203,7 @@ export type ServerMessage =
 /** The shape of a client message, checked on the main side before anything else is read. */
 export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('subscribe') }),
+  z.object({ type: z.literal('ack'), seq: z.number().int().nonnegative() }),
   z.object({ type: z.literal('invoke'), id: z.number().int().nonnegative(), method: z.enum(DESK_METHOD_NAMES), args: z.array(z.unknown()).max(4) }),
 ]);
 

@@ -12,6 +12,9 @@
  *   asks for with `subscribe` — every listener then starts again from that full state.
  * - A patch out of sequence (a gap) is not delivered; the client sends `subscribe` again and every
  *   listener waits for the fresh full state.
+ * - Each change delivered is acknowledged (`ack` with its `seq`) once every listener has taken it:
+ *   the core paces its changes by these (one unacknowledged change at a time), so a window that
+ *   falls behind gets fewer, larger patches instead of a queue.
  * - Invocations are answered by id, in any order; when the transport is lost every pending one
  *   rejects with a sentence for the agent.
  * - A frame that is not JSON, or not a server message, is dropped (the core is trusted, but a
@@ -122,6 +125,8 @@ function changeFeed(send: (message: ClientMessage) => boolean, onSynced: (() => 
         lastFull = undefined;
       }
       deliver(change);
+      // Every listener has applied it: the core may send the next (it holds and merges changes until then).
+      send({ type: 'ack', seq: change.seq });
     },
     listen(listener) {
       const entry = { synced: false };

@@ -17,8 +17,25 @@ export interface StatusMessage {
 
 const STATUS_MS = 6000;
 const HIGHLIGHT_MS = 4000;
-/** The longest a change waits for an animation frame (a hidden window gets none) [I]. */
+/** The longest the window waits for an animation frame (a hidden window gets none) [I]. */
 const FRAME_FALLBACK_MS = 100;
+
+/** An animation frame requested, with its fallback timer (whichever comes first runs `then`). */
+interface Frame {
+  raf?: number;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+function requestFrame(then: () => void): Frame {
+  const raf = typeof requestAnimationFrame === 'function' ? requestAnimationFrame(then) : undefined;
+  return { raf, timer: setTimeout(then, FRAME_FALLBACK_MS) };
+}
+
+function cancelFrame(frame: Frame | undefined): undefined {
+  if (frame?.raf !== undefined) cancelAnimationFrame(frame.raf);
+  clearTimeout(frame?.timer);
+  return undefined;
+}
 
 /**
  * Whether a change brings the agent something to answer that the window does not show yet (a call
@@ -66,8 +83,10 @@ export class DeskModel {
   #statusSeq = 0;
   /** A focus target whose entity has not arrived yet. */
   #pendingFocus: FocusTarget | undefined;
-  /** The frame (and its fallback timer) that will show the changes received since the last one shown. */
-  #frame: { raf?: number; timer: ReturnType<typeof setTimeout> } | undefined;
+  /** The frame that will show the changes received since the last one shown (one was shown in this frame). */
+  #frame: Frame | undefined;
+  /** Set while the window has shown a change since the last animation frame began: the frame that ends it. */
+  #shownThisFrame: Frame | undefined;
 
   constructor(api: DeskApi) {
     this.api = api;
@@ -81,7 +100,8 @@ export class DeskModel {
       this.#unsubscribeChange?.();
       this.#unsubscribeChange = undefined;
       offFocus();
-      this.#cancelFrame();
+      this.#frame = cancelFrame(this.#frame);
+      this.#shownThisFrame = cancelFrame(this.#shownThisFrame);
       clearTimeout(this.#statusTimer);
       clearTimeout(this.#highlightTimer);
     };
@@ -89,7 +109,7 @@ export class DeskModel {
 
   #subscribe(): void {
     this.#unsubscribeChange?.();
-    this.#cancelFrame();
+    this.#frame = cancelFrame(this.#frame);
     this.#current = undefined;
     this.#unsubscribeChange = this.api.onChange((change) => this.#receive(change));
   }
@@ -112,31 +132,23 @@ export class DeskModel {
       this.teamChanges.note(change.patch.team.remove);
       this.teamChanges.note(change.patch.team.upsert.map((member) => member.key));
     }
-    // The window renders what arrived once per animation frame, however many changes that is
-    // (the core sends at most one per frame, but a busy window may take several in one); what
-    // the agent must answer is shown at once.
-    if (bringsSomethingToAnswer(change, this.state)) this.#show();
-    else this.#frame ??= this.#requestFrame();
+    // The window shows a change at once: Svelte changes the DOM in a microtask, and the browser
+    // still lays out and paints once per frame. Only when it has already shown one since the last
+    // animation frame began does it wait for the next, showing then whatever arrived meanwhile; what
+    // the agent must answer is shown at once whatever. So a change that finds the window idle is in
+    // the DOM in well under a frame, and a flood costs one render a frame.
+    if (!this.#shownThisFrame || bringsSomethingToAnswer(change, this.state)) this.#show();
+    else this.#frame ??= requestFrame(() => this.#show());
   }
 
-  #requestFrame(): { raf?: number; timer: ReturnType<typeof setTimeout> } {
-    const show = (): void => this.#show();
-    const raf = typeof requestAnimationFrame === 'function' ? requestAnimationFrame(show) : undefined;
-    return { raf, timer: setTimeout(show, FRAME_FALLBACK_MS) };
-  }
-
-  #cancelFrame(): void {
-    if (!this.#frame) return;
-    if (this.#frame.raf !== undefined) cancelAnimationFrame(this.#frame.raf);
-    clearTimeout(this.#frame.timer);
-    this.#frame = undefined;
-  }
-
-  /** Shows the latest state received. */
+  /** Shows the latest state received, and notes that this frame has shown one. */
   #show(): void {
-    this.#cancelFrame();
+    this.#frame = cancelFrame(this.#frame);
     const state = this.#current?.state;
     if (!state || state === this.state) return;
+    // The next animation frame ends this one (its callback runs before a deferred show's, which
+    // was requested later, so that show starts the next frame's note).
+    this.#shownThisFrame ??= requestFrame(() => (this.#shownThisFrame = cancelFrame(this.#shownThisFrame)));
     this.teamChanges.commit();
     this.state = state;
     if (this.selectedChatKey && !chatOf(state, this.selectedChatKey)) this.selectedChatKey = undefined;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { applyChange, type DeskChange } from '../../common/patch.js';
-import { BridgeHub, CHANGE_INTERVAL_MS, type BridgeConnection } from '../../main/bridge.js';
+import { ACK_WAIT_MS, BridgeHub, type BridgeConnection } from '../../main/bridge.js';
 import { assembleCore } from '../../main/app.js';
 import { createBridgeClient } from '../../preload/client.js';
 import { Desk } from '../../main/desk/desk.js';
@@ -101,7 +101,8 @@ describe('bridge hub and client over the one wire', () => {
     client.api.onChange((change) => seen.push(change));
     client.receive(texts.at(-1)!);
     assert.equal(seen.filter((c) => 'patch' in c).length, 0);
-    assert.deepEqual(asked.map((t) => JSON.parse(t) as unknown), [{ type: 'subscribe' }]);
+    // It took the full state (and said so), never the patch after the gap: it asks again instead.
+    assert.deepEqual(asked.map((t) => JSON.parse(t) as unknown), [{ type: 'ack', seq: 0 }, { type: 'subscribe' }]);
     assert.ok(changes.length >= 3);
     assert.deepEqual(changes.reduce<ReturnType<typeof applyChange>>((v, c) => applyChange(v, c), undefined)!.state, asJson(desk.state));
   });
@@ -228,54 +229,122 @@ describe('bridge hub and client over the one wire', () => {
     assert.equal(view.source, 'the test');
   });
 
-  it('sends a flood of changes as one coalesced patch, but a call that starts ringing on the very next turn, its toast first', async (t) => {
-    // The interval is the test's to move: on a loaded machine a turn of the event loop can take
-    // longer than 16 ms, which would end the interval before the flood arrives.
+  /** A core with one account, and windows on the wire that take changes when the test says so. */
+  function paced(t: TestContext) {
+    // Time is the test's to move: on a loaded machine a turn of the event loop can take longer
+    // than any interval, which would end a wait before the flood arrives.
     const clock = { ms: 1_000 };
     t.mock.method(performance, 'now', () => clock.ms);
     t.mock.timers.enable({ apis: ['setTimeout'] });
     const connector = new ScriptedConnector();
-    const log = createLogger('silent');
     const core = assembleCore({
       accounts: [{ seed: { id: 'voice', vendor: 'enreach', label: 'Voice', demo: false, presenceOptions: ['ready'] }, connector }],
       config: parseConfig({}),
-      log,
+      log: createLogger('silent'),
     });
-    const sent: Array<{ type: string; change?: DeskChange }> = [];
-    const window = core.hub.open((text) => sent.push(JSON.parse(text) as { type: string; change?: DeskChange }));
-    window.receive(JSON.stringify({ type: 'subscribe' }));
+    type Sent = { type: string; change?: DeskChange & { patch?: { queues?: { upsert: Array<{ waiting?: number }> } } } };
+    const open = () => {
+      const sent: Sent[] = [];
+      const connection = core.hub.open((text) => sent.push(JSON.parse(text) as Sent));
+      connection.receive(JSON.stringify({ type: 'subscribe' }));
+      const lastSeq = (): number => sent.flatMap((m) => (m.change ? [m.change.seq] : [])).at(-1)!;
+      /** The window took every change it got. */
+      const ack = (): void => connection.receive(JSON.stringify({ type: 'ack', seq: lastSeq() }));
+      const waitingSent = (waiting: number): boolean => sent.some((m) => m.change?.patch?.queues?.upsert[0]?.waiting === waiting);
+      ack();
+      return { sent, connection, ack, waitingSent };
+    };
+    const queue = (waiting: number) => connector.emit({ type: 'queue', queue: { id: 'q', name: 'Sales', waiting } });
+    /** Moves the clock by `ms`, runs the timers due, then a turn of the event loop. */
+    const pass = async (ms: number): Promise<void> => {
+      clock.ms += ms;
+      t.mock.timers.tick(ms);
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    const stop = async (): Promise<void> => {
+      t.mock.timers.reset();
+      await core.stop();
+    };
+    return { core, connector, open, queue, pass, stop };
+  }
+
+  it('holds the desk’s changes while the window has not taken the last one and sends them merged when it has, but a call that starts ringing goes on the very next turn, its toast first', async (t) => {
+    const { core, connector, open, queue, pass, stop } = paced(t);
+    const { sent, ack, waitingSent, connection } = open();
     core.onToast((toast) => core.hub.broadcast({ type: 'toast', toast }));
-    const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
     try {
-      connector.emit({ type: 'queue', queue: { id: 'q', name: 'Sales', waiting: 1 } });
-      await nextTurn();
+      queue(1);
+      await pass(0);
+      assert.equal(waitingSent(1), true, 'a change goes at once to a window that took the last one');
       const afterFirst = sent.length;
-      // Right after a change went out, a burst of queue figures waits for the interval's end…
-      for (let waiting = 2; waiting < 50; waiting++) connector.emit({ type: 'queue', queue: { id: 'q', name: 'Sales', waiting } });
-      await nextTurn();
-      assert.equal(sent.length, afterFirst, 'queue figures wait for the interval');
+      // The window has not said it took that change: a burst of queue figures waits, merged…
+      for (let waiting = 2; waiting < 50; waiting++) queue(waiting);
+      await pass(ACK_WAIT_MS / 10);
+      assert.equal(sent.length, afterFirst, 'queue figures wait for the window');
       // …but a ringing call goes on the next turn, with the figures before it in the same patch.
       connector.emit({ type: 'call', call: { id: 'c1', state: 'ringing', caller: '+3584000' } });
-      await nextTurn();
+      await pass(0);
       const fresh = sent.slice(afterFirst);
       assert.deepEqual(fresh.map((m) => m.type), ['toast', 'change']);
       const patch = (fresh[1]!.change as { patch: { calls?: { upsert: Array<{ key: string }> }; queues?: { upsert: Array<{ waiting?: number }> } } }).patch;
       assert.deepEqual(patch.calls?.upsert.map((c) => c.key), ['voice/c1']);
       assert.equal(patch.queues?.upsert[0]?.waiting, 49);
+      // What arrives after it waits until the window has taken it, then goes; even a ringing call
+      // waits once the window owes two (a window that cannot keep up gets no queue).
+      queue(50);
+      connector.emit({ type: 'call', call: { id: 'c2', state: 'ringing', caller: '+3584001' } });
+      await pass(ACK_WAIT_MS / 10);
+      assert.equal(waitingSent(50), false, 'it waits for the window');
+      assert.equal(sent.filter((m) => m.type === 'change').length, 3, 'no third change to a window that owes two');
+      ack();
+      await pass(ACK_WAIT_MS / 10);
+      assert.equal(waitingSent(50), true, 'the held-back queue figure is sent once the window took the last change');
+      // A window that never answers holds changes back no longer than ACK_WAIT_MS.
+      queue(51);
+      await pass(ACK_WAIT_MS - 1);
+      assert.equal(waitingSent(51), false, 'it waits for the window a while');
+      await pass(1);
+      assert.equal(waitingSent(51), true, 'then sends without its answer');
+      queue(52);
+      await pass(ACK_WAIT_MS - 1);
+      assert.equal(waitingSent(52), false, 'a silent window gets the next change after another wait, not at once');
+      await pass(1);
+      assert.equal(waitingSent(52), true);
       const seqs = sent.flatMap((m) => (m.change ? [m.change.seq] : []));
       assert.deepEqual(seqs, seqs.map((_, i) => seqs[0]! + i), 'seq counts up by one');
-      // Whatever was held back still arrives, at the interval's end.
-      connector.emit({ type: 'queue', queue: { id: 'q', name: 'Sales', waiting: 50 } });
-      const heldBack = (): boolean => sent.some((m) => (m.change as { patch?: { queues?: { upsert: Array<{ waiting?: number }> } } } | undefined)?.patch?.queues?.upsert[0]?.waiting === 50);
-      await nextTurn();
-      assert.equal(heldBack(), false, 'it waits for the interval');
-      clock.ms += CHANGE_INTERVAL_MS;
-      t.mock.timers.tick(CHANGE_INTERVAL_MS);
-      assert.equal(heldBack(), true, 'the held-back queue figure is sent at the interval\'s end');
     } finally {
-      t.mock.timers.reset();
-      window.close();
-      await core.stop();
+      connection.close();
+      await stop();
+    }
+  });
+
+  it('paces several windows by the slowest, each change serialised once for all, and a closed window holds nothing back', async (t) => {
+    const { open, queue, pass, stop } = paced(t);
+    const fast = open();
+    const slow = open();
+    try {
+      queue(1);
+      await pass(0);
+      const texts = (w: { sent: unknown[] }) => w.sent.slice(1).map((m) => JSON.stringify(m));
+      assert.deepEqual(texts(fast), texts(slow), 'both windows get the same change');
+      fast.ack();
+      queue(2);
+      await pass(ACK_WAIT_MS / 10);
+      assert.equal(fast.waitingSent(2), false, 'the fast window waits for the slow one');
+      slow.ack();
+      await pass(ACK_WAIT_MS / 10);
+      assert.equal(fast.waitingSent(2) && slow.waitingSent(2), true, 'both get it once both took the last');
+      fast.ack();
+      queue(3);
+      await pass(ACK_WAIT_MS / 10);
+      assert.equal(fast.waitingSent(3), false);
+      slow.connection.close();
+      queue(4);
+      await pass(ACK_WAIT_MS / 10);
+      assert.equal(fast.waitingSent(4), true, 'a closed window is not waited for');
+    } finally {
+      fast.connection.close();
+      await stop();
     }
   });
 });
