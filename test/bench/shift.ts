@@ -36,7 +36,13 @@ async function main(): Promise<void> {
   const list = await benchedPlatforms();
   const { core, streams } = benchCore(list, createLogger('silent'));
   let bytes = 0;
-  core.hub.open((text) => void (bytes += text.length)).receive(JSON.stringify({ type: 'subscribe' }));
+  // A window that takes every change at once: it acknowledges each, so the hub sends one per turn.
+  const window = core.hub.open((text) => {
+    bytes += text.length;
+    const seq = /^\{"type":"change","change":\{"seq":(\d+)/.exec(text)?.[1];
+    if (seq) queueMicrotask(() => window.receive(`{"type":"ack","seq":${seq}}`));
+  });
+  window.receive(JSON.stringify({ type: 'subscribe' }));
   let chatLinesDriven = 0;
   const unsubscribe = core.desk.subscribe(() => undefined);
   const started = performance.now();
