@@ -16,6 +16,7 @@ import { startWebHost } from '../../main/web.js';
 import { launchChromium } from '../e2e/browser.js';
 import { eventually } from '../support/eventually.js';
 import { benchCore, Feed, percentile, round, type BenchedPlatform } from './core.js';
+import { cpuProfileWindow, profileWindow, type CpuProfileSummary, type ThreadProfile } from './profile.js';
 
 export interface LatencyRow {
   /** Frames per second flooding the desk (every platform's stream in turn). */
@@ -30,11 +31,25 @@ export interface LatencyRow {
   loadAverage: number;
 }
 
+/** The agent's desk's figures: a row per rate, and the window's main thread at the top rate. */
+export interface LatencyResult {
+  rows: LatencyRow[];
+  /** The window's main thread at the top rate, self time by category (`profile.ts`), and its JS CPU profile's top functions. */
+  profile?: ThreadProfile & { rate: number; loadAverage: number; js: CpuProfileSummary & { loadAverage: number } };
+}
+
 const MARKERS_PER_SEC = 10;
 const MARKER_ACCOUNT = 'bench-markers';
 
-/** Runs the flood at each rate and measures; `markers` markers per rate at least. */
-export async function measureLatency(list: readonly BenchedPlatform[], options: { rates: number[]; markers: number; log: Logger }): Promise<LatencyRow[]> {
+/**
+ * Runs the flood at each rate and measures; `markers` markers per rate at least. With
+ * `profileSeconds`, then traces the window at the top rate for that long (self time by category)
+ * and takes a JS CPU profile as long (`saveCpuProfile`: where to write the raw `.cpuprofile`).
+ */
+export async function measureLatency(
+  list: readonly BenchedPlatform[],
+  options: { rates: number[]; markers: number; profileSeconds?: number; saveCpuProfile?: string; log: Logger },
+): Promise<LatencyResult> {
   const markers = new Feed();
   const { core, streams } = benchCore(list, options.log, [
     { seed: { id: MARKER_ACCOUNT, vendor: 'bench', label: 'Markers', demo: false, presenceOptions: [] }, connector: markers },
@@ -68,14 +83,12 @@ export async function measureLatency(list: readonly BenchedPlatform[], options: 
 
     const next = streams.map(() => 0);
     let marker = 0;
-    const rows: LatencyRow[] = [];
-    for (const rate of options.rates) {
-      const sent = new Map<string, number>();
+    /** Floods the desk at `rate` frames/s with markers ten a second until stopped; `frames` counts what was sent. */
+    const load = (rate: number, sent: Map<string, number>): { frames: () => number; stop: () => void } => {
       const tickMs = 10;
       let owed = 0;
       let frames = 0;
       let turn = 0;
-      const started = performance.now();
       const flood = setInterval(() => {
         owed += (rate * tickMs) / 1000;
         for (; owed >= 1; owed -= 1, frames++, turn++) {
@@ -90,16 +103,34 @@ export async function measureLatency(list: readonly BenchedPlatform[], options: 
         markers.emit({ type: 'call', call: { id, state: 'ringing', direction: 'inbound', caller: `+35840${String(marker).padStart(7, '0')}`, actions: [] } });
         setTimeout(() => markers.emit({ type: 'call', call: { id, state: 'ended' } }), 150);
       }, 1000 / MARKERS_PER_SEC);
+      return { frames: () => frames, stop: () => (clearInterval(flood), clearInterval(ring)) };
+    };
+    const rows: LatencyRow[] = [];
+    for (const rate of options.rates) {
+      const sent = new Map<string, number>();
+      const started = performance.now();
+      const running = load(rate, sent);
       await eventually(() => sent.size >= options.markers, `${options.markers} markers sent`, options.markers * 1000);
-      clearInterval(flood);
-      clearInterval(ring);
+      running.stop();
+      const frames = running.frames();
       const seconds = (performance.now() - started) / 1000;
       await new Promise((resolve) => setTimeout(resolve, 500));
       const seen = new Map(await page.evaluate(() => [...(window as unknown as { __seen: Map<string, number> }).__seen.entries()]));
       const samples = [...sent].flatMap(([key, at]) => (seen.has(key) ? [seen.get(key)! - at] : [])).sort((a, b) => a - b);
       rows.push({ rate, sentPerSec: Math.round(frames / seconds), markers: samples.length, p50: round(percentile(samples, 50)), p99: round(percentile(samples, 99)), max: round(samples.at(-1) ?? Number.NaN), loadAverage: round(loadavg()[0]!) });
     }
-    return rows;
+    if (!options.profileSeconds) return { rows };
+    const rate = Math.max(...options.rates);
+    const running = load(rate, new Map());
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1_000)); // the pace settles
+      const trace = await profileWindow(browser, page, options.profileSeconds);
+      const traceLoad = round(loadavg()[0]!);
+      const js = await cpuProfileWindow(page, options.profileSeconds, options.saveCpuProfile ? { save: options.saveCpuProfile } : {});
+      return { rows, profile: { rate, ...trace, loadAverage: traceLoad, js: { ...js, loadAverage: round(loadavg()[0]!) } } };
+    } finally {
+      running.stop();
+    }
   } finally {
     await browser.close().catch(() => undefined);
     await host.close();

@@ -75,3 +75,79 @@ export async function profileWindow(browser: Browser, page: Page, seconds: numbe
   const percent = Object.fromEntries(Object.entries(ms).map(([c, v]) => [c, round((v / total) * 100)])) as ThreadProfile['percent'];
   return { seconds, ms: Object.fromEntries(Object.entries(ms).map(([c, v]) => [c, round(v)])) as ThreadProfile['ms'], percent };
 }
+
+/** One function of a JS CPU profile: its self time, and where it is defined. */
+export interface ProfiledFunction {
+  /** The function's name (`(anonymous)`, `(program)`, `(garbage collector)` as V8 names them). */
+  name: string;
+  /** The script's file name (no origin) and 1-based line:column, or '' for V8's own entries. */
+  at: string;
+  /** ms of self time over the profile. */
+  ms: number;
+  /** % of the profile's time. */
+  percent: number;
+}
+
+/** A JS CPU profile of the window: the functions with most self time, and the profile's length. */
+export interface CpuProfileSummary {
+  seconds: number;
+  /** The `top` functions by self time, most first (the same name and place summed). */
+  top: ProfiledFunction[];
+  /** % of the time in V8's "(idle)", "(program)" (the browser's own work: style, layout, paint) and "(garbage collector)". */
+  idle: number;
+  program: number;
+  gc: number;
+  /** % of the time in every other function (our JS, Svelte, the browser's JS APIs). */
+  js: number;
+}
+
+interface CdpProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+}
+
+/**
+ * A JS CPU profile of the page (CDP `Profiler.start`/`stop`, 100 µs sampling) over `seconds`,
+ * summed as self time per function. `save` writes the raw `.cpuprofile` (DevTools opens it).
+ * @throws when the page has no CDP session (not Chromium).
+ */
+export async function cpuProfileWindow(page: Page, seconds: number, options: { top?: number; save?: string } = {}): Promise<CpuProfileSummary> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    await cdp.send('Profiler.start');
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: { nodes: CdpProfileNode[]; samples: number[]; timeDeltas: number[] } };
+    if (options.save) (await import('node:fs')).writeFileSync(options.save, JSON.stringify(profile));
+    const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+    const self = new Map<string, ProfiledFunction>();
+    let totalUs = 0;
+    profile.samples.forEach((id, i) => {
+      const us = profile.timeDeltas[i + 1] ?? 0; // a sample's time is the delta to the next one
+      totalUs += us;
+      const frame = nodes.get(id)!.callFrame;
+      const file = frame.url.replace(/^.*\//, '');
+      const at = file ? `${file}:${frame.lineNumber + 1}:${frame.columnNumber + 1}` : '';
+      const key = `${frame.functionName}@${at}`;
+      const entry = self.get(key) ?? { name: frame.functionName || '(anonymous)', at, ms: 0, percent: 0 };
+      entry.ms += us / 1000;
+      self.set(key, entry);
+    });
+    const all = [...self.values()].map((f) => ({ ...f, ms: round(f.ms), percent: round((f.ms * 100_000) / totalUs) })).sort((a, b) => b.ms - a.ms);
+    const share = (name: string): number => round(all.filter((f) => f.name === name).reduce((sum, f) => sum + f.percent, 0));
+    const idle = share('(idle)');
+    const program = share('(program)');
+    const gc = share('(garbage collector)');
+    return {
+      seconds,
+      top: all.filter((f) => !['(idle)', '(program)', '(garbage collector)'].includes(f.name)).slice(0, options.top ?? 15),
+      idle,
+      program,
+      gc,
+      js: round(100 - idle - program - gc),
+    };
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
+}

@@ -21,7 +21,8 @@
  * Flags: `--long` (100 000 fuzz cases per parser), `--quick` (smaller runs of everything, for a
  * look in a couple of minutes), `--idle-seconds=N` (default 60), `--only=a,b` (some questions:
  * throughput, latency, shift, idle, ready, size, fuzz, api, supervisor). `BENCH_RATES` changes the
- * latency rates (both desks). `--compare previous.json` prints each figure of this run beside the
+ * latency rates (both desks); `BENCH_CPUPROFILE=path` writes the agent's desk's JS CPU profile (a
+ * `.cpuprofile` DevTools opens; build the renderer with `--minify false` to read its names). `--compare previous.json` prints each figure of this run beside the
  * same figure of a previous results file, with their ratio (for people: nothing fails on it).
  * Each row of the latency and throughput sections carries its `target` and `met`, and every figure
  * the machine's 1-minute load average when it was taken (the machine is shared; compare runs made
@@ -162,13 +163,31 @@ async function throughput(): Promise<void> {
 }
 
 async function latency(): Promise<void> {
-  const measured = await measureLatency(await benchedPlatforms(), { rates: settings.latencyRates, markers: settings.latencyMarkers, log });
-  const rows = measured.map((r) => ({ ...r, target: `p99 ≤ ${FRAME_MS} ms from ≥ ${settings.latencyMarkers} samples`, met: r.p99 <= FRAME_MS && r.markers >= settings.latencyMarkers }));
+  const measured = await measureLatency(await benchedPlatforms(), {
+    rates: settings.latencyRates,
+    markers: settings.latencyMarkers,
+    profileSeconds: settings.profileSeconds,
+    ...(process.env.BENCH_CPUPROFILE ? { saveCpuProfile: process.env.BENCH_CPUPROFILE } : {}),
+    log,
+  });
+  const rows = measured.rows.map((r) => ({ ...r, target: `p99 ≤ ${FRAME_MS} ms from ≥ ${settings.latencyMarkers} samples`, met: r.p99 <= FRAME_MS && r.markers >= settings.latencyMarkers }));
   results.latency = rows;
   table(
     '2. The agent’s desk: latency to the DOM in Chromium through the web host (every platform’s stream flooding the desk; marker calls ten a second)',
     rows.map((r) => ({ 'flood frames/s': r.rate, 'sent/s': r.sentPerSec, markers: r.markers, 'p50 ms': r.p50, 'p99 ms': r.p99, 'max ms': r.max, load: r.loadAverage, met: r.met ? 'yes' : 'NO' })),
   );
+  const p = measured.profile;
+  if (p) {
+    results.latencyProfile = p;
+    table(
+      `2. The agent’s desk: the window’s main thread over ${p.seconds} s at ${p.rate} events/s, self time by category (load ${p.loadAverage})`,
+      (['scripting', 'style', 'layout', 'paint', 'gc', 'other', 'busy'] as const).map((c) => ({ category: c, ms: p.ms[c], '% of the time': p.percent[c] })),
+    );
+    table(
+      `2. The agent’s desk: JS CPU profile over ${p.js.seconds} s at ${p.rate} events/s, self time (load ${p.js.loadAverage}; idle ${p.js.idle} %, the browser's own work "(program)" ${p.js.program} %, GC ${p.js.gc} %, every other function ${p.js.js} %)`,
+      p.js.top.map((f) => ({ function: f.name, at: f.at, ms: f.ms, '%': f.percent })),
+    );
+  }
   for (const r of rows) targets.push({ question: '2', target: `agent's desk p99 ≤ ${FRAME_MS} ms at ${r.rate} events/s`, figure: `p99 ${r.p99} ms (${r.markers} markers, load ${r.loadAverage})`, met: r.met });
 }
 
