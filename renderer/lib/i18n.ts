@@ -77,7 +77,80 @@ export function useReactiveCell(make: (initial: Translator) => TranslatorCell): 
 
 /** The active translator; read in a component or a derived value, it re-renders them on a switch. */
 function active(): Translator {
-  return cell.get();
+  return remembering(cell.get());
+}
+
+/**
+ * The most texts a translator remembers; past it, it forgets them all and starts again (a window
+ * shows a few hundred distinct texts at a time: durations by the second, a row's words) [I].
+ */
+const REMEMBERED_MAX = 4_000;
+const rememberingOf = new WeakMap<Translator, Translator>();
+
+/**
+ * `translator` with the texts it made remembered, so the same message with the same parameters,
+ * the same duration or the same time is formatted once (issue 21: FormatJS merges its formats and
+ * looks up its memoised `Intl` formatter on every call — 9 % of the agent's desk's main thread at
+ * 1 000 events/s went to `formatDuration` and `formatMessage`, the same few texts again and again).
+ * Only parameters that are strings, numbers, booleans or absent are remembered; a `Date` or an
+ * object formats each time. A translator is immutable (a switch makes a new one), so what it
+ * remembered stays true; the window's time zone is taken as fixed while it runs [I].
+ */
+function remembering(translator: Translator): Translator {
+  const known = rememberingOf.get(translator);
+  if (known) return known;
+  const texts = new Map<string, string>();
+  /** Messages without parameters, by key (labels read them on every render). */
+  const plain = new Map<string, string>();
+  const remember = (key: string, make: () => string): string => {
+    const text = texts.get(key);
+    if (text !== undefined) return text;
+    if (texts.size >= REMEMBERED_MAX) texts.clear();
+    const made = make();
+    texts.set(key, made);
+    return made;
+  };
+  /** Identities of the date options objects seen (a component passes the same constant each time). */
+  const dateOptions = new WeakMap<Intl.DateTimeFormatOptions, number>();
+  let optionsSeen = 0;
+  const optionsId = (options: Intl.DateTimeFormatOptions): number => {
+    let id = dateOptions.get(options);
+    if (id === undefined) dateOptions.set(options, (id = ++optionsSeen));
+    return id;
+  };
+  const made: Translator = {
+    locale: translator.locale,
+    formatLocale: translator.formatLocale,
+    t: (key, values) => {
+      if (!values) {
+        let text = plain.get(key);
+        if (text === undefined) plain.set(key, (text = translator.t(key)));
+        return text;
+      }
+      let id = `t\u0000${key}`;
+      for (const name in values) {
+        const value = values[name];
+        const kind = typeof value;
+        if (value !== undefined && value !== null && kind !== 'string' && kind !== 'number' && kind !== 'boolean') return translator.t(key, values);
+        id += `\u0000${name}\u0001${kind[0]}${String(value)}`;
+      }
+      return remember(id, () => translator.t(key, values));
+    },
+    duration: (seconds, style = 'clock') => {
+      // The translator counts whole seconds, rounded down, negative as zero: so does the key.
+      const whole = Math.max(0, Math.floor(Number.isFinite(seconds) ? seconds : 0));
+      return remember(`d\u0000${style}\u0000${whole}`, () => translator.duration(whole, style));
+    },
+    time: (at, options) => remember(`h\u0000${typeof at}${String(at)}\u0000${options?.seconds === true}`, () => translator.time(at, options)),
+    date: (at, options) => remember(`D\u0000${optionsId(options)}\u0000${typeof at}${String(at)}`, () => translator.date(at, options)),
+    // Whether `at` is on the day of `nowMs` is the same all minute long (time zones are whole minutes off UTC).
+    dayTime: (at, nowMs) => remember(`y\u0000${typeof at}${String(at)}\u0000${Math.floor(nowMs / 60_000)}`, () => translator.dayTime(at, nowMs)),
+    relative: (at, nowMs) => translator.relative(at, nowMs),
+    number: (value, options) => (options ? translator.number(value, options) : remember(`n\u0000${value}`, () => translator.number(value))),
+    list: (items, kind = 'and') => remember(`l\u0000${kind}\u0000${items.join('\u0000')}`, () => translator.list(items, kind)),
+  };
+  rememberingOf.set(translator, made);
+  return made;
 }
 
 /** Catalogs already loaded, by locale. */
