@@ -27,6 +27,14 @@ export interface LatencyRow {
   p50: number;
   p99: number;
   max: number;
+  /**
+   * The window's main thread over the rate: CPU ms it used per second (Chromium's `ThreadTime`, CPU
+   * time, so steadier than wall-clock figures on a busy machine), and its style recalculations and
+   * layouts per second.
+   */
+  windowCpuMsPerSec: number;
+  stylesPerSec: number;
+  layoutsPerSec: number;
   /** 1-minute load average of the machine at the end of the rate. */
   loadAverage: number;
 }
@@ -105,19 +113,36 @@ export async function measureLatency(
       }, 1000 / MARKERS_PER_SEC);
       return { frames: () => frames, stop: () => (clearInterval(flood), clearInterval(ring)) };
     };
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const metrics = async (): Promise<Record<string, number>> => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
     const rows: LatencyRow[] = [];
     for (const rate of options.rates) {
       const sent = new Map<string, number>();
       const started = performance.now();
+      const was = await metrics();
       const running = load(rate, sent);
       await eventually(() => sent.size >= options.markers, `${options.markers} markers sent`, options.markers * 1000);
       running.stop();
       const frames = running.frames();
       const seconds = (performance.now() - started) / 1000;
+      const now = await metrics();
+      const perSec = (name: string, scale = 1): number => round((((now[name] ?? 0) - (was[name] ?? 0)) * scale) / seconds);
       await new Promise((resolve) => setTimeout(resolve, 500));
       const seen = new Map(await page.evaluate(() => [...(window as unknown as { __seen: Map<string, number> }).__seen.entries()]));
       const samples = [...sent].flatMap(([key, at]) => (seen.has(key) ? [seen.get(key)! - at] : [])).sort((a, b) => a - b);
-      rows.push({ rate, sentPerSec: Math.round(frames / seconds), markers: samples.length, p50: round(percentile(samples, 50)), p99: round(percentile(samples, 99)), max: round(samples.at(-1) ?? Number.NaN), loadAverage: round(loadavg()[0]!) });
+      rows.push({
+        rate,
+        sentPerSec: Math.round(frames / seconds),
+        markers: samples.length,
+        p50: round(percentile(samples, 50)),
+        p99: round(percentile(samples, 99)),
+        max: round(samples.at(-1) ?? Number.NaN),
+        windowCpuMsPerSec: perSec('ThreadTime', 1000),
+        stylesPerSec: perSec('RecalcStyleCount'),
+        layoutsPerSec: perSec('LayoutCount'),
+        loadAverage: round(loadavg()[0]!),
+      });
     }
     if (!options.profileSeconds) return { rows };
     const rate = Math.max(...options.rates);
