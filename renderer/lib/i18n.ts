@@ -81,8 +81,9 @@ function active(): Translator {
 }
 
 /**
- * The most texts a translator remembers; past it, it forgets them all and starts again (a window
- * shows a few hundred distinct texts at a time: durations by the second, a row's words) [I].
+ * How many texts a translator remembers in one generation; past it, a new generation starts and the
+ * one before the last is forgotten, so the texts in use stay and those of calls long gone leave (a
+ * window shows a few hundred distinct texts at a time; every call that comes brings a few new ones) [I].
  */
 const REMEMBERED_MAX = 4_000;
 const rememberingOf = new WeakMap<Translator, Translator>();
@@ -99,14 +100,18 @@ const rememberingOf = new WeakMap<Translator, Translator>();
 function remembering(translator: Translator): Translator {
   const known = rememberingOf.get(translator);
   if (known) return known;
-  const texts = new Map<string, string>();
+  let texts = new Map<string, string>();
+  let older = new Map<string, string>();
   /** Messages without parameters, by key (labels read them on every render). */
   const plain = new Map<string, string>();
   const remember = (key: string, make: () => string): string => {
     const text = texts.get(key);
     if (text !== undefined) return text;
-    if (texts.size >= REMEMBERED_MAX) texts.clear();
-    const made = make();
+    const made = older.get(key) ?? make();
+    if (texts.size >= REMEMBERED_MAX) {
+      older = texts;
+      texts = new Map();
+    }
     texts.set(key, made);
     return made;
   };
