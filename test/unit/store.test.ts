@@ -91,6 +91,24 @@ describe('desk store: calls', () => {
     }
     assert.equal(s.recentCalls.length, RECENT_CALLS_LIMIT);
   });
+
+  it('ignores a late event of any call still in the history, and shows a call again once its entry left the history', () => {
+    const late = (s: DeskState, id: string): DeskState => fold(s, 'voice', { type: 'call', call: { id, state: 'ringing' } });
+    let s = desk();
+    for (let i = 0; i < RECENT_CALLS_LIMIT + 2; i++) {
+      s = fold(s, 'voice', { type: 'call', call: { id: `x${i}`, state: 'ringing' } }, { type: 'call', call: { id: `x${i}`, state: 'ended' } });
+      // Asked between calls, as a stream asks: the newest and the oldest kept entries stay ended.
+      if (i % 50 === 0) assert.equal(activeCalls(late(s, `x${Math.max(0, i - RECENT_CALLS_LIMIT + 1)}`)).length, 0);
+    }
+    for (const id of ['x2', 'x250', `x${RECENT_CALLS_LIMIT + 1}`]) assert.equal(late(s, id), s, `a late event of ${id} changes nothing`);
+    // x0 and x1 were dropped from the history (the oldest go first): the desk no longer knows they
+    // ended, so an event about such an id is a call again.
+    assert.deepEqual(activeCalls(late(s, 'x1')).map((c) => c.id), ['x1']);
+    // An earlier state still answers from its own history (the desk's states are values).
+    const early = fold(desk(), 'voice', { type: 'call', call: { id: 'x1', state: 'ringing' } }, { type: 'call', call: { id: 'x1', state: 'ended' } });
+    assert.equal(late(early, 'x1'), early);
+    assert.deepEqual(activeCalls(late(s, 'x1')).map((c) => c.id), ['x1']);
+  });
 });
 
 describe('desk store: chats', () => {
