@@ -33,6 +33,22 @@ describe('Enreach keys and dates', () => {
     assert.deepEqual(normalizeKeys({ A: [{ B: 1 }], Values: { Key: 'V' }, C: null }), { a: [{ b: 1 }], values: { Key: 'V' }, c: null });
   });
 
+  it('reads a payload in the hub\'s camelCase as it is and one in the document\'s PascalCase alike, changing neither', () => {
+    const camel = { eventType: 'queuestatus', queueId: 'q1', nbrOfQueuingRequesters: 3, extra: { Kept: 'as sent' } };
+    const pascal = { EventType: 'QueueStatus', QueueId: 'q1', NbrOfQueuingRequesters: 3, Extra: { Kept: 'as sent' } };
+    const nested = { eventType: 'CallbackChanged', callBackId: 'cb', callbackAttempts: [{ Id: 'a1', Note: 'rang out' }] };
+    const before = structuredClone([camel, pascal, nested]);
+    const [a, b, c] = [parseEvent(camel), parseEvent(pascal), parseEvent(nested)];
+    assert.ok(a.ok && a.event.eventType === 'QueueStatus' && a.event.nbrOfQueuingRequesters === 3);
+    assert.ok(b.ok && b.event.eventType === 'QueueStatus' && b.event.nbrOfQueuingRequesters === 3);
+    // A capital anywhere in the payload (here in a list's items) is normalised too.
+    assert.ok(c.ok && c.event.eventType === 'CallbackChanged' && c.event.callbackAttempts?.[0]?.id === 'a1' && c.event.callbackAttempts[0].note === 'rang out');
+    assert.deepEqual([camel, pascal, nested], before, 'the payloads handed in are unchanged');
+    const message = { subscription: { EventType: 'QueueStatus' }, data: { queueId: 'q2' } };
+    const parsed = parseMessage(message);
+    assert.ok(parsed.ok && parsed.event.eventType === 'QueueStatus' && parsed.subscription?.eventType === 'QueueStatus');
+  });
+
   it('reads DateTime values: zone-less is UTC, 9999/0001 mean none, 7-digit fractions, offsets', () => {
     assert.equal(enreachDate('2024-05-01T10:00:00'), '2024-05-01T10:00:00.000Z');
     assert.equal(enreachDate('2024-05-01T10:00:00.1234567'), '2024-05-01T10:00:00.123Z');

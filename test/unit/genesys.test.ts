@@ -92,6 +92,15 @@ describe('Genesys parser', () => {
   it('lastPathSegment', () => {
     assert.equal(lastPathSegment('http://localhost:8080/api/v2/chats/0000Wa9CAM6W00FN/'), '0000Wa9CAM6W00FN');
     assert.equal(lastPathSegment(undefined), undefined);
+    // Asked again and again in turn (the schema's check, then the routing), each URI keeps its own answer.
+    for (let i = 0; i < 2; i++) {
+      assert.equal(lastPathSegment('http://gws.example.com/api/v2/chats/A%20B?x=/y#z/w'), 'A B');
+      assert.equal(lastPathSegment('http://gws.example.com/api/v2/chats/A%20B?x=/y#z/w'), 'A B');
+      assert.equal(lastPathSegment('http://gws.example.com/api/v2/chats/C#frag/ment'), 'C');
+      assert.equal(lastPathSegment('http://gws.example.com/api/v2/chats/%E0%A4%A'), '%E0%A4%A');
+      assert.equal(lastPathSegment('http://gws.example.com/'), 'gws.example.com');
+      assert.equal(lastPathSegment('///'), undefined);
+    }
   });
 });
 

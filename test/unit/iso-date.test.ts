@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { canonicalIsoUtc } from '../../main/vendors/kit/iso-date.js';
+import { canonicalIsoUtc, isoNow } from '../../main/vendors/kit/iso-date.js';
 import { enreachDate } from '../../main/vendors/enreach/schema.js';
 import { eventTime } from '../../main/vendors/threec/contract.js';
 
@@ -62,6 +62,16 @@ const EDGES = [
 ];
 
 describe('event times in the desk form', () => {
+  it('stamps an event with the time now, as toISOString writes it, following the clock', async () => {
+    const before = Date.now();
+    const stamp = isoNow();
+    assert.equal(canonicalIsoUtc(stamp), stamp);
+    assert.ok(Date.parse(stamp) >= before && Date.parse(stamp) <= Date.now());
+    // A later millisecond is a later stamp (the text is made again once the clock moved).
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.ok(isoNow() > stamp);
+  });
+
   it('gives a canonical UTC time back unchanged, adds milliseconds where there were none, and passes any other form to the long way', () => {
     assert.equal(canonicalIsoUtc('2026-11-20T08:00:00.010Z'), '2026-11-20T08:00:00.010Z');
     assert.equal(canonicalIsoUtc('2026-11-20T08:00:00Z'), '2026-11-20T08:00:00.000Z');

@@ -7,6 +7,7 @@ import type { ConnectorEvent } from '../../desk/events.js';
 import type { DeskLogger as Logger } from '../../desk/port.js';
 import { routeEvent, type RouteContext } from './normalize.js';
 import { parseMessage } from './schema.js';
+import { isoNow } from '../kit/iso-date.js';
 
 /**
  * One MessageReceived argument → the desk events it means; a malformed one is logged and dropped
@@ -23,7 +24,7 @@ export function rteMessageEvents(message: unknown, route: RouteContext, log: Log
     return [];
   }
   // The clock is read only for an event without a timestamp (the only time routing uses it).
-  const events = routeEvent(parsed.event, parsed.event.timestamp ? route : { ...route, now: new Date().toISOString() });
+  const events = routeEvent(parsed.event, parsed.event.timestamp ? route : { ...route, now: isoNow() });
   if (events.length === 0) log.debug({ eventType: parsed.event.eventType, event: parsed.event }, 'Enreach event not shown on the desk');
   return events;
 }

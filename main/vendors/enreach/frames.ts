@@ -134,5 +134,7 @@ export function screenHubMessages(text: string, maxBytes: number, handshake = fa
     kept += record + RECORD_SEPARATOR;
     messages.push(parsed);
   }
+  // Every record kept (the common case): the message as it came, not the same text built again.
+  if (dropped.length === 0 && kept.length === text.length) kept = text;
   return { kept, messages, dropped };
 }

@@ -78,6 +78,48 @@ export function normalizeKeys(value: unknown): unknown {
   return root;
 }
 
+/**
+ * `value` in the hub's camelCase: `value` itself when no key in it would change (what the hub
+ * sends: VENDOR-NOTES [C], camelCase), else its {@link normalizeKeys} copy. For readers that do not
+ * change what they are handed; a copy of every payload was a fifth of the connector's parse path
+ * (the bench's profile).
+ */
+export function camelCased(value: unknown): unknown {
+  return hasKeyToNormalize(value) ? normalizeKeys(value) : value;
+}
+
+/**
+ * Whether {@link normalizeKeys} would change a key of `value`: a key beginning with a capital,
+ * anywhere but inside a dictionary-valued field. Walks with a list of its own, as normalizeKeys does
+ * (no recursion, however deep the payload).
+ */
+function hasKeyToNormalize(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const pending: object[] = [value];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (Array.isArray(next)) {
+      for (const inner of next) if (inner !== null && typeof inner === 'object') pending.push(inner as object);
+      continue;
+    }
+    const record = next as Record<string, unknown>;
+    for (const key in record) {
+      if (!Object.hasOwn(record, key)) continue; // own members only, as `Object.entries` reads them
+      if (startsWithCapital(key)) return true;
+      if (DICTIONARY_KEYS.has(key)) continue;
+      const inner = record[key];
+      if (inner !== null && typeof inner === 'object') pending.push(inner);
+    }
+  }
+  return false;
+}
+
+/** `isUpper(key[0])`, with the ASCII answer read off the code unit (no strings made for it). */
+function startsWithCapital(key: string): boolean {
+  const c = key.charCodeAt(0);
+  if (c < 128) return c >= 65 && c <= 90;
+  return isUpper(key[0]);
+}
+
 /** An empty array or object to copy `value` into; `value` itself when it holds no keys. */
 function emptyLike(value: unknown): unknown {
   if (Array.isArray(value)) return [];
@@ -600,7 +642,9 @@ export function parseEvent(data: unknown, fallbackEventType?: string | number): 
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
     return { ok: false, error: 'data is not an object' };
   }
-  const normalized = normalizeKeys(payload) as Record<string, unknown>;
+  // The payload itself when its keys are the hub's camelCase already (it is then only read, or
+  // copied below before anything is set in it).
+  let normalized = camelCased(payload) as Record<string, unknown>;
   const raw = normalized.eventType ?? fallbackEventType;
   if (typeof raw !== 'string' && typeof raw !== 'number') return { ok: false, error: 'no eventType' };
   const eventType = resolveEventType(raw);
@@ -609,8 +653,12 @@ export function parseEvent(data: unknown, fallbackEventType?: string | number): 
     if (!parsed.success) return { ok: false, eventType, error: describeIssues(parsed.error) };
     return { ok: true, event: { eventType: '(unknown)', type: eventType, data: { ...normalized, ...parsed.data, eventType } } };
   }
-  // `normalized` is this call's own copy: the resolved event type goes into it, not a further copy.
-  normalized.eventType = eventType;
+  // The resolved event type goes into the payload the schema reads: into `normalized` when it is
+  // this call's own copy, else into a shallow copy (the caller's payload is never changed).
+  if (normalized.eventType !== eventType) {
+    if (normalized === payload) normalized = withMember(normalized, 'eventType', eventType);
+    else normalized.eventType = eventType;
+  }
   const parsed = EVENT_SCHEMAS[eventType].safeParse(normalized);
   if (!parsed.success) return { ok: false, eventType, error: describeIssues(parsed.error) };
   return { ok: true, event: parsed.data as EnreachKnownEvent };
@@ -625,6 +673,7 @@ export type ParsedMessage = ParsedEvent & { subscription?: RteSubscription };
  */
 function envelopeKeys(message: unknown): unknown {
   if (message === null || typeof message !== 'object' || Array.isArray(message)) return normalizeKeys(message);
+  if (isCamelEnvelope(message as Record<string, unknown>)) return message; // the hub's own form: read as it is
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(message as Record<string, unknown>)) {
     const k = camelKey(key);
@@ -632,6 +681,28 @@ function envelopeKeys(message: unknown): unknown {
     if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
     else out[k] = v;
   }
+  return out;
+}
+
+/** Whether a MessageReceived argument's own keys, and every key outside its `data`, are camelCase already. */
+function isCamelEnvelope(message: Record<string, unknown>): boolean {
+  for (const key in message) {
+    if (!Object.hasOwn(message, key)) continue;
+    if (startsWithCapital(key)) return false;
+    if (key !== 'data' && hasKeyToNormalize(message[key])) return false;
+  }
+  return true;
+}
+
+/** A shallow copy of `record` with `key` set to `value` (a member `__proto__` stays a member). */
+function withMember(record: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k in record) {
+    if (!Object.hasOwn(record, k)) continue;
+    if (k === '__proto__') Object.defineProperty(out, k, { value: record[k], enumerable: true, writable: true, configurable: true });
+    else out[k] = record[k];
+  }
+  out[key] = value;
   return out;
 }
 

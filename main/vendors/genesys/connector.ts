@@ -47,6 +47,7 @@ import {
   type PresenceInputs,
 } from './normalize.js';
 import { GenesysHttpError, GenesysRest } from './rest.js';
+import { isoNow } from '../kit/iso-date.js';
 import {
   callResourceSchema,
   callsResponseSchema,
@@ -305,7 +306,7 @@ class GenesysAgent {
 
   private async reread(live: Live): Promise<void> {
     const log = this.context!.log;
-    const now = new Date().toISOString();
+    const now = isoNow();
     const mark = this.sequence;
     const fresh = <T extends { id: string }>(kind: string, patch: T): T | { id: string } =>
       (this.touched.get(`${kind}:${patch.id}`) ?? -1) > mark ? { id: patch.id } : patch;
@@ -380,7 +381,7 @@ class GenesysAgent {
     if (n.messageType === 'CallStateChangeMessage' && n.notificationType?.toLowerCase() === 'error') {
       log.info({ callId: n.call.id }, 'Genesys reported an error on a call');
     }
-    for (const event of routeNotification(n, new Date().toISOString(), live.phoneNumber)) {
+    for (const event of routeNotification(n, isoNow(), live.phoneNumber)) {
       this.sequence += 1;
       if (event.type === 'chat') {
         this.trackChat(event.chat);
@@ -430,7 +431,7 @@ class GenesysAgent {
     const key = JSON.stringify(presence);
     if (key === this.lastPresence) return;
     this.lastPresence = key;
-    const now = new Date().toISOString();
+    const now = isoNow();
     this.emit({ type: 'presence', presence: { ...presence, since: now } });
     const wrap = presence.state === 'wrap-up';
     if (wrap !== this.inWrapUp) {

@@ -288,12 +288,27 @@ export function parseEach<T>(schema: z.ZodType<T>, items: readonly unknown[]): {
 /** The last non-empty path segment of a URI (`…/api/v2/chats/0000Wa9CAM6W00FN` → `0000Wa9CAM6W00FN`). */
 export function lastPathSegment(uri: string | undefined): string | undefined {
   if (!uri) return undefined;
+  // The schema's check and the routing both ask, one after the other, for every chat notification.
+  if (uri === segmentOf.uri) return segmentOf.segment;
+  const segment = readLastPathSegment(uri);
+  segmentOf.uri = uri;
+  segmentOf.segment = segment;
+  return segment;
+}
+
+/** {@link lastPathSegment}'s last answer. */
+const segmentOf: { uri: string | undefined; segment: string | undefined } = { uri: undefined, segment: undefined };
+
+function readLastPathSegment(uri: string): string | undefined {
   // Read from the end, without splitting the whole URI (it runs for every chat notification).
-  let end = uri.search(/[?#]/);
+  const query = uri.indexOf('?');
+  const fragment = uri.indexOf('#');
+  let end = query < 0 ? fragment : fragment < 0 ? query : Math.min(query, fragment);
   if (end < 0) end = uri.length;
   while (end > 0 && uri.charCodeAt(end - 1) === 0x2f) end -= 1;
   const last = uri.slice(uri.lastIndexOf('/', end - 1) + 1, end);
   if (!last) return undefined;
+  if (!last.includes('%')) return last; // nothing to decode
   try {
     return decodeURIComponent(last);
   } catch {

@@ -40,12 +40,20 @@ export type ClickToCallEvent =
 
 /** `resultDesc` as compared: lower case, single spaces, no final full stop. */
 function key(text: string | null | undefined): string {
-  return (text ?? '')
-    .trim()
-    .replace(/\s+/g, ' ')
-    .replace(/\.$/, '')
-    .toLowerCase();
+  if (!text) return '';
+  // CEC says the same few things over and over (every poll): each is made into a key once.
+  let known = KEYS.get(text);
+  if (known === undefined) {
+    known = text.trim().replace(/\s+/g, ' ').replace(/\.$/, '').toLowerCase();
+    if (KEYS.size >= KEYS_LIMIT) KEYS.clear();
+    KEYS.set(text, known);
+  }
+  return known;
 }
+
+/** {@link key}'s answers by text, at most {@link KEYS_LIMIT} (then forgotten at once). */
+const KEYS = new Map<string, string>();
+const KEYS_LIMIT = 256;
 
 /** A failure's reason in CEC's words: the event's own words, then the CTI cause (`causeDesc`, `causeId`). */
 function reasonOf(words: string, answer: EventsAnswer): string {

@@ -180,9 +180,12 @@ export const huaweiBench: PlatformBench = {
   parser(log) {
     let call: PlacedCall | undefined;
     let placed = 0;
+    let out: ConnectorEvent[] = [];
+    // One context for every frame, as the account state's is (state.ts): no closure made per poll.
+    const context = { emit: (event: ConnectorEvent): void => void out.push(event), log };
+    const { emit } = context;
     return (frame) => {
-      const out: ConnectorEvent[] = [];
-      const emit = (event: ConnectorEvent): void => void out.push(event);
+      out = [];
       if (!call) {
         placed += 1;
         call = { id: `ctd-${placed}`, number: `+35840${String(placed).padStart(7, '0')}`, media: 'voice', userData: { Media: 'Voice' } };
@@ -204,7 +207,7 @@ export const huaweiBench: PlatformBench = {
         log.warn({ problem: answer.error.issues.map((issue) => issue.path.join('.')) }, "CEC's answer to getClickToCallEvents has an unexpected shape");
         return out;
       }
-      if (foldEventsAnswer(answer.data, call, { emit, log }).ended) call = undefined;
+      if (foldEventsAnswer(answer.data, call, context).ended) call = undefined;
       return out;
     };
   },

@@ -24,3 +24,22 @@ export function canonicalIsoUtc(value: string): string | undefined {
   if (!CANONICAL.test(value)) return undefined;
   return value.length === 24 ? value : `${value.slice(0, 19)}.000Z`;
 }
+
+/** The millisecond {@link isoNow} last formatted, and its text. */
+let nowMs = Number.NaN;
+let nowIso = '';
+
+/**
+ * The time now in the desk's form (`new Date().toISOString()`: ISO-8601 UTC, milliseconds),
+ * formatted once per millisecond of the clock: a connector stamps every event it routes, and a
+ * stream brings many in the same millisecond (a new `Date` and its text cost some 0.3 µs each, a
+ * tenth of a fast platform's parse+validate floor in the bench) [I].
+ */
+export function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== nowMs) {
+    nowMs = ms;
+    nowIso = new Date(ms).toISOString();
+  }
+  return nowIso;
+}

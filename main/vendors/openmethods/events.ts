@@ -11,6 +11,7 @@ import { inService, problemOf, serviceStatusChangedSchema } from './schema.js';
 import type { Link, UccxAccountState } from './session.js';
 import { beginTeam } from './team.js';
 import { TransportError } from './transport.js';
+import { isoNow } from '../kit/iso-date.js';
 
 /**
  * Routes one unsolicited DCP message of the connection `link` (events may arrive before the
@@ -22,11 +23,11 @@ export function routeEvent(state: UccxAccountState, link: Link, event: DcpEvent,
   switch (event.kind) {
     case 'resource':
       if (event.resourceId !== link.resourceId) log.debug({ resourceId: event.resourceId, name: event.name }, 'OpenMethods event of another resource; dropped');
-      else for (const e of link.fold.resourceEvent(event.name, event.target, event.data, new Date().toISOString())) emit(e);
+      else for (const e of link.fold.resourceEvent(event.name, event.target, event.data, isoNow())) emit(e);
       return;
     case 'service':
       if (event.serviceId !== link.reportId) log.debug({ serviceId: event.serviceId, name: event.name }, 'OpenMethods service event the desk does not show');
-      else for (const e of link.fold.reportEvent(event.name, event.data, new Date().toISOString())) emit(e);
+      else for (const e of link.fold.reportEvent(event.name, event.data, isoNow())) emit(e);
       return;
     case 'core':
       onCoreEvent(state, link, event, ctx);

@@ -42,6 +42,7 @@ import { agentStateSchema, conversationStateSchema, dcpMessageSchema, interactio
 import { startOpenMethodsSimulator } from './simulator/index.js';
 import { FRAME_HEADER_BYTES, FrameDecoder, TRANSPORT_CONTROL, encodeJsonFrame, readJsonBody } from './transport.js';
 import { startOpenMethodsFleet } from './fleet.js';
+import { isoNow } from '../kit/iso-date.js';
 
 /** The rig's heartbeat: a ping every 100 ms (two missed pongs = 200–300 ms to notice silence). */
 const TUNING: OpenMethodsTuning = { pingIntervalMs: 100, requestTimeoutMs: 1_500 };
@@ -200,7 +201,7 @@ export const openmethodsBench: PlatformBench = {
       timeoutMs: 1_000,
       // The connector's dispatch (connector.ts, `onEvent`): the session's own resource, the report service.
       onEvent: (event) => {
-        const now = new Date().toISOString();
+        const now = isoNow();
         if (event.kind === 'resource' && event.resourceId === SESSION) out.push(...fold.resourceEvent(event.name, event.target, event.data, now));
         else if (event.kind === 'service' && event.serviceId === REPORTS) out.push(...fold.reportEvent(event.name, event.data, now));
         else log.debug({ kind: event.kind }, 'OpenMethods event the desk does not show');

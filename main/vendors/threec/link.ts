@@ -30,6 +30,7 @@ import {
   type ResponseFrame,
 } from './contract.js';
 import { parseAdapterEvent, type AdapterEvent, type CommandName, type CommandProperties } from './schema.js';
+import { isoNow } from '../kit/iso-date.js';
 
 /** The link refused the credentials (close code 4401): a person must fix the account. */
 export class LinkRefusedError extends Error {
@@ -323,7 +324,7 @@ class AdapterLink implements LinkSession {
   /** An event: `connected3C` opens the session; any other goes to `onEvent` (its failure logged). */
   private onEvent(frame: Extract<LinkFrame, { type: 'event' }>): void {
     const { log } = this;
-    const at = eventTime(frame.timestamp, new Date().toISOString());
+    const at = eventTime(frame.timestamp, isoNow());
     const event = parseAdapterEvent(frame.event, frame.properties);
     if (!event.ok) {
       log.warn({ event: frame.event, problem: event.error }, 'dropped a 3C event whose properties do not fit the document');

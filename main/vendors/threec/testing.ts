@@ -44,6 +44,7 @@ import { ThreecDesk, presenceState, watchOf } from './normalize.js';
 import { imReceivedSchema, monitoredTerminalEventSchema, parseAdapterEvent, presenceChangedSchema } from './schema.js';
 import { startThreecSimulator } from './simulator/index.js';
 import { startThreecFleet } from './fleet.js';
+import { isoNow } from '../kit/iso-date.js';
 
 /** Short timings, so every ending is noticed within a second or two. */
 const RIG_TUNING: ThreecTuning = { pingIntervalMs: 150, pongTimeoutMs: 400, connectTimeoutMs: 1_500, commandTimeoutMs: 2_000 };
@@ -105,7 +106,7 @@ export async function startThreecConformanceRig(): Promise<ConformanceRig> {
     },
     noticeWithinMs: 3_000,
     raise: () => ({ slice: 'calls', id: simulator.ringCall({ caller: `+35840555${String(caller++).padStart(4, '0')}` }) }),
-    sendMalformedFrame: () => simulator.sendRaw(JSON.stringify({ type: 'event', event: 'presenceChanged', timestamp: new Date().toISOString(), properties: { user: 42 } })),
+    sendMalformedFrame: () => simulator.sendRaw(JSON.stringify({ type: 'event', event: 'presenceChanged', timestamp: isoNow(), properties: { user: 42 } })),
     sendOversizedFrame: () =>
       simulator.sendRaw(
         JSON.stringify({
@@ -184,7 +185,7 @@ export const threecBench: PlatformBench = {
         return [];
       }
       if (parsed.frame.type !== 'event') return [];
-      const at = eventTime(parsed.frame.timestamp, new Date().toISOString());
+      const at = eventTime(parsed.frame.timestamp, isoNow());
       const event = parseAdapterEvent(parsed.frame.event, parsed.frame.properties);
       if (!event.ok) {
         log.warn({ event: parsed.frame.event, problem: event.error }, 'dropped a 3C event whose properties do not fit the document');
