@@ -56,26 +56,33 @@ const RECENT_IDS = 64;
 class Remembered implements AlertMemory {
   constructor(
     readonly older: ReadonlyMap<string, number>,
-    readonly recent: readonly string[],
+    readonly recent: ReadonlySet<string>,
     readonly skip: number,
   ) {}
   has(id: string): boolean {
-    return this.recent.includes(id) || (this.older.get(id) ?? -1) >= this.skip;
+    // Both by hash: the ids of one account's calls share all but their last characters, and
+    // comparing one with each of 64 recent ids cost more than the rest of the decision.
+    return this.recent.has(id) || (this.older.get(id) ?? -1) >= this.skip;
   }
   get size(): number {
-    return this.older.size - this.skip + this.recent.length;
+    return this.older.size - this.skip + this.recent.size;
   }
 }
 
 const NO_IDS: ReadonlyMap<string, number> = new Map();
+const NO_RECENT: ReadonlySet<string> = new Set();
 
 /** `memory` with `added` remembered, the oldest forgotten past {@link ALERT_MEMORY_LIMIT}. */
 function remember(memory: AlertMemory, added: readonly string[]): AlertMemory {
   if (memory instanceof Remembered) {
-    const recent = [...memory.recent, ...added];
     const excess = Math.max(0, memory.size + added.length - ALERT_MEMORY_LIMIT);
     // Forget the oldest by moving past them while they are older ones and the recent few are few.
-    if (recent.length <= RECENT_IDS && memory.skip + excess < memory.older.size) return new Remembered(memory.older, recent, memory.skip + excess);
+    if (memory.recent.size + added.length <= RECENT_IDS && memory.skip + excess < memory.older.size) {
+      const recent = new Set(memory.recent);
+      for (const id of added) recent.add(id);
+      return new Remembered(memory.older, recent, memory.skip + excess);
+    }
+    const recent = [...memory.recent, ...added];
     return fold([...live(memory.older, memory.skip), ...recent]);
   }
   return fold([...(memory instanceof Set ? (memory as ReadonlySet<string>) : []), ...added]);
@@ -90,7 +97,7 @@ function* live(older: ReadonlyMap<string, number>, skip: number): Iterable<strin
 function fold(ids: readonly string[]): AlertMemory {
   const older = new Map<string, number>();
   for (let i = Math.max(0, ids.length - ALERT_MEMORY_LIMIT); i < ids.length; i++) older.set(ids[i]!, older.size);
-  return new Remembered(older.size ? older : NO_IDS, [], 0);
+  return new Remembered(older.size ? older : NO_IDS, NO_RECENT, 0);
 }
 
 function suppressed(account: Account | undefined): boolean {

@@ -7,7 +7,8 @@
  * connector's parse path; question 1's full path with a bridge message per frame and coalesced
  * 100 to a message), so that a profile's share can be read against the floor. With a file name,
  * it then writes a CPU profile (a `.cpuprofile`, Chrome's format) of one stage alone — `full`
- * (default), `parse` or `floor` — after the JIT is warm: no module loading in it.
+ * (default), `parse` or `floor` — after the JIT is warm: no module loading in it; a file name ending
+ * in `.heapprofile` gets a sampling heap profile instead (where the stage allocates).
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -67,7 +68,17 @@ if (!out) {
   const [f, p, m, c] = [median(times.f), median(times.p), median(times.m), median(times.c)];
   process.stdout.write(`${id} CPU µs/frame (median of 5): floor ${us(f)} parse ${us(p)} full ${us(m)} coalesced ${us(c)} · ratios parse ${(p / f).toFixed(2)} full ${(m / f).toFixed(2)} coalesced ${(c / f).toFixed(2)}\n`);
 }
-if (out) {
+if (out?.endsWith('.heapprofile')) {
+  // Where the stage allocates: a sampling heap profile (bytes allocated per function, GC'd or not).
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.enable');
+  await session.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  for (let r = 0; r < 3; r++) stage();
+  const { profile } = await session.post('HeapProfiler.stopSampling');
+  writeFileSync(out, JSON.stringify(profile));
+  session.disconnect();
+} else if (out) {
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
