@@ -561,19 +561,26 @@ function foldMessages(
   };
   const last = chat.messages[chat.messages.length - 1];
   // Fast path: lines that sort after the transcript's last one cannot repeat any line in it (a
-  // repeat has the same index, time and id as its original), so only the batch itself is checked.
-  const appendOnly = !last || incoming.every((m) => compareMessages(last, m) < 0);
-  const seen = appendOnly ? new Set<string>() : new Set(chat.messages.map((m) => m.id));
-  const fresh: ChatMessage[] = [];
-  for (const message of incoming) {
-    if (seen.has(message.id)) continue;
-    seen.add(message.id);
-    fresh.push(message);
+  // repeat has the same index, time and id as its original), so only the batch itself is checked —
+  // and a single line (what a stream brings, line by line) is new by itself.
+  let appendOnly = true;
+  if (last) for (const m of incoming) if (compareMessages(last, m) >= 0) appendOnly = false;
+  let fresh: ChatMessage[];
+  if (appendOnly && incoming.length === 1) fresh = [incoming[0]!];
+  else {
+    const seen = appendOnly ? new Set<string>() : new Set(chat.messages.map((m) => m.id));
+    fresh = [];
+    for (const message of incoming) {
+      if (seen.has(message.id)) continue;
+      seen.add(message.id);
+      fresh.push(message);
+    }
   }
   if (fresh.length === 0) return state;
-  fresh.sort(compareMessages);
+  if (fresh.length > 1) fresh.sort(compareMessages);
   const messages = !last || compareMessages(last, fresh[0]!) <= 0 ? chat.messages.concat(fresh) : chat.messages.concat(fresh).sort(compareMessages);
-  const unread = chat.unread + fresh.filter((m) => m.kind === 'text' && m.from.role !== 'agent').length;
+  let unread = chat.unread;
+  for (const m of fresh) if (m.kind === 'text' && m.from.role !== 'agent') unread += 1;
   return { ...state, [slice]: withEntry(slice, state[slice], key, { ...chat, messages, unread }) };
 }
 

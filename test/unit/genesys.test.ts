@@ -124,6 +124,15 @@ describe('Genesys normalisation', () => {
     assert.notEqual(messageIdOf(base), messageIdOf({ ...base, text: 'y' }));
     assert.notEqual(messageIdOf(base), messageIdOf({ ...base, timestampSeconds: 2 }));
     assert.notEqual(messageIdOf(base), messageIdOf({ ...base, from: { ...base.from, participantId: 'Q' } }));
+    // Parts that would read alike run together are still told apart: a text moved between the
+    // sender and the line, a line with no type and one whose type is the word "null".
+    const a = { index: 3, from: { participantId: 'ab' }, text: 'c', timestampSeconds: 1 };
+    const b = { index: 3, from: { participantId: 'a' }, text: 'bc', timestampSeconds: 1 };
+    assert.notEqual(messageIdOf(a), messageIdOf(b));
+    assert.notEqual(messageIdOf({ ...a, type: 'null' }), messageIdOf(a));
+    // The id chatMessagesOf gives a line is messageIdOf's.
+    assert.equal(chatMessagesOf([base], NOW)[0]!.id, messageIdOf(base));
+    assert.match(messageIdOf(base), /^3-[0-9a-f]{16}$/);
   });
   it('notices, typing indicators and system lines', () => {
     const out = chatMessagesOf(

@@ -20,7 +20,7 @@ import type {
   ParticipantRole,
   Presence,
 } from '../../../common/model.js';
-import { fastHash } from '../kit/hash.js';
+import { fastHashOf } from '../kit/hash.js';
 import {
   lastPathSegment,
   type ChannelStateChangeMessage,
@@ -208,14 +208,13 @@ const TYPING = new Set(['typingstarted', 'typingstopped', 'typingstart', 'typing
  * @returns `"<index>-<16 hex>"`.
  */
 export function messageIdOf(message: GenesysChatMessage): string {
-  const key = JSON.stringify([
-    message.index,
-    message.from?.participantId ?? message.from?.nickname ?? null,
-    messageTimeMs(message) ?? message.timestamp ?? null,
-    message.type ?? null,
-    message.text ?? null,
-  ]);
-  return `${message.index}-${fastHash(key)}`;
+  return messageIdWith(message, messageTimeMs(message));
+}
+
+/** {@link messageIdOf} with the line's time already read (`messageTimeMs`). */
+function messageIdWith(message: GenesysChatMessage, ms: number | undefined): string {
+  const parts = [message.index, message.from?.participantId ?? message.from?.nickname ?? null, ms ?? message.timestamp ?? null, message.type ?? null, message.text ?? null];
+  return `${message.index}-${fastHashOf(parts)}`;
 }
 
 /**
@@ -239,7 +238,7 @@ export function chatMessagesOf(messages: readonly GenesysChatMessage[], fallback
       else text = m.type ?? '';
     }
     out.push({
-      id: messageIdOf(m),
+      id: messageIdWith(m, ms),
       index: m.index,
       from,
       text,
