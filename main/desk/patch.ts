@@ -8,7 +8,7 @@
  * with the desk and the window only applies.
  */
 import type { Chat, DeskState, PastCall } from '../../common/model.js';
-import type { Touched } from './store.js';
+import { historyGrowth, type Touched } from './store.js';
 import { SLICES, type ChatLines, type ChatUpsert, type DeskPatch, type RecentCallsDelta, type SlicePatch } from '../../common/patch.js';
 
 function diffSlice<T extends object>(prev: Record<string, T>, next: Record<string, T>, touched: Set<string> | 'all' | undefined): SlicePatch<T> | undefined {
@@ -37,6 +37,9 @@ function diffSlice<T extends object>(prev: Record<string, T>, next: Record<strin
  */
 function recentCallsDelta(prev: readonly PastCall[], next: readonly PastCall[]): RecentCallsDelta | undefined {
   if (prev.length === 0) return undefined;
+  // The store says how `next` was made from `prev` when calls ending made it: nothing to compare.
+  const grown = historyGrowth(prev, next);
+  if (grown !== undefined && grown > 0) return { added: next.slice(0, grown), kept: next.length - grown };
   const added = next.indexOf(prev[0]!);
   if (added <= 0) return undefined;
   const kept = next.length - added;

@@ -437,6 +437,7 @@ function endCall(state: DeskState, call: Call, at: string): DeskState {
   recentCalls[0] = past;
   for (let i = 0; i < kept; i++) recentCalls[i + 1] = before[i]!;
   historyGrew(before, recentCalls, past, kept < before.length ? before.slice(kept) : NO_CALLS);
+  GREW_FROM.set(recentCalls, before);
   const missedUnseen = past.outcome === 'missed' ? Math.min(state.missedUnseen + 1, RECENT_CALLS_LIMIT) : state.missedUnseen;
   return { ...state, calls, recentCalls, missedUnseen };
 }
@@ -668,6 +669,26 @@ export function historyHas(history: readonly PastCall[], key: string): boolean {
     historyIndex = { list: history, counts };
   }
   return historyIndex.counts.has(key);
+}
+
+/** Each history an ended call made, to the history it was made from (one call put at its head). */
+const GREW_FROM = new WeakMap<readonly PastCall[], readonly PastCall[]>();
+
+/**
+ * How many calls `next` put at the head of `prev` when `next` was made from `prev` by calls ending
+ * (each put at the head, the oldest dropped past the cap), up to `limit` of them; `undefined` when
+ * it was not (a history edited in place, seeded, or further away). Then `next` is those calls
+ * followed by the first `next.length - n` of `prev`, without comparing a single entry: the diff's
+ * answer for the window (`patch.ts`), which otherwise compares up to 500 entries per ended call.
+ */
+export function historyGrowth(prev: readonly PastCall[], next: readonly PastCall[], limit = 1_000): number | undefined {
+  let n = 0;
+  for (let list: readonly PastCall[] | undefined = next; n <= limit; n += 1) {
+    if (list === prev) return n;
+    list = GREW_FROM.get(list!);
+    if (list === undefined) return undefined;
+  }
+  return undefined;
 }
 
 /** `after` is `before` with `added` at its head and `evicted` dropped off its end: the map follows. */

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ConnectorEvent } from '../../main/desk/events.js';
 import type { ChatMessage, DeskState } from '../../common/model.js';
-import { initialState, reduce, RECENT_CALLS_LIMIT } from '../../main/desk/store.js';
+import { historyGrowth, initialState, reduce, RECENT_CALLS_LIMIT } from '../../main/desk/store.js';
+import { diffState } from '../../main/desk/patch.js';
 import { activeCalls, agentPresence, callbacksInOrder } from '../../common/selectors.js';
 
 const T0 = '2026-11-20T09:00:00.000Z';
@@ -90,6 +91,23 @@ describe('desk store: calls', () => {
       s = fold(s, 'voice', { type: 'call', call: { id: `x${i}`, state: 'ringing' } }, { type: 'call', call: { id: `x${i}`, state: 'ended' } });
     }
     assert.equal(s.recentCalls.length, RECENT_CALLS_LIMIT);
+  });
+
+  it('tells the window only the calls that ended since its last state, however full the history, and the whole list once it was edited', () => {
+    const end = (s: DeskState, id: string): DeskState => fold(s, 'voice', { type: 'call', call: { id, state: 'ringing' } }, { type: 'call', call: { id, state: 'ended' } });
+    let s = desk();
+    for (let i = 0; i < RECENT_CALLS_LIMIT; i++) s = end(s, `x${i}`);
+    const sent = s;
+    s = end(end(s, 'y1'), 'y2');
+    assert.equal(historyGrowth(sent.recentCalls, s.recentCalls), 2);
+    const patch = diffState(sent, s);
+    assert.deepEqual(patch?.recentCallsDelta?.added.map((c) => c.id), ['y2', 'y1']);
+    assert.equal(patch?.recentCallsDelta?.kept, RECENT_CALLS_LIMIT - 2);
+    // A wrap-up reason given to a call in the history edits the list: no longer "calls put at its head".
+    const edited = reduce(s, { type: 'wrapup.reason-set', accountId: 'voice', callId: 'x100', reason: { code: 'sale', label: 'Sale' } });
+    assert.equal(historyGrowth(s.recentCalls, edited.recentCalls), undefined);
+    assert.equal(historyGrowth(sent.recentCalls, end(edited, 'y3').recentCalls), undefined);
+    assert.equal(diffState(s, edited)?.recentCalls, edited.recentCalls);
   });
 
   it('ignores a late event of any call still in the history, and shows a call again once its entry left the history', () => {
