@@ -437,7 +437,9 @@ function endCall(state: DeskState, call: Call, at: string): DeskState {
   recentCalls[0] = past;
   for (let i = 0; i < kept; i++) recentCalls[i + 1] = before[i]!;
   historyGrew(before, recentCalls, past, kept < before.length ? before.slice(kept) : NO_CALLS);
-  GREW_FROM.set(recentCalls, before);
+  let from = GROWTH.get(before);
+  if (!from) GROWTH.set(before, (from = { chain: (chains += 1), depth: 0 }));
+  GROWTH.set(recentCalls, { chain: from.chain, depth: from.depth + 1 });
   const missedUnseen = past.outcome === 'missed' ? Math.min(state.missedUnseen + 1, RECENT_CALLS_LIMIT) : state.missedUnseen;
   return { ...state, calls, recentCalls, missedUnseen };
 }
@@ -671,24 +673,32 @@ export function historyHas(history: readonly PastCall[], key: string): boolean {
   return historyIndex.counts.has(key);
 }
 
-/** Each history an ended call made, to the history it was made from (one call put at its head). */
-const GREW_FROM = new WeakMap<readonly PastCall[], readonly PastCall[]>();
+/**
+ * Where a history stands among the histories ended calls made one from another: a chain (made
+ * from a history no ended call made: the seed, one edited in place) and the calls put at its head
+ * since the chain began. Numbers only: a history never holds on to the one it was made from.
+ */
+const GROWTH = new WeakMap<readonly PastCall[], { chain: number; depth: number }>();
+let chains = 0;
 
 /**
  * How many calls `next` put at the head of `prev` when `next` was made from `prev` by calls ending
- * (each put at the head, the oldest dropped past the cap), up to `limit` of them; `undefined` when
- * it was not (a history edited in place, seeded, or further away). Then `next` is those calls
- * followed by the first `next.length - n` of `prev`, without comparing a single entry: the diff's
- * answer for the window (`patch.ts`), which otherwise compares up to 500 entries per ended call.
+ * (each put at the head, the oldest dropped past the cap); `undefined` when it was not (a history
+ * edited in place, seeded, another desk's) or when none of `prev` is left in `next`. Then `next` is
+ * those calls followed by the first `next.length - n` of `prev`, with no entry compared but the
+ * one where they meet: the diff's answer for the window (`patch.ts`), which otherwise compares up
+ * to 500 entries per ended call.
  */
-export function historyGrowth(prev: readonly PastCall[], next: readonly PastCall[], limit = 1_000): number | undefined {
-  let n = 0;
-  for (let list: readonly PastCall[] | undefined = next; n <= limit; n += 1) {
-    if (list === prev) return n;
-    list = GREW_FROM.get(list!);
-    if (list === undefined) return undefined;
-  }
-  return undefined;
+export function historyGrowth(prev: readonly PastCall[], next: readonly PastCall[]): number | undefined {
+  if (prev === next) return 0;
+  const a = GROWTH.get(prev);
+  const b = GROWTH.get(next);
+  if (!a || !b || a.chain !== b.chain || b.depth < a.depth) return undefined;
+  const n = b.depth - a.depth;
+  // Where they meet, the same entry: `next` grew from `prev` itself, not from a history made
+  // beside it from the same start (a state folded twice).
+  if (n >= next.length || prev.length === 0 || next[n] !== prev[0]) return undefined;
+  return n;
 }
 
 /** `after` is `before` with `added` at its head and `evicted` dropped off its end: the map follows. */

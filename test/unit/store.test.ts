@@ -108,6 +108,11 @@ describe('desk store: calls', () => {
     assert.equal(historyGrowth(s.recentCalls, edited.recentCalls), undefined);
     assert.equal(historyGrowth(sent.recentCalls, end(edited, 'y3').recentCalls), undefined);
     assert.equal(diffState(s, edited)?.recentCalls, edited.recentCalls);
+    // Two histories made beside each other from the same state are not one grown from the other.
+    const [left, right] = [end(sent, 'z1'), end(end(sent, 'z2'), 'z3')];
+    assert.equal(historyGrowth(left.recentCalls, right.recentCalls), undefined);
+    assert.equal(historyGrowth(sent.recentCalls, right.recentCalls), 2);
+    assert.deepEqual(diffState(left, right)?.recentCalls?.slice(0, 2).map((c) => c.id), ['z3', 'z2']);
   });
 
   it('ignores a late event of any call still in the history, and shows a call again once its entry left the history', () => {
