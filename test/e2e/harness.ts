@@ -6,11 +6,12 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startCore, type Core } from '../../main/app.js';
 import { parseConfig, type AppConfig } from '../../main/config.js';
-import type { HistoryStore } from '../../main/desk/history.js';
+import { HISTORY_VERSION, type HistoryStore } from '../../main/desk/history.js';
 import { createLogger } from '../../main/log.js';
 import { startEnreachSimulator, type EnreachSimulator } from '../../main/vendors/enreach/simulator/index.js';
 import { startGenesysSimulator, type GenesysSimulator } from '../../main/vendors/genesys/simulator/index.js';
 import { startWebHost, type WebHost } from '../../main/web.js';
+import type { PastCall } from '../../common/model.js';
 import { launchChromium, recordNotifications } from './browser.js';
 import { Closers } from '../support/closers.js';
 
@@ -151,6 +152,38 @@ export function historyList(page: Page): Locator {
 /** A call in Call history, by the party it was with (or any text of its row). */
 export function historyCall(page: Page, text: string): Locator {
   return historyList(page).getByRole('listitem').filter({ has: page.getByText(text, { exact: true }) });
+}
+
+/** The day the kept calls of {@link keptCall} go back from. */
+const KEPT_FROM = Date.parse('2026-12-04T08:00:00.000Z');
+
+/**
+ * Call `i` of a history kept from an earlier day (0 the newest) on `account`: inbound from
+ * `+1415555` and `i` in four digits, a minute before call `i - 1`, 45 s long, answered unless
+ * `missed`; `target` is the number it came in on, if given.
+ */
+export function keptCall(i: number, account: { id: string; label: string; vendor: string }, options: { missed?: boolean; target?: string } = {}): PastCall {
+  const startedAt = new Date(KEPT_FROM - i * 60_000).toISOString();
+  return {
+    key: `${account.id}/c${i}`,
+    accountId: account.id,
+    id: `c${i}`,
+    direction: 'inbound',
+    state: 'ended',
+    caller: `+1415555${String(i).padStart(4, '0')}`,
+    ...(options.target ? { target: options.target } : {}),
+    startedAt,
+    ...(options.missed ? {} : { connectedAt: startedAt }),
+    endedAt: new Date(KEPT_FROM - i * 60_000 + 45_000).toISOString(),
+    actions: [],
+    outcome: options.missed ? 'missed' : 'answered',
+    account: { label: account.label, vendor: account.vendor },
+  };
+}
+
+/** A history store that starts with `calls` and keeps nothing (the test's desk writes to memory only). */
+export function keptHistory(calls: PastCall[]): HistoryStore {
+  return { where: 'memory', read: () => ({ version: HISTORY_VERSION, calls, missedUnseen: 0 }), write: () => undefined };
 }
 
 /** Attached data as a call shows it (`within` a call or its details): each term with the value beside it. */

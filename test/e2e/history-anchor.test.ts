@@ -9,35 +9,17 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { assembleCore } from '../../main/app.js';
 import { parseConfig } from '../../main/config.js';
-import { HISTORY_LIMIT, HISTORY_VERSION, type HistoryStore } from '../../main/desk/history.js';
+import { HISTORY_LIMIT } from '../../main/desk/history.js';
 import { createLogger } from '../../main/log.js';
 import { startWebHost } from '../../main/web.js';
 import type { PastCall } from '../../common/model.js';
 import { Closers } from '../support/closers.js';
 import { ScriptedConnector } from '../support/scripted-connector.js';
 import { launchChromium } from './browser.js';
-import { historyCall, historyList } from './harness.js';
+import { historyCall, historyList, keptCall, keptHistory } from './harness.js';
 
-const START = Date.parse('2026-12-04T08:00:00.000Z');
-
-/** The kept call `i` (0 the newest). */
-function kept(i: number): PastCall {
-  const startedAt = new Date(START - i * 60_000).toISOString();
-  return {
-    key: `desk/k${i}`,
-    accountId: 'desk',
-    id: `k${i}`,
-    direction: 'inbound',
-    state: 'ended',
-    caller: `+1415555${String(i).padStart(4, '0')}`,
-    startedAt,
-    connectedAt: startedAt,
-    endedAt: new Date(START - i * 60_000 + 45_000).toISOString(),
-    actions: [],
-    outcome: 'answered',
-    account: { label: 'Desk', vendor: 'test' },
-  };
-}
+/** The kept call `i` (0 the newest), on the desk's account. */
+const kept = (i: number): PastCall => keptCall(i, { id: 'desk', label: 'Desk', vendor: 'test' });
 
 describe('a scrolled call history when calls arrive at its head', () => {
   const closers = new Closers();
@@ -63,7 +45,7 @@ describe('a scrolled call history when calls arrive at its head', () => {
     closers.setUp(async () => {
       const log = createLogger(process.env.AGENT_COMPANION_LOG ?? 'warn');
       const calls = Array.from({ length: HISTORY_LIMIT }, (_, i) => kept(i));
-      const history: HistoryStore = { where: 'memory', read: () => ({ version: HISTORY_VERSION, calls, missedUnseen: 0 }), write: () => undefined };
+      const history = keptHistory(calls);
       const core = closers.add(
         assembleCore({ accounts: [{ seed: { id: 'desk', vendor: 'test', label: 'Desk', demo: false, presenceOptions: [] }, connector: phone }], config: parseConfig({}), log, history }),
         (made) => made.stop(),

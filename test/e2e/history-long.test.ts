@@ -10,36 +10,17 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { startCore } from '../../main/app.js';
 import { parseConfig } from '../../main/config.js';
-import { HISTORY_VERSION, type HistoryStore } from '../../main/desk/history.js';
 import { createLogger } from '../../main/log.js';
 import { startWebHost } from '../../main/web.js';
 import type { PastCall } from '../../common/model.js';
 import { launchChromium } from './browser.js';
-import { Closers, hasFocus, historyCall, historyList } from './harness.js';
+import { Closers, hasFocus, historyCall, historyList, keptCall, keptHistory } from './harness.js';
 
 const KEPT = 400;
-const START = Date.parse('2026-12-04T08:00:00.000Z');
+const KEPT_ON = { id: 'kept', label: 'Kept desk', vendor: 'demo' };
 
 /** The kept call `i` (0 the newest): every fifth one missed. */
-function kept(i: number): PastCall {
-  const startedAt = new Date(START - i * 60_000).toISOString();
-  const missed = i % 5 === 0;
-  return {
-    key: `kept/c${i}`,
-    accountId: 'kept',
-    id: `c${i}`,
-    direction: 'inbound',
-    state: 'ended',
-    caller: `+1415555${String(i).padStart(4, '0')}`,
-    target: '8005550199',
-    startedAt,
-    ...(missed ? {} : { connectedAt: startedAt }),
-    endedAt: new Date(START - i * 60_000 + 45_000).toISOString(),
-    actions: [],
-    outcome: missed ? 'missed' : 'answered',
-    account: { label: 'Kept desk', vendor: 'demo' },
-  };
-}
+const kept = (i: number): PastCall => keptCall(i, KEPT_ON, { missed: i % 5 === 0, target: '8005550199' });
 
 describe('a long call history in Chromium', () => {
   const closers = new Closers();
@@ -47,7 +28,7 @@ describe('a long call history in Chromium', () => {
   before(async () => {
     const log = createLogger(process.env.AGENT_COMPANION_LOG ?? 'warn');
     const calls = Array.from({ length: KEPT }, (_, i) => kept(i));
-    const history: HistoryStore = { where: 'memory', read: () => ({ version: HISTORY_VERSION, calls, missedUnseen: 0 }), write: () => undefined };
+    const history = keptHistory(calls);
     // The demo's day is slowed right down: the history stays the 400 kept calls while the test looks.
     const core = closers.add(await startCore({ config: parseConfig({}), demo: true, log, demoIntervalMs: 600_000, history }), (started) => started.stop());
     const host = closers.add(await startWebHost({ core, log }), (started) => started.close());
