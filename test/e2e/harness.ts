@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startCore, type Core } from '../../main/app.js';
 import { parseConfig, type AppConfig } from '../../main/config.js';
 import { HISTORY_VERSION, type HistoryStore } from '../../main/desk/history.js';
-import { createLogger } from '../../main/log.js';
+import { createLogger, type Logger } from '../../main/log.js';
 import { startEnreachSimulator, type EnreachSimulator } from '../../main/vendors/enreach/simulator/index.js';
 import { startGenesysSimulator, type GenesysSimulator } from '../../main/vendors/genesys/simulator/index.js';
 import { startWebHost, type WebHost } from '../../main/web.js';
@@ -96,6 +96,20 @@ export async function openDesk(
     await accountStatus(page, core.desk.state.accounts[account.id]!.label, 'Connected').waitFor();
   }
   return { core, host, browser, context, page };
+}
+
+/**
+ * Serves `core` through the web host to a Chromium page 420 px wide (the tray-sized window) and
+ * `height` px high, and opens the desk (a page error is written to stderr); resolves with the page
+ * as soon as it has loaded, before the desk shows anything. What it starts is added to `closers`.
+ */
+export async function openInWindow(closers: Closers, core: Core, log: Logger, height: number): Promise<Page> {
+  const host = closers.add(await startWebHost({ core, log }), (started) => started.close());
+  const browser = closers.add(await launchChromium(), (launched) => launched.close().catch(() => undefined));
+  const page = await (await browser.newContext({ viewport: { width: 420, height } })).newPage();
+  page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+  await page.goto(host.url);
+  return page;
 }
 
 /**
