@@ -267,12 +267,15 @@ export class TitleFlasher {
   #resting: string | undefined;
   #lit = false;
   #timer: ReturnType<typeof setInterval> | undefined;
-  #mine = new Set<string>();
+  /** The title this flasher wrote last: the page's title is its own while it says this. */
+  #written: string | undefined;
   #alert: string | undefined;
   #flashing = false;
 
   /**
-   * What rings now.
+   * What rings now. While a call's title already flashes, a new one (another caller rings first)
+   * shows at the next flash, not at once: under load the first ringing call changes many times a
+   * second, and each change wrote the title (issue 21).
    * @param call the ringing title ("Incoming call from …"), or undefined when no call rings.
    * @param invitation the steady title for a waiting chat invitation, or undefined.
    */
@@ -288,21 +291,20 @@ export class TitleFlasher {
       this.#show(alert);
       return;
     }
-    if (!this.#timer) {
-      this.#lit = true;
-      this.#timer = setInterval(() => this.#tick(), TITLE_FLASH_MS);
-    }
-    this.#show(this.#lit ? alert : this.#resting);
+    if (this.#timer) return;
+    this.#lit = true;
+    this.#timer = setInterval(() => this.#tick(), TITLE_FLASH_MS);
+    this.#show(alert);
   }
 
   /** Puts the resting title back. */
   stop(): void {
     clearInterval(this.#timer);
     this.#timer = undefined;
-    if (this.#resting !== undefined && this.#mine.has(document.title)) document.title = this.#resting;
+    if (this.#resting !== undefined && this.#written !== undefined && document.title === this.#written) document.title = this.#resting;
     this.#resting = undefined;
     this.#alert = undefined;
-    this.#mine.clear();
+    this.#written = undefined;
   }
 
   #tick(): void {
@@ -311,14 +313,14 @@ export class TitleFlasher {
     this.#show(this.#lit && this.#alert ? this.#alert : this.#resting);
   }
 
-  /** The page's own title: the current one unless it is one this flasher wrote. */
+  /** The page's own title: the current one unless it is the one this flasher wrote. */
   #restingTitle(): string {
     const now = document.title;
-    return this.#mine.has(now) && this.#resting !== undefined ? this.#resting : now;
+    return now === this.#written && this.#resting !== undefined ? this.#resting : now;
   }
 
   #show(title: string): void {
-    if (title !== this.#resting) this.#mine.add(title);
+    this.#written = title === this.#resting ? undefined : title;
     if (document.title !== title) document.title = title;
   }
 }
