@@ -11,12 +11,10 @@ import { assembleCore } from '../../main/app.js';
 import { parseConfig } from '../../main/config.js';
 import { HISTORY_LIMIT } from '../../main/desk/history.js';
 import { createLogger } from '../../main/log.js';
-import { startWebHost } from '../../main/web.js';
 import type { PastCall } from '../../common/model.js';
 import { Closers } from '../support/closers.js';
 import { ScriptedConnector } from '../support/scripted-connector.js';
-import { launchChromium } from './browser.js';
-import { historyCall, historyList, keptCall, keptHistory } from './harness.js';
+import { historyCall, historyList, keptCall, keptHistory, openInWindow } from './harness.js';
 
 /** The kept call `i` (0 the newest), on the desk's account. */
 const kept = (i: number): PastCall => keptCall(i, { id: 'desk', label: 'Desk', vendor: 'test' });
@@ -50,11 +48,7 @@ describe('a scrolled call history when calls arrive at its head', () => {
         assembleCore({ accounts: [{ seed: { id: 'desk', vendor: 'test', label: 'Desk', demo: false, presenceOptions: [] }, connector: phone }], config: parseConfig({}), log, history }),
         (made) => made.stop(),
       );
-      const host = closers.add(await startWebHost({ core, log }), (started) => started.close());
-      const browser = closers.add(await launchChromium(), (launched) => launched.close().catch(() => undefined));
-      page = await (await browser.newContext({ viewport: { width: 420, height: 800 } })).newPage();
-      page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
-      await page.goto(host.url);
+      page = await openInWindow(closers, core, log, 800);
       await historyCall(page, kept(0).caller!).waitFor({ timeout: 60_000 });
     }),
   );

@@ -11,10 +11,8 @@ import type { Page } from 'playwright-core';
 import { startCore } from '../../main/app.js';
 import { parseConfig } from '../../main/config.js';
 import { createLogger } from '../../main/log.js';
-import { startWebHost } from '../../main/web.js';
 import type { PastCall } from '../../common/model.js';
-import { launchChromium } from './browser.js';
-import { Closers, hasFocus, historyCall, historyList, keptCall, keptHistory } from './harness.js';
+import { Closers, hasFocus, historyCall, historyList, keptCall, keptHistory, openInWindow } from './harness.js';
 
 const KEPT = 400;
 const KEPT_ON = { id: 'kept', label: 'Kept desk', vendor: 'demo' };
@@ -31,11 +29,7 @@ describe('a long call history in Chromium', () => {
     const history = keptHistory(calls);
     // The demo's day is slowed right down: the history stays the 400 kept calls while the test looks.
     const core = closers.add(await startCore({ config: parseConfig({}), demo: true, log, demoIntervalMs: 600_000, history }), (started) => started.stop());
-    const host = closers.add(await startWebHost({ core, log }), (started) => started.close());
-    const browser = closers.add(await launchChromium(), (launched) => launched.close().catch(() => undefined));
-    page = await (await browser.newContext({ viewport: { width: 420, height: 800 } })).newPage();
-    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
-    await page.goto(host.url);
+    page = await openInWindow(closers, core, log, 800);
     await historyCall(page, kept(0).caller!).waitFor({ timeout: 60_000 });
   });
   after(() => closers.closeAll());

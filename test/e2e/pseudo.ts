@@ -15,9 +15,8 @@ import { assembleCore, startCore, type Core } from '../../main/app.js';
 import { parseConfig } from '../../main/config.js';
 import type { DeskAccount } from '../../main/desk/desk.js';
 import { createLogger, type Logger } from '../../main/log.js';
-import { startWebHost } from '../../main/web.js';
 import type { Closers } from '../support/closers.js';
-import { launchChromium } from './browser.js';
+import { openInWindow } from './harness.js';
 
 const PSEUDO: Record<string, string> = JSON.parse(readFileSync(new URL('../../common/locales/en-XA.json', import.meta.url), 'utf8')) as Record<string, string>;
 
@@ -131,16 +130,10 @@ const CLIP = String.raw`(place) => {
 
 /**
  * Serves `core` through the web host to a Chromium page 420 px wide (the tray-sized window) and
- * opens the desk; resolves with the page. What it starts is added to `closers`.
+ * 900 px high, and opens the desk; resolves with the page. What it starts is added to `closers`.
  */
-export async function openInPseudoWindow(closers: Closers, core: Core, log: Logger): Promise<Page> {
-  const host = closers.add(await startWebHost({ core, log }), (started) => started.close());
-  const browser = closers.add(await launchChromium(), (launched) => launched.close().catch(() => undefined));
-  const context = await browser.newContext({ viewport: { width: 420, height: 900 } });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
-  await page.goto(host.url);
-  return page;
+export function openInPseudoWindow(closers: Closers, core: Core, log: Logger): Promise<Page> {
+  return openInWindow(closers, core, log, 900);
 }
 
 /**
