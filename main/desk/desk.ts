@@ -11,7 +11,7 @@ import { DIALABLE, DTMF } from '../../common/dial.js';
 import { chatOf, consultationOf, type Consultation } from '../../common/selectors.js';
 import { parseDialLink } from './dial-link.js';
 import type { HistorySeed } from './history.js';
-import { initialState, reduce, type AccountSeed, type SliceOwner, type StoreAction, type Touched } from './store.js';
+import { initialState, reduce, reduceEvent, type AccountSeed, type SliceOwner, type StoreAction, type Touched } from './store.js';
 
 /**
  * An account as the desk runs it: what it shows before connecting (plain data, copied into the
@@ -148,7 +148,11 @@ export class Desk {
   apply(action: StoreAction): void {
     const previous = this.current;
     const touched: Touched = {};
-    const next = reduce(previous, action, touched, this.owner);
+    this.commit(previous, reduce(previous, action, touched, this.owner), touched);
+  }
+
+  /** Makes `next` (folded from `previous`, touching `touched`) the state and tells the listeners; nothing when it is `previous`. */
+  private commit(previous: DeskState, next: DeskState, touched: Touched): void {
     if (next === previous) return;
     this.current = next;
     if (next.endedChats !== previous.endedChats && this.sweep === undefined) this.scheduleSweep();
@@ -192,7 +196,9 @@ export class Desk {
 
   private receive(accountId: string, event: ConnectorEvent, log: DeskLogger): void {
     try {
-      this.apply({ ...event, accountId, at: this.now() });
+      const previous = this.current;
+      const touched: Touched = {};
+      this.commit(previous, reduceEvent(previous, event, accountId, this.now(), touched, this.owner), touched);
     } catch (error) {
       // A connector event that breaks the store is a bug in that connector: log it with the
       // connector's logger and keep the desk running.
