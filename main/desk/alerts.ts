@@ -38,66 +38,65 @@ export interface AlertMemory {
   readonly size: number;
 }
 
-/** Ids decided lately, held apart from the rest until there are this many. */
-const RECENT_IDS = 64;
+/**
+ * The ids some memories share: each id with its position (0, 1, 2… in the order decided), and how
+ * many positions were given. Only ever added to at the end, never changed, so a memory that reads
+ * the positions before its own end sees what it held when it was made, whatever was added since.
+ */
+interface Lineage {
+  readonly ids: Map<string, number>;
+  next: number;
+}
 
 /**
- * A memory in two parts: the older ids, shared by every memory made from them, and the few decided
- * since, copied on each decision. Deciding a new toast so costs a copy of at most
- * {@link RECENT_IDS} ids, and only every {@link RECENT_IDS} decisions a copy of them all (a single
- * `Set` was copied whole, 2 000 ids, for each new ringing call: the bench's throughput found it a
- * third of the desk's time).
- *
- * The older ids keep their order as positions (id → 0, 1, 2…); the first `skip` of them are
- * forgotten. A full memory so forgets its oldest ids by counting, not by copying: once 2 000 ids
- * were remembered, every decision used to fold and copy them all again (the bench found it 13 % of
- * one platform's full path).
+ * A memory: the ids of a {@link Lineage} at positions `from` (inclusive) to `to` (exclusive).
+ * Deciding a new toast on the newest memory of a lineage adds its id to the lineage and makes a
+ * memory one longer, forgetting the oldest past {@link ALERT_MEMORY_LIMIT} by moving `from`: no id
+ * is copied (a memory with recent ids apart, copied per decision and folded with the older ones every
+ * 64 decisions, was still 6 % of the core's time on a stream of ringing calls). Every
+ * {@link ALERT_MEMORY_LIMIT} ids the newest memory's are copied into a lineage of their own, so a
+ * lineage holds at most twice the limit.
  */
 class Remembered implements AlertMemory {
   constructor(
-    readonly older: ReadonlyMap<string, number>,
-    readonly recent: ReadonlySet<string>,
-    readonly skip: number,
+    readonly lineage: Lineage,
+    readonly from: number,
+    readonly to: number,
   ) {}
   has(id: string): boolean {
-    // Both by hash: the ids of one account's calls share all but their last characters, and
-    // comparing one with each of 64 recent ids cost more than the rest of the decision.
-    return this.recent.has(id) || (this.older.get(id) ?? -1) >= this.skip;
+    const at = this.lineage.ids.get(id);
+    return at !== undefined && at >= this.from && at < this.to;
   }
   get size(): number {
-    return this.older.size - this.skip + this.recent.size;
+    return this.to - this.from;
   }
 }
 
-const NO_IDS: ReadonlyMap<string, number> = new Map();
-const NO_RECENT: ReadonlySet<string> = new Set();
-
-/** `memory` with `added` remembered, the oldest forgotten past {@link ALERT_MEMORY_LIMIT}. */
+/** `memory` with `added` (ids it does not hold) remembered, the oldest forgotten past {@link ALERT_MEMORY_LIMIT}. */
 function remember(memory: AlertMemory, added: readonly string[]): AlertMemory {
   if (memory instanceof Remembered) {
-    const excess = Math.max(0, memory.size + added.length - ALERT_MEMORY_LIMIT);
-    // Forget the oldest by moving past them while they are older ones and the recent few are few.
-    if (memory.recent.size + added.length <= RECENT_IDS && memory.skip + excess < memory.older.size) {
-      const recent = new Set(memory.recent);
-      for (const id of added) recent.add(id);
-      return new Remembered(memory.older, recent, memory.skip + excess);
+    const { lineage } = memory;
+    // Only the newest memory of a lineage grows it, and only with ids the lineage never held (an id
+    // forgotten and decided again would move, which the memories that hold it must not see).
+    if (memory.to === lineage.next && lineage.ids.size < 2 * ALERT_MEMORY_LIMIT && added.every((id) => !lineage.ids.has(id))) {
+      for (const id of added) lineage.ids.set(id, lineage.next++);
+      return new Remembered(lineage, Math.max(memory.from, lineage.next - ALERT_MEMORY_LIMIT), lineage.next);
     }
-    const recent = [...memory.recent, ...added];
-    return fold([...live(memory.older, memory.skip), ...recent]);
+    return fold([...held(memory), ...added]);
   }
   return fold([...(memory instanceof Set ? (memory as ReadonlySet<string>) : []), ...added]);
 }
 
-/** The ids of `older` from position `skip` on, in order. */
-function* live(older: ReadonlyMap<string, number>, skip: number): Iterable<string> {
-  for (const [id, at] of older) if (at >= skip) yield id;
+/** The ids a memory holds, oldest first. */
+function* held(memory: Remembered): Iterable<string> {
+  for (const [id, at] of memory.lineage.ids) if (at >= memory.from && at < memory.to) yield id;
 }
 
-/** A memory of the last {@link ALERT_MEMORY_LIMIT} of `ids` (oldest first), all of them older ones. */
+/** A memory of the last {@link ALERT_MEMORY_LIMIT} of `ids` (oldest first), in a lineage of its own. */
 function fold(ids: readonly string[]): AlertMemory {
-  const older = new Map<string, number>();
-  for (let i = Math.max(0, ids.length - ALERT_MEMORY_LIMIT); i < ids.length; i++) older.set(ids[i]!, older.size);
-  return new Remembered(older.size ? older : NO_IDS, NO_RECENT, 0);
+  const lineage: Lineage = { ids: new Map(), next: 0 };
+  for (let i = Math.max(0, ids.length - ALERT_MEMORY_LIMIT); i < ids.length; i++) lineage.ids.set(ids[i]!, lineage.next++);
+  return new Remembered(lineage, 0, lineage.next);
 }
 
 function suppressed(account: Account | undefined): boolean {

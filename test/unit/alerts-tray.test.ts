@@ -58,6 +58,35 @@ describe('alert policy', () => {
     assert.equal(memory.has(`call:voice/c${ALERT_MEMORY_LIMIT + 149}`), true, 'the newest kept');
   });
 
+  it('keeps every memory it handed out as it was: a later decision, two made from one memory, or a forgotten call ringing again change none', () => {
+    const ring = (s: DeskState, n: number): DeskState => fold(s, 'voice', { type: 'call', call: { id: `c${n}`, state: 'ringing' } });
+    let memory: AlertMemory = new Set();
+    const kept: Array<{ memory: AlertMemory; upTo: number }> = [];
+    for (let n = 0; n < 2 * ALERT_MEMORY_LIMIT + 10; n++) {
+      memory = decideToasts(ring(desk(), n), memory).memory;
+      if (n % 701 === 0) kept.push({ memory, upTo: n });
+    }
+    // A memory made earlier still decides as it did: a call it held is not toasted, one after it is.
+    const fork = kept[1]!;
+    const a = decideToasts(ring(desk(), 5_000), fork.memory);
+    const b = decideToasts(ring(desk(), 5_001), fork.memory);
+    assert.equal(a.toasts.length, 1);
+    assert.equal(b.toasts.length, 1);
+    assert.equal(a.memory.has('call:voice/c5001'), false, 'two memories made from one hold their own decisions only');
+    assert.equal(b.memory.has('call:voice/c5000'), false);
+    // c0 was forgotten: ringing again it is decided again, and the memories that held it still do.
+    assert.equal(decideToasts(ring(desk(), 0), memory).toasts.length, 1);
+    memory = decideToasts(ring(desk(), 0), memory).memory;
+    for (const { memory: old, upTo } of kept) {
+      assert.equal(old.size, Math.min(upTo + 1, ALERT_MEMORY_LIMIT), `the memory after c${upTo} keeps its size`);
+      assert.equal(old.has(`call:voice/c${upTo}`), true, `the memory after c${upTo} holds it`);
+      assert.equal(old.has(`call:voice/c${upTo + 1}`), false, `the memory after c${upTo} holds nothing decided later`);
+      assert.equal(old.has('call:voice/c0'), upTo < ALERT_MEMORY_LIMIT, `the memory after c${upTo} holds c0 as it did`);
+    }
+    assert.equal(memory.has('call:voice/c0'), true);
+    assert.equal(memory.size, ALERT_MEMORY_LIMIT);
+  });
+
   it('raises no toast for a call on an account in do-not-disturb, and none later for the same call', () => {
     let s = fold(desk(), 'voice', { type: 'presence', presence: { state: 'do-not-disturb', label: 'DoNotDisturb' } });
     s = fold(s, 'voice', { type: 'call', call: { id: 'c1', state: 'ringing', caller: '1' } });
