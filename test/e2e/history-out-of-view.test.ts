@@ -11,12 +11,10 @@ import type { Page } from 'playwright-core';
 import { assembleCore } from '../../main/app.js';
 import { parseConfig } from '../../main/config.js';
 import { createLogger } from '../../main/log.js';
-import { startWebHost } from '../../main/web.js';
 import type { PastCall } from '../../common/model.js';
 import { Closers } from '../support/closers.js';
 import { ScriptedConnector } from '../support/scripted-connector.js';
-import { launchChromium } from './browser.js';
-import { historyCall, historyList, keptCall, keptHistory } from './harness.js';
+import { historyCall, historyList, keptCall, keptHistory, openInWindow } from './harness.js';
 
 const kept = (i: number): PastCall => keptCall(i, { id: 'desk', label: 'Desk', vendor: 'test' });
 
@@ -41,12 +39,8 @@ describe('a call history out of view while calls end', () => {
         assembleCore({ accounts: [{ seed: { id: 'desk', vendor: 'test', label: 'Desk', demo: false, presenceOptions: [] }, connector: phone }], config: parseConfig({}), log, history }),
         (made) => made.stop(),
       );
-      const host = closers.add(await startWebHost({ core, log }), (started) => started.close());
-      const browser = closers.add(await launchChromium(), (launched) => launched.close().catch(() => undefined));
       // A short window: the history starts well below the fold.
-      page = await (await browser.newContext({ viewport: { width: 420, height: 260 } })).newPage();
-      page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
-      await page.goto(host.url);
+      page = await openInWindow(closers, core, log, 260);
       await historyCall(page, kept(0).caller!).waitFor({ state: 'attached', timeout: 60_000 });
     }),
   );
