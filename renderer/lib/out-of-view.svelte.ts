@@ -53,6 +53,11 @@ export class OutOfViewPace<T> {
     });
   }
 
+  /** Takes the source now when out of view (the agent acts on the list: moving the focus to a row in it). */
+  catchUp(): void {
+    if (!this.inView) this.#taken = untrack(this.#source);
+  }
+
   /**
    * Follows whether `element` is in or near the window's view (an `IntersectionObserver` with
    * {@link NEAR_VIEW_MARGIN} around the view, so the list has caught up before it scrolls in).
