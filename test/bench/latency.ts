@@ -17,6 +17,7 @@ import { launchChromium } from '../e2e/browser.js';
 import { eventually } from '../support/eventually.js';
 import { benchCore, Feed, percentile, round, type BenchedPlatform } from './core.js';
 import { cpuProfileWindow, profileWindow, type CpuProfileSummary, type ThreadProfile } from './profile.js';
+import { attributeTail, startTailTrace, tapSocketSends, wireTapScript, type TailReport } from './tail.js';
 
 export interface LatencyRow {
   /** Frames per second flooding the desk (every platform's stream in turn). */
@@ -44,6 +45,8 @@ export interface LatencyResult {
   rows: LatencyRow[];
   /** The window's main thread at the top rate, self time by category (`profile.ts`), and its JS CPU profile's top functions. */
   profile?: ThreadProfile & { rate: number; loadAverage: number; js: CpuProfileSummary & { loadAverage: number } };
+  /** With `tail`: per rate, where its slow markers spent their time (`tail.ts`). */
+  tails?: Array<{ rate: number; loadAverage: number } & TailReport>;
 }
 
 const MARKERS_PER_SEC = 10;
@@ -56,16 +59,18 @@ const MARKER_ACCOUNT = 'bench-markers';
  */
 export async function measureLatency(
   list: readonly BenchedPlatform[],
-  options: { rates: number[]; markers: number; profileSeconds?: number; saveCpuProfile?: string; log: Logger },
+  options: { rates: number[]; markers: number; profileSeconds?: number; saveCpuProfile?: string; tail?: boolean; log: Logger },
 ): Promise<LatencyResult> {
   const markers = new Feed();
   const { core, streams } = benchCore(list, options.log, [
     { seed: { id: MARKER_ACCOUNT, vendor: 'bench', label: 'Markers', demo: false, presenceOptions: [] }, connector: markers },
   ]);
-  const host = await startWebHost({ core, log: options.log });
+  // BENCH_RENDERER_DIR: another build of the renderer (an A/B of two builds, alternated run by run).
+  const host = await startWebHost({ core, log: options.log, ...(process.env.BENCH_RENDERER_DIR ? { rendererDir: process.env.BENCH_RENDERER_DIR } : {}) });
   const browser = await launchChromium();
   try {
     const page = await (await browser.newContext({ viewport: { width: 440, height: 900 } })).newPage();
+    if (options.tail) await page.addInitScript({ content: wireTapScript(`${MARKER_ACCOUNT}/m\\d+`) });
     await page.addInitScript({
       content: `(() => {
         const seen = new Map();
@@ -117,8 +122,11 @@ export async function measureLatency(
     await cdp.send('Performance.enable');
     const metrics = async (): Promise<Record<string, number>> => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
     const rows: LatencyRow[] = [];
+    const tails: NonNullable<LatencyResult['tails']> = [];
     for (const rate of options.rates) {
       const sent = new Map<string, number>();
+      const stopTrace = options.tail ? await startTailTrace(browser, page) : undefined;
+      const socketTap = options.tail ? tapSocketSends(() => new RegExp(`${MARKER_ACCOUNT}/m\\d+`, 'g')) : undefined;
       const started = performance.now();
       const was = await metrics();
       const running = load(rate, sent);
@@ -131,6 +139,17 @@ export async function measureLatency(
       await new Promise((resolve) => setTimeout(resolve, 500));
       const seen = new Map(await page.evaluate(() => [...(window as unknown as { __seen: Map<string, number> }).__seen.entries()]));
       const samples = [...sent].flatMap(([key, at]) => (seen.has(key) ? [seen.get(key)! - at] : [])).sort((a, b) => a - b);
+      if (stopTrace) {
+        const wire = new Map<string, number>();
+        for (const [at, keys] of await page.evaluate(() => (window as unknown as { __wire: Array<[number, string[]]> }).__wire.splice(0))) for (const k of keys) if (!wire.has(k)) wire.set(k, at);
+        const socket = new Map<string, number>();
+        for (const [at, keys] of socketTap!.sends) for (const k of keys) if (!socket.has(k)) socket.set(k, at);
+        socketTap!.restore();
+        const marks = [...sent].flatMap(([key, at]) =>
+          seen.has(key) ? [{ key, sent: at, seen: seen.get(key)!, ...(wire.has(key) ? { wire: wire.get(key)! } : {}), ...(socket.has(key) ? { socket: socket.get(key)! } : {}) }] : [],
+        );
+        tails.push({ rate, loadAverage: round(loadavg()[0]!), ...attributeTail(await stopTrace(), marks) });
+      }
       rows.push({
         rate,
         sentPerSec: Math.round(frames / seconds),
@@ -144,7 +163,7 @@ export async function measureLatency(
         loadAverage: round(loadavg()[0]!),
       });
     }
-    if (!options.profileSeconds) return { rows };
+    if (!options.profileSeconds) return { rows, ...(options.tail ? { tails } : {}) };
     const rate = Math.max(...options.rates);
     const running = load(rate, new Map());
     try {

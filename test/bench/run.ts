@@ -303,7 +303,7 @@ async function supervisor(): Promise<void> {
   results.supervisor = { ...result, heapGrowthMB: heapGrowth, ...heapTarget };
   table(
     `10. The supervisor’s desk: server → row on screen in Chromium through the web host (${result.members} members changing; a marker member ten times a second)`,
-    result.rows.map((r) => ({ 'changes/s': r.rate, 'sent/s': r.sentPerSec, sent: r.sent, seen: r.markers, 'p50 ms': r.p50, 'p99 ms': r.p99, 'max ms': r.max, 'window heap MB': r.windowHeapMB, 'core heap MB': r.coreHeapMB, load: r.loadAverage, met: r.met ? 'yes' : 'NO' })),
+    result.rows.map((r) => ({ 'changes/s': r.rate, 'sent/s': r.sentPerSec, sent: r.sent, seen: r.markers, 'p50 ms': r.p50, 'p99 ms': r.p99, 'max ms': r.max, 'window CPU ms/s': r.windowCpuMsPerSec, 'window heap MB': r.windowHeapMB, 'core heap MB': r.coreHeapMB, load: r.loadAverage, met: r.met ? 'yes' : 'NO' })),
   );
   table(
     `10. The supervisor’s desk: heap after a full GC over ${settings.supervisorHeapSeconds} s at ${result.heapRate} changes/s`,

@@ -29,6 +29,7 @@ import { launchChromium } from '../e2e/browser.js';
 import { eventually } from '../support/eventually.js';
 import { percentile, round } from './core.js';
 import { profileWindow, type ThreadProfile } from './profile.js';
+import { attributeTail, startTailTrace, tapSocketSends, wireTapScript, type TailReport } from './tail.js';
 
 /** The target of issue 21: one frame at 60 Hz. */
 export const FRAME_MS = 16.7;
@@ -44,6 +45,11 @@ export interface SupervisorLatencyRow {
   p50: number;
   p99: number;
   max: number;
+  /**
+   * The window's main thread over the rate: CPU ms it used per second (Chromium's `ThreadTime`, CPU
+   * time, steadier than the wall-clock figures on a busy machine).
+   */
+  windowCpuMsPerSec: number;
   /** The window's JS heap after a full GC at the end of the rate, MB. */
   windowHeapMB: number;
   /** The core's heap after a full GC at the end of the rate, MB. */
@@ -69,6 +75,8 @@ export interface SupervisorResult {
   heapRate: number;
   /** The window's main thread at the top rate, self time by category (`profile.ts`). */
   profile?: ThreadProfile & { rate: number; loadAverage: number };
+  /** With `tail`: per rate, where its slow markers spent their time (`tail.ts`). */
+  tails?: Array<{ rate: number; loadAverage: number } & TailReport>;
 }
 
 const MARKERS_PER_SEC = 10;
@@ -108,15 +116,19 @@ export async function measureSupervisor(options: {
   heapEverySeconds?: number;
   /** Seconds of the window's trace at the top rate (0: none). */
   profileSeconds?: number;
+  /** Trace each rate and attribute its slow markers (`tail.ts`). */
+  tail?: boolean;
   log: Logger;
 }): Promise<SupervisorResult> {
   const core = await startCore({ config: parseConfig({}), demo: true, demoScenario: 'supervisor', demoEventsPerSec: 0, log: options.log });
   const demo = core.demo!;
   if (!demo.setRate || !demo.mark) throw new Error('the supervisor scenario gives no rate or marker');
-  const host = await startWebHost({ core, log: options.log });
+  // BENCH_RENDERER_DIR: another build of the renderer (an A/B of two builds, alternated run by run).
+  const host = await startWebHost({ core, log: options.log, ...(process.env.BENCH_RENDERER_DIR ? { rendererDir: process.env.BENCH_RENDERER_DIR } : {}) });
   const browser = await launchChromium();
   try {
     const page = await (await browser.newContext({ viewport: { width: 440, height: 900 } })).newPage();
+    if (options.tail) await page.addInitScript({ content: wireTapScript('') });
     await page.addInitScript({
       content: `(() => {
         const seen = [];
@@ -138,15 +150,25 @@ export async function measureSupervisor(options: {
     const first = demo.mark();
     const key = await markerKey(core, first);
     await page.evaluate((k) => void ((window as unknown as { __marker: string }).__marker = k), key);
+    // The marker's record in a message, up to its presence's state.
+    if (options.tail) await page.evaluate((k) => void ((window as unknown as { __wirePattern: string }).__wirePattern = `"${k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}".{0,300}?"state":"[a-z-]+"`), key);
     const members = Object.keys(core.desk.state.team).length;
     // The count as the desk says it in English (thousands grouped: 5,500).
     await page.getByRole('heading', { name: /^Team\b/ }).getByText(new RegExp(`^${members.toLocaleString('en')}$`)).waitFor({ timeout: 60_000 });
 
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const threadTime = async (): Promise<number> => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime')?.value ?? 0;
     const rows: SupervisorLatencyRow[] = [];
+    const tails: NonNullable<SupervisorResult['tails']> = [];
     for (const rate of options.rates) {
       demo.setRate(rate);
       await new Promise((resolve) => setTimeout(resolve, 1_000)); // the pace settles
+      const stopTrace = options.tail ? await startTailTrace(browser, page) : undefined;
+      const wirePattern = options.tail ? await page.evaluate(() => (window as unknown as { __wirePattern: string }).__wirePattern) : undefined;
+      const socketTap = wirePattern ? tapSocketSends(() => new RegExp(wirePattern, 'g')) : undefined;
       const sentBefore = sentSoFar(core);
+      const cpuBefore = await threadTime();
       const started = performance.now();
       const marks: Array<{ at: number; state: 'ready' | 'not-ready' }> = [];
       const timer = setInterval(() => {
@@ -157,9 +179,22 @@ export async function measureSupervisor(options: {
       clearInterval(timer);
       const seconds = (performance.now() - started) / 1000;
       const sentPerSec = Math.round((sentSoFar(core) - sentBefore) / seconds);
+      const windowCpuMsPerSec = round(((await threadTime()) - cpuBefore) * 1000 / seconds);
       await new Promise((resolve) => setTimeout(resolve, 500));
       const seen = await page.evaluate(() => (window as unknown as { __seen: Array<[number, string]> }).__seen.splice(0));
-      const samples = match(marks, seen);
+      const matched = match(marks, seen);
+      const samples = matched.map((m) => m.seen - m.sent).sort((a, b) => a - b);
+      if (stopTrace) {
+        const wire = await page.evaluate(() => (window as unknown as { __wire: Array<[number, string[]]> }).__wire.splice(0));
+        const marked = matched.map((m) => {
+          const carries = ([at, found]: [number, string[]]): boolean => at >= m.sent && at <= m.seen && found.some((f) => f.endsWith(`"${m.state}"`));
+          const arrived = wire.find(carries);
+          const handed = socketTap!.sends.find(carries);
+          return { key: `${m.state}@${round(m.sent)}`, sent: m.sent, seen: m.seen, ...(arrived ? { wire: arrived[0] } : {}), ...(handed ? { socket: handed[0] } : {}) };
+        });
+        socketTap!.restore();
+        tails.push({ rate, loadAverage: round(loadavg()[0]!), ...attributeTail(await stopTrace(), marked) });
+      }
       const p99 = round(percentile(samples, 99));
       rows.push({
         rate,
@@ -169,6 +204,7 @@ export async function measureSupervisor(options: {
         p50: round(percentile(samples, 50)),
         p99,
         max: round(samples.at(-1) ?? Number.NaN),
+        windowCpuMsPerSec,
         ...(await heaps(page)),
         loadAverage: round(loadavg()[0]!),
         target: `p99 ≤ ${FRAME_MS} ms, ≥ 95 % of markers seen`,
@@ -195,7 +231,7 @@ export async function measureSupervisor(options: {
       }
     }
     demo.setRate(0);
-    return { members, rows, heap, heapRate, ...(profile ? { profile } : {}) };
+    return { members, rows, heap, heapRate, ...(profile ? { profile } : {}), ...(options.tail ? { tails } : {}) };
   } finally {
     await browser.close().catch(() => undefined);
     await host.close();
@@ -209,17 +245,20 @@ function sentSoFar(core: Core): number {
 }
 
 /**
- * Each marker's latency, sorted: the first stamp whose words show its state at or after its send
+ * Each marker seen, with its send and its stamp: the first stamp whose words show its state at or after its send
  * and before the send of the next marker with the same state (the marker alternates, so that
  * stamp is this marker's; one slower than two markers' spacing, 200 ms, is not a sample).
  */
-function match(marks: ReadonlyArray<{ at: number; state: 'ready' | 'not-ready' }>, seen: ReadonlyArray<[number, string]>): number[] {
+function match(
+  marks: ReadonlyArray<{ at: number; state: 'ready' | 'not-ready' }>,
+  seen: ReadonlyArray<[number, string]>,
+): Array<{ sent: number; seen: number; state: 'ready' | 'not-ready' }> {
   const shows = (label: string, state: 'ready' | 'not-ready'): boolean => (state === 'ready' ? /^[^,]+, Ready\b/ : /^[^,]+, Not ready\b/).test(label);
-  const samples: number[] = [];
+  const samples: Array<{ sent: number; seen: number; state: 'ready' | 'not-ready' }> = [];
   marks.forEach((mark, i) => {
     const until = marks[i + 2]?.at ?? Number.POSITIVE_INFINITY;
     const stamp = seen.find(([at, label]) => at >= mark.at && at < until && shows(label, mark.state));
-    if (stamp) samples.push(stamp[0] - mark.at);
+    if (stamp) samples.push({ sent: mark.at, seen: stamp[0], state: mark.state });
   });
-  return samples.sort((a, b) => a - b);
+  return samples;
 }
