@@ -98,10 +98,37 @@ export function teamGroups(state: DeskState): TeamGroup[] {
     });
 }
 
-/** Whether the desk shows a Team at all (without listing thousands of keys per change). */
+/**
+ * Whether the desk shows a Team at all. Walks the team's keys: `for…in` on the window's team slice
+ * (a dictionary changed in place) lists every key before it yields the first, ~2.5 ms on 5 500
+ * members [I: measured in Node 20]; per change, use {@link TeamPresence}.
+ */
 export function hasTeam(state: DeskState): boolean {
   for (const _ in state.team) return true;
   return false;
+}
+
+/**
+ * {@link hasTeam} kept between changes: it looks at the members changed since it last answered
+ * ({@link TeamChanges}), not at the team. A member added makes it true; only a member removed
+ * while it is true makes it walk the team again (was the last one gone?). Issue 21: asked on every
+ * change of the desk, `hasTeam` alone cost a supervisor's window ~2.5 ms per change.
+ */
+export class TeamPresence {
+  #version = -1;
+  #has = false;
+
+  /** Whether `state` (the state shown at `changes.version`) has any team member. */
+  has(state: DeskState, changes: TeamChanges): boolean {
+    const changed = this.#version < 0 ? 'all' : changes.since(this.#version);
+    this.#version = changes.version;
+    if (changed === 'all') return (this.#has = hasTeam(state));
+    for (const key of changed) {
+      if (key in state.team) this.#has = true;
+      else if (this.#has) return (this.#has = hasTeam(state));
+    }
+    return this.#has;
+  }
 }
 
 /** The key of the group a member is in ({@link TeamGroup.key}). */

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { DeskState, TeamMember } from '../../common/model.js';
 import { initialState } from '../../main/desk/store.js';
 import { applyPatch, type DeskPatch, type PatchOwner } from '../../common/patch.js';
-import { TeamChanges, TeamGrouping, teamGroups, type TeamGroup } from '../../renderer/lib/team.js';
+import { hasTeam, TeamChanges, TeamGrouping, teamGroups, TeamPresence, type TeamGroup } from '../../renderer/lib/team.js';
 
 const AT = '2026-12-05T09:00:00.000Z';
 const STATES = ['ready', 'not-ready', 'do-not-disturb', 'wrap-up', 'offline'] as const;
@@ -147,6 +147,32 @@ describe('the Team’s groups kept between changes', () => {
           if (c.show) assert.deepEqual(window.groups(), teamGroups(window.state));
         }
         assert.deepEqual(window.groups(), teamGroups(window.state));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('whether the desk shows a Team, kept between changes', () => {
+  it('follows members arriving and leaving, down to none and back, whichever frames it is asked in', () => {
+    const step = fc.record({ add: fc.boolean(), pick: fc.nat(), ask: fc.boolean(), show: fc.boolean() });
+    fc.assert(
+      fc.property(fc.nat({ max: 3 }), fc.array(step, { maxLength: 40 }), (start, steps) => {
+        const window = new Window(floor(start));
+        const presence = new TeamPresence();
+        window.changes.commit();
+        assert.equal(presence.has(window.state, window.changes), start > 0);
+        let next = 100;
+        for (const s of steps) {
+          const keys = Object.keys(window.state.team);
+          if (s.add || keys.length === 0) window.apply({ team: { upsert: [member('a', next++, 'Orders', 'New')], remove: [] } });
+          else window.apply({ team: { upsert: [], remove: [keys[s.pick % keys.length]!] } });
+          if (s.show) window.changes.commit();
+          // Asked only of a state as shown (the Team reads the desk's state after a frame's commit).
+          if (s.show && s.ask) assert.equal(presence.has(window.state, window.changes), hasTeam(window.state));
+        }
+        window.changes.commit();
+        assert.equal(presence.has(window.state, window.changes), hasTeam(window.state));
       }),
       { numRuns: 300 },
     );
