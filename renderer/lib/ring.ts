@@ -45,6 +45,11 @@ const CHIME_NOTE_S = 0.32;
 /** Peak gains (0–1): a ring that is heard, a chime that is quieter. */
 const RING_GAIN = 0.14;
 const CHIME_GAIN = 0.08;
+/**
+ * How long the audio context runs on after the last sound before the ringer suspends it, ms [I]:
+ * longer than a chime and than a ring's silence, so a context sounding again soon is still awake.
+ */
+export const REST_AFTER_MS = 5_000;
 
 type AudioContextClass = new () => AudioContext;
 /** `AudioContext.setSinkId` (Chromium 110+, Electron 23+); absent from older type libraries. */
@@ -60,6 +65,12 @@ export class Ringer {
    * took a tenth of the window's main thread on the supervisor's desk, issue 21).
    */
   #failed = false;
+  /**
+   * The ringer suspended a running context while nothing sounds (an open context keeps the
+   * output device busy): audio is allowed, and the next sound resumes it.
+   */
+  #resting = false;
+  #restTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #Audio: AudioContextClass | undefined;
   #ringing = false;
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -126,6 +137,28 @@ export class Ringer {
     if (fresh && !ringing && this.#settings.sound && isAlertingTab()) void this.#play((context, at) => chime(context, at));
   }
 
+  /**
+   * Makes the audio context ahead of the first ring, where the ring may sound (sound on, the
+   * alerting tab), and lets it rest until something sounds. Issue 21: Chromium's first
+   * `new AudioContext()` in a page blocks its main thread for 0.5–0.9 s (it asks the audio service
+   * for the output device) [I: measured in headless Chromium, loaded machine]; made at the first
+   * ringing call, that froze the window just as the call appeared.
+   */
+  prepare(): void {
+    if (!this.#settings.sound || !isAlertingTab()) return;
+    if (this.#ensure()) this.#refresh();
+  }
+
+  /** {@link prepare} when the window is next idle (within 2 s); returns the cancel. */
+  prepareWhenIdle(): () => void {
+    if (typeof requestIdleCallback !== 'function') {
+      const timer = setTimeout(() => this.prepare(), 0);
+      return () => clearTimeout(timer);
+    }
+    const id = requestIdleCallback(() => this.prepare(), { timeout: 2_000 });
+    return () => cancelIdleCallback(id);
+  }
+
   /** Makes or resumes the audio context (call it from a user gesture); resolves with the sound's state. */
   async unlock(): Promise<RingSound> {
     this.#failed = false;
@@ -140,6 +173,7 @@ export class Ringer {
     this.#ringing = false;
     this.#stopFollowing();
     this.#stopLoop();
+    clearTimeout(this.#restTimer);
     if (typeof window !== 'undefined') {
       window.removeEventListener('pointerdown', this.#unlock, true);
       window.removeEventListener('keydown', this.#unlock, true);
@@ -163,12 +197,17 @@ export class Ringer {
 
   #refresh(): void {
     const wanted = this.#ringing && this.#settings.sound && isAlertingTab();
-    if (!wanted) this.#stopLoop();
+    if (!wanted) {
+      this.#stopLoop();
+      this.#restSoon();
+    }
     let sound: RingSound = 'off';
     if (wanted) {
       const context = this.#ensure();
+      clearTimeout(this.#restTimer);
+      this.#restTimer = undefined;
       if (!context) sound = 'unavailable';
-      else if (context.state === 'running') sound = 'playing';
+      else if (context.state === 'running' || this.#resting) sound = 'playing'; // resting: the first ring resumes it
       else {
         sound = 'blocked';
         // Allowed already (a gesture happened, or the host needs none): this starts it.
@@ -183,8 +222,9 @@ export class Ringer {
 
   #startLoop(): void {
     const ringOnce = (): void => void this.#play((context, at) => ring(context, at));
-    ringOnce();
+    // The loop is set first: the first ring may resume the context, whose state change refreshes.
     this.#timer = setInterval(ringOnce, (RING_ON_S + RING_OFF_S) * 1000);
+    ringOnce();
   }
 
   #stopLoop(): void {
@@ -192,12 +232,33 @@ export class Ringer {
     this.#timer = undefined;
   }
 
+  /** Suspends a running context once {@link REST_AFTER_MS} pass with nothing to sound (a new sound puts it off). */
+  #restSoon(): void {
+    if (this.#context?.state !== 'running') return;
+    clearTimeout(this.#restTimer);
+    this.#restTimer = setTimeout(() => {
+      this.#restTimer = undefined;
+      const context = this.#context;
+      if (!context || context.state !== 'running' || this.#timer) return;
+      this.#resting = true;
+      void context.suspend().catch(() => (this.#resting = false));
+    }, REST_AFTER_MS);
+  }
+
   /** Plays a sound on the chosen output (the default one when it cannot be chosen). */
   async #play(sound: (context: AudioContext, at: number) => void): Promise<void> {
     const context = this.#ensure();
-    if (!context || context.state !== 'running') return;
+    if (!context) return;
+    if (this.#resting) {
+      this.#resting = false;
+      await context.resume().catch(() => undefined);
+      // Not allowed after all: say so (blocked), as for a context that never ran.
+      if (context.state !== 'running') this.#refresh();
+    }
+    if (context.state !== 'running') return;
     await this.#route(context);
     sound(context, context.currentTime + 0.02);
+    if (!this.#timer) this.#restSoon();
   }
 
   async #route(context: SinkSelectable): Promise<void> {

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
-import { RING_OFF_S, RING_ON_S, Ringer, type RingSound } from '../../renderer/lib/ring.js';
+import { REST_AFTER_MS, RING_OFF_S, RING_ON_S, Ringer, type RingSound } from '../../renderer/lib/ring.js';
 
 /** A sound started on the fake context: its first frequency, Hz. */
 interface Played {
@@ -40,6 +40,10 @@ function recordingAudio(options: { allowed: boolean; sinks?: string[] }) {
     }
     async close(): Promise<void> {
       this.state = 'closed';
+    }
+    async suspend(): Promise<void> {
+      this.state = 'suspended';
+      this.dispatchEvent(new Event('statechange'));
     }
     async setSinkId(id: string): Promise<void> {
       if (id && !(options.sinks ?? []).includes(id)) throw new Error('NotFoundError');
@@ -182,6 +186,51 @@ describe('the window’s ring', () => {
     works = true;
     assert.equal(await ringer.unlock(), 'playing', 'a gesture tries again');
     assert.equal(made, 2);
+    ringer.dispose();
+  });
+
+  it('makes its audio context before the first ring, lets it rest while nothing sounds, and rings at once from rest', async () => {
+    mock.timers.reset();
+    mock.timers.enable({ apis: ['setInterval', 'setTimeout'] });
+    let made = 0;
+    const audio = recordingAudio({ allowed: true });
+    const Real = audio.Audio;
+    const Counted = function () {
+      made += 1;
+      return new Real();
+    } as unknown as new () => AudioContext;
+    const ringer = new Ringer(Counted);
+    ringer.prepare();
+    assert.equal(made, 1, 'made ahead, with nothing ringing');
+    assert.equal(ringer.sound, 'off');
+    mock.timers.tick(REST_AFTER_MS);
+    await flush();
+    ringer.update(true, []);
+    assert.equal(ringer.sound, 'playing', 'a context at rest is one the browser lets play');
+    await flush();
+    assert.equal(audio.played.length, 1, 'the ring sounds at once, resumed from rest');
+    assert.equal(made, 1, 'the same context');
+    mock.timers.tick(REST_AFTER_MS * 2);
+    assert.equal(ringer.sound, 'playing', 'no rest while a call rings');
+    ringer.update(false, []);
+    mock.timers.tick(REST_AFTER_MS);
+    await flush();
+    ringer.update(true, []);
+    await flush();
+    assert.equal(audio.played.length, 2 + Math.floor((REST_AFTER_MS * 2) / CYCLE_MS), 'rang again after its rest');
+    ringer.dispose();
+  });
+
+  it('made ahead where the browser holds sound back, it still asks for the click when a call rings', async () => {
+    const audio = recordingAudio({ allowed: false });
+    const ringer = new Ringer(audio.Audio);
+    ringer.prepare();
+    assert.equal(ringer.sound, 'off');
+    ringer.update(true, []);
+    await flush();
+    assert.equal(ringer.sound, 'blocked');
+    audio.allow();
+    assert.equal(await ringer.unlock(), 'playing');
     ringer.dispose();
   });
 
