@@ -153,6 +153,12 @@ describe('ringing in Chromium', () => {
     await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
     assert.ok(await page.evaluate(() => window.scrollY > 0), 'the settings screen scrolled');
     assert.ok(await inSight(answerIn(row)), 'Answer in sight over the settings');
+    // What the window scrolls into view (as it does a row the focus moves to) stops below the strip, not under it.
+    const field = page.getByRole('form', { name: 'Settings' }).getByRole('textbox').first();
+    await field.evaluate((element) => element.scrollIntoView({ block: 'nearest' }));
+    const fieldTop = await field.evaluate((element) => element.getBoundingClientRect().top);
+    const stripBottom = await strip(page).evaluate((element) => element.getBoundingClientRect().bottom);
+    assert.ok(fieldTop >= stripBottom, `the field scrolled to (top ${fieldTop} px) shows below the strip (bottom ${stripBottom} px)`);
 
     // The strip comes first after the header in the Tab order.
     await settingsButton.focus();
