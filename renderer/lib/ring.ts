@@ -204,8 +204,10 @@ export class Ringer {
     let sound: RingSound = 'off';
     if (wanted) {
       const context = this.#ensure();
-      clearTimeout(this.#restTimer);
-      this.#restTimer = undefined;
+      if (this.#restTimer) {
+        clearTimeout(this.#restTimer);
+        this.#restTimer = undefined;
+      }
       if (!context) sound = 'unavailable';
       else if (context.state === 'running' || this.#resting) sound = 'playing'; // resting: the first ring resumes it
       else {
@@ -232,9 +234,13 @@ export class Ringer {
     this.#timer = undefined;
   }
 
-  /** Suspends a running context once {@link REST_AFTER_MS} pass with nothing to sound (a new sound puts it off). */
-  #restSoon(): void {
-    if (this.#context?.state !== 'running') return;
+  /**
+   * Suspends a running context once {@link REST_AFTER_MS} pass with nothing to sound. Called on
+   * every update of the desk while nothing rings: a rest already planned stands (no timer churn per
+   * change); `again` (a sound just played) plans it afresh.
+   */
+  #restSoon(again = false): void {
+    if (this.#context?.state !== 'running' || (this.#restTimer && !again)) return;
     clearTimeout(this.#restTimer);
     this.#restTimer = setTimeout(() => {
       this.#restTimer = undefined;
@@ -258,7 +264,7 @@ export class Ringer {
     if (context.state !== 'running') return;
     await this.#route(context);
     sound(context, context.currentTime + 0.02);
-    if (!this.#timer) this.#restSoon();
+    if (!this.#timer) this.#restSoon(true);
   }
 
   async #route(context: SinkSelectable): Promise<void> {
