@@ -26,6 +26,7 @@ for (const r of result.rows) console.log(`${desk} at ${r.rate}/s: p50/p99/max ${
 for (const t of result.tails ?? []) {
   console.log(`${desk} at ${t.rate}/s (load ${t.loadAverage}): ${t.samples} markers, ${t.slow} over 16.7 ms (${t.slowMostlyBeforeWindow} of them mostly before the page; found in the socket's sends ${t.found.socket}, in the page's messages ${t.found.page})`);
   console.log(`  p50/p99/max ms — whole ${t.total.join('/')} · sent → socket ${t.toSocket.join('/')} · socket → page ${t.socketToPage.join('/')} · page → row ${t.inWindow.join('/')}`);
+  console.log(`  the main thread's CPU ms/s (self thread time): ${t.cpuMsPerSec.map((c) => `${c.what} ${c.ms}`).join(' · ')}`);
   console.log('  the slow markers, socket → row, self ms by what ran (trace):');
   for (const b of t.slowBlame.slice(0, 15)) console.log(`    ${b.ms}\t${b.what}`);
   console.log('  the same spans, JS profile self ms:');

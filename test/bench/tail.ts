@@ -79,6 +79,8 @@ interface TraceEvent {
   ph: string;
   ts: number;
   dur?: number;
+  /** The event's thread (CPU) time, µs. */
+  tdur?: number;
   pid: number;
   tid: number;
   args?: { name?: string; data?: { functionName?: string; url?: string; lineNumber?: number; type?: string; timerId?: number; stackTrace?: unknown } };
@@ -115,6 +117,11 @@ export interface TailReport {
   /** Over the whole rate, JS CPU profile samples: self ms by function, and by the three innermost named frames. */
   allJs: Array<{ what: string; ms: number }>;
   allStacks: Array<{ what: string; ms: number }>;
+  /**
+   * Over the whole rate: the main thread's CPU time (trace events' thread time, self), ms per
+   * second, by event name: steadier than wall-clock figures on a shared machine.
+   */
+  cpuMsPerSec: Array<{ what: string; ms: number }>;
   /** Over the whole trace: main-thread tasks over 16.7 ms, by what took most of each. */
   longTasks: Array<{ what: string; count: number; ms: number }>;
   /** The ten slowest markers, each with its split and the tasks in its window span. */
@@ -294,6 +301,18 @@ export function attributeTail(trace: TailTrace, samples: readonly TailSample[], 
     longTasks.set(top, entry);
   }
   const withWire = traced.filter((s) => s.wire !== undefined);
+  const cpu = new Map<string, number>();
+  const cpuSelf = (n: Node): number => {
+    let children = 0;
+    for (const c of n.children) children += cpuSelf(c);
+    const own = (n.e.tdur ?? 0) / 1000;
+    const name = n.e.name === 'FunctionCall' ? 'FunctionCall' : n.e.name;
+    cpu.set(name, (cpu.get(name) ?? 0) + Math.max(0, own - children));
+    return own;
+  };
+  for (const r of roots) cpuSelf(r);
+  const tracedSeconds = roots.length ? (roots.at(-1)!.end - roots[0]!.start) / 1000 : 1;
+  cpu.set('(all)', [...cpu.values()].reduce((a, b) => a + b, 0));
   return {
     samples: traced.length,
     found: { socket: traced.filter((s) => s.socket !== undefined).length, page: withWire.length },
@@ -309,6 +328,7 @@ export function attributeTail(trace: TailTrace, samples: readonly TailSample[], 
     slowStacks: ranked(slowStacks),
     allJs: ranked(allJs),
     allStacks: ranked(allStacks),
+    cpuMsPerSec: [...cpu].sort((a, b) => b[1] - a[1]).slice(0, 14).map(([w, ms]) => ({ what: w, ms: round(ms / tracedSeconds) })),
     longTasks: [...longTasks].sort((a, b) => b[1].ms - a[1].ms).map(([w, v]) => ({ what: w, count: v.count, ms: round(v.ms) })),
     worst: [...slow]
       .sort((a, b) => b.seen - b.sent - (a.seen - a.sent))
