@@ -1,9 +1,10 @@
 /**
  * The desk's changes as the wire carries them, and how the window folds them in.
  *
- * The core pushes a full {@link DeskState} first, then {@link DeskPatch}es holding only the
- * entities whose identity changed; a chat whose transcript only grew carries just its new lines.
- * The diff that makes a patch is the core's (`main/desk/patch.ts`): it relies on what the store
+ * The core pushes a full {@link DeskState} first, then {@link DeskPatch}es holding only what
+ * changed: a new entity whole, and of an entity the window already has only its key and the members
+ * whose identity changed ({@link Upsert}); a chat whose transcript only grew carries just its new
+ * lines. The diff that makes a patch is the core's (`main/desk/patch.ts`): it relies on what the store
  * promises (it never mutates, keeps unchanged entities and transcript lines by reference, keeps
  * every transcript in one order), and only the core computes patches, so it stays out of the
  * window's bundle. The patch's shape and the apply are here, in `common/`, because both sides need
@@ -15,24 +16,38 @@
 import type { AutomationView } from './automation.js';
 import type { Account, Call, Callback, Chat, DeskSetup, DeskState, PastCall, PendingDial, Queue, Said, ScreenPop, TeamMember } from './model.js';
 
-/** Upserts and removals of one keyed slice. */
-export type SlicePatch<T> = {
-  upsert: T[];
+/** The member that names an entity of `T`: `key`, or `id` for accounts (which have no `key`). */
+export type KeyOf<T> = T extends { key: string } ? Pick<T, 'key'> : T extends { id: string } ? Pick<T, 'id'> : never;
+
+/**
+ * An entity as a patch carries it. One the window does not have yet (new, or none under its key)
+ * travels whole. Of one it has (in the same slice; a chat also in the other chat slice, since a chat
+ * that ends moves), only its key travels, with the members whose value changed, whole (a changed
+ * `presence` travels as a whole `presence`), and `unset` naming the members it lost (an error
+ * cleared, a prompt answered). So a flag that changes costs the flag's bytes, not the account's
+ * (issue 21). The window merges it into its copy ({@link applyPatch}): the members present replace
+ * its own, those in `unset` leave. A member absent did not change; a member whose value is a new
+ * object equal to the old (a call's `userData` each event restates) does not travel either.
+ * [I]: the format is the project's own; both sides are here and in `main/desk/patch.ts`.
+ */
+export type Upsert<T> = Partial<T> & KeyOf<T> & { unset?: Array<keyof T & string> };
+
+/** Upserts and removals of one keyed slice of `T`: whole entities or their changed members ({@link Upsert}; a chat's: {@link ChatUpsert}). */
+export type SlicePatch<T, U = Upsert<T>> = {
+  upsert: U[];
   remove: string[];
 };
 
 /**
- * A changed chat: the whole chat, or, when its transcript only grew, {@link ChatLines}.
+ * A changed chat ({@link Upsert}), always with `messages`: when `messagesFrom` is present, they are
+ * just the lines added after the first `messagesFrom` of the window's transcript (none when it did
+ * not grow; a chat's line costs its own bytes, not the chat's); when it is absent, the whole
+ * transcript (a new chat, or a line that arrived out of order was sorted in before others).
  */
-export type ChatUpsert = (Chat & { messagesFrom?: undefined }) | ChatLines;
+export type ChatUpsert = Upsert<Chat> & Pick<Chat, 'messages'> & { messagesFrom?: number };
 
-/**
- * A chat whose transcript only grew: `messages` holds just the new lines, `messagesFrom` says how
- * many earlier lines to keep, and of the other members only those that changed travel (the rest
- * are the window's as it has them), so a chat's line costs its own bytes, not the chat's. No
- * member was removed (a chat that lost one travels whole).
- */
-export type ChatLines = Partial<Chat> & Pick<Chat, 'key' | 'messages'> & { messagesFrom: number };
+/** A chat whose transcript only grew: the chat's key, its new lines and its other changed members ({@link ChatUpsert}). */
+export type ChatLines = ChatUpsert & Pick<Chat, 'messages'> & { messagesFrom: number };
 
 /**
  * How the recent calls changed when calls were put at the head of the list: those calls, then the
@@ -51,9 +66,9 @@ export type DeskPatch = {
   historyNotice?: string | null;
   /** The same notice as a code (`DeskState.historyNoticeSaid`); `null` when dismissed. */
   historyNoticeSaid?: Said | null;
-  chats?: SlicePatch<ChatUpsert>;
+  chats?: SlicePatch<Chat, ChatUpsert>;
   /** Chats that ended (a chat that ends is removed from `chats` and upserted here, under its key). */
-  endedChats?: SlicePatch<ChatUpsert>;
+  endedChats?: SlicePatch<Chat, ChatUpsert>;
   callbacks?: SlicePatch<Callback>;
   queues?: SlicePatch<Queue>;
   team?: SlicePatch<TeamMember>;
@@ -70,7 +85,7 @@ export type DeskPatch = {
 /** A pushed change: `full` on subscribe (and after a gap), else `patch`. `seq` counts up by one. */
 export type DeskChange = { seq: number; full: DeskState } | { seq: number; patch: DeskPatch };
 
-/** An entity of a keyed slice: accounts are keyed by `id`, everything else by `key`. */
+/** An entity of a keyed slice, or its upsert: accounts are keyed by `id`, everything else by `key`. */
 type Keyed = { key: string } | { id: string; key?: undefined };
 /** The desk state's keyed slices: each is a record by key, patched as upserts and removals. */
 export type SliceName = 'accounts' | 'calls' | 'chats' | 'endedChats' | 'callbacks' | 'queues' | 'team';
@@ -97,19 +112,26 @@ export interface PatchOwner {
 /**
  * Applies a patch to a state (the window's side of `diffState` in `main/desk/patch.ts`). Pure,
  * except for a team slice `owner` owns ({@link PatchOwner}), which is changed in place; the team
- * record it makes becomes `owner`'s.
+ * record it makes becomes `owner`'s. An upsert of an entity `state` has is merged into it
+ * ({@link Upsert}): the result is a new object, so a reader still tells a changed entity by identity.
  */
 export function applyPatch(state: DeskState, patch: DeskPatch, owner?: PatchOwner): DeskState {
   const next: DeskState = { ...state };
   for (const slice of SLICES) {
     const sp = patch[slice] as SlicePatch<Keyed> | undefined;
     if (!sp) continue;
+    const before = state[slice] as Record<string, Keyed>;
     const owned = slice === 'team' && owner !== undefined;
-    const record = owned && owner.team === state.team ? (state.team as Record<string, Keyed>) : { ...(state[slice] as Record<string, Keyed>) };
+    const record = owned && owner.team === before ? before : { ...before };
     if (owned) owner.team = record;
     for (const key of sp.remove) delete record[key];
-    const chats = slice === 'chats' || slice === 'endedChats';
-    for (const entity of sp.upsert) record[keyOf(entity)] = chats ? fullChat(state, entity as ChatUpsert) : entity;
+    // A chat that ends moves between the chat slices: its upsert is made from where it was.
+    const other = slice === 'chats' ? state.endedChats : slice === 'endedChats' ? state.chats : undefined;
+    for (const upsert of sp.upsert) {
+      const key = keyOf(upsert);
+      const known = before[key] ?? (other?.[key] as Keyed | undefined);
+      record[key] = known === undefined ? upsert : merged(known, upsert as Upsert<Keyed> & { messagesFrom?: number });
+    }
     (next as unknown as Record<string, unknown>)[slice] = record;
   }
   if (patch.recentCalls) next.recentCalls = patch.recentCalls;
@@ -129,12 +151,17 @@ export function applyPatch(state: DeskState, patch: DeskPatch, owner?: PatchOwne
   return next;
 }
 
-/** A chat upsert made whole: its earlier lines from the chat as `state` had it, live or ended (a chat that ends moves between the slices). */
-function fullChat(state: DeskState, upsert: ChatUpsert): Chat {
-  if (upsert.messagesFrom === undefined) return upsert;
-  const { messagesFrom, ...lines } = upsert;
-  const before = state.chats[lines.key] ?? state.endedChats[lines.key];
-  return { ...before, ...lines, messages: [...(before?.messages ?? []).slice(0, messagesFrom), ...lines.messages] } as Chat;
+/** `known` with an upsert's members in place of its own and its `unset` members gone (a chat's new lines after its first `messagesFrom`). */
+function merged(known: Keyed, upsert: Upsert<Keyed> & { messagesFrom?: number }): Keyed {
+  // Spreads, not assignments: a member is defined as JSON.parse made it, whatever its name.
+  const { unset, messagesFrom, ...members } = upsert;
+  const out = { ...known, ...members } as Record<string, unknown>;
+  if (messagesFrom !== undefined) {
+    const lines = (known as { messages?: unknown[] }).messages ?? [];
+    out.messages = [...lines.slice(0, messagesFrom), ...(members as unknown as { messages: unknown[] }).messages];
+  }
+  if (unset) for (const member of unset) delete out[member];
+  return out as Keyed;
 }
 
 /**

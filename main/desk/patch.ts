@@ -1,33 +1,110 @@
 /**
  * The diff the hub (`main/bridge.ts`) sends the windows: which entities of the desk state changed
- * between two states, as a {@link DeskPatch} (`common/patch.ts`, where the window's apply is).
+ * between two states, and of each the window already has, which members (`Upsert`), as a
+ * {@link DeskPatch} (`common/patch.ts`, where the window's apply is).
  *
- * It compares by identity, so it is only right for states the store made: the store never
+ * It finds changed entities by identity, so it is only right for states the store made: the store never
  * mutates, keeps every unchanged entity (and every old transcript line) by reference, and keeps
  * each transcript in one strict order. Those are the desk's promises, which is why the diff lives
  * with the desk and the window only applies.
  */
 import type { Chat, DeskState, PastCall } from '../../common/model.js';
 import { historyGrowth, type Touched } from './store.js';
-import { SLICES, type ChatLines, type ChatUpsert, type DeskPatch, type RecentCallsDelta, type SlicePatch } from '../../common/patch.js';
+import { SLICES, type ChatUpsert, type DeskPatch, type RecentCallsDelta, type SliceName } from '../../common/patch.js';
 
-function diffSlice<T extends object>(prev: Record<string, T>, next: Record<string, T>, touched: Set<string> | 'all' | undefined): SlicePatch<T> | undefined {
+type Entity = Record<string, unknown>;
+
+/**
+ * One slice's upserts and removals. An entity `prev` had (for a chat: in either chat slice, `from`)
+ * travels as its changed members ({@link changedMembers}); one it did not, whole; one whose members
+ * all came out equal, not at all.
+ */
+function diffSlice(
+  slice: SliceName,
+  prev: Record<string, Entity>,
+  next: Record<string, Entity>,
+  touched: Set<string> | 'all' | undefined,
+  from: Record<string, Entity> | undefined,
+): { upsert: Entity[]; remove: string[] } | undefined {
   if (prev === next) return undefined;
-  const upsert: T[] = [];
+  const upsert: Entity[] = [];
   const remove: string[] = [];
+  const keyName = slice === 'accounts' ? 'id' : 'key';
   if (touched instanceof Set) {
     // Only what the folds since `prev` touched can differ: read those keys, not the slice.
     for (const key of touched) {
       const after = next[key];
-      if (after === prev[key]) continue;
-      if (after !== undefined) upsert.push(after);
-      else remove.push(key);
+      const before = prev[key];
+      if (after === before) continue;
+      if (after === undefined) remove.push(key);
+      else addUpsert(upsert, keyName, before ?? from?.[key], after, from !== undefined);
     }
   } else {
-    for (const key in next) if (prev[key] !== next[key]) upsert.push(next[key]!);
+    for (const key in next) if (prev[key] !== next[key]) addUpsert(upsert, keyName, prev[key] ?? from?.[key], next[key]!, from !== undefined);
     for (const key in prev) if (!(key in next)) remove.push(key);
   }
   return upsert.length || remove.length ? { upsert, remove } : undefined;
+}
+
+/** Adds to `upsert` what travels of `after` (whole when there is no `before`; nothing when no member changed). No closure: the diff runs per message. */
+function addUpsert(upsert: Entity[], keyName: 'key' | 'id', before: Entity | undefined, after: Entity, chat: boolean): void {
+  if (before === undefined) {
+    upsert.push(after);
+    return;
+  }
+  const members = chat ? (chatDelta(before as unknown as Chat, after as unknown as Chat) as unknown as Entity | undefined) : changedMembers(before, after, keyName);
+  if (members) upsert.push(members);
+}
+
+/**
+ * Of an entity that changed, what travels (`common/patch.ts` `Upsert`): its key (`keyName`), the
+ * members whose value changed, and `unset`, the members it lost (gone, or now `undefined`: the
+ * JSON text drops those); `undefined` when no member changed (the store made a new object of equal
+ * values). `skip` is left to the caller (a chat's transcript).
+ */
+function changedMembers(before: Entity, after: Entity, keyName: 'key' | 'id', skip?: string): Entity | undefined {
+  // A literal per key name (a computed name would make every upsert a slow, dictionary object).
+  const out: Entity = keyName === 'key' ? { key: after.key } : { id: after.id };
+  let any = false;
+  for (const member in after) {
+    const value = after[member];
+    if (member === skip || value === undefined || value === before[member] || sameJson(value, before[member], 3)) continue;
+    // A member named `__proto__` stays a member (an assignment would set the prototype).
+    if (member === '__proto__') Object.defineProperty(out, member, { value, enumerable: true, writable: true, configurable: true });
+    else out[member] = value;
+    any = true;
+  }
+  let unset: string[] | undefined;
+  for (const member in before) if (before[member] !== undefined && after[member] === undefined) (unset ??= []).push(member);
+  if (unset) out.unset = unset;
+  return any || unset ? out : undefined;
+}
+
+/**
+ * Whether two members' values have the same JSON text, told without making it: the store makes a
+ * new object for a member an event restates (a call's `actions` and `userData`, a member's
+ * `presence`), and sending it again would cost what the member patch saves. Looks `depth` levels
+ * down; deeper, only identity counts (the member then travels: never wrong, only longer).
+ */
+function sameJson(a: unknown, b: unknown, depth: number): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || depth === 0) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i], depth - 1)) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Entity;
+  const y = b as Entity;
+  let members = 0;
+  for (const k in x) {
+    if (x[k] === undefined) continue;
+    if (!sameJson(x[k], y[k], depth - 1)) return false;
+    members += 1;
+  }
+  for (const k in y) if (y[k] !== undefined) members -= 1;
+  return members === 0;
 }
 
 /**
@@ -59,17 +136,14 @@ export function diffState(prev: DeskState, next: DeskState, touched?: Readonly<T
   const patch: DeskPatch = {};
   let any = false;
   for (const slice of SLICES) {
-    const sp = diffSlice(prev[slice] as Record<string, object>, next[slice] as Record<string, object>, touched?.[slice]);
+    // A chat that ends moves from `chats` to `endedChats`: its upsert is made from where it was.
+    const from = slice === 'chats' ? prev.endedChats : slice === 'endedChats' ? prev.chats : undefined;
+    const sp = diffSlice(slice, prev[slice] as Record<string, Entity>, next[slice] as Record<string, Entity>, touched?.[slice], from as Record<string, Entity> | undefined);
     if (sp) {
       (patch as Record<string, unknown>)[slice] = sp;
       any = true;
     }
   }
-  // A chat's lines travel once: an upsert carries only the lines added since `prev`, whichever
-  // slice the chat was in (a chat that ends moves from `chats` to `endedChats`, lines and all).
-  // (Before this, a slice's upserts are the chats as the store holds them, whole.)
-  if (patch.chats) patch.chats.upsert = (patch.chats.upsert as Chat[]).map((chat) => chatDelta(prev.chats[chat.key] ?? prev.endedChats[chat.key], chat));
-  if (patch.endedChats) patch.endedChats.upsert = (patch.endedChats.upsert as Chat[]).map((chat) => chatDelta(prev.endedChats[chat.key] ?? prev.chats[chat.key], chat));
   if (prev.recentCalls !== next.recentCalls) {
     // Ending a call puts it at the head of the list: only it travels, not the calls before it.
     const delta = recentCallsDelta(prev.recentCalls, next.recentCalls);
@@ -113,32 +187,27 @@ export function diffState(prev: DeskState, next: DeskState, touched?: Readonly<T
 }
 
 /**
- * A chat's upsert: when the transcript grew by appending (or stayed the same: a chat read, or
- * ended), only the new lines and the members that changed ({@link ChatLines}); else the whole chat.
+ * A known chat's upsert ({@link changedMembers}, `common/patch.ts` `ChatUpsert`): when the
+ * transcript grew by appending, or stayed the same (a chat read, or ended), only the new lines, if
+ * any (`messagesFrom`: how many the window keeps); when it changed otherwise, the whole transcript.
+ * `undefined` when nothing changed.
  *
  * One comparison tells, whatever the transcript's length: the store keeps old lines by reference,
  * only ever adds lines, and keeps every transcript sorted by one strict total order (index, time,
  * id). So when the old transcript's last line sits at the same position in the new one, exactly
  * the lines that sort before it precede it there — all the old ones, in their order: the old
  * transcript is a prefix of the new one. A line that arrived out of order, sorted in before it,
- * moves it (or, a dismissed chat started afresh, holds other lines), and the whole chat is sent.
+ * moves it (or, a dismissed chat started afresh, holds other lines), and the whole transcript is sent.
  */
-function chatDelta(before: Chat | undefined, after: Chat): ChatUpsert {
-  const old = before?.messages;
-  if (!old) return after;
-  // The same transcript (a chat that was read, or ended): no line travels, only what changed.
-  if (old !== after.messages) {
-    if (old.length === 0 || old.length > after.messages.length) return after;
-    if (after.messages[old.length - 1] !== old[old.length - 1] || after.messages[0] !== old[0]) return after;
-  }
-  // Of the other members, only those that changed travel (the store keeps unchanged ones by
-  // reference); a member removed (an error cleared) sends the whole chat, which replaces the window's.
-  for (const member in before) if (!(member in after)) return after;
-  const lines: Record<string, unknown> = { key: after.key, messages: after.messages.slice(old.length), messagesFrom: old.length };
-  for (const member in after) {
-    if (member === 'key' || member === 'messages') continue;
-    const value = after[member as keyof Chat];
-    if (value !== before[member as keyof Chat]) lines[member] = value;
-  }
-  return lines as ChatLines;
+function chatDelta(before: Chat, after: Chat): ChatUpsert | undefined {
+  const lines = changedMembers(before as unknown as Entity, after as unknown as Entity, 'key', 'messages');
+  const old = before.messages;
+  if (old === after.messages && !lines) return undefined;
+  const out = (lines ?? { key: after.key }) as ChatUpsert;
+  const appended = old === after.messages || (old.length > 0 && old.length <= after.messages.length && after.messages[old.length - 1] === old[old.length - 1] && after.messages[0] === old[0]);
+  if (appended) {
+    out.messages = after.messages.slice(old.length);
+    out.messagesFrom = old.length;
+  } else out.messages = after.messages;
+  return out;
 }

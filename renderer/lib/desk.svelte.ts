@@ -40,7 +40,9 @@ function cancelFrame(frame: Frame | undefined): undefined {
 /**
  * Whether a change brings the agent something to answer that the window does not show yet (a call
  * starting to ring, a chat invitation, a new link to confirm, an app asking to pair): shown at once, not at the next
- * frame. Issue 12: a ringing call reaches the window within one frame.
+ * frame. Issue 12: a ringing call reaches the window within one frame. An upsert of a call or chat
+ * the window has carries `state` only when it changed (`common/patch.ts` `Upsert`), so a state
+ * present and `ringing` (`invited`) is one the call (chat) has just turned to.
  */
 function bringsSomethingToAnswer(change: DeskChange, shown: DeskState | undefined): boolean {
   if ('full' in change || !shown) return true;
