@@ -42,7 +42,7 @@ export { DESK_METHOD_NAMES, WEB_BRIDGE_PATH, WEB_CLOSE_UNAUTHORIZED, WIRE_CHANNE
 
 export type * from '../common/model.js';
 export type * from '../common/automation.js';
-export type { ChatUpsert, DeskChange, DeskPatch, RecentCallsDelta, SliceName, SlicePatch } from '../common/patch.js';
+export type { ChatUpsert, DeskChange, DeskPatch, RecentCallsDelta, SliceName, SlicePatch, Upsert } from '../common/patch.js';
 export type * from '../common/settings.js';
 export type * from '../common/diagnostics.js';
 export { SECRET_KEPT, THEMES } from '../common/settings.js';
