@@ -95,8 +95,8 @@ export class FrameDecoder {
     const frames: Frame[] = [];
     for (;;) {
       if (!this.header) {
-        const seen = this.peek(Math.min(this.buffered, FRAME_BOUNDARY.length));
-        if (!seen.equals(FRAME_BOUNDARY.subarray(0, seen.length))) {
+        if (!this.boundarySoFar()) {
+          const seen = this.peek(Math.min(this.buffered, FRAME_BOUNDARY.length));
           return this.fail(frames, `no frame boundary: expected "~!OM", read ${JSON.stringify(seen.toString('latin1'))}`);
         }
         if (this.buffered < FRAME_HEADER_BYTES) break;
@@ -122,6 +122,25 @@ export class FrameDecoder {
     this.chunks.length = 0;
     this.buffered = 0;
     return { frames, error: this.broken };
+  }
+
+  /**
+   * Whether the bytes buffered so far begin like {@link FRAME_BOUNDARY} (as many of its 4 bytes as
+   * have arrived), read where they lie: no buffer is made per frame to compare them.
+   */
+  private boundarySoFar(): boolean {
+    const n = Math.min(this.buffered, FRAME_BOUNDARY.length);
+    let chunk = 0;
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      while (at >= this.chunks[chunk]!.length) {
+        chunk += 1;
+        at = 0;
+      }
+      if (this.chunks[chunk]![at] !== FRAME_BOUNDARY[i]) return false;
+      at += 1;
+    }
+    return true;
   }
 
   private peek(n: number): Buffer {
