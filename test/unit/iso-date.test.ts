@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { canonicalIsoUtc, isoNow } from '../../main/vendors/kit/iso-date.js';
+import { canonicalIsoUtc, isoAt, isoNow } from '../../main/vendors/kit/iso-date.js';
 import { enreachDate } from '../../main/vendors/enreach/schema.js';
 import { eventTime } from '../../main/vendors/threec/contract.js';
 
@@ -62,6 +62,37 @@ const EDGES = [
 ];
 
 describe('event times in the desk form', () => {
+  it('writes a time in ms as toISOString does, minute after minute, and refuses what toISOString refuses', () => {
+    const written = (ms: number): string => {
+      try {
+        return new Date(ms).toISOString();
+      } catch {
+        return 'RangeError';
+      }
+    };
+    const at = (ms: number): string => {
+      try {
+        return isoAt(ms);
+      } catch (error) {
+        assert.ok(error instanceof RangeError);
+        return 'RangeError';
+      }
+    };
+    // A transcript's lines a few ms to seconds apart (the minute's text reused), then any time at all.
+    let ms = Date.parse('2026-11-20T08:59:58.000Z');
+    for (let i = 0; i < 5_000; i++) {
+      ms += (i * 7919) % 1_500;
+      assert.equal(at(ms), written(ms));
+    }
+    const any = fc.oneof(fc.integer({ min: -8.64e15 - 10, max: 8.64e15 + 10 }), fc.double(), fc.constantFrom(0, -1, 59_999, 60_000, -60_000, -60_001, 8.64e15, -8.64e15));
+    fc.assert(
+      fc.property(fc.array(any, { minLength: 1, maxLength: 8 }), (times) => {
+        for (const t of times) assert.equal(at(t), written(t));
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
   it('stamps an event with the time now, as toISOString writes it, following the clock', async () => {
     const before = Date.now();
     const stamp = isoNow();

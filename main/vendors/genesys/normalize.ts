@@ -21,6 +21,7 @@ import type {
   Presence,
 } from '../../../common/model.js';
 import { fastHashOf } from '../kit/hash.js';
+import { isoAt } from '../kit/iso-date.js';
 import {
   lastPathSegment,
   type ChannelStateChangeMessage,
@@ -242,7 +243,7 @@ export function chatMessagesOf(messages: readonly GenesysChatMessage[], fallback
       index: m.index,
       from,
       text,
-      at: ms === undefined ? fallbackAt : new Date(ms).toISOString(),
+      at: ms === undefined ? fallbackAt : isoAt(ms),
       kind: isText ? 'text' : 'notice',
     });
   }
