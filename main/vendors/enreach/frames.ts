@@ -61,7 +61,6 @@ function bytesOver(text: string, limit: number): number | undefined {
 function isBadHubMessage(message: unknown): boolean {
   if (message === null || typeof message !== 'object' || Array.isArray(message)) return true;
   const m = message as Record<string, unknown>;
-  const text = (value: unknown): boolean => typeof value === 'string' && value !== '';
   if (typeof m.type !== 'number') return true;
   switch (m.type) {
     case 1:
@@ -78,6 +77,11 @@ function isBadHubMessage(message: unknown): boolean {
     default:
       return false;
   }
+}
+
+/** Whether `value` is a non-empty string (no closure made per message for it). */
+function text(value: unknown): boolean {
+  return typeof value === 'string' && value !== '';
 }
 
 /**
@@ -97,14 +101,18 @@ export function screenHubText(text: string, maxBytes: number, handshake = false)
 export function screenHubMessages(text: string, maxBytes: number, handshake = false): ScreenedMessages {
   const dropped: DroppedRecord[] = [];
   const messages: unknown[] = [];
-  let kept = '';
+  // The kept records' text is made only once a record is dropped: until then it is the message's
+  // own text up to `start` (the common case: every record kept, and the message passed on as it came).
+  let kept: string | undefined;
   let start = 0;
   let first = handshake;
   while (start < text.length) {
+    const recordStart = start;
     const end = text.indexOf(RECORD_SEPARATOR, start);
     if (end < 0) {
       // A message must end with a separator; the tail is a record cut short.
       const tail = text.slice(start);
+      kept ??= text.slice(0, recordStart);
       dropped.push({ reason: 'incomplete', bytes: Buffer.byteLength(tail, 'utf8') });
       break;
     }
@@ -112,29 +120,29 @@ export function screenHubMessages(text: string, maxBytes: number, handshake = fa
     start = end + 1;
     if (first) {
       first = false;
-      kept += record + RECORD_SEPARATOR;
+      if (kept !== undefined) kept += record + RECORD_SEPARATOR;
       continue;
     }
-    const oversized = bytesOver(record, maxBytes);
-    if (oversized !== undefined) {
-      dropped.push({ reason: 'oversized', bytes: oversized });
-      continue;
-    }
+    let reason: DropReason | undefined;
+    let bytes = bytesOver(record, maxBytes);
     let parsed: unknown;
-    try {
-      parsed = JSON.parse(record);
-    } catch {
-      dropped.push({ reason: 'not JSON', bytes: Buffer.byteLength(record, 'utf8') });
+    if (bytes !== undefined) reason = 'oversized';
+    else {
+      try {
+        parsed = JSON.parse(record);
+        if (isBadHubMessage(parsed)) reason = 'not a hub message';
+      } catch {
+        reason = 'not JSON';
+      }
+      if (reason !== undefined) bytes = Buffer.byteLength(record, 'utf8');
+    }
+    if (reason !== undefined) {
+      kept ??= text.slice(0, recordStart);
+      dropped.push({ reason, bytes: bytes! });
       continue;
     }
-    if (isBadHubMessage(parsed)) {
-      dropped.push({ reason: 'not a hub message', bytes: Buffer.byteLength(record, 'utf8') });
-      continue;
-    }
-    kept += record + RECORD_SEPARATOR;
+    if (kept !== undefined) kept += record + RECORD_SEPARATOR;
     messages.push(parsed);
   }
-  // Every record kept (the common case): the message as it came, not the same text built again.
-  if (dropped.length === 0 && kept.length === text.length) kept = text;
-  return { kept, messages, dropped };
+  return { kept: kept ?? text, messages, dropped };
 }

@@ -567,6 +567,7 @@ const BY_LOWER_NAME = new Map<string, EnreachEventName>(EVENT_NAMES.map((n) => [
  */
 export function resolveEventType(eventType: string | number): string | number {
   if (typeof eventType === 'number') return EVENT_TYPE_NUMBERS[eventType] ?? eventType;
+  if (isKnownEvent(eventType)) return eventType; // the hub's own spelling: no lowercased copy to look up
   return BY_LOWER_NAME.get(eventType.toLowerCase()) ?? eventType;
 }
 
@@ -577,20 +578,27 @@ export function isKnownEvent(name: string | number): name is EnreachEventName {
 
 // ---- hub messages --------------------------------------------------------------------------------
 
-/** Subscription (document, "Subscription"): the subscription a MessageReceived belongs to. */
+/**
+ * Subscription (document, "Subscription"): the subscription a MessageReceived belongs to. Its
+ * fields are checked as the event's are (text, boolean, text or number; `null` allowed), without
+ * a transform per field: {@link parseMessage} makes the `null` members `undefined` afterwards,
+ * as the transforms did — nine transforms on every MessageReceived were most of what its envelope cost.
+ */
 export const subscriptionSchema = z.looseObject({
-  id: text,
-  allRootEntities: bool,
-  rootEntityId: text,
-  rootEntityType: text,
-  organizationId: text,
-  eventType: enumLike,
-  entityType: text,
-  entityId: text,
-  allEntities: bool,
+  id: z.string().nullish(),
+  allRootEntities: z.boolean().nullish(),
+  rootEntityId: z.string().nullish(),
+  rootEntityType: z.string().nullish(),
+  organizationId: z.string().nullish(),
+  eventType: z.union([z.string(), z.number()]).nullish(),
+  entityType: z.string().nullish(),
+  entityId: z.string().nullish(),
+  allEntities: z.boolean().nullish(),
 });
-/** A parsed Subscription (document, "Subscription"), camelCase keys. */
-export type RteSubscription = z.output<typeof subscriptionSchema>;
+/** The Subscription's own fields, whose `null` means "none" (see {@link subscriptionSchema}). */
+const SUBSCRIPTION_FIELDS = Object.keys(subscriptionSchema.shape);
+/** A parsed Subscription (document, "Subscription"), camelCase keys; `undefined` for a field not given. */
+export type RteSubscription = { [K in keyof z.output<typeof subscriptionSchema>]: Exclude<z.output<typeof subscriptionSchema>[K], null> };
 
 /** MessageReceived (document, "MessageReceived"): `{subscription, data}`. */
 export const messageReceivedSchema = z.looseObject({
@@ -714,6 +722,16 @@ export function parseMessage(message: unknown): ParsedMessage {
   if (!envelopeResult.success) return { ok: false, error: `not a MessageReceived: ${describeIssues(envelopeResult.error)}` };
   const { subscription, data } = envelopeResult.data;
   if (data === undefined || data === null) return { ok: false, error: 'MessageReceived without data' };
-  const sub = subscription ?? undefined;
-  return { ...parseEvent(data, sub?.eventType), subscription: sub };
+  const sub = subscription ? withoutNullFields(subscription) : undefined;
+  // parseEvent's result is this call's own: the subscription is set on it, not on a copy.
+  const parsed: ParsedMessage = parseEvent(data, sub?.eventType);
+  parsed.subscription = sub;
+  return parsed;
+}
+
+/** A parsed Subscription (zod's own copy) with its `null` fields made `undefined` (`null` means none), as the transforms made them. */
+function withoutNullFields(subscription: z.output<typeof subscriptionSchema>): RteSubscription {
+  const fields = subscription as Record<string, unknown>;
+  for (const key of SUBSCRIPTION_FIELDS) if (fields[key] === null) fields[key] = undefined;
+  return subscription as RteSubscription;
 }
