@@ -19,6 +19,13 @@ const STATUS_MS = 6000;
 const HIGHLIGHT_MS = 4000;
 /** The longest the window waits for an animation frame (a hidden window gets none) [I]. */
 const FRAME_FALLBACK_MS = 100;
+/**
+ * The window's own time showing changes in one animation frame (16.7 ms at 60 Hz), ms, after which
+ * it waits for the next frame and shows then whatever arrived meanwhile [I]: what is left of the
+ * frame is the browser's (style, layout, paint) and the agent's input. Measured per show, from
+ * the model's change to the end of Svelte's DOM update (a microtask).
+ */
+const SHOW_BUDGET_MS = 4;
 
 /** An animation frame requested, with its fallback timer (whichever comes first runs `then`). */
 interface Frame {
@@ -89,6 +96,8 @@ export class DeskModel {
   #frame: Frame | undefined;
   /** Set while the window has shown a change since the last animation frame began: the frame that ends it. */
   #shownThisFrame: Frame | undefined;
+  /** The window's time spent showing changes since the last animation frame began, ms. */
+  #showMsThisFrame = 0;
 
   constructor(api: DeskApi) {
     this.api = api;
@@ -135,11 +144,12 @@ export class DeskModel {
       this.teamChanges.note(change.patch.team.upsert.map((member) => member.key));
     }
     // The window shows a change at once: Svelte changes the DOM in a microtask, and the browser
-    // still lays out and paints once per frame. Only when it has already shown one since the last
-    // animation frame began does it wait for the next, showing then whatever arrived meanwhile; what
-    // the agent must answer is shown at once whatever. So a change that finds the window idle is in
-    // the DOM in well under a frame, and a flood costs one render a frame.
-    if (!this.#shownThisFrame || bringsSomethingToAnswer(change, this.state)) this.#show();
+    // still lays out and paints once per frame. Only when showing has already taken its budget of
+    // this frame (SHOW_BUDGET_MS) does it wait for the next, showing then whatever arrived
+    // meanwhile; what the agent must answer is shown at once whatever. So a change that finds the
+    // window idle, or one that follows a cheap one within the frame, is in the DOM in well under a
+    // frame, and a flood costs about one budget of script a frame.
+    if (this.#showMsThisFrame < SHOW_BUDGET_MS || bringsSomethingToAnswer(change, this.state)) this.#show();
     else this.#frame ??= requestFrame(() => this.#show());
   }
 
@@ -149,12 +159,20 @@ export class DeskModel {
     const state = this.#current?.state;
     if (!state || state === this.state) return;
     // The next animation frame ends this one (its callback runs before a deferred show's, which
-    // was requested later, so that show starts the next frame's note).
-    this.#shownThisFrame ??= requestFrame(() => (this.#shownThisFrame = cancelFrame(this.#shownThisFrame)));
+    // was requested later, so that show counts into the next frame's budget).
+    this.#shownThisFrame ??= requestFrame(() => {
+      this.#shownThisFrame = cancelFrame(this.#shownThisFrame);
+      this.#showMsThisFrame = 0;
+    });
+    const started = performance.now();
     this.teamChanges.commit();
     this.state = state;
     if (this.selectedChatKey && !chatOf(state, this.selectedChatKey)) this.selectedChatKey = undefined;
     if (this.#pendingFocus) this.focus(this.#pendingFocus);
+    // Svelte's update was queued as a microtask when the state changed, so this one runs after it.
+    queueMicrotask(() => {
+      if (this.#shownThisFrame) this.#showMsThisFrame += performance.now() - started;
+    });
   }
 
   /** Shows what a toast click asked for: highlights a call or opens a chat. */

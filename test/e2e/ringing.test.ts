@@ -221,6 +221,26 @@ describe('ringing in Chromium', () => {
     uccx.center.setState('READY');
   });
 
+  it('shows what follows a ringing call within the same frame at once, not at the next frame', async () => {
+    const { page, uccx } = desk;
+    // The window's time stands still: no animation frame comes until it moves again.
+    await page.clock.pauseAt(await page.evaluate(() => Date.now() + 1_000));
+    try {
+      const id = uccx.center.ring({ ani: '+14155550106' });
+      await ringingCall(page, '+14155550106').waitFor();
+      // The ring was shown in this frame; the answer (nothing to answer any more) costs little, so it
+      // is in the page before the frame ends, not held for the next.
+      uccx.center.answer(conversationOf(uccx, id));
+      await liveCall(page, '+14155550106', { state: 'Connected' }).waitFor();
+      uccx.center.hangUp(id);
+      await liveCall(page, '+14155550106').waitFor({ state: 'detached' });
+    } finally {
+      await page.clock.resume();
+    }
+    uccx.center.endWork();
+    uccx.center.setState('READY');
+  });
+
   it('flashes the window title while a call rings, and gives it back after', async () => {
     const { page, uccx } = desk;
     // The resting title counts the missed calls earlier tests left unseen: "(2) Agent Companion".
