@@ -342,13 +342,23 @@ export class TitleFlasher {
   /**
    * What rings now. While a call's title already flashes, a new one (another caller rings first)
    * shows at the next flash, not at once: under load the first ringing call changes many times a
-   * second, and each change wrote the title (issue 21).
+   * second, and each change wrote the title (issue 21). When nothing rings any more, a ringing
+   * title on show gives way to the resting one at the next flash (within `TITLE_FLASH_MS`).
    * @param call the ringing title ("Incoming call from …"), or undefined when no call rings.
    * @param invitation the steady title for a waiting chat invitation, or undefined.
    */
   update(call: string | undefined, invitation: string | undefined): void {
     const alert = call ?? invitation;
-    if (alert === undefined) return this.stop();
+    if (alert === undefined) {
+      // A ringing title on show stays until the next flash, which puts the resting one back: under
+      // a flood of calls that ring a moment each, the title flashed at once for each and went back
+      // at once after (two title writes per call), now it flashes once a second (issue 21).
+      if (this.#flashing && this.#timer && this.#lit) {
+        this.#alert = undefined;
+        return;
+      }
+      return this.stop();
+    }
     this.#resting = this.#restingTitle();
     this.#alert = alert;
     this.#flashing = call !== undefined;
@@ -375,6 +385,7 @@ export class TitleFlasher {
   }
 
   #tick(): void {
+    if (this.#alert === undefined) return this.stop();
     this.#resting = this.#restingTitle();
     this.#lit = !this.#lit;
     this.#show(this.#lit && this.#alert ? this.#alert : this.#resting);
