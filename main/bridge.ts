@@ -35,7 +35,7 @@ import {
 } from '../preload/bridge.js';
 import type { Desk } from './desk/desk.js';
 import { CommandError } from './desk/port.js';
-import { diffState } from './desk/patch.js';
+import { diffState, teamSentOf, type TeamSent } from './desk/patch.js';
 import { mergeTouched, type Touched } from './desk/store.js';
 import type { DeskState } from '../common/model.js';
 import type { Logger } from './log.js';
@@ -153,7 +153,14 @@ interface Subscriber {
 export class BridgeHub {
   /** Connections that asked for changes. */
   private readonly subscribers = new Map<object, Subscriber>();
+  /**
+   * The state last sent. Its team slice may since have been changed in place by the desk (it is read
+   * with `Desk.peek`): the team as sent is {@link BridgeHub.teamSent}, and the full state a window
+   * subscribes to is sent right after a flush, when the two agree.
+   */
   private lastSent: DeskState;
+  /** The team members as last sent, member by member (`patch.ts` {@link TeamSent}). */
+  private readonly teamSent: TeamSent;
   /** What the desk's folds touched since `lastSent`: the diff reads only those keys. */
   private touched: Touched = {};
   private seq = 0;
@@ -184,6 +191,7 @@ export class BridgeHub {
     readonly locale: WindowLocale = new WindowLocale(),
   ) {
     this.lastSent = desk.state;
+    this.teamSent = teamSentOf(this.lastSent.team);
     this.unsubscribe = desk.subscribe((_state, _previous, touched) => {
       mergeTouched(this.touched, touched);
       this.scheduleFlush(false);
@@ -215,6 +223,10 @@ export class BridgeHub {
         const message = this.decode(text);
         if (!message) return;
         if (message.type === 'subscribe') {
+          // The full state is the last one sent, whose team the desk may since have changed in place
+          // (`Desk.peek`): what changed since goes out first, so that team is the one sent.
+          this.subscribers.delete(handle);
+          if (this.touched.team) this.flush();
           // It owes the acknowledgement of the full state only.
           const subscriber: Subscriber = { send, acked: this.seq - 1, since: performance.now() };
           this.subscribers.set(handle, subscriber);
@@ -253,8 +265,9 @@ export class BridgeHub {
     this.urgent = false;
     const now = performance.now();
     this.lastFlushAt = now;
-    const current = this.desk.state;
-    const patch = diffState(this.lastSent, current, this.touched);
+    // Not `desk.state`: the desk keeps its team slice to change in place; the diff reads it now only.
+    const current = this.desk.peek();
+    const patch = diffState(this.lastSent, current, this.touched, this.teamSent);
     this.lastSent = current;
     this.touched = {};
     if (!patch) return;

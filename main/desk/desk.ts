@@ -114,6 +114,17 @@ export class Desk {
     return this.current;
   }
 
+  /**
+   * The state now, for the bridge's diff only (`main/bridge.ts`), which keeps the team as sent
+   * member by member (`patch.ts` `TeamSent`): unlike {@link state}, it leaves the team slice
+   * the desk's own, so later folds set members in it in place instead of copying thousands of
+   * members once per message. Every other slice is never changed, as with {@link state}; the team
+   * slice is only good until the next fold.
+   */
+  peek(): DeskState {
+    return this.current;
+  }
+
   /** The vendor of an account, for logs and diagnostics. */
   vendorOf(accountId: string): string | undefined {
     return this.accounts.get(accountId)?.seed.vendor;

@@ -8,7 +8,7 @@
  * each transcript in one strict order. Those are the desk's promises, which is why the diff lives
  * with the desk and the window only applies.
  */
-import type { Chat, DeskState, PastCall } from '../../common/model.js';
+import type { Chat, DeskState, PastCall, TeamMember } from '../../common/model.js';
 import { historyGrowth, type Touched } from './store.js';
 import { SLICES, type ChatUpsert, type DeskPatch, type RecentCallsDelta, type SliceName } from '../../common/patch.js';
 
@@ -125,20 +125,71 @@ function recentCallsDelta(prev: readonly PastCall[], next: readonly PastCall[]):
 }
 
 /**
+ * The team members as the windows last had them, by desk key, kept by their sender (the bridge's
+ * hub) across patches. With it, the team's diff reads the members the folds touched here rather
+ * than in the previous state's team slice, so that slice may be the desk's own, changed in place
+ * between two messages (`store.ts` {@link SliceOwner}; `Desk.peek`): a supervisor's 5 000 busy lamps
+ * are then never copied per message. {@link diffState} brings it up to date with each patch.
+ */
+export type TeamSent = Map<string, TeamMember>;
+
+/** A {@link TeamSent} that holds `team` (the full state a window was sent). */
+export function teamSentOf(team: Readonly<Record<string, TeamMember>>): TeamSent {
+  const sent: TeamSent = new Map();
+  for (const key in team) sent.set(key, team[key]!);
+  return sent;
+}
+
+/**
+ * The team's upserts and removals against `sent` (then brought up to date): of the touched keys, or
+ * of every member when the folds replaced the slice wholesale (`'all'`) or nobody said (undefined).
+ */
+function diffTeam(sent: TeamSent, next: Record<string, Entity>, touched: Set<string> | 'all' | undefined): { upsert: Entity[]; remove: string[] } | undefined {
+  const upsert: Entity[] = [];
+  const remove: string[] = [];
+  if (touched instanceof Set) for (const key of touched) diffMember(sent, next, key, upsert, remove);
+  else {
+    for (const key in next) diffMember(sent, next, key, upsert, remove);
+    for (const key of sent.keys()) if (!(key in next)) diffMember(sent, next, key, upsert, remove);
+  }
+  return upsert.length || remove.length ? { upsert, remove } : undefined;
+}
+
+/** One member's upsert or removal against `sent`, which then holds what the window will have. */
+function diffMember(sent: TeamSent, next: Record<string, Entity>, key: string, upsert: Entity[], remove: string[]): void {
+  const after = next[key] as TeamMember | undefined;
+  const before = sent.get(key);
+  if (after === before) return;
+  if (after === undefined) {
+    sent.delete(key);
+    remove.push(key);
+    return;
+  }
+  sent.set(key, after);
+  addUpsert(upsert, 'key', before as Entity | undefined, after as Entity, false);
+}
+
+/**
  * The patch that turns `prev` into `next`, comparing entities by identity (the store never mutates).
  * Returns `undefined` when nothing changed.
  * @param touched what the store's folds from `prev` to `next` touched (`store.ts` {@link Touched},
  *   gathered with `mergeTouched`): only those keys are read. Without it (or for a slice it does not
  *   name) every entity of a changed slice is compared.
+ * @param teamSent the team as the windows last had it ({@link TeamSent}): the team is diffed against
+ *   it, not against `prev.team` (which may since have been changed in place), and it is brought up
+ *   to date. Without it, `prev.team` must be the team as sent, untouched since.
  */
-export function diffState(prev: DeskState, next: DeskState, touched?: Readonly<Touched>): DeskPatch | undefined {
+export function diffState(prev: DeskState, next: DeskState, touched?: Readonly<Touched>, teamSent?: TeamSent): DeskPatch | undefined {
   if (prev === next) return undefined;
   const patch: DeskPatch = {};
   let any = false;
   for (const slice of SLICES) {
     // A chat that ends moves from `chats` to `endedChats`: its upsert is made from where it was.
     const from = slice === 'chats' ? prev.endedChats : slice === 'endedChats' ? prev.chats : undefined;
-    const sp = diffSlice(slice, prev[slice] as Record<string, Entity>, next[slice] as Record<string, Entity>, touched?.[slice], from as Record<string, Entity> | undefined);
+    const sp =
+      slice === 'team' && teamSent
+        ? diffTeam(teamSent, next.team as Record<string, Entity>, touched?.team)
+        : diffSlice(slice, prev[slice] as Record<string, Entity>, next[slice] as Record<string, Entity>, touched?.[slice], from as Record<string, Entity> | undefined);
     if (sp) {
       (patch as Record<string, unknown>)[slice] = sp;
       any = true;

@@ -87,6 +87,30 @@ describe('bridge hub and client over the one wire', () => {
     assert.deepEqual(asJson(handedOut), frozen, 'a state handed out stays as it was');
   });
 
+  it('hands a window that subscribes while team members changed in place the team as it is, and both windows stay whole', () => {
+    const { connector, desk, hub, changes } = setup();
+    const member = (id: string, state: 'ready' | 'not-ready' | 'wrap-up', name = `Agent ${id}`) => connector.emit({ type: 'team', member: { id, name, presence: { state, label: state }, onCall: false } });
+    for (let i = 0; i < 5; i++) member(String(i), 'ready');
+    hub.flush();
+    // Set in place in the desk's team slice: the state last sent holds these too by now.
+    member('1', 'wrap-up');
+    connector.emit({ type: 'team.remove', memberId: '2' });
+    member('5', 'not-ready');
+    // A second window (a web-host tab) subscribes before the next message.
+    const second: DeskChange[] = [];
+    const connection = hub.open((text) => void second.push((JSON.parse(text) as { change: DeskChange }).change));
+    connection.receive(JSON.stringify({ type: 'subscribe' }));
+    member('1', 'ready', 'Agent One');
+    member('2', 'wrap-up');
+    connector.emit({ type: 'team.remove', memberId: '5' });
+    hub.flush();
+    const fold = (list: DeskChange[]) => list.reduce<ReturnType<typeof applyChange>>((v, c) => applyChange(v, c) ?? v, undefined)!.state;
+    assert.ok('full' in second[0]!);
+    assert.deepEqual(fold(second), asJson(desk.state), 'the window that subscribed late');
+    assert.deepEqual(fold(changes), asJson(desk.state), 'the first window');
+    assert.equal(Object.keys(desk.state.team).length, 5);
+  });
+
   it('asks for a fresh full state after a gap in the sequence, and is whole again', () => {
     const { connector, desk, hub, changes, texts } = setup();
     const asked: string[] = [];

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { diffState } from '../../main/desk/patch.js';
-import { initialState, mergeTouched, reduce, type StoreAction, type Touched } from '../../main/desk/store.js';
+import { diffState, teamSentOf } from '../../main/desk/patch.js';
+import { initialState, mergeTouched, reduce, type SliceOwner, type StoreAction, type Touched } from '../../main/desk/store.js';
 import { applyPatch, SLICES, type DeskPatch, type PatchOwner, type SlicePatch } from '../../common/patch.js';
 import type { ChatMessage, DeskState } from '../../common/model.js';
 
@@ -112,6 +112,35 @@ describe('the window’s copy of the desk, rebuilt from member patches', () => {
           if (patch) window = applyPatch(window, wire<DeskPatch>(patch), owner);
           assert.deepEqual(wire(window), wire(state));
         }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('is the desk’s state after every message when the desk sets team members in place and the sender keeps the team as sent', () => {
+    fc.assert(
+      fc.property(histories, fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), (messages, handedOut) => {
+        let state: DeskState = initialState(seeds, AT);
+        let window = wire(state);
+        const owner: PatchOwner = {};
+        // The desk's owner of its team slice (`Desk.peek` leaves it owned across messages); now and
+        // then another reader takes the state (`Desk.state`), and the next fold copies the team again.
+        const desk: SliceOwner = {};
+        const sent = teamSentOf(state.team);
+        messages.forEach((folds, i) => {
+          const last = state;
+          const touched: Touched = {};
+          for (const a of folds) {
+            const one: Touched = {};
+            state = reduce(state, a, one, desk);
+            mergeTouched(touched, one);
+          }
+          const patch = diffState(last, state, touched, sent);
+          if (patch) window = applyPatch(window, wire<DeskPatch>(patch), owner);
+          assert.deepEqual(wire(window), wire(state));
+          assert.deepEqual(wire(Object.fromEntries(sent)), wire(state.team), 'the team as sent is the team');
+          if (handedOut[i]) desk.team = undefined;
+        });
       }),
       { numRuns: 400 },
     );
