@@ -267,8 +267,7 @@ function reduceAction(state: DeskState, action: StoreAction): DeskState {
       const live = state.chats[action.chatKey];
       const chat = live ?? state.endedChats[action.chatKey];
       if (!chat || chat.unread === 0) return state;
-      const slice = live ? 'chats' : 'endedChats';
-      return { ...state, [slice]: withEntry(slice, state[slice], chat.key, { ...chat, unread: 0 }) };
+      return withChat(state, live !== undefined, { ...chat, unread: 0 });
     }
     case 'chat.dismiss': {
       if (!state.endedChats[action.chatKey]) return state;
@@ -558,6 +557,16 @@ function boundEndedChats(ended: Record<string, Chat>): Record<string, Chat> {
   let count = 0;
   for (const _key in ended) count += 1;
   if (count <= ENDED_CHATS_LIMIT) return ended;
+  // One over the limit (a chat ended): the oldest goes, found in one pass — the first of the
+  // earliest started, as the stable sort below orders them — not by sorting them all (issue 21).
+  if (count === ENDED_CHATS_LIMIT + 1) {
+    let oldest: Chat | undefined;
+    for (const key in ended) {
+      const chat = ended[key]!;
+      if (oldest === undefined || chat.startedAt.localeCompare(oldest.startedAt) < 0) oldest = chat;
+    }
+    return without('endedChats', ended, oldest!.key);
+  }
   const chats = Object.values(ended).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   const dropped = new Set(chats.slice(0, chats.length - ENDED_CHATS_LIMIT).map((chat) => chat.key));
   return filtered('endedChats', ended, (chat) => !dropped.has(chat.key));
@@ -577,8 +586,9 @@ function foldMessages(
 ): DeskState {
   const key = entityKey(accountId, chatId);
   // Lines may reach a chat that ended (a transcript re-read after a reconnect): they join it where it is.
-  const slice = state.chats[key] === undefined && state.endedChats[key] !== undefined ? 'endedChats' : 'chats';
-  const chat: Chat = state[slice][key] ?? {
+  const live = state.chats[key];
+  const ended = live === undefined ? state.endedChats[key] : undefined;
+  const chat: Chat = live ?? ended ?? {
     key,
     accountId,
     id: chatId,
@@ -612,7 +622,16 @@ function foldMessages(
   const messages = !last || compareMessages(last, fresh[0]!) <= 0 ? chat.messages.concat(fresh) : chat.messages.concat(fresh).sort(compareMessages);
   let unread = chat.unread;
   for (const m of fresh) if (m.kind === 'text' && m.from.role !== 'agent') unread += 1;
-  return { ...state, [slice]: withEntry(slice, state[slice], key, { ...chat, messages, unread }) };
+  return withChat(state, ended === undefined, { ...chat, messages, unread });
+}
+
+/**
+ * `state` with `chat` set in the live chats (`live`) or the ended ones: each slice named, not read
+ * and written through a variable member name (`state[slice]`, `{...state, [slice]: …}`), which
+ * V8 does by a keyed look-up per chat line.
+ */
+function withChat(state: DeskState, live: boolean, chat: Chat): DeskState {
+  return live ? { ...state, chats: withEntry('chats', state.chats, chat.key, chat) } : { ...state, endedChats: withEntry('endedChats', state.endedChats, chat.key, chat) };
 }
 
 function syncChats(state: DeskState, accountId: string, current: readonly ChatPatch[], at: string): DeskState {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ConnectorEvent } from '../../main/desk/events.js';
 import type { ChatMessage, DeskState } from '../../common/model.js';
-import { historyGrowth, initialState, reduce, RECENT_CALLS_LIMIT } from '../../main/desk/store.js';
+import { ENDED_CHATS_LIMIT, historyGrowth, initialState, reduce, RECENT_CALLS_LIMIT } from '../../main/desk/store.js';
 import { diffState } from '../../main/desk/patch.js';
 import { activeCalls, agentPresence, callbacksInOrder } from '../../common/selectors.js';
 
@@ -245,5 +245,24 @@ describe('desk store: callbacks, queues, accounts', () => {
     const again = reduce(s, { type: 'talking', talking: false, accountId: 'voice', at: T0 });
     assert.equal(again, s);
     assert.equal(reduce(s, { type: 'chat.read', chatKey: 'nope' }), s);
+  });
+});
+
+describe('desk store: ended chats', () => {
+  it('keeps the latest started ended chats, dropping the earliest started past the limit, however they ended', () => {
+    let s = desk();
+    // Chats started in a shuffled order (start minute m), each ended right after it started; two share a start.
+    const minutes = Array.from({ length: ENDED_CHATS_LIMIT + 3 }, (_, i) => (i * 17) % (ENDED_CHATS_LIMIT + 3));
+    minutes.push(minutes[5]!);
+    minutes.forEach((m, i) => {
+      const at = `2026-11-20T09:${String(Math.floor(m / 60) + 10).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}.000Z`;
+      s = reduce(s, { type: 'chat', accountId: 'chat', at, chat: { id: `c${i}`, state: 'invited' } });
+      s = reduce(s, { type: 'chat', accountId: 'chat', at, chat: { id: `c${i}`, state: 'ended' } });
+    });
+    const kept = Object.values(s.endedChats);
+    assert.equal(kept.length, ENDED_CHATS_LIMIT);
+    const starts = kept.map((c) => c.startedAt).sort();
+    const all = minutes.map((m) => `2026-11-20T09:${String(Math.floor(m / 60) + 10).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}.000Z`).sort();
+    assert.deepEqual(starts, all.slice(all.length - ENDED_CHATS_LIMIT), 'the earliest started went');
   });
 });
