@@ -50,10 +50,21 @@ export type ChatUpsert = Upsert<Chat> & Pick<Chat, 'messages'> & { messagesFrom?
 export type ChatLines = ChatUpsert & Pick<Chat, 'messages'> & { messagesFrom: number };
 
 /**
+ * A call that ended as the history's delta carries it when the window has it live: the call's key,
+ * `live: true`, and the members its history entry changed or added (its end time, outcome, account
+ * label…) as an {@link Upsert} of the window's live call (`unset`: what only a live call holds).
+ * The rest — caller, call data, times — the window already has, and an ended call was half of
+ * some platforms' bytes to the window (issue 21).
+ */
+export type EndedCallUpsert = Upsert<PastCall> & Pick<PastCall, 'key'> & { live: true };
+
+/**
  * How the recent calls changed when calls were put at the head of the list: those calls, then the
  * first `kept` of the list as it was (the rest fell off its end). The whole list travels otherwise.
+ * A call the window has live (in the state the patch applies to) travels as an {@link EndedCallUpsert}
+ * of it; any other whole.
  */
-export type RecentCallsDelta = { added: PastCall[]; kept: number };
+export type RecentCallsDelta = { added: Array<PastCall | EndedCallUpsert>; kept: number };
 
 /** What changed between two states. Absent members did not change. */
 export type DeskPatch = {
@@ -135,7 +146,12 @@ export function applyPatch(state: DeskState, patch: DeskPatch, owner?: PatchOwne
     (next as unknown as Record<string, unknown>)[slice] = record;
   }
   if (patch.recentCalls) next.recentCalls = patch.recentCalls;
-  if (patch.recentCallsDelta) next.recentCalls = [...patch.recentCallsDelta.added, ...state.recentCalls.slice(0, patch.recentCallsDelta.kept)];
+  if (patch.recentCallsDelta) {
+    const { added, kept } = patch.recentCallsDelta;
+    // An ended call the window has live is made from its live call (in `state`: before this patch removes it).
+    const calls = added.map((entry) => ('live' in entry ? (endedCall(state.calls[entry.key], entry) as PastCall) : entry));
+    next.recentCalls = [...calls, ...state.recentCalls.slice(0, kept)];
+  }
   if (patch.missedUnseen !== undefined) next.missedUnseen = patch.missedUnseen;
   if (patch.historyNotice === null) delete next.historyNotice;
   else if (patch.historyNotice !== undefined) next.historyNotice = patch.historyNotice;
@@ -149,6 +165,14 @@ export function applyPatch(state: DeskState, patch: DeskPatch, owner?: PatchOwne
   if (patch.automation === null) delete next.automation;
   else if (patch.automation) next.automation = patch.automation;
   return next;
+}
+
+/** A history entry from the window's live call and the members its ending changed ({@link EndedCallUpsert}). */
+function endedCall(live: Call | undefined, entry: EndedCallUpsert): Keyed {
+  const { live: _live, ...upsert } = entry;
+  // A live call the window lacks cannot be: the core sends the upsert only of a call in the state
+  // this patch follows, and a patch out of sequence is never applied. Its members alone, then.
+  return live === undefined ? (upsert as Keyed) : merged(live, upsert as Upsert<Keyed>);
 }
 
 /** `known` with an upsert's members in place of its own and its `unset` members gone (a chat's new lines after its first `messagesFrom`). */

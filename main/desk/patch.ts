@@ -10,7 +10,7 @@
  */
 import type { Chat, DeskState, PastCall, TeamMember } from '../../common/model.js';
 import { historyGrowth, type Touched } from './store.js';
-import { SLICES, type ChatUpsert, type DeskPatch, type RecentCallsDelta, type SliceName } from '../../common/patch.js';
+import { SLICES, type ChatUpsert, type DeskPatch, type EndedCallUpsert, type RecentCallsDelta, type SliceName } from '../../common/patch.js';
 
 type Entity = Record<string, unknown>;
 
@@ -112,16 +112,33 @@ function sameJson(a: unknown, b: unknown, depth: number): boolean {
  * (what ending a call does: the store puts it at the head and drops the oldest), compared by
  * identity; `undefined` otherwise (the whole list then travels).
  */
-function recentCallsDelta(prev: readonly PastCall[], next: readonly PastCall[]): RecentCallsDelta | undefined {
-  if (prev.length === 0) return undefined;
+function recentCallsDelta(prev: readonly PastCall[], next: readonly PastCall[], live: DeskState['calls']): RecentCallsDelta | undefined {
+  // A first call ending: the whole list is it (and an entry of a live call needs the delta's form).
+  if (prev.length === 0) return next.length === 0 ? undefined : { added: addedCalls(next, next.length, live), kept: 0 };
   // The store says how `next` was made from `prev` when calls ending made it: nothing to compare.
   const grown = historyGrowth(prev, next);
-  if (grown !== undefined && grown > 0) return { added: next.slice(0, grown), kept: next.length - grown };
+  if (grown !== undefined && grown > 0) return { added: addedCalls(next, grown, live), kept: next.length - grown };
   const added = next.indexOf(prev[0]!);
   if (added <= 0) return undefined;
   const kept = next.length - added;
   for (let i = 0; i < kept; i++) if (next[added + i] !== prev[i]) return undefined;
-  return { added: next.slice(0, added), kept };
+  return { added: addedCalls(next, added, live), kept };
+}
+
+/**
+ * The first `count` entries of `history` as the delta carries them: of a call the window has live
+ * (in `live`, the calls of the state the patch follows), what its ending changed
+ * (`common/patch.ts` `EndedCallUpsert`); of any other, the whole entry.
+ */
+function addedCalls(history: readonly PastCall[], count: number, live: DeskState['calls']): RecentCallsDelta['added'] {
+  const out: RecentCallsDelta['added'] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const past = history[i]!;
+    const call = live[past.key];
+    const members = call === undefined ? undefined : changedMembers(call as unknown as Entity, past as unknown as Entity, 'key');
+    out[i] = members === undefined ? past : ((members.live = true), members as unknown as EndedCallUpsert);
+  }
+  return out;
 }
 
 /**
@@ -184,12 +201,15 @@ export function diffState(prev: DeskState, next: DeskState, touched?: Readonly<T
   const patch: DeskPatch = {};
   let any = false;
   for (const slice of SLICES) {
+    const before = prev[slice] as Record<string, Entity>;
+    const after = next[slice] as Record<string, Entity>;
+    // The team as sent is read by member: its slice may be the desk's own, changed in place.
+    const team = slice === 'team' && teamSent !== undefined;
+    // Most changes touch one slice: the others are passed over by identity, before anything else is read.
+    if (before === after && !team) continue;
     // A chat that ends moves from `chats` to `endedChats`: its upsert is made from where it was.
     const from = slice === 'chats' ? prev.endedChats : slice === 'endedChats' ? prev.chats : undefined;
-    const sp =
-      slice === 'team' && teamSent
-        ? diffTeam(teamSent, next.team as Record<string, Entity>, touched?.team)
-        : diffSlice(slice, prev[slice] as Record<string, Entity>, next[slice] as Record<string, Entity>, touched?.[slice], from as Record<string, Entity> | undefined);
+    const sp = team ? diffTeam(teamSent, after, touched?.team) : diffSlice(slice, before, after, touched?.[slice], from as Record<string, Entity> | undefined);
     if (sp) {
       (patch as Record<string, unknown>)[slice] = sp;
       any = true;
@@ -197,7 +217,7 @@ export function diffState(prev: DeskState, next: DeskState, touched?: Readonly<T
   }
   if (prev.recentCalls !== next.recentCalls) {
     // Ending a call puts it at the head of the list: only it travels, not the calls before it.
-    const delta = recentCallsDelta(prev.recentCalls, next.recentCalls);
+    const delta = recentCallsDelta(prev.recentCalls, next.recentCalls, prev.calls);
     if (delta) patch.recentCallsDelta = delta;
     else patch.recentCalls = next.recentCalls;
     any = true;

@@ -190,9 +190,11 @@ describe('bridge hub and client over the one wire', () => {
       connector.emit({ type: 'call', call: { id: `c${n}`, state: 'ended' } });
       hub.flush();
     }
-    const last = changes.at(-1) as { patch: { recentCalls?: unknown; recentCallsDelta?: { added: Array<{ id: string }>; kept: number } } };
+    const last = changes.at(-1) as { patch: { recentCalls?: unknown; recentCallsDelta?: { added: Array<{ key: string }>; kept: number } } };
     assert.equal(last.patch.recentCalls, undefined);
-    assert.deepEqual(last.patch.recentCallsDelta?.added.map((c) => c.id), ['c24']);
+    assert.deepEqual(last.patch.recentCallsDelta?.added.map((c) => c.key), ['voice/c24']);
+    // The window had the call live: what it knows of it (its 200 characters of call data) does not travel again.
+    assert.ok(!JSON.stringify(last.patch.recentCallsDelta).includes('x'.repeat(200)), 'an ended call travels as what its ending changed');
     assert.equal(last.patch.recentCallsDelta?.kept, desk.state.recentCalls.length - 1);
     let view: ReturnType<typeof applyChange>;
     for (const change of changes) view = applyChange(view, change);

@@ -161,4 +161,19 @@ describe('the window’s copy of the desk, rebuilt from member patches', () => {
     assert.deepEqual(patch.accounts?.upsert, [{ id: 'a', connection: 'connected', talking: true, unset: ['reason'] }], 'a flag costs the flag, not the account');
     assert.equal(applyPatch(wire(sent), patch).accounts.a?.reason, undefined, 'the reason of the lost connection leaves the window');
   });
+
+  it('sends a call that ended, which the window had live, as what its ending changed', () => {
+    let state = initialState(seeds, AT);
+    const fold = (a: object): void => void (state = reduce(state, { accountId: 'a', at: AT, ...a } as StoreAction));
+    fold({ type: 'call', call: { id: '1', state: 'connected', caller: '+3581', userData: { Topic: 'Billing' }, actions: ['hangup'] } });
+    fold({ type: 'call.error', callKey: 'a/1', message: 'failed' });
+    const sent = state;
+    fold({ type: 'call', call: { id: '1', state: 'ended', actions: [] } });
+    const patch = wire(diffState(sent, state)!);
+    const [entry] = patch.recentCallsDelta!.added;
+    assert.equal((entry as { live?: boolean }).live, true);
+    assert.equal('caller' in entry! || 'userData' in entry!, false, 'the caller and the call data stay with the window');
+    assert.deepEqual((entry as { unset?: string[] }).unset, ['error'], 'the failure only a live call shows leaves');
+    assert.deepEqual(wire(applyPatch(wire(sent), patch)), wire(state));
+  });
 });
