@@ -103,27 +103,49 @@ function suppressed(account: Account | undefined): boolean {
   return account?.presence?.state === 'do-not-disturb';
 }
 
-function callToast(call: Call, account: Account | undefined, tr: Translator): Toast {
-  const caller = call.caller || tr.t('calls.unknown-number');
-  const via = call.queue?.name ?? call.target;
-  const accountLabel = account?.label ?? call.accountId;
+/**
+ * A toast whose text is written when it is first read (then kept): the words cost FormatJS a few
+ * µs per toast, and a desk with no one showing toasts (the bench rings thousands of calls; a core
+ * without a shell) decides toasts without reading them (issue 21). The text is the same whenever it
+ * is read: the call or chat and account it is made from never change (the store makes new ones),
+ * and the translator is the one of the decision. Title and body are enumerable members, so the
+ * toast reads, copies and serialises as a plain object.
+ */
+function lazyToast(id: string, target: FocusTarget, write: () => { title: string; body: string }): Toast {
+  let text: { title: string; body: string } | undefined;
   return {
-    id: `call:${call.key}`,
-    title: tr.t('toast.call.title', { caller }),
-    body: [via ? tr.t('toast.call.to', { via }) : undefined, accountLabel].filter(Boolean).join(' · '),
-    target: { kind: 'call', key: call.key },
+    id,
+    get title(): string {
+      return (text ??= write()).title;
+    },
+    get body(): string {
+      return (text ??= write()).body;
+    },
+    target,
   };
 }
 
+function callToast(call: Call, account: Account | undefined, tr: Translator): Toast {
+  return lazyToast(`call:${call.key}`, { kind: 'call', key: call.key }, () => {
+    const caller = call.caller || tr.t('calls.unknown-number');
+    const via = call.queue?.name ?? call.target;
+    const accountLabel = account?.label ?? call.accountId;
+    return {
+      title: tr.t('toast.call.title', { caller }),
+      body: [via ? tr.t('toast.call.to', { via }) : undefined, accountLabel].filter(Boolean).join(' · '),
+    };
+  });
+}
+
 function chatToast(chat: Chat, account: Account | undefined, tr: Translator): Toast {
-  const other = chat.participants.find((p) => p.role === 'customer' || p.role === 'colleague');
-  const first = chat.messages.find((m) => m.kind === 'text' && (m.from.role === 'customer' || m.from.role === 'colleague'))?.text;
-  return {
-    id: `chat:${chat.key}`,
-    title: other ? tr.t('toast.chat.title', { from: other.role, name: other.name }) : tr.t('toast.chat.customer'),
-    body: [first, account?.label ?? chat.accountId].filter(Boolean).join(' · '),
-    target: { kind: 'chat', key: chat.key },
-  };
+  return lazyToast(`chat:${chat.key}`, { kind: 'chat', key: chat.key }, () => {
+    const other = chat.participants.find((p) => p.role === 'customer' || p.role === 'colleague');
+    const first = chat.messages.find((m) => m.kind === 'text' && (m.from.role === 'customer' || m.from.role === 'colleague'))?.text;
+    return {
+      title: other ? tr.t('toast.chat.title', { from: other.role, name: other.name }) : tr.t('toast.chat.customer'),
+      body: [first, account?.label ?? chat.accountId].filter(Boolean).join(' · '),
+    };
+  });
 }
 
 /**
@@ -147,27 +169,28 @@ export function decideToasts(
   // Runs on every change of the desk: no closure or list per call, and the memory grows only when
   // something new is decided (see `Remembered`). Given what the change touched, it reads only those
   // calls and chats: a toast is decided when its call or chat changes, so the others hold nothing new.
-  const toasts: Toast[] = [];
-  const added: string[] = [];
+  // The lists are made only once something is decided (most changes decide nothing).
+  let toasts: Toast[] | undefined;
+  let added: string[] | undefined;
   for (const key of keysOf(state.calls, touched, 'calls')) {
     const call = state.calls[key];
     if (!call || call.state !== 'ringing' || call.stale) continue;
     const id = `call:${call.key}`;
-    if (memory.has(id) || added.includes(id)) continue;
-    added.push(id);
+    if (memory.has(id) || added?.includes(id)) continue;
+    (added ??= []).push(id);
     const account = state.accounts[call.accountId];
-    if (preferences.calls && !suppressed(account)) toasts.push(callToast(call, account, tr));
+    if (preferences.calls && !suppressed(account)) (toasts ??= []).push(callToast(call, account, tr));
   }
   for (const key of keysOf(state.chats, touched, 'chats')) {
     const chat = state.chats[key];
     if (!chat || chat.state !== 'invited') continue;
     const id = `chat:${chat.key}`;
-    if (memory.has(id) || added.includes(id)) continue;
-    added.push(id);
+    if (memory.has(id) || added?.includes(id)) continue;
+    (added ??= []).push(id);
     const account = state.accounts[chat.accountId];
-    if (preferences.chats && !suppressed(account)) toasts.push(chatToast(chat, account, tr));
+    if (preferences.chats && !suppressed(account)) (toasts ??= []).push(chatToast(chat, account, tr));
   }
-  return { toasts, memory: added.length === 0 ? memory : remember(memory, added) };
+  return { toasts: toasts ?? [], memory: added === undefined ? memory : remember(memory, added) };
 }
 
 const NO_KEYS: readonly string[] = Object.freeze([]);

@@ -38,27 +38,40 @@ export interface AlertEntry {
   toast?: 'shown' | 'not shown: toasts for calls are off' | 'not shown: toasts for chats are off' | 'not shown: the account is in do not disturb';
 }
 
-/** Keeps entries for a time span and up to a count. */
+/**
+ * Keeps entries for a time span and up to a count. An entry is kept with its time as a number
+ * (ms since the epoch) and made into its ISO 8601 text only when read: a busy desk decides an alert
+ * per ringing call, and a date's text per decision was a percent of the core's time (issue 21).
+ */
 class Recent<T extends { at: string }> {
-  readonly entries: T[] = [];
+  /** The entries without their time, and their times (ms), oldest first. */
+  private readonly entries: Array<Omit<T, 'at'>> = [];
+  private readonly times: number[] = [];
   constructor(private readonly spanMs: number) {}
-  add(entry: T): void {
+  /** Keeps `entry`, which happened at `ms` (ms since the epoch). */
+  add(ms: number, entry: Omit<T, 'at'>): void {
     this.entries.push(entry);
+    this.times.push(ms);
     // Cut a quarter of the limit at a time, not one entry per entry past it: a busy desk decides an
     // alert per ringing call, and moving 5 000 entries for each was a few % of the core's time (issue 21).
     if (this.entries.length > RECORD_LIMIT + RECORD_LIMIT / 4) this.trim();
   }
+  /** Forgets the oldest `count` entries. */
+  private drop(count: number): void {
+    this.entries.splice(0, count);
+    this.times.splice(0, count);
+  }
   /** Forgets the oldest entries past {@link RECORD_LIMIT}. */
   private trim(): void {
-    if (this.entries.length > RECORD_LIMIT) this.entries.splice(0, this.entries.length - RECORD_LIMIT);
+    if (this.entries.length > RECORD_LIMIT) this.drop(this.entries.length - RECORD_LIMIT);
   }
   /** The entries at most `spanMs` old at `now`, the newest {@link RECORD_LIMIT} at most (older ones are forgotten). */
   since(now: number): T[] {
     this.trim();
     const cut = now - this.spanMs;
-    const first = this.entries.findIndex((entry) => Date.parse(entry.at) >= cut);
-    this.entries.splice(0, first === -1 ? this.entries.length : first);
-    return [...this.entries];
+    const first = this.times.findIndex((ms) => ms >= cut);
+    this.drop(first === -1 ? this.entries.length : first);
+    return this.entries.map((entry, i) => ({ at: new Date(this.times[i]!).toISOString(), ...entry }) as T);
   }
 }
 
@@ -71,10 +84,6 @@ export class DiagnosticsRecorder {
 
   constructor(private readonly clock: () => number = Date.now) {}
 
-  private now(): string {
-    return new Date(this.clock()).toISOString();
-  }
-
   /** Notes each account whose connection state or reason changed between `previous` and `state`. */
   noteConnections(state: DeskState, previous: DeskState | undefined): void {
     if (state.accounts === previous?.accounts) return;
@@ -82,7 +91,7 @@ export class DiagnosticsRecorder {
       const account = state.accounts[id]!;
       const before = previous?.accounts[id];
       if (before && before.connection === account.connection && before.reason === account.reason) continue;
-      this.connections.add({ at: this.now(), account: id, state: account.connection, ...(account.reason ? { reason: account.reason } : {}) });
+      this.connections.add(this.clock(), { account: id, state: account.connection, ...(account.reason ? { reason: account.reason } : {}) });
     }
   }
 
@@ -91,28 +100,32 @@ export class DiagnosticsRecorder {
    * (`shown`: among `toasts`; else why the alert policy held it back, `desk/alerts.ts`).
    */
   noteAlerts(state: DeskState, toasts: readonly Toast[], preferences: AlertPreferences): void {
-    const shown = new Set(toasts.map((toast) => toast.id));
-    const decide = (id: string, event: AlertEntry['event'], accountId: string, wanted: boolean, off: AlertEntry['toast']): void => {
-      if (this.decided.has(id)) return;
-      this.decided.add(id);
-      if (this.decided.size > RECORD_LIMIT) this.decided.delete(this.decided.values().next().value!);
-      const dnd = state.accounts[accountId]?.presence?.state === 'do-not-disturb';
-      const toast: AlertEntry['toast'] = shown.has(id) ? 'shown' : !wanted ? off : dnd ? 'not shown: the account is in do not disturb' : off;
-      this.alerts.add({ at: this.now(), event, id, account: accountId, toast });
-    };
+    // Runs per alert decided: no closure, and no set of the toasts' ids (there are one or two).
     for (const key in state.calls) {
       const call = state.calls[key]!;
-      if (call.state === 'ringing' && !call.stale) decide(`call:${call.key}`, 'call ringing', call.accountId, preferences.calls, 'not shown: toasts for calls are off');
+      if (call.state === 'ringing' && !call.stale) this.decide(state, toasts, `call:${call.key}`, 'call ringing', call.accountId, preferences.calls, 'not shown: toasts for calls are off');
     }
     for (const key in state.chats) {
       const chat = state.chats[key]!;
-      if (chat.state === 'invited') decide(`chat:${chat.key}`, 'chat invitation', chat.accountId, preferences.chats, 'not shown: toasts for chats are off');
+      if (chat.state === 'invited') this.decide(state, toasts, `chat:${chat.key}`, 'chat invitation', chat.accountId, preferences.chats, 'not shown: toasts for chats are off');
     }
+  }
+
+  /** Notes the decision on alert `id` (once per id): shown when among `toasts`, else why not. */
+  private decide(state: DeskState, toasts: readonly Toast[], id: string, event: AlertEntry['event'], accountId: string, wanted: boolean, off: AlertEntry['toast']): void {
+    if (this.decided.has(id)) return;
+    this.decided.add(id);
+    if (this.decided.size > RECORD_LIMIT) this.decided.delete(this.decided.values().next().value!);
+    let shown = false;
+    for (const toast of toasts) if (toast.id === id) shown = true;
+    const dnd = state.accounts[accountId]?.presence?.state === 'do-not-disturb';
+    const toast: AlertEntry['toast'] = shown ? 'shown' : !wanted ? off : dnd ? 'not shown: the account is in do not disturb' : off;
+    this.alerts.add(this.clock(), { event, id, account: accountId, toast });
   }
 
   /** Notes a toast closed by the desk (its call stopped ringing, its chat is no longer an invitation). */
   noteToastClosed(id: string): void {
-    this.alerts.add({ at: this.now(), event: 'toast closed', id });
+    this.alerts.add(this.clock(), { event: 'toast closed', id });
   }
 
   /** Each account's connection changes of the last 24 h, oldest first, by account. */
