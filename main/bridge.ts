@@ -38,6 +38,7 @@ import { CommandError } from './desk/port.js';
 import { diffState, teamSentOf, type TeamSent } from './desk/patch.js';
 import { mergeTouched, type Touched } from './desk/store.js';
 import type { DeskState } from '../common/model.js';
+import type { DeskPatch } from '../common/patch.js';
 import type { Logger } from './log.js';
 import { LogLimiter } from './log-limiter.js';
 import type { SettingsStore } from './settings.js';
@@ -245,7 +246,11 @@ export class BridgeHub {
 
   /** Sends a message to every subscribed renderer, serialised once (toasts in the web host, focus requests). */
   broadcast(message: ServerMessage): void {
-    const text = encode(message);
+    this.send(encode(message));
+  }
+
+  /** Sends a message's text to every subscribed renderer; a renderer that cannot take it is dropped. */
+  private send(text: string): void {
     for (const [handle, { send }] of this.subscribers) {
       try {
         send(text);
@@ -277,7 +282,7 @@ export class BridgeHub {
     for (const subscriber of this.subscribers.values()) {
       if (subscriber.acked === this.seq - 1 || now - subscriber.since >= ACK_WAIT_MS) subscriber.since = now;
     }
-    this.broadcast({ type: 'change', change: { seq: this.seq, patch } });
+    this.send(encodePatch(this.seq, patch));
   }
 
   /**
@@ -387,10 +392,21 @@ export class BridgeHub {
       return;
     }
     this.scheduled = 'next-turn';
-    setImmediate(() => {
-      if (this.scheduled === 'next-turn') this.flush();
-    });
+    // One callback queued at a time: a flush made meanwhile (`flush()` called directly, as tests and
+    // the bench do per message) leaves it queued, and it flushes only what is due when it runs. One
+    // per change had the bench queue a callback per frame, all held until its loop ended (issue 21).
+    if (this.immediate) return;
+    this.immediate = true;
+    setImmediate(this.onImmediate);
   }
+
+  /** A callback is queued for the next turn ({@link BridgeHub.scheduleFlush}). */
+  private immediate = false;
+  /** The next turn came: a flush due then goes out. */
+  private readonly onImmediate = (): void => {
+    this.immediate = false;
+    if (this.scheduled === 'next-turn') this.flush();
+  };
 
   /** Arms the timer for `wait` ms; when it fires, a timed flush still due goes out or waits its remaining time. */
   private arm(wait: number, now: number): void {
@@ -407,7 +423,16 @@ export class BridgeHub {
   }
 }
 
-/** The one place a server message becomes text. `Json`-typed, so only plain data gets here. */
+/** The one place a server message becomes text (but for a patch: {@link encodePatch}). `Json`-typed, so only plain data gets here. */
 function encode(message: ServerMessage & Json): string {
   return JSON.stringify(message);
+}
+
+/**
+ * The text of `{type: 'change', change: {seq, patch}}`, exactly as {@link encode} writes it, with
+ * only the patch going through `JSON.stringify`: the envelope around it is the same for every
+ * change, and one is made per desk change (issue 21).
+ */
+export function encodePatch(seq: number, patch: DeskPatch & Json): string {
+  return `{"type":"change","change":{"seq":${seq},"patch":${JSON.stringify(patch)}}}`;
 }

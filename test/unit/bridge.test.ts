@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { applyChange, type DeskChange } from '../../common/patch.js';
-import { ACK_WAIT_MS, BridgeHub, type BridgeConnection } from '../../main/bridge.js';
+import { ACK_WAIT_MS, BridgeHub, encodePatch, type BridgeConnection } from '../../main/bridge.js';
 import { assembleCore } from '../../main/app.js';
 import { createBridgeClient } from '../../preload/client.js';
 import { Desk } from '../../main/desk/desk.js';
@@ -371,6 +371,21 @@ describe('bridge hub and client over the one wire', () => {
     } finally {
       fast.connection.close();
       await stop();
+    }
+  });
+});
+
+describe('a change’s text', () => {
+  it('is what JSON.stringify writes of the whole message, whatever the patch holds', () => {
+    const patches = [
+      { calls: { upsert: [{ key: 'a/1', state: 'ringing', userData: { 'Line "1"': 'x\ny\u2028', nested: [1, null, { deep: true }] } }], remove: [] } },
+      { recentCallsDelta: { added: [{ key: 'a/1', live: true, state: 'ended', unset: ['error'] }], kept: 3 }, missedUnseen: 0 },
+      { historyNotice: null, chats: { upsert: [{ key: 'a/c', messages: [], messagesFrom: 2, unread: 0 }], remove: ['a/d'] } },
+      {},
+    ];
+    for (const [i, patch] of patches.entries()) {
+      const seq = [1, 42, 9_007_199_254_740_991, 7][i]!;
+      assert.equal(encodePatch(seq, patch as never), JSON.stringify({ type: 'change', change: { seq, patch } }));
     }
   });
 });
