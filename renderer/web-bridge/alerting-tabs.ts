@@ -13,15 +13,6 @@ import { ALERTING_LOCK, electAlertingTab, isAlertingTab, onAlertingTab, type Loc
  */
 const HANDOVER_MS = 5_000;
 
-/**
- * How long the alerting tab gathers the ids of the toasts it raised before it tells the other tabs,
- * ms [I]: a `BroadcastChannel` message per ringing call was 0.25–2.4 % of the window's JS under the
- * agent's desk bench at 1 000 events/s (tens of calls ring a second, issue 21). A tab that takes
- * over within this time of a raise may raise that toast once more, unless the alerting tab left
- * through `close` (which tells at once).
- */
-const TELL_MS = 250;
-
 /** This tab's part in the election. */
 export interface AlertingTabs {
   /** Whether this tab raises toasts now. */
@@ -47,24 +38,12 @@ export function joinAlertingTabs(locks: LocksLike | null | undefined, raise: (to
   const shownElsewhere = new Set<string>();
   const channel = typeof BroadcastChannel === 'function' && locks !== null ? new BroadcastChannel(ALERTING_LOCK) : undefined;
   channel?.addEventListener('message', (event: MessageEvent) => {
-    // `shown`: the ids raised since the last message (one id alone from a tab of an earlier version).
-    const said = (event.data as { shown?: unknown } | null)?.shown;
-    for (const id of Array.isArray(said) ? said : [said]) {
-      if (typeof id !== 'string') continue;
-      heldBack.delete(id);
-      shownElsewhere.add(id);
-      if (shownElsewhere.size > 256) shownElsewhere.delete(shownElsewhere.values().next().value!);
-    }
+    const id = (event.data as { shown?: unknown } | null)?.shown;
+    if (typeof id !== 'string') return;
+    heldBack.delete(id);
+    shownElsewhere.add(id);
+    if (shownElsewhere.size > 256) shownElsewhere.delete(shownElsewhere.values().next().value!);
   });
-  /** Ids this tab raised and has not told the others yet. */
-  let untold: string[] = [];
-  let tellTimer: ReturnType<typeof setTimeout> | undefined;
-  const tell = (): void => {
-    clearTimeout(tellTimer);
-    tellTimer = undefined;
-    if (untold.length) channel?.postMessage({ shown: untold });
-    untold = [];
-  };
   const resign = locks === null ? () => undefined : electAlertingTab(locks);
   const stopFollowing = onAlertingTab((alerting) => {
     if (!alerting) return;
@@ -80,14 +59,9 @@ export function joinAlertingTabs(locks: LocksLike | null | undefined, raise: (to
       for (const [id, held] of heldBack) if (held.at < now - HANDOVER_MS) heldBack.delete(id);
       if (!shownElsewhere.has(toast.id)) heldBack.set(toast.id, { toast, at: now });
     },
-    raising(id) {
-      if (!channel) return;
-      untold.push(id);
-      tellTimer ??= setTimeout(tell, TELL_MS);
-    },
+    raising: (id) => channel?.postMessage({ shown: id }),
     drop: (id) => void heldBack.delete(id),
     close() {
-      tell();
       stopFollowing();
       resign();
       channel?.close();
