@@ -11,7 +11,7 @@
  * conversation is identified by the pair of users" [C], "presence and callState are free text" [C],
  * the values to expect [I]. The mappings below are [I] and marked so.
  */
-import type { ConnectorEvent, TeamMemberData } from '../../desk/events.js';
+import type { CallPatch, ConnectorEvent, TeamMemberData } from '../../desk/events.js';
 import type { CallDirection, CallState, ChatMessage, ChatParticipant, Presence, PresenceState } from '../../../common/model.js';
 import type { DeskLogger as Logger } from '../../desk/port.js';
 import { colleagueTerminalsOf, colleaguesOf, terminalId, terminalsOf, type ColleagueTerminal, type ThreecAccount, type ThreecTerminal } from './config.js';
@@ -62,7 +62,7 @@ const PRESENCE_WORDS: Readonly<Record<string, PresenceState>> = {
  * is there but did not say "Available"), its own word kept as the label by the caller.
  */
 export function presenceState(value: string): PresenceState {
-  return wordOf(PRESENCE_WORDS, value) ?? 'not-ready';
+  return presenceWords.of(value) ?? 'not-ready';
 }
 
 /**
@@ -75,10 +75,37 @@ function wordOf<T>(words: Readonly<Record<string, T>>, value: string): T | undef
   return Object.hasOwn(words, key) ? words[key] : undefined;
 }
 
+/** How many spellings {@link WordMemo} keeps per word list (free text from the link: bounded, then forgotten all at once). */
+const WORD_MEMO_SIZE = 256;
+
+/**
+ * {@link wordOf} of one word list, remembered per spelling as the link sent it: a stream repeats a
+ * handful of spellings ("Ringing", "Available"), and the lowercased copy and the regex's were a
+ * tenth of a 3C event's handling [I]. The same answer as `wordOf` for every value.
+ */
+class WordMemo<T> {
+  private readonly seen = new Map<string, T | undefined>();
+  constructor(private readonly words: Readonly<Record<string, T>>) {}
+
+  of(value: string): T | undefined {
+    const seen = this.seen.get(value);
+    if (seen !== undefined || this.seen.has(value)) return seen;
+    const word = wordOf(this.words, value);
+    if (this.seen.size >= WORD_MEMO_SIZE) this.seen.clear();
+    this.seen.set(value, word);
+    return word;
+  }
+}
+
+const presenceWords = new WordMemo(PRESENCE_WORDS);
+
 /** The desk presence of a `presenceChanged`: the raw value as the label, `presenceNote` as the reason. */
 export function presenceOf(event: PresenceChanged, since: string): Presence {
   const note = event.presenceNote?.trim();
-  return { state: presenceState(event.presence), label: event.presence.trim() || 'Unknown', ...(note ? { reason: note } : {}), since };
+  const presence: Presence = { state: presenceState(event.presence), label: event.presence.trim() || 'Unknown' };
+  if (note) presence.reason = note;
+  presence.since = since;
+  return presence;
 }
 
 /** Call-state words [I] (document: "e.g. Ringing, Disconnected"; VENDOR-NOTES: Dialing, Connected, Held). */
@@ -111,12 +138,14 @@ const CALL_WORDS: Readonly<Record<string, CallState>> = {
   transferred: 'ended',
 };
 
+const callWords = new WordMemo(CALL_WORDS);
+
 /**
  * The desk state of a 3C `callState` [I]: case-insensitive; "Ringing" on an outgoing call is the far
  * end ringing (`dialing`). `undefined` for a word we do not know (the call keeps its state).
  */
 export function callStateOf(callState: string, isIncoming: boolean | undefined): CallState | undefined {
-  const state = wordOf(CALL_WORDS, callState);
+  const state = callWords.of(callState);
   return state === 'ringing' && isIncoming === false ? 'dialing' : state;
 }
 
@@ -130,9 +159,32 @@ interface CallMemo {
   state: CallState;
   direction?: CallDirection;
   userData: Record<string, string>;
-  /** The last event's properties, to drop identical repeats. */
-  fingerprint: string;
+  /** The last event's properties, to drop identical repeats ({@link sameCallEvent}). */
+  last: MonitoredTerminalEvent;
   stale: boolean;
+}
+
+/**
+ * Whether two events of a call say the same: every property but the call's id equal (the events'
+ * absent properties are `undefined`, never `null`: the schema reads `null` as absent).
+ */
+function sameCallEvent(a: MonitoredTerminalEvent, b: MonitoredTerminalEvent): boolean {
+  return (
+    a.callState === b.callState &&
+    a.address === b.address &&
+    a.addressType === b.addressType &&
+    a.calledAddressValue === b.calledAddressValue &&
+    a.calledAddressType === b.calledAddressType &&
+    a.caller === b.caller &&
+    a.callType === b.callType &&
+    a.isIncoming === b.isIncoming
+  );
+}
+
+/** A watched colleague's terminal: its owner's id and the calls seen on it. */
+interface Lamp {
+  owner: string;
+  calls: Set<string>;
 }
 
 interface ChatMemo {
@@ -211,10 +263,14 @@ export class ThreecDesk {
   private readonly users = new Map<string, string>();
   private readonly members = new Map<string, TeamMemberData>();
   /** Colleague terminal id → its owner's id, and the calls seen on it. */
-  private readonly lamps = new Map<string, { owner: string; calls: Set<string> }>();
+  private readonly lamps = new Map<string, Lamp>();
+  /** Owner id → their lamps (each owner's busy lamp is lit by these alone). */
+  private readonly lampsOf = new Map<string, Lamp[]>();
   private readonly ownTerminals: Set<string>;
   private readonly calls = new Map<string, CallMemo>();
+  /** The last {@link ENDED_MEMORY} ended call ids, oldest first, and how many times each is among them. */
   private readonly ended: string[] = [];
+  private readonly endedCount = new Map<string, number>();
   private readonly chats = new Map<string, ChatMemo>();
   private readonly replies = new Set<PendingReply>();
 
@@ -231,6 +287,11 @@ export class ThreecDesk {
     this.ownTerminals = new Set(watch.ownTerminals.map(terminalId));
     for (const { username, terminal } of watch.colleagueTerminals) {
       this.lamps.set(terminalId(terminal), { owner: this.userId(username), calls: new Set() });
+    }
+    for (const lamp of this.lamps.values()) {
+      const owned = this.lampsOf.get(lamp.owner);
+      if (owned) owned.push(lamp);
+      else this.lampsOf.set(lamp.owner, [lamp]);
     }
   }
 
@@ -289,20 +350,23 @@ export class ThreecDesk {
   // ---- calls and busy lamps --------------------------------------------------------------------
 
   private terminalEvent(event: MonitoredTerminalEvent, at: string): ConnectorEvent[] {
-    const own = this.matchTerminal(event, (id) => this.ownTerminals.has(id));
-    if (own) return this.ownCall(event, at);
-    const lamp = this.matchTerminal(event, (id) => this.lamps.has(id));
-    if (lamp) return this.lampCall(lamp, event);
+    if (event.addressType) {
+      // The terminal by value and type (its id made once for both lookups).
+      const id = terminalId({ addressvalue: event.address, addresstype: event.addressType });
+      if (this.ownTerminals.has(id)) return this.ownCall(event, at);
+      const lamp = this.lamps.get(id);
+      if (lamp) return this.lampCall(lamp, event);
+    } else {
+      if (this.matchTerminal(event, (id) => this.ownTerminals.has(id))) return this.ownCall(event, at);
+      const lamp = this.matchTerminal(event, (id) => this.lamps.has(id));
+      if (lamp) return this.lampCall(this.lamps.get(lamp)!, event);
+    }
     this.options.log.debug({ address: event.address, addressType: event.addressType }, '3C call on a terminal not watched; ignored');
     return [];
   }
 
-  /** The watched terminal id an event is about: by value and type, or by value alone when the event gives no type. */
+  /** The watched terminal id an event without a type is about: the first `known` one of that value. */
   private matchTerminal(event: MonitoredTerminalEvent, known: (id: string) => boolean): string | undefined {
-    if (event.addressType) {
-      const id = terminalId({ addressvalue: event.address, addresstype: event.addressType });
-      return known(id) ? id : undefined;
-    }
     const all = [...this.ownTerminals, ...this.lamps.keys()];
     return all.find((id) => known(id) && id.slice(id.indexOf(':') + 1) === event.address);
   }
@@ -310,15 +374,14 @@ export class ThreecDesk {
   private ownCall(event: MonitoredTerminalEvent, at: string): ConnectorEvent[] {
     const id = event.call;
     const memo = this.calls.get(id);
-    const fingerprint = JSON.stringify([event.address, event.addressType, event.calledAddressValue, event.calledAddressType, event.caller, event.callType, event.isIncoming, event.callState]);
-    if (memo && memo.fingerprint === fingerprint && !memo.stale) return []; // a repeat changes nothing
+    if (memo && !memo.stale && sameCallEvent(memo.last, event)) return []; // a repeat changes nothing
     const mapped = callStateOf(event.callState, event.isIncoming);
     if (mapped === 'ended') {
       if (!memo) return []; // never shown (or ended already): nothing to end
       this.forgetCall(id);
       return [{ type: 'call', call: { id, state: 'ended', endedAt: at, endReason: event.callState } }];
     }
-    if (this.ended.includes(id)) return []; // a late event of an ended call
+    if (this.endedCount.has(id)) return []; // a late event of an ended call
     const state = mapped ?? memo?.state;
     if (!state) {
       this.options.log.info({ callState: event.callState, call: id }, '3C call state not known; the call shows once a known state arrives');
@@ -328,33 +391,32 @@ export class ThreecDesk {
     const direction: CallDirection | undefined = event.isIncoming === undefined ? memo?.direction : event.isIncoming ? 'inbound' : 'outbound';
     const userData: Record<string, string> = { Terminal: event.addressType ? `${event.address} (${event.addressType})` : event.address };
     if (event.callType) userData['Call type'] = event.callType;
-    this.calls.set(id, { state, direction, userData, fingerprint, stale: false });
-    return [
-      {
-        type: 'call',
-        call: {
-          id,
-          state,
-          ...(direction ? { direction } : {}),
-          ...(event.caller ? { caller: event.caller } : {}),
-          ...(event.calledAddressValue ? { target: event.calledAddressValue } : {}),
-          actions: [],
-          userData,
-          ...(memo ? {} : { startedAt: at }),
-          ...(memo?.stale ? { stale: false } : {}),
-        },
-      },
-    ];
+    this.calls.set(id, { state, direction, userData, last: event, stale: false });
+    // Built member by member, in the order the desk has always been given them (no object per optional member).
+    const call: CallPatch = { id, state };
+    if (direction) call.direction = direction;
+    if (event.caller) call.caller = event.caller;
+    if (event.calledAddressValue) call.target = event.calledAddressValue;
+    call.actions = [];
+    call.userData = userData;
+    if (!memo) call.startedAt = at;
+    if (memo?.stale) call.stale = false;
+    return [{ type: 'call', call }];
   }
 
   private forgetCall(id: string): void {
     this.calls.delete(id);
     this.ended.push(id);
-    if (this.ended.length > ENDED_MEMORY) this.ended.shift();
+    this.endedCount.set(id, (this.endedCount.get(id) ?? 0) + 1);
+    if (this.ended.length > ENDED_MEMORY) {
+      const oldest = this.ended.shift()!;
+      const left = this.endedCount.get(oldest)! - 1;
+      if (left === 0) this.endedCount.delete(oldest);
+      else this.endedCount.set(oldest, left);
+    }
   }
 
-  private lampCall(terminal: string, event: MonitoredTerminalEvent): ConnectorEvent[] {
-    const lamp = this.lamps.get(terminal)!;
+  private lampCall(lamp: Lamp, event: MonitoredTerminalEvent): ConnectorEvent[] {
     if (callStateOf(event.callState, event.isIncoming) === 'ended') lamp.calls.delete(event.call);
     else lamp.calls.add(event.call); // an unknown state is still a call [I]
     return this.relight(lamp.owner);
@@ -364,7 +426,7 @@ export class ThreecDesk {
   private relight(owner: string): ConnectorEvent[] {
     const member = this.members.get(owner);
     if (!member) return [];
-    const onCall = [...this.lamps.values()].some((l) => l.owner === owner && l.calls.size > 0);
+    const onCall = this.lampsOf.get(owner)?.some((l) => l.calls.size > 0) ?? false;
     if (member.onCall === onCall) return [];
     const next = { ...member, onCall };
     this.members.set(owner, next);

@@ -120,25 +120,21 @@ export type AdapterEvent =
  *   it); or the problem, in words, when the properties do not fit.
  */
 export function parseAdapterEvent(name: string, properties: unknown): { ok: true; event: AdapterEvent } | { ok: true; event: undefined } | { ok: false; error: string } {
-  const props = properties ?? {};
-  const check = <T>(schema: z.ZodType<T>): { ok: true; value: T } | { ok: false; error: string } => {
-    const parsed = schema.safeParse(props);
-    return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: z.prettifyError(parsed.error) };
-  };
+  // One safeParse and the result's two objects: no closure or intermediate result per event (3C's parse path).
   switch (name) {
     case 'connected3C':
       return { ok: true, event: { event: 'connected3C' } };
     case 'presenceChanged': {
-      const r = check(presenceChangedSchema);
-      return r.ok ? { ok: true, event: { event: name, properties: r.value } } : r;
+      const r = presenceChangedSchema.safeParse(properties ?? {});
+      return r.success ? { ok: true, event: { event: name, properties: r.data } } : { ok: false, error: z.prettifyError(r.error) };
     }
     case 'imReceived': {
-      const r = check(imReceivedSchema);
-      return r.ok ? { ok: true, event: { event: name, properties: r.value } } : r;
+      const r = imReceivedSchema.safeParse(properties ?? {});
+      return r.success ? { ok: true, event: { event: name, properties: r.data } } : { ok: false, error: z.prettifyError(r.error) };
     }
     case 'monitoredTerminalEventReceived': {
-      const r = check(monitoredTerminalEventSchema);
-      return r.ok ? { ok: true, event: { event: name, properties: r.value } } : r;
+      const r = monitoredTerminalEventSchema.safeParse(properties ?? {});
+      return r.success ? { ok: true, event: { event: name, properties: r.data } } : { ok: false, error: z.prettifyError(r.error) };
     }
     default:
       return { ok: true, event: undefined };
