@@ -52,29 +52,41 @@ export function presenceOf(state: AgentState, previous: PresenceState | undefine
   const raw = state.state;
   const since = state.since ?? undefined;
   const reason = state.reasonLabel?.trim() || reasonLabel(state.reasonCode, known);
-  const base = (canonical: PresenceState, withReason: boolean): Presence => ({
-    state: canonical,
-    label: raw,
-    ...(withReason && reason ? { reason } : {}),
-    ...(since ? { since } : {}),
-  });
+  let canonical: PresenceState;
+  let withReason: boolean;
   switch (raw) {
     case 'READY':
-      return base('ready', false);
+      canonical = 'ready';
+      withReason = false;
+      break;
     case 'NOT_READY':
-      return base('not-ready', true);
+      canonical = 'not-ready';
+      withReason = true;
+      break;
     case 'WORK':
     case 'WORK_READY':
-      return base('wrap-up', false);
+      canonical = 'wrap-up';
+      withReason = false;
+      break;
     case 'LOGOUT':
-      return base('offline', true);
+      canonical = 'offline';
+      withReason = true;
+      break;
     case 'RESERVED':
     case 'TALKING':
     case 'HOLD':
-      return base(previous ?? 'ready', previous === 'not-ready' || previous === 'offline');
+      canonical = previous ?? 'ready';
+      withReason = previous === 'not-ready' || previous === 'offline';
+      break;
     default:
-      return base('not-ready', true);
+      canonical = 'not-ready';
+      withReason = true;
   }
+  // Member by member (no closure, no object per optional member), in the order the desk has always been given them.
+  const presence: Presence = { state: canonical, label: raw };
+  if (withReason && reason) presence.reason = reason;
+  if (since) presence.since = since;
+  return presence;
 }
 
 /** Whether the agent is on a call in this state [C: TALKING; a held agent stays TALKING on UCCX]. */
@@ -566,21 +578,28 @@ export class CallBook {
   private setLeg(record: InteractionRecord, leg: Leg, conversationId: string, state: CallState, assumed = false): CallPatch {
     const previous = record.legs[leg];
     if (previous && previous.conversationId !== conversationId) this.conversations.delete(previous.conversationId);
-    record.legs[leg] = { conversationId, state, ...(assumed ? { assumed } : {}) };
+    const known: LegRecord = { conversationId, state };
+    if (assumed) known.assumed = assumed;
+    record.legs[leg] = known;
     this.conversations.set(conversationId, { interactionId: record.id, leg });
+    // Member by member (no object per optional member), in the order the desk has always been given them.
     const patch: CallPatch = {
       id: callIdOf(record.id, leg),
       legId: conversationId,
       direction: leg === 'consult' ? 'consult' : record.direction,
       state,
       actions: state === 'ended' ? [] : this.actionsOf(record, leg),
-      // The consult leg's far end is the colleague (when the desk knows who), not the caller.
-      ...(leg === 'consult' ? { consultOf: callIdOf(record.id, 'primary'), ...(record.consultTarget ? { target: record.consultTarget } : {}) } : {}),
-      ...(leg === 'primary' && record.caller ? { caller: record.caller } : {}),
-      ...(leg === 'primary' && record.target ? { target: record.target } : {}),
-      ...(leg === 'primary' && record.parties ? { parties: record.parties.map((p) => ({ ...p })) } : {}),
-      ...(record.userData ? { userData: { ...record.userData } } : {}),
     };
+    if (leg === 'consult') {
+      // The consult leg's far end is the colleague (when the desk knows who), not the caller.
+      patch.consultOf = callIdOf(record.id, 'primary');
+      if (record.consultTarget) patch.target = record.consultTarget;
+    } else {
+      if (record.caller) patch.caller = record.caller;
+      if (record.target) patch.target = record.target;
+      if (record.parties) patch.parties = record.parties.map((p) => ({ ...p }));
+    }
+    if (record.userData) patch.userData = { ...record.userData };
     if (state === 'ended') {
       delete record.legs[leg];
       this.conversations.delete(conversationId);
