@@ -207,6 +207,8 @@ export function diffState(prev: DeskState, next: DeskState, touched?: Readonly<T
     const team = slice === 'team' && teamSent !== undefined;
     // Most changes touch one slice: the others are passed over by identity, before anything else is read.
     if (before === after && !team) continue;
+    // The team as sent is read only when a fold touched the team (or nobody said what was touched).
+    if (team && touched !== undefined && touched.team === undefined) continue;
     // A chat that ends moves from `chats` to `endedChats`: its upsert is made from where it was.
     const from = slice === 'chats' ? prev.endedChats : slice === 'endedChats' ? prev.chats : undefined;
     const sp = team ? diffTeam(teamSent, after, touched?.team) : diffSlice(slice, before, after, touched?.[slice], from as Record<string, Entity> | undefined);
