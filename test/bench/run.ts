@@ -150,11 +150,13 @@ async function throughput(): Promise<void> {
       'floor ev/s': r.floorEventsPerSec,
       'full/floor': r.ratio,
       'coalesced/floor': r.ratioCoalesced,
+      'parse/floor': r.parseRatio,
+      'text/floor': r.textRatio,
       'desk ev/frame': r.deskEventsPerFrame,
       'bridge B/frame': r.bridgeBytesPerFrame,
       met: r.met ? 'yes' : 'NO',
     })),
-    `full path: frame → parse → route → store → a bridge message per frame; coalesced: a message per 100 frames; floor: JSON.parse + the same schema validation. Load average ${loadAverage}.`,
+    `full path: frame → parse → route → store → a bridge message per frame; coalesced: a message per 100 frames; floor: JSON.parse + the same schema validation; parse: the connector's parse path alone; text: JSON.stringify of the messages the full path sent (a desk costing nothing would be parse + text). Load average ${loadAverage}.`,
   );
   for (const r of rows) {
     targets.push({ question: `1 ${r.platform}`, target: 'full path ≤ 2× the floor', figure: `${r.ratio}× (coalesced ${r.ratioCoalesced}×)`, met: r.ratio <= 2 });

@@ -6,6 +6,9 @@
  *   message per frame (the worst case) and once coalesced 100 frames to a message (a busy socket
  *   read, as the hub does per event-loop turn);
  * - floor: `JSON.parse` of the frame plus the same schema validation, nothing else;
+ * - what no desk can go below, beside it: the connector's parse path alone (`parseRatio`), and the
+ *   `JSON.stringify` of the very messages the full path sent a window (`textRatio`), each over the
+ *   floor — a path whose desk and hub cost nothing would still be `parseRatio + textRatio` × the floor;
  * - measured in the same run, alternating, `repeats` times each; the medians are reported.
  *
  * One thread: "events/s on one core". A frame is one vendor event.
@@ -28,17 +31,22 @@ export interface ThroughputRow {
   /** Full path's time over the floor's (message per frame, coalesced). */
   ratio: number;
   ratioCoalesced: number;
+  /** The connector's parse path alone (screening, parse, validation, routing) over the floor. */
+  parseRatio: number;
+  /** Writing the message-per-frame run's bridge messages (`JSON.stringify` of the same objects) over the floor. */
+  textRatio: number;
   bridgeBytesPerFrame: number;
   /** Every run's figures, for the record. */
-  runs: { perFrame: number[]; coalesced: number[]; floor: number[] };
+  runs: { perFrame: number[]; coalesced: number[]; floor: number[]; parse: number[]; text: number[] };
 }
 
-function fullPath(platform: BenchedPlatform, frames: readonly unknown[], coalesce: number, log: Logger): { seconds: number; bytes: number; events: number } {
+function fullPath(platform: BenchedPlatform, frames: readonly unknown[], coalesce: number, log: Logger, keep?: string[]): { seconds: number; bytes: number; events: number } {
   const { core, streams } = benchCore([platform], log);
   let bytes = 0;
-  const window = core.hub.open((text) => void (bytes += text.length));
+  const window = core.hub.open(keep ? (text) => void keep.push(text) : (text) => void (bytes += text.length));
   window.receive(JSON.stringify({ type: 'subscribe' }));
   bytes = 0;
+  if (keep) keep.length = 0;
   const stream = streams[0]!;
   let events = 0;
   const started = performance.now();
@@ -62,6 +70,20 @@ function floorPath(platform: BenchedPlatform, frames: readonly unknown[]): numbe
   return (performance.now() - started) / 1000;
 }
 
+function parsePath(platform: BenchedPlatform, frames: readonly unknown[], log: Logger): number {
+  const path = platform.bench.parser(log);
+  const started = performance.now();
+  for (const frame of frames) floorSink = path(frame);
+  return (performance.now() - started) / 1000;
+}
+
+/** Seconds to write `messages` (the bridge's messages, as objects) as JSON text. */
+function textPath(messages: readonly unknown[]): number {
+  const started = performance.now();
+  for (const message of messages) floorSink = JSON.stringify(message);
+  return (performance.now() - started) / 1000;
+}
+
 /** Measures every platform. */
 export async function measureThroughput(list: readonly BenchedPlatform[], options: { frames: number; repeats: number; log: Logger }): Promise<ThroughputRow[]> {
   const rows: ThroughputRow[] = [];
@@ -72,12 +94,21 @@ export async function measureThroughput(list: readonly BenchedPlatform[], option
     fullPath(platform, warm, 1, options.log);
     fullPath(platform, warm, 100, options.log);
     floorPath(platform, warm);
+    parsePath(platform, warm, options.log);
+    // The messages a window gets from the message-per-frame run, as objects (kept out of the timed runs).
+    const sent: string[] = [];
+    fullPath(platform, frames, 1, options.log, sent);
+    const messages = sent.map((text) => JSON.parse(text) as unknown);
+    sent.length = 0;
+    textPath(messages.slice(0, 5_000));
     await turn();
-    const runs = { perFrame: [] as number[], coalesced: [] as number[], floor: [] as number[] };
+    const runs = { perFrame: [] as number[], coalesced: [] as number[], floor: [] as number[], parse: [] as number[], text: [] as number[] };
     let bytes = 0;
     let events = 0;
     for (let r = 0; r < options.repeats; r++) {
       runs.floor.push(frames.length / floorPath(platform, frames));
+      runs.parse.push(frames.length / parsePath(platform, frames, options.log));
+      runs.text.push(frames.length / textPath(messages));
       const one = fullPath(platform, frames, 1, options.log);
       runs.perFrame.push(frames.length / one.seconds);
       bytes = one.bytes;
@@ -89,6 +120,8 @@ export async function measureThroughput(list: readonly BenchedPlatform[], option
     const perFrame = median(runs.perFrame);
     const coalesced = median(runs.coalesced);
     const floor = median(runs.floor);
+    const parse = median(runs.parse);
+    const text = median(runs.text);
     rows.push({
       platform: platform.name,
       frames: frames.length,
@@ -98,8 +131,10 @@ export async function measureThroughput(list: readonly BenchedPlatform[], option
       floorEventsPerSec: Math.round(floor),
       ratio: round(floor / perFrame, 2),
       ratioCoalesced: round(floor / coalesced, 2),
+      parseRatio: round(floor / parse, 2),
+      textRatio: round(floor / text, 2),
       bridgeBytesPerFrame: Math.round(bytes / frames.length),
-      runs: { perFrame: runs.perFrame.map(Math.round), coalesced: runs.coalesced.map(Math.round), floor: runs.floor.map(Math.round) },
+      runs: { perFrame: runs.perFrame.map(Math.round), coalesced: runs.coalesced.map(Math.round), floor: runs.floor.map(Math.round), parse: runs.parse.map(Math.round), text: runs.text.map(Math.round) },
     });
   }
   return rows;
