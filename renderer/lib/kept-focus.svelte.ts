@@ -1,7 +1,12 @@
 import { tick } from 'svelte';
 
-/** How many frames {@link KeptFocus.focusRow} gives a row to be measured and shown before it gives up. */
-const FRAMES_TO_MEASURE = 4;
+/**
+ * How many frames {@link KeptFocus.focusRow} waits at most for a row to be measured and shown: a
+ * bound for a list that is not laid out (its rows are never measured), far beyond the one or two
+ * frames virtua takes (it measures a row in the frame after the row enters the page) and the few
+ * more a busy window may take to settle the scroll; a row that shows stops the wait at once.
+ */
+const FRAMES_TO_MEASURE = 120;
 
 /** Resolves at the next animation frame, after Svelte's updates of this one. */
 async function nextFrame(): Promise<void> {
@@ -17,12 +22,15 @@ function rowOf(key: string): string {
 /**
  * The row holding the focus in a virtual list (only the rows in view are in the page, issue 21):
  * kept mounted while it holds the focus, so the focus stays on it however far the list scrolls or
- * rows above it come and go. A list hands `onfocusin`/`onfocusout` to its scrolling element and
- * `mounted` to virtua's `keepMounted`; its items are `[role="listitem"][data-key]`.
+ * rows above it come and go; and the row {@link focusRow} moves the focus to, kept mounted until it
+ * holds it. A list hands `onfocusin`/`onfocusout` to its scrolling element and `mounted` to
+ * virtua's `keepMounted`; its items are `[role="listitem"][data-key]`.
  */
 export class KeptFocus<T extends { key: string }> {
   /** The key of the row that holds the focus, if any. */
   key = $state<string | undefined>(undefined);
+  /** The key of the row {@link focusRow} is moving the focus to, until the focus is there or the move is given up. */
+  #wanted = $state<string | undefined>(undefined);
   readonly #items: () => readonly T[];
 
   /** @param items the list's items, in the order shown (read on every change of the list). */
@@ -30,11 +38,21 @@ export class KeptFocus<T extends { key: string }> {
     this.#items = items;
   }
 
-  /** The index of the row to keep in the page (virtua's `keepMounted`), or `undefined`. */
+  /**
+   * The indexes of the rows to keep in the page (virtua's `keepMounted`), or `undefined`: the row
+   * holding the focus and the row the focus is moving to. Both, so the row holding the focus stays
+   * in the page until the other takes the focus: virtua's rows in view lag a scroll by a frame, and
+   * a row leaving the page with the focus drops it to the page's body.
+   */
   readonly mounted = $derived.by((): number[] | undefined => {
-    if (this.key === undefined) return undefined;
-    const index = this.#items().findIndex((item) => item.key === this.key);
-    return index < 0 ? undefined : [index];
+    const held = this.key;
+    const wanted = this.#wanted;
+    if (held === undefined && wanted === undefined) return undefined;
+    const indexes: number[] = [];
+    this.#items().forEach((item, index) => {
+      if (item.key === held || item.key === wanted) indexes.push(index);
+    });
+    return indexes.length ? indexes : undefined;
   });
 
   readonly onfocusin = (event: FocusEvent): void => {
@@ -48,26 +66,41 @@ export class KeptFocus<T extends { key: string }> {
 
   /**
    * Moves the focus to the row of `key`, however far out of view it is: the row is kept mounted, so
-   * after one update it is in the page (at its place in the list), and the list scrolls it into view.
+   * after one update it is in the page (at its place in the list), hidden until virtua has measured
+   * it (a frame or two later); then it takes the focus and the list scrolls it into view. Until then
+   * the focus stays where it was (the row holding it stays in the page). The wait ends when the
+   * focus is there, or when it cannot be: the item left the list, the row shows but has nothing to
+   * focus, another move was asked for, or the focus went elsewhere meanwhile (the agent moved it);
+   * and at the latest after {@link FRAMES_TO_MEASURE} frames (a list not laid out: said on the console).
    * @param list the list's scrolling element (the one given `onfocusin`/`onfocusout`).
    * @param control a CSS selector of the control in the row to focus (default: the row itself).
-   * @returns whether the focus is there (false: no such row in the list, or nothing to focus in it).
+   * @returns whether the focus is there (false: no such row in the list, nothing to focus in it, or
+   *   the move was given up as above).
    */
   async focusRow(list: HTMLElement, key: string, control?: string): Promise<boolean> {
     if (!this.#items().some((item) => item.key === key)) return false;
-    this.key = key;
-    let target: HTMLElement | null | undefined;
+    this.#wanted = key;
+    const from = document.activeElement;
     let focused = false;
-    // A row virtua has not measured yet is hidden (so it cannot take the focus) until the frame that measures it.
-    for (let attempt = 0; attempt < FRAMES_TO_MEASURE && !focused && this.key === key; attempt++) {
-      await (attempt === 0 ? tick() : nextFrame());
+    let target: HTMLElement | null | undefined;
+    let frame = 0;
+    for (; frame <= FRAMES_TO_MEASURE; frame++) {
+      await (frame === 0 ? tick() : nextFrame());
+      if (this.#wanted !== key || !this.#items().some((item) => item.key === key)) break;
+      const now = document.activeElement;
+      if (now !== from && now !== document.body && now !== null) break;
       const row = list.querySelector<HTMLElement>(rowOf(key));
       target = control ? row?.querySelector<HTMLElement>(control) : row;
       target?.focus({ preventScroll: true });
       focused = target != null && document.activeElement === target;
+      // A row virtua has not measured yet is hidden, so it cannot take the focus: wait for the frame that measures it.
+      if (focused || (row && getComputedStyle(row).visibility !== 'hidden')) break;
+    }
+    if (this.#wanted === key) {
+      this.#wanted = undefined;
+      if (!focused && frame > FRAMES_TO_MEASURE) console.warn(`Agent Companion: a list's row was not shown within ${FRAMES_TO_MEASURE} frames; the focus stays where it was`);
     }
     if (focused) target!.scrollIntoView({ block: 'nearest' });
-    else if (this.key === key && !list.contains(document.activeElement)) this.key = undefined;
     return focused;
   }
 }
