@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ConnectorEvent } from '../../main/desk/events.js';
+import type { CallPatch, ConnectorEvent, TeamMemberData } from '../../main/desk/events.js';
 import type { ChatMessage, DeskState } from '../../common/model.js';
 import { ENDED_CHATS_LIMIT, historyGrowth, initialState, reduce, RECENT_CALLS_LIMIT } from '../../main/desk/store.js';
 import { diffState } from '../../main/desk/patch.js';
@@ -238,6 +238,26 @@ describe('desk store: callbacks, queues, accounts', () => {
     assert.equal(agentPresence(s), 'ready');
     s = fold(s, 'chat', { type: 'connection', state: 'connected' }, { type: 'presence', presence: { state: 'wrap-up', label: 'AfterCallWork' } });
     assert.equal(agentPresence(s), 'mixed');
+  });
+
+  it('keeps what a platform sent of a colleague, a callback and a call member for member, in its order, whatever the members are called', () => {
+    // JSON text makes an own `__proto__` member: it stays a member, never the entity's prototype.
+    const member = JSON.parse('{"id":"a1","name":"Ann","__proto__":{"role":"supervisor"},"role":"agent","presence":{"state":"ready","label":"Ready"},"onCall":false}') as TeamMemberData;
+    let s = fold(desk(), 'voice', { type: 'team', member }, { type: 'callback', callback: { ...callback, note: 'VIP' }, closed: false });
+    const shown = s.team['voice/a1']!;
+    assert.equal(Object.getPrototypeOf(shown), Object.prototype);
+    assert.equal(JSON.stringify(shown), JSON.stringify({ ...member, key: 'voice/a1', accountId: 'voice' }));
+    assert.equal(JSON.stringify(s.callbacks['voice/cb1']), JSON.stringify({ ...callback, note: 'VIP', key: 'voice/cb1', accountId: 'voice' }));
+    // A call with many members (more than a copy by members adds cheaply) keeps them all, in order, live and in the history.
+    const userData = { a: '1' };
+    const many = { id: 'c1', caller: '+1', target: '+2', userData, legId: 'l1', endReason: 'x', consultOf: undefined, placedBy: 'CRM', canDial: true, note1: '1', note2: '2', note3: '3', note4: '4', note5: '5', note6: '6' };
+    s = fold(s, 'voice', { type: 'call', call: { ...many, state: 'ringing' } as CallPatch });
+    assert.deepEqual(Object.keys(s.calls['voice/c1']!), ['direction', 'state', 'actions', 'startedAt', 'id', 'caller', 'target', 'userData', 'legId', 'endReason', 'placedBy', 'canDial', 'note1', 'note2', 'note3', 'note4', 'note5', 'note6', 'key', 'accountId']);
+    s = fold(s, 'voice', { type: 'call', call: { id: 'c1', state: 'connected' } }, { type: 'call', call: { id: 'c1', state: 'ended' } });
+    const past = s.recentCalls[0]!;
+    assert.deepEqual(Object.keys(past), ['direction', 'state', 'actions', 'startedAt', 'id', 'caller', 'target', 'userData', 'legId', 'endReason', 'placedBy', 'canDial', 'note1', 'note2', 'note3', 'note4', 'note5', 'note6', 'key', 'accountId', 'connectedAt', 'endedAt', 'outcome', 'account']);
+    assert.equal(past.state, 'ended');
+    assert.equal(past.userData, userData);
   });
 
   it('returns the same state object when an event changes nothing', () => {
