@@ -20,6 +20,9 @@ import type { Browser, CDPSession, Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { percentile, round } from './core.js';
 
+/** How a change message begins on the wire (`main/bridge.ts` `encodePatch`; a full state too): the taps count only these. */
+const CHANGE_PREFIX = '{"type":"change"';
+
 /**
  * Notes, in this process, when a WebSocket text frame matching `pattern` is handed to a socket (the
  * web host's send of a change to the window): [epoch ms, the matches]. `restore` undoes the tap.
@@ -30,7 +33,8 @@ export function tapSocketSends(pattern: () => RegExp | undefined): { sends: Arra
   const sends: Array<[number, string[]]> = [];
   proto.send = function (this: unknown, data: unknown, ...rest: unknown[]) {
     const re = pattern();
-    if (re && typeof data === 'string') {
+    // Only the desk's changes: a marker's toast goes out first, on its own (`broadcast`), and is no row.
+    if (re && typeof data === 'string' && data.startsWith(CHANGE_PREFIX)) {
       const found = data.match(re);
       if (found) sends.push([performance.timeOrigin + performance.now(), [...found]]);
     }
@@ -50,7 +54,7 @@ export function wireTapScript(pattern: string): string {
       constructor(...args) {
         super(...args);
         this.addEventListener('message', (event) => {
-          if (typeof event.data !== 'string' || !window.__wirePattern) return;
+          if (typeof event.data !== 'string' || !window.__wirePattern || !event.data.startsWith(${JSON.stringify(CHANGE_PREFIX)})) return;
           const at = performance.timeOrigin + performance.now();
           const re = new RegExp(window.__wirePattern, 'g');
           const found = [];
@@ -145,6 +149,13 @@ export async function startTailTrace(browser: Browser, page: Page): Promise<() =
     const { traceEvents } = JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: TraceEvent[] };
     const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
     await cdp.detach().catch(() => undefined);
+    // TAIL_SAVE=<prefix>: the raw JS profile (DevTools opens <prefix>.cpuprofile) and the trace (<prefix>.trace.json).
+    const save = process.env.TAIL_SAVE;
+    if (save) {
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(`${save}.cpuprofile`, JSON.stringify(profile));
+      writeFileSync(`${save}.trace.json`, JSON.stringify({ traceEvents }));
+    }
     const sync = traceEvents.find((e) => e.name === 'tail-sync');
     if (!sync) throw new Error('the trace holds no tail-sync mark');
     const main = traceEvents.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
