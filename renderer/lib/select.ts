@@ -61,11 +61,23 @@ export function chatTitle(chat: Chat): string {
   return chatCustomer(chat)?.name || chat.userData['name'] || t('chats.visitor');
 }
 
-/** When a chat last moved: its newest message, else when it started. */
+/**
+ * Each chat's activity as read once: a chat is a value in the desk's state (a change makes a new
+ * one), and the chats are sorted again on nearly every change of the desk under load, which parsed
+ * the same times some ten times per chat per sort (issue 21).
+ */
+const activityRead = new WeakMap<Chat, number>();
+
+/** When a chat last moved: its newest message, else when it started (epoch ms; 0 when unreadable). */
 export function chatActivity(chat: Chat): number {
-  const last = chat.messages.at(-1);
-  const t = Date.parse(last?.at ?? chat.startedAt);
-  return Number.isNaN(t) ? 0 : t;
+  let at = activityRead.get(chat);
+  if (at === undefined) {
+    const last = chat.messages.at(-1);
+    const t = Date.parse(last?.at ?? chat.startedAt);
+    at = Number.isNaN(t) ? 0 : t;
+    activityRead.set(chat, at);
+  }
+  return at;
 }
 
 const CHAT_STATE_ORDER: Readonly<Record<Chat['state'], number>> = { invited: 0, active: 1, ended: 2 };
