@@ -1,5 +1,5 @@
 /**
- * The web bridge's toasts as Web Notifications: one per toast id ever, raised only in the alerting
+ * The web bridge's toasts as Web Notifications: one per toast id (of the last 2 000), raised only in the alerting
  * tab (`alerting-tabs.ts`); a click focuses the window and delivers the toast's target to the
  * window's `onFocus` listeners. A `toast.close` closes the notification again (its call stopped
  * ringing: answered here or elsewhere, or ended; its chat is no longer an invitation), and one the
@@ -88,6 +88,19 @@ export interface ToastNotifications {
   dispose(): void;
 }
 
+/**
+ * How many toast ids the page remembers, seen and closed each: as many as the core's alert memory
+ * (`ALERT_MEMORY_LIMIT` in `main/desk/alerts.ts`), which never sends an id it remembers again. The
+ * oldest is forgotten past it, so a tab open for a long shift does not keep every id it was sent.
+ */
+export const TOAST_IDS_REMEMBERED = 2_000;
+
+/** Adds `id` to `ids`, forgetting the oldest past {@link TOAST_IDS_REMEMBERED}. */
+function remember(ids: Set<string>, id: string): void {
+  ids.add(id);
+  if (ids.size > TOAST_IDS_REMEMBERED) ids.delete(ids.values().next().value!);
+}
+
 /** Raises the core's toasts as Web Notifications in the alerting tab. */
 export function startToastNotifications(options: ToastNotificationsOptions): ToastNotifications {
   const { Notification: Notify } = options;
@@ -118,7 +131,7 @@ export function startToastNotifications(options: ToastNotificationsOptions): Toa
   return {
     notify(toast) {
       if (toastsSeen.has(toast.id)) return;
-      toastsSeen.add(toast.id);
+      remember(toastsSeen, toast.id);
       if (!Notify) return;
       // Another tab alerts, this one only shows the desk; kept a moment in case that tab is closing.
       if (!tabs.alerting()) tabs.hold(toast);
@@ -129,7 +142,7 @@ export function startToastNotifications(options: ToastNotificationsOptions): Toa
       const notification = shown.get(id);
       if (!notification) {
         // Still waiting for the permission answer: remember not to show it.
-        if (toastsSeen.has(id)) toastsClosed.add(id);
+        if (toastsSeen.has(id)) remember(toastsClosed, id);
         return;
       }
       shown.delete(id);

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ServerMessage, Toast } from '../../preload/bridge.js';
 import { connectWebBridge, type NotificationApi, type NotificationLike } from '../../renderer/web-bridge.js';
+import { ALERT_MEMORY_LIMIT } from '../../main/desk/alerts.js';
 
 /** A WebSocket the test drives: it opens at once and records what the page sends. */
 class ScriptedSocket extends EventTarget {
@@ -99,6 +100,21 @@ describe('web bridge toasts', () => {
     socket.deliver({ type: 'toast', toast: toast('call:voice/4') });
     await settle();
     assert.deepEqual(notifications.made.map((n) => n.tag), ['call:voice/4']);
+    bridge.close();
+  });
+
+  it('raises a toast the core sends again (after a reconnect) once, also after a long shift of other toasts', async () => {
+    const notifications = recordingNotifications('granted');
+    const bridge = connectWebBridge({ url: 'ws://127.0.0.1:1/bridge', token: 't', WebSocket: ScriptedSocket as unknown as typeof WebSocket, Notification: notifications.api });
+    await settle();
+    const socket = ScriptedSocket.last!;
+    socket.deliver({ type: 'toast', toast: toast('call:voice/first') });
+    // The rest of a long shift: as many ids as the core's alert memory holds, but the first's.
+    for (let i = 0; i < ALERT_MEMORY_LIMIT - 2; i++) socket.deliver({ type: 'toast', toast: toast(`call:voice/${i}`) });
+    socket.deliver({ type: 'toast', toast: toast('call:voice/first') });
+    await settle();
+    assert.equal(notifications.made.filter((n) => n.tag === 'call:voice/first').length, 1, 'the first call toasted once');
+    assert.equal(notifications.made.length, ALERT_MEMORY_LIMIT - 1);
     bridge.close();
   });
 });
