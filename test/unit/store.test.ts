@@ -260,6 +260,30 @@ describe('desk store: callbacks, queues, accounts', () => {
     assert.equal(past.userData, userData);
   });
 
+  it('changes an account or the state by the members an event names, keeping every other member as it was, even one that is undefined', () => {
+    let s = initialState([{ id: 'voice', vendor: 'enreach', label: 'Voice', demo: false, presenceOptions: ['ready'], notice: 'No chats here' }], T0, undefined, {
+      calls: [],
+      missedUnseen: 0,
+      notice: 'The history could not be read.',
+    });
+    s = reduce(s, { type: 'screenpops.set', pops: {} });
+    s = reduce(s, { type: 'dial.pending', pending: { id: 'd1', link: 'tel:1', number: '1', at: T0 } });
+    // A connection that is not up keeps its reason members, undefined ones too.
+    s = fold(s, 'voice', { type: 'connection', state: 'reconnecting', attempt: 1 });
+    const account = s.accounts.voice!;
+    assert.ok('reason' in account && account.reason === undefined);
+    for (const [event, member] of [
+      [{ type: 'talking', talking: true }, { talking: true }],
+      [{ type: 'presence', presence: { state: 'ready', label: 'Ready' } }, { presence: { state: 'ready', label: 'Ready' } }],
+      [{ type: 'wrapup', wrapUp: null }, { wrapUp: undefined }],
+    ] as const) {
+      const next = fold(s, 'voice', event as ConnectorEvent);
+      assert.deepStrictEqual(next.accounts.voice, { ...account, ...member });
+      assert.deepStrictEqual(Object.keys(next).sort(), Object.keys(s).sort());
+      assert.deepStrictEqual({ ...next, accounts: s.accounts }, { ...s });
+    }
+  });
+
   it('returns the same state object when an event changes nothing', () => {
     const s = fold(desk(), 'voice', { type: 'talking', talking: false });
     const again = reduce(s, { type: 'talking', talking: false, accountId: 'voice', at: T0 });
