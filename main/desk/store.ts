@@ -436,8 +436,8 @@ type AccountOptional = 'notice' | 'noticeSaid' | 'reason' | 'reasonSaid' | 'atte
 const _accountOptionalWhole: [Exclude<OptionalOf<Account>, AccountOptional>] extends [never] ? true : never = true;
 
 /**
- * A copy of `account` (an account's presence, talking and wrap-up change it: a third of a UCCX
- * stream's events), made as {@link copyState} makes a state's: a spread of an account — a copy of
+ * A copy of `account` (an account's presence, talking and wrap-up change it: a third of the events
+ * of a platform that reports agent states often), made as {@link copyState} makes a state's: a spread of an account — a copy of
  * a copy, of some twenty members — cost V8 (Node 20) 0.3 µs, a literal a tenth of that. The
  * members every account has, in {@link accountRecord}'s order, then each optional one it holds
  * (its own member, even when `undefined`, as a spread copies it), in {@link AccountOptional}'s.
@@ -876,7 +876,7 @@ function keyed<T extends object>(data: T, key: string, accountId: string): T & {
 // Every fold makes a new state from the last one with a slice or two set. A spread of the last
 // state (`{...state, calls}`) copies it through V8's generic clone, which costs ten times a
 // literal when its source was itself made by a spread, as every state but the first is (Node 20:
-// 0.2–0.3 µs against 0.02 µs per copy, measured; a fifth of a UCCX event's fold). A state is
+// 0.2–0.3 µs against 0.02 µs per copy, measured; a fifth of an agent-state event's fold). A state is
 // therefore copied member by member, in one order: the members every state has, then each optional
 // one it holds (its own member, even when `undefined`, as a spread copies it). Its members are the
 // same as a spread's but for their order (JSON and every reader by name see no difference).
