@@ -93,7 +93,7 @@ export interface ToastNotifications {
  * (`ALERT_MEMORY_LIMIT` in `main/desk/alerts.ts`), which never sends an id it remembers again. The
  * oldest is forgotten past it, so a tab open for a long shift does not keep every id it was sent.
  */
-export const TOAST_IDS_REMEMBERED = 2_000;
+const TOAST_IDS_REMEMBERED = 2_000;
 
 /** Adds `id` to `ids`, forgetting the oldest past {@link TOAST_IDS_REMEMBERED}. */
 function remember(ids: Set<string>, id: string): void {
